@@ -1,0 +1,99 @@
+"""Language detection that sets a message aside only on confident evidence.
+
+Off-the-shelf detectors call many short English chat lines something else
+("YEAH", "tyvm"), so the rule is, in order:
+
+1. Letters mostly in a non-Latin script (Han, kana, Hangul, Cyrillic, ...):
+   not English; the detector names the language.
+2. Latin text with English function words ("the", "you", "that", ...): English,
+   without running the detector (this is most English chat, and it is cheap).
+3. Fewer than `MIN_LETTERS_FOR_DETECTION` letters: too short to judge, English.
+4. Otherwise py3langid decides, and only a confident non-English answer
+   (probability >= `MIN_CONFIDENCE`) sets the message aside.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+
+ENGLISH = "en"
+NO_LANGUAGE = "zxx"  # py3langid's code for URLs, code and other non-language text
+MIN_LETTERS_FOR_DETECTION = 25
+MIN_CONFIDENCE = 0.95
+NON_LATIN_SHARE = 0.3
+
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+_ENGLISH_MARKERS = frozenset(
+    "the and is are you your that this with have has not but what it's i'm don't can't "
+    "of it my we they he she there if does would could should about how why when just "
+    "thanks please yes".split()
+)
+_SCRIPT_LANGUAGE = {
+    "CJK": "zh",
+    "HIRAGANA": "ja",
+    "KATAKANA": "ja",
+    "HANGUL": "ko",
+    "CYRILLIC": "ru",
+    "ARABIC": "ar",
+    "HEBREW": "he",
+    "GREEK": "el",
+    "THAI": "th",
+    "DEVANAGARI": "hi",
+}
+
+
+def detect_language(text: str) -> str:
+    """An ISO 639-1 code for `text`; "en" unless the evidence against it is confident."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters:
+        return ENGLISH
+    script_language = _dominant_non_latin_script(letters)
+    if script_language is not None:
+        return _detector_language(text, default=script_language)
+    words = _WORD.findall(text.lower())
+    if any(word in _ENGLISH_MARKERS for word in words):
+        return ENGLISH
+    if len(letters) < MIN_LETTERS_FOR_DETECTION:
+        return ENGLISH
+    return _detector_language(text, default=ENGLISH)
+
+
+def _dominant_non_latin_script(letters: list[str]) -> str | None:
+    non_latin: dict[str, int] = {}
+    for ch in letters:
+        if ch < "\u0250":  # Basic Latin through Latin Extended-B
+            continue
+        script = _script_of(ch)
+        if script is not None:
+            non_latin[script] = non_latin.get(script, 0) + 1
+    if not non_latin:
+        return None
+    script, count = max(non_latin.items(), key=lambda item: item[1])
+    if sum(non_latin.values()) < NON_LATIN_SHARE * len(letters):
+        return None
+    return _SCRIPT_LANGUAGE[script]
+
+
+@cache
+def _script_of(ch: str) -> str | None:
+    name = unicodedata.name(ch, "")
+    for script in _SCRIPT_LANGUAGE:
+        if name.startswith(script) or (script == "CJK" and "IDEOGRAPH" in name):
+            return script
+    return None
+
+
+def _detector_language(text: str, default: str) -> str:
+    code, probability = _identifier().classify(text)
+    if code == NO_LANGUAGE or probability < MIN_CONFIDENCE:
+        return default
+    return code
+
+
+@cache
+def _identifier():
+    from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_modelpath(MODEL_DIR / MODEL_FILE, norm_probs=True)

@@ -1,0 +1,202 @@
+"""Topics: named rules of keywords, phrases, regular expressions and exclusions.
+
+A message belongs to a topic when any keyword (a whole word), phrase (whole
+words in order) or pattern (a case-insensitive regular expression) matches,
+and no exclusion (a word or phrase) does. A message can belong to several
+topics.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+_WORD = re.compile(r"\w+(?:['’]\w+)*")
+
+
+class TopicRuleError(ValueError):
+    """A topic rule that cannot be saved; `field` names the part that is wrong."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class TopicRule:
+    name: str
+    keywords: tuple[str, ...] = ()
+    phrases: tuple[str, ...] = ()
+    patterns: tuple[str, ...] = ()
+    exclusions: tuple[str, ...] = ()
+    colour: str = "#636efa"
+
+
+@dataclass(frozen=True)
+class PreparedText:
+    """A message tokenised once, so every topic can test it cheaply."""
+
+    raw: str
+    words: frozenset[str]
+    joined: str  # " word word ... ", for whole-word phrase tests
+
+
+def prepare(text: str) -> PreparedText:
+    words = _WORD.findall(text.lower())
+    return PreparedText(text, frozenset(words), f" {' '.join(words)} ")
+
+
+@dataclass(frozen=True)
+class _Matcher:
+    words: frozenset[str]
+    phrases: tuple[str, ...]
+    pattern: re.Pattern | None
+
+    def search(self, text: PreparedText) -> bool:
+        if not self.words.isdisjoint(text.words):
+            return True
+        if any(phrase in text.joined for phrase in self.phrases):
+            return True
+        return self.pattern is not None and self.pattern.search(text.raw) is not None
+
+
+@dataclass(frozen=True)
+class CompiledTopic:
+    name: str
+    include: _Matcher
+    exclude: _Matcher
+
+    def matches(self, text: PreparedText | str) -> bool:
+        if isinstance(text, str):
+            text = prepare(text)
+        return self.include.search(text) and not self.exclude.search(text)
+
+
+def validate(rule: TopicRule) -> TopicRule:
+    """Return `rule` cleaned of blanks and duplicates, or raise TopicRuleError."""
+    name = rule.name.strip()
+    if not name:
+        raise TopicRuleError("name", "a topic needs a name")
+    if len(name) > 100:
+        raise TopicRuleError("name", "at most 100 characters")
+    cleaned = TopicRule(
+        name=name,
+        keywords=_clean(rule.keywords),
+        phrases=_clean(rule.phrases),
+        patterns=_clean(rule.patterns),
+        exclusions=_clean(rule.exclusions),
+        colour=rule.colour,
+    )
+    if not (cleaned.keywords or cleaned.phrases or cleaned.patterns):
+        raise TopicRuleError("keywords", "give at least one keyword, phrase or pattern")
+    for pattern in cleaned.patterns:
+        try:
+            re.compile(pattern)
+        except re.error as error:
+            raise TopicRuleError(
+                "patterns", f"{pattern!r} is not a valid pattern: {error}"
+            ) from None
+    if not re.fullmatch(r"#[0-9a-fA-F]{6}", cleaned.colour):
+        raise TopicRuleError("colour", "use a colour like #1f77b4")
+    return cleaned
+
+
+def compile_rule(rule: TopicRule) -> CompiledTopic:
+    include = _matcher([*rule.keywords, *rule.phrases], rule.patterns)
+    return CompiledTopic(rule.name, include, _matcher(rule.exclusions, ()))
+
+
+def match_topics(text: str, topics: Sequence[CompiledTopic]) -> list[str]:
+    """The names of the topics `text` belongs to, in the order of `topics`."""
+    prepared = prepare(text)
+    return [topic.name for topic in topics if topic.matches(prepared)]
+
+
+def _matcher(terms: Iterable[str], patterns: Iterable[str]) -> _Matcher:
+    tokenised = [_WORD.findall(term.lower()) for term in terms]
+    words = frozenset(tokens[0] for tokens in tokenised if len(tokens) == 1)
+    phrases = tuple(f" {' '.join(tokens)} " for tokens in tokenised if len(tokens) > 1)
+    patterns = [f"(?:{p})" for p in patterns]
+    pattern = re.compile("|".join(patterns), re.IGNORECASE) if patterns else None
+    return _Matcher(words, phrases, pattern)
+
+
+def _clean(items: Iterable[str]) -> tuple[str, ...]:
+    seen: dict[str, None] = {}
+    for item in items:
+        item = item.strip()
+        if item and item.lower() not in (s.lower() for s in seen):
+            seen[item] = None
+    return tuple(seen)
+
+
+def _rule(name: str, colour: str, keywords: str, phrases: str = "", patterns=()) -> TopicRule:
+    return TopicRule(
+        name=name,
+        keywords=tuple(keywords.split()),
+        phrases=tuple(p for p in phrases.split("|") if p),
+        patterns=tuple(patterns),
+        colour=colour,
+    )
+
+
+DEFAULT_TOPICS: tuple[TopicRule, ...] = (
+    _rule(
+        "billing",
+        "#d62728",
+        "billing invoice invoices refund refunds charged charge subscription payment "
+        "payments price pricing",
+        "credit card|double charged",
+    ),
+    _rule(
+        "bugs",
+        "#ff7f0e",
+        "bug bugs crash crashes crashed broken error errors exception regression glitch",
+        "doesn't work|does not work|stack trace",
+    ),
+    _rule(
+        "outage",
+        "#8c564b",
+        "outage down downtime unreachable offline 502 503 504 timeout timeouts",
+        "not loading|status page",
+    ),
+    _rule(
+        "feature requests",
+        "#2ca02c",
+        "feature roadmap suggestion proposal wishlist",
+        "would be nice|please add|it would be great",
+    ),
+    _rule(
+        "help",
+        "#1f77b4",
+        "help how install installing setup configure tutorial docs documentation",
+        "how do i|how to|getting started",
+    ),
+    _rule(
+        "praise",
+        "#9467bd",
+        "thanks thank love awesome great amazing kudos",
+        "well done|good job",
+    ),
+    _rule(
+        "security",
+        "#e377c2",
+        "security vulnerability exploit hacked phishing password leak breach 2fa",
+        "",
+    ),
+    _rule(
+        "performance",
+        "#17becf",
+        "slow slowness latency lag laggy performance fast faster memory cpu",
+        "takes forever",
+    ),
+    _rule(
+        "releases",
+        "#bcbd22",
+        "release released changelog upgrade update version",
+        "new version",
+        (r"\bv?\d+\.\d+(?:\.\d+)?\b",),
+    ),
+)

@@ -1,0 +1,178 @@
+"""The database schema: typed SQLAlchemy 2.0 models.
+
+Every table carries `community_id`, the top-level scope. Times are stored as
+UTC and come back as timezone-aware UTC datetimes (see `UTCDateTime`).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class UTCDateTime(TypeDecorator):
+    """A datetime stored as naive UTC and returned timezone-aware.
+
+    Refuses naive datetimes on the way in, so no local time slips into storage.
+    """
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r} given where UTC is required")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if isinstance(value, str):  # SQLite through raw SQL functions
+            value = datetime.fromisoformat(value)
+        return value.replace(tzinfo=UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Community(Base):
+    __tablename__ = "communities"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+
+
+class Source(Base):
+    """Where messages come from: one export, server or workspace on a platform."""
+
+    __tablename__ = "sources"
+    __table_args__ = (UniqueConstraint("community_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
+    name: Mapped[str] = mapped_column(String(200))
+    platform: Mapped[str] = mapped_column(String(50))
+
+
+class Channel(Base):
+    __tablename__ = "channels"
+    __table_args__ = (UniqueConstraint("source_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"))
+    name: Mapped[str] = mapped_column(String(300))
+
+
+class Member(Base):
+    __tablename__ = "members"
+    __table_args__ = (UniqueConstraint("source_id", "external_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"))
+    external_id: Mapped[str] = mapped_column(String(300))
+    display_name: Mapped[str] = mapped_column(String(300))
+    is_bot: Mapped[bool] = mapped_column(Boolean, default=False)
+    first_seen_hour: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Message(Base):
+    __tablename__ = "messages"
+    __table_args__ = (
+        UniqueConstraint("source_id", "external_id", name="uq_messages_source_external"),
+        Index("ix_messages_channel_hour", "channel_id", "hour"),
+        Index("ix_messages_community_sent", "community_id", "sent_at"),
+        Index("ix_messages_community_sentiment", "community_id", "sentiment"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"))
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    external_id: Mapped[str] = mapped_column(String(300))
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    hour: Mapped[datetime] = mapped_column(UTCDateTime)
+    text: Mapped[str] = mapped_column(Text)
+    reply_to_external_id: Mapped[str | None] = mapped_column(String(300))
+    language: Mapped[str] = mapped_column(String(16))
+    sentiment: Mapped[float | None] = mapped_column(Float)  # NULL: language not scored
+
+
+class Topic(Base):
+    __tablename__ = "topics"
+    __table_args__ = (UniqueConstraint("community_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
+    name: Mapped[str] = mapped_column(String(100))
+    keywords: Mapped[list[str]] = mapped_column(JSON, default=list)
+    phrases: Mapped[list[str]] = mapped_column(JSON, default=list)
+    patterns: Mapped[list[str]] = mapped_column(JSON, default=list)
+    exclusions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    colour: Mapped[str] = mapped_column(String(16), default="#636efa")
+
+
+class MessageTopic(Base):
+    __tablename__ = "message_topics"
+    __table_args__ = (Index("ix_message_topics_topic", "topic_id", "message_id"),)
+    message_id: Mapped[int] = mapped_column(
+        ForeignKey("messages.id", ondelete="CASCADE"), primary_key=True
+    )
+    topic_id: Mapped[int] = mapped_column(
+        ForeignKey("topics.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class _HourlyMetrics:
+    """The counts every hourly rollup keeps; all of them are additive but the author counts."""
+
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
+    hour: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True)
+    messages: Mapped[int] = mapped_column(Integer)
+    active_authors: Mapped[int] = mapped_column(Integer)
+    new_authors: Mapped[int] = mapped_column(Integer)
+    sentiment_sum: Mapped[float] = mapped_column(Float)
+    sentiment_count: Mapped[int] = mapped_column(Integer)
+    negative_count: Mapped[int] = mapped_column(Integer)
+    positive_count: Mapped[int] = mapped_column(Integer)
+    unscored_count: Mapped[int] = mapped_column(Integer)
+
+
+class ChannelHourly(_HourlyMetrics, Base):
+    __tablename__ = "channel_hourly"
+    __table_args__ = (Index("ix_channel_hourly_community_hour", "community_id", "hour"),)
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id"), primary_key=True)
+
+
+class TopicHourly(_HourlyMetrics, Base):
+    __tablename__ = "topic_hourly"
+    __table_args__ = (Index("ix_topic_hourly_community_hour", "community_id", "hour"),)
+    topic_id: Mapped[int] = mapped_column(
+        ForeignKey("topics.id", ondelete="CASCADE"), primary_key=True
+    )
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id"), primary_key=True)
+
+
+METRIC_COLUMNS = (
+    "messages",
+    "active_authors",
+    "new_authors",
+    "sentiment_sum",
+    "sentiment_count",
+    "negative_count",
+    "positive_count",
+    "unscored_count",
+)

@@ -1,0 +1,270 @@
+"""Idempotent writes: messages with their members, channels and topics, and the
+hourly rollups, all in the caller's transaction.
+
+Rollups are recomputed from the raw messages for every (channel, hour) a
+batch touches, so a rollup row always equals a GROUP BY over its messages,
+whatever order the messages arrive in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Connection, Table, bindparam, delete, insert, select, text, update
+
+from data_access.schema import (
+    Channel,
+    ChannelHourly,
+    Community,
+    Member,
+    Message,
+    MessageTopic,
+    Source,
+    Topic,
+    TopicHourly,
+)
+from data_access.sql import chunked, rollup_keys_table
+
+MESSAGES: Table = Message.__table__
+MEMBERS: Table = Member.__table__
+
+
+@dataclass(frozen=True, slots=True)
+class EnrichedMessage:
+    """A message ready to store: parsed, with language, sentiment and topic names."""
+
+    external_id: str
+    sent_at: datetime
+    channel: str
+    author_id: str
+    author_name: str
+    text: str
+    reply_to: str | None
+    is_bot: bool
+    language: str
+    sentiment: float | None
+    topics: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    inserted: int
+    duplicates: int
+
+
+def ensure_community(conn: Connection, name: str) -> int:
+    found = conn.scalar(select(Community.id).where(Community.name == name))
+    if found is not None:
+        return found
+    return conn.execute(insert(Community).values(name=name).returning(Community.id)).scalar_one()
+
+
+def ensure_source(conn: Connection, community_id: int, name: str, platform: str) -> int:
+    query = select(Source.id).where(Source.community_id == community_id, Source.name == name)
+    found = conn.scalar(query)
+    if found is not None:
+        return found
+    values = {"community_id": community_id, "name": name, "platform": platform}
+    return conn.execute(insert(Source).values(**values).returning(Source.id)).scalar_one()
+
+
+def topic_ids(conn: Connection, community_id: int) -> dict[str, int]:
+    rows = conn.execute(select(Topic.name, Topic.id).where(Topic.community_id == community_id))
+    return {name: id_ for name, id_ in rows}
+
+
+def write_batch(
+    conn: Connection,
+    community_id: int,
+    source_id: int,
+    batch: Sequence[EnrichedMessage],
+    topics: dict[str, int],
+) -> BatchResult:
+    """Store the messages of `batch` not stored yet, and refresh the rollups they touch."""
+    fresh = _drop_stored(conn, source_id, batch)
+    if not fresh:
+        return BatchResult(0, len(batch))
+    channels = _ensure_channels(conn, community_id, source_id, {m.channel for m in fresh})
+    members, moved_hours = _ensure_members(conn, community_id, source_id, fresh)
+    rows = [
+        {
+            "community_id": community_id,
+            "source_id": source_id,
+            "channel_id": channels[m.channel],
+            "member_id": members[m.author_id],
+            "external_id": m.external_id,
+            "sent_at": m.sent_at,
+            "hour": hour_of(m.sent_at),
+            "text": m.text,
+            "reply_to_external_id": m.reply_to,
+            "language": m.language,
+            "sentiment": m.sentiment,
+        }
+        for m in fresh
+    ]
+    returning = insert(MESSAGES).returning(MESSAGES.c.id, sort_by_parameter_order=True)
+    ids = conn.execute(returning, rows).scalars().all()
+    links = [
+        {"message_id": message_id, "topic_id": topics[name]}
+        for message_id, message in zip(ids, fresh, strict=True)
+        for name in message.topics
+        if name in topics
+    ]
+    if links:
+        conn.execute(insert(MessageTopic), links)
+    keys = {(row["channel_id"], row["hour"]) for row in rows}
+    keys |= _keys_of_members_hours(conn, moved_hours)
+    refresh_rollups(conn, keys)
+    return BatchResult(len(fresh), len(batch) - len(fresh))
+
+
+def hour_of(moment: datetime) -> datetime:
+    return moment.replace(minute=0, second=0, microsecond=0)
+
+
+def refresh_rollups(conn: Connection, keys: Iterable[tuple[int, datetime]]) -> None:
+    """Recompute the channel and topic rollup rows of every (channel_id, hour) in `keys`."""
+    keys_table = rollup_keys_table(conn)
+    conn.execute(delete(keys_table))
+    rows = [{"channel_id": c, "hour": h} for c, h in keys]
+    if not rows:
+        return
+    conn.execute(insert(keys_table), rows)
+    for target in (ChannelHourly.__table__, TopicHourly.__table__):
+        conn.execute(text(_DELETE_KEYED.format(target=target.name)))
+    conn.execute(text(_INSERT_CHANNEL_ROLLUP))
+    conn.execute(text(_INSERT_TOPIC_ROLLUP))
+
+
+def _drop_stored(
+    conn: Connection, source_id: int, batch: Sequence[EnrichedMessage]
+) -> list[EnrichedMessage]:
+    unique = {m.external_id: m for m in batch}
+    stored: set[str] = set()
+    for ids in chunked(list(unique), 500):
+        query = select(Message.external_id).where(
+            Message.source_id == source_id, Message.external_id.in_(ids)
+        )
+        stored.update(conn.scalars(query))
+    return [m for external_id, m in unique.items() if external_id not in stored]
+
+
+def _ensure_channels(
+    conn: Connection, community_id: int, source_id: int, names: set[str]
+) -> dict[str, int]:
+    query = select(Channel.name, Channel.id).where(Channel.source_id == source_id)
+    known = {name: id_ for name, id_ in conn.execute(query) if name in names}
+    missing = [
+        {"community_id": community_id, "source_id": source_id, "name": name}
+        for name in sorted(names - known.keys())
+    ]
+    if missing:
+        stmt = insert(Channel).returning(Channel.name, Channel.id, sort_by_parameter_order=True)
+        known.update((row[0], row[1]) for row in conn.execute(stmt, missing))
+    return known
+
+
+def _ensure_members(
+    conn: Connection, community_id: int, source_id: int, batch: Sequence[EnrichedMessage]
+) -> tuple[dict[str, int], list[tuple[int, datetime]]]:
+    """Member ids by author id; also (member, old first hour) where a first hour moved earlier."""
+    first_hour: dict[str, datetime] = {}
+    latest: dict[str, EnrichedMessage] = {}
+    for m in batch:
+        hour = hour_of(m.sent_at)
+        if m.author_id not in first_hour or hour < first_hour[m.author_id]:
+            first_hour[m.author_id] = hour
+        latest[m.author_id] = m
+    known: dict[str, tuple[int, datetime]] = {}
+    for ids in chunked(list(first_hour), 500):
+        query = select(Member.external_id, Member.id, Member.first_seen_hour).where(
+            Member.source_id == source_id, Member.external_id.in_(ids)
+        )
+        known.update((ext, (id_, hour)) for ext, id_, hour in conn.execute(query))
+    moved = [
+        (known[a][0], known[a][1])
+        for a, hour in first_hour.items()
+        if a in known and hour < known[a][1]
+    ]
+    if moved:
+        conn.execute(
+            update(MEMBERS)
+            .where(MEMBERS.c.id == bindparam("member_id"))
+            .values(first_seen_hour=bindparam("hour")),
+            [
+                {"member_id": id_, "hour": first_hour[a]}
+                for a, (id_, h) in known.items()
+                if first_hour[a] < h
+            ],
+        )
+    new = [
+        {
+            "community_id": community_id,
+            "source_id": source_id,
+            "external_id": author,
+            "display_name": latest[author].author_name,
+            "is_bot": latest[author].is_bot,
+            "first_seen_hour": first_hour[author],
+        }
+        for author in first_hour
+        if author not in known
+    ]
+    ids = {author: id_ for author, (id_, _) in known.items()}
+    if new:
+        stmt = insert(MEMBERS).returning(
+            MEMBERS.c.external_id, MEMBERS.c.id, sort_by_parameter_order=True
+        )
+        ids.update((row[0], row[1]) for row in conn.execute(stmt, new))
+    return ids, moved
+
+
+def _keys_of_members_hours(
+    conn: Connection, member_hours: list[tuple[int, datetime]]
+) -> set[tuple[int, datetime]]:
+    keys: set[tuple[int, datetime]] = set()
+    for member_id, hour in member_hours:
+        query = select(Message.channel_id).where(
+            Message.member_id == member_id, Message.hour == hour
+        )
+        keys.update((channel_id, hour) for channel_id in set(conn.scalars(query)))
+    return keys
+
+
+_DELETE_KEYED = """
+DELETE FROM {target} WHERE EXISTS (
+    SELECT 1 FROM rollup_keys k WHERE k.channel_id = {target}.channel_id AND k.hour = {target}.hour
+)"""
+
+_METRICS_SELECT = """
+    count(*),
+    count(DISTINCT CASE WHEN NOT mb.is_bot THEN m.member_id END),
+    count(DISTINCT CASE WHEN NOT mb.is_bot AND mb.first_seen_hour = m.hour THEN m.member_id END),
+    coalesce(sum(m.sentiment), 0.0),
+    count(m.sentiment),
+    sum(CASE WHEN m.sentiment <= -0.05 THEN 1 ELSE 0 END),
+    sum(CASE WHEN m.sentiment >= 0.05 THEN 1 ELSE 0 END),
+    sum(CASE WHEN m.sentiment IS NULL THEN 1 ELSE 0 END)
+"""
+_METRIC_NAMES = """messages, active_authors, new_authors, sentiment_sum, sentiment_count,
+    negative_count, positive_count, unscored_count"""
+
+_INSERT_CHANNEL_ROLLUP = f"""
+INSERT INTO channel_hourly (community_id, channel_id, hour, {_METRIC_NAMES})
+SELECT m.community_id, m.channel_id, m.hour, {_METRICS_SELECT}
+FROM rollup_keys k
+JOIN messages m ON m.channel_id = k.channel_id AND m.hour = k.hour
+JOIN members mb ON mb.id = m.member_id
+GROUP BY m.community_id, m.channel_id, m.hour
+"""
+
+_INSERT_TOPIC_ROLLUP = f"""
+INSERT INTO topic_hourly (community_id, topic_id, channel_id, hour, {_METRIC_NAMES})
+SELECT m.community_id, mt.topic_id, m.channel_id, m.hour, {_METRICS_SELECT}
+FROM rollup_keys k
+JOIN messages m ON m.channel_id = k.channel_id AND m.hour = k.hour
+JOIN message_topics mt ON mt.message_id = m.id
+JOIN members mb ON mb.id = m.member_id
+GROUP BY m.community_id, mt.topic_id, m.channel_id, m.hour
+"""

@@ -1,0 +1,188 @@
+"""Streaming CSV and JSONL parsers with a column mapping.
+
+Both read the file one line at a time (memory bounded by the longest allowed
+line), decode strict UTF-8 and turn each row into a `ParsedRow`: a message, or
+the reason the row has none. Problems with the file as a whole (missing
+column, invalid UTF-8, an empty file, an oversized line, broken JSON) raise
+`ImportFormatError` with the file and line.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from ingest.records import ImportFormatError, ParsedRow, RawMessage, RowError
+
+MAX_LINE_BYTES = 1_000_000
+REQUIRED_FIELDS = ("timestamp", "author", "text")
+OPTIONAL_FIELDS = ("channel", "id", "reply_to", "author_name", "is_bot")
+DEFAULT_CHANNEL = "general"
+_TRUE = {"1", "true", "yes", "y", "t"}
+
+
+@dataclass(frozen=True)
+class ColumnMapping:
+    """Which input column holds each message field (JSONL allows dotted paths)."""
+
+    columns: Mapping[str, str]
+
+    @classmethod
+    def parse(cls, pairs: list[str]) -> ColumnMapping:
+        """From `field=COLUMN` strings, as given on the command line."""
+        columns: dict[str, str] = {}
+        for pair in pairs:
+            field, sep, column = pair.partition("=")
+            field = field.strip()
+            if not sep or not column.strip():
+                raise ValueError(f"--map {pair!r}: write it as FIELD=COLUMN")
+            if field not in REQUIRED_FIELDS + OPTIONAL_FIELDS:
+                known = ", ".join(REQUIRED_FIELDS + OPTIONAL_FIELDS)
+                raise ValueError(f"--map {pair!r}: unknown field {field!r} (known: {known})")
+            columns[field] = column.strip()
+        missing = [f for f in REQUIRED_FIELDS if f not in columns]
+        if missing:
+            raise ValueError(f"map the required field(s) {', '.join(missing)} with --map FIELD=COL")
+        return cls(columns)
+
+
+def read_csv(path: Path, mapping: ColumnMapping) -> Iterator[ParsedRow]:
+    csv.field_size_limit(MAX_LINE_BYTES)
+    reader = csv.DictReader(_text_lines(path))
+    try:
+        header = reader.fieldnames
+    except csv.Error as error:
+        raise ImportFormatError(str(path), 1, f"not readable as CSV: {error}") from None
+    if not header:
+        raise ImportFormatError(str(path), 0, "the file is empty")
+    missing = [col for col in mapping.columns.values() if col not in header]
+    if missing:
+        raise ImportFormatError(
+            str(path), 1, f"mapped column(s) {', '.join(missing)} not in the header {header}"
+        )
+    line = 2
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise ImportFormatError(str(path), reader.line_num, f"bad CSV: {error}") from None
+        yield _to_row(line, row.get, mapping)
+        line = reader.line_num + 1
+
+
+def read_jsonl(path: Path, mapping: ColumnMapping) -> Iterator[ParsedRow]:
+    empty = True
+    for number, text in enumerate(_text_lines(path), start=1):
+        if not text.strip():
+            continue
+        empty = False
+        try:
+            record = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise ImportFormatError(str(path), number, f"invalid JSON: {error.msg}") from None
+        if not isinstance(record, dict):
+            yield ParsedRow(number, None, "the line is not a JSON object")
+            continue
+        yield _to_row(number, lambda column, r=record: _dotted(r, column), mapping)
+    if empty:
+        raise ImportFormatError(str(path), 0, "the file is empty")
+
+
+def _text_lines(path: Path) -> Iterator[str]:
+    """Decoded lines of `path`, refusing invalid UTF-8 and lines over MAX_LINE_BYTES."""
+    try:
+        handle = open(path, "rb")  # noqa: SIM115 (closed by the generator)
+    except OSError as error:
+        raise ImportFormatError(str(path), 0, error.strerror or str(error)) from None
+    with handle:
+        number = 0
+        while raw := handle.readline(MAX_LINE_BYTES + 1):
+            number += 1
+            if len(raw) > MAX_LINE_BYTES:
+                raise ImportFormatError(
+                    str(path), number, f"line longer than {MAX_LINE_BYTES:,} bytes"
+                )
+            try:
+                text = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError as error:
+                raise ImportFormatError(
+                    str(path), number, f"invalid UTF-8 at byte {error.start} of the line"
+                ) from None
+            yield text
+        if number == 0:
+            raise ImportFormatError(str(path), 0, "the file is empty")
+
+
+def _to_row(line: int, get, mapping: ColumnMapping) -> ParsedRow:
+    try:
+        return ParsedRow(line, _to_message(get, mapping.columns))
+    except RowError as error:
+        return ParsedRow(line, None, str(error))
+
+
+def _to_message(get, columns: Mapping[str, str]) -> RawMessage:
+    def value(field: str) -> str:
+        column = columns.get(field)
+        raw = get(column) if column else None
+        return "" if raw is None else str(raw).strip()
+
+    sent_at = parse_timestamp(value("timestamp"))
+    author = value("author")
+    if not author:
+        raise RowError("no author")
+    text = value("text")
+    if not text:
+        raise RowError("no text")
+    channel = value("channel") or DEFAULT_CHANNEL
+    external_id = value("id") or _content_id(sent_at, channel, author, text)
+    return RawMessage(
+        external_id=external_id,
+        sent_at=sent_at,
+        channel=channel,
+        author_id=author,
+        author_name=value("author_name") or author,
+        text=text,
+        reply_to=value("reply_to") or None,
+        is_bot=value("is_bot").lower() in _TRUE,
+    )
+
+
+def parse_timestamp(raw: str) -> datetime:
+    """ISO 8601 (a time without offset is UTC) or Unix seconds or milliseconds."""
+    if not raw:
+        raise RowError("no timestamp")
+    try:
+        number = float(raw)
+    except ValueError:
+        number = None
+    if number is not None:
+        seconds = number / 1000 if number > 1e11 else number
+        return datetime.fromtimestamp(seconds, UTC)
+    try:
+        parsed = datetime.fromisoformat(raw)
+    except ValueError:
+        raise RowError(f"bad timestamp {raw[:40]!r} (expected ISO 8601 or Unix time)") from None
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def _content_id(sent_at: datetime, channel: str, author: str, text: str) -> str:
+    digest = hashlib.sha1(f"{sent_at.isoformat()}\0{channel}\0{author}\0{text}".encode())
+    return "sha1:" + digest.hexdigest()
+
+
+def _dotted(record: dict, path: str):
+    value = record
+    for key in path.split("."):
+        if not isinstance(value, dict):
+            return None
+        value = value.get(key)
+    return value

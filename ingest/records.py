@@ -1,0 +1,44 @@
+"""The values that flow through ingest: one parsed message, and what can go wrong."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+class ImportFormatError(Exception):
+    """The input cannot be read at `path`, `line`; `reason` says why in plain words."""
+
+    def __init__(self, path: str, line: int, reason: str) -> None:
+        where = f"{path}, line {line}" if line else str(path)
+        super().__init__(f"{where}: {reason}")
+        self.path = str(path)
+        self.line = line
+        self.reason = reason
+
+
+class RowError(ValueError):
+    """One row that cannot become a message (bad timestamp, empty author, ...)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RawMessage:
+    """A message as a source gave it, before enrichment. `sent_at` is aware UTC."""
+
+    external_id: str
+    sent_at: datetime
+    channel: str
+    author_id: str
+    author_name: str
+    text: str
+    reply_to: str | None = None
+    is_bot: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedRow:
+    """A parser's output: the line it started on, and a message or the reason it has none."""
+
+    line: int
+    message: RawMessage | None
+    error: str | None = None

@@ -268,3 +268,23 @@ JOIN message_topics mt ON mt.message_id = m.id
 JOIN members mb ON mb.id = m.member_id
 GROUP BY m.community_id, mt.topic_id, m.channel_id, m.hour
 """
+
+
+def replace_topic_links(conn: Connection, topic_id: int, message_ids: Sequence[int]) -> None:
+    """Make `message_ids` the messages of the topic, and rebuild its rollups from them."""
+    conn.execute(delete(MessageTopic).where(MessageTopic.topic_id == topic_id))
+    for chunk in chunked(list(message_ids), 50_000):
+        conn.execute(insert(MessageTopic), [{"message_id": m, "topic_id": topic_id} for m in chunk])
+    conn.execute(delete(TopicHourly).where(TopicHourly.topic_id == topic_id))
+    conn.execute(text(_REBUILD_TOPIC_ROLLUP), {"topic_id": topic_id})
+
+
+_REBUILD_TOPIC_ROLLUP = f"""
+INSERT INTO topic_hourly (community_id, topic_id, channel_id, hour, {_METRIC_NAMES})
+SELECT m.community_id, mt.topic_id, m.channel_id, m.hour, {_METRICS_SELECT}
+FROM message_topics mt
+JOIN messages m ON m.id = mt.message_id
+JOIN members mb ON mb.id = m.member_id
+WHERE mt.topic_id = :topic_id
+GROUP BY m.community_id, mt.topic_id, m.channel_id, m.hour
+"""

@@ -1,0 +1,125 @@
+"""Turn hourly rollup rows into the series the pages draw. Pure pandas.
+
+Rollup hours are UTC; buckets are local to the viewer's time zone, so a "day"
+is the viewer's day.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+
+ADDITIVE = [
+    "messages",
+    "sentiment_sum",
+    "sentiment_count",
+    "negative_count",
+    "positive_count",
+    "unscored_count",
+]
+_FREQ = {"hour": "h", "day": "D", "week": "W-MON"}
+
+
+def local_bucket(hours: pd.Series, bucket: str, timezone: str) -> pd.Series:
+    """The start of the local bucket each UTC hour falls in."""
+    local = pd.to_datetime(hours, utc=True).dt.tz_convert(timezone)
+    if bucket == "hour":
+        return local
+    if bucket == "day":
+        return local.dt.floor("D", ambiguous=False, nonexistent="shift_forward")
+    days = local.dt.floor("D", ambiguous=False, nonexistent="shift_forward")
+    return days - pd.to_timedelta(days.dt.weekday, unit="D")
+
+
+def with_ratios(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add average sentiment and negative share (of scored messages); NaN where none scored."""
+    frame = frame.copy()
+    scored = frame["sentiment_count"].where(frame["sentiment_count"] > 0)
+    frame["avg_sentiment"] = frame["sentiment_sum"] / scored
+    frame["negative_share"] = frame["negative_count"] / scored
+    return frame
+
+
+def sentiment_series(
+    rollup: pd.DataFrame, channel_names: dict[int, str], bucket: str, timezone: str
+) -> pd.DataFrame:
+    """Per bucket and channel, plus an "All channels" row per bucket."""
+    if rollup.empty:
+        return pd.DataFrame(columns=["bucket", "channel", *ADDITIVE, "avg_sentiment"])
+    frame = rollup.assign(
+        bucket=local_bucket(rollup["hour"], bucket, timezone),
+        channel=rollup["channel_id"].map(channel_names),
+    )
+    per_channel = frame.groupby(["bucket", "channel"], as_index=False)[ADDITIVE].sum()
+    total = frame.groupby("bucket", as_index=False)[ADDITIVE].sum().assign(channel="All channels")
+    return with_ratios(pd.concat([total, per_channel], ignore_index=True))
+
+
+def label_distribution(rollup: pd.DataFrame, channel_names: dict[int, str]) -> pd.DataFrame:
+    """Messages per channel by label: negative, neutral, positive, unscored."""
+    columns = ["channel", "label", "messages"]
+    if rollup.empty:
+        return pd.DataFrame(columns=columns)
+    sums = rollup.groupby("channel_id")[ADDITIVE].sum()
+    sums["neutral"] = sums["sentiment_count"] - sums["negative_count"] - sums["positive_count"]
+    sums = sums.rename(
+        columns={
+            "negative_count": "negative",
+            "positive_count": "positive",
+            "unscored_count": "unscored",
+        }
+    )
+    labels = ["negative", "neutral", "positive", "unscored"]
+    long = (
+        sums[labels]
+        .reset_index()
+        .melt(id_vars="channel_id", var_name="label", value_name="messages")
+    )
+    long["channel"] = long["channel_id"].map(channel_names)
+    return long[columns]
+
+
+def topic_heat(
+    rollup: pd.DataFrame, topic_names: dict[int, str], bucket: str, timezone: str
+) -> pd.DataFrame:
+    """Per bucket and topic: messages, average sentiment and negative share."""
+    if rollup.empty:
+        return pd.DataFrame(columns=["bucket", "topic", *ADDITIVE, "avg_sentiment"])
+    frame = rollup.assign(
+        bucket=local_bucket(rollup["hour"], bucket, timezone),
+        topic=rollup["topic_id"].map(topic_names),
+    )
+    return with_ratios(frame.groupby(["bucket", "topic"], as_index=False)[ADDITIVE].sum())
+
+
+def rising_topics(
+    current: pd.DataFrame, previous: pd.DataFrame, topic_names: dict[int, str]
+) -> pd.DataFrame:
+    """Topics ranked by growth of their volume against the previous period.
+
+    Growth is (now + 1) / (before + 1), so a topic from 0 to 1 message is not "infinitely" rising.
+    """
+    now = current.groupby("topic_id")["messages"].sum() if not current.empty else pd.Series()
+    before = previous.groupby("topic_id")["messages"].sum() if not previous.empty else pd.Series()
+    ids = sorted(set(now.index) | set(before.index))
+    frame = pd.DataFrame(
+        {
+            "topic": [topic_names.get(i, str(i)) for i in ids],
+            "messages": [int(now.get(i, 0)) for i in ids],
+            "previous": [int(before.get(i, 0)) for i in ids],
+        }
+    )
+    if frame.empty:
+        return frame.assign(growth=pd.Series(dtype=float))
+    frame["growth"] = (frame["messages"] + 1) / (frame["previous"] + 1)
+    return frame.sort_values(["growth", "messages"], ascending=False, ignore_index=True)
+
+
+def minute_counts(times: list[datetime], end: datetime, minutes: int) -> pd.DataFrame:
+    """Messages per minute for the `minutes` whole minutes before `end` (zeros included)."""
+    last = pd.Timestamp(end).floor("min")
+    index = pd.date_range(end=last, periods=minutes + 1, freq="min", inclusive="left")
+    counts = pd.Series(1, index=pd.to_datetime(times, utc=True)).resample("min").sum()
+    counts = counts.reindex(index, fill_value=0) if len(times) else pd.Series(0, index=index)
+    return pd.DataFrame({"minute": index, "messages": counts.to_numpy(dtype=int)})

@@ -1,0 +1,162 @@
+"""Pure figure builders: DataFrame in, plotly Figure out. No Streamlit here."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from analysis.activity import Band
+
+TRACE_GREEN = "#00c853"
+BAND_FILL = "rgba(120, 144, 156, 0.25)"
+LABEL_COLOURS = {
+    "negative": "#d62728",
+    "neutral": "#9e9e9e",
+    "positive": "#2ca02c",
+    "unscored": "#bdbdbd",
+}
+
+
+def live_trace(minutes: pd.DataFrame, band: Band | None, timezone: str) -> go.Figure:
+    """Messages per minute as an ECG-like trace over the normal band for this hour."""
+    x = pd.to_datetime(minutes["minute"], utc=True).dt.tz_convert(timezone)
+    figure = go.Figure()
+    if band is not None:
+        figure.add_trace(_flat("normal high", x, band.high_per_minute, fill=None))
+        figure.add_trace(_flat("normal band", x, band.low_per_minute, fill="tonexty"))
+        figure.add_trace(
+            go.Scatter(
+                x=x,
+                y=[band.expected_per_minute] * len(x),
+                name="usual",
+                line={"color": "#78909c", "dash": "dot", "width": 1},
+                mode="lines",
+            )
+        )
+    figure.add_trace(
+        go.Scatter(
+            x=x,
+            y=minutes["messages"],
+            name="messages / minute",
+            mode="lines",
+            line={"color": TRACE_GREEN, "width": 2, "shape": "linear"},
+        )
+    )
+    figure.update_layout(
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        height=320,
+        yaxis_title="messages per minute",
+        yaxis_rangemode="tozero",
+        legend={"orientation": "h", "y": 1.12},
+        hovermode="x unified",
+    )
+    return figure
+
+
+def _flat(name: str, x: pd.Series, value: float, fill: str | None) -> go.Scatter:
+    return go.Scatter(
+        x=x,
+        y=[value] * len(x),
+        name=name,
+        mode="lines",
+        fill=fill,
+        fillcolor=BAND_FILL,
+        line={"width": 0},
+        showlegend=fill is not None,
+        hoverinfo="skip",
+    )
+
+
+def sentiment_over_time(series: pd.DataFrame) -> go.Figure:
+    """Average sentiment (top) and negative share (bottom) per channel over time."""
+    figure = make_subplots(
+        rows=2,
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.08,
+        subplot_titles=("Average sentiment (VADER compound)", "Share of negative messages"),
+    )
+    for channel, rows in series.groupby("channel", sort=False):
+        width = 3 if channel == "All channels" else 1.5
+        common = {
+            "x": rows["bucket"],
+            "name": str(channel),
+            "legendgroup": str(channel),
+            "mode": "lines+markers",
+            "line": {"width": width},
+        }
+        figure.add_trace(go.Scatter(y=rows["avg_sentiment"], **common), row=1, col=1)
+        figure.add_trace(
+            go.Scatter(y=rows["negative_share"], showlegend=False, **common), row=2, col=1
+        )
+    figure.update_yaxes(range=[-1, 1], row=1, col=1)
+    figure.update_yaxes(tickformat=".0%", rangemode="tozero", row=2, col=1)
+    figure.update_layout(height=520, margin={"l": 10, "r": 10, "t": 40, "b": 10})
+    return figure
+
+
+def label_distribution(distribution: pd.DataFrame) -> go.Figure:
+    """Stacked bars: messages per channel by sentiment label."""
+    figure = go.Figure()
+    for label, colour in LABEL_COLOURS.items():
+        rows = distribution[distribution["label"] == label]
+        figure.add_trace(
+            go.Bar(x=rows["channel"], y=rows["messages"], name=label, marker_color=colour)
+        )
+    figure.update_layout(
+        barmode="stack",
+        height=320,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        yaxis_title="messages",
+    )
+    return figure
+
+
+def topic_heatmap(heat: pd.DataFrame, colour_by: str) -> go.Figure:
+    """Topics (rows) by time bucket (columns), coloured by volume or average sentiment."""
+    value = "messages" if colour_by == "volume" else "avg_sentiment"
+    grid = heat.pivot_table(index="topic", columns="bucket", values=value, aggfunc="sum")
+    if value == "messages":
+        grid = grid.fillna(0)
+        colours = {"colorscale": "YlOrRd", "zmin": 0}
+        title = "messages"
+    else:
+        colours = {"colorscale": "RdYlGn", "zmin": -1, "zmax": 1, "zmid": 0}
+        title = "avg sentiment"
+    figure = go.Figure(
+        go.Heatmap(
+            z=grid.to_numpy(),
+            x=list(grid.columns),
+            y=list(grid.index),
+            colorbar={"title": {"text": title}},
+            hoverongaps=False,
+            **colours,
+        )
+    )
+    figure.update_layout(
+        height=max(300, 40 * len(grid.index) + 80), margin={"l": 10, "r": 10, "t": 30, "b": 10}
+    )
+    return figure
+
+
+def rising_topics(rising: pd.DataFrame) -> go.Figure:
+    """Horizontal bars of each topic's growth against the previous period."""
+    top = rising.head(10).iloc[::-1]
+    figure = go.Figure(
+        go.Bar(
+            x=top["growth"],
+            y=top["topic"],
+            orientation="h",
+            marker_color="#ff7043",
+            text=[f"{m} vs {p}" for m, p in zip(top["messages"], top["previous"], strict=True)],
+            textposition="auto",
+        )
+    )
+    figure.add_vline(x=1, line_dash="dot", line_color="#78909c")
+    figure.update_layout(
+        height=320,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        xaxis_title="growth against the previous period (×)",
+    )
+    return figure

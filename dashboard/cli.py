@@ -1,0 +1,240 @@
+"""The `ecg` command. Parses arguments, calls the library, turns errors into messages."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from dashboard import cli_topics, commands
+from dashboard.progress import Bar
+from dashboard.settings import SettingsError, load_settings
+from data_access.db import make_engine
+from data_access.setup import init_database
+from ingest.records import ImportFormatError
+
+log = logging.getLogger("ecg")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.WARNING if args.quiet else logging.INFO,
+        format="%(asctime)s %(levelname)s %(message)s",
+    )
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    try:
+        settings = load_settings(_secrets(), os.environ)
+        return args.handler(args, settings)
+    except (ImportFormatError, SettingsError, ValueError) as error:
+        print(f"ecg: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ecg", description="Community ECG: community health.")
+    parser.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
+    sub = parser.add_subparsers(required=True, metavar="COMMAND")
+    _init_db_parser(sub)
+    _import_parser(sub)
+    _simulate_parser(sub)
+    _worker_parser(sub)
+    _run_parser(sub)
+    cli_topics.add_parser(sub)
+    _score_parser(sub)
+    return parser
+
+
+def _secrets() -> dict:
+    path = Path(".streamlit/secrets.toml")
+    if not path.exists():
+        return {}
+    import tomllib
+
+    return tomllib.loads(path.read_text())
+
+
+def engine_for(settings):
+    return make_engine(settings.database_url)
+
+
+def _init_db_parser(sub) -> None:
+    p = sub.add_parser("init-db", help="create or upgrade the database schema")
+    p.add_argument(
+        "--demo",
+        action="store_true",
+        help=f"also create the demo community ({commands.DEMO_DAYS} days) "
+        "when the database has no community",
+    )
+    p.set_defaults(handler=cmd_init_db)
+
+
+def cmd_init_db(args, settings) -> int:
+    engine = engine_for(settings)
+    init_database(engine)
+    if args.demo and not commands.community_names(engine):
+        create_demo(engine)
+    print(f"database ready: {settings.database_url}")
+    return 0
+
+
+def create_demo(engine) -> None:
+    print(f"Creating the demo community ({commands.DEMO_DAYS} days of simulated messages)…")
+    with Bar("demo") as bar:
+        added = commands.create_demo(engine, datetime.now(UTC), lambda s: bar.set(s.read))
+    print(f"demo community ready: {added:,} messages")
+
+
+def _import_parser(sub) -> None:
+    p = sub.add_parser(
+        "import",
+        help="import a chat export (CSV or JSONL)",
+        description="Import messages; see docs/import.md for the mapping.",
+    )
+    p.add_argument("path", type=Path)
+    p.add_argument("--format", choices=["csv", "jsonl"], help="default: from the file extension")
+    p.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="FIELD=COLUMN",
+        help="timestamp, author and text are required; channel, id, reply_to, "
+        "author_name and is_bot are optional",
+    )
+    p.add_argument("--community", default="main", help="community to import into (main)")
+    p.add_argument("--source", help="name of this source (default: the file name)")
+    p.add_argument("--platform", default="chat", help="platform name shown in filters (chat)")
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="stop at the first bad row instead of rejecting it and going on",
+    )
+    p.add_argument("--batch-size", type=int, default=5000)
+    p.set_defaults(handler=cmd_import)
+
+
+def cmd_import(args, settings) -> int:
+    from ingest.formats.tabular import ColumnMapping, read_csv, read_jsonl
+    from ingest.pipeline import ImportTarget, run_import
+
+    mapping = ColumnMapping.parse(args.map)
+    fmt = args.format or ("jsonl" if args.path.suffix.lower() in (".jsonl", ".ndjson") else "csv")
+    reader = read_jsonl if fmt == "jsonl" else read_csv
+    engine = engine_for(settings)
+    commands.prepare_community(engine, args.community)
+    target = ImportTarget(args.community, args.source or args.path.name, args.platform)
+    with Bar("import") as bar:
+        summary = run_import(
+            engine,
+            reader(args.path, mapping),
+            target,
+            path=str(args.path),
+            strict=args.strict,
+            batch_size=args.batch_size,
+            on_progress=lambda progress: bar.set(progress.read),
+        )
+    print(format_summary(summary))
+    return 0
+
+
+def format_summary(summary) -> str:
+    lines = [
+        f"read {summary.read:,} rows in {summary.seconds:.1f}s ({summary.rate:,.0f}/s)",
+        f"imported: {summary.imported:,}",
+        f"skipped as duplicates: {summary.duplicates:,}",
+        f"rejected: {summary.rejected_total:,}",
+    ]
+    for reason, count in summary.rejected.most_common():
+        shown = ", ".join(str(n) for n in summary.rejected_lines[reason])
+        more = ", …" if count > len(summary.rejected_lines[reason]) else ""
+        lines.append(f"  {count:,} × {reason} (line {shown}{more})")
+    return "\n".join(lines)
+
+
+def _simulate_parser(sub) -> None:
+    p = sub.add_parser("simulate", help="backfill a simulated community (for demos and trials)")
+    p.add_argument("--days", type=float, default=90)
+    p.add_argument("--community", default=commands.DEMO_COMMUNITY)
+    p.add_argument("--rate", type=float, default=60.0, help="messages per hour on average (60)")
+    p.add_argument("--seed", type=int, default=7)
+    p.set_defaults(handler=cmd_simulate)
+
+
+def cmd_simulate(args, settings) -> int:
+    from ingest.simulate import CommunitySpec, default_incidents
+
+    if args.days <= 0 or args.rate <= 0:
+        raise ValueError("--days and --rate must be above 0")
+    now = datetime.now(UTC)
+    spec = CommunitySpec(
+        seed=args.seed, messages_per_hour=args.rate, incidents=default_incidents(now)
+    )
+    start = now - timedelta(days=args.days)
+    with Bar("simulate") as bar:
+        summary = commands.simulate(
+            engine_for(settings), args.community, start, now, spec, lambda p: bar.set(p.read)
+        )
+    print(format_summary(summary))
+    return 0
+
+
+def _worker_parser(sub) -> None:
+    p = sub.add_parser("worker", help="run the scheduled jobs until stopped")
+    p.set_defaults(handler=cmd_worker)
+
+
+def cmd_worker(args, settings) -> int:
+    import signal
+    import threading
+
+    from dashboard.worker import run_worker
+
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    engine = engine_for(settings)
+    init_database(engine)
+    run_worker(engine, settings.worker_interval_seconds, settings.demo, stop)
+    return 0
+
+
+def _run_parser(sub) -> None:
+    p = sub.add_parser("run", help="prepare the database, start the worker and the dashboard")
+    p.add_argument("--port", type=int, default=8501)
+    p.set_defaults(handler=cmd_run)
+
+
+def cmd_run(args, settings) -> int:
+    from dashboard.launcher import launch
+
+    engine = engine_for(settings)
+    init_database(engine)
+    if not commands.community_names(engine):
+        create_demo(engine)
+    return launch(args.port)
+
+
+def _score_parser(sub) -> None:
+    p = sub.add_parser("score", help="score texts: language, label, compound (CSV out)")
+    p.add_argument("path", type=Path, help="a text file (one text per line) or a CSV")
+    p.add_argument("--column", help="the CSV column holding the text")
+    p.add_argument("--explain", action="store_true", help="add the words that moved the score")
+    p.add_argument("--output", type=Path, help="write here instead of standard output")
+    p.set_defaults(handler=cmd_score)
+
+
+def cmd_score(args, settings) -> int:
+    from dashboard.scoring import score_file
+
+    score_file(args.path, args.column, args.explain, args.output or sys.stdout)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,110 @@
+"""`ecg topics list|add|edit|remove`: manage topic rules from the shell."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from analysis.topics import TopicRule, TopicRuleError
+from dashboard.commands import prepare_community
+from dashboard.progress import Bar
+from data_access import queries
+from data_access.db import make_engine
+from data_access.schema import Community, Topic
+from ingest.pipeline import topic_rule_of
+from ingest.retag import delete_topic, save_topic
+
+RULE_FIELDS = ("keywords", "phrases", "patterns", "exclusions")
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("topics", help="list, add, edit or remove topic rules")
+    p.add_argument("--community", default="main")
+    actions = p.add_subparsers(required=True, metavar="ACTION")
+    actions.add_parser("list", help="show every topic rule").set_defaults(handler=cmd_list)
+    for name, handler in (("add", cmd_add), ("edit", cmd_edit)):
+        a = actions.add_parser(name, help=f"{name} a topic; saving re-tags past messages")
+        a.add_argument("name")
+        for field in RULE_FIELDS:
+            a.add_argument(
+                f"--{field[:-1] if field != 'phrases' else 'phrase'}",
+                dest=field,
+                action="append",
+                help=f"one of the {field} (repeatable)",
+            )
+        a.add_argument("--colour", help="like #1f77b4")
+        a.set_defaults(handler=handler)
+    r = actions.add_parser("remove", help="remove a topic and its figures")
+    r.add_argument("name")
+    r.set_defaults(handler=cmd_remove)
+
+
+def _community_id(engine, name: str) -> int:
+    prepare_community(engine, name)
+    with engine.connect() as conn:
+        return conn.scalar(select(Community.id).where(Community.name == name))
+
+
+def _find(engine, community_id: int, name: str):
+    with engine.connect() as conn:
+        query = select(Topic.__table__).where(
+            Topic.community_id == community_id, Topic.name == name
+        )
+        return conn.execute(query).mappings().first()
+
+
+def cmd_list(args, settings) -> int:
+    engine = make_engine(settings.database_url)
+    with engine.connect() as conn:
+        topics = queries.topics(conn, _community_id(engine, args.community))
+    for row in topics.itertuples():
+        rule = topic_rule_of(row._asdict())
+        parts = [f"{f}: {', '.join(getattr(rule, f))}" for f in RULE_FIELDS if getattr(rule, f)]
+        print(f"{rule.name} ({rule.colour})\n  " + "\n  ".join(parts))
+    return 0
+
+
+def cmd_add(args, settings) -> int:
+    engine = make_engine(settings.database_url)
+    community_id = _community_id(engine, args.community)
+    rule = TopicRule(
+        args.name,
+        colour=args.colour or "#636efa",
+        **{f: tuple(getattr(args, f) or ()) for f in RULE_FIELDS},
+    )
+    return _save(engine, community_id, rule, None)
+
+
+def cmd_edit(args, settings) -> int:
+    engine = make_engine(settings.database_url)
+    community_id = _community_id(engine, args.community)
+    row = _find(engine, community_id, args.name)
+    if row is None:
+        raise ValueError(f"no topic named {args.name!r}")
+    old = topic_rule_of(row)
+    changes = {f: tuple(getattr(args, f)) for f in RULE_FIELDS if getattr(args, f) is not None}
+    rule = TopicRule(
+        old.name,
+        colour=args.colour or old.colour,
+        **{f: changes.get(f, getattr(old, f)) for f in RULE_FIELDS},
+    )
+    return _save(engine, community_id, rule, row["id"])
+
+
+def cmd_remove(args, settings) -> int:
+    engine = make_engine(settings.database_url)
+    row = _find(engine, _community_id(engine, args.community), args.name)
+    if row is None:
+        raise ValueError(f"no topic named {args.name!r}")
+    delete_topic(engine, row["id"])
+    print(f"removed topic {args.name!r}")
+    return 0
+
+
+def _save(engine, community_id: int, rule: TopicRule, topic_id: int | None) -> int:
+    try:
+        with Bar("re-tag") as bar:
+            result = save_topic(engine, community_id, rule, topic_id, bar.set)
+    except TopicRuleError as error:
+        raise ValueError(f"topic {error.field}: {error.reason}") from None
+    print(f"saved {rule.name!r}: {result.matched:,} of {result.scanned:,} messages match")
+    return 0

@@ -1,0 +1,73 @@
+"""What the `ecg` commands do, apart from argument parsing: plain functions, no Streamlit."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict
+from datetime import datetime, timedelta
+
+from sqlalchemy import Engine, select
+
+from analysis.topics import DEFAULT_TOPICS, TopicRule
+from data_access.schema import Community
+from data_access.setup import init_database, seed_topics
+from ingest.pipeline import ImportSummary, ImportTarget, Progress, run_import
+from ingest.records import ParsedRow, RawMessage
+from ingest.simulate import CommunitySpec, default_incidents, simulate_source
+
+log = logging.getLogger(__name__)
+DEMO_COMMUNITY = "demo"
+DEMO_DAYS = 60
+
+
+def rule_values(rule: TopicRule) -> dict:
+    """A topic rule as the columns of the topics table."""
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(rule).items()}
+
+
+def prepare_community(engine: Engine, community: str) -> None:
+    """Make sure the schema is current and the community has its starting topics."""
+    init_database(engine)
+    seed_topics(engine, community, [rule_values(rule) for rule in DEFAULT_TOPICS])
+
+
+def community_names(engine: Engine) -> list[str]:
+    with engine.connect() as conn:
+        return list(conn.scalars(select(Community.name).order_by(Community.name)))
+
+
+def simulate(
+    engine: Engine,
+    community: str,
+    start: datetime,
+    end: datetime,
+    spec: CommunitySpec,
+    on_progress: Progress | None = None,
+) -> ImportSummary:
+    """Write the simulated messages of [start, end) for every source of `spec`."""
+    prepare_community(engine, community)
+    total = ImportSummary()
+    for source in spec.sources:
+        rows = (_row(m) for m in simulate_source(spec, source, start, end))
+        target = ImportTarget(community, source.name, source.platform)
+        summary = run_import(
+            engine, rows, target, path=f"simulated {source.name}", on_progress=on_progress
+        )
+        total.read += summary.read
+        total.imported += summary.imported
+        total.duplicates += summary.duplicates
+        total.seconds += summary.seconds
+    return total
+
+
+def create_demo(engine: Engine, now: datetime, on_progress: Progress | None = None) -> int:
+    """Backfill the demo community with DEMO_DAYS of history up to `now`."""
+    spec = CommunitySpec(incidents=default_incidents(now))
+    summary = simulate(
+        engine, DEMO_COMMUNITY, now - timedelta(days=DEMO_DAYS), now, spec, on_progress
+    )
+    return summary.imported
+
+
+def _row(message: RawMessage) -> ParsedRow:
+    return ParsedRow(0, message)

@@ -1,0 +1,218 @@
+"""Reusable UI pieces: the shared sidebar, the filters it yields, empty states, tables.
+
+Everything that came from a community (message text, author, channel and topic
+names) is shown through components that print text, never as markdown or HTML.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from zoneinfo import available_timezones
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy.exc import OperationalError
+
+from dashboard import resources
+from dashboard.timeranges import (
+    CUSTOM,
+    DEFAULT_PRESET,
+    PRESETS,
+    TimeRange,
+    custom_range,
+    preset_range,
+    range_with_data,
+)
+
+FILTERS_KEY = "ecg_filters"
+COMMON_ZONES = [
+    "UTC",
+    "Europe/London",
+    "Europe/Berlin",
+    "America/New_York",
+    "America/Los_Angeles",
+    "Asia/Shanghai",
+    "Asia/Tokyo",
+    "Australia/Sydney",
+]
+GET_DATA_IN = (
+    "Get data in with `ecg simulate --days 90` (a demo community) or "
+    "`ecg import export.csv --map timestamp=... --map author=... --map text=...` "
+    "(see docs/import.md)."
+)
+
+
+@dataclass(frozen=True)
+class Filters:
+    community_id: int | None
+    community: str
+    time_range: TimeRange
+    channel_ids: tuple[int, ...] | None  # None: every channel
+    channel_names: dict[int, str]
+    timezone: str
+    extent: tuple[datetime, datetime] | None  # first and last hour with data
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def sidebar() -> Filters:
+    """Draw the shared sidebar and keep the viewer's choices for the pages."""
+    st.sidebar.header("Community ECG")
+    communities = resources.read("communities")
+    if communities.empty:
+        filters = Filters(
+            None,
+            "",
+            preset_range(DEFAULT_PRESET, now()),
+            None,
+            {},
+            resources.settings().timezone,
+            None,
+        )
+        st.session_state[FILTERS_KEY] = filters
+        return filters
+    names = communities["name"].tolist()
+    community = st.sidebar.selectbox("Community", names, disabled=len(names) == 1)
+    community_id = int(communities.loc[communities["name"] == community, "id"].iloc[0])
+    timezone = _timezone_picker()
+    time_range = _range_picker(timezone)
+    channels = resources.read("channels", community_id)
+    channel_ids = _channel_picker(channels)
+    filters = Filters(
+        community_id=community_id,
+        community=community,
+        time_range=time_range,
+        channel_ids=channel_ids,
+        channel_names=dict(zip(channels["id"], channels["name"], strict=True)),
+        timezone=timezone,
+        extent=resources.read("data_extent", community_id),
+    )
+    st.session_state[FILTERS_KEY] = filters
+    return filters
+
+
+def current_filters() -> Filters:
+    filters = st.session_state.get(FILTERS_KEY)
+    return filters if filters is not None else sidebar()
+
+
+def _timezone_picker() -> str:
+    default = resources.settings().timezone
+    zones = list(dict.fromkeys([default, *COMMON_ZONES, *sorted(available_timezones())]))
+    return st.sidebar.selectbox(
+        "Time zone",
+        zones,
+        key="timezone",
+        help="Times and day/week buckets are shown in this zone.",
+    )
+
+
+def _range_picker(timezone: str) -> TimeRange:
+    options = [*PRESETS, CUSTOM]
+    preset = st.sidebar.selectbox(
+        "Time range", options, index=options.index(DEFAULT_PRESET), key="preset"
+    )
+    if preset != CUSTOM:
+        return preset_range(preset, now())
+    today = now().astimezone(_zone(timezone)).date()
+    picked = st.sidebar.date_input(
+        "From and to (inclusive)", key="custom_dates", value=(today - timedelta(days=6), today)
+    )
+    if isinstance(picked, tuple | list) and len(picked) == 2:
+        return custom_range(picked[0], picked[1], timezone)
+    first = picked[0] if isinstance(picked, tuple | list) else picked
+    return custom_range(first, first, timezone)
+
+
+def _channel_picker(channels: pd.DataFrame) -> tuple[int, ...] | None:
+    platforms = sorted(channels["platform"].unique())
+    platform = st.sidebar.selectbox("Platform", ["All platforms", *platforms], key="platform")
+    if platform != "All platforms":
+        channels = channels[channels["platform"] == platform]
+    labels = {int(r.id): f"{r.name} ({r.platform})" for r in channels.itertuples()}
+    picked = st.sidebar.multiselect(
+        "Channels", list(labels), format_func=labels.get, key="channels", placeholder="All channels"
+    )
+    if picked:
+        return tuple(picked)
+    return None if platform == "All platforms" else tuple(labels)
+
+
+def _zone(timezone: str):
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(timezone)
+
+
+def needs_data(filters: Filters) -> bool:
+    """Explain an empty database or an empty range; True when the page has nothing to draw."""
+    if filters.community_id is None or filters.extent is None:
+        st.info("There are no messages yet. " + GET_DATA_IN)
+        return True
+    first, last = filters.extent
+    if last < filters.time_range.start or first >= filters.time_range.end:
+        newest = local_text(last, filters.timezone)
+        st.warning(
+            f"No messages in this range. The data runs from "
+            f"{local_text(first, filters.timezone)} to {newest}."
+        )
+        st.button(
+            "Show the 30 days that have the newest data",
+            on_click=_jump_to_data,
+            args=(last, filters.timezone),
+            type="primary",
+        )
+        return True
+    return False
+
+
+def _jump_to_data(last_hour: datetime, timezone: str) -> None:
+    target = range_with_data(last_hour, PRESETS["Last 30 days"])
+    zone = _zone(timezone)
+    st.session_state["preset"] = CUSTOM
+    st.session_state["custom_dates"] = (
+        target.start.astimezone(zone).date(),
+        (target.end - timedelta(seconds=1)).astimezone(zone).date(),
+    )
+
+
+def local_text(moment: datetime, timezone: str) -> str:
+    return moment.astimezone(_zone(timezone)).strftime("%Y-%m-%d %H:%M %Z")
+
+
+def message_table(messages: pd.DataFrame, timezone: str, key: str) -> None:
+    """Messages as a plain-text table (never rendered as markdown or HTML)."""
+    if messages.empty:
+        st.caption("No messages to show.")
+        return
+    shown = messages.assign(
+        time=pd.to_datetime(messages["sent_at"], utc=True)
+        .dt.tz_convert(timezone)
+        .dt.strftime("%Y-%m-%d %H:%M"),
+    )[["time", "channel", "author", "sentiment", "language", "text"]]
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        key=key,
+        column_config={
+            "sentiment": st.column_config.NumberColumn(format="%.2f"),
+            "text": st.column_config.TextColumn(width="large"),
+        },
+    )
+
+
+def database_guard(run) -> None:
+    """Run a page body; a database that cannot be reached becomes a message, not a traceback."""
+    try:
+        run()
+    except OperationalError as error:
+        st.error(
+            "The database cannot be reached: "
+            f"{type(error.orig).__name__}: {str(error.orig).splitlines()[0]}. "
+            "Check `ECG_DATABASE_URL` (or `[database] url` in secrets.toml) and that "
+            "the server is running."
+        )

@@ -1,0 +1,73 @@
+"""Settings: one pure function from secrets and environment to a frozen value.
+
+Each setting comes from the environment first, then `.streamlit/secrets.toml`,
+then its default; docs/configuration.md lists them all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from data_access.db import DEFAULT_DATABASE_URL
+
+MIN_LIVE_REFRESH_SECONDS = 2.0
+
+
+class SettingsError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    timezone: str = "UTC"
+    live_refresh_seconds: float = 5.0
+    demo: bool = False
+    worker_interval_seconds: float = 10.0
+
+
+def load_settings(secrets: Mapping, environ: Mapping[str, str]) -> Settings:
+    def pick(env: str, section: str, key: str, default):
+        if env in environ:
+            return environ[env]
+        return secrets.get(section, {}).get(key, default)
+
+    defaults = Settings()
+    settings = Settings(
+        database_url=str(pick("ECG_DATABASE_URL", "database", "url", defaults.database_url)),
+        timezone=str(pick("ECG_TIMEZONE", "display", "timezone", defaults.timezone)),
+        live_refresh_seconds=_at_least(
+            pick("ECG_LIVE_REFRESH_SECONDS", "display", "live_refresh_seconds", 5.0),
+            MIN_LIVE_REFRESH_SECONDS,
+            "live_refresh_seconds",
+        ),
+        demo=_flag(pick("ECG_DEMO", "demo", "enabled", False)),
+        worker_interval_seconds=_at_least(
+            pick("ECG_WORKER_INTERVAL_SECONDS", "worker", "interval_seconds", 10.0),
+            1.0,
+            "worker interval_seconds",
+        ),
+    )
+    try:
+        ZoneInfo(settings.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingsError(f"timezone: {settings.timezone!r} is not an IANA time zone") from None
+    return settings
+
+
+def _at_least(value, minimum: float, name: str) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise SettingsError(f"{name}: {value!r} is not a number") from None
+    if not number >= minimum:
+        raise SettingsError(f"{name}: must be at least {minimum:g}, got {value!r}")
+    return number
+
+
+def _flag(value) -> bool:
+    if isinstance(value, bool):
+        return value
+    return str(value).strip().lower() in {"1", "true", "yes", "on"}

@@ -1,0 +1,66 @@
+"""The worker: scheduled jobs that run with no browser open.
+
+Today it keeps the demo community live (appending the simulated messages of
+each passing minute). Forecast refits and alert evaluation join it later.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import Engine, func, select
+
+from dashboard.commands import DEMO_COMMUNITY, simulate
+from data_access.schema import Community, Message
+from ingest.simulate import CommunitySpec
+
+log = logging.getLogger(__name__)
+MAX_CATCH_UP = timedelta(days=2)  # after a long pause, do not backfill more than this
+
+
+def newest_message_time(engine: Engine, community: str) -> datetime | None:
+    query = (
+        select(func.max(Message.sent_at))
+        .join(Community, Community.id == Message.community_id)
+        .where(Community.name == community)
+    )
+    with engine.connect() as conn:
+        newest = conn.scalar(query)
+    if isinstance(newest, str):  # SQLite returns max() of a datetime column as text
+        newest = datetime.fromisoformat(newest)
+    return None if newest is None else newest.replace(tzinfo=UTC)
+
+
+def append_demo_messages(engine: Engine, now: datetime) -> int:
+    """Write the demo community's simulated messages since its newest one; 0 without a demo."""
+    newest = newest_message_time(engine, DEMO_COMMUNITY)
+    if newest is None:
+        return 0
+    start = max(newest + timedelta(microseconds=1), now - MAX_CATCH_UP)
+    if start >= now:
+        return 0
+    return simulate(engine, DEMO_COMMUNITY, start, now, CommunitySpec()).imported
+
+
+def run_worker(
+    engine: Engine,
+    interval_seconds: float,
+    demo: bool,
+    stop: threading.Event,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> None:
+    """Run the jobs every `interval_seconds` until `stop` is set; a failing job is logged."""
+    log.info("worker started (every %gs, demo %s)", interval_seconds, "on" if demo else "off")
+    while not stop.is_set():
+        if demo:
+            try:
+                added = append_demo_messages(engine, clock())
+                if added:
+                    log.info("demo: %d new messages", added)
+            except Exception:
+                log.exception("demo job failed; will try again")
+        stop.wait(interval_seconds)
+    log.info("worker stopped")

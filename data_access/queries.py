@@ -1,0 +1,216 @@
+"""Reads for the pages: each returns a DataFrame (or a plain value) with UTC times.
+
+Time series come from the hourly rollups; raw messages are read only to show
+a few of them or to count the last minutes of activity.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+import pandas as pd
+from sqlalchemy import Connection, Select, and_, distinct, func, select
+
+from data_access.schema import (
+    METRIC_COLUMNS,
+    Channel,
+    ChannelHourly,
+    Community,
+    Member,
+    Message,
+    MessageTopic,
+    Source,
+    Topic,
+    TopicHourly,
+)
+
+ChannelIds = Sequence[int] | None  # None: every channel
+
+
+def communities(conn: Connection) -> pd.DataFrame:
+    query = select(Community.id, Community.name).order_by(Community.name)
+    return _frame(conn, query)
+
+
+def channels(conn: Connection, community_id: int) -> pd.DataFrame:
+    query = (
+        select(Channel.id, Channel.name, Source.name.label("source"), Source.platform)
+        .join(Source, Source.id == Channel.source_id)
+        .where(Channel.community_id == community_id)
+        .order_by(Source.platform, Channel.name)
+    )
+    return _frame(conn, query)
+
+
+def data_extent(conn: Connection, community_id: int) -> tuple[datetime, datetime] | None:
+    """The first and last hour that have messages, or None for an empty community."""
+    query = select(func.min(ChannelHourly.hour), func.max(ChannelHourly.hour)).where(
+        ChannelHourly.community_id == community_id
+    )
+    first, last = conn.execute(query).one()
+    return None if first is None else (first, last)
+
+
+def channel_hourly(
+    conn: Connection, community_id: int, start: datetime, end: datetime, channel_ids: ChannelIds
+) -> pd.DataFrame:
+    """Rollup rows per (hour, channel) in [start, end)."""
+    table = ChannelHourly
+    query = select(table.hour, table.channel_id, *(getattr(table, c) for c in METRIC_COLUMNS))
+    query = _in_range(query, table, community_id, start, end, channel_ids)
+    return _frame(conn, query.order_by(table.hour))
+
+
+def topic_hourly(
+    conn: Connection, community_id: int, start: datetime, end: datetime, channel_ids: ChannelIds
+) -> pd.DataFrame:
+    """Rollup rows per (hour, topic) in [start, end), summed over the chosen channels.
+
+    Author counts are not additive across channels, so they are left out here.
+    """
+    table = TopicHourly
+    sums = [
+        func.sum(getattr(table, c)).label(c)
+        for c in METRIC_COLUMNS
+        if c not in ("active_authors", "new_authors")
+    ]
+    query = select(table.hour, table.topic_id, *sums)
+    query = _in_range(query, table, community_id, start, end, channel_ids)
+    query = query.group_by(table.hour, table.topic_id).order_by(table.hour)
+    return _frame(conn, query)
+
+
+def same_hour_in_past_weeks(
+    conn: Connection, community_id: int, hour: datetime, weeks: int, channel_ids: ChannelIds
+) -> list[int]:
+    """Messages in the same hour of the week in each of the `weeks` weeks before `hour`
+    (0 for a week with none), oldest first."""
+    past = [hour - timedelta(weeks=n) for n in range(weeks, 0, -1)]
+    query = select(ChannelHourly.hour, func.sum(ChannelHourly.messages)).where(
+        ChannelHourly.community_id == community_id, ChannelHourly.hour.in_(past)
+    )
+    if channel_ids is not None:
+        query = query.where(ChannelHourly.channel_id.in_(channel_ids))
+    counts = dict(conn.execute(query.group_by(ChannelHourly.hour)).all())
+    return [int(counts.get(h, 0)) for h in past]
+
+
+def message_times(
+    conn: Connection, community_id: int, start: datetime, end: datetime, channel_ids: ChannelIds
+) -> list[datetime]:
+    """Send times of the messages in [start, end): for the live minute trace."""
+    query = select(Message.sent_at).where(
+        Message.community_id == community_id, Message.sent_at >= start, Message.sent_at < end
+    )
+    if channel_ids is not None:
+        query = query.where(Message.channel_id.in_(channel_ids))
+    return list(conn.scalars(query))
+
+
+def active_members(
+    conn: Connection, community_id: int, start: datetime, end: datetime, channel_ids: ChannelIds
+) -> int:
+    """Distinct human members who wrote in [start, end)."""
+    query = (
+        select(func.count(distinct(Message.member_id)))
+        .join(Member, Member.id == Message.member_id)
+        .where(
+            Message.community_id == community_id,
+            Message.sent_at >= start,
+            Message.sent_at < end,
+            Member.is_bot.is_(False),
+        )
+    )
+    if channel_ids is not None:
+        query = query.where(Message.channel_id.in_(channel_ids))
+    return int(conn.scalar(query) or 0)
+
+
+def _message_view() -> Select:
+    return (
+        select(
+            Message.id,
+            Message.sent_at,
+            Channel.name.label("channel"),
+            Member.display_name.label("author"),
+            Message.text,
+            Message.language,
+            Message.sentiment,
+        )
+        .join(Channel, Channel.id == Message.channel_id)
+        .join(Member, Member.id == Message.member_id)
+    )
+
+
+def newest_messages(
+    conn: Connection, community_id: int, limit: int, channel_ids: ChannelIds, before: datetime
+) -> pd.DataFrame:
+    query = _message_view().where(Message.community_id == community_id, Message.sent_at < before)
+    if channel_ids is not None:
+        query = query.where(Message.channel_id.in_(channel_ids))
+    return _frame(conn, query.order_by(Message.sent_at.desc()).limit(limit))
+
+
+def most_negative_messages(
+    conn: Connection,
+    community_id: int,
+    start: datetime,
+    end: datetime,
+    channel_ids: ChannelIds,
+    limit: int,
+) -> pd.DataFrame:
+    query = _message_view().where(
+        Message.community_id == community_id,
+        Message.sent_at >= start,
+        Message.sent_at < end,
+        Message.sentiment <= -0.05,
+    )
+    if channel_ids is not None:
+        query = query.where(Message.channel_id.in_(channel_ids))
+    order = (Message.sentiment.asc(), Message.sent_at.desc())
+    return _frame(conn, query.order_by(*order).limit(limit))
+
+
+def topic_messages(
+    conn: Connection,
+    topic_id: int,
+    start: datetime,
+    end: datetime,
+    channel_ids: ChannelIds,
+    limit: int,
+) -> pd.DataFrame:
+    query = (
+        _message_view()
+        .join(
+            MessageTopic,
+            and_(MessageTopic.message_id == Message.id, MessageTopic.topic_id == topic_id),
+        )
+        .where(Message.sent_at >= start, Message.sent_at < end)
+    )
+    if channel_ids is not None:
+        query = query.where(Message.channel_id.in_(channel_ids))
+    return _frame(conn, query.order_by(Message.sent_at.desc()).limit(limit))
+
+
+def recent_texts(conn: Connection, community_id: int, limit: int) -> pd.DataFrame:
+    """The newest messages with their ids, for previewing a topic rule."""
+    query = _message_view().where(Message.community_id == community_id)
+    return _frame(conn, query.order_by(Message.sent_at.desc()).limit(limit))
+
+
+def topics(conn: Connection, community_id: int) -> pd.DataFrame:
+    query = select(Topic.__table__).where(Topic.community_id == community_id).order_by(Topic.name)
+    return _frame(conn, query)
+
+
+def _in_range(query: Select, table, community_id, start, end, channel_ids) -> Select:
+    query = query.where(table.community_id == community_id, table.hour >= start, table.hour < end)
+    if channel_ids is not None:
+        query = query.where(table.channel_id.in_(channel_ids))
+    return query
+
+
+def _frame(conn: Connection, query: Select) -> pd.DataFrame:
+    result = conn.execute(query)
+    return pd.DataFrame(result.all(), columns=list(result.keys()))

@@ -1,0 +1,100 @@
+"""Saving a topic rule: validate, store, re-tag every past message, rebuild its rollups.
+
+The messages are read in chunks outside any write transaction (this is the
+long part, with progress reported); the links and rollups of the topic are
+then replaced in one short transaction, so readers never see half a topic.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+
+from sqlalchemy import Engine, delete, func, insert, select, update
+
+from analysis.topics import (
+    CompiledTopic,
+    TopicRule,
+    TopicRuleError,
+    compile_rule,
+    prepare,
+    validate,
+)
+from data_access.schema import Message, Topic
+from data_access.store import replace_topic_links
+
+log = logging.getLogger(__name__)
+SCAN_CHUNK = 20_000
+
+Progress = Callable[[int, int], None]  # (messages scanned, messages in all)
+
+
+@dataclass(frozen=True)
+class RetagResult:
+    topic_id: int
+    scanned: int
+    matched: int
+
+
+def save_topic(
+    engine: Engine,
+    community_id: int,
+    rule: TopicRule,
+    topic_id: int | None = None,
+    on_progress: Progress | None = None,
+) -> RetagResult:
+    """Create (no `topic_id`) or replace a topic's rule, then re-tag past messages."""
+    rule = validate(rule)
+    values = {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(rule).items()}
+    with engine.begin() as conn:
+        clash = conn.scalar(
+            select(Topic.id).where(Topic.community_id == community_id, Topic.name == rule.name)
+        )
+        if clash is not None and clash != topic_id:
+            raise TopicRuleError("name", f"a topic named {rule.name!r} already exists")
+        if topic_id is None:
+            stmt = insert(Topic).values(community_id=community_id, **values).returning(Topic.id)
+            topic_id = conn.execute(stmt).scalar_one()
+        else:
+            conn.execute(update(Topic).where(Topic.id == topic_id).values(**values))
+    result = retag(engine, community_id, topic_id, compile_rule(rule), on_progress)
+    log.info("topic %r saved: %d of %d messages match", rule.name, result.matched, result.scanned)
+    return result
+
+
+def delete_topic(engine: Engine, topic_id: int) -> None:
+    """Remove a topic with its links and rollups (they cascade)."""
+    with engine.begin() as conn:
+        replace_topic_links(conn, topic_id, [])
+        conn.execute(delete(Topic).where(Topic.id == topic_id))
+
+
+def retag(
+    engine: Engine,
+    community_id: int,
+    topic_id: int,
+    topic: CompiledTopic,
+    on_progress: Progress | None = None,
+) -> RetagResult:
+    matched: list[int] = []
+    with engine.connect() as conn:
+        total = conn.scalar(select(func.count()).where(Message.community_id == community_id))
+        last_id, scanned = 0, 0
+        while True:
+            query = (
+                select(Message.id, Message.text)
+                .where(Message.community_id == community_id, Message.id > last_id)
+                .order_by(Message.id)
+                .limit(SCAN_CHUNK)
+            )
+            rows = conn.execute(query).all()
+            if not rows:
+                break
+            matched.extend(i for i, text in rows if topic.matches(prepare(text)))
+            last_id, scanned = rows[-1][0], scanned + len(rows)
+            if on_progress:
+                on_progress(scanned, total)
+    with engine.begin() as conn:
+        replace_topic_links(conn, topic_id, matched)
+    return RetagResult(topic_id, scanned, len(matched))

@@ -1,0 +1,81 @@
+"""Sentiment over time, per channel; its distribution; the most negative messages."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from analysis.series import label_distribution, sentiment_series
+from dashboard import charts, components, resources
+from dashboard.timeranges import bucket_for
+
+MAX_CHANNEL_LINES = 8
+
+filters = components.current_filters()
+st.header("Sentiment")
+st.caption(
+    "Average VADER compound score (-1 to +1) and the share of negative messages "
+    "(compound ≤ -0.05) among scored messages. Messages in languages other than English "
+    "are not scored and are counted apart."
+)
+
+
+def body() -> None:
+    cid, window = filters.community_id, filters.time_range
+    rollup = resources.read("channel_hourly", cid, window.start, window.end, filters.channel_ids)
+    if rollup.empty:
+        st.info("No messages in this range for the chosen platform and channels.")
+        return
+    bucket = bucket_for(window)
+    series = sentiment_series(rollup, filters.channel_names, bucket, filters.timezone)
+    total = series[series["channel"] == "All channels"]
+    scored, unscored = int(total["sentiment_count"].sum()), int(total["unscored_count"].sum())
+    messages = int(total["messages"].sum())
+
+    cols = st.columns(4)
+    average = total["sentiment_sum"].sum() / scored if scored else None
+    negative = total["negative_count"].sum() / scored if scored else None
+    cols[0].metric("Average sentiment", "–" if average is None else f"{average:+.3f}")
+    cols[1].metric("Negative share", "–" if negative is None else f"{negative:.1%}")
+    cols[2].metric("Scored messages", f"{scored:,}")
+    cols[3].metric(
+        "Not scored (other languages)",
+        f"{unscored:,}",
+        help="Messages whose language VADER cannot read; left out of the figures.",
+    )
+    if unscored:
+        st.caption(
+            f"{unscored:,} of {messages:,} messages ({unscored / messages:.1%}) are in "
+            "languages that are not scored and are left out of the averages."
+        )
+
+    busiest = (
+        series[series["channel"] != "All channels"]
+        .groupby("channel")["messages"]
+        .sum()
+        .nlargest(MAX_CHANNEL_LINES)
+        .index
+    )
+    shown = series[series["channel"].isin([*busiest, "All channels"])]
+    st.subheader(f"Over time, by {bucket}")
+    if len(busiest) < series["channel"].nunique() - 1:
+        st.caption(
+            f"The {MAX_CHANNEL_LINES} busiest channels are drawn; pick channels in the "
+            "sidebar to see others."
+        )
+    st.plotly_chart(charts.sentiment_over_time(shown), width="stretch")
+
+    st.subheader("Distribution by channel")
+    st.plotly_chart(
+        charts.label_distribution(label_distribution(rollup, filters.channel_names)),
+        width="stretch",
+    )
+
+    st.subheader("Most negative messages in this range")
+    worst = resources.read(
+        "most_negative_messages", cid, window.start, window.end, filters.channel_ids, 25
+    )
+    components.message_table(worst, filters.timezone, key="most_negative")
+
+
+if not components.needs_data(filters):
+    components.database_guard(body)

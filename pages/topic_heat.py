@@ -1,0 +1,67 @@
+"""Topic heat: topics by time, what is rising fastest, and a drill-down to messages."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from analysis.series import rising_topics, topic_heat
+from dashboard import charts, components, resources
+from dashboard.timeranges import bucket_for
+
+BUCKET_LENGTH = {
+    "hour": pd.Timedelta(hours=1),
+    "day": pd.DateOffset(days=1),  # local days: 23 or 25 hours across a DST change
+    "week": pd.DateOffset(weeks=1),
+}
+
+filters = components.current_filters()
+st.header("Topic heat")
+st.caption(
+    "How much each topic is discussed over time, and how people feel about it. "
+    "Topics are keyword and pattern rules, edited on the Topics page."
+)
+
+
+def body() -> None:
+    cid, window = filters.community_id, filters.time_range
+    topics = resources.read("topics", cid)
+    if topics.empty:
+        st.info("No topics are defined yet: add some on the Topics page.")
+        return
+    names = dict(zip(topics["id"], topics["name"], strict=True))
+    current = resources.read("topic_hourly", cid, window.start, window.end, filters.channel_ids)
+    if current.empty:
+        st.info("No message in this range matches a topic for the chosen channels.")
+        return
+    bucket = bucket_for(window)
+    heat = topic_heat(current, names, bucket, filters.timezone)
+
+    colour_by = st.radio("Colour by", ["volume", "average sentiment"], horizontal=True)
+    st.plotly_chart(charts.topic_heatmap(heat, colour_by), width="stretch")
+
+    st.subheader("Rising fastest against the previous period")
+    before = window.previous()
+    previous = resources.read("topic_hourly", cid, before.start, before.end, filters.channel_ids)
+    rising = rising_topics(current, previous, names)
+    st.plotly_chart(charts.rising_topics(rising), width="stretch")
+
+    st.subheader("Drill down")
+    left, right = st.columns(2)
+    topic = left.selectbox("Topic", rising["topic"].tolist())
+    periods = sorted(heat.loc[heat["topic"] == topic, "bucket"].unique(), reverse=True)
+    period = right.selectbox(
+        f"{bucket.capitalize()}",
+        periods,
+        format_func=lambda p: pd.Timestamp(p).strftime("%Y-%m-%d %H:%M"),
+    )
+    topic_id = int(topics.loc[topics["name"] == topic, "id"].iloc[0])
+    start = pd.Timestamp(period).tz_convert("UTC").to_pydatetime()
+    messages = resources.read(
+        "topic_messages", topic_id, start, start + BUCKET_LENGTH[bucket], filters.channel_ids, 100
+    )
+    components.message_table(messages, filters.timezone, key="topic_messages")
+
+
+if not components.needs_data(filters):
+    components.database_guard(body)

@@ -1,0 +1,126 @@
+"""Topics: list, add and edit topic rules, preview them on recent messages, save and re-tag."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from analysis.topics import TopicRule, TopicRuleError, compile_rule, prepare, validate
+from dashboard import components, resources
+from ingest.pipeline import topic_rule_of
+from ingest.retag import delete_topic, save_topic
+
+PREVIEW_MESSAGES = 500
+NEW = "➕ New topic"
+FIELDS = ("keywords", "phrases", "patterns", "exclusions")
+HELP = {
+    "keywords": "Whole words, one per line; any of them puts a message in the topic.",
+    "phrases": "Several words in this order, one phrase per line.",
+    "patterns": "Regular expressions (case-insensitive), one per line, for example `v\\d+\\.\\d+`.",
+    "exclusions": "Words or phrases that keep a message out of the topic even when it matches.",
+}
+
+filters = components.current_filters()
+st.header("Topics")
+st.caption(
+    "A topic is a named rule. Edit it and see at once which recent messages it would match "
+    "and miss; saving re-tags every past message and rebuilds the topic's figures."
+)
+
+
+def rule_from_inputs(name: str, colour: str, texts: dict[str, str]) -> TopicRule:
+    def lines(field: str) -> tuple[str, ...]:
+        return tuple(line for line in texts[field].splitlines() if line.strip())
+
+    return TopicRule(name=name, colour=colour, **{field: lines(field) for field in FIELDS})
+
+
+def preview(rule: TopicRule, before: TopicRule | None, recent: pd.DataFrame) -> None:
+    try:
+        edited = compile_rule(validate(rule))
+    except TopicRuleError:
+        return
+    current = compile_rule(before) if before else None
+    prepared = [prepare(text) for text in recent["text"]]
+    now = [edited.matches(p) for p in prepared]
+    was = [current.matches(p) if current else False for p in prepared]
+    recent = recent.assign(now=now, was=was)
+    st.subheader("Preview on the newest messages")
+    cols = st.columns(3)
+    cols[0].metric(f"Match, of {len(recent)}", sum(now))
+    cols[1].metric("Newly matched", sum(n and not w for n, w in zip(now, was, strict=True)))
+    cols[2].metric("No longer matched", sum(w and not n for n, w in zip(now, was, strict=True)))
+    matched, missed = st.tabs(["Would match", "Would miss (matched before)"])
+    with matched:
+        components.message_table(recent[recent["now"]].head(50), filters.timezone, "preview_hit")
+    with missed:
+        lost = recent[recent["was"] & ~recent["now"]]
+        components.message_table(lost.head(50), filters.timezone, "preview_lost")
+
+
+def body() -> None:
+    cid = filters.community_id
+    topics = resources.read("topics", cid)
+    if not topics.empty:
+        listing = topics[["name", "keywords", "phrases", "patterns", "exclusions", "colour"]]
+        st.dataframe(
+            listing.map(lambda v: ", ".join(v) if isinstance(v, list) else v),
+            hide_index=True,
+            width="stretch",
+        )
+    choice = st.selectbox("Topic to edit", [NEW, *topics["name"].tolist()])
+    row = None if choice == NEW else topics[topics["name"] == choice].iloc[0]
+    before = None if row is None else topic_rule_of(row)
+    key = f"topic-{choice}"
+
+    name = st.text_input("Name", value="" if before is None else before.name, key=f"{key}-name")
+    colour = st.color_picker(
+        "Colour", value="#636efa" if before is None else before.colour, key=f"{key}-colour"
+    )
+    texts = {}
+    columns = st.columns(2)
+    for index, field in enumerate(FIELDS):
+        value = "" if before is None else "\n".join(getattr(before, field))
+        texts[field] = columns[index % 2].text_area(
+            field.capitalize(), value=value, help=HELP[field], key=f"{key}-{field}"
+        )
+    rule = rule_from_inputs(name, colour, texts)
+    try:
+        validate(rule)
+        problem = None
+    except TopicRuleError as error:
+        problem = error
+        st.error(f"{error.field.capitalize()}: {error.reason}")
+
+    recent = resources.read("recent_texts", cid, PREVIEW_MESSAGES)
+    preview(rule, before, recent)
+
+    save, remove = st.columns(2)
+    if save.button("Save and re-tag past messages", type="primary", disabled=problem is not None):
+        bar = st.progress(0.0, text="Re-tagging past messages…")
+
+        def progress(done: int, total: int) -> None:
+            bar.progress(done / total if total else 1.0, text=f"Re-tagged {done:,} of {total:,}")
+
+        try:
+            result = save_topic(
+                resources.engine(), cid, rule, None if row is None else int(row["id"]), progress
+            )
+        except TopicRuleError as error:
+            st.error(f"{error.field.capitalize()}: {error.reason}")
+        else:
+            resources.clear()
+            st.success(
+                f"Saved. {result.matched:,} of {result.scanned:,} messages are in "
+                f"the topic {rule.name!r} now."
+            )
+    if row is not None and remove.button(f"Delete topic {choice!r}"):
+        delete_topic(resources.engine(), int(row["id"]))
+        resources.clear()
+        st.rerun()
+
+
+if filters.community_id is None:
+    components.needs_data(filters)
+else:
+    components.database_guard(body)

@@ -6,6 +6,7 @@ names) is shown through components that print text, never as markdown or HTML.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import available_timezones
@@ -52,6 +53,14 @@ class Filters:
     channel_names: dict[int, str]
     timezone: str
     extent: tuple[datetime, datetime] | None  # first and last hour with data
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def plain(text: str) -> str:
+    """`text` escaped so that markdown shows it literally, for labels and messages."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
 def now() -> datetime:

@@ -58,6 +58,17 @@ def preview(rule: TopicRule, before: TopicRule | None, recent: pd.DataFrame) -> 
         components.message_table(lost.head(50), filters.timezone, "preview_lost")
 
 
+def rule_problem(rule: TopicRule) -> str | None:
+    """What is wrong with the rule as typed, in words for the page; None when it can be saved."""
+    if rule == TopicRule("", colour=rule.colour):
+        return "Give the topic a name and at least one keyword, phrase or pattern to preview it."
+    try:
+        validate(rule)
+    except TopicRuleError as error:
+        return f"{error.field.capitalize()}: {error.reason}"
+    return None
+
+
 def body() -> None:
     cid = filters.community_id
     topics = resources.read("topics", cid)
@@ -85,18 +96,19 @@ def body() -> None:
             field.capitalize(), value=value, help=HELP[field], key=f"{key}-{field}"
         )
     rule = rule_from_inputs(name, colour, texts)
-    try:
-        validate(rule)
-        problem = None
-    except TopicRuleError as error:
-        problem = error
-        st.error(f"{error.field.capitalize()}: {error.reason}")
+    problem = rule_problem(rule)
+    if problem is not None:
+        if rule == TopicRule("", colour=colour):
+            st.info(problem)
+        else:
+            st.error(components.plain(problem))
+        return
 
     recent = resources.read("recent_texts", cid, PREVIEW_MESSAGES)
     preview(rule, before, recent)
 
     save, remove = st.columns(2)
-    if save.button("Save and re-tag past messages", type="primary", disabled=problem is not None):
+    if save.button("Save and re-tag past messages", type="primary"):
         bar = st.progress(0.0, text="Re-tagging past messages…")
 
         def progress(done: int, total: int) -> None:
@@ -107,14 +119,14 @@ def body() -> None:
                 resources.engine(), cid, rule, None if row is None else int(row["id"]), progress
             )
         except TopicRuleError as error:
-            st.error(f"{error.field.capitalize()}: {error.reason}")
-        else:
-            resources.clear()
-            st.success(
-                f"Saved. {result.matched:,} of {result.scanned:,} messages are in "
-                f"the topic {rule.name!r} now."
-            )
-    if row is not None and remove.button(f"Delete topic {choice!r}"):
+            st.error(components.plain(f"{error.field.capitalize()}: {error.reason}"))
+            return
+        resources.clear()
+        st.success(
+            f"Saved. {result.matched:,} of {result.scanned:,} messages are in the topic "
+            f"{components.plain(rule.name)} now."
+        )
+    if row is not None and remove.button("Delete this topic"):
         delete_topic(resources.engine(), int(row["id"]))
         resources.clear()
         st.rerun()

@@ -25,7 +25,7 @@ from data_access.schema import (
     Topic,
     TopicHourly,
 )
-from data_access.sql import chunked, rollup_keys_table
+from data_access.sql import among, chunked, insert_skipping_duplicates, rollup_keys_table
 
 MESSAGES: Table = Message.__table__
 MEMBERS: Table = Member.__table__
@@ -82,12 +82,16 @@ def write_batch(
     batch: Sequence[EnrichedMessage],
     topics: dict[str, int],
 ) -> BatchResult:
-    """Store the messages of `batch` not stored yet, and refresh the rollups they touch."""
-    fresh = _drop_stored(conn, source_id, batch)
-    if not fresh:
-        return BatchResult(0, len(batch))
-    channels = _ensure_channels(conn, community_id, source_id, {m.channel for m in fresh})
-    members, moved_hours = _ensure_members(conn, community_id, source_id, fresh)
+    """Store the messages of `batch` not stored yet, and refresh the rollups they touch.
+
+    Duplicates (already stored, or twice in the batch) are skipped by the unique key on
+    (source, external id), so concurrent or repeated imports never store a message twice.
+    """
+    unique = list({m.external_id: m for m in batch}.values())
+    if not unique:
+        return BatchResult(0, 0)
+    channels = _ensure_channels(conn, community_id, source_id, {m.channel for m in unique})
+    members, moved_hours = _ensure_members(conn, community_id, source_id, unique)
     rows = [
         {
             "community_id": community_id,
@@ -102,22 +106,28 @@ def write_batch(
             "language": m.language,
             "sentiment": m.sentiment,
         }
-        for m in fresh
+        for m in unique
     ]
-    returning = insert(MESSAGES).returning(MESSAGES.c.id, sort_by_parameter_order=True)
-    ids = conn.execute(returning, rows).scalars().all()
+    stmt = insert_skipping_duplicates(conn, MESSAGES, ["source_id", "external_id"])
+    inserted = dict(
+        (external_id, id_)
+        for id_, external_id in conn.execute(
+            stmt.returning(MESSAGES.c.id, MESSAGES.c.external_id), rows
+        )
+    )
     links = [
-        {"message_id": message_id, "topic_id": topics[name]}
-        for message_id, message in zip(ids, fresh, strict=True)
-        for name in message.topics
+        {"message_id": inserted[m.external_id], "topic_id": topics[name]}
+        for m in unique
+        if m.external_id in inserted
+        for name in m.topics
         if name in topics
     ]
     if links:
         conn.execute(insert(MessageTopic), links)
-    keys = {(row["channel_id"], row["hour"]) for row in rows}
+    keys = {(row["channel_id"], row["hour"]) for row in rows if row["external_id"] in inserted}
     keys |= _keys_of_members_hours(conn, moved_hours)
     refresh_rollups(conn, keys)
-    return BatchResult(len(fresh), len(batch) - len(fresh))
+    return BatchResult(len(inserted), len(batch) - len(inserted))
 
 
 def hour_of(moment: datetime) -> datetime:
@@ -136,19 +146,6 @@ def refresh_rollups(conn: Connection, keys: Iterable[tuple[int, datetime]]) -> N
         conn.execute(text(_DELETE_KEYED.format(target=target.name)))
     conn.execute(text(_INSERT_CHANNEL_ROLLUP))
     conn.execute(text(_INSERT_TOPIC_ROLLUP))
-
-
-def _drop_stored(
-    conn: Connection, source_id: int, batch: Sequence[EnrichedMessage]
-) -> list[EnrichedMessage]:
-    unique = {m.external_id: m for m in batch}
-    stored: set[str] = set()
-    for ids in chunked(list(unique), 500):
-        query = select(Message.external_id).where(
-            Message.source_id == source_id, Message.external_id.in_(ids)
-        )
-        stored.update(conn.scalars(query))
-    return [m for external_id, m in unique.items() if external_id not in stored]
 
 
 def _ensure_channels(
@@ -180,7 +177,7 @@ def _ensure_members(
     known: dict[str, tuple[int, datetime]] = {}
     for ids in chunked(list(first_hour), 500):
         query = select(Member.external_id, Member.id, Member.first_seen_hour).where(
-            Member.source_id == source_id, Member.external_id.in_(ids)
+            Member.source_id == source_id, among(Member.external_id, ids)
         )
         known.update((ext, (id_, hour)) for ext, id_, hour in conn.execute(query))
     moved = [

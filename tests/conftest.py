@@ -71,18 +71,38 @@ def postgres_server():
     if as_postgres:
         shutil.chown(data_dir, "postgres", "postgres")
     port = _free_port()
-    subprocess.run([*as_postgres, str(PG_BIN / "initdb"), "-D", str(data_dir), "-U", "ecg",
-                    "--auth=trust"], check=True, capture_output=True)
-    options = (f"-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories={data_dir} "
-               "-c fsync=off -c synchronous_commit=off -c full_page_writes=off")
-    subprocess.run([*as_postgres, str(PG_BIN / "pg_ctl"), "-D", str(data_dir), "-o", options,
-                    "-l", str(data_dir / "server.log"), "-w", "start"], check=True,
-                   capture_output=True)
+    subprocess.run(
+        [*as_postgres, str(PG_BIN / "initdb"), "-D", str(data_dir), "-U", "ecg", "--auth=trust"],
+        check=True,
+        capture_output=True,
+    )
+    options = (
+        f"-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories={data_dir} "
+        "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    )
+    subprocess.run(
+        [
+            *as_postgres,
+            str(PG_BIN / "pg_ctl"),
+            "-D",
+            str(data_dir),
+            "-o",
+            options,
+            "-l",
+            str(data_dir / "server.log"),
+            "-w",
+            "start",
+        ],
+        check=True,
+        capture_output=True,
+    )
     try:
         yield f"postgresql://ecg@127.0.0.1:{port}"
     finally:
-        subprocess.run([*as_postgres, str(PG_BIN / "pg_ctl"), "-D", str(data_dir), "-m", "fast",
-                        "-w", "stop"], capture_output=True)
+        subprocess.run(
+            [*as_postgres, str(PG_BIN / "pg_ctl"), "-D", str(data_dir), "-m", "fast", "-w", "stop"],
+            capture_output=True,
+        )
         shutil.rmtree(data_dir, ignore_errors=True)
 
 

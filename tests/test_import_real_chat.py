@@ -7,14 +7,21 @@ import pytest
 from sqlalchemy import text
 
 from dashboard.commands import prepare_community
-from tests.conftest import SHARED_DATA, engine_of_kind, unavailable
 from ingest.formats.tabular import ColumnMapping, read_csv
 from ingest.pipeline import ImportTarget, run_import
+from tests.conftest import SHARED_DATA, engine_of_kind, unavailable
 
 MATRIX = "chat/matrix_array_languages.csv"
 MAPPING = ColumnMapping.parse(
-    ["timestamp=timestamp_utc", "author=author_id", "channel=channel", "text=text",
-     "id=message_id", "reply_to=reply_to_id", "author_name=author_name"]
+    [
+        "timestamp=timestamp_utc",
+        "author=author_id",
+        "channel=channel",
+        "text=text",
+        "id=message_id",
+        "reply_to=reply_to_id",
+        "author_name=author_name",
+    ]
 )
 TARGET = ImportTarget("matrix", "matrix-export", "matrix")
 
@@ -40,13 +47,23 @@ def test_counts_per_channel_match_the_csv(imported):
     assert first.imported == len(has_text) == 24_078
     assert first.rejected == {"no text": 1}
     with engine.connect() as conn:
-        stored = pd.read_sql(text(
-            "SELECT c.name AS channel, count(*) AS messages, count(DISTINCT m.member_id) AS authors"
-            " FROM messages m JOIN channels c ON c.id = m.channel_id GROUP BY c.name"
-        ), conn).set_index("channel").sort_index()
-    expected = has_text.groupby("channel").agg(
-        messages=("message_id", "size"), authors=("author_id", "nunique")
-    ).sort_index()
+        stored = (
+            pd.read_sql(
+                text(
+                    "SELECT c.name AS channel, count(*) AS messages,"
+                    " count(DISTINCT m.member_id) AS authors"
+                    " FROM messages m JOIN channels c ON c.id = m.channel_id GROUP BY c.name"
+                ),
+                conn,
+            )
+            .set_index("channel")
+            .sort_index()
+        )
+    expected = (
+        has_text.groupby("channel")
+        .agg(messages=("message_id", "size"), authors=("author_id", "nunique"))
+        .sort_index()
+    )
     assert stored["messages"].to_dict() == expected["messages"].to_dict()
     assert stored["authors"].to_dict() == expected["authors"].to_dict()
 
@@ -61,17 +78,21 @@ def test_second_import_adds_nothing(imported):
 def test_every_rollup_row_equals_a_group_by_over_raw_messages(imported):
     engine = imported[0]
     with engine.connect() as conn:
-        raw = pd.read_sql(text(
-            "SELECT m.id, m.channel_id, m.hour, m.member_id, m.sentiment, mb.is_bot,"
-            " mb.first_seen_hour FROM messages m JOIN members mb ON mb.id = m.member_id"
-        ), conn)
+        raw = pd.read_sql(
+            text(
+                "SELECT m.id, m.channel_id, m.hour, m.member_id, m.sentiment, mb.is_bot,"
+                " mb.first_seen_hour FROM messages m JOIN members mb ON mb.id = m.member_id"
+            ),
+            conn,
+        )
         links = pd.read_sql(text("SELECT message_id, topic_id FROM message_topics"), conn)
         channel_rollup = pd.read_sql(text("SELECT * FROM channel_hourly"), conn)
         topic_rollup = pd.read_sql(text("SELECT * FROM topic_hourly"), conn)
     assert len(links) > 1000  # the default topics match a good part of real chat
     expected_channels = _recount(raw, ["channel_id", "hour"])
-    expected_topics = _recount(raw.merge(links, left_on="id", right_on="message_id"),
-                               ["topic_id", "channel_id", "hour"])
+    expected_topics = _recount(
+        raw.merge(links, left_on="id", right_on="message_id"), ["topic_id", "channel_id", "hour"]
+    )
     _assert_same(channel_rollup, expected_channels, ["channel_id", "hour"])
     _assert_same(topic_rollup, expected_topics, ["topic_id", "channel_id", "hour"])
 
@@ -79,18 +100,27 @@ def test_every_rollup_row_equals_a_group_by_over_raw_messages(imported):
 def _recount(raw: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     raw = raw.assign(
         human=lambda f: f["member_id"].where(~f["is_bot"].astype(bool)),
-        new=lambda f: f["member_id"].where(~f["is_bot"].astype(bool)
-                                          & (f["first_seen_hour"] == f["hour"])),
+        new=lambda f: f["member_id"].where(
+            ~f["is_bot"].astype(bool) & (f["first_seen_hour"] == f["hour"])
+        ),
         negative=lambda f: (f["sentiment"] <= -0.05).astype(int),
         positive=lambda f: (f["sentiment"] >= 0.05).astype(int),
         unscored=lambda f: f["sentiment"].isna().astype(int),
     )
-    return raw.groupby(keys).agg(
-        messages=("id", "size"), active_authors=("human", "nunique"),
-        new_authors=("new", "nunique"), sentiment_sum=("sentiment", "sum"),
-        sentiment_count=("sentiment", "count"), negative_count=("negative", "sum"),
-        positive_count=("positive", "sum"), unscored_count=("unscored", "sum"),
-    ).reset_index()
+    return (
+        raw.groupby(keys)
+        .agg(
+            messages=("id", "size"),
+            active_authors=("human", "nunique"),
+            new_authors=("new", "nunique"),
+            sentiment_sum=("sentiment", "sum"),
+            sentiment_count=("sentiment", "count"),
+            negative_count=("negative", "sum"),
+            positive_count=("positive", "sum"),
+            unscored_count=("unscored", "sum"),
+        )
+        .reset_index()
+    )
 
 
 def _assert_same(stored: pd.DataFrame, expected: pd.DataFrame, keys: list[str]) -> None:

@@ -29,7 +29,7 @@ def local_bucket(hours: pd.Series, bucket: str, timezone: str) -> pd.Series:
     if bucket == "day":
         return local.dt.floor("D", ambiguous=False, nonexistent="shift_forward")
     days = local.dt.floor("D", ambiguous=False, nonexistent="shift_forward")
-    return days - pd.to_timedelta(days.dt.weekday, unit="D")
+    return days - pd.to_timedelta(days.dt.day_of_week, unit="D")
 
 
 def with_ratios(frame: pd.DataFrame) -> pd.DataFrame:

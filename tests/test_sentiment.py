@@ -1,0 +1,103 @@
+"""Sentiment against human ratings, and languages set aside rather than scored neutral."""
+
+from __future__ import annotations
+
+import csv
+
+import numpy as np
+import pytest
+
+from analysis.sentiment import analyse, explain, label_for
+
+GROUND_TRUTH = [
+    "amazonReviewSnippets_GroundTruth.txt",
+    "movieReviewSnippets_GroundTruth.txt",
+    "nytEditorialSnippets_GroundTruth.txt",
+]
+
+
+def _rated_texts(path) -> tuple[list[str], list[float]]:
+    texts, ratings = [], []
+    with open(path, encoding="utf-8", errors="replace", newline="") as handle:
+        for line in handle:
+            parts = line.rstrip("\r\n").split("\t", 2)
+            if len(parts) == 3:
+                texts.append(parts[2])
+                ratings.append(float(parts[1]))
+    return texts, ratings
+
+
+@pytest.mark.parametrize("name", GROUND_TRUTH)
+def test_correlation_with_people_is_at_least_plain_vaders(shared_data, name):
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    texts, ratings = _rated_texts(shared_data / "sentiment_en" / name)
+    assert len(texts) > 3000
+    plain = SentimentIntensityAnalyzer()
+    plain_scores = [plain.polarity_scores(t)["compound"] for t in texts]
+    results = [analyse(t) for t in texts]
+    ours = [0.0 if r.compound is None else r.compound for r in results]
+    unscored = sum(r.compound is None for r in results)
+    assert unscored / len(texts) < 0.005  # English is almost never set aside
+    ours_r = np.corrcoef(ours, ratings)[0, 1]
+    plain_r = np.corrcoef(plain_scores, ratings)[0, 1]
+    assert ours_r >= plain_r - 1e-12
+    assert ours_r > 0.4
+
+
+def test_chinese_reviews_are_not_scored(shared_data):
+    with open(shared_data / "sentiment_zh" / "waimai_10k.csv", encoding="utf-8") as handle:
+        reviews = [row["review"] for row in csv.DictReader(handle)][:2000]
+    results = [analyse(text) for text in reviews]
+    assert sum(r.compound is None for r in results) / len(results) > 0.99
+    assert sum(r.language == "zh" for r in results) / len(results) > 0.95
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Das ist wirklich ein schlechter Service, ich bin sehr enttäuscht von euch.", "de"),
+        ("Ich habe die Rechnung noch nicht bekommen, könnt ihr mir bitte helfen?", "de"),
+        ("这家店的外卖太难吃了，再也不会点了", "zh"),
+        ("アップデートの後にアプリが起動しません。", "ja"),
+    ],
+)
+def test_other_languages_are_unscored(text, language):
+    result = analyse(text)
+    assert (result.language, result.compound, result.label) == (language, None, "unscored")
+
+
+@pytest.mark.parametrize("text", ["YEAH", "tyvm", "Fr", "lol", "ok", "gg wp", "brb"])
+def test_short_english_chat_is_scored(text):
+    assert analyse(text).language == "en"
+    assert analyse(text).compound is not None
+
+
+def test_html_entities_are_unescaped_before_scoring():
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    expected = SentimentIntensityAnalyzer().polarity_scores("I love it & it's great")["compound"]
+    assert analyse("I love it &amp; it&#39;s great").compound == expected
+
+
+@pytest.mark.parametrize(
+    ("compound", "label"),
+    [
+        (-0.05, "negative"),
+        (-0.0499, "neutral"),
+        (0.0, "neutral"),
+        (0.0499, "neutral"),
+        (0.05, "positive"),
+        (None, "unscored"),
+    ],
+)
+def test_label_cut_offs_are_vaders(compound, label):
+    assert label_for(compound) == label
+
+
+def test_explain_lists_the_words_that_moved_the_score():
+    assert explain("this is broken and awful :(") == [
+        ("broken", -2.1),
+        ("awful", -2.0),
+        (":(", -1.9),
+    ]

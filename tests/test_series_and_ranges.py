@@ -1,0 +1,112 @@
+"""Series for the pages and the viewer's time ranges, worked out by hand."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pandas as pd
+import pytest
+
+from analysis.series import label_distribution, minute_counts, rising_topics, sentiment_series
+from dashboard.timeranges import bucket_for, custom_range, preset_range, range_with_data
+
+ROLLUP_COLUMNS = [
+    "hour",
+    "channel_id",
+    "messages",
+    "active_authors",
+    "new_authors",
+    "sentiment_sum",
+    "sentiment_count",
+    "negative_count",
+    "positive_count",
+    "unscored_count",
+]
+
+
+def _rollup(rows):
+    return pd.DataFrame(rows, columns=ROLLUP_COLUMNS)
+
+
+def test_days_are_the_viewers_days():
+    # 23:00 UTC on 1 March is 07:00 on 2 March in Shanghai
+    rollup = _rollup(
+        [
+            (datetime(2026, 3, 1, 23, tzinfo=UTC), 1, 4, 2, 0, 1.0, 4, 1, 2, 0),
+            (datetime(2026, 3, 1, 15, tzinfo=UTC), 1, 2, 1, 0, -1.0, 1, 1, 0, 1),
+        ]
+    )
+    shanghai = sentiment_series(rollup, {1: "general"}, "day", "Asia/Shanghai")
+    days = shanghai[shanghai["channel"] == "general"]["bucket"].dt.strftime("%m-%d").tolist()
+    assert days == ["03-01", "03-02"]
+    utc = sentiment_series(rollup, {1: "general"}, "day", "UTC")
+    total = utc[utc["channel"] == "All channels"].iloc[0]
+    assert (total["messages"], total["sentiment_count"]) == (6, 5)
+    assert total["avg_sentiment"] == pytest.approx(0.0)
+    assert total["negative_share"] == pytest.approx(2 / 5)
+
+
+def test_weeks_start_on_monday_across_a_dst_change():
+    # 2026-03-08 is the US change to summer time; Monday 2026-03-09 starts the next week
+    hours = [datetime(2026, 3, 8, 7, tzinfo=UTC), datetime(2026, 3, 10, 7, tzinfo=UTC)]
+    rollup = _rollup([(h, 1, 1, 1, 0, 0.5, 1, 0, 1, 0) for h in hours])
+    series = sentiment_series(rollup, {1: "c"}, "week", "America/Los_Angeles")
+    weeks = series[series["channel"] == "c"]["bucket"].dt.strftime("%Y-%m-%d %H:%M %Z").tolist()
+    assert weeks == ["2026-03-02 00:00 PST", "2026-03-09 00:00 PDT"]
+
+
+def test_label_distribution_counts_neutral_as_the_rest():
+    rollup = _rollup([(datetime(2026, 3, 1, tzinfo=UTC), 1, 10, 3, 0, 0.0, 8, 2, 3, 2)])
+    frame = label_distribution(rollup, {1: "general"})
+    assert dict(zip(frame["label"], frame["messages"], strict=True)) == {
+        "negative": 2,
+        "neutral": 3,
+        "positive": 3,
+        "unscored": 2,
+    }
+
+
+def test_rising_topics_ranks_by_smoothed_growth():
+    current = pd.DataFrame({"topic_id": [1, 2, 3], "messages": [30, 5, 1]})
+    previous = pd.DataFrame({"topic_id": [1, 2], "messages": [9, 5]})
+    rising = rising_topics(current, previous, {1: "billing", 2: "bugs", 3: "new"})
+    assert rising["topic"].tolist() == ["billing", "new", "bugs"]
+    assert rising["growth"].tolist() == pytest.approx([31 / 10, 2 / 1, 6 / 6])
+
+
+def test_minute_counts_include_empty_minutes():
+    end = datetime(2026, 3, 1, 12, 0, 30, tzinfo=UTC)
+    times = [
+        datetime(2026, 3, 1, 11, 58, 5, tzinfo=UTC),
+        datetime(2026, 3, 1, 11, 58, 50, tzinfo=UTC),
+        datetime(2026, 3, 1, 11, 59, 1, tzinfo=UTC),
+    ]
+    frame = minute_counts(times, end, 5)
+    assert frame["messages"].tolist() == [0, 0, 0, 2, 1]
+    assert frame["minute"].iloc[0] == pd.Timestamp("2026-03-01 11:55", tz="UTC")
+    assert minute_counts([], end, 3)["messages"].tolist() == [0, 0, 0]
+
+
+def test_preset_range_includes_the_current_hour():
+    now = datetime(2026, 3, 1, 12, 34, tzinfo=UTC)
+    window = preset_range("Last 24 hours", now)
+    assert (window.start, window.end) == (
+        datetime(2026, 2, 28, 13, tzinfo=UTC),
+        datetime(2026, 3, 1, 13, tzinfo=UTC),
+    )
+    assert window.previous().end == window.start
+
+
+def test_custom_range_is_whole_local_days():
+    window = custom_range(date(2026, 3, 8), date(2026, 3, 8), "America/Los_Angeles")
+    assert window.start == datetime(2026, 3, 8, 8, tzinfo=UTC)  # midnight PST
+    assert window.end == datetime(2026, 3, 9, 7, tzinfo=UTC)  # midnight PDT: a 23-hour day
+    assert custom_range(date(2026, 3, 9), date(2026, 3, 8), "UTC").length == timedelta(days=2)
+
+
+@pytest.mark.parametrize(
+    ("days", "bucket"), [(1, "hour"), (3, "hour"), (4, "day"), (120, "day"), (121, "week")]
+)
+def test_bucket_follows_the_range(days, bucket):
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    assert bucket_for(range_with_data(start, timedelta(days=days))) == bucket

@@ -1,0 +1,205 @@
+"""Every page under AppTest: on an empty database, on a simulated archive, live."""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+from datetime import UTC, date, datetime
+
+import numpy as np
+import pandas as pd
+import pytest
+from sqlalchemy import text
+from streamlit.testing.v1 import AppTest
+
+from analysis.topics import DEFAULT_TOPICS, compile_rule
+from data_access.db import make_engine
+from data_access.setup import init_database
+from tests.conftest import ROOT
+from tests.pages_fixtures import build_archive, build_live
+
+APP = str(ROOT / "dashboard" / "app.py")
+DEFAULT_OUTAGE = next(rule for rule in DEFAULT_TOPICS if rule.name == "outage")
+PAGES = [
+    "../pages/live.py",
+    "../pages/sentiment.py",
+    "../pages/topic_heat.py",
+    "../pages/topics.py",
+]
+
+
+def open_page(monkeypatch, url: str, page: str | None = None) -> AppTest:
+    monkeypatch.setenv("ECG_DATABASE_URL", url)
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.run()
+    if page:
+        app.switch_page(page).run()
+    assert not app.exception, [e.message for e in app.exception]
+    return app
+
+
+def charts(app: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
+
+
+def trace(chart: dict, name: str, axis: str = "y") -> dict:
+    return next(t for t in chart["data"] if t.get("name") == name and t.get("yaxis", "y") == axis)
+
+
+def values(data) -> list:
+    """A plotly array as a list: plain JSON lists, or typed arrays ({"dtype", "bdata"})."""
+    if isinstance(data, dict) and "bdata" in data:
+        array = np.frombuffer(base64.b64decode(data["bdata"]), dtype=data["dtype"])
+        if "shape" in data:
+            array = array.reshape([int(n) for n in str(data["shape"]).split(",")])
+        return array.tolist()
+    return list(data)
+
+
+@pytest.fixture(scope="module")
+def archive_url(tmp_path_factory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('archive') / 'ecg.db'}"
+    build_archive(url)
+    return url
+
+
+@pytest.fixture(scope="module")
+def raw_archive(archive_url) -> pd.DataFrame:
+    engine = make_engine(archive_url)
+    with engine.connect() as conn:
+        frame = pd.read_sql(
+            text(
+                "SELECT m.id, m.sent_at, m.sentiment, c.name AS channel FROM messages m"
+                " JOIN channels c ON c.id = m.channel_id"
+            ),
+            conn,
+        )
+    engine.dispose()
+    frame["sent_at"] = pd.to_datetime(frame["sent_at"], utc=True)
+    return frame
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_on_an_empty_database_says_how_to_get_data(monkeypatch, tmp_path, page):
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    init_database(make_engine(url))
+    app = open_page(monkeypatch, url, page)
+    assert any("There are no messages yet" in box.value for box in app.info)
+    assert "ecg simulate --days 90" in app.info[0].value
+    assert charts(app) == []
+
+
+def choose_days(app: AppTest, first: date, last: date) -> AppTest:
+    app.selectbox(key="preset").set_value("Custom").run()
+    app.date_input(key="custom_dates").set_value((first, last)).run()
+    assert not app.exception, [e.message for e in app.exception]
+    return app
+
+
+def test_an_old_archive_offers_the_range_that_has_data(monkeypatch, archive_url):
+    app = open_page(monkeypatch, archive_url, "../pages/sentiment.py")
+    assert "No messages in this range" in app.warning[0].value
+    assert "2026-02-28 23:00 UTC" in app.warning[0].value
+    app.button[0].click().run()
+    assert app.selectbox(key="preset").value == "Custom"
+    assert app.date_input(key="custom_dates").value == (date(2026, 1, 30), date(2026, 2, 28))
+    assert len(charts(app)) == 2
+
+
+def test_sentiment_page_matches_the_raw_messages(monkeypatch, archive_url, raw_archive):
+    app = open_page(monkeypatch, archive_url, "../pages/sentiment.py")
+    choose_days(app, date(2026, 2, 20), date(2026, 2, 28))
+    over_time, distribution = charts(app)
+
+    window = raw_archive[
+        (raw_archive["sent_at"] >= "2026-02-20") & (raw_archive["sent_at"] < "2026-03-01")
+    ]
+    days = window.groupby(window["sent_at"].dt.floor("D"))["sentiment"]
+    expected_average = (days.sum() / days.count()).tolist()
+    average = trace(over_time, "All channels", "y")
+    assert len(values(average["x"])) == 9
+    assert values(average["y"]) == pytest.approx(expected_average)
+    scored = window.dropna(subset=["sentiment"])
+    expected_negative = (
+        (scored["sentiment"] <= -0.05).groupby(scored["sent_at"].dt.floor("D")).mean().tolist()
+    )
+    assert values(trace(over_time, "All channels", "y2")["y"]) == pytest.approx(expected_negative)
+
+    unscored = int(window["sentiment"].isna().sum())
+    assert unscored > 0
+    metric = next(m for m in app.metric if m.label == "Not scored (other languages)")
+    assert metric.value == f"{unscored:,}"
+    bars = {t["name"]: sum(values(t["y"])) for t in distribution["data"]}
+    assert bars["unscored"] == unscored
+    assert sum(bars.values()) == len(window)
+
+
+def test_topic_heat_matches_the_raw_links(monkeypatch, archive_url):
+    app = open_page(monkeypatch, archive_url, "../pages/topic_heat.py")
+    choose_days(app, date(2026, 2, 22), date(2026, 2, 28))
+    heatmap, rising = charts(app)
+    engine = make_engine(archive_url)
+    with engine.connect() as conn:
+        expected = dict(
+            conn.execute(
+                text(
+                    "SELECT t.name, count(*) FROM message_topics mt"
+                    " JOIN topics t ON t.id = mt.topic_id"
+                    " JOIN messages m ON m.id = mt.message_id WHERE m.sent_at >= '2026-02-22'"
+                    " AND m.sent_at < '2026-03-01' GROUP BY t.name"
+                )
+            ).all()
+        )
+    engine.dispose()
+    cells = heatmap["data"][0]
+    topics, days, grid = values(cells["y"]), values(cells["x"]), values(cells["z"])
+    assert dict(zip(topics, [sum(row) for row in grid], strict=True)) == expected
+    # the scripted billing spike (2026-02-26 14:00, 6 hours) makes billing's day the hottest
+    billing_row = grid[topics.index("billing")]
+    assert days[billing_row.index(max(billing_row))].startswith("2026-02-26")
+    fastest = values(rising["data"][0]["y"])[-1]  # bars are drawn bottom-up
+    assert fastest == "outage"  # the scripted outage burst on 2026-02-28
+    topic = next(box for box in app.selectbox if box.label == "Topic")
+    assert topic.value == fastest
+    drill = app.dataframe[-1].value
+    assert len(drill) > 0
+    assert all(compile_rule(DEFAULT_OUTAGE).matches(t) for t in drill["text"])
+
+
+def test_topics_page_previews_a_rule_on_recent_messages(monkeypatch, archive_url):
+    app = open_page(monkeypatch, archive_url, "../pages/topics.py")
+    assert "Give the topic a name" in app.info[0].value
+    app.text_input[0].input("greetings").run()
+    app.text_area[0].input("morning\nwelcome").run()
+    engine = make_engine(archive_url)
+    with engine.connect() as conn:
+        recent = [
+            r[0]
+            for r in conn.execute(text("SELECT text FROM messages ORDER BY sent_at DESC LIMIT 500"))
+        ]
+    engine.dispose()
+    expected = sum(
+        ("morning" in t.lower().split() or "welcome" in t.lower().replace("!", " ").split())
+        for t in recent
+    )
+    match = next(m for m in app.metric if m.label == "Match, of 500")
+    assert int(match.value) == expected > 0
+
+
+def test_live_page_shows_the_burst_against_the_band(monkeypatch, tmp_path):
+    url = f"sqlite:///{tmp_path / 'live.db'}"
+    now = datetime.now(UTC)
+    if now.minute == 59 and now.second > 45:  # the band must be for the hour the page sees
+        time.sleep(61 - now.second)
+        now = datetime.now(UTC)
+    build_live(url, now)
+    app = open_page(monkeypatch, url, "../pages/live.py")
+    (live,) = charts(app)
+    assert sum(values(trace(live, "messages / minute")["y"])) == 30
+    usual = values(trace(live, "usual")["y"])
+    assert usual[0] == pytest.approx(1.0)  # 60 an hour in each of the 8 weeks before
+    messages = next(m for m in app.metric if m.label == "Messages, last 15 min")
+    assert messages.value == "12"
+    active = next(m for m in app.metric if m.label == "Active members, last 15 min")
+    assert active.value == "12"

@@ -70,7 +70,7 @@ def postgres_server():
     as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
     if as_postgres:
         shutil.chown(data_dir, "postgres", "postgres")
-    port = _free_port()
+    port = free_port()
     subprocess.run(
         [*as_postgres, str(PG_BIN / "initdb"), "-D", str(data_dir), "-U", "ecg", "--auth=trust"],
         check=True,
@@ -143,7 +143,7 @@ def any_engine(request, tmp_path):
     engine.dispose()
 
 
-def _free_port() -> int:
+def free_port() -> int:
     import socket
 
     with socket.socket() as sock:

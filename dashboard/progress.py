@@ -9,7 +9,8 @@ from tqdm import tqdm
 
 class Bar:
     def __init__(self, what: str, unit: str = " msg") -> None:
-        self._bar = tqdm(desc=what, unit=unit, file=sys.stderr, dynamic_ncols=True)
+        # disable=None: no bar when stderr is not a terminal (logs, pipes, tests)
+        self._bar = tqdm(desc=what, unit=unit, file=sys.stderr, dynamic_ncols=True, disable=None)
 
     def set(self, done: int, total: int | None = None) -> None:
         if total is not None and self._bar.total != total:

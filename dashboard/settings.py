@@ -24,7 +24,7 @@ class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     timezone: str = "UTC"
     live_refresh_seconds: float = 5.0
-    demo: bool = False
+    demo: bool = True  # keep the "demo" community live, when there is one
     worker_interval_seconds: float = 10.0
 
 
@@ -43,7 +43,7 @@ def load_settings(secrets: Mapping, environ: Mapping[str, str]) -> Settings:
             MIN_LIVE_REFRESH_SECONDS,
             "live_refresh_seconds",
         ),
-        demo=_flag(pick("ECG_DEMO", "demo", "enabled", False)),
+        demo=_flag(pick("ECG_DEMO", "demo", "enabled", True)),
         worker_interval_seconds=_at_least(
             pick("ECG_WORKER_INTERVAL_SECONDS", "worker", "interval_seconds", 10.0),
             1.0,

@@ -1,0 +1,122 @@
+"""The `ecg` command, run in-process with real files."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+from sqlalchemy import text
+
+from dashboard.cli import main
+from data_access.db import make_engine
+
+
+@pytest.fixture
+def database(tmp_path, monkeypatch) -> str:
+    url = f"sqlite:///{tmp_path / 'ecg.db'}"
+    monkeypatch.setenv("ECG_DATABASE_URL", url)
+    monkeypatch.chdir(tmp_path)
+    return url
+
+
+def _count(url: str, sql: str) -> int:
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        value = conn.scalar(text(sql))
+    engine.dispose()
+    return value
+
+
+def test_import_prints_a_summary_and_is_idempotent(database, tmp_path, capsys):
+    export = tmp_path / "export.csv"
+    export.write_text(
+        "when,who,where,what\n"
+        "2026-03-01T10:00:00Z,ann,general,hello everyone\n"
+        "2026-03-01T10:05:00+01:00,bob,general,my invoice is wrong\n"
+        "not a time,cid,general,lost\n"
+        "2026-03-01T10:07:00Z,,general,nobody wrote this\n"
+    )
+    args = [
+        "import",
+        str(export),
+        "--map",
+        "timestamp=when",
+        "--map",
+        "author=who",
+        "--map",
+        "channel=where",
+        "--map",
+        "text=what",
+        "--platform",
+        "discord",
+    ]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "imported: 2\n" in out
+    assert "skipped as duplicates: 0\n" in out
+    assert "rejected: 2\n" in out
+    assert "1 × bad timestamp 'not a time' (expected ISO 8601 or Unix time) (line 4)" in out
+    assert "1 × no author (line 5)" in out
+    assert main(args) == 0
+    assert "imported: 0\nskipped as duplicates: 2" in capsys.readouterr().out
+    assert _count(database, "SELECT count(*) FROM messages") == 2
+    # +01:00 is stored as UTC
+    assert _count(database, "SELECT min(sent_at) FROM messages").startswith("2026-03-01 09:05")
+
+
+def test_import_errors_are_one_line_without_traceback(database, tmp_path, capsys):
+    export = tmp_path / "export.csv"
+    export.write_text("a,b\n1,2\n")
+    code = main(
+        ["import", str(export), "--map", "timestamp=when", "--map", "author=a", "--map", "text=b"]
+    )
+    assert code == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"ecg: error: {export}, line 1: mapped column(s) when not in the header")
+    assert "Traceback" not in err
+
+
+def test_score_writes_language_label_and_compound(tmp_path, capsys):
+    texts = tmp_path / "texts.txt"
+    texts.write_text("I love this community\nDas ist leider wirklich sehr schlecht gemacht.\n")
+    out = tmp_path / "scores.csv"
+    assert main(["score", str(texts), "--explain", "--output", str(out)]) == 0
+    rows = list(csv.DictReader(out.open()))
+    assert [(r["language"], r["label"]) for r in rows] == [("en", "positive"), ("de", "unscored")]
+    assert rows[0]["compound"] == "0.6369"  # "love" is +3.2: 3.2 / sqrt(3.2² + 15)
+    assert rows[0]["explanation"] == "love(+3.2)"
+    assert rows[1]["compound"] == ""
+
+
+def test_score_a_csv_column(tmp_path, capsys):
+    texts = tmp_path / "texts.csv"
+    texts.write_text('id,body\n1,"terrible, just terrible"\n')
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    assert main(["score", str(texts), "--column", "body"]) == 0
+    rows = list(csv.DictReader(capsys.readouterr().out.splitlines()))
+    reference = SentimentIntensityAnalyzer().polarity_scores("terrible, just terrible")
+    assert (rows[0]["label"], rows[0]["compound"]) == ("negative", f"{reference['compound']:.4f}")
+
+
+def test_topics_add_list_edit_remove(database, capsys):
+    assert main(["topics", "add", "weather", "--keyword", "rain", "--phrase", "blue sky"]) == 0
+    assert main(["topics", "list"]) == 0
+    listing = capsys.readouterr().out
+    assert "weather (#636efa)\n  keywords: rain\n  phrases: blue sky" in listing
+    assert "billing (#d62728)" in listing  # the default topics are there from the start
+    assert main(["topics", "edit", "weather", "--keyword", "snow"]) == 0
+    assert main(["topics", "list"]) == 0
+    assert "weather (#636efa)\n  keywords: snow\n  phrases: blue sky" in capsys.readouterr().out
+    assert main(["topics", "add", "broken", "--pattern", "([x"]) == 2
+    assert "topic patterns: '([x' is not a valid pattern" in capsys.readouterr().err
+    assert main(["topics", "remove", "weather"]) == 0
+    assert _count(database, "SELECT count(*) FROM topics WHERE name = 'weather'") == 0
+
+
+def test_every_command_has_help(capsys):
+    for command in ["init-db", "import", "simulate", "worker", "run", "topics", "score"]:
+        with pytest.raises(SystemExit) as exit_:
+            main([command, "--help"])
+        assert exit_.value.code == 0
+        assert "usage: ecg" in capsys.readouterr().out

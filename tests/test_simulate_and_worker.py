@@ -1,0 +1,110 @@
+"""The simulated community and the worker that keeps the demo live."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import text
+
+from analysis.sentiment import analyse
+from analysis.topics import DEFAULT_TOPICS, compile_rule
+from dashboard.commands import DEMO_COMMUNITY, simulate
+from dashboard.worker import append_demo_messages, run_worker
+from ingest.simulate import DEMO_SOURCES, CommunitySpec, Incident, simulate_source
+
+START = datetime(2026, 3, 2, tzinfo=UTC)  # a Monday
+
+
+def _messages(spec, hours, start=START):
+    return [
+        m
+        for source in spec.sources
+        for m in simulate_source(spec, source, start, start + timedelta(hours=hours))
+    ]
+
+
+def test_same_seed_same_messages_however_the_window_is_cut():
+    spec = CommunitySpec(seed=11)
+    whole = _messages(spec, 6)
+    halves = _messages(spec, 3) + _messages(spec, 3, START + timedelta(hours=3))
+    assert sorted(m.external_id for m in whole) == sorted(m.external_id for m in halves)
+    assert {m.external_id: m for m in whole} == {m.external_id: m for m in halves}
+    assert _messages(CommunitySpec(seed=12), 6) != whole
+
+
+def test_shape_of_the_community():
+    spec = CommunitySpec(seed=5, messages_per_hour=100)
+    week = _messages(spec, 24 * 7)
+    weekday = [m for m in week if m.sent_at.weekday() < 5]
+    weekend = [m for m in week if m.sent_at.weekday() >= 5]
+    assert len(weekday) / 5 > 1.4 * len(weekend) / 2  # quieter weekends (0.6×)
+    afternoon = sum(1 for m in weekday if 13 <= m.sent_at.hour < 17)
+    night = sum(1 for m in weekday if 1 <= m.sent_at.hour < 5)
+    assert afternoon > 2.5 * night  # a daily rhythm peaking at 15:00 UTC
+    authors = {}
+    for m in week:
+        authors[m.author_id] = authors.get(m.author_id, 0) + 1
+    counts = sorted(authors.values(), reverse=True)
+    assert sum(counts[: len(counts) // 10]) > 0.3 * len(week)  # heavy-tailed activity
+    assert any(m.is_bot for m in week)
+    assert {m.channel for m in week} == {c for s in DEMO_SOURCES for c in s.channels}
+
+
+def test_a_topic_spike_floods_its_topic_with_negative_messages():
+    spike = Incident("topic_spike", START + timedelta(hours=14), 2, 10.0, "billing")
+    calm = _messages(CommunitySpec(seed=5), 24)
+    spiked = _messages(CommunitySpec(seed=5, incidents=(spike,)), 24)
+    outside = [m for m in spiked if not spike.covers(m.sent_at)]
+    assert outside == [m for m in calm if not spike.covers(m.sent_at)]  # nothing else moves
+    billing = compile_rule(next(rule for rule in DEFAULT_TOPICS if rule.name == "billing"))
+
+    def negative_billing(messages):
+        return [
+            m
+            for m in messages
+            if spike.covers(m.sent_at)
+            and billing.matches(m.text)
+            and (analyse(m.text).compound or 0) <= -0.05
+        ]
+
+    assert len(negative_billing(spiked)) > 4 * max(1, len(negative_billing(calm)))
+
+
+def test_quiet_incident_scales_activity_down():
+    quiet = Incident("quiet", START + timedelta(hours=12), 4, 0.05)
+    spec = CommunitySpec(seed=5, messages_per_hour=200, incidents=(quiet,))
+    during = [m for m in _messages(spec, 24) if quiet.covers(m.sent_at)]
+    assert len(during) < 0.15 * 200 * 4
+
+
+def test_worker_appends_the_demo_up_to_now_and_never_twice(sqlite_engine):
+    now = datetime(2026, 3, 2, 12, 30, tzinfo=UTC)
+    simulate(sqlite_engine, DEMO_COMMUNITY, now - timedelta(hours=6), now, CommunitySpec())
+    later = now + timedelta(minutes=45)
+    added = append_demo_messages(sqlite_engine, later)
+    expected = _messages(CommunitySpec(), 2, now.replace(minute=0))
+    expected = [m for m in expected if now <= m.sent_at < later]
+    assert added == len(expected) > 0
+    assert append_demo_messages(sqlite_engine, later) == 0
+    with sqlite_engine.connect() as conn:
+        stored = conn.scalar(
+            text("SELECT count(*) FROM messages WHERE sent_at >= :t"),
+            {"t": now.replace(tzinfo=None)},
+        )
+    assert stored == added
+
+
+def test_worker_without_a_demo_does_nothing_and_stops_on_request(sqlite_engine):
+    assert append_demo_messages(sqlite_engine, datetime(2026, 3, 2, tzinfo=UTC)) == 0
+    stop = threading.Event()
+    ticks = []
+
+    def clock():
+        ticks.append(1)
+        if len(ticks) == 3:
+            stop.set()
+        return datetime(2026, 3, 2, tzinfo=UTC)
+
+    run_worker(sqlite_engine, 0.01, demo=True, stop=stop, clock=clock)
+    assert len(ticks) == 3

@@ -126,7 +126,7 @@ def write_batch(
         conn.execute(insert(MessageTopic), links)
     keys = {(row["channel_id"], row["hour"]) for row in rows if row["external_id"] in inserted}
     keys |= _keys_of_members_hours(conn, moved_hours)
-    refresh_rollups(conn, keys)
+    refresh_rollups(conn, community_id, keys)
     return BatchResult(len(inserted), len(batch) - len(inserted))
 
 
@@ -134,16 +134,33 @@ def hour_of(moment: datetime) -> datetime:
     return moment.replace(minute=0, second=0, microsecond=0)
 
 
-def refresh_rollups(conn: Connection, keys: Iterable[tuple[int, datetime]]) -> None:
-    """Recompute the channel and topic rollup rows of every (channel_id, hour) in `keys`."""
-    keys_table = rollup_keys_table(conn)
-    conn.execute(delete(keys_table))
-    rows = [{"channel_id": c, "hour": h} for c, h in keys]
+def refresh_rollups(
+    conn: Connection, community_id: int, keys: Iterable[tuple[int, datetime]]
+) -> None:
+    """Recompute the channel and topic rollup rows of every (channel_id, hour) in `keys`.
+
+    Each statement reaches only the keyed rows through an index, so the cost follows
+    the batch, not the size of the database.
+    """
+    rows = [{"community_id": community_id, "channel_id": c, "hour": h} for c, h in keys]
     if not rows:
         return
-    conn.execute(insert(keys_table), rows)
-    for target in (ChannelHourly.__table__, TopicHourly.__table__):
-        conn.execute(text(_DELETE_KEYED.format(target=target.name)))
+    for table in (ChannelHourly, TopicHourly):
+        conn.execute(
+            delete(table).where(
+                table.community_id == bindparam("community_id"),
+                table.channel_id == bindparam("channel_id"),
+                table.hour == bindparam("hour"),
+            ),
+            rows,
+        )
+    keys_table = rollup_keys_table(conn)
+    conn.execute(delete(keys_table))
+    conn.execute(
+        insert(keys_table), [{"channel_id": r["channel_id"], "hour": r["hour"]} for r in rows]
+    )
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("ANALYZE rollup_keys"))  # temporary tables get no autovacuum statistics
     conn.execute(text(_INSERT_CHANNEL_ROLLUP))
     conn.execute(text(_INSERT_TOPIC_ROLLUP))
 
@@ -229,11 +246,8 @@ def _keys_of_members_hours(
     return keys
 
 
-_DELETE_KEYED = """
-DELETE FROM {target} WHERE EXISTS (
-    SELECT 1 FROM rollup_keys k WHERE k.channel_id = {target}.channel_id AND k.hour = {target}.hour
-)"""
-
+# "rollup_keys k CROSS JOIN messages m": SQLite keeps the keys as the outer loop and
+# reaches messages through ix_messages_channel_hour (a plain join may scan messages).
 _METRICS_SELECT = """
     count(*),
     count(DISTINCT CASE WHEN NOT mb.is_bot THEN m.member_id END),
@@ -251,8 +265,9 @@ _INSERT_CHANNEL_ROLLUP = f"""
 INSERT INTO channel_hourly (community_id, channel_id, hour, {_METRIC_NAMES})
 SELECT m.community_id, m.channel_id, m.hour, {_METRICS_SELECT}
 FROM rollup_keys k
-JOIN messages m ON m.channel_id = k.channel_id AND m.hour = k.hour
+CROSS JOIN messages m
 JOIN members mb ON mb.id = m.member_id
+WHERE m.channel_id = k.channel_id AND m.hour = k.hour
 GROUP BY m.community_id, m.channel_id, m.hour
 """
 
@@ -260,9 +275,10 @@ _INSERT_TOPIC_ROLLUP = f"""
 INSERT INTO topic_hourly (community_id, topic_id, channel_id, hour, {_METRIC_NAMES})
 SELECT m.community_id, mt.topic_id, m.channel_id, m.hour, {_METRICS_SELECT}
 FROM rollup_keys k
-JOIN messages m ON m.channel_id = k.channel_id AND m.hour = k.hour
+CROSS JOIN messages m
 JOIN message_topics mt ON mt.message_id = m.id
 JOIN members mb ON mb.id = m.member_id
+WHERE m.channel_id = k.channel_id AND m.hour = k.hour
 GROUP BY m.community_id, mt.topic_id, m.channel_id, m.hour
 """
 

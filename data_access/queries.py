@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 import pandas as pd
-from sqlalchemy import Connection, Select, and_, distinct, func, select
+from sqlalchemy import Connection, Select, and_, distinct, func, select, type_coerce
+from sqlalchemy.types import NullType
 
 from data_access.schema import (
     METRIC_COLUMNS,
@@ -57,9 +58,10 @@ def channel_hourly(
 ) -> pd.DataFrame:
     """Rollup rows per (hour, channel) in [start, end)."""
     table = ChannelHourly
-    query = select(table.hour, table.channel_id, *(getattr(table, c) for c in METRIC_COLUMNS))
+    columns = [getattr(table, c) for c in METRIC_COLUMNS]
+    query = select(_raw_time(table.hour), table.channel_id, *columns)
     query = _in_range(query, table, community_id, start, end, channel_ids)
-    return _frame(conn, query.order_by(table.hour))
+    return _frame(conn, query.order_by(table.hour), times=("hour",))
 
 
 def topic_hourly(
@@ -75,10 +77,10 @@ def topic_hourly(
         for c in METRIC_COLUMNS
         if c not in ("active_authors", "new_authors")
     ]
-    query = select(table.hour, table.topic_id, *sums)
+    query = select(_raw_time(table.hour), table.topic_id, *sums)
     query = _in_range(query, table, community_id, start, end, channel_ids)
     query = query.group_by(table.hour, table.topic_id).order_by(table.hour)
-    return _frame(conn, query)
+    return _frame(conn, query, times=("hour",))
 
 
 def same_hour_in_past_weeks(
@@ -174,6 +176,7 @@ def most_negative_messages(
 
 def topic_messages(
     conn: Connection,
+    community_id: int,
     topic_id: int,
     start: datetime,
     end: datetime,
@@ -186,7 +189,9 @@ def topic_messages(
             MessageTopic,
             and_(MessageTopic.message_id == Message.id, MessageTopic.topic_id == topic_id),
         )
-        .where(Message.sent_at >= start, Message.sent_at < end)
+        .where(
+            Message.community_id == community_id, Message.sent_at >= start, Message.sent_at < end
+        )
     )
     if channel_ids is not None:
         query = query.where(Message.channel_id.in_(channel_ids))
@@ -211,6 +216,17 @@ def _in_range(query: Select, table, community_id, start, end, channel_ids) -> Se
     return query
 
 
-def _frame(conn: Connection, query: Select) -> pd.DataFrame:
+def _raw_time(column):
+    """A time column read as the driver gives it (text in SQLite), for `_frame` to convert
+    all at once: converting row by row is most of the cost of reading long series."""
+    return type_coerce(column, NullType()).label(column.key)
+
+
+def _frame(conn: Connection, query: Select, times: tuple[str, ...] = ()) -> pd.DataFrame:
     result = conn.execute(query)
-    return pd.DataFrame(result.all(), columns=list(result.keys()))
+    columns = list(result.keys())
+    # plain tuples: pandas probes Row objects for attributes, which costs more than the query
+    frame = pd.DataFrame.from_records([tuple(row) for row in result], columns=columns)
+    for column in times:
+        frame[column] = pd.to_datetime(frame[column], utc=True, format="ISO8601")
+    return frame

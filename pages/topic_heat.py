@@ -56,10 +56,10 @@ def body() -> None:
         format_func=lambda p: pd.Timestamp(p).strftime("%Y-%m-%d %H:%M"),
     )
     topic_id = int(topics.loc[topics["name"] == topic, "id"].iloc[0])
-    start = pd.Timestamp(period).tz_convert("UTC").to_pydatetime()
-    messages = resources.read(
-        "topic_messages", topic_id, start, start + BUCKET_LENGTH[bucket], filters.channel_ids, 100
-    )
+    local_start = pd.Timestamp(period)
+    start = local_start.tz_convert("UTC").to_pydatetime()
+    end = (local_start + BUCKET_LENGTH[bucket]).tz_convert("UTC").to_pydatetime()
+    messages = resources.read("topic_messages", cid, topic_id, start, end, filters.channel_ids, 100)
     components.message_table(messages, filters.timezone, key="topic_messages")
 
 

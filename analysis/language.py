@@ -46,16 +46,14 @@ _SCRIPT_LANGUAGE = {
 
 def detect_language(text: str) -> str:
     """An ISO 639-1 code for `text`; "en" unless the evidence against it is confident."""
-    letters = [ch for ch in text if ch.isalpha()]
-    if not letters:
+    if not text.isascii():  # ASCII text is Latin script: skip the per-letter script count
+        letters = [ch for ch in text if ch.isalpha()]
+        script_language = _dominant_non_latin_script(letters) if letters else None
+        if script_language is not None:
+            return _detector_language(text, default=script_language)
+    if not _ENGLISH_MARKERS.isdisjoint(_WORD.findall(text.lower())):
         return ENGLISH
-    script_language = _dominant_non_latin_script(letters)
-    if script_language is not None:
-        return _detector_language(text, default=script_language)
-    words = _WORD.findall(text.lower())
-    if any(word in _ENGLISH_MARKERS for word in words):
-        return ENGLISH
-    if len(letters) < MIN_LETTERS_FOR_DETECTION:
+    if sum(ch.isalpha() for ch in text) < MIN_LETTERS_FOR_DETECTION:
         return ENGLISH
     return _detector_language(text, default=ENGLISH)
 

@@ -110,8 +110,35 @@ def compile_rule(rule: TopicRule) -> CompiledTopic:
 
 def match_topics(text: str, topics: Sequence[CompiledTopic]) -> list[str]:
     """The names of the topics `text` belongs to, in the order of `topics`."""
-    prepared = prepare(text)
-    return [topic.name for topic in topics if topic.matches(prepared)]
+    return TopicIndex(topics).match(text)
+
+
+class TopicIndex:
+    """Many topics matched at once: each word of a message is looked up once in an
+    index of every topic's keywords, instead of every topic testing every message.
+    Gives exactly the result of testing each topic in turn."""
+
+    def __init__(self, topics: Sequence[CompiledTopic]) -> None:
+        self.topics = tuple(topics)
+        self._by_keyword: dict[str, list[int]] = {}
+        for position, topic in enumerate(self.topics):
+            for word in topic.include.words:
+                self._by_keyword.setdefault(word, []).append(position)
+        self._by_phrase_or_pattern = [
+            position
+            for position, topic in enumerate(self.topics)
+            if topic.include.phrases or topic.include.pattern is not None
+        ]
+
+    def match(self, text: str) -> list[str]:
+        prepared = prepare(text)
+        hits = {p for word in prepared.words for p in self._by_keyword.get(word, ())}
+        for position in self._by_phrase_or_pattern:
+            if position not in hits and self.topics[position].include.search(prepared):
+                hits.add(position)
+        return [
+            self.topics[p].name for p in sorted(hits) if not self.topics[p].exclude.search(prepared)
+        ]
 
 
 def _matcher(terms: Iterable[str], patterns: Iterable[str]) -> _Matcher:

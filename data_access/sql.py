@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
 from typing import TypeVar
 
 from sqlalchemy import (
@@ -70,13 +71,42 @@ def _compile_any(element: _DialectIn, compiler, **kw) -> str:
     return compiler.process(element.column == any_(array), **kw)
 
 
-def insert_skipping_duplicates(conn: Connection, table: Table, unique_columns: list[str]):
-    """INSERT ... ON CONFLICT (unique_columns) DO NOTHING, in the connection's dialect."""
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(table).on_conflict_do_nothing(index_elements=unique_columns)
+ROWS_PER_STATEMENT = 500  # keeps a statement under SQLite's 32,766 parameters
+
+
+def storage_time(moment: datetime, dialect: str) -> datetime | str:
+    """An aware datetime as `UTCDateTime` stores it: naive UTC (text in SQLite)."""
+    naive = moment.astimezone(UTC).replace(tzinfo=None)
+    # SQLAlchemy's own SQLite format, "YYYY-MM-DD HH:MM:SS.ffffff"
+    return naive.isoformat(sep=" ", timespec="microseconds") if dialect == "sqlite" else naive
+
+
+def insert_new_rows(
+    conn: Connection,
+    table: str,
+    columns: Sequence[str],
+    rows: Sequence[tuple],
+    unique: Sequence[str],
+    returning: Sequence[str],
+) -> list[tuple]:
+    """INSERT rows (values already in storage form), skipping those that clash on `unique`;
+    return the `returning` columns of the rows inserted.
+
+    Written as multi-row VALUES through the driver: for the hot path of imports, where
+    SQLAlchemy's per-row parameter processing costs more than SQLite's own work.
+    """
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    one_row = f"({', '.join([mark] * len(columns))})"
+    inserted: list[tuple] = []
+    for chunk in chunked(rows, ROWS_PER_STATEMENT):
+        sql = (
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
+            f"{', '.join([one_row] * len(chunk))} "
+            f"ON CONFLICT ({', '.join(unique)}) DO NOTHING RETURNING {', '.join(returning)}"
+        )
+        params = tuple(value for row in chunk for value in row)
+        inserted.extend(tuple(r) for r in conn.exec_driver_sql(sql, params))
+    return inserted
 
 
 def chunked(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:

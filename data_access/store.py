@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Table, bindparam, delete, insert, select, text, update
 
@@ -25,9 +25,31 @@ from data_access.schema import (
     Topic,
     TopicHourly,
 )
-from data_access.sql import among, chunked, insert_skipping_duplicates, rollup_keys_table
+from data_access.sql import among, chunked, insert_new_rows, rollup_keys_table, storage_time
 
 MESSAGES: Table = Message.__table__
+_END_OF_TIME = datetime.max.replace(tzinfo=UTC)
+_MEMBER_COLUMNS = (
+    "community_id",
+    "source_id",
+    "external_id",
+    "display_name",
+    "is_bot",
+    "first_seen_hour",
+)
+_MESSAGE_COLUMNS = (
+    "community_id",
+    "source_id",
+    "channel_id",
+    "member_id",
+    "external_id",
+    "sent_at",
+    "hour",
+    "text",
+    "reply_to_external_id",
+    "language",
+    "sentiment",
+)
 MEMBERS: Table = Member.__table__
 
 
@@ -92,27 +114,33 @@ def write_batch(
         return BatchResult(0, 0)
     channels = _ensure_channels(conn, community_id, source_id, {m.channel for m in unique})
     members, moved_hours = _ensure_members(conn, community_id, source_id, unique)
+    dialect = conn.dialect.name
+    hours = [hour_of(m.sent_at) for m in unique]
     rows = [
-        {
-            "community_id": community_id,
-            "source_id": source_id,
-            "channel_id": channels[m.channel],
-            "member_id": members[m.author_id],
-            "external_id": m.external_id,
-            "sent_at": m.sent_at,
-            "hour": hour_of(m.sent_at),
-            "text": m.text,
-            "reply_to_external_id": m.reply_to,
-            "language": m.language,
-            "sentiment": m.sentiment,
-        }
-        for m in unique
+        (
+            community_id,
+            source_id,
+            channels[m.channel],
+            members[m.author_id],
+            m.external_id,
+            storage_time(m.sent_at, dialect),
+            storage_time(hour, dialect),
+            m.text,
+            m.reply_to,
+            m.language,
+            m.sentiment,
+        )
+        for m, hour in zip(unique, hours, strict=True)
     ]
-    stmt = insert_skipping_duplicates(conn, MESSAGES, ["source_id", "external_id"])
     inserted = dict(
         (external_id, id_)
-        for id_, external_id in conn.execute(
-            stmt.returning(MESSAGES.c.id, MESSAGES.c.external_id), rows
+        for id_, external_id in insert_new_rows(
+            conn,
+            "messages",
+            _MESSAGE_COLUMNS,
+            rows,
+            ("source_id", "external_id"),
+            ("id", "external_id"),
         )
     )
     links = [
@@ -124,7 +152,11 @@ def write_batch(
     ]
     if links:
         conn.execute(insert(MessageTopic), links)
-    keys = {(row["channel_id"], row["hour"]) for row in rows if row["external_id"] in inserted}
+    keys = {
+        (channels[m.channel], hour)
+        for m, hour in zip(unique, hours, strict=True)
+        if m.external_id in inserted
+    }
     keys |= _keys_of_members_hours(conn, moved_hours)
     refresh_rollups(conn, community_id, keys)
     return BatchResult(len(inserted), len(batch) - len(inserted))
@@ -188,7 +220,7 @@ def _ensure_members(
     latest: dict[str, EnrichedMessage] = {}
     for m in batch:
         hour = hour_of(m.sent_at)
-        if m.author_id not in first_hour or hour < first_hour[m.author_id]:
+        if hour < first_hour.get(m.author_id, _END_OF_TIME):
             first_hour[m.author_id] = hour
         latest[m.author_id] = m
     known: dict[str, tuple[int, datetime]] = {}
@@ -197,11 +229,7 @@ def _ensure_members(
             Member.source_id == source_id, among(Member.external_id, ids)
         )
         known.update((ext, (id_, hour)) for ext, id_, hour in conn.execute(query))
-    moved = [
-        (known[a][0], known[a][1])
-        for a, hour in first_hour.items()
-        if a in known and hour < known[a][1]
-    ]
+    moved = [(id_, old) for a, (id_, old) in known.items() if first_hour[a] < old]
     if moved:
         conn.execute(
             update(MEMBERS)
@@ -209,28 +237,28 @@ def _ensure_members(
             .values(first_seen_hour=bindparam("hour")),
             [
                 {"member_id": id_, "hour": first_hour[a]}
-                for a, (id_, h) in known.items()
-                if first_hour[a] < h
+                for a, (id_, old) in known.items()
+                if first_hour[a] < old
             ],
         )
+    dialect = conn.dialect.name
     new = [
-        {
-            "community_id": community_id,
-            "source_id": source_id,
-            "external_id": author,
-            "display_name": latest[author].author_name,
-            "is_bot": latest[author].is_bot,
-            "first_seen_hour": first_hour[author],
-        }
+        (
+            community_id,
+            source_id,
+            author,
+            latest[author].author_name,
+            latest[author].is_bot,
+            storage_time(first_hour[author], dialect),
+        )
         for author in first_hour
         if author not in known
     ]
     ids = {author: id_ for author, (id_, _) in known.items()}
-    if new:
-        stmt = insert(MEMBERS).returning(
-            MEMBERS.c.external_id, MEMBERS.c.id, sort_by_parameter_order=True
-        )
-        ids.update((row[0], row[1]) for row in conn.execute(stmt, new))
+    inserted = insert_new_rows(
+        conn, "members", _MEMBER_COLUMNS, new, ("source_id", "external_id"), ("external_id", "id")
+    )
+    ids.update(inserted)
     return ids, moved
 
 

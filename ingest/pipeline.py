@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, select
 
 from analysis.sentiment import analyse
-from analysis.topics import CompiledTopic, TopicRule, compile_rule, match_topics
+from analysis.topics import CompiledTopic, TopicIndex, TopicRule, compile_rule
 from data_access.schema import Topic
 from data_access.store import (
     EnrichedMessage,
@@ -65,7 +65,7 @@ class ImportSummary:
 Progress = Callable[[ImportSummary], None]
 
 
-def enrich(message: RawMessage, topics: Sequence[CompiledTopic]) -> EnrichedMessage:
+def enrich(message: RawMessage, topics: TopicIndex) -> EnrichedMessage:
     result = analyse(message.text)
     return EnrichedMessage(
         external_id=message.external_id,
@@ -78,7 +78,7 @@ def enrich(message: RawMessage, topics: Sequence[CompiledTopic]) -> EnrichedMess
         is_bot=message.is_bot,
         language=result.language,
         sentiment=result.compound,
-        topics=tuple(match_topics(message.text, topics)),
+        topics=tuple(topics.match(message.text)),
     )
 
 
@@ -118,7 +118,7 @@ def run_import(
     and line; with `strict` it stops the import instead (batches already
     written stay, the batch in hand is not written).
     """
-    topics = load_compiled_topics(engine, target.community)
+    topics = TopicIndex(load_compiled_topics(engine, target.community))
     with engine.begin() as conn:
         community_id = ensure_community(conn, target.community)
         source_id = ensure_source(conn, community_id, target.source, target.platform)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import html
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pytest
@@ -101,3 +103,30 @@ def test_explain_lists_the_words_that_moved_the_score():
         ("awful", -2.0),
         (":(", -1.9),
     ]
+
+
+def test_english_scores_are_exactly_vaders(shared_data):
+    """Skipping VADER for texts without a lexicon word changes no score."""
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    from ingest.simulate import CommunitySpec, simulate_source
+
+    texts = []
+    for name in GROUND_TRUTH:
+        texts += _rated_texts(shared_data / "sentiment_en" / name)[0]
+    with open(shared_data / "chat" / "matrix_array_languages.csv", encoding="utf-8") as handle:
+        texts += [row["text"] for row in csv.DictReader(handle)]
+    spec = CommunitySpec()
+    start = datetime(2026, 3, 2, tzinfo=UTC)
+    texts += [
+        m.text for m in simulate_source(spec, spec.sources[0], start, start + timedelta(days=2))
+    ]
+    vader = SentimentIntensityAnalyzer()
+    skipped = 0
+    for text in texts:
+        result = analyse(text)
+        if result.compound is None:
+            continue
+        assert result.compound == vader.polarity_scores(html.unescape(text))["compound"], text
+        skipped += result.compound == 0.0
+    assert skipped > 1000  # the shortcut is really taken

@@ -174,3 +174,21 @@ def _topic_rollup_and_recount(engine, topic_id: int):
         ]
 
     return rows(stored), rows(recount)
+
+
+def test_the_index_gives_exactly_what_each_rule_alone_gives(shared_data):
+    import csv
+
+    from analysis.topics import DEFAULT_TOPICS, TopicIndex
+
+    rules = [*DEFAULT_TOPICS, BILLING, TopicRule("v", patterns=(r"\bv\d",), exclusions=("vim",))]
+    topics = [compile_rule(rule) for rule in rules]
+    index = TopicIndex(topics)
+    with open(shared_data / "chat" / "matrix_array_languages.csv", encoding="utf-8") as handle:
+        texts = [row["text"] for row in csv.DictReader(handle)][:5000]
+    matched = 0
+    for message in texts:
+        expected = [topic.name for topic in topics if topic.matches(message)]
+        assert index.match(message) == expected
+        matched += bool(expected)
+    assert matched > 500

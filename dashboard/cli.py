@@ -115,6 +115,13 @@ def _import_parser(sub) -> None:
         action="store_true",
         help="stop at the first bad row instead of rejecting it and going on",
     )
+    p.add_argument(
+        "--bot",
+        action="append",
+        default=[],
+        metavar="AUTHOR",
+        help="an author id or name to count as a bot (repeatable; adds to the bots setting)",
+    )
     p.add_argument("--batch-size", type=int, default=5000)
     p.set_defaults(handler=cmd_import)
 
@@ -136,6 +143,7 @@ def cmd_import(args, settings) -> int:
             target,
             path=str(args.path),
             strict=args.strict,
+            bots=settings.bots | frozenset(args.bot),
             batch_size=args.batch_size,
             on_progress=lambda progress: bar.set(progress.read),
         )

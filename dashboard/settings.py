@@ -7,7 +7,7 @@ then its default; docs/configuration.md lists them all.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from data_access.db import DEFAULT_DATABASE_URL
@@ -26,6 +26,7 @@ class Settings:
     live_refresh_seconds: float = 5.0
     demo: bool = True  # keep the "demo" community live, when there is one
     worker_interval_seconds: float = 10.0
+    bots: frozenset[str] = frozenset()  # author ids or names counted as bots on import
 
 
 def load_settings(secrets: Mapping, environ: Mapping[str, str]) -> Settings:
@@ -50,6 +51,10 @@ def load_settings(secrets: Mapping, environ: Mapping[str, str]) -> Settings:
             "worker interval_seconds",
         ),
     )
+    bots = pick("ECG_BOTS", "members", "bots", [])
+    if isinstance(bots, str):
+        bots = bots.split(",")
+    settings = replace(settings, bots=frozenset(b.strip() for b in bots if b.strip()))
     try:
         ZoneInfo(settings.timezone)
     except (ZoneInfoNotFoundError, ValueError):

@@ -65,7 +65,11 @@ class ImportSummary:
 Progress = Callable[[ImportSummary], None]
 
 
-def enrich(message: RawMessage, topics: TopicIndex) -> EnrichedMessage:
+def enrich(
+    message: RawMessage, topics: TopicIndex, bots: frozenset[str] = frozenset()
+) -> EnrichedMessage:
+    """Language, sentiment and topics of a message; an author in `bots` (by id or
+    display name) is marked as a bot, like a platform's own bot flag."""
     result = analyse(message.text)
     return EnrichedMessage(
         external_id=message.external_id,
@@ -75,7 +79,7 @@ def enrich(message: RawMessage, topics: TopicIndex) -> EnrichedMessage:
         author_name=message.author_name,
         text=message.text,
         reply_to=message.reply_to,
-        is_bot=message.is_bot,
+        is_bot=message.is_bot or message.author_id in bots or message.author_name in bots,
         language=result.language,
         sentiment=result.compound,
         topics=tuple(topics.match(message.text)),
@@ -109,6 +113,7 @@ def run_import(
     *,
     path: str = "<input>",
     strict: bool = False,
+    bots: frozenset[str] = frozenset(),
     batch_size: int = DEFAULT_BATCH_SIZE,
     on_progress: Progress | None = None,
 ) -> ImportSummary:
@@ -116,7 +121,8 @@ def run_import(
 
     A row that cannot become a message is counted as rejected, with its reason
     and line; with `strict` it stops the import instead (batches already
-    written stay, the batch in hand is not written).
+    written stay, the batch in hand is not written). Authors in `bots` are
+    bots, left out of member counts.
     """
     topics = TopicIndex(load_compiled_topics(engine, target.community))
     with engine.begin() as conn:
@@ -145,7 +151,7 @@ def run_import(
                 raise ImportFormatError(path, row.line, row.error or "invalid row")
             summary.reject(row.line, row.error or "invalid row")
             continue
-        batch.append(enrich(row.message, topics))
+        batch.append(enrich(row.message, topics, bots))
         if len(batch) >= batch_size:
             flush()
     flush()

@@ -120,3 +120,35 @@ def test_every_command_has_help(capsys):
             main([command, "--help"])
         assert exit_.value.code == 0
         assert "usage: ecg" in capsys.readouterr().out
+
+
+def test_bots_from_the_flag_and_the_setting_are_left_out_of_member_counts(
+    database, tmp_path, monkeypatch
+):
+    export = tmp_path / "export.csv"
+    export.write_text(
+        "when,who,name,what\n"
+        "2026-03-01T10:00:00Z,u1,Ann,hello\n"
+        "2026-03-01T10:01:00Z,b1,Bridge,I have bridged this room\n"
+        "2026-03-01T10:02:00Z,b2,Helper,tip of the day\n"
+        "2026-03-01T10:03:00Z,u2,Bob,hi Ann\n"
+    )
+    monkeypatch.setenv("ECG_BOTS", "Helper")
+    args = [
+        "import",
+        str(export),
+        "--map",
+        "timestamp=when",
+        "--map",
+        "author=who",
+        "--map",
+        "author_name=name",
+        "--map",
+        "text=what",
+        "--bot",
+        "b1",
+    ]
+    assert main(args) == 0
+    assert _count(database, "SELECT count(*) FROM members WHERE is_bot") == 2
+    assert _count(database, "SELECT messages FROM channel_hourly") == 4
+    assert _count(database, "SELECT active_authors FROM channel_hourly") == 2

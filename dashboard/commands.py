@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, select
@@ -18,6 +18,7 @@ from ingest.simulate import CommunitySpec, default_incidents, simulate_source
 log = logging.getLogger(__name__)
 DEMO_COMMUNITY = "demo"
 DEMO_DAYS = 60
+DEMO_SPEC = CommunitySpec(messages_per_hour=120)  # the worker appends with the same spec
 
 
 def rule_values(rule: TopicRule) -> dict:
@@ -62,7 +63,7 @@ def simulate(
 
 def create_demo(engine: Engine, now: datetime, on_progress: Progress | None = None) -> int:
     """Backfill the demo community with DEMO_DAYS of history up to `now`."""
-    spec = CommunitySpec(incidents=default_incidents(now))
+    spec = replace(DEMO_SPEC, incidents=default_incidents(now))
     summary = simulate(
         engine, DEMO_COMMUNITY, now - timedelta(days=DEMO_DAYS), now, spec, on_progress
     )

@@ -31,7 +31,8 @@ def launch(port: int) -> int:
         f"\n  Community ECG is starting on http://localhost:{port}  (Ctrl-C stops it)\n", flush=True
     )
     children = [worker, dashboard]
-    signal.signal(signal.SIGTERM, _interrupt)
+    for stop_signal in (signal.SIGINT, signal.SIGTERM):  # explicit: a background job
+        signal.signal(stop_signal, _interrupt)  # starts with SIGINT ignored
     try:
         while all(child.poll() is None for child in children):
             time.sleep(0.5)

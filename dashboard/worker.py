@@ -13,9 +13,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine, func, select
 
-from dashboard.commands import DEMO_COMMUNITY, simulate
+from dashboard.commands import DEMO_COMMUNITY, DEMO_SPEC, simulate
 from data_access.schema import Community, Message
-from ingest.simulate import CommunitySpec
 
 log = logging.getLogger(__name__)
 MAX_CATCH_UP = timedelta(days=2)  # after a long pause, do not backfill more than this
@@ -42,7 +41,7 @@ def append_demo_messages(engine: Engine, now: datetime) -> int:
     start = max(newest + timedelta(microseconds=1), now - MAX_CATCH_UP)
     if start >= now:
         return 0
-    return simulate(engine, DEMO_COMMUNITY, start, now, CommunitySpec()).imported
+    return simulate(engine, DEMO_COMMUNITY, start, now, DEMO_SPEC).imported
 
 
 def run_worker(
@@ -59,7 +58,7 @@ def run_worker(
             try:
                 added = append_demo_messages(engine, clock())
                 if added:
-                    log.info("demo: %d new messages", added)
+                    log.info("demo: %d new message(s)", added)
             except Exception:
                 log.exception("demo job failed; will try again")
         stop.wait(interval_seconds)

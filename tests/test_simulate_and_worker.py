@@ -9,7 +9,7 @@ from sqlalchemy import text
 
 from analysis.sentiment import analyse
 from analysis.topics import DEFAULT_TOPICS, compile_rule
-from dashboard.commands import DEMO_COMMUNITY, simulate
+from dashboard.commands import DEMO_COMMUNITY, DEMO_SPEC, simulate
 from dashboard.worker import append_demo_messages, run_worker
 from ingest.simulate import DEMO_SOURCES, CommunitySpec, Incident, simulate_source
 
@@ -80,10 +80,10 @@ def test_quiet_incident_scales_activity_down():
 
 def test_worker_appends_the_demo_up_to_now_and_never_twice(sqlite_engine):
     now = datetime(2026, 3, 2, 12, 30, tzinfo=UTC)
-    simulate(sqlite_engine, DEMO_COMMUNITY, now - timedelta(hours=6), now, CommunitySpec())
+    simulate(sqlite_engine, DEMO_COMMUNITY, now - timedelta(hours=6), now, DEMO_SPEC)
     later = now + timedelta(minutes=45)
     added = append_demo_messages(sqlite_engine, later)
-    expected = _messages(CommunitySpec(), 2, now.replace(minute=0))
+    expected = _messages(DEMO_SPEC, 2, now.replace(minute=0))
     expected = [m for m in expected if now <= m.sent_at < later]
     assert added == len(expected) > 0
     assert append_demo_messages(sqlite_engine, later) == 0

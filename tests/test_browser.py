@@ -124,9 +124,12 @@ def test_live_trace_is_drawn_with_points(served_app, browser):
     try:
         page.goto(served_app + "/")
         page.wait_for_selector(CHART, timeout=30_000)
-        # the trace is a real line: an SVG path with many points, not an empty axis
+        # the trace is a real line, not an empty axis: an SVG path with segments (plotly
+        # merges runs of equal points, so the count of segments varies with the data)
         path = page.locator('[data-testid="stPlotlyChart"] .scatterlayer .trace path.js-line')
         assert path.count() >= 1
-        assert path.last.get_attribute("d").count("L") >= 30
+        assert path.last.get_attribute("d").count("L") >= 5
+        ticks = page.locator('[data-testid="stPlotlyChart"] .xtick text')
+        assert ticks.count() >= 3
     finally:
         page.close()

@@ -3,8 +3,9 @@
 Off-the-shelf detectors call many short English chat lines something else
 ("YEAH", "tyvm"), so the rule is, in order:
 
-1. Letters mostly in a non-Latin script (Han, kana, Hangul, Cyrillic, ...):
-   not English; the detector names the language.
+1. Letters mostly in a non-Latin script: not English. A script of one
+   language names it (kana: Japanese, Hangul: Korean, Han alone: Chinese, ...);
+   for a script of many (Cyrillic, Arabic, Devanagari) the detector does.
 2. Latin text with English function words ("the", "you", "that", ...): English,
    without running the detector (this is most English chat, and it is cheap).
 3. Fewer than `MIN_LETTERS_FOR_DETECTION` letters: too short to judge, English.
@@ -43,14 +44,18 @@ _SCRIPT_LANGUAGE = {
     "DEVANAGARI": "hi",
 }
 
+_SHARED_SCRIPTS = frozenset({"CYRILLIC", "ARABIC", "DEVANAGARI"})  # written in many languages
+
 
 def detect_language(text: str) -> str:
     """An ISO 639-1 code for `text`; "en" unless the evidence against it is confident."""
     if not text.isascii():  # ASCII text is Latin script: skip the per-letter script count
         letters = [ch for ch in text if ch.isalpha()]
-        script_language = _dominant_non_latin_script(letters) if letters else None
-        if script_language is not None:
-            return _detector_language(text, default=script_language)
+        script = _dominant_non_latin_script(letters) if letters else None
+        if script in _SHARED_SCRIPTS:
+            return _detector_language(text, default=_SCRIPT_LANGUAGE[script])
+        if script is not None:
+            return _SCRIPT_LANGUAGE[script]
     if not _ENGLISH_MARKERS.isdisjoint(_WORD.findall(text.lower())):
         return ENGLISH
     if sum(ch.isalpha() for ch in text) < MIN_LETTERS_FOR_DETECTION:
@@ -59,6 +64,8 @@ def detect_language(text: str) -> str:
 
 
 def _dominant_non_latin_script(letters: list[str]) -> str | None:
+    """The non-Latin script of most letters, if such letters are a large enough share;
+    Han with any kana is Japanese writing."""
     non_latin: dict[str, int] = {}
     for ch in letters:
         if ch < "\u0250":  # Basic Latin through Latin Extended-B
@@ -68,10 +75,11 @@ def _dominant_non_latin_script(letters: list[str]) -> str | None:
             non_latin[script] = non_latin.get(script, 0) + 1
     if not non_latin:
         return None
-    script, count = max(non_latin.items(), key=lambda item: item[1])
     if sum(non_latin.values()) < NON_LATIN_SHARE * len(letters):
         return None
-    return _SCRIPT_LANGUAGE[script]
+    if "HIRAGANA" in non_latin or "KATAKANA" in non_latin:
+        return "HIRAGANA"
+    return max(non_latin.items(), key=lambda item: item[1])[0]
 
 
 @cache

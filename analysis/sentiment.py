@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import html
 import re
-import string
 from dataclasses import dataclass
-from functools import cache
 
+from analysis import vader
 from analysis.language import ENGLISH, detect_language
 
 NEGATIVE_AT_MOST = -0.05
@@ -48,39 +47,12 @@ def analyse(text: str) -> SentimentResult:
     language = detect_language(clean)
     if language not in SCORED_LANGUAGES:
         return SentimentResult(language, None)
-    if _has_no_lexicon_word(clean):
-        return SentimentResult(language, 0.0)
-    return SentimentResult(language, _analyzer().polarity_scores(clean)["compound"])
-
-
-def _has_no_lexicon_word(text: str) -> bool:
-    """True when VADER would find no word of its lexicon in `text`, so its compound is
-    exactly 0.0 and running it can be skipped (a good part of everyday chat).
-
-    Mirrors VADER's own tokens: split on whitespace, punctuation stripped unless that
-    leaves two characters or fewer (emoticons). Non-ASCII text may hold emoji, which
-    VADER turns into words first, so it always takes the full path.
-    """
-    if not text.isascii():
-        return False
-    lexicon = _analyzer().lexicon
-    for token in text.split():
-        stripped = token.strip(string.punctuation)
-        if (token if len(stripped) <= 2 else stripped).lower() in lexicon:
-            return False
-    return True
+    return SentimentResult(language, vader.compound(clean))
 
 
 def explain(text: str) -> list[tuple[str, float]]:
     """The words of `text` found in VADER's lexicon, with their valence, strongest first."""
-    lexicon = _analyzer().lexicon
+    lexicon = vader.lexicon()
     words = _TOKEN.findall(html.unescape(text))
     found = {word: lexicon[word.lower()] for word in words if word.lower() in lexicon}
     return sorted(found.items(), key=lambda item: -abs(item[1]))
-
-
-@cache
-def _analyzer():
-    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-
-    return SentimentIntensityAnalyzer()

@@ -76,9 +76,11 @@ ROWS_PER_STATEMENT = 500  # keeps a statement under SQLite's 32,766 parameters
 
 def storage_time(moment: datetime, dialect: str) -> datetime | str:
     """An aware datetime as `UTCDateTime` stores it: naive UTC (text in SQLite)."""
-    naive = moment.astimezone(UTC).replace(tzinfo=None)
-    # SQLAlchemy's own SQLite format, "YYYY-MM-DD HH:MM:SS.ffffff"
-    return naive.isoformat(sep=" ", timespec="microseconds") if dialect == "sqlite" else naive
+    if moment.utcoffset():
+        moment = moment.astimezone(UTC)
+    if dialect == "sqlite":  # SQLAlchemy's own SQLite format, "YYYY-MM-DD HH:MM:SS.ffffff"
+        return moment.isoformat(sep=" ", timespec="microseconds")[:26]
+    return moment.replace(tzinfo=None)
 
 
 def insert_new_rows(
@@ -104,9 +106,21 @@ def insert_new_rows(
             f"{', '.join([one_row] * len(chunk))} "
             f"ON CONFLICT ({', '.join(unique)}) DO NOTHING RETURNING {', '.join(returning)}"
         )
-        params = tuple(value for row in chunk for value in row)
-        inserted.extend(tuple(r) for r in conn.exec_driver_sql(sql, params))
+        params = [value for row in chunk for value in row]
+        cursor = conn.connection.cursor()  # the driver's, in the connection's transaction
+        cursor.execute(sql, params)
+        inserted.extend(cursor.fetchall())
+        cursor.close()
     return inserted
+
+
+def insert_rows(conn: Connection, table: str, columns: Sequence[str], rows: list[tuple]) -> None:
+    """A plain executemany through the driver, for link rows written by the thousand."""
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
+    cursor = conn.connection.cursor()
+    cursor.executemany(sql, rows)
+    cursor.close()
 
 
 def chunked(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:

@@ -25,7 +25,14 @@ from data_access.schema import (
     Topic,
     TopicHourly,
 )
-from data_access.sql import among, chunked, insert_new_rows, rollup_keys_table, storage_time
+from data_access.sql import (
+    among,
+    chunked,
+    insert_new_rows,
+    insert_rows,
+    rollup_keys_table,
+    storage_time,
+)
 
 MESSAGES: Table = Message.__table__
 _END_OF_TIME = datetime.max.replace(tzinfo=UTC)
@@ -144,14 +151,13 @@ def write_batch(
         )
     )
     links = [
-        {"message_id": inserted[m.external_id], "topic_id": topics[name]}
+        (inserted[m.external_id], topics[name])
         for m in unique
         if m.external_id in inserted
         for name in m.topics
         if name in topics
     ]
-    if links:
-        conn.execute(insert(MessageTopic), links)
+    insert_rows(conn, "message_topics", ("message_id", "topic_id"), links)
     keys = {
         (channels[m.channel], hour)
         for m, hour in zip(unique, hours, strict=True)

@@ -130,3 +130,18 @@ def test_english_scores_are_exactly_vaders(shared_data):
         assert result.compound == vader.polarity_scores(html.unescape(text))["compound"], text
         skipped += result.compound == 0.0
     assert skipped > 1000  # the shortcut is really taken
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("日本語の文章です", "ja"),  # Han with kana is Japanese
+        ("한국어 메시지입니다", "ko"),
+        ("Это сообщение на русском языке, и оно довольно длинное", "ru"),
+        ("Привіт, як справи? Це повідомлення українською мовою", "uk"),
+        ("Αυτό είναι ένα μήνυμα", "el"),
+        ("The café is open 🎉", "en"),  # a few accents and an emoji stay English
+    ],
+)
+def test_languages_by_script(text, language):
+    assert analyse(text).language == language

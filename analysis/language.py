@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Collection
 from functools import cache
 
 ENGLISH = "en"
@@ -47,8 +48,11 @@ _SCRIPT_LANGUAGE = {
 _SHARED_SCRIPTS = frozenset({"CYRILLIC", "ARABIC", "DEVANAGARI"})  # written in many languages
 
 
-def detect_language(text: str) -> str:
-    """An ISO 639-1 code for `text`; "en" unless the evidence against it is confident."""
+def detect_language(text: str, words: Collection[str] | None = None) -> str:
+    """An ISO 639-1 code for `text`; "en" unless the evidence against it is confident.
+
+    `words`: the lower-case words of `text`, when the caller has them already.
+    """
     if not text.isascii():  # ASCII text is Latin script: skip the per-letter script count
         letters = [ch for ch in text if ch.isalpha()]
         script = _dominant_non_latin_script(letters) if letters else None
@@ -56,7 +60,9 @@ def detect_language(text: str) -> str:
             return _detector_language(text, default=_SCRIPT_LANGUAGE[script])
         if script is not None:
             return _SCRIPT_LANGUAGE[script]
-    if not _ENGLISH_MARKERS.isdisjoint(_WORD.findall(text.lower())):
+    if words is None:
+        words = _WORD.findall(text.lower())
+    if not _ENGLISH_MARKERS.isdisjoint(words):
         return ENGLISH
     if sum(ch.isalpha() for ch in text) < MIN_LETTERS_FOR_DETECTION:
         return ENGLISH

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from analysis import vader
@@ -43,11 +44,16 @@ def label_for(compound: float | None) -> str:
 
 def analyse(text: str) -> SentimentResult:
     """Detect the language of `text` and score it when that language is scored."""
-    clean = html.unescape(text)
-    language = detect_language(clean)
+    return analyse_unescaped(html.unescape(text))
+
+
+def analyse_unescaped(text: str, words: Collection[str] | None = None) -> SentimentResult:
+    """`analyse` for text whose HTML entities are already unescaped; `words`, its
+    lower-case words, when the caller has tokenised it already."""
+    language = detect_language(text, words)
     if language not in SCORED_LANGUAGES:
         return SentimentResult(language, None)
-    return SentimentResult(language, vader.compound(clean))
+    return SentimentResult(language, vader.compound(text))
 
 
 def explain(text: str) -> list[tuple[str, float]]:

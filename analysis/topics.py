@@ -115,26 +115,39 @@ def match_topics(text: str, topics: Sequence[CompiledTopic]) -> list[str]:
 
 class TopicIndex:
     """Many topics matched at once: each word of a message is looked up once in an
-    index of every topic's keywords, instead of every topic testing every message.
-    Gives exactly the result of testing each topic in turn."""
+    index of every topic's keywords and of the first words of its phrases, instead of
+    every topic testing every message. Gives exactly the result of testing each topic
+    in turn."""
 
     def __init__(self, topics: Sequence[CompiledTopic]) -> None:
         self.topics = tuple(topics)
         self._by_keyword: dict[str, list[int]] = {}
+        self._by_phrase_start: dict[str, list[tuple[int, str]]] = {}
         for position, topic in enumerate(self.topics):
             for word in topic.include.words:
                 self._by_keyword.setdefault(word, []).append(position)
-        self._by_phrase_or_pattern = [
+            for phrase in topic.include.phrases:  # " first second ... "
+                first = phrase.split(maxsplit=1)[0]
+                self._by_phrase_start.setdefault(first, []).append((position, phrase))
+        self._with_pattern = [
             position
             for position, topic in enumerate(self.topics)
-            if topic.include.phrases or topic.include.pattern is not None
+            if topic.include.pattern is not None
         ]
 
     def match(self, text: str) -> list[str]:
-        prepared = prepare(text)
-        hits = {p for word in prepared.words for p in self._by_keyword.get(word, ())}
-        for position in self._by_phrase_or_pattern:
-            if position not in hits and self.topics[position].include.search(prepared):
+        return self.match_prepared(prepare(text))
+
+    def match_prepared(self, prepared: PreparedText) -> list[str]:
+        hits: set[int] = set()
+        for word in prepared.words:
+            hits.update(self._by_keyword.get(word, ()))
+            for position, phrase in self._by_phrase_start.get(word, ()):
+                if phrase in prepared.joined:
+                    hits.add(position)
+        for position in self._with_pattern:
+            pattern = self.topics[position].include.pattern
+            if position not in hits and pattern.search(prepared.raw):
                 hits.add(position)
         return [
             self.topics[p].name for p in sorted(hits) if not self.topics[p].exclude.search(prepared)

@@ -120,9 +120,10 @@ def write_batch(
     if not unique:
         return BatchResult(0, 0)
     channels = _ensure_channels(conn, community_id, source_id, {m.channel for m in unique})
-    members, moved_hours = _ensure_members(conn, community_id, source_id, unique)
-    dialect = conn.dialect.name
     hours = [hour_of(m.sent_at) for m in unique]
+    members, moved_hours = _ensure_members(conn, community_id, source_id, unique, hours)
+    dialect = conn.dialect.name
+    stored_hours = {hour: storage_time(hour, dialect) for hour in set(hours)}
     rows = [
         (
             community_id,
@@ -131,7 +132,7 @@ def write_batch(
             members[m.author_id],
             m.external_id,
             storage_time(m.sent_at, dialect),
-            storage_time(hour, dialect),
+            stored_hours[hour],
             m.text,
             m.reply_to,
             m.language,
@@ -219,13 +220,16 @@ def _ensure_channels(
 
 
 def _ensure_members(
-    conn: Connection, community_id: int, source_id: int, batch: Sequence[EnrichedMessage]
+    conn: Connection,
+    community_id: int,
+    source_id: int,
+    batch: Sequence[EnrichedMessage],
+    hours: Sequence[datetime],
 ) -> tuple[dict[str, int], list[tuple[int, datetime]]]:
     """Member ids by author id; also (member, old first hour) where a first hour moved earlier."""
     first_hour: dict[str, datetime] = {}
     latest: dict[str, EnrichedMessage] = {}
-    for m in batch:
-        hour = hour_of(m.sent_at)
+    for m, hour in zip(batch, hours, strict=True):
         if hour < first_hour.get(m.author_id, _END_OF_TIME):
             first_hour[m.author_id] = hour
         latest[m.author_id] = m

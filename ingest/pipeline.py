@@ -8,6 +8,7 @@ unique on (source, external id).
 
 from __future__ import annotations
 
+import html
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -15,8 +16,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, select
 
-from analysis.sentiment import analyse
-from analysis.topics import CompiledTopic, TopicIndex, TopicRule, compile_rule
+from analysis.sentiment import analyse_unescaped
+from analysis.topics import CompiledTopic, TopicIndex, TopicRule, compile_rule, prepare
 from data_access.schema import Topic
 from data_access.store import (
     EnrichedMessage,
@@ -70,7 +71,9 @@ def enrich(
 ) -> EnrichedMessage:
     """Language, sentiment and topics of a message; an author in `bots` (by id or
     display name) is marked as a bot, like a platform's own bot flag."""
-    result = analyse(message.text)
+    clean = html.unescape(message.text)
+    words = prepare(clean)  # tokenised once for the language and the topics
+    result = analyse_unescaped(clean, words.words)
     return EnrichedMessage(
         external_id=message.external_id,
         sent_at=message.sent_at,
@@ -82,7 +85,7 @@ def enrich(
         is_bot=message.is_bot or message.author_id in bots or message.author_name in bots,
         language=result.language,
         sentiment=result.compound,
-        topics=tuple(topics.match(message.text)),
+        topics=tuple(topics.match_prepared(words)),
     )
 
 

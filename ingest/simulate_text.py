@@ -16,6 +16,8 @@ _FEATURES = (
 
 
 def fill(rng: random.Random, template: str) -> str:
+    if "{" not in template:
+        return template
     return template.format(
         feature=rng.choice(_FEATURES),
         version=f"{rng.randint(1, 4)}.{rng.randint(0, 12)}",

@@ -14,6 +14,7 @@ from dashboard.progress import Bar
 from dashboard.settings import SettingsError, load_settings
 from data_access.db import make_engine
 from data_access.setup import init_database
+from ingest.pipeline import DEFAULT_BATCH_SIZE
 from ingest.records import ImportFormatError
 
 log = logging.getLogger("ecg")
@@ -122,7 +123,12 @@ def _import_parser(sub) -> None:
         metavar="AUTHOR",
         help="an author id or name to count as a bot (repeatable; adds to the bots setting)",
     )
-    p.add_argument("--batch-size", type=int, default=5000)
+    p.add_argument(
+        "--batch-size",
+        type=int,
+        default=DEFAULT_BATCH_SIZE,
+        help=f"messages per transaction ({DEFAULT_BATCH_SIZE:,})",
+    )
     p.set_defaults(handler=cmd_import)
 
 

@@ -28,5 +28,5 @@ navigation = st.navigation(
         ],
     }
 )
-components.database_guard(components.sidebar)
-navigation.run()
+if components.database_guard(components.sidebar):
+    navigation.run()

@@ -9,6 +9,8 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from sqlalchemy.exc import OperationalError
+
 from dashboard import cli_topics, commands
 from dashboard.progress import Bar
 from dashboard.settings import SettingsError, load_settings
@@ -33,6 +35,14 @@ def main(argv: list[str] | None = None) -> int:
         return args.handler(args, settings)
     except (ImportFormatError, SettingsError, ValueError) as error:
         print(f"ecg: error: {error}", file=sys.stderr)
+        return 2
+    except OperationalError as error:
+        reason = str(error.orig).strip().splitlines()[0] if str(error.orig).strip() else error
+        print(
+            f"ecg: error: the database cannot be reached ({reason}); check "
+            "ECG_DATABASE_URL and that the server is running",
+            file=sys.stderr,
+        )
         return 2
     except KeyboardInterrupt:
         return 130

@@ -104,8 +104,8 @@ def sidebar() -> Filters:
 
 
 def current_filters() -> Filters:
-    filters = st.session_state.get(FILTERS_KEY)
-    return filters if filters is not None else sidebar()
+    """The filters the app's sidebar set for this run."""
+    return st.session_state[FILTERS_KEY]
 
 
 def _timezone_picker() -> str:
@@ -214,14 +214,18 @@ def message_table(messages: pd.DataFrame, timezone: str, key: str) -> None:
     )
 
 
-def database_guard(run) -> None:
-    """Run a page body; a database that cannot be reached becomes a message, not a traceback."""
+def database_guard(run) -> bool:
+    """Run a page body; a database that cannot be reached becomes a message, not a
+    traceback. False when it could not be reached."""
     try:
         run()
     except OperationalError as error:
+        reason = str(error.orig).strip().splitlines()[0] if str(error.orig).strip() else ""
         st.error(
-            "The database cannot be reached: "
-            f"{type(error.orig).__name__}: {str(error.orig).splitlines()[0]}. "
-            "Check `ECG_DATABASE_URL` (or `[database] url` in secrets.toml) and that "
-            "the server is running."
+            "The database cannot be reached"
+            + (f": {plain(type(error.orig).__name__)}: {plain(reason)}" if reason else "")
+            + ". Check `ECG_DATABASE_URL` (or `[database] url` in `.streamlit/secrets.toml`) "
+            "and that the database server is running; this page retries when reloaded."
         )
+        return False
+    return True

@@ -152,3 +152,11 @@ def test_bots_from_the_flag_and_the_setting_are_left_out_of_member_counts(
     assert _count(database, "SELECT count(*) FROM members WHERE is_bot") == 2
     assert _count(database, "SELECT messages FROM channel_hourly") == 4
     assert _count(database, "SELECT active_authors FROM channel_hourly") == 2
+
+
+def test_a_database_that_cannot_be_reached_is_one_line(monkeypatch, capsys):
+    monkeypatch.setenv("ECG_DATABASE_URL", "postgresql://ecg@127.0.0.1:1/nothing")
+    assert main(["init-db"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("ecg: error: the database cannot be reached (")
+    assert "Traceback" not in err

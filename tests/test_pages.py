@@ -203,3 +203,12 @@ def test_live_page_shows_the_burst_against_the_band(monkeypatch, tmp_path):
     assert messages.value == "12"
     active = next(m for m in app.metric if m.label == "Active members, last 15 min")
     assert active.value == "12"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_database_that_cannot_be_reached_is_a_message(monkeypatch, page):
+    url = "postgresql://ecg@127.0.0.1:1/nothing"  # nothing listens on port 1
+    app = open_page(monkeypatch, url, page)
+    assert "The database cannot be reached" in app.error[0].value
+    assert "ECG_DATABASE_URL" in app.error[0].value
+    assert charts(app) == []

@@ -41,16 +41,27 @@ def with_ratios(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def _bucketed(
+    rollup: pd.DataFrame,
+    key: str,
+    names: dict[int, str],
+    label: str,
+    bucket: str,
+    timezone: str,
+) -> pd.DataFrame:
+    """The rollup with its local `bucket` and the `label` named from the `key` id column."""
+    return rollup.assign(
+        bucket=local_bucket(rollup["hour"], bucket, timezone), **{label: rollup[key].map(names)}
+    )
+
+
 def sentiment_series(
     rollup: pd.DataFrame, channel_names: dict[int, str], bucket: str, timezone: str
 ) -> pd.DataFrame:
     """Per bucket and channel, plus an "All channels" row per bucket."""
     if rollup.empty:
         return pd.DataFrame(columns=["bucket", "channel", *ADDITIVE, "avg_sentiment"])
-    frame = rollup.assign(
-        bucket=local_bucket(rollup["hour"], bucket, timezone),
-        channel=rollup["channel_id"].map(channel_names),
-    )
+    frame = _bucketed(rollup, "channel_id", channel_names, "channel", bucket, timezone)
     per_channel = frame.groupby(["bucket", "channel"], as_index=False)[ADDITIVE].sum()
     total = frame.groupby("bucket", as_index=False)[ADDITIVE].sum().assign(channel="All channels")
     return with_ratios(pd.concat([total, per_channel], ignore_index=True))
@@ -86,10 +97,7 @@ def topic_heat(
     """Per bucket and topic: messages, average sentiment and negative share."""
     if rollup.empty:
         return pd.DataFrame(columns=["bucket", "topic", *ADDITIVE, "avg_sentiment"])
-    frame = rollup.assign(
-        bucket=local_bucket(rollup["hour"], bucket, timezone),
-        topic=rollup["topic_id"].map(topic_names),
-    )
+    frame = _bucketed(rollup, "topic_id", topic_names, "topic", bucket, timezone)
     return with_ratios(frame.groupby(["bucket", "topic"], as_index=False)[ADDITIVE].sum())
 
 

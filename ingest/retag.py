@@ -21,8 +21,8 @@ from analysis.topics import (
     prepare,
     validate,
 )
+from data_access.rollups import replace_topic_links
 from data_access.schema import Message, Topic
-from data_access.store import replace_topic_links
 
 log = logging.getLogger(__name__)
 SCAN_CHUNK = 20_000

@@ -1,32 +1,109 @@
-"""The Streamlit entry point: page config, shared sidebar, navigation."""
+"""The Streamlit entry point: page config, sign-in, the pages of the viewer's role,
+the shared sidebar."""
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
 
-from dashboard import components
+from analysis.permissions import Action
+from dashboard import auth, components
 
 PAGES = Path(__file__).resolve().parents[1] / "pages"
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    file: str
+    title: str
+    icon: str
+    section: str
+    needs: Action
+
+
+PAGE_SPECS = (
+    PageSpec("live.py", "Live", ":material/monitor_heart:", "Monitor", Action.VIEW_MONITORING),
+    PageSpec("sentiment.py", "Sentiment", ":material/mood:", "Monitor", Action.VIEW_MONITORING),
+    PageSpec(
+        "topic_heat.py",
+        "Topic heat",
+        ":material/local_fire_department:",
+        "Monitor",
+        Action.VIEW_MONITORING,
+    ),
+    PageSpec("overview.py", "Overview", ":material/summarize:", "Report", Action.VIEW_OVERVIEW),
+    PageSpec("topics.py", "Topics", ":material/sell:", "Configure", Action.EDIT_TOPICS),
+    PageSpec("users.py", "Users", ":material/group:", "Admin", Action.MANAGE_USERS),
+    PageSpec("audit.py", "Audit log", ":material/history:", "Admin", Action.READ_AUDIT_LOG),
+)
+
+
+def role_navigation(account) -> dict[str, list]:
+    """The role's pages by section; every other page stays reachable by URL only to say
+    that this role cannot open it."""
+    sections: dict[str, list] = {}
+    default_set = False
+    for spec in PAGE_SPECS:
+        url_path = spec.file.removesuffix(".py")
+        if auth.allowed(account, spec.needs):
+            page = st.Page(
+                PAGES / spec.file,
+                title=spec.title,
+                icon=spec.icon,
+                url_path=url_path,
+                default=not default_set,
+            )
+            default_set = True
+        else:
+            page = st.Page(
+                auth.denied(spec.title, account, spec.needs),
+                title=spec.title,
+                url_path=url_path,
+                visibility="hidden",
+            )
+        sections.setdefault(spec.section, []).append(page)
+    return sections
+
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
 st.set_page_config(page_title="Community ECG", page_icon=":material/monitor_heart:", layout="wide")
 
-navigation = st.navigation(
-    {
-        "Monitor": [
-            st.Page(PAGES / "live.py", title="Live", icon=":material/monitor_heart:", default=True),
-            st.Page(PAGES / "sentiment.py", title="Sentiment", icon=":material/mood:"),
+
+def signed_out_navigation() -> list:
+    """The sign-in form, also at every page's address: after signing in, the page that was
+    asked for opens (or says this role may not open it)."""
+    pages = [st.Page(auth.login_page, title="Sign in", icon=":material/login:", default=True)]
+    for spec in PAGE_SPECS:
+        url_path = spec.file.removesuffix(".py")
+        pages.append(
             st.Page(
-                PAGES / "topic_heat.py", title="Topic heat", icon=":material/local_fire_department:"
-            ),
-        ],
-        "Configure": [
-            st.Page(PAGES / "topics.py", title="Topics", icon=":material/sell:"),
-        ],
-    }
-)
-if components.database_guard(components.sidebar):
-    navigation.run()
+                auth.login_page_at(url_path),
+                title="Sign in",
+                url_path=url_path,
+                visibility="hidden",
+            )
+        )
+    return pages
+
+
+account = components.database_guard_value(auth.current_account)
+if account is None:
+    st.navigation(signed_out_navigation()).run()
+elif account.must_change_password:
+    st.navigation(
+        [
+            st.Page(
+                lambda: auth.change_password_page(account),
+                title="New password",
+                url_path="new_password",
+            )
+        ]
+    ).run()
+else:
+    navigation = st.navigation(role_navigation(account))
+    auth.account_box(account)
+    if components.database_guard(components.sidebar):
+        navigation.run()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -16,6 +18,12 @@ LABEL_COLOURS = {
     "positive": "#2ca02c",
     "unscored": "#bdbdbd",
 }
+
+
+def plain(text: object) -> str:
+    """A community's name (channel, topic) for plotly, which reads a few HTML tags in its
+    labels (<b>, <a href>, ...): escaped, so it shows the characters, never a tag."""
+    return html.escape(str(text), quote=False)
 
 
 def live_trace(minutes: pd.DataFrame, band: Band | None, timezone: str) -> go.Figure:
@@ -81,8 +89,8 @@ def sentiment_over_time(series: pd.DataFrame) -> go.Figure:
         width = 3 if channel == "All channels" else 1.5
         common = {
             "x": rows["bucket"],
-            "name": str(channel),
-            "legendgroup": str(channel),
+            "name": plain(channel),
+            "legendgroup": plain(channel),
             "mode": "lines+markers",
             "line": {"width": width},
         }
@@ -102,7 +110,9 @@ def label_distribution(distribution: pd.DataFrame) -> go.Figure:
     for label, colour in LABEL_COLOURS.items():
         rows = distribution[distribution["label"] == label]
         figure.add_trace(
-            go.Bar(x=rows["channel"], y=rows["messages"], name=label, marker_color=colour)
+            go.Bar(
+                x=rows["channel"].map(plain), y=rows["messages"], name=label, marker_color=colour
+            )
         )
     figure.update_layout(
         barmode="stack",
@@ -128,7 +138,7 @@ def topic_heatmap(heat: pd.DataFrame, colour_by: str) -> go.Figure:
         go.Heatmap(
             z=grid.to_numpy(),
             x=list(grid.columns),
-            y=list(grid.index),
+            y=[plain(topic) for topic in grid.index],
             colorbar={"title": {"text": title}},
             hoverongaps=False,
             **colours,
@@ -146,7 +156,7 @@ def rising_topics(rising: pd.DataFrame) -> go.Figure:
     figure = go.Figure(
         go.Bar(
             x=top["growth"],
-            y=top["topic"],
+            y=top["topic"].map(plain),
             orientation="h",
             marker_color="#ff7043",
             text=[f"{m} vs {p}" for m, p in zip(top["messages"], top["previous"], strict=True)],
@@ -158,5 +168,16 @@ def rising_topics(rising: pd.DataFrame) -> go.Figure:
         height=320,
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
         xaxis_title="growth against the previous period (×)",
+    )
+    return figure
+
+
+def daily_messages(daily: pd.DataFrame) -> go.Figure:
+    """Bars of messages per day."""
+    figure = go.Figure(
+        go.Bar(x=daily["bucket"], y=daily["messages"], marker_color="#00a152", name="messages")
+    )
+    figure.update_layout(
+        height=300, margin={"l": 10, "r": 10, "t": 30, "b": 10}, yaxis_title="messages"
     )
     return figure

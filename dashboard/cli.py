@@ -11,9 +11,11 @@ from pathlib import Path
 
 from sqlalchemy.exc import OperationalError
 
-from dashboard import cli_topics, commands
+from analysis.permissions import PermissionDenied
+from dashboard import cli_topics, cli_users, commands
 from dashboard.progress import Bar
 from dashboard.settings import SettingsError, load_settings
+from data_access import accounts
 from data_access.db import make_engine
 from data_access.setup import init_database
 from ingest.pipeline import DEFAULT_BATCH_SIZE
@@ -33,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = load_settings(_secrets(), os.environ)
         return args.handler(args, settings)
-    except (ImportFormatError, SettingsError, ValueError) as error:
+    except (ImportFormatError, SettingsError, ValueError, PermissionDenied) as error:
         print(f"ecg: error: {error}", file=sys.stderr)
         return 2
     except OperationalError as error:
@@ -58,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     _worker_parser(sub)
     _run_parser(sub)
     cli_topics.add_parser(sub)
+    cli_users.add_parser(sub)
     _score_parser(sub)
     return parser
 
@@ -241,6 +244,14 @@ def cmd_run(args, settings) -> int:
     init_database(engine)
     if not commands.community_names(engine):
         create_demo(engine)
+    password = accounts.create_first_admin(engine, datetime.now(UTC))
+    if password is not None:
+        print(
+            "\n  No account existed, so one was made. Sign in with\n"
+            f"      user name: admin\n      password:  {password}\n"
+            "  (a one-time password: you choose your own at first sign-in)\n",
+            flush=True,
+        )
     return launch(args.port)
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from sqlalchemy import select
 
+from analysis.permissions import SERVER_SHELL
 from analysis.topics import TopicRule, TopicRuleError
 from dashboard.commands import prepare_community
 from dashboard.progress import Bar
@@ -95,7 +98,7 @@ def cmd_remove(args, settings) -> int:
     row = _find(engine, _community_id(engine, args.community), args.name)
     if row is None:
         raise ValueError(f"no topic named {args.name!r}")
-    delete_topic(engine, row["id"])
+    delete_topic(engine, row["id"], actor=SERVER_SHELL, now=datetime.now(UTC))
     print(f"removed topic {args.name!r}")
     return 0
 
@@ -103,7 +106,15 @@ def cmd_remove(args, settings) -> int:
 def _save(engine, community_id: int, rule: TopicRule, topic_id: int | None) -> int:
     try:
         with Bar("re-tag") as bar:
-            result = save_topic(engine, community_id, rule, topic_id, bar.set)
+            result = save_topic(
+                engine,
+                community_id,
+                rule,
+                topic_id,
+                bar.set,
+                actor=SERVER_SHELL,
+                now=datetime.now(UTC),
+            )
     except TopicRuleError as error:
         raise ValueError(f"topic {error.field}: {error.reason}") from None
     print(f"saved {rule.name!r}: {result.matched:,} of {result.scanned:,} messages match")

@@ -3,27 +3,23 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, select
 
-from analysis.topics import DEFAULT_TOPICS, TopicRule
+from analysis.topics import DEFAULT_TOPICS
 from data_access.schema import Community
 from data_access.setup import init_database, seed_topics
 from ingest.pipeline import ImportSummary, ImportTarget, Progress, run_import
 from ingest.records import ParsedRow, RawMessage
+from ingest.retag import rule_values
 from ingest.simulate import CommunitySpec, default_incidents, simulate_source
 
 log = logging.getLogger(__name__)
 DEMO_COMMUNITY = "demo"
 DEMO_DAYS = 60
 DEMO_SPEC = CommunitySpec(messages_per_hour=120)  # the worker appends with the same spec
-
-
-def rule_values(rule: TopicRule) -> dict:
-    """A topic rule as the columns of the topics table."""
-    return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(rule).items()}
 
 
 def prepare_community(engine: Engine, community: str) -> None:

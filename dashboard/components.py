@@ -214,6 +214,14 @@ def message_table(messages: pd.DataFrame, timezone: str, key: str) -> None:
     )
 
 
+def database_guard_value(read):
+    """`read()`, or, when the database cannot be reached, the message and a stop."""
+    result: list = []
+    if not database_guard(lambda: result.append(read())):
+        st.stop()
+    return result[0]
+
+
 def database_guard(run) -> bool:
     """Run a page body; a database that cannot be reached becomes a message, not a
     traceback. False when it could not be reached."""

@@ -27,6 +27,7 @@ class Settings:
     demo: bool = True  # keep the "demo" community live, when there is one
     worker_interval_seconds: float = 10.0
     bots: frozenset[str] = frozenset()  # author ids or names counted as bots on import
+    session_idle_minutes: float = 60.0
 
 
 def load_settings(secrets: Mapping, environ: Mapping[str, str]) -> Settings:
@@ -51,10 +52,15 @@ def load_settings(secrets: Mapping, environ: Mapping[str, str]) -> Settings:
             "worker interval_seconds",
         ),
     )
+    idle = _at_least(
+        pick("ECG_SESSION_IDLE_MINUTES", "auth", "idle_minutes", 60.0), 1.0, "auth idle_minutes"
+    )
     bots = pick("ECG_BOTS", "members", "bots", [])
     if isinstance(bots, str):
         bots = bots.split(",")
-    settings = replace(settings, bots=frozenset(b.strip() for b in bots if b.strip()))
+    settings = replace(
+        settings, bots=frozenset(b.strip() for b in bots if b.strip()), session_idle_minutes=idle
+    )
     try:
         ZoneInfo(settings.timezone)
     except (ZoneInfoNotFoundError, ValueError):

@@ -10,9 +10,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from datetime import datetime
 
 from sqlalchemy import Engine, delete, func, insert, select, update
 
+from analysis.permissions import Action, Actor, require
 from analysis.topics import (
     CompiledTopic,
     TopicRule,
@@ -21,6 +23,7 @@ from analysis.topics import (
     prepare,
     validate,
 )
+from data_access import audit
 from data_access.rollups import replace_topic_links
 from data_access.schema import Message, Topic
 
@@ -43,10 +46,15 @@ def save_topic(
     rule: TopicRule,
     topic_id: int | None = None,
     on_progress: Progress | None = None,
+    *,
+    actor: Actor,
+    now: datetime,
 ) -> RetagResult:
-    """Create (no `topic_id`) or replace a topic's rule, then re-tag past messages."""
+    """Create (no `topic_id`) or replace a topic's rule, then re-tag past messages.
+    Analysts and admins only; the change goes in the audit log."""
+    require(actor, Action.EDIT_TOPICS)
     rule = validate(rule)
-    values = {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(rule).items()}
+    values = rule_values(rule)
     with engine.begin() as conn:
         clash = conn.scalar(
             select(Topic.id).where(Topic.community_id == community_id, Topic.name == rule.name)
@@ -56,18 +64,38 @@ def save_topic(
         if topic_id is None:
             stmt = insert(Topic).values(community_id=community_id, **values).returning(Topic.id)
             topic_id = conn.execute(stmt).scalar_one()
+            old = None
         else:
+            old = _stored_values(conn, topic_id)
             conn.execute(update(Topic).where(Topic.id == topic_id).values(**values))
+        audit.record(conn, now, actor.name, "topic.save", rule.name, old, values)
     result = retag(engine, community_id, topic_id, compile_rule(rule), on_progress)
     log.info("topic %r saved: %d of %d messages match", rule.name, result.matched, result.scanned)
     return result
 
 
-def delete_topic(engine: Engine, topic_id: int) -> None:
-    """Remove a topic with its links and rollups (they cascade)."""
+def delete_topic(engine: Engine, topic_id: int, *, actor: Actor, now: datetime) -> None:
+    """Remove a topic with its links and rollups. Analysts and admins only; audited."""
+    require(actor, Action.EDIT_TOPICS)
     with engine.begin() as conn:
+        old = _stored_values(conn, topic_id)
         replace_topic_links(conn, topic_id, [])
         conn.execute(delete(Topic).where(Topic.id == topic_id))
+        audit.record(conn, now, actor.name, "topic.remove", old["name"] if old else "?", old)
+
+
+def rule_values(rule: TopicRule) -> dict:
+    """A topic rule as the columns of the topics table."""
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(rule).items()}
+
+
+def _stored_values(conn, topic_id: int) -> dict | None:
+    row = conn.execute(select(Topic.__table__).where(Topic.id == topic_id)).mappings().first()
+    if row is None:
+        return None
+    return {
+        key: row[key] for key in ("name", "keywords", "phrases", "patterns", "exclusions", "colour")
+    }
 
 
 def retag(

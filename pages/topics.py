@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from analysis.permissions import PermissionDenied
 from analysis.topics import TopicRule, TopicRuleError, compile_rule, prepare, validate
-from dashboard import components, resources
+from dashboard import auth, components, resources
 from ingest.pipeline import topic_rule_of
 from ingest.retag import delete_topic, save_topic
 
@@ -116,10 +117,19 @@ def body() -> None:
 
         try:
             result = save_topic(
-                resources.engine(), cid, rule, None if row is None else int(row["id"]), progress
+                resources.engine(),
+                cid,
+                rule,
+                None if row is None else int(row["id"]),
+                progress,
+                actor=auth.current_account().actor,
+                now=auth.now(),
             )
         except TopicRuleError as error:
             st.error(components.plain(f"{error.field.capitalize()}: {error.reason}"))
+            return
+        except PermissionDenied as error:
+            st.error(components.plain(f"Not saved: {error}."))
             return
         resources.clear()
         st.success(
@@ -127,7 +137,9 @@ def body() -> None:
             f"{components.plain(rule.name)} now."
         )
     if row is not None and remove.button("Delete this topic"):
-        delete_topic(resources.engine(), int(row["id"]))
+        delete_topic(
+            resources.engine(), int(row["id"]), actor=auth.current_account().actor, now=auth.now()
+        )
         resources.clear()
         st.rerun()
 

@@ -12,10 +12,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from analysis.permissions import Role
 from dashboard.commands import simulate
 from data_access.db import make_engine
+from ingest.pipeline import ImportTarget, run_import
+from ingest.records import ParsedRow, RawMessage
 from ingest.simulate import CommunitySpec, default_incidents
 from tests.conftest import ROOT, free_port, unavailable
+from tests.test_pages import PASSWORD, ensure_user
 
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -32,18 +36,56 @@ CHART = '[data-testid="stPlotlyChart"] .main-svg'
 ERRORS = '[data-testid="stException"], [data-testid="stAlertContentError"]'
 
 
+XSS_CHANNEL = "<img src=x onerror=alert(1)>"
+BOLD_CHANNEL = "<b>loud</b> & <a href='https://example.com'>link</a>"
+XSS_AUTHOR = "<script>alert(1)</script>"
+XSS_TEXT = "[click me](javascript:alert(1)) ![x](http://127.0.0.1:9/x.png) <b>bold</b>"
+
+
 @pytest.fixture(scope="module")
 def served_app(tmp_path_factory):
-    """The dashboard on 127.0.0.1 over a 10-day simulated community ending now."""
+    """The dashboard on 127.0.0.1 over a 10-day simulated community ending now, with a
+    channel, an author and messages that carry HTML and markdown, and a user per role."""
     url = f"sqlite:///{tmp_path_factory.mktemp('served') / 'ecg.db'}"
+    engine = make_engine(url)
     now = datetime.now(UTC)
     simulate(
-        make_engine(url),
+        engine,
         "demo",
         now - timedelta(days=10),
         now,
         CommunitySpec(incidents=default_incidents(now)),
     )
+    hostile = [
+        ParsedRow(
+            0,
+            RawMessage(
+                f"xss-{n}",
+                now - timedelta(minutes=n + 1),
+                XSS_CHANNEL,
+                "intruder",
+                XSS_AUTHOR,
+                f"{XSS_TEXT} terrible {n}",
+            ),
+        )
+        for n in range(12)
+    ] + [
+        ParsedRow(
+            0,
+            RawMessage(
+                f"bold-{n}",
+                now - timedelta(minutes=n + 1),
+                BOLD_CHANNEL,
+                "shouter",
+                "Shouter",
+                f"terrible news {n}",
+            ),
+        )
+        for n in range(3)
+    ]
+    run_import(engine, hostile, ImportTarget("demo", "hostile", "discord"))
+    for role in Role:
+        ensure_user(url, role)
     port = free_port()
     server = subprocess.Popen(
         [
@@ -101,11 +143,27 @@ def browser():
         chromium.close()
 
 
+def sign_in(browser, base: str, name: str, password: str = PASSWORD, path: str = "/"):
+    """A new browser session, signed in through the form; returns its page."""
+    page = browser.new_context(viewport={"width": 1400, "height": 1600}).new_page()
+    page.on("dialog", lambda dialog: pytest.fail(f"a dialog opened: {dialog.message}"))
+    page.goto(base + path)
+    page.get_by_role("textbox", name="User name").fill(name)
+    page.get_by_role("textbox", name="Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    return page
+
+
+def nav_links(page) -> list[str]:
+    """The sidebar's page links once signed in (Streamlit shows none for a single page)."""
+    page.get_by_role("button", name="Sign out").wait_for(timeout=30_000)
+    return page.locator('[data-testid="stSidebarNav"] a').all_inner_texts()
+
+
 @pytest.mark.parametrize("name", list(PAGES))
 def test_page_draws_without_errors(served_app, browser, name):
-    page = browser.new_page(viewport={"width": 1400, "height": 1600})
+    page = sign_in(browser, served_app, "admin", path=PAGES[name])
     try:
-        page.goto(served_app + PAGES[name])
         if name == "topics":
             page.wait_for_selector('[data-testid="stDataFrame"]', timeout=30_000)
         else:
@@ -116,13 +174,12 @@ def test_page_draws_without_errors(served_app, browser, name):
         assert page.locator(ERRORS).count() == 0
         assert page.locator('[data-testid="stHeading"]').first.inner_text() != ""
     finally:
-        page.close()
+        page.context.close()
 
 
 def test_live_trace_is_drawn_with_points(served_app, browser):
-    page = browser.new_page()
+    page = sign_in(browser, served_app, "manager")
     try:
-        page.goto(served_app + "/")
         page.wait_for_selector(CHART, timeout=30_000)
         # the trace is a real line, not an empty axis: an SVG path with segments (plotly
         # merges runs of equal points, so the count of segments varies with the data)
@@ -132,4 +189,77 @@ def test_live_trace_is_drawn_with_points(served_app, browser):
         ticks = page.locator('[data-testid="stPlotlyChart"] .xtick text')
         assert ticks.count() >= 3
     finally:
-        page.close()
+        page.context.close()
+
+
+def test_wrong_password_shows_an_error_and_no_data(served_app, browser):
+    page = sign_in(browser, served_app, "analyst", "not the password")
+    try:
+        error = page.locator('[data-testid="stAlertContentError"]')
+        error.wait_for(timeout=30_000)
+        assert "wrong name or password" in error.inner_text()
+        assert page.locator(CHART).count() == 0
+        assert page.locator('[data-testid="stSidebarNav"]').count() == 0
+    finally:
+        page.context.close()
+
+
+def test_executive_sees_the_overview_and_is_refused_elsewhere(served_app, browser):
+    page = sign_in(browser, served_app, "executive")
+    try:
+        assert nav_links(page) in ([], ["Overview"])  # no Topics, Users, Live, ...
+        assert (
+            page.locator('[data-testid="stMain"] [data-testid="stHeading"]').first.inner_text()
+            == "Overview"
+        )
+        page.wait_for_selector(CHART, timeout=30_000)
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "overview_executive.png"), full_page=True)
+    finally:
+        page.context.close()
+    for path in ("/topics", "/users", "/live"):  # opening another page's URL directly
+        page = sign_in(browser, served_app, "executive", path=path)
+        try:
+            refusal = page.locator('[data-testid="stAlertContentError"]')
+            refusal.wait_for(timeout=30_000)
+            assert "Your role (executive) cannot open this page" in refusal.inner_text()
+            assert page.locator(CHART).count() == 0
+        finally:
+            page.context.close()
+
+
+def test_analyst_edits_a_topic_then_signs_out(served_app, browser):
+    page = sign_in(browser, served_app, "analyst", path="/topics")
+    try:
+        page.wait_for_selector('[data-testid="stDataFrame"]', timeout=30_000)
+        page.get_by_role("textbox", name="Name", exact=True).fill("weather")
+        page.get_by_role("textbox", name="Name", exact=True).press("Enter")
+        page.get_by_role("textbox", name="Keywords").fill("rain\nsnow")
+        page.get_by_role("textbox", name="Keywords").press("Control+Enter")
+        page.get_by_role("button", name="Save and re-tag past messages").click()
+        success = page.locator('[data-testid="stAlertContentSuccess"]')
+        success.wait_for(timeout=30_000)
+        assert "Saved." in success.inner_text()
+        page.get_by_role("button", name="Sign out").click()
+        page.get_by_role("button", name="Sign in").wait_for(timeout=30_000)
+    finally:
+        page.context.close()
+
+
+def test_community_text_is_shown_literally_and_never_run(served_app, browser):
+    page = sign_in(browser, served_app, "admin", path="/sentiment")
+    try:
+        page.wait_for_selector(CHART, timeout=30_000)
+        page.wait_for_timeout(1500)
+        ticks = page.locator('[data-testid="stPlotlyChart"] .xtick text').all_text_contents()
+        assert XSS_CHANNEL in ticks  # the channel names, as text, under their bars
+        assert BOLD_CHANNEL in ticks
+        charts = '[data-testid="stPlotlyChart"]'
+        assert page.locator(f"{charts} a").count() == 0  # no link made from a name
+        assert page.locator(f"{charts} tspan[style*='bold']").count() == 0  # nor bold
+        assert page.locator("img[src='x']").count() == 0
+        assert page.locator("a[href^='javascript']").count() == 0
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "hostile_text.png"), full_page=True)
+    finally:
+        page.context.close()  # a dialog would have failed the test through page.on("dialog")

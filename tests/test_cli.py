@@ -115,7 +115,7 @@ def test_topics_add_list_edit_remove(database, capsys):
 
 
 def test_every_command_has_help(capsys):
-    for command in ["init-db", "import", "simulate", "worker", "run", "topics", "score"]:
+    for command in ["init-db", "import", "simulate", "worker", "run", "topics", "users", "score"]:
         with pytest.raises(SystemExit) as exit_:
             main([command, "--help"])
         assert exit_.value.code == 0
@@ -160,3 +160,21 @@ def test_a_database_that_cannot_be_reached_is_one_line(monkeypatch, capsys):
     err = capsys.readouterr().err
     assert err.startswith("ecg: error: the database cannot be reached (")
     assert "Traceback" not in err
+
+
+def test_users_add_list_passwd_remove(database, monkeypatch, capsys):
+    monkeypatch.setenv("ECG_PASSWORD", "a first long password")
+    assert main(["users", "add", "Ann", "--role", "analyst"]) == 0
+    assert main(["users", "add", "boss", "--role", "admin"]) == 0
+    assert main(["users", "list"]) == 0
+    out = capsys.readouterr().out
+    assert "ann\tanalyst  (must change password)\n" in out
+    assert "added ann (analyst)" in out
+    monkeypatch.setenv("ECG_PASSWORD", "short")
+    assert main(["users", "passwd", "ann"]) == 2
+    assert "a password needs at least 10 characters" in capsys.readouterr().err
+    assert main(["users", "remove", "ann"]) == 0
+    assert main(["users", "remove", "boss"]) == 2
+    assert "the last admin cannot be removed" in capsys.readouterr().err
+    assert _count(database, "SELECT count(*) FROM audit_log WHERE action = 'user.add'") == 2
+    assert _count(database, "SELECT count(*) FROM users WHERE password_hash LIKE '%long%'") == 0

@@ -11,9 +11,13 @@ import numpy as np
 import pandas as pd
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 from streamlit.testing.v1 import AppTest
 
+from analysis.permissions import SERVER_SHELL, Role
 from analysis.topics import DEFAULT_TOPICS, compile_rule
+from dashboard.auth import ACCOUNT_KEY, LAST_SEEN_KEY
+from data_access import accounts
 from data_access.db import make_engine
 from data_access.setup import init_database
 from tests.conftest import ROOT
@@ -21,6 +25,7 @@ from tests.pages_fixtures import build_archive, build_live
 
 APP = str(ROOT / "dashboard" / "app.py")
 DEFAULT_OUTAGE = next(rule for rule in DEFAULT_TOPICS if rule.name == "outage")
+PASSWORD = "a long test password"
 PAGES = [
     "../pages/live.py",
     "../pages/sentiment.py",
@@ -29,14 +34,33 @@ PAGES = [
 ]
 
 
-def open_page(monkeypatch, url: str, page: str | None = None) -> AppTest:
+def open_page(
+    monkeypatch, url: str, page: str | None = None, role: Role | None = Role.ADMIN
+) -> AppTest:
+    """The app signed in as a user of `role` (named after it), on `page`."""
     monkeypatch.setenv("ECG_DATABASE_URL", url)
     app = AppTest.from_file(APP, default_timeout=60)
+    if role is not None:
+        ensure_user(url, role)
+        app.session_state[ACCOUNT_KEY] = role.value
+        app.session_state[LAST_SEEN_KEY] = datetime.now(UTC)
     app.run()
     if page:
         app.switch_page(page).run()
     assert not app.exception, [e.message for e in app.exception]
     return app
+
+
+def ensure_user(url: str, role: Role) -> None:
+    engine = make_engine(url)
+    try:
+        init_database(engine)
+        if accounts.find(engine, role.value) is None:
+            accounts.add_user(engine, SERVER_SHELL, role.value, role, PASSWORD, datetime.now(UTC))
+    except OperationalError:
+        pass  # a database that cannot be reached: the page must say so
+    finally:
+        engine.dispose()
 
 
 def charts(app: AppTest) -> list[dict]:

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import select, text
 
+from analysis.permissions import SERVER_SHELL
 from analysis.topics import TopicRule, TopicRuleError, compile_rule, match_topics, validate
 from dashboard.commands import prepare_community
 from data_access.schema import Community, Topic
@@ -15,6 +16,7 @@ from ingest.pipeline import ImportTarget, run_import
 from ingest.records import ParsedRow, RawMessage
 from ingest.retag import delete_topic, save_topic
 
+NOW = datetime(2026, 3, 3, tzinfo=UTC)
 BILLING = TopicRule(
     "billing",
     keywords=("invoice", "refund"),
@@ -101,6 +103,8 @@ def test_editing_a_rule_retags_past_messages_and_rebuilds_its_rollups(any_engine
         edited,
         billing_id,
         lambda done, total: progress.append((done, total)),
+        actor=SERVER_SHELL,
+        now=NOW,
     )
 
     assert (result.scanned, result.matched) == (10, 2)
@@ -116,11 +120,23 @@ def test_a_new_topic_tags_the_past_and_can_be_deleted(sqlite_engine):
     run_import(sqlite_engine, _messages(TEXTS), ImportTarget("main", "chat", "chat"))
     with sqlite_engine.connect() as conn:
         community_id = conn.scalar(select(Community.id).where(Community.name == "main"))
-    result = save_topic(sqlite_engine, community_id, TopicRule("weather", keywords=("weather",)))
+    result = save_topic(
+        sqlite_engine,
+        community_id,
+        TopicRule("weather", keywords=("weather",)),
+        actor=SERVER_SHELL,
+        now=NOW,
+    )
     assert _tagged(sqlite_engine, result.topic_id) == {"id7"}
     with pytest.raises(TopicRuleError, match="already exists"):
-        save_topic(sqlite_engine, community_id, TopicRule("weather", keywords=("rain",)))
-    delete_topic(sqlite_engine, result.topic_id)
+        save_topic(
+            sqlite_engine,
+            community_id,
+            TopicRule("weather", keywords=("rain",)),
+            actor=SERVER_SHELL,
+            now=NOW,
+        )
+    delete_topic(sqlite_engine, result.topic_id, actor=SERVER_SHELL, now=NOW)
     with sqlite_engine.connect() as conn:
         assert (
             conn.scalar(

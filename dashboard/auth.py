@@ -1,0 +1,131 @@
+"""Signing in and out, idle expiry, and the pages each role may open.
+
+The lock itself is in the functions that change things (they take the acting
+user); this module decides what a signed-in person sees.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import streamlit as st
+
+from analysis.permissions import Action, may
+from dashboard import resources
+from data_access import accounts
+from data_access.accounts import Account, AccountError, LoginRefused
+
+ACCOUNT_KEY = "ecg_account"
+LAST_SEEN_KEY = "ecg_last_seen"
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def current_account() -> Account | None:
+    """The signed-in account, re-read from the database (a removed user is signed out), or
+    None after `session_idle_minutes` without a page view."""
+    name = st.session_state.get(ACCOUNT_KEY)
+    last_seen = st.session_state.get(LAST_SEEN_KEY)
+    idle = timedelta(minutes=resources.settings().session_idle_minutes)
+    if name is None or last_seen is None or now() - last_seen > idle:
+        sign_out(expired=name is not None)
+        return None
+    account = accounts.find(resources.engine(), name)
+    if account is None:
+        sign_out()
+        return None
+    st.session_state[LAST_SEEN_KEY] = now()
+    return account
+
+
+def sign_in(account: Account) -> None:
+    st.session_state[ACCOUNT_KEY] = account.name
+    st.session_state[LAST_SEEN_KEY] = now()
+
+
+def sign_out(expired: bool = False) -> None:
+    for key in (ACCOUNT_KEY, LAST_SEEN_KEY):
+        st.session_state.pop(key, None)
+    if expired:
+        st.session_state["ecg_expired"] = True
+
+
+def login_page() -> None:
+    from dashboard.components import database_guard
+
+    database_guard(_login_form)
+
+
+def login_page_at(url_path: str):
+    """The sign-in page again, under another page's address."""
+
+    def page() -> None:
+        login_page()
+
+    page.__name__ = f"sign_in_for_{url_path}"
+    return page
+
+
+def _login_form() -> None:
+    st.header("Community ECG")
+    if st.session_state.pop("ecg_expired", False):
+        st.info("Your session ended after a while without activity. Please sign in again.")
+    with st.form("login"):
+        name = st.text_input("User name")
+        password = st.text_input("Password", type="password")
+        submitted = st.form_submit_button("Sign in", type="primary")
+    if submitted:
+        try:
+            account = accounts.authenticate(resources.engine(), name, password, now())
+        except LoginRefused as refused:
+            st.error(f"Not signed in: {refused}.")
+            return
+        sign_in(account)
+        st.rerun()
+    st.caption("No account yet? An admin adds one with `ecg users add NAME --role ROLE`.")
+
+
+def change_password_page(account: Account) -> None:
+    st.header("Choose a new password")
+    st.info("This account has a one-time password. Choose your own to go on.")
+    with st.form("new_password"):
+        first = st.text_input("New password", type="password")
+        second = st.text_input("The same again", type="password")
+        submitted = st.form_submit_button("Save", type="primary")
+    if submitted:
+        if first != second:
+            st.error("The two passwords differ.")
+            return
+        try:
+            accounts.set_password(resources.engine(), account.actor, account.name, first, now())
+        except AccountError as error:
+            st.error(f"Not saved: {error}.")
+            return
+        st.rerun()
+
+
+def account_box(account: Account) -> None:
+    st.sidebar.caption(f"Signed in as **{account.name}** ({account.role.value})")
+    if st.sidebar.button("Sign out"):
+        sign_out()
+        st.rerun()
+
+
+def denied(title: str, account: Account, action: Action):
+    """A stand-in for a page this role may not open: says so, shows nothing else."""
+
+    def page() -> None:
+        st.header(title)
+        st.error(
+            f"Your role ({account.role.value}) cannot open this page: it is for those "
+            f"who may {action.value}."
+        )
+
+    page.__name__ = f"denied_{title.lower().replace(' ', '_')}"
+    return page
+
+
+def allowed(account: Account, action: Action) -> bool:
+    return may(account.actor, action)

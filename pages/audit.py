@@ -1,0 +1,56 @@
+"""Audit log (admins): every change, who made it, when, before and after."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import components, resources
+from data_access import audit
+
+filters = components.current_filters()
+st.header("Audit log")
+st.caption(
+    "Every change to topics, rules, users, silences and acknowledgements, newest "
+    "first. Times in the sidebar's time zone; the sidebar's time range applies."
+)
+
+
+def body() -> None:
+    window = filters.time_range
+    left, right = st.columns(2)
+    actor = left.text_input("Only this person", placeholder="anyone")
+    action = right.text_input("Only this action", placeholder="any, e.g. topic.save")
+    with resources.engine().connect() as conn:
+        log = audit.entries(
+            conn,
+            window.start,
+            window.end,
+            actor.strip().lower() or None,
+            action.strip() or None,
+        )
+    if log.empty:
+        st.info("No changes recorded in this range.")
+        return
+    shown = pd.DataFrame(
+        {
+            "when": pd.to_datetime(log["at"], utc=True)
+            .dt.tz_convert(filters.timezone)
+            .dt.strftime("%Y-%m-%d %H:%M:%S"),
+            "who": log["actor"],
+            "what": log["action"],
+            "target": log["target"],
+            "before": log["old_value"].map(_as_text),
+            "after": log["new_value"].map(_as_text),
+        }
+    )
+    st.dataframe(shown, hide_index=True, width="stretch")
+
+
+def _as_text(value) -> str:
+    return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+components.database_guard(body)

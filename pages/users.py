@@ -1,0 +1,76 @@
+"""Users (admins): who has an account, with which role; add, reset, remove."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from analysis.permissions import PermissionDenied, Role
+from dashboard import auth, components, resources
+from data_access import accounts
+from data_access.accounts import AccountError
+
+st.header("Users")
+st.caption(
+    "Roles: executive (overview), manager (every monitoring page; acknowledges and silences "
+    "alerts), analyst (also edits topics and alert rules), admin (also users and the audit "
+    "log). A reset password must be changed at the next sign-in."
+)
+
+
+def body() -> None:
+    actor = auth.current_account().actor
+    engine = resources.engine()
+    users = accounts.list_users(engine)
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "name": u.name,
+                    "role": u.role.value,
+                    "must change password": u.must_change_password,
+                }
+                for u in users
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    add, reset, remove = st.tabs(["Add", "Reset password", "Remove"])
+    with add, st.form("add_user", clear_on_submit=True):
+        name = st.text_input("User name")
+        role = st.selectbox("Role", [r.value for r in Role])
+        password = st.text_input("One-time password (at least 10 characters)", type="password")
+        if st.form_submit_button("Add user"):
+            _attempt(
+                lambda: accounts.add_user(
+                    engine, actor, name, Role(role), password, auth.now(), must_change_password=True
+                ),
+                f"Added {name.strip().lower()}.",
+            )
+    with reset, st.form("reset_password", clear_on_submit=True):
+        who = st.selectbox("User", [u.name for u in users], key="reset_who")
+        password = st.text_input("One-time password", type="password")
+        if st.form_submit_button("Reset password"):
+            _attempt(
+                lambda: accounts.set_password(engine, actor, who, password, auth.now()),
+                f"Reset the password of {who}.",
+            )
+    with remove, st.form("remove_user"):
+        who = st.selectbox("User", [u.name for u in users], key="remove_who")
+        if st.form_submit_button("Remove user"):
+            _attempt(
+                lambda: accounts.remove_user(engine, actor, who, auth.now()), f"Removed {who}."
+            )
+
+
+def _attempt(change, done: str) -> None:
+    try:
+        change()
+    except (AccountError, PermissionDenied) as error:
+        st.error(components.plain(f"Not done: {error}."))
+    else:
+        st.success(components.plain(done))
+
+
+components.database_guard(body)

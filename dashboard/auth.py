@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 import streamlit as st
 
 from analysis.permissions import Action, may
+from analysis.sso import role_for_email
 from dashboard import resources
 from data_access import accounts
 from data_access.accounts import Account, AccountError, LoginRefused
@@ -23,9 +24,37 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+def sso_roles() -> dict[str, str]:
+    """The `[sso_roles]` mapping when single sign-on is configured (`[auth]` in secrets)."""
+    secrets = resources.secrets()
+    if "auth" not in secrets or not secrets.get("sso_roles"):
+        return {}
+    return dict(secrets["sso_roles"])
+
+
+def sso_account() -> Account | None:
+    """The account of someone signed in through the identity provider, by their e-mail."""
+    mapping = sso_roles()
+    if not mapping or not st.user.is_logged_in:
+        return None
+    email = st.user.get("email")
+    role = role_for_email(email, mapping)
+    if role is None:
+        st.error(
+            f"{email} may not use this dashboard: ask an admin to add your address to [sso_roles]."
+        )
+        if st.button("Sign out of single sign-on"):
+            st.logout()
+        st.stop()
+    return Account(str(email).lower(), role, must_change_password=False)
+
+
 def current_account() -> Account | None:
-    """The signed-in account, re-read from the database (a removed user is signed out), or
-    None after `session_idle_minutes` without a page view."""
+    """The signed-in account: through single sign-on, or a local account re-read from the
+    database (a removed user is signed out), None after `session_idle_minutes` idle."""
+    via_sso = sso_account()
+    if via_sso is not None:
+        return via_sso
     name = st.session_state.get(ACCOUNT_KEY)
     last_seen = st.session_state.get(LAST_SEEN_KEY)
     idle = timedelta(minutes=resources.settings().session_idle_minutes)
@@ -84,6 +113,8 @@ def _login_form() -> None:
             return
         sign_in(account)
         st.rerun()
+    if sso_roles():
+        st.button("Sign in with single sign-on", on_click=st.login)
     st.caption("No account yet? An admin adds one with `ecg users add NAME --role ROLE`.")
 
 
@@ -109,6 +140,8 @@ def change_password_page(account: Account) -> None:
 def account_box(account: Account) -> None:
     st.sidebar.caption(f"Signed in as **{account.name}** ({account.role.value})")
     if st.sidebar.button("Sign out"):
+        if ACCOUNT_KEY not in st.session_state and sso_roles():
+            st.logout()
         sign_out()
         st.rerun()
 

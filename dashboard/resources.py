@@ -12,7 +12,7 @@ from data_access import queries
 from data_access.db import make_engine
 
 
-def _secrets() -> dict:
+def secrets() -> dict:
     try:
         return st.secrets.to_dict()
     except Exception:  # no secrets.toml: every setting has a default
@@ -21,7 +21,7 @@ def _secrets() -> dict:
 
 @st.cache_resource(show_spinner=False)
 def settings() -> Settings:
-    return load_settings(_secrets(), os.environ)
+    return load_settings(secrets(), os.environ)
 
 
 @st.cache_resource(show_spinner=False)

@@ -9,7 +9,7 @@ import streamlit as st
 
 from analysis.series import sentiment_series
 from dashboard import charts, components, resources
-from dashboard.timeranges import TimeRange, preset_range
+from dashboard.timeranges import TimeRange, range_with_data
 
 filters = components.current_filters()
 st.header("Overview")
@@ -37,7 +37,7 @@ def figures(cid: int, window: TimeRange) -> dict[str, float | None]:
 def body() -> None:
     cid = filters.community_id
     last_hour = filters.extent[1]
-    window = preset_range("Last 7 days", min(components.now(), last_hour + timedelta(hours=1)))
+    window = range_with_data(last_hour, timedelta(days=7))
     now, before = figures(cid, window), figures(cid, window.previous())
     st.caption(
         f"{components.local_text(window.start, filters.timezone)} to "
@@ -76,7 +76,7 @@ def _change(name: str, value: float | None, previous: float | None) -> str | Non
         return f"{value - previous:+.3f}"
     if not previous:
         return None
-    return f"{(value - previous) / previous:+.0%}"
+    return f"{(value - previous) / previous:+.1%}"
 
 
 if filters.community_id is None or filters.extent is None:

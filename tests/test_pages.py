@@ -236,3 +236,17 @@ def test_a_database_that_cannot_be_reached_is_a_message(monkeypatch, page):
     assert "The database cannot be reached" in app.error[0].value
     assert "ECG_DATABASE_URL" in app.error[0].value
     assert charts(app) == []
+
+
+def test_overview_compares_the_last_7_days_with_data_to_the_7_before(
+    monkeypatch, archive_url, raw_archive
+):
+    app = open_page(monkeypatch, archive_url, "../pages/overview.py", role=Role.EXECUTIVE)
+    times = raw_archive["sent_at"]
+    this_week = int(((times >= "2026-02-22") & (times < "2026-03-01")).sum())
+    week_before = int(((times >= "2026-02-15") & (times < "2026-02-22")).sum())
+    messages = next(m for m in app.metric if m.label == "Messages")
+    assert messages.value == f"{this_week:,}"
+    assert messages.delta == f"{(this_week - week_before) / week_before:+.1%}"
+    (daily,) = charts(app)
+    assert sum(values(daily["data"][0]["y"])) == this_week

@@ -13,6 +13,7 @@ import streamlit as st
 from analysis.permissions import Action, may
 from analysis.sso import role_for_email
 from dashboard import resources
+from dashboard.components import plain
 from data_access import accounts
 from data_access.accounts import Account, AccountError, LoginRefused
 
@@ -41,7 +42,10 @@ def sso_account() -> Account | None:
     role = role_for_email(email, mapping)
     if role is None:
         st.error(
-            f"{email} may not use this dashboard: ask an admin to add your address to [sso_roles]."
+            plain(
+                f"{email} may not use this dashboard: ask an admin to add your "
+                "address to [sso_roles]."
+            )
         )
         if st.button("Sign out of single sign-on"):
             st.logout()
@@ -67,6 +71,15 @@ def current_account() -> Account | None:
         return None
     st.session_state[LAST_SEEN_KEY] = now()
     return account
+
+
+def session_expired() -> bool:
+    """For parts that redraw by themselves (the Live fragment): has this local session been
+    idle too long? Redrawing is not activity, so it does not count as a page view."""
+    last_seen = st.session_state.get(LAST_SEEN_KEY)
+    if st.session_state.get(ACCOUNT_KEY) is None or last_seen is None:
+        return False  # single sign-on, or already signed out
+    return now() - last_seen > timedelta(minutes=resources.settings().session_idle_minutes)
 
 
 def sign_in(account: Account) -> None:

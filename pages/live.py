@@ -8,7 +8,7 @@ import streamlit as st
 
 from analysis.activity import live_state, normal_band
 from analysis.series import minute_counts
-from dashboard import charts, components, resources
+from dashboard import auth, charts, components, resources
 
 TRACE_MINUTES = 60
 ACTIVE_MINUTES = 15
@@ -33,6 +33,8 @@ st.caption(
 
 @st.fragment(run_every=resources.settings().live_refresh_seconds)
 def live_panel() -> None:
+    if auth.session_expired():
+        st.rerun(scope="app")  # the whole app runs again and asks to sign in
     moment = components.now()
     cid, channels = filters.community_id, filters.channel_ids
     times = resources.read(

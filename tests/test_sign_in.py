@@ -114,3 +114,21 @@ def test_first_sign_in_with_a_one_time_password(monkeypatch, live_url):
     app.button[0].click().run()
     assert app.header[0].value == "Live activity"
     assert accounts.authenticate(engine, "newbie", "my own password", datetime.now(UTC))
+
+
+def _expired_script():
+    import streamlit as st
+
+    from dashboard import auth
+
+    st.text(str(auth.session_expired()))
+
+
+@pytest.mark.parametrize(("idle_minutes", "expired"), [(59, "False"), (61, "True")])
+def test_redrawing_parts_see_an_idle_session_end(monkeypatch, live_url, idle_minutes, expired):
+    monkeypatch.setenv("ECG_DATABASE_URL", live_url)
+    app = AppTest.from_function(_expired_script)
+    app.session_state[ACCOUNT_KEY] = "manager"
+    app.session_state[LAST_SEEN_KEY] = datetime.now(UTC) - timedelta(minutes=idle_minutes)
+    app.run()
+    assert app.text[0].value == expired

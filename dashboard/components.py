@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from zoneinfo import available_timezones
+from zoneinfo import ZoneInfo, available_timezones
 
 import pandas as pd
 import streamlit as st
@@ -126,10 +126,10 @@ def _range_picker(timezone: str) -> TimeRange:
     )
     if preset != CUSTOM:
         return preset_range(preset, now())
-    today = now().astimezone(_zone(timezone)).date()
-    picked = st.sidebar.date_input(
-        "From and to (inclusive)", key="custom_dates", value=(today - timedelta(days=6), today)
-    )
+    if "custom_dates" not in st.session_state:  # a default, unless chosen or set before
+        today = now().astimezone(ZoneInfo(timezone)).date()
+        st.session_state["custom_dates"] = (today - timedelta(days=6), today)
+    picked = st.sidebar.date_input("From and to (inclusive)", key="custom_dates")
     if isinstance(picked, tuple | list) and len(picked) == 2:
         return custom_range(picked[0], picked[1], timezone)
     first = picked[0] if isinstance(picked, tuple | list) else picked
@@ -148,12 +148,6 @@ def _channel_picker(channels: pd.DataFrame) -> tuple[int, ...] | None:
     if picked:
         return tuple(picked)
     return None if platform == "All platforms" else tuple(labels)
-
-
-def _zone(timezone: str):
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo(timezone)
 
 
 def needs_data(filters: Filters) -> bool:
@@ -180,7 +174,7 @@ def needs_data(filters: Filters) -> bool:
 
 def _jump_to_data(last_hour: datetime, timezone: str) -> None:
     target = range_with_data(last_hour, PRESETS["Last 30 days"])
-    zone = _zone(timezone)
+    zone = ZoneInfo(timezone)
     st.session_state["preset"] = CUSTOM
     st.session_state["custom_dates"] = (
         target.start.astimezone(zone).date(),
@@ -189,7 +183,7 @@ def _jump_to_data(last_hour: datetime, timezone: str) -> None:
 
 
 def local_text(moment: datetime, timezone: str) -> str:
-    return moment.astimezone(_zone(timezone)).strftime("%Y-%m-%d %H:%M %Z")
+    return moment.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M %Z")
 
 
 def message_table(messages: pd.DataFrame, timezone: str, key: str) -> None:

@@ -34,6 +34,9 @@ PAGE_SPECS = (
         "Monitor",
         Action.VIEW_MONITORING,
     ),
+    PageSpec(
+        "forecasts.py", "Forecasts", ":material/trending_up:", "Monitor", Action.VIEW_MONITORING
+    ),
     PageSpec("overview.py", "Overview", ":material/summarize:", "Report", Action.VIEW_OVERVIEW),
     PageSpec("topics.py", "Topics", ":material/sell:", "Configure", Action.EDIT_TOPICS),
     PageSpec("users.py", "Users", ":material/group:", "Admin", Action.MANAGE_USERS),

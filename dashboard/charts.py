@@ -181,3 +181,78 @@ def daily_messages(daily: pd.DataFrame) -> go.Figure:
         height=300, margin={"l": 10, "r": 10, "t": 30, "b": 10}, yaxis_title="messages"
     )
     return figure
+
+
+def forecast_chart(
+    actual: pd.DataFrame,
+    fitted: pd.DataFrame,
+    ahead: pd.DataFrame,
+    broke_out: pd.DataFrame,
+    timezone: str,
+) -> go.Figure:
+    """Hourly volume, the band fitted over it, the forecast ahead, and the hours that broke
+    out of the band."""
+
+    def local(frame: pd.DataFrame) -> pd.Series:
+        return pd.to_datetime(frame["ds"], utc=True).dt.tz_convert(timezone)
+
+    figure = go.Figure()
+    for frame, name in ((fitted, "usual range"), (ahead, "forecast range")):
+        x = local(frame)
+        figure.add_trace(
+            go.Scatter(
+                x=x,
+                y=frame["yhat_upper"],
+                mode="lines",
+                line={"width": 0},
+                showlegend=False,
+                hoverinfo="skip",
+            )
+        )
+        figure.add_trace(
+            go.Scatter(
+                x=x,
+                y=frame["yhat_lower"],
+                mode="lines",
+                line={"width": 0},
+                fill="tonexty",
+                fillcolor=BAND_FILL,
+                name=name,
+            )
+        )
+    figure.add_trace(
+        go.Scatter(
+            x=local(actual),
+            y=actual["y"],
+            mode="lines",
+            name="messages",
+            line={"color": "#37474f", "width": 1.2},
+        )
+    )
+    figure.add_trace(
+        go.Scatter(
+            x=local(ahead),
+            y=ahead["yhat"],
+            mode="lines",
+            name="forecast",
+            line={"color": "#1e88e5", "width": 2, "dash": "dash"},
+        )
+    )
+    figure.add_trace(
+        go.Scatter(
+            x=local(broke_out),
+            y=broke_out["y"],
+            mode="markers",
+            name="broke out of the range",
+            marker={"color": "#d62728", "size": 8, "symbol": "x"},
+        )
+    )
+    figure.update_layout(
+        height=380,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        yaxis_title="messages per hour",
+        yaxis_rangemode="tozero",
+        legend={"orientation": "h", "y": 1.12},
+        hovermode="x unified",
+    )
+    return figure

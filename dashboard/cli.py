@@ -61,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     _run_parser(sub)
     cli_topics.add_parser(sub)
     cli_users.add_parser(sub)
+    _forecast_parser(sub)
     _score_parser(sub)
     return parser
 
@@ -253,6 +254,42 @@ def cmd_run(args, settings) -> int:
             flush=True,
         )
     return launch(args.port)
+
+
+def _forecast_parser(sub) -> None:
+    p = sub.add_parser("forecast", help="refit the forecasts that have new data, now")
+    p.add_argument("--community", help="one community (default: every one)")
+    p.add_argument(
+        "--topic",
+        action="append",
+        metavar="NAME",
+        help="only this topic (repeatable); default: every series",
+    )
+    p.set_defaults(handler=cmd_forecast)
+
+
+def cmd_forecast(args, settings) -> int:
+    from forecasting.refresh import refresh
+
+    engine = engine_for(settings)
+    init_database(engine)
+    names = [args.community] if args.community else commands.community_names(engine)
+    for community in names:
+        with Bar(f"forecast {community}", unit=" series") as bar:
+            summary = refresh(
+                engine,
+                community,
+                datetime.now(UTC),
+                set(args.topic) if args.topic else None,
+                bar.set,
+            )
+        print(
+            f"{community}: {len(summary.made)} forecast(s) made, {len(summary.skipped)} "
+            "unchanged (no new data)"
+        )
+        for series, reason in summary.failed.items():
+            print(f"  failed: {series}: {reason}")
+    return 0
 
 
 def _score_parser(sub) -> None:

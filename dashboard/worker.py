@@ -13,8 +13,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine, func, select
 
-from dashboard.commands import DEMO_COMMUNITY, DEMO_SPEC, simulate
+from dashboard.commands import DEMO_COMMUNITY, DEMO_SPEC, community_names, simulate
 from data_access.schema import Community, Message
+from forecasting.refresh import refresh
 
 log = logging.getLogger(__name__)
 MAX_CATCH_UP = timedelta(days=2)  # after a long pause, do not backfill more than this
@@ -44,22 +45,52 @@ def append_demo_messages(engine: Engine, now: datetime) -> int:
     return simulate(engine, DEMO_COMMUNITY, start, now, DEMO_SPEC).imported
 
 
+def refresh_forecasts(engine: Engine, now: datetime) -> None:
+    """Refit, in every community, the series with new data since their last forecast."""
+    for community in community_names(engine):
+        summary = refresh(engine, community, now)
+        if summary.made or summary.failed:
+            log.info(
+                "forecasts of %s: %d made, %d unchanged, %d failed %s",
+                community,
+                len(summary.made),
+                len(summary.skipped),
+                len(summary.failed),
+                summary.failed or "",
+            )
+
+
 def run_worker(
     engine: Engine,
     interval_seconds: float,
     demo: bool,
     stop: threading.Event,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    forecast_every: timedelta = timedelta(minutes=15),
 ) -> None:
-    """Run the jobs every `interval_seconds` until `stop` is set; a failing job is logged."""
+    """Run the jobs until `stop` is set: the demo every `interval_seconds`, forecasts every
+    `forecast_every` (only series with new data are refitted). A failing job is logged."""
     log.info("worker started (every %gs, demo %s)", interval_seconds, "on" if demo else "off")
+    last_forecast: datetime | None = None
     while not stop.is_set():
+        now = clock()
         if demo:
-            try:
-                added = append_demo_messages(engine, clock())
-                if added:
-                    log.info("demo: %d new message(s)", added)
-            except Exception:
-                log.exception("demo job failed; will try again")
+            _guarded("demo", _demo_tick, engine, now)
+        if last_forecast is None or now - last_forecast >= forecast_every:
+            _guarded("forecast", refresh_forecasts, engine, now)
+            last_forecast = now
         stop.wait(interval_seconds)
     log.info("worker stopped")
+
+
+def _guarded(name: str, job: Callable[..., None], *args) -> None:
+    try:
+        job(*args)
+    except Exception:
+        log.exception("%s job failed; will try again", name)
+
+
+def _demo_tick(engine: Engine, now: datetime) -> None:
+    added = append_demo_messages(engine, now)
+    if added:
+        log.info("demo: %d new message(s)", added)

@@ -13,6 +13,7 @@ import pandas as pd
 from sqlalchemy import Connection, Select, and_, distinct, func, select, type_coerce
 from sqlalchemy.types import NullType
 
+from data_access.forecast_store import SeriesKey, hourly_counts, stored_forecast
 from data_access.schema import (
     METRIC_COLUMNS,
     Channel,
@@ -229,4 +230,18 @@ def _frame(conn: Connection, query: Select, times: tuple[str, ...] = ()) -> pd.D
     frame = pd.DataFrame.from_records([tuple(row) for row in result], columns=columns)
     for column in times:
         frame[column] = pd.to_datetime(frame[column], utc=True, format="ISO8601")
+    return frame
+
+
+def forecast(conn: Connection, community_id: int, kind: str, series_id: int):
+    """The stored forecast of a series: (made_at, history_end, method, note, points) or None."""
+    return stored_forecast(conn, community_id, SeriesKey(kind, series_id, ""))
+
+
+def series_counts(
+    conn: Connection, community_id: int, kind: str, series_id: int, start: datetime, end: datetime
+) -> pd.DataFrame:
+    """Messages per hour (ds, y) of a series: the community, a topic or a channel."""
+    frame = hourly_counts(conn, community_id, SeriesKey(kind, series_id, ""), start, end)
+    frame["ds"] = pd.to_datetime(frame["ds"], utc=True)
     return frame

@@ -204,3 +204,32 @@ class AuditEntry(Base):
     target: Mapped[str] = mapped_column(String(300))
     old_value: Mapped[dict | list | str | None] = mapped_column(JSON)
     new_value: Mapped[dict | list | str | None] = mapped_column(JSON)
+
+
+class StoredForecast(Base):
+    """The newest forecast of one series (the community, a topic or a channel): made by the
+    worker, read by the pages."""
+
+    __tablename__ = "forecasts"
+    __table_args__ = (UniqueConstraint("community_id", "series_kind", "series_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
+    series_kind: Mapped[str] = mapped_column(String(20))  # community, topic, channel
+    series_id: Mapped[int] = mapped_column(Integer)  # 0 for the whole community
+    made_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    history_end: Mapped[datetime] = mapped_column(UTCDateTime)  # the last hour it knew
+    method: Mapped[str] = mapped_column(String(40))
+    note: Mapped[str] = mapped_column(String(200))
+
+
+class ForecastPoint(Base):
+    """One hour of a forecast: fitted over the history (to find anomalies) or ahead."""
+
+    __tablename__ = "forecast_points"
+    forecast_id: Mapped[int] = mapped_column(
+        ForeignKey("forecasts.id", ondelete="CASCADE"), primary_key=True
+    )
+    hour: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True)
+    yhat: Mapped[float] = mapped_column(Float)
+    yhat_lower: Mapped[float] = mapped_column(Float)
+    yhat_upper: Mapped[float] = mapped_column(Float)

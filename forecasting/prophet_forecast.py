@@ -25,7 +25,8 @@ UNCERTAINTY_SAMPLES = 100  # enough for the band, 6x faster than Prophet's 1,000
 class Forecast:
     method: str  # "prophet" or "seasonal baseline"
     note: str  # why the method was chosen, shown to the user
-    frame: pd.DataFrame  # ds (UTC), yhat, yhat_lower, yhat_upper
+    frame: pd.DataFrame  # the horizon: ds (UTC), yhat, yhat_lower, yhat_upper
+    fitted: pd.DataFrame  # the same over the history, to find where actuals broke out
 
 
 def clean_history(
@@ -56,24 +57,27 @@ def forecast_series(
     frame = clean_history(history, freq, fill_gaps_with_zero=counts)
     span = frame["ds"].iloc[-1] - frame["ds"].iloc[0] if len(frame) > 1 else timedelta(0)
     if span < timedelta(days=MIN_HISTORY_DAYS):
-        note = f"not enough history (needs {MIN_HISTORY_DAYS} days)"
-        return Forecast("seasonal baseline", note, seasonal_baseline(frame, horizon, freq))
-    if frame["y"].nunique() == 1:
-        note = "a constant series: its value is the forecast"
-        return Forecast("seasonal baseline", note, seasonal_baseline(frame, horizon, freq))
-    return Forecast(
-        "prophet",
-        f"Prophet on {span.days} days of history",
-        _prophet(frame, horizon, freq, counts, seed),
-    )
+        method, note = "seasonal baseline", f"not enough history (needs {MIN_HISTORY_DAYS} days)"
+    elif frame["y"].nunique() == 1:
+        method, note = "seasonal baseline", "a constant series: its value is the forecast"
+    else:
+        method, note = "prophet", f"Prophet on {span.days} days of history"
+    if method == "prophet":
+        both = _prophet(frame, horizon, freq, counts, seed)
+    else:
+        both = seasonal_baseline(frame, horizon, freq)
+    ahead = both.iloc[-horizon:].reset_index(drop=True)
+    return Forecast(method, note, ahead, both.iloc[:-horizon].reset_index(drop=True))
 
 
 def seasonal_baseline(frame: pd.DataFrame, horizon: int, freq: str) -> pd.DataFrame:
     """The mean of the same hour of the week in the history (or of everything, with too
-    little of it), with the 10th and 90th percentiles as the band."""
+    little of it), with the 10th and 90th percentiles as the band; over the history's
+    times and then the horizon's."""
     if frame.empty:
         raise ValueError("history: no value to forecast from (all missing)")
-    future = pd.date_range(frame["ds"].iloc[-1], periods=horizon + 1, freq=freq)[1:]
+    ahead = pd.date_range(frame["ds"].iloc[-1], periods=horizon + 1, freq=freq)[1:]
+    future = pd.DatetimeIndex(frame["ds"]).append(ahead)
     slot = frame["ds"].dt.day_of_week * 24 + frame["ds"].dt.hour
     grouped = frame.groupby(slot)["y"]
     stats = pd.DataFrame(
@@ -100,7 +104,7 @@ def _prophet(frame: pd.DataFrame, horizon: int, freq: str, counts: bool, seed: i
     )
     model = Prophet(interval_width=INTERVAL, uncertainty_samples=UNCERTAINTY_SAMPLES)
     model.fit(train, seed=seed)
-    future = model.make_future_dataframe(periods=horizon, freq=freq, include_history=False)
+    future = model.make_future_dataframe(periods=horizon, freq=freq, include_history=True)
     state = np.random.get_state()
     np.random.seed(seed)  # the band is sampled: same seed, same band
     try:

@@ -14,6 +14,8 @@ from data_access.db import make_engine
 from tests.pages_fixtures import build_live
 from tests.test_pages import APP, PASSWORD, ensure_user
 
+MONITORING = {"Live", "Sentiment", "Topic heat", "Forecasts"}
+
 
 @pytest.fixture
 def live_url(tmp_path) -> str:
@@ -45,12 +47,9 @@ def _sign_in(app: AppTest, name: str, password: str) -> AppTest:
     ("role", "pages"),
     [
         (Role.EXECUTIVE, {"Overview"}),
-        (Role.MANAGER, {"Live", "Sentiment", "Topic heat", "Overview"}),
-        (Role.ANALYST, {"Live", "Sentiment", "Topic heat", "Overview", "Topics"}),
-        (
-            Role.ADMIN,
-            {"Live", "Sentiment", "Topic heat", "Overview", "Topics", "Users", "Audit log"},
-        ),
+        (Role.MANAGER, {*MONITORING, "Overview"}),
+        (Role.ANALYST, {*MONITORING, "Overview", "Topics"}),
+        (Role.ADMIN, {*MONITORING, "Overview", "Topics", "Users", "Audit log"}),
     ],
 )
 def test_each_role_navigates_to_its_pages_only(monkeypatch, live_url, role, pages):

@@ -1,0 +1,130 @@
+"""The forecast job: refit the series that have new data, on both cores, each with a time
+limit; a series that fails is logged and reported, never stopping the rest."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, TimeoutError
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import pandas as pd
+from sqlalchemy import Engine, select
+
+from data_access import queries
+from data_access.forecast_store import (
+    CHANNEL,
+    COMMUNITY,
+    TOPIC,
+    SeriesKey,
+    history_end,
+    hourly_counts,
+    replace_forecast,
+)
+from data_access.schema import Community
+from forecasting.prophet_forecast import Forecast, forecast_series
+
+log = logging.getLogger(__name__)
+HISTORY_DAYS = 30
+HORIZON_HOURS = 48
+TIME_LIMIT_SECONDS = 120
+WORKERS = 2
+
+Progress = Callable[[int, int], None]  # (series done, series in all)
+
+
+@dataclass
+class RefreshSummary:
+    made: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # no new data since the last forecast
+    failed: dict[str, str] = field(default_factory=dict)  # series -> reason
+
+
+def series_of(engine: Engine, community_id: int) -> list[SeriesKey]:
+    """The whole community, each topic and each channel."""
+    with engine.connect() as conn:
+        topics = queries.topics(conn, community_id)
+        channels = queries.channels(conn, community_id)
+    return (
+        [SeriesKey(COMMUNITY, 0, "whole community")]
+        + [SeriesKey(TOPIC, int(r.id), str(r.name)) for r in topics.itertuples()]
+        + [
+            SeriesKey(CHANNEL, int(r.id), f"#{r.name} ({r.platform})")
+            for r in channels.itertuples()
+        ]
+    )
+
+
+def refresh(
+    engine: Engine,
+    community: str,
+    now: datetime,
+    only: set[str] | None = None,
+    on_progress: Progress | None = None,
+    workers: int = WORKERS,
+) -> RefreshSummary:
+    """Refit every series of `community` (or those named in `only`) that has new data."""
+    summary = RefreshSummary()
+    with engine.connect() as conn:
+        community_id = conn.scalar(select(Community.id).where(Community.name == community))
+        extent = queries.data_extent(conn, community_id) if community_id else None
+    if extent is None:
+        return summary
+    last_hour = extent[1]
+    start = last_hour - timedelta(days=HISTORY_DAYS) + timedelta(hours=1)
+    keys = [k for k in series_of(engine, community_id) if only is None or k.name in only]
+    due = []
+    with engine.connect() as conn:
+        for key in keys:
+            if history_end(conn, community_id, key) == last_hour:
+                summary.skipped.append(key.name)
+            else:
+                due.append(
+                    (
+                        key,
+                        hourly_counts(
+                            conn, community_id, key, start, last_hour + timedelta(hours=1)
+                        ),
+                    )
+                )
+    _fit_all(engine, community_id, due, now, last_hour, workers, summary, on_progress)
+    return summary
+
+
+def _fit_all(engine, community_id, due, now, last_hour, workers, summary, on_progress) -> None:
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        start = last_hour - timedelta(days=HISTORY_DAYS) + timedelta(hours=1)
+        futures = [(key, pool.submit(_fit, history, start, last_hour)) for key, history in due]
+        for done, (key, future) in enumerate(futures, start=1):
+            try:
+                forecast = future.result(timeout=TIME_LIMIT_SECONDS)
+            except TimeoutError:
+                summary.failed[key.name] = f"took longer than {TIME_LIMIT_SECONDS} s"
+                future.cancel()
+            except Exception as error:  # one series failing must not stop the others
+                log.exception("forecast of %s failed", key.name)
+                summary.failed[key.name] = f"{type(error).__name__}: {error}"
+            else:
+                points = pd.concat([forecast.fitted, forecast.frame], ignore_index=True)
+                with engine.begin() as conn:
+                    replace_forecast(
+                        conn,
+                        community_id,
+                        key,
+                        now,
+                        last_hour,
+                        forecast.method,
+                        forecast.note,
+                        points,
+                    )
+                summary.made.append(key.name)
+            if on_progress:
+                on_progress(done, len(futures))
+
+
+def _fit(history: pd.DataFrame, start: datetime, last_hour: datetime) -> Forecast:
+    """In a worker process: the series over [start, last_hour], hours without messages 0."""
+    ends = pd.DataFrame({"ds": [start, last_hour], "y": [0, 0]})
+    history = pd.concat([ends, history], ignore_index=True).drop_duplicates("ds", keep="last")
+    return forecast_series(history, HORIZON_HOURS, freq="h", counts=True, seed=0)

@@ -1,0 +1,140 @@
+"""The forecast job on a simulated community, spike scoring, and the Forecasts page."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pandas as pd
+import pytest
+
+from dashboard.commands import DEMO_SPEC, simulate
+from data_access.db import make_engine
+from data_access.forecast_store import hourly_counts, stored_forecast
+from forecasting import refresh as refresh_module
+from forecasting.refresh import refresh, series_of
+from forecasting.spikes import anomalies, normal_by_hour, predicted_spike
+from ingest.simulate import Incident
+
+END = datetime(2026, 3, 2, tzinfo=UTC)  # a Monday
+SPIKE = Incident("topic_spike", datetime(2026, 2, 26, 14, tzinfo=UTC), 6, 8.0, "billing")
+
+
+@pytest.fixture(scope="module")
+def forecast_url(tmp_path_factory) -> str:
+    """30 days of the demo community with a billing spike on 2026-02-26 from 14:00 to 20:00,
+    forecast once."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('forecast') / 'ecg.db'}"
+    engine = make_engine(url)
+    simulate(engine, "demo", END - timedelta(days=30), END, replace(DEMO_SPEC, incidents=(SPIKE,)))
+    summary = refresh(engine, "demo", END)
+    assert summary.failed == {}
+    engine.dispose()
+    return url
+
+
+def _series(url: str, name: str):
+    engine = make_engine(url)
+    key = next(k for k in series_of(engine, 1) if k.name == name)
+    with engine.connect() as conn:
+        made_at, last_hour, method, note, points = stored_forecast(conn, 1, key)
+        actual = hourly_counts(conn, 1, key, END - timedelta(days=30), END)
+    engine.dispose()
+    actual["ds"] = pd.to_datetime(actual["ds"], utc=True)
+    points["ds"] = pd.to_datetime(points["ds"], utc=True)
+    return last_hour, method, actual, points
+
+
+def test_every_series_is_forecast_and_refit_only_with_new_data(forecast_url):
+    engine = make_engine(forecast_url)
+    names = [k.name for k in series_of(engine, 1)]
+    assert len(names) == 1 + 9 + 8  # the community, 9 topics, 8 channels
+    again = refresh(engine, "demo", END + timedelta(minutes=5))
+    assert (again.made, sorted(again.skipped)) == ([], sorted(names))
+    last_hour, method, actual, points = _series(forecast_url, "whole community")
+    assert last_hour == END - timedelta(hours=1)
+    assert method == "prophet"
+    ahead = points[points["ds"] > pd.Timestamp(last_hour)]
+    assert len(ahead) == 48 and ahead["ds"].iloc[0] == pd.Timestamp(END)
+    assert (points[["yhat", "yhat_lower", "yhat_upper"]] >= 0).all().all()
+
+
+def test_the_scripted_spike_is_flagged_from_its_first_hour_and_nothing_else(forecast_url):
+    last_hour, _, actual, points = _series(forecast_url, "billing")
+    flagged = anomalies(actual, points[points["ds"] <= pd.Timestamp(last_hour)])
+    spike_hours = pd.date_range(SPIKE.start, periods=6, freq="h")
+    assert flagged["ds"].iloc[0] == pd.Timestamp(SPIKE.start)  # within its first hour
+    week = (flagged["ds"] >= pd.Timestamp("2026-02-23", tz="UTC")) & (
+        flagged["ds"] < pd.Timestamp("2026-03-02", tz="UTC")
+    )
+    assert set(flagged.loc[week, "ds"]) <= set(spike_hours)  # no other hour that week
+    for name in ("bugs", "whole community"):
+        last_hour, _, actual, points = _series(forecast_url, name)
+        assert anomalies(actual, points[points["ds"] <= pd.Timestamp(last_hour)]).empty
+
+
+_REAL_FIT = refresh_module._fit
+
+
+def _fit_failing_for_the_busiest(history, start, last_hour):
+    """Module-level, so the worker processes can run it in place of the real fit."""
+    if history["y"].sum() > 10_000:  # only the whole community is this busy
+        raise RuntimeError("the model would not converge")
+    return _REAL_FIT(history, start, last_hour)
+
+
+def test_a_failing_series_does_not_stop_the_others(forecast_url, monkeypatch):
+    engine = make_engine(forecast_url)
+    monkeypatch.setattr(refresh_module, "_fit", _fit_failing_for_the_busiest)
+    monkeypatch.setattr(refresh_module, "history_end", lambda *args: None)  # refit everything
+    summary = refresh(engine, "demo", END + timedelta(minutes=1))
+    assert summary.failed == {"whole community": "RuntimeError: the model would not converge"}
+    assert len(summary.made) == 17
+
+
+def _frame(start: str, values, **columns) -> pd.DataFrame:
+    ds = pd.date_range(start, periods=len(values), freq="h", tz="UTC")
+    return pd.DataFrame({"ds": ds, "y": values, **columns})
+
+
+def test_predicted_spike_against_the_normal_hour_by_hand():
+    last_hour = datetime(2026, 3, 8, 23, tzinfo=UTC)
+    # a week of 2 messages every hour, except 4 at 10:00
+    week = [4.0 if h % 24 == 10 else 2.0 for h in range(24 * 7)]
+    actual = _frame("2026-03-02 00:00", week)
+    assert normal_by_hour(actual, last_hour)[10] == 4.0
+    ahead = _frame("2026-03-09 00:00", [0.0] * 48).drop(columns="y")
+    ahead["yhat"] = 2.0
+    ahead.loc[10, "yhat"] = 20.0  # 10:00 tomorrow: 5x its normal 4
+    ahead.loc[12, "yhat"] = 8.0  # 12:00: 4x its normal 2
+    ahead.loc[30, "yhat"] = 99.0  # beyond the next 24 hours: not counted
+    ahead["yhat_lower"] = ahead["yhat"] / 2
+    ahead["yhat_upper"] = ahead["yhat"] * 2
+    spike = predicted_spike(ahead, actual, last_hour, factor=3.0)
+    assert (spike.at.hour, spike.expected, spike.normal, spike.ratio) == (10, 20.0, 4.0, 5.0)
+    assert spike.sureness == "possible"  # the lower edge, 10, is only 2.5x normal
+    assert predicted_spike(ahead, actual, last_hour, factor=6.0) is None
+    assert predicted_spike(ahead, actual, last_hour, factor=3.0, min_volume=25) is None
+
+
+def test_forecast_command(forecast_url, monkeypatch, capsys):
+    from dashboard.cli import main
+
+    monkeypatch.setenv("ECG_DATABASE_URL", forecast_url)
+    assert main(["forecast", "--topic", "billing"]) == 0
+    assert "demo: 0 forecast(s) made, 1 unchanged (no new data)" in capsys.readouterr().out
+
+
+def test_forecasts_page_shows_the_spike(monkeypatch, forecast_url):
+    from analysis.permissions import Role
+    from tests.test_pages import charts, open_page, trace, values
+
+    app = open_page(monkeypatch, forecast_url, "../pages/forecasts.py", role=Role.MANAGER)
+    series = next(box for box in app.selectbox if box.label == "Series")
+    series.set_value("billing").run()
+    assert not app.exception
+    (chart,) = charts(app)
+    marks = trace(chart, "broke out of the range")
+    assert len(values(marks["y"])) == 6
+    assert len(values(trace(chart, "forecast")["y"])) == 48
+    assert any("6 hours broke out of the usual range" in c.value for c in app.caption)

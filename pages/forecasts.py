@@ -17,8 +17,8 @@ filters = components.current_filters()
 st.header("Forecasts")
 st.caption(
     f"Hourly messages over the last {HISTORY_DAYS} days of data and Prophet's forecast for the "
-    "next 48 hours with its 80% range. Forecasts are made by the worker (every hour, and after "
-    "imports) or by `ecg forecast`; this page only reads them."
+    "next 48 hours with its 80% range. The worker refits a series within 15 minutes of new "
+    "data (imports included), and `ecg forecast` does it at once; this page only reads them."
 )
 
 
@@ -35,8 +35,8 @@ def series_view(cid: int, key, actual: pd.DataFrame, stored) -> None:
     st.caption(
         f"Made {components.local_text(made_at, filters.timezone)} by {label}, from data "
         f"up to {components.local_text(last_hour, filters.timezone)}. "
-        f"{len(broke_out)} hours broke out of the usual range (at least "
-        f"{MIN_VOLUME:g} messages)."
+        f"Hours that broke out of the usual range (at least {MIN_VOLUME:g} messages): "
+        f"{len(broke_out)}."
     )
 
 

@@ -27,6 +27,7 @@ test: lint
 bench: $(STAMP)
 	$(PY) bench/ingest.py
 	$(PY) bench/pages.py
+	$(PY) bench/nab.py
 
 clean:
 	rm -rf $(VENV) test-artifacts

@@ -188,10 +188,11 @@ def forecast_chart(
     fitted: pd.DataFrame,
     ahead: pd.DataFrame,
     broke_out: pd.DataFrame,
+    starts: pd.DataFrame,
     timezone: str,
 ) -> go.Figure:
-    """Hourly volume, the band fitted over it, the forecast ahead, and the hours that broke
-    out of the band."""
+    """Hourly volume, the band fitted over it, the forecast ahead, the hours that broke out
+    of the band, and where the spike detector started a spike."""
 
     def local(frame: pd.DataFrame) -> pd.Series:
         return pd.to_datetime(frame["ds"], utc=True).dt.tz_convert(timezone)
@@ -238,15 +239,23 @@ def forecast_chart(
             line={"color": "#1e88e5", "width": 2, "dash": "dash"},
         )
     )
-    figure.add_trace(
-        go.Scatter(
-            x=local(broke_out),
-            y=broke_out["y"],
-            mode="markers",
-            name="broke out of the range",
-            marker={"color": "#d62728", "size": 8, "symbol": "x"},
-        )
+    marks = (
+        (broke_out, "broke out of the range", {"color": "#d62728", "size": 8, "symbol": "x"}),
+        (
+            starts,
+            "spike starts",
+            {
+                "color": "#ff6f00",
+                "size": 12,
+                "symbol": "triangle-up",
+                "line": {"color": "#000000", "width": 1},
+            },
+        ),
     )
+    for frame, name, marker in marks:
+        figure.add_trace(
+            go.Scatter(x=local(frame), y=frame["y"], mode="markers", name=name, marker=marker)
+        )
     figure.update_layout(
         height=380,
         margin={"l": 10, "r": 10, "t": 30, "b": 10},

@@ -62,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_topics.add_parser(sub)
     cli_users.add_parser(sub)
     _forecast_parser(sub)
+    _detect_parser(sub)
     _score_parser(sub)
     return parser
 
@@ -289,6 +290,35 @@ def cmd_forecast(args, settings) -> int:
         )
         for series, reason in summary.failed.items():
             print(f"  failed: {series}: {reason}")
+    return 0
+
+
+def _detect_parser(sub) -> None:
+    p = sub.add_parser(
+        "detect",
+        help="score a timestamp,value series for spikes (CSV out)",
+        description="Writes timestamp,value,anomaly_score,is_spike; see "
+        "docs/forecasting.md for the method.",
+    )
+    p.add_argument("path", type=Path, help="a CSV with timestamp and value columns")
+    p.add_argument("--output", type=Path, required=True)
+    p.add_argument(
+        "--z",
+        type=float,
+        default=None,
+        help="how many standard deviations above recent values start a spike",
+    )
+    p.set_defaults(handler=cmd_detect)
+
+
+def cmd_detect(args, settings) -> int:
+    from dashboard.detect_file import detect_file
+
+    result = detect_file(args.path, args.output, args.z)
+    print(
+        f"{result.points:,} points, {result.spikes} spike(s); the first "
+        f"{result.learning_points:,} points are too few to judge and score 0"
+    )
     return 0
 
 

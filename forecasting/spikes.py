@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -79,3 +80,71 @@ def predicted_spike(
         float(peak["ratio"]),
         "likely" if likely else "possible",
     )
+
+
+# Spike detection on any regular series (`ecg detect`, and the spike marks on the pages).
+DETECT_WINDOW = timedelta(days=22)
+DETECT_REFRACTORY = timedelta(days=1)
+DETECT_Z = 5.0
+MIN_LEARNING_POINTS = 24
+
+
+@dataclass(frozen=True)
+class Detection:
+    scores: pd.Series  # in [0, 1]: how unlikely the point is under its recent distribution
+    spikes: pd.Series  # 1 where a spike starts, else 0
+    learning_points: int  # the first points, too few to judge: score 0
+
+
+def detect_spikes(
+    times: pd.Series,
+    values: pd.Series,
+    z_open: float = DETECT_Z,
+    window: timedelta = DETECT_WINDOW,
+    refractory: timedelta = DETECT_REFRACTORY,
+) -> Detection:
+    """Score each point against the mean and spread of the points before it, within
+    `window` (a windowed Gaussian); a spike starts where the score's z reaches `z_open`,
+    and the next can start only `refractory` later, so one incident is one spike.
+
+    Causal: a point's score uses only the points up to it. Missing values score 0 and are
+    left out of the statistics.
+    """
+    step = _step(times)
+    size = max(MIN_LEARNING_POINTS, int(window / step))
+    quiet = max(1, int(refractory / step))
+    learn = min(size, max(MIN_LEARNING_POINTS, int(timedelta(days=1) / step)))
+    x = pd.to_numeric(values, errors="coerce").astype(float).reset_index(drop=True)
+    past = x.shift(1).rolling(size, min_periods=learn)
+    mean, spread = past.mean(), past.std()
+    floor = 1e-9 * mean.abs().clip(lower=1.0)
+    z = ((x - mean) / spread.where(spread > floor, floor)).fillna(0.0)
+    scores = 0.5 * (1 + z.map(lambda v: math.erf(v / math.sqrt(2))))
+    scores = scores.where(mean.notna() & x.notna(), 0.0)
+    spikes, last = [], -quiet - 1
+    for position, value in enumerate(z.where(scores > 0, 0.0)):
+        start = value >= z_open and position - last > quiet
+        spikes.append(int(start))
+        last = position if start else last
+    return Detection(scores, pd.Series(spikes), min(learn, len(x)))
+
+
+def spike_starts(actual: pd.DataFrame, start: datetime, last_hour: datetime) -> pd.DataFrame:
+    """The hours (ds, y) where the detector starts a spike in an hourly series, hours
+    without messages counting as 0."""
+    hours = pd.date_range(pd.Timestamp(start), pd.Timestamp(last_hour), freq="h")
+    filled = actual.set_index("ds")["y"].reindex(hours, fill_value=0.0)
+    detection = detect_spikes(pd.Series(hours), filled.reset_index(drop=True))
+    flagged = detection.spikes.to_numpy() == 1
+    return pd.DataFrame({"ds": hours[flagged], "y": filled.to_numpy()[flagged]})
+
+
+def _step(times: pd.Series) -> timedelta:
+    """The series' interval: the median gap between consecutive times."""
+    stamps = pd.to_datetime(times, utc=True)
+    if len(stamps) < 2:
+        return timedelta(hours=1)
+    gap = stamps.diff().dropna().median()
+    if pd.isna(gap) or gap <= pd.Timedelta(0):
+        raise ValueError("timestamp: the times must increase")
+    return gap.to_pytimedelta()

@@ -11,7 +11,13 @@ import streamlit as st
 from dashboard import charts, components, resources
 from data_access.forecast_store import TOPIC
 from forecasting.refresh import HISTORY_DAYS, series_of
-from forecasting.spikes import DEFAULT_FACTOR, MIN_VOLUME, anomalies, predicted_spike
+from forecasting.spikes import (
+    DEFAULT_FACTOR,
+    MIN_VOLUME,
+    anomalies,
+    predicted_spike,
+    spike_starts,
+)
 
 filters = components.current_filters()
 st.header("Forecasts")
@@ -28,15 +34,18 @@ def series_view(cid: int, key, actual: pd.DataFrame, stored) -> None:
     fitted = points[points["ds"] <= pd.Timestamp(last_hour)]
     ahead = points[points["ds"] > pd.Timestamp(last_hour)]
     broke_out = anomalies(actual, fitted)
+    starts = spike_starts(actual, fitted["ds"].iloc[0], last_hour)
     st.plotly_chart(
-        charts.forecast_chart(actual, fitted, ahead, broke_out, filters.timezone), width="stretch"
+        charts.forecast_chart(actual, fitted, ahead, broke_out, starts, filters.timezone),
+        width="stretch",
     )
     label = "Prophet" if method == "prophet" else f"a {method} ({note})"
     st.caption(
         f"Made {components.local_text(made_at, filters.timezone)} by {label}, from data "
         f"up to {components.local_text(last_hour, filters.timezone)}. "
         f"Hours that broke out of the usual range (at least {MIN_VOLUME:g} messages): "
-        f"{len(broke_out)}."
+        f"{len(broke_out)}. Spikes the detector started (the same as `ecg detect`): "
+        f"{len(starts)}."
     )
 
 

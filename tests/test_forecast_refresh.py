@@ -13,7 +13,7 @@ from data_access.db import make_engine
 from data_access.forecast_store import hourly_counts, stored_forecast
 from forecasting import refresh as refresh_module
 from forecasting.refresh import refresh, series_of
-from forecasting.spikes import anomalies, normal_by_hour, predicted_spike
+from forecasting.spikes import anomalies, normal_by_hour, predicted_spike, spike_starts
 from ingest.simulate import Incident
 
 END = datetime(2026, 3, 2, tzinfo=UTC)  # a Monday
@@ -59,7 +59,17 @@ def test_every_series_is_forecast_and_refit_only_with_new_data(forecast_url):
     assert (points[["yhat", "yhat_lower", "yhat_upper"]] >= 0).all().all()
 
 
-def test_the_scripted_spike_is_flagged_from_its_first_hour_and_nothing_else(forecast_url):
+def test_the_detector_flags_the_spike_in_its_first_hour_and_no_other_hour(forecast_url):
+    last_hour, _, actual, points = _series(forecast_url, "billing")
+    starts = spike_starts(actual, points["ds"].iloc[0], last_hour)
+    week = starts[
+        (starts["ds"] >= pd.Timestamp("2026-02-23", tz="UTC"))
+        & (starts["ds"] < pd.Timestamp("2026-03-02", tz="UTC"))
+    ]
+    assert week["ds"].tolist() == [pd.Timestamp(SPIKE.start)]
+
+
+def test_the_scripted_spike_breaks_out_of_the_band_and_nothing_else(forecast_url):
     last_hour, _, actual, points = _series(forecast_url, "billing")
     flagged = anomalies(actual, points[points["ds"] <= pd.Timestamp(last_hour)])
     spike_hours = pd.date_range(SPIKE.start, periods=6, freq="h")

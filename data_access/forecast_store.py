@@ -38,10 +38,32 @@ def hourly_counts(
     return pd.DataFrame([tuple(r) for r in rows], columns=["ds", "y"])
 
 
-def history_end(conn: Connection, community_id: int, key: SeriesKey) -> datetime | None:
-    """The last hour the stored forecast of `key` knew, None when there is none."""
-    query = select(StoredForecast.history_end).where(*_matches(community_id, key))
-    return conn.scalar(query)
+@dataclass(frozen=True)
+class StoredState:
+    history_end: datetime  # the last hour the stored forecast knew
+    backtest: tuple[int, float, float] | None  # days, mean absolute error, share inside
+    backtest_for: datetime | None  # the history end the backtest was made for
+
+
+def stored_state(conn: Connection, community_id: int, key: SeriesKey) -> StoredState | None:
+    """What the stored forecast of `key` knew, None when there is none."""
+    row = conn.execute(
+        select(
+            StoredForecast.history_end,
+            StoredForecast.backtest_days,
+            StoredForecast.backtest_mae,
+            StoredForecast.backtest_inside,
+            StoredForecast.backtest_for,
+        ).where(*_matches(community_id, key))
+    ).first()
+    if row is None:
+        return None
+    backtest = (
+        None
+        if row.backtest_days is None
+        else (row.backtest_days, row.backtest_mae, row.backtest_inside)
+    )
+    return StoredState(row.history_end, backtest, row.backtest_for)
 
 
 def replace_forecast(
@@ -53,9 +75,13 @@ def replace_forecast(
     method: str,
     note: str,
     points: pd.DataFrame,
+    backtest: tuple[int, float, float] | None = None,
+    backtest_for: datetime | None = None,
 ) -> None:
-    """Store a series' forecast (points: ds, yhat, yhat_lower, yhat_upper), replacing its last."""
+    """Store a series' forecast (points: ds, yhat, yhat_lower, yhat_upper), replacing its
+    last; `backtest` is (days, mean absolute error, share inside the band)."""
     conn.execute(delete(StoredForecast).where(*_matches(community_id, key)))
+    days, mae, inside = backtest if backtest is not None else (None, None, None)
     values = {
         "community_id": community_id,
         "series_kind": key.kind,
@@ -64,6 +90,10 @@ def replace_forecast(
         "history_end": last_hour,
         "method": method,
         "note": note,
+        "backtest_days": days,
+        "backtest_mae": mae,
+        "backtest_inside": inside,
+        "backtest_for": backtest_for,
     }
     forecast_id = conn.execute(
         insert(StoredForecast).values(**values).returning(StoredForecast.id)
@@ -85,16 +115,9 @@ def replace_forecast(
 
 
 def stored_forecast(conn: Connection, community_id: int, key: SeriesKey):
-    """(made_at, history_end, method, note, points) of a series, or None."""
-    head = conn.execute(
-        select(
-            StoredForecast.id,
-            StoredForecast.made_at,
-            StoredForecast.history_end,
-            StoredForecast.method,
-            StoredForecast.note,
-        ).where(*_matches(community_id, key))
-    ).first()
+    """(made_at, history_end, method, note, points, backtest) of a series, or None; the
+    backtest is (days, mean absolute error, share inside the band) or None."""
+    head = conn.execute(select(StoredForecast).where(*_matches(community_id, key))).first()
     if head is None:
         return None
     rows = conn.execute(
@@ -110,7 +133,12 @@ def stored_forecast(conn: Connection, community_id: int, key: SeriesKey):
     points = pd.DataFrame(
         [tuple(r) for r in rows], columns=["ds", "yhat", "yhat_lower", "yhat_upper"]
     )
-    return head.made_at, head.history_end, head.method, head.note, points
+    backtest = (
+        None
+        if head.backtest_days is None
+        else (head.backtest_days, head.backtest_mae, head.backtest_inside)
+    )
+    return head.made_at, head.history_end, head.method, head.note, points, backtest
 
 
 def _matches(community_id: int, key: SeriesKey):

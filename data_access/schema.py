@@ -220,6 +220,11 @@ class StoredForecast(Base):
     history_end: Mapped[datetime] = mapped_column(UTCDateTime)  # the last hour it knew
     method: Mapped[str] = mapped_column(String(40))
     note: Mapped[str] = mapped_column(String(200))
+    # the rolling day-ahead backtest, redone once a day: error and share inside the band
+    backtest_mae: Mapped[float | None] = mapped_column(Float)
+    backtest_inside: Mapped[float | None] = mapped_column(Float)
+    backtest_days: Mapped[int | None] = mapped_column(Integer)
+    backtest_for: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the history end it used
 
 
 class ForecastPoint(Base):

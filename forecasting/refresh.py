@@ -18,12 +18,13 @@ from data_access.forecast_store import (
     COMMUNITY,
     TOPIC,
     SeriesKey,
-    history_end,
     hourly_counts,
     replace_forecast,
+    stored_state,
 )
 from data_access.schema import Community
-from forecasting.prophet_forecast import Forecast, forecast_series
+from forecasting.backtest import Backtest, day_ahead_backtest
+from forecasting.prophet_forecast import Forecast, clean_history, forecast_series
 
 log = logging.getLogger(__name__)
 HISTORY_DAYS = 30
@@ -74,57 +75,94 @@ def refresh(
     last_hour = extent[1]
     start = last_hour - timedelta(days=HISTORY_DAYS) + timedelta(hours=1)
     keys = [k for k in series_of(engine, community_id) if only is None or k.name in only]
-    due = []
+    due: list[Due] = []
     with engine.connect() as conn:
         for key in keys:
-            if history_end(conn, community_id, key) == last_hour:
+            state = stored_state(conn, community_id, key)
+            if state is not None and state.history_end == last_hour:
                 summary.skipped.append(key.name)
-            else:
-                due.append(
-                    (
-                        key,
-                        hourly_counts(
-                            conn, community_id, key, start, last_hour + timedelta(hours=1)
-                        ),
-                    )
+                continue
+            history = hourly_counts(conn, community_id, key, start, last_hour + timedelta(hours=1))
+            fresh = (
+                state is not None
+                and state.backtest_for is not None
+                and (state.backtest_for.date() == last_hour.date())
+            )
+            due.append(
+                Due(
+                    key,
+                    history,
+                    state.backtest if fresh else None,
+                    state.backtest_for if fresh else None,
                 )
+            )
     _fit_all(engine, community_id, due, now, last_hour, workers, summary, on_progress)
     return summary
 
 
+@dataclass(frozen=True)
+class Due:
+    """A series to refit, with the backtest to keep when it was made today already."""
+
+    key: SeriesKey
+    history: pd.DataFrame
+    kept_backtest: tuple[int, float, float] | None
+    kept_backtest_for: datetime | None
+
+
 def _fit_all(engine, community_id, due, now, last_hour, workers, summary, on_progress) -> None:
+    start = last_hour - timedelta(days=HISTORY_DAYS) + timedelta(hours=1)
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        start = last_hour - timedelta(days=HISTORY_DAYS) + timedelta(hours=1)
-        futures = [(key, pool.submit(_fit, history, start, last_hour)) for key, history in due]
-        for done, (key, future) in enumerate(futures, start=1):
+        futures = [
+            (item, pool.submit(_fit, item.history, start, last_hour, item.kept_backtest is None))
+            for item in due
+        ]
+        for done, (item, future) in enumerate(futures, start=1):
             try:
-                forecast = future.result(timeout=TIME_LIMIT_SECONDS)
+                forecast, backtest = future.result(timeout=TIME_LIMIT_SECONDS)
             except TimeoutError:
-                summary.failed[key.name] = f"took longer than {TIME_LIMIT_SECONDS} s"
+                summary.failed[item.key.name] = f"took longer than {TIME_LIMIT_SECONDS} s"
                 future.cancel()
             except Exception as error:  # one series failing must not stop the others
-                log.exception("forecast of %s failed", key.name)
-                summary.failed[key.name] = f"{type(error).__name__}: {error}"
+                log.exception("forecast of %s failed", item.key.name)
+                summary.failed[item.key.name] = f"{type(error).__name__}: {error}"
             else:
-                points = pd.concat([forecast.fitted, forecast.frame], ignore_index=True)
-                with engine.begin() as conn:
-                    replace_forecast(
-                        conn,
-                        community_id,
-                        key,
-                        now,
-                        last_hour,
-                        forecast.method,
-                        forecast.note,
-                        points,
-                    )
-                summary.made.append(key.name)
+                _store(engine, community_id, item, forecast, backtest, now, last_hour)
+                summary.made.append(item.key.name)
             if on_progress:
                 on_progress(done, len(futures))
 
 
-def _fit(history: pd.DataFrame, start: datetime, last_hour: datetime) -> Forecast:
-    """In a worker process: the series over [start, last_hour], hours without messages 0."""
+def _store(engine, community_id, item: Due, forecast: Forecast, backtest, now, last_hour) -> None:
+    if backtest is not None:
+        kept, kept_for = (backtest.days, backtest.mae, backtest.inside), last_hour
+    else:
+        kept, kept_for = item.kept_backtest, item.kept_backtest_for
+    points = pd.concat([forecast.fitted, forecast.frame], ignore_index=True)
+    with engine.begin() as conn:
+        replace_forecast(
+            conn,
+            community_id,
+            item.key,
+            now,
+            last_hour,
+            forecast.method,
+            forecast.note,
+            points,
+            kept,
+            kept_for,
+        )
+
+
+def _fit(
+    history: pd.DataFrame, start: datetime, last_hour: datetime, with_backtest: bool
+) -> tuple[Forecast, Backtest | None]:
+    """In a worker process: the series over [start, last_hour], hours without messages 0;
+    the day-ahead backtest too when asked (once a day per series: it costs 7 more fits)."""
     ends = pd.DataFrame({"ds": [start, last_hour], "y": [0, 0]})
     history = pd.concat([ends, history], ignore_index=True).drop_duplicates("ds", keep="last")
-    return forecast_series(history, HORIZON_HOURS, freq="h", counts=True, seed=0)
+    forecast = forecast_series(history, HORIZON_HOURS, freq="h", counts=True, seed=0)
+    if not with_backtest:
+        return forecast, None
+    filled = clean_history(history, "h", fill_gaps_with_zero=True)
+    return forecast, day_ahead_backtest(filled)

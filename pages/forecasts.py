@@ -29,7 +29,7 @@ st.caption(
 
 
 def series_view(cid: int, key, actual: pd.DataFrame, stored) -> None:
-    made_at, last_hour, method, note, points = stored
+    made_at, last_hour, method, note, points, backtest = stored
     points = points.assign(ds=pd.to_datetime(points["ds"], utc=True))
     fitted = points[points["ds"] <= pd.Timestamp(last_hour)]
     ahead = points[points["ds"] > pd.Timestamp(last_hour)]
@@ -47,6 +47,22 @@ def series_view(cid: int, key, actual: pd.DataFrame, stored) -> None:
         f"{len(broke_out)}. Spikes the detector started (the same as `ecg detect`): "
         f"{len(starts)}."
     )
+    if backtest is None:
+        st.caption("Day-ahead accuracy: not measured yet (it needs more than a day of data).")
+    else:
+        days, mae, inside = backtest
+        left, right = st.columns(2)
+        left.metric(
+            f"Day-ahead error, last {days} days",
+            f"{mae:.1f} messages/hour",
+            help="Each day forecast from the data before it, then compared with what "
+            "happened: the mean absolute error per hour.",
+        )
+        right.metric(
+            "Hours inside the 80% range",
+            f"{inside:.0%}",
+            help="An honest 80% range holds about 80% of the hours.",
+        )
 
 
 def spikes_table(cid: int, keys, factor: float, start, end) -> None:

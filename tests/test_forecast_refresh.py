@@ -37,7 +37,7 @@ def _series(url: str, name: str):
     engine = make_engine(url)
     key = next(k for k in series_of(engine, 1) if k.name == name)
     with engine.connect() as conn:
-        made_at, last_hour, method, note, points = stored_forecast(conn, 1, key)
+        made_at, last_hour, method, note, points, backtest = stored_forecast(conn, 1, key)
         actual = hourly_counts(conn, 1, key, END - timedelta(days=30), END)
     engine.dispose()
     actual["ds"] = pd.to_datetime(actual["ds"], utc=True)
@@ -86,17 +86,17 @@ def test_the_scripted_spike_breaks_out_of_the_band_and_nothing_else(forecast_url
 _REAL_FIT = refresh_module._fit
 
 
-def _fit_failing_for_the_busiest(history, start, last_hour):
+def _fit_failing_for_the_busiest(history, start, last_hour, with_backtest):
     """Module-level, so the worker processes can run it in place of the real fit."""
     if history["y"].sum() > 10_000:  # only the whole community is this busy
         raise RuntimeError("the model would not converge")
-    return _REAL_FIT(history, start, last_hour)
+    return _REAL_FIT(history, start, last_hour, with_backtest)
 
 
 def test_a_failing_series_does_not_stop_the_others(forecast_url, monkeypatch):
     engine = make_engine(forecast_url)
     monkeypatch.setattr(refresh_module, "_fit", _fit_failing_for_the_busiest)
-    monkeypatch.setattr(refresh_module, "history_end", lambda *args: None)  # refit everything
+    monkeypatch.setattr(refresh_module, "stored_state", lambda *args: None)  # refit everything
     summary = refresh(engine, "demo", END + timedelta(minutes=1))
     assert summary.failed == {"whole community": "RuntimeError: the model would not converge"}
     assert len(summary.made) == 17
@@ -150,3 +150,23 @@ def test_forecasts_page_shows_the_spike(monkeypatch, forecast_url):
     assert any(
         "broke out of the usual range (at least 5 messages): 6." in c.value for c in app.caption
     )
+
+
+def test_day_ahead_backtest_by_hand():
+    from forecasting.backtest import Backtest, day_ahead_backtest
+
+    hours = pd.date_range("2026-03-02", periods=24 * 4, freq="h", tz="UTC")
+    flat = pd.DataFrame({"ds": hours, "y": 10.0})
+    assert day_ahead_backtest(flat, days=2) == Backtest(2, 0.0, 1.0)  # exact, all inside
+    jump = flat.assign(y=[10.0] * 72 + [20.0] * 24)
+    result = day_ahead_backtest(jump, days=1)  # the last day doubles: off by 10 every hour
+    assert (result.days, result.mae, result.inside) == (1, 10.0, 0.0)
+
+
+def test_the_backtest_is_stored_and_kept_for_the_day(forecast_url):
+    engine = make_engine(forecast_url)
+    key = next(k for k in series_of(engine, 1) if k.name == "whole community")
+    with engine.connect() as conn:
+        backtest = stored_forecast(conn, 1, key)[5]
+    days, mae, inside = backtest
+    assert days == 7 and mae > 0 and 0.5 <= inside <= 1.0

@@ -2,7 +2,7 @@
 
 Revision ID: 0003
 Revises: 0002
-Create Date: 2026-11-25 08:00:31.443661
+Create Date: 2026-11-25 08:11:30.711333
 """
 
 import sqlalchemy as sa
@@ -26,6 +26,10 @@ def upgrade() -> None:
         sa.Column("history_end", sa.DateTime(), nullable=False),
         sa.Column("method", sa.String(length=40), nullable=False),
         sa.Column("note", sa.String(length=200), nullable=False),
+        sa.Column("backtest_mae", sa.Float(), nullable=True),
+        sa.Column("backtest_inside", sa.Float(), nullable=True),
+        sa.Column("backtest_days", sa.Integer(), nullable=True),
+        sa.Column("backtest_for", sa.DateTime(), nullable=True),
         sa.ForeignKeyConstraint(
             ["community_id"],
             ["communities.id"],

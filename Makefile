@@ -28,6 +28,7 @@ bench: $(STAMP)
 	$(PY) bench/ingest.py
 	$(PY) bench/pages.py
 	$(PY) bench/nab.py
+	$(PY) bench/forecast.py
 
 clean:
 	rm -rf $(VENV) test-artifacts

@@ -9,6 +9,7 @@ forecast.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -27,6 +28,8 @@ class Forecast:
     note: str  # why the method was chosen, shown to the user
     frame: pd.DataFrame  # the horizon: ds (UTC), yhat, yhat_lower, yhat_upper
     fitted: pd.DataFrame  # the same over the history, to find where actuals broke out
+    fit_seconds: float = 0.0
+    predict_seconds: float = 0.0
 
 
 def clean_history(
@@ -63,11 +66,11 @@ def forecast_series(
     else:
         method, note = "prophet", f"Prophet on {span.days} days of history"
     if method == "prophet":
-        both = _prophet(frame, horizon, freq, counts, seed)
+        both, seconds = _prophet(frame, horizon, freq, counts, seed)
     else:
-        both = seasonal_baseline(frame, horizon, freq)
+        both, seconds = seasonal_baseline(frame, horizon, freq), (0.0, 0.0)
     ahead = both.iloc[-horizon:].reset_index(drop=True)
-    return Forecast(method, note, ahead, both.iloc[:-horizon].reset_index(drop=True))
+    return Forecast(method, note, ahead, both.iloc[:-horizon].reset_index(drop=True), *seconds)
 
 
 def seasonal_baseline(frame: pd.DataFrame, horizon: int, freq: str) -> pd.DataFrame:
@@ -90,7 +93,10 @@ def seasonal_baseline(frame: pd.DataFrame, horizon: int, freq: str) -> pd.DataFr
     return pd.DataFrame({"ds": future, "yhat": mean, "yhat_lower": low, "yhat_upper": high})
 
 
-def _prophet(frame: pd.DataFrame, horizon: int, freq: str, counts: bool, seed: int) -> pd.DataFrame:
+def _prophet(
+    frame: pd.DataFrame, horizon: int, freq: str, counts: bool, seed: int
+) -> tuple[pd.DataFrame, tuple[float, float]]:
+    """Prophet's forecast over the history and the horizon, and (fit, predict) seconds."""
     import cmdstanpy
     from prophet import Prophet
 
@@ -103,7 +109,9 @@ def _prophet(frame: pd.DataFrame, horizon: int, freq: str, counts: bool, seed: i
         }
     )
     model = Prophet(interval_width=INTERVAL, uncertainty_samples=UNCERTAINTY_SAMPLES)
+    began = time.perf_counter()
     model.fit(train, seed=seed)
+    fitted_at = time.perf_counter()
     future = model.make_future_dataframe(periods=horizon, freq=freq, include_history=True)
     state = np.random.get_state()
     np.random.seed(seed)  # the band is sampled: same seed, same band
@@ -115,4 +123,5 @@ def _prophet(frame: pd.DataFrame, horizon: int, freq: str, counts: bool, seed: i
         for column in ("yhat", "yhat_lower", "yhat_upper"):
             predicted[column] = np.expm1(predicted[column]).clip(lower=0)
     predicted["ds"] = predicted["ds"].dt.tz_localize("UTC")
-    return predicted.reset_index(drop=True)
+    seconds = (fitted_at - began, time.perf_counter() - fitted_at)
+    return predicted.reset_index(drop=True), seconds

@@ -4,8 +4,8 @@ limit; a series that fails is logged and reported, never stopping the rest."""
 from __future__ import annotations
 
 import logging
+import multiprocessing
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, TimeoutError
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -112,17 +112,23 @@ class Due:
 
 def _fit_all(engine, community_id, due, now, last_hour, workers, summary, on_progress) -> None:
     start = last_hour - timedelta(days=HISTORY_DAYS) + timedelta(hours=1)
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    # a multiprocessing pool: leaving the block terminates its workers, so a fit that ran
+    # past its time limit cannot keep the job waiting
+    with multiprocessing.Pool(processes=workers) as pool:
         futures = [
-            (item, pool.submit(_fit, item.history, start, last_hour, item.kept_backtest is None))
+            (
+                item,
+                pool.apply_async(
+                    _fit, (item.history, start, last_hour, item.kept_backtest is None)
+                ),
+            )
             for item in due
         ]
         for done, (item, future) in enumerate(futures, start=1):
             try:
-                forecast, backtest = future.result(timeout=TIME_LIMIT_SECONDS)
-            except TimeoutError:
+                forecast, backtest = future.get(timeout=TIME_LIMIT_SECONDS)
+            except multiprocessing.TimeoutError:
                 summary.failed[item.key.name] = f"took longer than {TIME_LIMIT_SECONDS} s"
-                future.cancel()
             except Exception as error:  # one series failing must not stop the others
                 log.exception("forecast of %s failed", item.key.name)
                 summary.failed[item.key.name] = f"{type(error).__name__}: {error}"

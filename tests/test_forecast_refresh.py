@@ -170,3 +170,22 @@ def test_the_backtest_is_stored_and_kept_for_the_day(forecast_url):
         backtest = stored_forecast(conn, 1, key)[5]
     days, mae, inside = backtest
     assert days == 7 and mae > 0 and 0.5 <= inside <= 1.0
+
+
+def _fit_that_hangs(history, start, last_hour, with_backtest):
+    import time
+
+    time.sleep(60)
+
+
+def test_a_series_past_its_time_limit_is_reported_and_the_job_goes_on(forecast_url, monkeypatch):
+    import time
+
+    engine = make_engine(forecast_url)
+    monkeypatch.setattr(refresh_module, "_fit", _fit_that_hangs)
+    monkeypatch.setattr(refresh_module, "TIME_LIMIT_SECONDS", 0.5)
+    monkeypatch.setattr(refresh_module, "stored_state", lambda *args: None)
+    began = time.perf_counter()
+    summary = refresh(engine, "demo", END, only={"billing", "bugs"})
+    assert time.perf_counter() - began < 30  # not the minute each hung fit would take
+    assert summary.failed == {"billing": "took longer than 0.5 s", "bugs": "took longer than 0.5 s"}

@@ -110,11 +110,15 @@ def create_demo(engine) -> None:
 def _import_parser(sub) -> None:
     p = sub.add_parser(
         "import",
-        help="import a chat export (CSV or JSONL)",
+        help="import a chat export (CSV, JSONL, DiscordChatExporter JSON)",
         description="Import messages; see docs/import.md for the mapping.",
     )
     p.add_argument("path", type=Path)
-    p.add_argument("--format", choices=["csv", "jsonl"], help="default: from the file extension")
+    p.add_argument(
+        "--format",
+        choices=["csv", "jsonl", "discord"],
+        help="default: recognised from the content (Discord), else from the file extension",
+    )
     p.add_argument(
         "--map",
         action="append",
@@ -125,7 +129,10 @@ def _import_parser(sub) -> None:
     )
     p.add_argument("--community", default="main", help="community to import into (main)")
     p.add_argument("--source", help="name of this source (default: the file name)")
-    p.add_argument("--platform", default="chat", help="platform name shown in filters (chat)")
+    p.add_argument(
+        "--platform",
+        help="platform name shown in filters (default: discord for Discord exports, else chat)",
+    )
     p.add_argument(
         "--strict",
         action="store_true",
@@ -148,19 +155,19 @@ def _import_parser(sub) -> None:
 
 
 def cmd_import(args, settings) -> int:
-    from ingest.formats.tabular import ColumnMapping, read_csv, read_jsonl
     from ingest.pipeline import ImportTarget, run_import
 
-    mapping = ColumnMapping.parse(args.map)
-    fmt = args.format or ("jsonl" if args.path.suffix.lower() in (".jsonl", ".ndjson") else "csv")
-    reader = read_jsonl if fmt == "jsonl" else read_csv
+    fmt, why = choose_format(args.path, args.format)
+    print(f"format: {fmt} ({why})")
+    rows = _reader(fmt, args)
     engine = engine_for(settings)
     commands.prepare_community(engine, args.community)
-    target = ImportTarget(args.community, args.source or args.path.name, args.platform)
+    platform = args.platform or ("discord" if fmt == "discord" else "chat")
+    target = ImportTarget(args.community, args.source or args.path.name, platform)
     with Bar("import") as bar:
         summary = run_import(
             engine,
-            reader(args.path, mapping),
+            rows,
             target,
             path=str(args.path),
             strict=args.strict,
@@ -170,6 +177,29 @@ def cmd_import(args, settings) -> int:
         )
     print(format_summary(summary))
     return 0
+
+
+def choose_format(path: Path, asked: str | None) -> tuple[str, str]:
+    """The input format and why it was chosen: asked for, recognised, or by extension."""
+    from ingest.formats.discord import looks_like_discord
+
+    if asked:
+        return asked, "as asked with --format"
+    if looks_like_discord(path):
+        return "discord", "a DiscordChatExporter JSON export, recognised from its content"
+    if path.suffix.lower() in (".jsonl", ".ndjson"):
+        return "jsonl", "from the file extension"
+    return "csv", "from the file extension; --format overrides"
+
+
+def _reader(fmt: str, args):
+    from ingest.formats.discord import read_discord
+    from ingest.formats.tabular import ColumnMapping, read_csv, read_jsonl
+
+    if fmt == "discord":
+        return read_discord(args.path)
+    mapping = ColumnMapping.parse(args.map)
+    return (read_jsonl if fmt == "jsonl" else read_csv)(args.path, mapping)
 
 
 def format_summary(summary) -> str:

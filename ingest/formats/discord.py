@@ -1,0 +1,95 @@
+"""DiscordChatExporter JSON: one file per channel, read as a stream.
+
+The file holds `guild`, `channel` and then the `messages` array; messages are read one by
+one with ijson, so a large export never sits in memory. Each message keeps its id, author
+(with the platform's bot flag; the server nickname as display name), time (converted to
+UTC), text, and the message it replies to. A message with only attachments keeps their
+file names as its text. Joins and other system events are not messages: they are counted
+apart with their type.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import ijson
+
+from ingest.formats.tabular import parse_timestamp
+from ingest.records import ImportFormatError, ParsedRow, RawMessage, RowError
+
+MESSAGE_TYPES = frozenset({"Default", "Reply", "ThreadStarterMessage"})
+_SIGNATURE = (b'"guild"', b'"channel"', b'"messages"')
+
+
+def looks_like_discord(path: Path) -> bool:
+    """True for a DiscordChatExporter JSON file (from its first few kilobytes)."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return False
+    return head.lstrip().startswith(b"{") and all(key in head for key in _SIGNATURE)
+
+
+def read_discord(path: Path) -> Iterator[ParsedRow]:
+    channel = _channel_name(path)
+    with open(path, "rb") as handle:
+        number = 0
+        try:
+            for number, item in enumerate(ijson.items(handle, "messages.item"), start=1):
+                yield _row(number, item, channel)
+        except ijson.JSONError as error:
+            where = f"after message {number}, near byte {handle.tell():,}"
+            raise ImportFormatError(str(path), 0, f"broken JSON {where}: {error}") from None
+    if number == 0:
+        raise ImportFormatError(str(path), 0, "no messages in this export")
+
+
+def _channel_name(path: Path) -> str:
+    with open(path, "rb") as handle:
+        try:
+            channel = next(ijson.items(handle, "channel"), None)
+        except ijson.JSONError as error:
+            raise ImportFormatError(str(path), 0, f"broken JSON: {error}") from None
+    if not isinstance(channel, dict) or not channel.get("name"):
+        raise ImportFormatError(str(path), 0, "no channel name: not a DiscordChatExporter file")
+    return str(channel["name"])
+
+
+def _row(number: int, item, channel: str) -> ParsedRow:
+    """`number` is the message's position in the export (JSON has no useful line)."""
+    try:
+        return ParsedRow(number, _message(item, channel))
+    except RowError as error:
+        return ParsedRow(number, None, str(error))
+
+
+def _message(item, channel: str) -> RawMessage:
+    if not isinstance(item, dict):
+        raise RowError("a message that is not a JSON object")
+    kind = item.get("type", "Default")
+    if kind not in MESSAGE_TYPES:
+        raise RowError(f"not a message: {kind} (a system event)")
+    author = item.get("author")
+    if not isinstance(author, dict) or not author.get("id"):
+        raise RowError("no author")
+    text = str(item.get("content") or "").strip()
+    if not text:
+        files = [
+            a.get("fileName", "file") for a in item.get("attachments") or [] if isinstance(a, dict)
+        ]
+        if not files:
+            raise RowError("no text")
+        text = "[attachment: " + ", ".join(files) + "]"
+    reference = item.get("reference") or {}
+    return RawMessage(
+        external_id=str(item.get("id") or ""),
+        sent_at=parse_timestamp(str(item.get("timestamp") or "")),
+        channel=channel,
+        author_id=str(author["id"]),
+        author_name=str(author.get("nickname") or author.get("name") or author["id"]),
+        text=text,
+        reply_to=str(reference["messageId"]) if reference.get("messageId") else None,
+        is_bot=bool(author.get("isBot")),
+    )

@@ -1,0 +1,112 @@
+"""Platform exports: DiscordChatExporter JSON."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import text
+
+from dashboard.cli import main
+from data_access.db import make_engine
+from ingest.formats.discord import read_discord
+from ingest.records import ImportFormatError
+from tests.conftest import ROOT
+
+DISCORD = ROOT / "tests" / "fixtures" / "discord_general.json"
+
+
+@pytest.fixture
+def database(tmp_path, monkeypatch) -> str:
+    url = f"sqlite:///{tmp_path / 'ecg.db'}"
+    monkeypatch.setenv("ECG_DATABASE_URL", url)
+    return url
+
+
+def _rows(url: str, sql: str) -> list[tuple]:
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        rows = [tuple(r) for r in conn.execute(text(sql))]
+    engine.dispose()
+    return rows
+
+
+def test_discord_export_is_recognised_and_imported(database, capsys):
+    assert main(["import", str(DISCORD)]) == 0
+    out = capsys.readouterr().out
+    assert "format: discord (a DiscordChatExporter JSON export, recognised from its content)" in out
+    assert "imported: 5\n" in out
+    assert "1 × not a message: GuildMemberJoin (a system event) (line 1)" in out
+    assert _rows(database, "SELECT name FROM channels") == [("general",)]
+    assert _rows(database, "SELECT platform FROM sources") == [("discord",)]
+    members = _rows(
+        database, "SELECT external_id, display_name, is_bot FROM members ORDER BY external_id"
+    )
+    assert members == [
+        ("700000000000000001", "Ann", 0),
+        ("700000000000000002", "bob_staff", 0),
+        ("700000000000000003", "cara", 0),
+        ("700000000000000009", "StatusBot", 1),
+    ]
+    replies = _rows(
+        database,
+        "SELECT external_id, reply_to_external_id FROM messages "
+        "WHERE reply_to_external_id IS NOT NULL",
+    )
+    assert replies == [("900000000000000003", "900000000000000002")]
+    # 09:01:30.250 at +02:00 is 07:01:30.250 UTC
+    assert _rows(
+        database, "SELECT sent_at FROM messages WHERE external_id = '900000000000000002'"
+    ) == [("2026-03-02 07:01:30.250000",)]
+    assert _rows(
+        database, "SELECT text FROM messages WHERE external_id = '900000000000000004'"
+    ) == [("[attachment: screenshot.png]",)]
+    # the bot's message counts as a message, not as an active member
+    assert _rows(database, "SELECT sum(messages), sum(active_authors) FROM channel_hourly") == [
+        (5, 3)
+    ]
+    assert main(["import", str(DISCORD)]) == 0
+    assert "imported: 0\nskipped as duplicates: 5" in capsys.readouterr().out
+
+
+def _broken(tmp_path, content: str):
+    path = tmp_path / "export.json"
+    path.write_text(content)
+    return path
+
+
+def test_truncated_discord_json_names_the_file_and_where(tmp_path):
+    whole = DISCORD.read_text()
+    path = _broken(tmp_path, whole[: whole.index('"900000000000000004"')])
+    rows = read_discord(path)
+    got = []
+    with pytest.raises(ImportFormatError) as caught:
+        for row in rows:
+            got.append(row)
+    assert len(got) == 3  # the three messages before the cut were read
+    assert caught.value.path == str(path)
+    assert "broken JSON after message 3" in caught.value.reason
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        (lambda m: m.pop("author"), "no author"),
+        (lambda m: m.update(timestamp="yesterday"), "bad timestamp 'yesterday'"),
+        (lambda m: m.update(author="ann"), "no author"),  # a string where an object belongs
+        (lambda m: m.update(content=""), "no text"),
+    ],
+)
+def test_bad_discord_messages_are_rejected_with_a_reason(tmp_path, change, reason):
+    export = json.loads(DISCORD.read_text())
+    change(export["messages"][1])
+    path = _broken(tmp_path, json.dumps(export))
+    rows = list(read_discord(path))
+    assert rows[1].message is None and rows[1].error.startswith(reason)
+    assert sum(row.message is not None for row in rows) == 4
+
+
+def test_a_file_that_is_not_an_export(tmp_path):
+    path = _broken(tmp_path, json.dumps({"guild": {}, "channel": {}, "messages": []}))
+    with pytest.raises(ImportFormatError, match="no channel name"):
+        list(read_discord(path))

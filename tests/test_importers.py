@@ -110,3 +110,93 @@ def test_a_file_that_is_not_an_export(tmp_path):
     path = _broken(tmp_path, json.dumps({"guild": {}, "channel": {}, "messages": []}))
     with pytest.raises(ImportFormatError, match="no channel name"):
         list(read_discord(path))
+
+
+SLACK = ROOT / "tests" / "fixtures" / "slack_export"
+
+
+def slack_zip(
+    tmp_path,
+    extra: dict[str, str] | None = None,
+    drop: str | None = None,
+    name: str = "Acme Slack export.zip",
+):
+    """The fixture folder zipped as Slack ships it, with entries added or left out."""
+    import zipfile
+
+    path = tmp_path / name
+    with zipfile.ZipFile(path, "w") as archive:
+        for file in sorted(SLACK.rglob("*.json")):
+            entry = file.relative_to(SLACK).as_posix()
+            if entry != drop:
+                archive.write(file, entry)
+        for entry, content in (extra or {}).items():
+            archive.writestr(entry, content)
+    return path
+
+
+def test_slack_export_is_recognised_and_imported(database, tmp_path, capsys):
+    path = slack_zip(tmp_path)
+    assert main(["import", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "format: slack (a Slack workspace export, recognised from its content)" in out
+    assert "imported: 5\n" in out
+    assert "1 × not a message: channel_join (a system event)" in out
+    assert "1 × not a message: channel_leave (a system event)" in out
+    assert _rows(database, "SELECT name FROM channels ORDER BY name") == [
+        ("general",),
+        ("support",),
+    ]
+    members = _rows(
+        database, "SELECT external_id, display_name, is_bot FROM members ORDER BY external_id"
+    )
+    assert members == [
+        ("B03DEPLOY", "Deploy Bot", 1),
+        ("U01ANN", "Ann", 0),
+        ("U02BOB", "Bob Baker", 0),
+    ]
+    replies = _rows(
+        database,
+        "SELECT external_id, reply_to_external_id FROM messages "
+        "WHERE reply_to_external_id IS NOT NULL ORDER BY external_id",
+    )
+    assert replies == [
+        ("general:1772435200.000300", "general:1772435100.000200"),
+        ("general:1772521500.000100", "general:1772435100.000200"),
+    ]
+    assert _rows(
+        database,
+        "SELECT sent_at, text FROM messages WHERE external_id = 'general:1772521500.000100'",
+    ) == [("2026-03-03 07:05:00.000100", "Thanks Bob, fixed now & faster")]
+    assert main(["import", str(path)]) == 0
+    assert "imported: 0\nskipped as duplicates: 5" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ({"../outside.json": "[]"}, "unsafe entry name in the zip: '../outside.json'"),
+        ({"/etc/passwd.json": "[]"}, "unsafe entry name"),
+        ({"general/2026-03-04.json": '[{"ts": "1"'}, "general/2026-03-04.json"),
+    ],
+)
+def test_bad_slack_zips_name_the_problem_and_write_nothing(
+    database, tmp_path, capsys, extra, message
+):
+    from dashboard.commands import prepare_community
+
+    prepare_community(make_engine(database), "main")
+    assert main(["import", str(slack_zip(tmp_path, extra)), "--batch-size", "100"]) == 2
+    assert message in capsys.readouterr().err
+    assert _rows(database, "SELECT count(*) FROM messages") == [(0,)]
+
+
+def test_unexpected_entries_are_ignored_and_missing_ones_named(database, tmp_path, capsys):
+    path = slack_zip(tmp_path, {"integration_logs.json": "[]", "canvases/x.bin": "?"})
+    assert main(["import", str(path)]) == 0
+    assert "imported: 5\n" in capsys.readouterr().out
+    missing = slack_zip(
+        tmp_path / "m" if (tmp_path / "m").mkdir() is None else tmp_path, drop="users.json"
+    )
+    assert main(["import", str(missing), "--format", "slack"]) == 2
+    assert "users.json is missing from the export" in capsys.readouterr().err

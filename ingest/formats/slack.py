@@ -1,0 +1,122 @@
+"""Slack workspace export: a zip of users.json, channels.json and, for each channel, a
+folder with one JSON file per day.
+
+Read straight from the zip (nothing is extracted to disk), one day file at a time. A
+message is identified by its channel and `ts`; a thread reply (`thread_ts` other than its
+own `ts`) answers the thread's first message. Display names come from users.json;
+`bot_message` posts and users marked `is_bot` are bots. Message text is unescaped (Slack
+writes &amp;, &lt;, &gt;). Joins, leaves and other system subtypes are not messages: they
+are counted apart.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path, PurePosixPath
+
+from ingest.records import ImportFormatError, ParsedRow, RawMessage, RowError
+
+MESSAGE_SUBTYPES = frozenset({None, "bot_message", "thread_broadcast", "file_share", "me_message"})
+MAX_DAY_FILE_BYTES = 200_000_000
+
+
+def looks_like_slack(path: Path) -> bool:
+    if not zipfile.is_zipfile(path):
+        return False
+    with zipfile.ZipFile(path) as archive:
+        names = set(archive.namelist())
+    return "channels.json" in names and "users.json" in names
+
+
+def read_slack(path: Path) -> Iterator[ParsedRow]:
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as error:
+        raise ImportFormatError(str(path), 0, f"not a readable zip: {error}") from None
+    with archive:
+        _check_names(path, archive)
+        users = {u["id"]: u for u in _json(path, archive, "users.json") if isinstance(u, dict)}
+        channels = [c for c in _json(path, archive, "channels.json") if isinstance(c, dict)]
+        for channel in sorted(channels, key=lambda c: str(c.get("name"))):
+            name = str(channel.get("name") or channel.get("id"))
+            for day in sorted(n for n in archive.namelist() if _is_day_of(n, name)):
+                for number, item in enumerate(_json(path, archive, day), start=1):
+                    yield _row(f"{day}#{number}", number, item, name, users)
+
+
+def _check_names(path: Path, archive: zipfile.ZipFile) -> None:
+    """Refuse entries that climb out of the archive or are absolute: nothing is written
+    to disk, but a name like that is a sign of a crafted file."""
+    for name in archive.namelist():
+        parts = PurePosixPath(name).parts
+        if name.startswith(("/", "\\")) or ".." in parts or ":" in (parts[0] if parts else ""):
+            raise ImportFormatError(str(path), 0, f"unsafe entry name in the zip: {name!r}")
+
+
+def _is_day_of(name: str, channel: str) -> bool:
+    parts = PurePosixPath(name).parts
+    return len(parts) == 2 and parts[0] == channel and parts[1].endswith(".json")
+
+
+def _json(path: Path, archive: zipfile.ZipFile, name: str) -> list:
+    try:
+        info = archive.getinfo(name)
+    except KeyError:
+        raise ImportFormatError(str(path), 0, f"{name} is missing from the export") from None
+    if info.file_size > MAX_DAY_FILE_BYTES:
+        raise ImportFormatError(str(path), 0, f"{name} is larger than {MAX_DAY_FILE_BYTES:,} bytes")
+    try:
+        data = json.loads(archive.read(name).decode("utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise ImportFormatError(f"{path}:{name}", 0, f"broken JSON: {error}") from None
+    if not isinstance(data, list):
+        raise ImportFormatError(f"{path}:{name}", 0, "expected a JSON list")
+    return data
+
+
+def _row(where: str, number: int, item, channel: str, users: dict) -> ParsedRow:
+    try:
+        return ParsedRow(number, _message(item, channel, users))
+    except RowError as error:
+        return ParsedRow(number, None, f"{error} ({where})")
+
+
+def _message(item, channel: str, users: dict) -> RawMessage:
+    if not isinstance(item, dict):
+        raise RowError("a message that is not a JSON object")
+    subtype = item.get("subtype")
+    if subtype not in MESSAGE_SUBTYPES:
+        raise RowError(f"not a message: {subtype} (a system event)")
+    ts = str(item.get("ts") or "")
+    try:
+        sent_at = datetime.fromtimestamp(float(ts), UTC)
+    except ValueError:
+        raise RowError(f"bad ts {ts[:30]!r}") from None
+    author_id, name, is_bot = _author(item, users)
+    text = _unescape(str(item.get("text") or "")).strip()
+    if not text:
+        raise RowError("no text")
+    thread = item.get("thread_ts")
+    reply_to = f"{channel}:{thread}" if thread and thread != ts else None
+    return RawMessage(f"{channel}:{ts}", sent_at, channel, author_id, name, text, reply_to, is_bot)
+
+
+def _unescape(text: str) -> str:
+    """Slack escapes exactly three characters in message text."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def _author(item: dict, users: dict) -> tuple[str, str, bool]:
+    if item.get("subtype") == "bot_message" or (item.get("bot_id") and not item.get("user")):
+        bot = str(item.get("bot_id") or item.get("username") or "bot")
+        return bot, str(item.get("username") or bot), True
+    user_id = item.get("user")
+    if not user_id:
+        raise RowError("no author")
+    user = users.get(user_id, {})
+    profile = user.get("profile") or {}
+    name = profile.get("display_name") or profile.get("real_name") or user.get("name") or user_id
+    return str(user_id), str(name), bool(user.get("is_bot"))

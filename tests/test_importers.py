@@ -200,3 +200,55 @@ def test_unexpected_entries_are_ignored_and_missing_ones_named(database, tmp_pat
     )
     assert main(["import", str(missing), "--format", "slack"]) == 2
     assert "users.json is missing from the export" in capsys.readouterr().err
+
+
+TELEGRAM = ROOT / "tests" / "fixtures" / "telegram_result.json"
+
+
+def test_telegram_export_is_recognised_and_imported(database, capsys):
+    assert main(["import", str(TELEGRAM), "--bot", "Acme Bot"]) == 0
+    out = capsys.readouterr().out
+    assert "format: telegram (a Telegram Desktop export, recognised from its content)" in out
+    assert "imported: 5\n" in out
+    assert "1 × not a message: join_group_by_link (a service message) (line 1)" in out
+    assert "1 × not a message: pin_message (a service message) (line 7)" in out
+    assert _rows(database, "SELECT name FROM channels") == [("Acme Users",)]
+    assert _rows(database, "SELECT display_name, is_bot FROM members ORDER BY display_name") == [
+        ("Acme Bot", 1),
+        ("Ann", 0),
+        ("Bob", 0),
+        ("Cara", 0),
+    ]
+    assert _rows(
+        database,
+        "SELECT text, reply_to_external_id FROM messages WHERE external_id = 'Acme Users:103'",
+    ) == [("Yes, see https://example.com/changelog and update today", "Acme Users:102")]
+    # date_unixtime 1772435100 is 07:05 UTC (the "date" field, 09:05, is local time)
+    assert _rows(database, "SELECT sent_at FROM messages WHERE external_id = 'Acme Users:102'") == [
+        ("2026-03-02 07:05:00.000000",)
+    ]
+    assert main(["import", str(TELEGRAM)]) == 0
+    assert "imported: 0\nskipped as duplicates: 5" in capsys.readouterr().out
+
+
+def test_a_whole_account_export_reads_every_chat(tmp_path):
+    from ingest.formats.telegram import read_telegram
+
+    chat = json.loads(TELEGRAM.read_text())
+    other = {**chat, "name": "Acme Staff", "messages": chat["messages"][1:3]}
+    path = tmp_path / "result.json"
+    path.write_text(json.dumps({"about": "export", "chats": {"about": "", "list": [chat, other]}}))
+    rows = [row.message for row in read_telegram(path) if row.message is not None]
+    assert [m.channel for m in rows].count("Acme Staff") == 2
+    assert len(rows) == 7
+
+
+def test_truncated_telegram_json_names_the_file(tmp_path):
+    from ingest.formats.telegram import read_telegram
+
+    whole = TELEGRAM.read_text()
+    path = tmp_path / "result.json"
+    path.write_text(whole[: whole.index('"id": 104')])
+    with pytest.raises(ImportFormatError) as caught:
+        list(read_telegram(path))
+    assert caught.value.path == str(path) and "broken JSON" in caught.value.reason

@@ -1,0 +1,127 @@
+"""Telegram Desktop export (result.json): one chat, or a whole account's chats.
+
+Text is a string or a list of entities (strings and {"type", "text"} pieces), joined as
+shown. Times come from `date_unixtime` (UTC); older exports without it carry the exporting
+computer's local time in `date`, read here as UTC. Service messages (joins, pins, ...) are
+counted apart. The export does not mark bots: list them in the bots setting or with
+`--bot`. Messages are read as a stream for a single-chat export; a whole-account
+export is read one chat at a time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import ijson
+
+from ingest.formats.tabular import parse_timestamp
+from ingest.records import ImportFormatError, ParsedRow, RawMessage, RowError
+
+
+def looks_like_telegram(path: Path) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return False
+    single = b'"messages"' in head and b'"type"' in head and b'"name"' in head
+    account = b'"chats"' in head and b'"list"' in head
+    return head.lstrip().startswith(b"{") and b'"guild"' not in head and (single or account)
+
+
+def read_telegram(path: Path) -> Iterator[ParsedRow]:
+    with open(path, "rb") as handle:
+        head = handle.read(4096)
+    chats = _account_chats(path) if b'"chats"' in head else [(_chat_name(path), None)]
+    count = 0
+    for name, messages in chats:
+        items = messages if messages is not None else _stream(path, "messages.item")
+        for item in items:
+            count += 1
+            yield _row(count, item, name)
+    if count == 0:
+        raise ImportFormatError(str(path), 0, "no messages in this export")
+
+
+def _stream(path: Path, prefix: str) -> Iterator:
+    with open(path, "rb") as handle:
+        try:
+            yield from ijson.items(handle, prefix)
+        except ijson.JSONError as error:
+            where = f"near byte {handle.tell():,}"
+            raise ImportFormatError(str(path), 0, f"broken JSON {where}: {error}") from None
+
+
+def _chat_name(path: Path) -> str:
+    name = next(_stream(path, "name"), None)
+    if not name:
+        raise ImportFormatError(str(path), 0, "no chat name: not a Telegram export")
+    return str(name)
+
+
+def _account_chats(path: Path) -> Iterator[tuple[str, list]]:
+    for chat in _stream(path, "chats.list.item"):
+        if isinstance(chat, dict):
+            yield str(chat.get("name") or chat.get("id")), list(chat.get("messages") or [])
+
+
+def _row(number: int, item, chat: str) -> ParsedRow:
+    try:
+        return ParsedRow(number, _message(item, chat))
+    except RowError as error:
+        return ParsedRow(number, None, str(error))
+
+
+def _message(item, chat: str) -> RawMessage:
+    if not isinstance(item, dict):
+        raise RowError("a message that is not a JSON object")
+    if item.get("type") != "message":
+        raise RowError(
+            f"not a message: {item.get('action') or item.get('type')} (a service message)"
+        )
+    author_id = item.get("from_id")
+    if not author_id:
+        raise RowError("no author")
+    text = _text(item.get("text"))
+    if not text:
+        media = item.get("photo") or item.get("file") or item.get("media_type")
+        if not media:
+            raise RowError("no text")
+        kind = "photo" if item.get("photo") else item.get("media_type") or "file"
+        text = f"[{kind}]"
+    name = str(item.get("from") or author_id)
+    reply = item.get("reply_to_message_id")
+    return RawMessage(
+        external_id=f"{chat}:{item.get('id')}",
+        sent_at=_time(item),
+        channel=chat,
+        author_id=str(author_id),
+        author_name=name,
+        text=text,
+        reply_to=f"{chat}:{reply}" if reply is not None else None,
+    )
+
+
+def _text(value) -> str:
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, list):
+        parts = [
+            p if isinstance(p, str) else str(p.get("text", ""))
+            for p in value
+            if isinstance(p, str | dict)
+        ]
+        return "".join(parts).strip()
+    return ""
+
+
+def _time(item: dict) -> datetime:
+    unix = item.get("date_unixtime")
+    if unix is not None:
+        try:
+            return datetime.fromtimestamp(int(unix), UTC)
+        except (TypeError, ValueError):
+            raise RowError(f"bad date_unixtime {str(unix)[:30]!r}") from None
+    return parse_timestamp(str(item.get("date") or ""))

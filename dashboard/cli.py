@@ -110,15 +110,15 @@ def create_demo(engine) -> None:
 def _import_parser(sub) -> None:
     p = sub.add_parser(
         "import",
-        help="import a chat export (CSV, JSONL, Discord, Slack, Telegram)",
+        help="import a chat export (CSV, JSONL, Discord, Slack, Telegram, Reddit)",
         description="Import messages; see docs/import.md for the mapping.",
     )
     p.add_argument("path", type=Path)
     p.add_argument(
         "--format",
-        choices=["csv", "jsonl", "discord", "slack", "telegram"],
-        help="default: recognised from the content (Discord, Slack, Telegram), else from the "
-        "file extension",
+        choices=["csv", "jsonl", "discord", "slack", "telegram", "reddit"],
+        help="default: recognised from the content (Discord, Slack, Telegram, Reddit), else "
+        "from the file extension",
     )
     p.add_argument(
         "--map",
@@ -163,7 +163,9 @@ def cmd_import(args, settings) -> int:
     rows = _reader(fmt, args)
     engine = engine_for(settings)
     commands.prepare_community(engine, args.community)
-    platform = args.platform or (fmt if fmt in ("discord", "slack", "telegram") else "chat")
+    platform = args.platform or (
+        fmt if fmt in ("discord", "slack", "telegram", "reddit") else "chat"
+    )
     target = ImportTarget(args.community, args.source or args.path.name, platform)
     with Bar("import") as bar:
         summary = run_import(
@@ -183,6 +185,7 @@ def cmd_import(args, settings) -> int:
 def choose_format(path: Path, asked: str | None) -> tuple[str, str]:
     """The input format and why it was chosen: asked for, recognised, or by extension."""
     from ingest.formats.discord import looks_like_discord
+    from ingest.formats.reddit import looks_like_reddit
     from ingest.formats.slack import looks_like_slack
     from ingest.formats.telegram import looks_like_telegram
 
@@ -194,6 +197,8 @@ def choose_format(path: Path, asked: str | None) -> tuple[str, str]:
         return "slack", "a Slack workspace export, recognised from its content"
     if looks_like_telegram(path):
         return "telegram", "a Telegram Desktop export, recognised from its content"
+    if looks_like_reddit(path):
+        return "reddit", "Reddit submissions and comments, recognised from their fields"
     if path.suffix.lower() in (".jsonl", ".ndjson"):
         return "jsonl", "from the file extension"
     return "csv", "from the file extension; --format overrides"
@@ -201,6 +206,7 @@ def choose_format(path: Path, asked: str | None) -> tuple[str, str]:
 
 def _reader(fmt: str, args):
     from ingest.formats.discord import read_discord
+    from ingest.formats.reddit import read_reddit
     from ingest.formats.slack import read_slack
     from ingest.formats.tabular import ColumnMapping, read_csv, read_jsonl
     from ingest.formats.telegram import read_telegram
@@ -211,6 +217,8 @@ def _reader(fmt: str, args):
         return read_slack(args.path)
     if fmt == "telegram":
         return read_telegram(args.path)
+    if fmt == "reddit":
+        return read_reddit(args.path)
     mapping = ColumnMapping.parse(args.map)
     return (read_jsonl if fmt == "jsonl" else read_csv)(args.path, mapping)
 

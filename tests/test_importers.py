@@ -252,3 +252,39 @@ def test_truncated_telegram_json_names_the_file(tmp_path):
     with pytest.raises(ImportFormatError) as caught:
         list(read_telegram(path))
     assert caught.value.path == str(path) and "broken JSON" in caught.value.reason
+
+
+REDDIT = ROOT / "tests" / "fixtures" / "reddit_acme.ndjson"
+
+
+def test_reddit_dump_is_recognised_and_imported(database, capsys):
+    assert main(["import", str(REDDIT)]) == 0
+    out = capsys.readouterr().out
+    assert "format: reddit (Reddit submissions and comments, recognised from their fields)" in out
+    assert "imported: 5\n" in out
+    assert "1 × deleted author (line 5)" in out
+    assert _rows(database, "SELECT name FROM channels") == [("acme",)]
+    assert _rows(database, "SELECT external_id, is_bot FROM members ORDER BY external_id") == [
+        ("AutoModerator", 1),
+        ("ann_r", 0),
+        ("bob_r", 0),
+        ("cara_r", 0),
+    ]
+    replies = _rows(
+        database,
+        "SELECT external_id, reply_to_external_id FROM messages "
+        "WHERE reply_to_external_id IS NOT NULL ORDER BY external_id",
+    )
+    assert replies == [("t1_k1", "t3_1abcde"), ("t1_k2", "t1_k1"), ("t1_k3", "t3_1abcde")]
+    assert _rows(database, "SELECT text FROM messages WHERE external_id = 't1_k1'") == [
+        ("Yes, it shipped this morning & works great",)
+    ]
+    assert main(["import", str(REDDIT)]) == 0
+    assert "imported: 0\nskipped as duplicates: 5" in capsys.readouterr().out
+
+
+def test_broken_reddit_line_names_file_and_line(database, tmp_path, capsys):
+    path = tmp_path / "dump.ndjson"
+    path.write_text(REDDIT.read_text().splitlines()[0] + '\n{"id": "x", "subreddit": \n')
+    assert main(["import", str(path), "--format", "reddit"]) == 2
+    assert f"{path}, line 2: invalid JSON" in capsys.readouterr().err

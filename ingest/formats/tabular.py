@@ -53,7 +53,7 @@ class ColumnMapping:
 
 def read_csv(path: Path, mapping: ColumnMapping) -> Iterator[ParsedRow]:
     csv.field_size_limit(MAX_LINE_BYTES)
-    reader = csv.DictReader(_text_lines(path))
+    reader = csv.DictReader(text_lines(path))
     try:
         header = reader.fieldnames
     except csv.Error as error:
@@ -79,7 +79,7 @@ def read_csv(path: Path, mapping: ColumnMapping) -> Iterator[ParsedRow]:
 
 def read_jsonl(path: Path, mapping: ColumnMapping) -> Iterator[ParsedRow]:
     empty = True
-    for number, text in enumerate(_text_lines(path), start=1):
+    for number, text in enumerate(text_lines(path), start=1):
         if not text.strip():
             continue
         empty = False
@@ -95,7 +95,7 @@ def read_jsonl(path: Path, mapping: ColumnMapping) -> Iterator[ParsedRow]:
         raise ImportFormatError(str(path), 0, "the file is empty")
 
 
-def _text_lines(path: Path) -> Iterator[str]:
+def text_lines(path: Path) -> Iterator[str]:
     """Decoded lines of `path`, refusing invalid UTF-8 and lines over MAX_LINE_BYTES."""
     try:
         handle = open(path, "rb")  # noqa: SIM115 (closed by the generator)

@@ -1,0 +1,92 @@
+"""Reddit: newline-delimited JSON of submissions and comments (Pushshift-style fields).
+
+A submission is a message with its title and text; a comment answers its parent (the
+submission or another comment). The subreddit is the channel. `AutoModerator` is a bot.
+Removed or deleted content ("[removed]", "[deleted]") has no text and is counted apart.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+from ingest.formats.tabular import text_lines
+from ingest.records import ImportFormatError, ParsedRow, RawMessage, RowError
+
+KNOWN_BOTS = frozenset({"AutoModerator"})
+GONE = frozenset({"[removed]", "[deleted]"})
+
+
+def looks_like_reddit(path: Path) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            first = handle.readline(100_000)
+        record = json.loads(first)
+    except (OSError, ValueError):
+        return False
+    return isinstance(record, dict) and "subreddit" in record and "created_utc" in record
+
+
+def read_reddit(path: Path) -> Iterator[ParsedRow]:
+    empty = True
+    for number, line in enumerate(text_lines(path), start=1):
+        if not line.strip():
+            continue
+        empty = False
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise ImportFormatError(str(path), number, f"invalid JSON: {error.msg}") from None
+        try:
+            yield ParsedRow(number, _message(record))
+        except RowError as error:
+            yield ParsedRow(number, None, str(error))
+    if empty:
+        raise ImportFormatError(str(path), 0, "the file is empty")
+
+
+def _message(record) -> RawMessage:
+    if not isinstance(record, dict):
+        raise RowError("a line that is not a JSON object")
+    is_comment = "body" in record
+    kind = "t1" if is_comment else "t3"
+    if not record.get("id"):
+        raise RowError("no id")
+    author = str(record.get("author") or "")
+    if not author or author in GONE:
+        raise RowError("deleted author")
+    text = _content(record, is_comment)
+    try:
+        sent_at = datetime.fromtimestamp(float(record.get("created_utc")), UTC)
+    except (TypeError, ValueError):
+        raise RowError(f"bad created_utc {str(record.get('created_utc'))[:30]!r}") from None
+    parent = record.get("parent_id") if is_comment else None
+    return RawMessage(
+        external_id=f"{kind}_{record['id']}",
+        sent_at=sent_at,
+        channel=str(record.get("subreddit") or "reddit"),
+        author_id=author,
+        author_name=author,
+        text=text,
+        reply_to=str(parent) if parent else None,
+        is_bot=author in KNOWN_BOTS,
+    )
+
+
+def _content(record: dict, is_comment: bool) -> str:
+    if is_comment:
+        body = html.unescape(str(record.get("body") or "")).strip()
+        if body in GONE or not body:
+            raise RowError("removed or empty comment")
+        return body
+    title = html.unescape(str(record.get("title") or "")).strip()
+    selftext = html.unescape(str(record.get("selftext") or "")).strip()
+    if selftext in GONE:
+        selftext = ""
+    text = f"{title}\n\n{selftext}".strip() if selftext else title
+    if not text:
+        raise RowError("no title or text")
+    return text

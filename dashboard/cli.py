@@ -110,15 +110,15 @@ def create_demo(engine) -> None:
 def _import_parser(sub) -> None:
     p = sub.add_parser(
         "import",
-        help="import a chat export (CSV, JSONL, Discord, Slack, Telegram, Reddit)",
+        help="import a chat export (CSV, JSONL, Discord, Slack, Telegram, Reddit, Discourse)",
         description="Import messages; see docs/import.md for the mapping.",
     )
     p.add_argument("path", type=Path)
     p.add_argument(
         "--format",
-        choices=["csv", "jsonl", "discord", "slack", "telegram", "reddit"],
-        help="default: recognised from the content (Discord, Slack, Telegram, Reddit), else "
-        "from the file extension",
+        choices=["csv", "jsonl", "discord", "slack", "telegram", "reddit", "discourse"],
+        help="default: recognised from the content (Discord, Slack, Telegram, Reddit, "
+        "Discourse), else from the file extension",
     )
     p.add_argument(
         "--map",
@@ -164,7 +164,7 @@ def cmd_import(args, settings) -> int:
     engine = engine_for(settings)
     commands.prepare_community(engine, args.community)
     platform = args.platform or (
-        fmt if fmt in ("discord", "slack", "telegram", "reddit") else "chat"
+        fmt if fmt in ("discord", "slack", "telegram", "reddit", "discourse") else "chat"
     )
     target = ImportTarget(args.community, args.source or args.path.name, platform)
     with Bar("import") as bar:
@@ -185,6 +185,7 @@ def cmd_import(args, settings) -> int:
 def choose_format(path: Path, asked: str | None) -> tuple[str, str]:
     """The input format and why it was chosen: asked for, recognised, or by extension."""
     from ingest.formats.discord import looks_like_discord
+    from ingest.formats.discourse import looks_like_discourse
     from ingest.formats.reddit import looks_like_reddit
     from ingest.formats.slack import looks_like_slack
     from ingest.formats.telegram import looks_like_telegram
@@ -197,6 +198,8 @@ def choose_format(path: Path, asked: str | None) -> tuple[str, str]:
         return "slack", "a Slack workspace export, recognised from its content"
     if looks_like_telegram(path):
         return "telegram", "a Telegram Desktop export, recognised from its content"
+    if looks_like_discourse(path):
+        return "discourse", "Discourse topics as its API returns them, recognised from content"
     if looks_like_reddit(path):
         return "reddit", "Reddit submissions and comments, recognised from their fields"
     if path.suffix.lower() in (".jsonl", ".ndjson"):
@@ -206,6 +209,7 @@ def choose_format(path: Path, asked: str | None) -> tuple[str, str]:
 
 def _reader(fmt: str, args):
     from ingest.formats.discord import read_discord
+    from ingest.formats.discourse import read_discourse
     from ingest.formats.reddit import read_reddit
     from ingest.formats.slack import read_slack
     from ingest.formats.tabular import ColumnMapping, read_csv, read_jsonl
@@ -219,6 +223,8 @@ def _reader(fmt: str, args):
         return read_telegram(args.path)
     if fmt == "reddit":
         return read_reddit(args.path)
+    if fmt == "discourse":
+        return read_discourse(args.path)
     mapping = ColumnMapping.parse(args.map)
     return (read_jsonl if fmt == "jsonl" else read_csv)(args.path, mapping)
 

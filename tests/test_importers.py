@@ -288,3 +288,52 @@ def test_broken_reddit_line_names_file_and_line(database, tmp_path, capsys):
     path.write_text(REDDIT.read_text().splitlines()[0] + '\n{"id": "x", "subreddit": \n')
     assert main(["import", str(path), "--format", "reddit"]) == 2
     assert f"{path}, line 2: invalid JSON" in capsys.readouterr().err
+
+
+DISCOURSE = ROOT / "tests" / "fixtures" / "discourse_topic.json"
+
+
+def test_discourse_topic_is_recognised_and_imported(database, capsys):
+    assert main(["import", str(DISCOURSE)]) == 0
+    out = capsys.readouterr().out
+    assert "format: discourse" in out
+    assert "imported: 4\n" in out
+    assert "1 × not a message: closed.enabled 3 (an action or a whisper) (line 4)" in out
+    assert _rows(database, "SELECT name FROM channels") == [("category 5",)]
+    assert _rows(
+        database, "SELECT external_id, display_name, is_bot FROM members ORDER BY external_id"
+    ) == [
+        ("ann", "Ann Archer", 0),
+        ("bob", "Bob Baker", 0),
+        ("cara", "Cara", 0),
+        ("system", "system", 1),
+    ]
+    assert _rows(database, "SELECT text FROM messages WHERE external_id = '42#1'") == [
+        ("Since 2.3 I can't log in & the page just reloads.",)
+    ]
+    replies = _rows(
+        database,
+        "SELECT external_id, reply_to_external_id FROM messages "
+        "WHERE reply_to_external_id IS NOT NULL ORDER BY external_id",
+    )
+    assert replies == [("42#2", "42#1"), ("42#3", "42#1"), ("42#5", "42#1")]
+    # 09:00 at +01:00 is 08:00 UTC
+    assert _rows(database, "SELECT sent_at FROM messages WHERE external_id = '42#5'") == [
+        ("2026-03-02 08:00:00.000000",)
+    ]
+    assert main(["import", str(DISCOURSE)]) == 0
+    assert "imported: 0\nskipped as duplicates: 4" in capsys.readouterr().out
+
+
+def test_discourse_list_of_topics_and_a_wrong_file(tmp_path):
+    from ingest.formats.discourse import plain_text, read_discourse
+
+    topic = json.loads(DISCOURSE.read_text())
+    second = {**topic, "id": 43}
+    path = tmp_path / "topics.json"
+    path.write_text(json.dumps([topic, second]))
+    assert sum(row.message is not None for row in read_discourse(path)) == 8
+    path.write_text(json.dumps({"topic_list": {"topics": []}}))
+    with pytest.raises(ImportFormatError, match="a topic without post_stream"):
+        list(read_discourse(path))
+    assert plain_text("<p>re<b>port</b></p><p>next</p>") == "report next"

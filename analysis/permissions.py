@@ -25,13 +25,14 @@ class Action(StrEnum):
     SILENCE_ALERTS = "silence alerts"
     EDIT_TOPICS = "edit topics"
     EDIT_RULES = "edit alert rules"
+    IMPORT_DATA = "import exports"
     MANAGE_USERS = "manage users"
     READ_AUDIT_LOG = "read the audit log"
 
 
 _EXECUTIVE = frozenset({Action.VIEW_OVERVIEW})
 _MANAGER = _EXECUTIVE | {Action.VIEW_MONITORING, Action.ACKNOWLEDGE_ALERTS, Action.SILENCE_ALERTS}
-_ANALYST = _MANAGER | {Action.EDIT_TOPICS, Action.EDIT_RULES}
+_ANALYST = _MANAGER | {Action.EDIT_TOPICS, Action.EDIT_RULES, Action.IMPORT_DATA}
 _ADMIN = _ANALYST | {Action.MANAGE_USERS, Action.READ_AUDIT_LOG}
 RIGHTS: dict[Role, frozenset[Action]] = {
     Role.EXECUTIVE: _EXECUTIVE,

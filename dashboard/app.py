@@ -39,6 +39,7 @@ PAGE_SPECS = (
     ),
     PageSpec("overview.py", "Overview", ":material/summarize:", "Report", Action.VIEW_OVERVIEW),
     PageSpec("topics.py", "Topics", ":material/sell:", "Configure", Action.EDIT_TOPICS),
+    PageSpec("import_data.py", "Import", ":material/upload:", "Configure", Action.IMPORT_DATA),
     PageSpec("users.py", "Users", ":material/group:", "Admin", Action.MANAGE_USERS),
     PageSpec("audit.py", "Audit log", ":material/history:", "Admin", Action.READ_AUDIT_LOG),
 )

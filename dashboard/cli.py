@@ -18,6 +18,7 @@ from dashboard.settings import SettingsError, load_settings
 from data_access import accounts
 from data_access.db import make_engine
 from data_access.setup import init_database
+from ingest.formats.detect import FORMATS
 from ingest.pipeline import DEFAULT_BATCH_SIZE
 from ingest.records import ImportFormatError
 
@@ -116,7 +117,7 @@ def _import_parser(sub) -> None:
     p.add_argument("path", type=Path)
     p.add_argument(
         "--format",
-        choices=["csv", "jsonl", "discord", "slack", "telegram", "reddit", "discourse"],
+        choices=FORMATS,
         help="default: recognised from the content (Discord, Slack, Telegram, Reddit, "
         "Discourse), else from the file extension",
     )
@@ -156,16 +157,17 @@ def _import_parser(sub) -> None:
 
 
 def cmd_import(args, settings) -> int:
+    from ingest.formats.detect import choose_format, needs_mapping, platform_of, read_rows
+    from ingest.formats.tabular import ColumnMapping
     from ingest.pipeline import ImportTarget, run_import
 
     fmt, why = choose_format(args.path, args.format)
     print(f"format: {fmt} ({why})")
-    rows = _reader(fmt, args)
+    mapping = ColumnMapping.parse(args.map) if needs_mapping(fmt) else None
+    rows = read_rows(fmt, args.path, mapping)
     engine = engine_for(settings)
     commands.prepare_community(engine, args.community)
-    platform = args.platform or (
-        fmt if fmt in ("discord", "slack", "telegram", "reddit", "discourse") else "chat"
-    )
+    platform = args.platform or platform_of(fmt)
     target = ImportTarget(args.community, args.source or args.path.name, platform)
     with Bar("import") as bar:
         summary = run_import(
@@ -180,53 +182,6 @@ def cmd_import(args, settings) -> int:
         )
     print(format_summary(summary))
     return 0
-
-
-def choose_format(path: Path, asked: str | None) -> tuple[str, str]:
-    """The input format and why it was chosen: asked for, recognised, or by extension."""
-    from ingest.formats.discord import looks_like_discord
-    from ingest.formats.discourse import looks_like_discourse
-    from ingest.formats.reddit import looks_like_reddit
-    from ingest.formats.slack import looks_like_slack
-    from ingest.formats.telegram import looks_like_telegram
-
-    if asked:
-        return asked, "as asked with --format"
-    if looks_like_discord(path):
-        return "discord", "a DiscordChatExporter JSON export, recognised from its content"
-    if looks_like_slack(path):
-        return "slack", "a Slack workspace export, recognised from its content"
-    if looks_like_telegram(path):
-        return "telegram", "a Telegram Desktop export, recognised from its content"
-    if looks_like_discourse(path):
-        return "discourse", "Discourse topics as its API returns them, recognised from content"
-    if looks_like_reddit(path):
-        return "reddit", "Reddit submissions and comments, recognised from their fields"
-    if path.suffix.lower() in (".jsonl", ".ndjson"):
-        return "jsonl", "from the file extension"
-    return "csv", "from the file extension; --format overrides"
-
-
-def _reader(fmt: str, args):
-    from ingest.formats.discord import read_discord
-    from ingest.formats.discourse import read_discourse
-    from ingest.formats.reddit import read_reddit
-    from ingest.formats.slack import read_slack
-    from ingest.formats.tabular import ColumnMapping, read_csv, read_jsonl
-    from ingest.formats.telegram import read_telegram
-
-    if fmt == "discord":
-        return read_discord(args.path)
-    if fmt == "slack":
-        return read_slack(args.path)
-    if fmt == "telegram":
-        return read_telegram(args.path)
-    if fmt == "reddit":
-        return read_reddit(args.path)
-    if fmt == "discourse":
-        return read_discourse(args.path)
-    mapping = ColumnMapping.parse(args.map)
-    return (read_jsonl if fmt == "jsonl" else read_csv)(args.path, mapping)
 
 
 def format_summary(summary) -> str:

@@ -41,6 +41,7 @@ EXPECTED = {  # role -> the actions it may take, as the issue specifies
         Action.SILENCE_ALERTS,
         Action.EDIT_TOPICS,
         Action.EDIT_RULES,
+        Action.IMPORT_DATA,
     },
     Role.ADMIN: set(Action),
 }

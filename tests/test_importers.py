@@ -337,3 +337,41 @@ def test_discourse_list_of_topics_and_a_wrong_file(tmp_path):
     with pytest.raises(ImportFormatError, match="a topic without post_stream"):
         list(read_discourse(path))
     assert plain_text("<p>re<b>port</b></p><p>next</p>") == "report next"
+
+
+def test_an_analyst_uploads_an_export_on_the_import_page(monkeypatch, tmp_path):
+    from analysis.permissions import Role
+    from data_access.setup import init_database
+    from tests.test_pages import open_page
+
+    url = f"sqlite:///{tmp_path / 'ecg.db'}"
+    init_database(make_engine(url))
+    app = open_page(monkeypatch, url, "../pages/import_data.py", role=Role.ANALYST)
+    app.get("file_uploader")[0].upload("general.json", DISCORD.read_bytes()).run()
+    assert "Format: **discord**" in app.markdown[0].value
+    next(b for b in app.button if b.label == "Import").click().run()
+    assert not app.exception
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics == {"Imported": "5", "Skipped as duplicates": "0", "Rejected": "1"}
+    assert _rows(
+        url, "SELECT actor, action, target FROM audit_log WHERE action = 'data.import'"
+    ) == [("analyst", "data.import", "main / general.json")]
+
+
+def test_a_manager_cannot_import_even_through_the_function(sqlite_engine, tmp_path):
+    from datetime import UTC, datetime
+
+    from analysis.permissions import Actor, PermissionDenied, Role
+    from ingest.uploads import import_upload
+
+    with pytest.raises(PermissionDenied, match="a manager may not import exports"):
+        import_upload(
+            sqlite_engine,
+            Actor("mia", Role.MANAGER),
+            DISCORD,
+            "discord",
+            None,
+            "main",
+            "general.json",
+            datetime.now(UTC),
+        )

@@ -48,8 +48,8 @@ def _sign_in(app: AppTest, name: str, password: str) -> AppTest:
     [
         (Role.EXECUTIVE, {"Overview"}),
         (Role.MANAGER, {*MONITORING, "Overview"}),
-        (Role.ANALYST, {*MONITORING, "Overview", "Topics"}),
-        (Role.ADMIN, {*MONITORING, "Overview", "Topics", "Users", "Audit log"}),
+        (Role.ANALYST, {*MONITORING, "Overview", "Topics", "Import"}),
+        (Role.ADMIN, {*MONITORING, "Overview", "Topics", "Import", "Users", "Audit log"}),
     ],
 )
 def test_each_role_navigates_to_its_pages_only(monkeypatch, live_url, role, pages):

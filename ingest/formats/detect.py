@@ -1,0 +1,71 @@
+"""Which format a file is in, and its reader: one place for the CLI and the upload page."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from ingest.formats.discord import looks_like_discord, read_discord
+from ingest.formats.discourse import looks_like_discourse, read_discourse
+from ingest.formats.reddit import looks_like_reddit, read_reddit
+from ingest.formats.slack import looks_like_slack, read_slack
+from ingest.formats.tabular import ColumnMapping, read_csv, read_jsonl
+from ingest.formats.telegram import looks_like_telegram, read_telegram
+from ingest.records import ParsedRow
+
+PLATFORM_FORMATS = {  # format -> (recogniser, reader, why)
+    "discord": (
+        looks_like_discord,
+        read_discord,
+        "a DiscordChatExporter JSON export, recognised from its content",
+    ),
+    "slack": (
+        looks_like_slack,
+        read_slack,
+        "a Slack workspace export, recognised from its content",
+    ),
+    "telegram": (
+        looks_like_telegram,
+        read_telegram,
+        "a Telegram Desktop export, recognised from its content",
+    ),
+    "discourse": (
+        looks_like_discourse,
+        read_discourse,
+        "Discourse topics as its API returns them, recognised from their content",
+    ),
+    "reddit": (
+        looks_like_reddit,
+        read_reddit,
+        "Reddit submissions and comments, recognised from their fields",
+    ),
+}
+FORMATS = ("csv", "jsonl", *PLATFORM_FORMATS)
+
+
+def choose_format(path: Path, asked: str | None = None) -> tuple[str, str]:
+    """The input format and why it was chosen: asked for, recognised, or by extension."""
+    if asked:
+        return asked, "as asked with --format"
+    for fmt, (recognises, _, why) in PLATFORM_FORMATS.items():
+        if recognises(path):
+            return fmt, why
+    if path.suffix.lower() in (".jsonl", ".ndjson"):
+        return "jsonl", "from the file extension"
+    return "csv", "from the file extension; --format overrides"
+
+
+def needs_mapping(fmt: str) -> bool:
+    return fmt not in PLATFORM_FORMATS
+
+
+def read_rows(fmt: str, path: Path, mapping: ColumnMapping | None = None) -> Iterator[ParsedRow]:
+    if fmt in PLATFORM_FORMATS:
+        return PLATFORM_FORMATS[fmt][1](path)
+    if mapping is None:
+        raise ValueError("CSV and JSONL need a column mapping (--map FIELD=COLUMN)")
+    return (read_jsonl if fmt == "jsonl" else read_csv)(path, mapping)
+
+
+def platform_of(fmt: str) -> str:
+    return fmt if fmt in PLATFORM_FORMATS else "chat"

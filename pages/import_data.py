@@ -1,0 +1,101 @@
+"""Import (analysts): upload an export, watch its progress, read its summary."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from analysis.permissions import PermissionDenied
+from dashboard import auth, components, resources
+from dashboard.commands import prepare_community
+from ingest.formats.detect import choose_format, needs_mapping
+from ingest.formats.tabular import ColumnMapping
+from ingest.records import ImportFormatError
+from ingest.uploads import import_upload
+
+st.header("Import")
+st.caption(
+    "Upload an export: Discord (DiscordChatExporter JSON), Slack (workspace zip), Telegram "
+    "(result.json), Discourse topics, Reddit dumps, or any CSV or JSONL with a column "
+    "mapping. The format is recognised from the content. Importing the same file again adds "
+    "nothing. Large files are better imported with `ecg import` on the server."
+)
+
+
+def mapping_inputs() -> ColumnMapping:
+    st.info("A CSV or JSONL file: say which column holds each field.")
+    columns = st.columns(3)
+    pairs = []
+    for index, (field, hint) in enumerate(
+        [
+            ("timestamp", "required"),
+            ("author", "required"),
+            ("text", "required"),
+            ("channel", "optional"),
+            ("id", "optional"),
+            ("author_name", "optional"),
+        ]
+    ):
+        column = columns[index % 3].text_input(f"Column for {field}", placeholder=hint)
+        if column.strip():
+            pairs.append(f"{field}={column.strip()}")
+    return ColumnMapping.parse(pairs)
+
+
+def body() -> None:
+    upload = st.file_uploader("Export file", type=["json", "zip", "csv", "jsonl", "ndjson"])
+    if upload is None:
+        return
+    folder = Path(tempfile.mkdtemp(prefix="ecg-upload-"))
+    path = folder / Path(upload.name).name
+    path.write_bytes(upload.getbuffer())
+    fmt, why = choose_format(path)
+    st.write(f"Format: **{fmt}** ({why})")
+    left, right = st.columns(2)
+    community = left.text_input("Community", value=components.current_filters().community or "main")
+    source = right.text_input("Source name", value=Path(upload.name).name)
+    try:
+        mapping = mapping_inputs() if needs_mapping(fmt) else None
+    except ValueError as error:
+        st.warning(components.plain(str(error)))
+        return
+    if not st.button("Import", type="primary"):
+        return
+    bar = st.progress(0.0, text="Importing…")
+
+    def progress(summary) -> None:
+        bar.progress(0.5, text=f"{summary.read:,} rows read, {summary.rate:,.0f}/s")
+
+    engine = resources.engine()
+    prepare_community(engine, community)
+    try:
+        summary = import_upload(
+            engine,
+            auth.current_account().actor,
+            path,
+            fmt,
+            mapping,
+            community,
+            source,
+            auth.now(),
+            progress,
+        )
+    except (ImportFormatError, PermissionDenied, ValueError) as error:
+        st.error(components.plain(f"Not imported: {error}"))
+        return
+    finally:
+        path.unlink(missing_ok=True)
+    bar.progress(1.0, text="Done")
+    resources.clear()
+    cols = st.columns(3)
+    cols[0].metric("Imported", f"{summary.imported:,}")
+    cols[1].metric("Skipped as duplicates", f"{summary.duplicates:,}")
+    cols[2].metric("Rejected", f"{summary.rejected_total:,}")
+    for reason, count in summary.rejected.most_common():
+        lines = ", ".join(str(n) for n in summary.rejected_lines[reason])
+        st.text(f"{count:,} × {reason} (line {lines})")
+
+
+components.database_guard(body)

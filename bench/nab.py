@@ -20,6 +20,26 @@ from dashboard.detect_file import detect_file  # noqa: E402
 TOOLS = ROOT.parent / "shared" / "tools" / "nab_score.py"
 
 
+def nab_score(data: Path, detections: Path) -> str:
+    """The scoring tool's report for the detection files in `detections`."""
+    scored = subprocess.run(
+        [
+            sys.executable,
+            str(TOOLS),
+            "--data",
+            str(data),
+            "--windows",
+            str(data / "windows.json"),
+            "--detections",
+            str(detections),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return scored.stdout.strip()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "nab_tweets")
@@ -30,41 +50,12 @@ def main() -> None:
     for series in files:
         detect_file(series, out / series.name)
     seconds = time.perf_counter() - began
-    scored = subprocess.run(
-        [
-            sys.executable,
-            str(TOOLS),
-            "--data",
-            str(args.data),
-            "--windows",
-            str(args.data / "windows.json"),
-            "--detections",
-            str(out),
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    print(scored.stdout.strip())
+    print(nab_score(args.data, out))
     for series in files:  # each file alone, normalised on its own windows
         single = Path(tempfile.mkdtemp(prefix="ecg-nab-one-"))
         (single / series.name).write_bytes((out / series.name).read_bytes())
-        alone = subprocess.run(
-            [
-                sys.executable,
-                str(TOOLS),
-                "--data",
-                str(args.data),
-                "--windows",
-                str(args.data / "windows.json"),
-                "--detections",
-                str(single),
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        print(f"  {series.name}: {alone.stdout.strip().splitlines()[-1].rsplit(':', 1)[1].strip()}")
+        last = nab_score(args.data, single).splitlines()[-1]
+        print(f"  {series.name}: {last.rsplit(':', 1)[1].strip()}")
     print(f"detection time: {seconds:.2f} s for {len(files)} files")
 
 

@@ -195,6 +195,9 @@ def format_summary(summary) -> str:
         shown = ", ".join(str(n) for n in summary.rejected_lines[reason])
         more = ", …" if count > len(summary.rejected_lines[reason]) else ""
         lines.append(f"  {count:,} × {reason} (line {shown}{more})")
+    if summary.events:
+        lines.append(f"platform events, not messages: {sum(summary.events.values()):,}")
+        lines += [f"  {count:,} × {event}" for event, count in summary.events.most_common()]
     return "\n".join(lines)
 
 

@@ -46,6 +46,7 @@ class ImportSummary:
     duplicates: int = 0
     rejected: Counter = field(default_factory=Counter)
     rejected_lines: dict[str, list[int]] = field(default_factory=dict)
+    events: Counter = field(default_factory=Counter)  # joins, pins...: not messages
     seconds: float = 0.0
 
     @property
@@ -149,6 +150,9 @@ def run_import(
 
     for row in rows:
         summary.read += 1
+        if row.message is None and row.event:
+            summary.events[row.error] += 1
+            continue
         if row.message is None:
             if strict:
                 raise ImportFormatError(path, row.line, row.error or "invalid row")

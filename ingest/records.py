@@ -21,6 +21,10 @@ class RowError(ValueError):
     """One row that cannot become a message (bad timestamp, empty author, ...)."""
 
 
+class NotAMessage(RowError):
+    """A platform event that is not a message (a join, a pin): counted apart, not an error."""
+
+
 @dataclass(frozen=True, slots=True)
 class RawMessage:
     """A message as a source gave it, before enrichment. `sent_at` is aware UTC."""
@@ -42,3 +46,10 @@ class ParsedRow:
     line: int
     message: RawMessage | None
     error: str | None = None
+    event: bool = False  # the row is a platform event (NotAMessage), not a bad row
+
+    @classmethod
+    def of_error(cls, line: int, error: RowError, where: str = "") -> ParsedRow:
+        """The row for a message that could not be made, or for a platform event."""
+        reason = f"{error} ({where})" if where else str(error)
+        return cls(line, None, reason, isinstance(error, NotAMessage))

@@ -96,6 +96,11 @@ def body() -> None:
     for reason, count in summary.rejected.most_common():
         lines = ", ".join(str(n) for n in summary.rejected_lines[reason])
         st.text(f"{count:,} × {reason} (line {lines})")
+    if summary.events:
+        st.caption(
+            "Platform events, not messages: "
+            + ", ".join(f"{count:,} × {event}" for event, count in summary.events.most_common())
+        )
 
 
 components.database_guard(body)

@@ -16,7 +16,7 @@ from pathlib import Path
 import ijson
 
 from ingest.formats.tabular import parse_timestamp
-from ingest.records import ImportFormatError, ParsedRow, RawMessage, RowError
+from ingest.records import ImportFormatError, NotAMessage, ParsedRow, RawMessage, RowError
 
 MESSAGE_TYPES = frozenset({"Default", "Reply", "ThreadStarterMessage"})
 _SIGNATURE = (b'"guild"', b'"channel"', b'"messages"')
@@ -62,7 +62,7 @@ def _row(number: int, item, channel: str) -> ParsedRow:
     try:
         return ParsedRow(number, _message(item, channel))
     except RowError as error:
-        return ParsedRow(number, None, str(error))
+        return ParsedRow.of_error(number, error)
 
 
 def _message(item, channel: str) -> RawMessage:
@@ -70,7 +70,7 @@ def _message(item, channel: str) -> RawMessage:
         raise RowError("a message that is not a JSON object")
     kind = item.get("type", "Default")
     if kind not in MESSAGE_TYPES:
-        raise RowError(f"not a message: {kind} (a system event)")
+        raise NotAMessage(f"{kind} (a system event)")
     author = item.get("author")
     if not isinstance(author, dict) or not author.get("id"):
         raise RowError("no author")

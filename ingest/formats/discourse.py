@@ -16,7 +16,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from ingest.formats.tabular import parse_timestamp
-from ingest.records import ImportFormatError, ParsedRow, RawMessage, RowError
+from ingest.records import ImportFormatError, NotAMessage, ParsedRow, RawMessage, RowError
 
 REGULAR_POST = 1
 BOT_USERNAMES = frozenset({"system", "discobot"})
@@ -58,16 +58,16 @@ def _row(number: int, post, topic: dict) -> ParsedRow:
     try:
         return ParsedRow(number, _message(post, topic))
     except RowError as error:
-        return ParsedRow(number, None, str(error))
+        return ParsedRow.of_error(number, error)
 
 
 def _message(post, topic: dict) -> RawMessage:
     if not isinstance(post, dict):
         raise RowError("a post that is not a JSON object")
     if post.get("post_type", REGULAR_POST) != REGULAR_POST:
-        raise RowError(
-            f"not a message: {post.get('action_code') or 'post type'} "
-            f"{post.get('post_type')} (an action or a whisper)"
+        raise NotAMessage(
+            f"{post.get('action_code') or 'post type'} {post.get('post_type')} (an action or a "
+            "whisper)"
         )
     username = post.get("username")
     if not username:

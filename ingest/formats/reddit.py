@@ -43,7 +43,7 @@ def read_reddit(path: Path) -> Iterator[ParsedRow]:
         try:
             yield ParsedRow(number, _message(record))
         except RowError as error:
-            yield ParsedRow(number, None, str(error))
+            yield ParsedRow.of_error(number, error)
     if empty:
         raise ImportFormatError(str(path), 0, "the file is empty")
 

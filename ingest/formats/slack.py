@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
-from ingest.records import ImportFormatError, ParsedRow, RawMessage, RowError
+from ingest.records import ImportFormatError, NotAMessage, ParsedRow, RawMessage, RowError
 
 MESSAGE_SUBTYPES = frozenset({None, "bot_message", "thread_broadcast", "file_share", "me_message"})
 MAX_DAY_FILE_BYTES = 200_000_000
@@ -81,7 +81,7 @@ def _row(where: str, number: int, item, channel: str, users: dict) -> ParsedRow:
     try:
         return ParsedRow(number, _message(item, channel, users))
     except RowError as error:
-        return ParsedRow(number, None, f"{error} ({where})")
+        return ParsedRow.of_error(number, error, where)
 
 
 def _message(item, channel: str, users: dict) -> RawMessage:
@@ -89,7 +89,7 @@ def _message(item, channel: str, users: dict) -> RawMessage:
         raise RowError("a message that is not a JSON object")
     subtype = item.get("subtype")
     if subtype not in MESSAGE_SUBTYPES:
-        raise RowError(f"not a message: {subtype} (a system event)")
+        raise NotAMessage(f"{subtype} (a system event)")
     ts = str(item.get("ts") or "")
     try:
         sent_at = datetime.fromtimestamp(float(ts), UTC)

@@ -124,7 +124,7 @@ def _to_row(line: int, get, mapping: ColumnMapping) -> ParsedRow:
     try:
         return ParsedRow(line, _to_message(get, mapping.columns))
     except RowError as error:
-        return ParsedRow(line, None, str(error))
+        return ParsedRow.of_error(line, error)
 
 
 def _to_message(get, columns: Mapping[str, str]) -> RawMessage:

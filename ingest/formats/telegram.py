@@ -17,7 +17,7 @@ from pathlib import Path
 import ijson
 
 from ingest.formats.tabular import parse_timestamp
-from ingest.records import ImportFormatError, ParsedRow, RawMessage, RowError
+from ingest.records import ImportFormatError, NotAMessage, ParsedRow, RawMessage, RowError
 
 
 def looks_like_telegram(path: Path) -> bool:
@@ -71,16 +71,14 @@ def _row(number: int, item, chat: str) -> ParsedRow:
     try:
         return ParsedRow(number, _message(item, chat))
     except RowError as error:
-        return ParsedRow(number, None, str(error))
+        return ParsedRow.of_error(number, error)
 
 
 def _message(item, chat: str) -> RawMessage:
     if not isinstance(item, dict):
         raise RowError("a message that is not a JSON object")
     if item.get("type") != "message":
-        raise RowError(
-            f"not a message: {item.get('action') or item.get('type')} (a service message)"
-        )
+        raise NotAMessage(f"{item.get('action') or item.get('type')} (a service message)")
     author_id = item.get("from_id")
     if not author_id:
         raise RowError("no author")

@@ -156,7 +156,7 @@ def sign_in(browser, base: str, name: str, password: str = PASSWORD, path: str =
 
 def nav_links(page) -> list[str]:
     """The sidebar's page links once signed in (Streamlit shows none for a single page)."""
-    page.get_by_role("button", name="Sign out").wait_for(timeout=30_000)
+    page.get_by_role("button", name="Sign out").wait_for(timeout=60_000)
     return page.locator('[data-testid="stSidebarNav"] a').all_inner_texts()
 
 
@@ -165,9 +165,9 @@ def test_page_draws_without_errors(served_app, browser, name):
     page = sign_in(browser, served_app, "admin", path=PAGES[name])
     try:
         if name == "topics":
-            page.wait_for_selector('[data-testid="stDataFrame"]', timeout=30_000)
+            page.wait_for_selector('[data-testid="stDataFrame"]', timeout=60_000)
         else:
-            page.wait_for_selector(CHART, timeout=30_000)
+            page.wait_for_selector(CHART, timeout=60_000)
         page.wait_for_timeout(1000)  # let the last elements settle before the screenshot
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
@@ -180,7 +180,7 @@ def test_page_draws_without_errors(served_app, browser, name):
 def test_live_trace_is_drawn_with_points(served_app, browser):
     page = sign_in(browser, served_app, "manager")
     try:
-        page.wait_for_selector(CHART, timeout=30_000)
+        page.wait_for_selector(CHART, timeout=60_000)
         # the trace is a real line, not an empty axis: an SVG path with segments (plotly
         # merges runs of equal points, so the count of segments varies with the data)
         path = page.locator('[data-testid="stPlotlyChart"] .scatterlayer .trace path.js-line')
@@ -196,7 +196,7 @@ def test_wrong_password_shows_an_error_and_no_data(served_app, browser):
     page = sign_in(browser, served_app, "analyst", "not the password")
     try:
         error = page.locator('[data-testid="stAlertContentError"]')
-        error.wait_for(timeout=30_000)
+        error.wait_for(timeout=60_000)
         assert "wrong name or password" in error.inner_text()
         assert page.locator(CHART).count() == 0
         assert page.locator('[data-testid="stSidebarNav"]').count() == 0
@@ -212,7 +212,7 @@ def test_executive_sees_the_overview_and_is_refused_elsewhere(served_app, browse
             page.locator('[data-testid="stMain"] [data-testid="stHeading"]').first.inner_text()
             == "Overview"
         )
-        page.wait_for_selector(CHART, timeout=30_000)
+        page.wait_for_selector(CHART, timeout=60_000)
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "overview_executive.png"), full_page=True)
     finally:
@@ -221,7 +221,7 @@ def test_executive_sees_the_overview_and_is_refused_elsewhere(served_app, browse
         page = sign_in(browser, served_app, "executive", path=path)
         try:
             refusal = page.locator('[data-testid="stAlertContentError"]')
-            refusal.wait_for(timeout=30_000)
+            refusal.wait_for(timeout=60_000)
             assert "Your role (executive) cannot open this page" in refusal.inner_text()
             assert page.locator(CHART).count() == 0
         finally:
@@ -231,17 +231,17 @@ def test_executive_sees_the_overview_and_is_refused_elsewhere(served_app, browse
 def test_analyst_edits_a_topic_then_signs_out(served_app, browser):
     page = sign_in(browser, served_app, "analyst", path="/topics")
     try:
-        page.wait_for_selector('[data-testid="stDataFrame"]', timeout=30_000)
+        page.wait_for_selector('[data-testid="stDataFrame"]', timeout=60_000)
         page.get_by_role("textbox", name="Name", exact=True).fill("weather")
         page.get_by_role("textbox", name="Name", exact=True).press("Enter")
         page.get_by_role("textbox", name="Keywords").fill("rain\nsnow")
         page.get_by_role("textbox", name="Keywords").press("Control+Enter")
         page.get_by_role("button", name="Save and re-tag past messages").click()
         success = page.locator('[data-testid="stAlertContentSuccess"]')
-        success.wait_for(timeout=30_000)
+        success.wait_for(timeout=60_000)
         assert "Saved." in success.inner_text()
         page.get_by_role("button", name="Sign out").click()
-        page.get_by_role("button", name="Sign in").wait_for(timeout=30_000)
+        page.get_by_role("button", name="Sign in").wait_for(timeout=60_000)
     finally:
         page.context.close()
 
@@ -249,7 +249,7 @@ def test_analyst_edits_a_topic_then_signs_out(served_app, browser):
 def test_community_text_is_shown_literally_and_never_run(served_app, browser):
     page = sign_in(browser, served_app, "admin", path="/sentiment")
     try:
-        page.wait_for_selector(CHART, timeout=30_000)
+        page.wait_for_selector(CHART, timeout=60_000)
         page.wait_for_timeout(1500)
         ticks = page.locator('[data-testid="stPlotlyChart"] .xtick text').all_text_contents()
         assert XSS_CHANNEL in ticks  # the channel names, as text, under their bars

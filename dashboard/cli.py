@@ -64,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_users.add_parser(sub)
     _forecast_parser(sub)
     _detect_parser(sub)
+    _follow_parser(sub)
     _score_parser(sub)
     return parser
 
@@ -305,6 +306,50 @@ def cmd_forecast(args, settings) -> int:
         )
         for series, reason in summary.failed.items():
             print(f"  failed: {series}: {reason}")
+    return 0
+
+
+def _follow_parser(sub) -> None:
+    p = sub.add_parser("follow", help="import new lines of a growing JSONL file (or folder)")
+    p.add_argument("path", type=Path, help="a .jsonl file, or a folder of them")
+    p.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="FIELD=COLUMN",
+        help="as for import: timestamp, author and text are required",
+    )
+    p.add_argument("--community", default="main")
+    p.add_argument("--platform", default="chat")
+    p.add_argument("--interval", type=float, default=2.0, help="seconds between looks (2)")
+    p.set_defaults(handler=cmd_follow)
+
+
+def cmd_follow(args, settings) -> int:
+    import signal
+    import threading
+
+    from ingest.follow import follow
+    from ingest.formats.tabular import ColumnMapping
+
+    mapping = ColumnMapping.parse(args.map)
+    if not args.path.exists():
+        raise ValueError(f"{args.path}: no such file or folder")
+    engine = engine_for(settings)
+    commands.prepare_community(engine, args.community)
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    print(f"following {args.path} (Ctrl-C stops)", flush=True)
+
+    def report(summary) -> None:
+        print(
+            f"{summary.imported:,} new, {summary.duplicates:,} already stored, "
+            f"{summary.rejected_total:,} rejected",
+            flush=True,
+        )
+
+    follow(engine, args.path, mapping, args.community, args.platform, stop, args.interval, report)
     return 0
 
 

@@ -115,7 +115,19 @@ def test_topics_add_list_edit_remove(database, capsys):
 
 
 def test_every_command_has_help(capsys):
-    for command in ["init-db", "import", "simulate", "worker", "run", "topics", "users", "score"]:
+    for command in [
+        "init-db",
+        "import",
+        "simulate",
+        "worker",
+        "run",
+        "topics",
+        "users",
+        "score",
+        "forecast",
+        "detect",
+        "follow",
+    ]:
         with pytest.raises(SystemExit) as exit_:
             main([command, "--help"])
         assert exit_.value.code == 0

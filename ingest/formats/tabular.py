@@ -87,10 +87,7 @@ def read_jsonl(path: Path, mapping: ColumnMapping) -> Iterator[ParsedRow]:
             record = json.loads(text)
         except json.JSONDecodeError as error:
             raise ImportFormatError(str(path), number, f"invalid JSON: {error.msg}") from None
-        if not isinstance(record, dict):
-            yield ParsedRow(number, None, "the line is not a JSON object")
-            continue
-        yield _to_row(number, lambda column, r=record: _dotted(r, column), mapping)
+        yield row_from_record(number, record, mapping)
     if empty:
         raise ImportFormatError(str(path), 0, "the file is empty")
 
@@ -118,6 +115,13 @@ def text_lines(path: Path) -> Iterator[str]:
             yield text
         if number == 0:
             raise ImportFormatError(str(path), 0, "the file is empty")
+
+
+def row_from_record(line: int, record, mapping: ColumnMapping) -> ParsedRow:
+    """One JSON line's object as a parsed row (dotted paths allowed in the mapping)."""
+    if not isinstance(record, dict):
+        return ParsedRow(line, None, "the line is not a JSON object")
+    return _to_row(line, lambda column: _dotted(record, column), mapping)
 
 
 def _to_row(line: int, get, mapping: ColumnMapping) -> ParsedRow:

@@ -65,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     _forecast_parser(sub)
     _detect_parser(sub)
     _follow_parser(sub)
+    _ingest_server_parser(sub)
     _score_parser(sub)
     return parser
 
@@ -350,6 +351,37 @@ def cmd_follow(args, settings) -> int:
         )
 
     follow(engine, args.path, mapping, args.community, args.platform, stop, args.interval, report)
+    return 0
+
+
+def _ingest_server_parser(sub) -> None:
+    p = sub.add_parser(
+        "ingest-server", help="take messages from bots over HTTP (POST /v1/messages)"
+    )
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
+    p.add_argument("--port", type=int, default=8765)
+    p.add_argument("--community", default="main")
+    p.add_argument("--platform", default="api")
+    p.set_defaults(handler=cmd_ingest_server)
+
+
+def cmd_ingest_server(args, settings) -> int:
+    from ingest.server import IngestConfig, make_server
+
+    engine = engine_for(settings)
+    commands.prepare_community(engine, args.community)
+    server = make_server(
+        IngestConfig(engine, settings.ingest_token, args.community, args.platform),
+        args.host,
+        args.port,
+    )
+    print(
+        f"taking messages on http://{args.host}:{args.port}/v1/messages (Ctrl-C stops)", flush=True
+    )
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
     return 0
 
 

@@ -28,6 +28,7 @@ class Settings:
     worker_interval_seconds: float = 10.0
     bots: frozenset[str] = frozenset()  # author ids or names counted as bots on import
     session_idle_minutes: float = 60.0
+    ingest_token: str = ""  # bearer token of `ecg ingest-server`; never logged
 
 
 def load_settings(secrets: Mapping, environ: Mapping[str, str]) -> Settings:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, Table, bindparam, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, select, update
 
 from data_access.rollups import refresh_rollups
 from data_access.schema import (
@@ -81,19 +81,30 @@ class BatchResult:
 
 
 def ensure_community(conn: Connection, name: str) -> int:
-    found = conn.scalar(select(Community.id).where(Community.name == name))
-    if found is not None:
-        return found
-    return conn.execute(insert(Community).values(name=name).returning(Community.id)).scalar_one()
+    """The community's id, creating it if needed (safe when two writers race)."""
+    query = select(Community.id).where(Community.name == name)
+    found = conn.scalar(query)
+    if found is None:
+        insert_new_rows(conn, "communities", ("name",), [(name,)], ("name",), ("id",))
+        found = conn.scalar(query)
+    return found
 
 
 def ensure_source(conn: Connection, community_id: int, name: str, platform: str) -> int:
+    """The source's id, creating it if needed (safe when two writers race)."""
     query = select(Source.id).where(Source.community_id == community_id, Source.name == name)
     found = conn.scalar(query)
-    if found is not None:
-        return found
-    values = {"community_id": community_id, "name": name, "platform": platform}
-    return conn.execute(insert(Source).values(**values).returning(Source.id)).scalar_one()
+    if found is None:
+        insert_new_rows(
+            conn,
+            "sources",
+            ("community_id", "name", "platform"),
+            [(community_id, name, platform)],
+            ("community_id", "name"),
+            ("id",),
+        )
+        found = conn.scalar(query)
+    return found
 
 
 def topic_ids(conn: Connection, community_id: int) -> dict[str, int]:
@@ -175,13 +186,17 @@ def _ensure_channels(
 ) -> dict[str, int]:
     query = select(Channel.name, Channel.id).where(Channel.source_id == source_id)
     known = {name: id_ for name, id_ in conn.execute(query) if name in names}
-    missing = [
-        {"community_id": community_id, "source_id": source_id, "name": name}
-        for name in sorted(names - known.keys())
-    ]
+    missing = [(community_id, source_id, name) for name in sorted(names - known.keys())]
     if missing:
-        stmt = insert(Channel).returning(Channel.name, Channel.id, sort_by_parameter_order=True)
-        known.update((row[0], row[1]) for row in conn.execute(stmt, missing))
+        insert_new_rows(
+            conn,
+            "channels",
+            ("community_id", "source_id", "name"),
+            missing,
+            ("source_id", "name"),
+            ("id",),
+        )
+        known = {name: id_ for name, id_ in conn.execute(query) if name in names}
     return known
 
 
@@ -231,10 +246,15 @@ def _ensure_members(
         if author not in known
     ]
     ids = {author: id_ for author, (id_, _) in known.items()}
-    inserted = insert_new_rows(
+    insert_new_rows(
         conn, "members", _MEMBER_COLUMNS, new, ("source_id", "external_id"), ("external_id", "id")
     )
-    ids.update(inserted)
+    if new:  # read back, so members another writer stored meanwhile are found too
+        for authors in chunked([row[2] for row in new], 500):
+            query = select(Member.external_id, Member.id).where(
+                Member.source_id == source_id, among(Member.external_id, authors)
+            )
+            ids.update((ext, id_) for ext, id_ in conn.execute(query))
     return ids, moved
 
 

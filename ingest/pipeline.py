@@ -13,8 +13,10 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
+from sqlalchemy.exc import OperationalError
 
 from analysis.sentiment import analyse_unescaped
 from analysis.topics import CompiledTopic, TopicIndex, TopicRule, compile_rule, prepare
@@ -91,8 +93,8 @@ def enrich(
 
 
 def load_compiled_topics(engine: Engine, community: str) -> list[CompiledTopic]:
-    with engine.begin() as conn:
-        community_id = ensure_community(conn, community)
+    community_id = in_transaction(engine, lambda conn: ensure_community(conn, community))
+    with engine.connect() as conn:
         query = select(Topic.__table__).where(Topic.community_id == community_id)
         rows = conn.execute(query.order_by(Topic.name)).mappings().all()
         return [compile_rule(topic_rule_of(row)) for row in rows]
@@ -108,6 +110,25 @@ def topic_rule_of(row) -> TopicRule:
         exclusions=tuple(row["exclusions"]),
         colour=row["colour"],
     )
+
+
+LOCK_RETRIES = 6
+T = TypeVar("T")
+
+
+def in_transaction(engine: Engine, work: Callable[[Connection], T]) -> T:
+    """`work(conn)` in one transaction; when another writer holds the database (SQLite's
+    lock, a PostgreSQL deadlock), the transaction starts again after a short pause."""
+    for attempt in range(LOCK_RETRIES):
+        try:
+            with engine.begin() as conn:
+                return work(conn)
+        except OperationalError as error:
+            text = str(error.orig).lower()
+            if attempt == LOCK_RETRIES - 1 or not ("locked" in text or "deadlock" in text):
+                raise
+            time.sleep(0.05 * 2**attempt)
+    raise AssertionError("unreachable")
 
 
 def run_import(
@@ -129,18 +150,21 @@ def run_import(
     bots, left out of member counts.
     """
     topics = TopicIndex(load_compiled_topics(engine, target.community))
-    with engine.begin() as conn:
-        community_id = ensure_community(conn, target.community)
-        source_id = ensure_source(conn, community_id, target.source, target.platform)
+    community_id = in_transaction(engine, lambda conn: ensure_community(conn, target.community))
+    source_id = in_transaction(
+        engine, lambda conn: ensure_source(conn, community_id, target.source, target.platform)
+    )
     summary = ImportSummary()
     started = time.perf_counter()
     batch: list[EnrichedMessage] = []
 
     def flush() -> None:
-        with engine.begin() as conn:
-            result = write_batch(
+        result = in_transaction(
+            engine,
+            lambda conn: write_batch(
                 conn, community_id, source_id, batch, topic_ids(conn, community_id)
-            )
+            ),
+        )
         summary.imported += result.inserted
         summary.duplicates += result.duplicates
         batch.clear()

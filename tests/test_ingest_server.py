@@ -1,0 +1,126 @@
+"""The HTTP ingest endpoint on loopback: token, size limit, per-item errors, concurrency."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from sqlalchemy import text
+
+from dashboard.commands import prepare_community
+from ingest.server import IngestConfig, make_server
+from tests.conftest import free_port
+
+TOKEN = "s3cret-token"
+
+
+@pytest.fixture
+def server(sqlite_engine):
+    prepare_community(sqlite_engine, "main")
+    httpd = make_server(
+        IngestConfig(sqlite_engine, TOKEN, "main", max_bytes=10_000), "127.0.0.1", free_port()
+    )
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}", sqlite_engine
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def post(base: str, body, token: str | None = TOKEN) -> tuple[int, dict]:
+    data = body if isinstance(body, bytes) else json.dumps(body).encode()
+    request = urllib.request.Request(
+        f"{base}/v1/messages",
+        data=data,
+        method="POST",
+        headers={"Content-Type": "application/json"},
+    )
+    if token is not None:
+        request.add_header("Authorization", f"Bearer {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"{}")
+
+
+def message(n: int, source_tag: str = "") -> dict:
+    return {
+        "id": f"{source_tag}m{n}",
+        "timestamp": "2026-03-02T10:00:00Z",
+        "author": f"u{n % 7}",
+        "text": f"hello {n}",
+        "channel": "bots",
+    }
+
+
+def stored(engine) -> int:
+    with engine.connect() as conn:
+        return conn.scalar(text("SELECT count(*) FROM messages"))
+
+
+def test_refused_without_the_token(server):
+    base, engine = server
+    assert post(base, {"messages": [message(1)]}, token=None)[0] == 401
+    assert post(base, {"messages": [message(1)]}, token="wrong")[0] == 401
+    assert stored(engine) == 0
+
+
+def test_oversized_requests_get_413(server):
+    base, engine = server
+    status, body = post(base, {"messages": [message(n) for n in range(500)]})
+    assert status == 413 and "at most 10,000 bytes" in body["error"]
+    assert stored(engine) == 0
+
+
+def test_invalid_items_are_reported_and_valid_ones_stored(server):
+    base, engine = server
+    batch = [
+        message(1),
+        {"id": "x", "author": "u1", "text": "no time"},
+        message(2),
+        "not an object",
+        {**message(3), "timestamp": "yesterday"},
+    ]
+    status, body = post(base, {"source": "discord-bot", "messages": batch})
+    assert status == 200
+    assert body["stored"] == 2
+    assert [e["index"] for e in body["errors"]] == [1, 3, 4]
+    assert body["errors"][0]["error"] == "no timestamp"
+    assert stored(engine) == 2
+    assert post(base, {"source": "discord-bot", "messages": [message(1)]})[1]["duplicates"] == 1
+
+
+def test_fifty_clients_for_ten_seconds_lose_nothing(server):
+    base, engine = server
+    deadline = time.monotonic() + 10
+
+    def client(number: int) -> int:
+        sent = 0
+        while time.monotonic() < deadline:
+            batch = [message(sent + k, f"c{number}-") for k in range(5)]
+            status, body = post(base, {"source": "load", "messages": batch})
+            assert status == 200 and body["stored"] == 5
+            sent += 5
+        return sent
+
+    with ThreadPoolExecutor(max_workers=50) as pool:
+        total = sum(pool.map(client, range(50)))
+    assert total > 0
+    assert stored(engine) == total
+
+
+def test_the_server_will_not_start_without_a_token(sqlite_engine, monkeypatch, capsys):
+    from dashboard.cli import main
+
+    with pytest.raises(ValueError, match="set ECG_INGEST_TOKEN"):
+        make_server(IngestConfig(sqlite_engine, "", "main"), "127.0.0.1", free_port())
+    monkeypatch.setenv("ECG_DATABASE_URL", str(sqlite_engine.url))
+    monkeypatch.delenv("ECG_INGEST_TOKEN", raising=False)
+    assert main(["ingest-server", "--port", str(free_port())]) == 2
+    assert "ingest token: set ECG_INGEST_TOKEN" in capsys.readouterr().err

@@ -246,11 +246,19 @@ def _ensure_members(
         if author not in known
     ]
     ids = {author: id_ for author, (id_, _) in known.items()}
-    insert_new_rows(
-        conn, "members", _MEMBER_COLUMNS, new, ("source_id", "external_id"), ("external_id", "id")
+    ids.update(
+        insert_new_rows(
+            conn,
+            "members",
+            _MEMBER_COLUMNS,
+            new,
+            ("source_id", "external_id"),
+            ("external_id", "id"),
+        )
     )
-    if new:  # read back, so members another writer stored meanwhile are found too
-        for authors in chunked([row[2] for row in new], 500):
+    raced = [row[2] for row in new if row[2] not in ids]  # stored meanwhile by another writer
+    if raced:
+        for authors in chunked(raced, 500):
             query = select(Member.external_id, Member.id).where(
                 Member.source_id == source_id, among(Member.external_id, authors)
             )

@@ -49,6 +49,15 @@ class ParsedRow:
     event: bool = False  # the row is a platform event (NotAMessage), not a bad row
 
     @classmethod
+    def attempt(cls, line: int, make, *args, where: str = "") -> ParsedRow:
+        """The row of `make(*args)`'s message, or of the RowError it raised (`where` added
+        to its reason)."""
+        try:
+            return cls(line, make(*args))
+        except RowError as error:
+            return cls.of_error(line, error, where)
+
+    @classmethod
     def of_error(cls, line: int, error: RowError, where: str = "") -> ParsedRow:
         """The row for a message that could not be made, or for a platform event."""
         reason = f"{error} ({where})" if where else str(error)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import ijson
 
+from ingest.formats.sniff import head_of
 from ingest.formats.tabular import parse_timestamp
 from ingest.records import ImportFormatError, NotAMessage, ParsedRow, RawMessage, RowError
 
@@ -24,11 +25,7 @@ _SIGNATURE = (b'"guild"', b'"channel"', b'"messages"')
 
 def looks_like_discord(path: Path) -> bool:
     """True for a DiscordChatExporter JSON file (from its first few kilobytes)."""
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(4096)
-    except OSError:
-        return False
+    head = head_of(path)
     return head.lstrip().startswith(b"{") and all(key in head for key in _SIGNATURE)
 
 
@@ -38,7 +35,7 @@ def read_discord(path: Path) -> Iterator[ParsedRow]:
         number = 0
         try:
             for number, item in enumerate(ijson.items(handle, "messages.item"), start=1):
-                yield _row(number, item, channel)
+                yield ParsedRow.attempt(number, _message, item, channel)
         except ijson.JSONError as error:
             where = f"after message {number}, near byte {handle.tell():,}"
             raise ImportFormatError(str(path), 0, f"broken JSON {where}: {error}") from None
@@ -55,14 +52,6 @@ def _channel_name(path: Path) -> str:
     if not isinstance(channel, dict) or not channel.get("name"):
         raise ImportFormatError(str(path), 0, "no channel name: not a DiscordChatExporter file")
     return str(channel["name"])
-
-
-def _row(number: int, item, channel: str) -> ParsedRow:
-    """`number` is the message's position in the export (JSON has no useful line)."""
-    try:
-        return ParsedRow(number, _message(item, channel))
-    except RowError as error:
-        return ParsedRow.of_error(number, error)
 
 
 def _message(item, channel: str) -> RawMessage:

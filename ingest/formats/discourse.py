@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
+from ingest.formats.sniff import head_of
 from ingest.formats.tabular import parse_timestamp
 from ingest.records import ImportFormatError, NotAMessage, ParsedRow, RawMessage, RowError
 
@@ -23,11 +24,7 @@ BOT_USERNAMES = frozenset({"system", "discobot"})
 
 
 def looks_like_discourse(path: Path) -> bool:
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(8192)
-    except OSError:
-        return False
+    head = head_of(path)
     return b'"post_stream"' in head or (b'"posts"' in head and b'"post_number"' in head)
 
 
@@ -49,16 +46,9 @@ def read_discourse(path: Path) -> Iterator[ParsedRow]:
             )
         for post in topic["post_stream"].get("posts") or []:
             count += 1
-            yield _row(count, post, topic)
+            yield ParsedRow.attempt(count, _message, post, topic)
     if count == 0:
         raise ImportFormatError(str(path), 0, "no posts in this file")
-
-
-def _row(number: int, post, topic: dict) -> ParsedRow:
-    try:
-        return ParsedRow(number, _message(post, topic))
-    except RowError as error:
-        return ParsedRow.of_error(number, error)
 
 
 def _message(post, topic: dict) -> RawMessage:

@@ -40,10 +40,7 @@ def read_reddit(path: Path) -> Iterator[ParsedRow]:
             record = json.loads(line)
         except json.JSONDecodeError as error:
             raise ImportFormatError(str(path), number, f"invalid JSON: {error.msg}") from None
-        try:
-            yield ParsedRow(number, _message(record))
-        except RowError as error:
-            yield ParsedRow.of_error(number, error)
+        yield ParsedRow.attempt(number, _message, record)
     if empty:
         raise ImportFormatError(str(path), 0, "the file is empty")
 

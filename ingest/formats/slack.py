@@ -44,7 +44,9 @@ def read_slack(path: Path) -> Iterator[ParsedRow]:
             name = str(channel.get("name") or channel.get("id"))
             for day in sorted(n for n in archive.namelist() if _is_day_of(n, name)):
                 for number, item in enumerate(_json(path, archive, day), start=1):
-                    yield _row(f"{day}#{number}", number, item, name, users)
+                    yield ParsedRow.attempt(
+                        number, _message, item, name, users, where=f"{day}#{number}"
+                    )
 
 
 def _check_names(path: Path, archive: zipfile.ZipFile) -> None:
@@ -75,13 +77,6 @@ def _json(path: Path, archive: zipfile.ZipFile, name: str) -> list:
     if not isinstance(data, list):
         raise ImportFormatError(f"{path}:{name}", 0, "expected a JSON list")
     return data
-
-
-def _row(where: str, number: int, item, channel: str, users: dict) -> ParsedRow:
-    try:
-        return ParsedRow(number, _message(item, channel, users))
-    except RowError as error:
-        return ParsedRow.of_error(number, error, where)
 
 
 def _message(item, channel: str, users: dict) -> RawMessage:

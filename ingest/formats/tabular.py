@@ -125,10 +125,7 @@ def row_from_record(line: int, record, mapping: ColumnMapping) -> ParsedRow:
 
 
 def _to_row(line: int, get, mapping: ColumnMapping) -> ParsedRow:
-    try:
-        return ParsedRow(line, _to_message(get, mapping.columns))
-    except RowError as error:
-        return ParsedRow.of_error(line, error)
+    return ParsedRow.attempt(line, _to_message, get, mapping.columns)
 
 
 def _to_message(get, columns: Mapping[str, str]) -> RawMessage:

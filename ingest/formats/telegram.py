@@ -16,31 +16,27 @@ from pathlib import Path
 
 import ijson
 
+from ingest.formats.sniff import head_of
 from ingest.formats.tabular import parse_timestamp
 from ingest.records import ImportFormatError, NotAMessage, ParsedRow, RawMessage, RowError
 
 
 def looks_like_telegram(path: Path) -> bool:
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(4096)
-    except OSError:
-        return False
+    head = head_of(path)
     single = b'"messages"' in head and b'"type"' in head and b'"name"' in head
     account = b'"chats"' in head and b'"list"' in head
     return head.lstrip().startswith(b"{") and b'"guild"' not in head and (single or account)
 
 
 def read_telegram(path: Path) -> Iterator[ParsedRow]:
-    with open(path, "rb") as handle:
-        head = handle.read(4096)
+    head = head_of(path)
     chats = _account_chats(path) if b'"chats"' in head else [(_chat_name(path), None)]
     count = 0
     for name, messages in chats:
         items = messages if messages is not None else _stream(path, "messages.item")
         for item in items:
             count += 1
-            yield _row(count, item, name)
+            yield ParsedRow.attempt(count, _message, item, name)
     if count == 0:
         raise ImportFormatError(str(path), 0, "no messages in this export")
 
@@ -65,13 +61,6 @@ def _account_chats(path: Path) -> Iterator[tuple[str, list]]:
     for chat in _stream(path, "chats.list.item"):
         if isinstance(chat, dict):
             yield str(chat.get("name") or chat.get("id")), list(chat.get("messages") or [])
-
-
-def _row(number: int, item, chat: str) -> ParsedRow:
-    try:
-        return ParsedRow(number, _message(item, chat))
-    except RowError as error:
-        return ParsedRow.of_error(number, error)
 
 
 def _message(item, chat: str) -> RawMessage:

@@ -31,8 +31,10 @@ def live_trace(minutes: pd.DataFrame, band: Band | None, timezone: str) -> go.Fi
     x = pd.to_datetime(minutes["minute"], utc=True).dt.tz_convert(timezone)
     figure = go.Figure()
     if band is not None:
-        figure.add_trace(_flat("normal high", x, band.high_per_minute, fill=None))
-        figure.add_trace(_flat("normal band", x, band.low_per_minute, fill="tonexty"))
+        n = len(x)
+        figure.add_traces(
+            _band(x, [band.low_per_minute] * n, [band.high_per_minute] * n, "normal band")
+        )
         figure.add_trace(
             go.Scatter(
                 x=x,
@@ -62,18 +64,13 @@ def live_trace(minutes: pd.DataFrame, band: Band | None, timezone: str) -> go.Fi
     return figure
 
 
-def _flat(name: str, x: pd.Series, value: float, fill: str | None) -> go.Scatter:
-    return go.Scatter(
-        x=x,
-        y=[value] * len(x),
-        name=name,
-        mode="lines",
-        fill=fill,
-        fillcolor=BAND_FILL,
-        line={"width": 0},
-        showlegend=fill is not None,
-        hoverinfo="skip",
-    )
+def _band(x, lower, upper, name: str) -> list[go.Scatter]:
+    """A shaded range: an invisible upper edge, then the lower edge filled up to it."""
+    edge = {"x": x, "mode": "lines", "line": {"width": 0}}
+    return [
+        go.Scatter(y=upper, showlegend=False, hoverinfo="skip", **edge),
+        go.Scatter(y=lower, fill="tonexty", fillcolor=BAND_FILL, name=name, **edge),
+    ]
 
 
 def sentiment_over_time(series: pd.DataFrame) -> go.Figure:
@@ -199,28 +196,7 @@ def forecast_chart(
 
     figure = go.Figure()
     for frame, name in ((fitted, "usual range"), (ahead, "forecast range")):
-        x = local(frame)
-        figure.add_trace(
-            go.Scatter(
-                x=x,
-                y=frame["yhat_upper"],
-                mode="lines",
-                line={"width": 0},
-                showlegend=False,
-                hoverinfo="skip",
-            )
-        )
-        figure.add_trace(
-            go.Scatter(
-                x=x,
-                y=frame["yhat_lower"],
-                mode="lines",
-                line={"width": 0},
-                fill="tonexty",
-                fillcolor=BAND_FILL,
-                name=name,
-            )
-        )
+        figure.add_traces(_band(local(frame), frame["yhat_lower"], frame["yhat_upper"], name))
     figure.add_trace(
         go.Scatter(
             x=local(actual),

@@ -73,7 +73,9 @@ def refresh(
     if extent is None:
         return summary
     last_hour = extent[1]
-    start = last_hour - timedelta(days=HISTORY_DAYS) + timedelta(hours=1)
+    # the last HISTORY_DAYS, but never before the community's first message: hours before
+    # its data began are unknown, not quiet
+    start = max(last_hour - timedelta(days=HISTORY_DAYS) + timedelta(hours=1), extent[0])
     keys = [k for k in series_of(engine, community_id) if only is None or k.name in only]
     due: list[Due] = []
     with engine.connect() as conn:
@@ -96,7 +98,7 @@ def refresh(
                     state.backtest_for if fresh else None,
                 )
             )
-    _fit_all(engine, community_id, due, now, last_hour, workers, summary, on_progress)
+    _fit_all(engine, community_id, due, now, start, last_hour, workers, summary, on_progress)
     return summary
 
 
@@ -110,8 +112,9 @@ class Due:
     kept_backtest_for: datetime | None
 
 
-def _fit_all(engine, community_id, due, now, last_hour, workers, summary, on_progress) -> None:
-    start = last_hour - timedelta(days=HISTORY_DAYS) + timedelta(hours=1)
+def _fit_all(
+    engine, community_id, due, now, start, last_hour, workers, summary, on_progress
+) -> None:
     # a multiprocessing pool: leaving the block terminates its workers, so a fit that ran
     # past its time limit cannot keep the job waiting
     with multiprocessing.Pool(processes=workers) as pool:

@@ -189,3 +189,21 @@ def test_a_series_past_its_time_limit_is_reported_and_the_job_goes_on(forecast_u
     summary = refresh(engine, "demo", END, only={"billing", "bugs"})
     assert time.perf_counter() - began < 30  # not the minute each hung fit would take
     assert summary.failed == {"billing": "took longer than 0.5 s", "bugs": "took longer than 0.5 s"}
+
+
+def test_a_young_community_is_fitted_from_its_first_message(tmp_path):
+    """Hours before the data began are unknown, not quiet: no breakout at the start."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'young.db'}")
+    first = END - timedelta(days=16)
+    simulate(engine, "demo", first, END, DEMO_SPEC)
+    assert refresh(engine, "demo", END, only={"whole community"}).made == ["whole community"]
+    key = next(k for k in series_of(engine, 1) if k.name == "whole community")
+    with engine.connect() as conn:
+        _, last_hour, _, _, points, _ = stored_forecast(conn, 1, key)
+        actual = hourly_counts(conn, 1, key, first, END)
+    points["ds"] = pd.to_datetime(points["ds"], utc=True)
+    actual["ds"] = pd.to_datetime(actual["ds"], utc=True)
+    assert points["ds"].iloc[0] == pd.Timestamp(first)
+    fitted = points[points["ds"] <= pd.Timestamp(last_hour)]
+    assert anomalies(actual, fitted).empty
+    assert spike_starts(actual, fitted["ds"].iloc[0], last_hour).empty

@@ -238,3 +238,104 @@ class ForecastPoint(Base):
     yhat: Mapped[float] = mapped_column(Float)
     yhat_lower: Mapped[float] = mapped_column(Float)
     yhat_upper: Mapped[float] = mapped_column(Float)
+
+
+class AlertRule(Base):
+    """An alert rule of a community; `definition` holds the rule's fields (alerts.rules)."""
+
+    __tablename__ = "alert_rules"
+    __table_args__ = (UniqueConstraint("community_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
+    name: Mapped[str] = mapped_column(String(100))
+    definition: Mapped[dict] = mapped_column(JSON)
+    version: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_by: Mapped[str] = mapped_column(String(100))
+
+
+class AlertRuleVersion(Base):
+    """Every save of a rule: who, when, the definition before (None: created) and after."""
+
+    __tablename__ = "alert_rule_versions"
+    __table_args__ = (UniqueConstraint("rule_id", "version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rule_id: Mapped[int] = mapped_column(ForeignKey("alert_rules.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    actor: Mapped[str] = mapped_column(String(100))
+    old_definition: Mapped[dict | None] = mapped_column(JSON)
+    new_definition: Mapped[dict] = mapped_column(JSON)
+
+
+class AlertStateRow(Base):
+    """Where the live evaluator left one rule in one scope (alerts.evaluate.AlertState)."""
+
+    __tablename__ = "alert_states"
+    rule_id: Mapped[int] = mapped_column(
+        ForeignKey("alert_rules.id", ondelete="CASCADE"), primary_key=True
+    )
+    scope_key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    state: Mapped[str] = mapped_column(String(20))
+    memory: Mapped[dict] = mapped_column(JSON)
+    evaluated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    episode_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class AlertEpisode(Base):
+    """One incident of one rule in one scope, from its first firing minute to its end."""
+
+    __tablename__ = "alert_episodes"
+    __table_args__ = (
+        UniqueConstraint("rule_id", "scope_key", "started_at"),
+        Index("ix_alert_episodes_community_started", "community_id", "started_at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
+    rule_id: Mapped[int] = mapped_column(ForeignKey("alert_rules.id", ondelete="CASCADE"))
+    rule_version: Mapped[int] = mapped_column(Integer)
+    rule_name: Mapped[str] = mapped_column(String(100))
+    severity: Mapped[str] = mapped_column(String(20))
+    scope_key: Mapped[str] = mapped_column(String(100))
+    scope_label: Mapped[str] = mapped_column(String(400))
+    onset_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    peak_value: Mapped[float] = mapped_column(Float)
+    peak_score: Mapped[float] = mapped_column(Float)
+    silenced: Mapped[bool] = mapped_column(Boolean, default=False)
+    acknowledged_by: Mapped[str | None] = mapped_column(String(100))
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class AlertSilence(Base):
+    """While [starts_at, ends_at) holds, matching episodes notify no one (still recorded).
+    Empty matcher fields match anything."""
+
+    __tablename__ = "alert_silences"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
+    rule_id: Mapped[int | None] = mapped_column(ForeignKey("alert_rules.id", ondelete="CASCADE"))
+    scope_key: Mapped[str | None] = mapped_column(String(100))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    author: Mapped[str] = mapped_column(String(100))
+    comment: Mapped[str] = mapped_column(Text)
+
+
+class Notification(Base):
+    """One message to one contact point about one episode: the outbox the worker sends
+    from, with retries and back-off."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (UniqueConstraint("episode_id", "kind", "contact", "due_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    episode_id: Mapped[int] = mapped_column(ForeignKey("alert_episodes.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))  # firing, repeat, resolved
+    contact: Mapped[str] = mapped_column(String(100))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    gave_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)

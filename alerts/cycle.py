@@ -1,0 +1,125 @@
+"""The live evaluator: every enabled rule of a community, for the minutes since it last
+ran, with states and episodes kept in the database so restarts continue where they were."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+
+from sqlalchemy import Engine, delete
+
+from alerts.catalog import rules_of
+from alerts.data import metric_data
+from alerts.evaluate import AlertState, Change, run
+from alerts.metrics import MetricData, concrete_scopes, scope_label, score_series
+from alerts.rules import Rule
+from data_access import alert_store
+from data_access.alert_data import minute_of, moment_of
+from data_access.schema import AlertStateRow
+
+log = logging.getLogger(__name__)
+CATCH_UP_MINUTES = 6 * 60  # after a longer pause the evaluator starts from the present
+
+
+@dataclass
+class CycleSummary:
+    rules: int = 0
+    scopes: int = 0
+    opened: list[int] = field(default_factory=list)  # episode ids
+    resolved: list[int] = field(default_factory=list)
+
+
+def evaluate_community(engine: Engine, community_id: int, now: datetime) -> CycleSummary:
+    """Evaluate each enabled rule for the minutes up to `now` it has not seen yet."""
+    last = minute_of(now)
+    with engine.connect() as conn:
+        rules = rules_of(conn, community_id)
+        states = {r.id: alert_store.load_states(conn, r.id) for r in rules}
+    enabled = [r for r in rules if r.enabled]
+    summary = CycleSummary(rules=len(enabled))
+    for rule in rules:
+        if not rule.enabled and states[rule.id]:
+            _stand_down(engine, rule, states[rule.id], now)
+    if not enabled:
+        return summary
+    start = min(_first_minute(states[r.id], last, r) for r in enabled)
+    with engine.connect() as conn:
+        data = metric_data(conn, community_id, enabled, start, last + 1)
+    for rule in enabled:
+        _evaluate_rule(engine, community_id, rule, data, states[rule.id], last, now, summary)
+    return summary
+
+
+def _first_minute(states: dict, last: int, rule: Rule) -> int:
+    """The first minute to evaluate: the one after the last seen; for a scope never seen, a
+    pending period back, so a condition that already holds fires now rather than later."""
+    seen = [m["last_evaluated"] for m, _ in states.values() if m.get("last_evaluated") is not None]
+    return max(min(seen, default=last - rule.for_minutes - 1) + 1, last - CATCH_UP_MINUTES)
+
+
+def _evaluate_rule(engine, community_id, rule: Rule, data: MetricData, stored, last, now, summary):
+    with engine.begin() as conn:
+        for key, scope in concrete_scopes(rule, data):
+            memory, episode_id = stored.get(key, ({}, None))
+            state = AlertState(**memory) if memory else AlertState()
+            start = _first_minute({key: (memory, None)} if memory else {}, last, rule)
+            scores = score_series(rule, scope, data, start, last + 1)
+            state, changes = run(rule, scores, state)
+            for change in changes:
+                episode_id = _apply(
+                    conn,
+                    community_id,
+                    rule,
+                    key,
+                    scope_label(scope, data),
+                    change,
+                    episode_id,
+                    summary,
+                )
+            alert_store.store_state(
+                conn, rule.id, key, asdict(state), episode_id, now, bool(memory)
+            )
+            summary.scopes += 1
+
+
+def _apply(conn, community_id, rule, key, label, change: Change, episode_id, summary):
+    episode = change.episode
+    if change.kind == "opened":
+        started = moment_of(episode.start)
+        episode_id = alert_store.open_episode(
+            conn,
+            {
+                "community_id": community_id,
+                "rule_id": rule.id,
+                "rule_version": rule.version,
+                "rule_name": rule.name,
+                "severity": rule.severity,
+                "scope_key": key,
+                "scope_label": label,
+                "onset_at": moment_of(episode.onset),
+                "started_at": started,
+                "peak_value": episode.peak_value,
+                "peak_score": episode.peak_score,
+                "silenced": alert_store.silenced(conn, community_id, rule.id, key, started),
+            },
+        )
+        summary.opened.append(episode_id)
+        log.info("alert %r firing for %s", rule.name, label)
+        return episode_id
+    values = {"peak_value": episode.peak_value, "peak_score": episode.peak_score}
+    if change.kind == "resolved":
+        values["ended_at"] = moment_of(episode.end)
+        summary.resolved.append(episode_id)
+        log.info("alert %r resolved for %s", rule.name, label)
+    alert_store.update_episode(conn, episode_id, **values)
+    return None if change.kind == "resolved" else episode_id
+
+
+def _stand_down(engine: Engine, rule: Rule, stored: dict, now: datetime) -> None:
+    """A disabled rule: end its open episodes now and forget its states."""
+    with engine.begin() as conn:
+        for _, episode_id in stored.values():
+            if episode_id is not None:
+                alert_store.update_episode(conn, episode_id, ended_at=now)
+        conn.execute(delete(AlertStateRow).where(AlertStateRow.rule_id == rule.id))

@@ -1,0 +1,159 @@
+"""The rows alert rules are judged on: raw messages of the evaluated minutes, hourly
+rollups for the baselines, and the stored forecasts. Read into `alerts.metrics.MetricData`
+shapes (plain DataFrames with times as whole minutes or hours since the epoch)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Connection, func, select
+
+from data_access.queries import _frame, _raw_time
+from data_access.schema import (
+    Channel,
+    ChannelHourly,
+    ForecastPoint,
+    Member,
+    Message,
+    MessageTopic,
+    Source,
+    StoredForecast,
+    Topic,
+    TopicHourly,
+)
+
+HOURLY = ("messages", "active_authors", "sentiment_count", "negative_count")
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def minute_of(moment: datetime) -> int:
+    """Whole minutes since the epoch (UTC), rounded down."""
+    return int((moment - EPOCH).total_seconds() // 60)
+
+
+def moment_of(minute: int) -> datetime:
+    return EPOCH + timedelta(minutes=int(minute))
+
+
+def _epoch(frame: pd.DataFrame, column: str, unit_seconds: int) -> np.ndarray:
+    stamps = pd.to_datetime(frame[column], utc=True, format="ISO8601")
+    since = stamps - pd.Timestamp(0, tz="UTC")  # whatever unit pandas chose for the stamps
+    return (since // pd.Timedelta(seconds=unit_seconds)).to_numpy(dtype=np.int64)
+
+
+def message_rows(conn: Connection, community_id: int, first: int, end: int) -> pd.DataFrame:
+    """minute, channel_id, member_id, sentiment, is_bot of the messages in [first, end)."""
+    query = (
+        select(
+            _raw_time(Message.sent_at),
+            Message.channel_id,
+            Message.member_id,
+            Message.sentiment,
+            Member.is_bot,
+        )
+        .join(Member, Member.id == Message.member_id)
+        .where(
+            Message.community_id == community_id,
+            Message.sent_at >= moment_of(first),
+            Message.sent_at < moment_of(end),
+        )
+    )
+    return _with_minutes(_frame(conn, query))
+
+
+def topic_rows(conn: Connection, community_id: int, first: int, end: int) -> pd.DataFrame:
+    """The same rows once per topic of each message, with topic_id."""
+    query = (
+        select(
+            _raw_time(Message.sent_at),
+            Message.channel_id,
+            Message.member_id,
+            Message.sentiment,
+            Member.is_bot,
+            MessageTopic.topic_id,
+        )
+        .join(Member, Member.id == Message.member_id)
+        .join(MessageTopic, MessageTopic.message_id == Message.id)
+        .where(
+            Message.community_id == community_id,
+            Message.sent_at >= moment_of(first),
+            Message.sent_at < moment_of(end),
+        )
+    )
+    return _with_minutes(_frame(conn, query))
+
+
+def _with_minutes(frame: pd.DataFrame) -> pd.DataFrame:
+    if frame.empty:
+        frame = pd.DataFrame(columns=[*frame.columns, "minute"])
+        return frame.astype({"minute": "int64", "sentiment": float, "is_bot": bool})
+    frame["minute"] = _epoch(frame, "sent_at", 60)
+    frame["sentiment"] = pd.to_numeric(frame["sentiment"], errors="coerce").astype(float)
+    return frame.drop(columns="sent_at")
+
+
+def hourly_rows(
+    conn: Connection, community_id: int, first_hour: int, end_hour: int, by_topic: bool
+) -> pd.DataFrame:
+    """Hourly rollups (hour in epoch hours) per channel_id, or per topic_id summed over
+    channels, in [first_hour, end_hour)."""
+    table = TopicHourly if by_topic else ChannelHourly
+    key = table.topic_id if by_topic else table.channel_id
+    sums = [func.sum(getattr(table, c)).label(c) for c in HOURLY]
+    query = (
+        select(_raw_time(table.hour), key, *sums)
+        .where(
+            table.community_id == community_id,
+            table.hour >= moment_of(first_hour * 60),
+            table.hour < moment_of(end_hour * 60),
+        )
+        .group_by(table.hour, key)
+    )
+    frame = _frame(conn, query)
+    if frame.empty:
+        return pd.DataFrame(columns=["hour", key.key, *HOURLY], dtype="int64")
+    frame["hour"] = _epoch(frame, "hour", 3600)
+    return frame
+
+
+def forecast_points(conn: Connection, community_id: int) -> dict[tuple[str, int], pd.DataFrame]:
+    """Every stored forecast of the community: (kind, id) -> hour, yhat, yhat_lower, yhat_upper."""
+    query = (
+        select(
+            StoredForecast.series_kind,
+            StoredForecast.series_id,
+            _raw_time(ForecastPoint.hour),
+            ForecastPoint.yhat,
+            ForecastPoint.yhat_lower,
+            ForecastPoint.yhat_upper,
+        )
+        .join(ForecastPoint, ForecastPoint.forecast_id == StoredForecast.id)
+        .where(StoredForecast.community_id == community_id)
+    )
+    frame = _frame(conn, query)
+    if frame.empty:
+        return {}
+    frame["hour"] = _epoch(frame, "hour", 3600)
+    return {
+        (kind, int(series)): points.drop(columns=["series_kind", "series_id"])
+        for (kind, series), points in frame.groupby(["series_kind", "series_id"])
+    }
+
+
+def names(conn: Connection, community_id: int):
+    """(platform of each channel, channel names, topic names) of a community."""
+    channels = conn.execute(
+        select(Channel.id, Channel.name, Source.platform)
+        .join(Source, Source.id == Channel.source_id)
+        .where(Channel.community_id == community_id)
+    ).all()
+    topics = conn.execute(
+        select(Topic.id, Topic.name).where(Topic.community_id == community_id)
+    ).all()
+    return (
+        {c.id: c.platform for c in channels},
+        {c.id: c.name for c in channels},
+        {t.id: t.name for t in topics},
+    )

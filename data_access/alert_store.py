@@ -1,0 +1,242 @@
+"""Alert rules, their versions, the evaluator's states, episodes, silences and
+acknowledgements. Rule definitions are stored as JSON dicts; `alerts.rules` gives them
+meaning. Writes that users make take the acting user and check the right first."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+from sqlalchemy import Connection, Engine, insert, or_, select, update
+
+from analysis.permissions import Action, Actor, require
+from data_access import audit
+from data_access.schema import (
+    AlertEpisode,
+    AlertRule,
+    AlertRuleVersion,
+    AlertSilence,
+    AlertStateRow,
+)
+
+DEFAULTS_AUTHOR = "Community ECG defaults"
+
+
+class RuleNameTaken(ValueError):
+    pass
+
+
+def stored_rules(conn: Connection, community_id: int) -> list[tuple[int, int, dict]]:
+    """(id, version, definition) of each rule of the community, by name."""
+    rows = conn.execute(
+        select(AlertRule.id, AlertRule.version, AlertRule.definition)
+        .where(AlertRule.community_id == community_id)
+        .order_by(AlertRule.name)
+    ).all()
+    return [(r.id, r.version, r.definition) for r in rows]
+
+
+def save_definition(
+    conn: Connection,
+    community_id: int,
+    definition: dict,
+    rule_id: int | None,
+    *,
+    actor: Actor,
+    now: datetime,
+) -> tuple[int, int]:
+    """Create (no `rule_id`) or update a rule; record the version and the audit entry.
+    Returns (id, version). Analysts and admins only."""
+    require(actor, Action.EDIT_RULES)
+    name = definition["name"]
+    clash = conn.scalar(
+        select(AlertRule.id).where(AlertRule.community_id == community_id, AlertRule.name == name)
+    )
+    if clash is not None and clash != rule_id:
+        raise RuleNameTaken(f"a rule named {name!r} already exists")
+    values = {"name": name, "definition": definition, "updated_at": now, "updated_by": actor.name}
+    if rule_id is None:
+        statement = insert(AlertRule).values(community_id=community_id, version=1, **values)
+        rule_id, old, version = (
+            conn.execute(statement.returning(AlertRule.id)).scalar_one(),
+            None,
+            1,
+        )
+    else:
+        old, version = conn.execute(
+            select(AlertRule.definition, AlertRule.version).where(AlertRule.id == rule_id)
+        ).one()
+        version += 1
+        conn.execute(
+            update(AlertRule).where(AlertRule.id == rule_id).values(version=version, **values)
+        )
+    conn.execute(
+        insert(AlertRuleVersion).values(
+            rule_id=rule_id,
+            version=version,
+            at=now,
+            actor=actor.name,
+            old_definition=old,
+            new_definition=definition,
+        )
+    )
+    audit.record(conn, now, actor.name, "alert_rule.save", name, old, definition)
+    return rule_id, version
+
+
+def has_ever_had_rules(conn: Connection, community_id: int) -> bool:
+    return (
+        conn.scalar(select(AlertRule.id).where(AlertRule.community_id == community_id).limit(1))
+        is not None
+    )
+
+
+def rule_versions(conn: Connection, rule_id: int) -> pd.DataFrame:
+    rows = conn.execute(
+        select(
+            AlertRuleVersion.version,
+            AlertRuleVersion.at,
+            AlertRuleVersion.actor,
+            AlertRuleVersion.old_definition,
+            AlertRuleVersion.new_definition,
+        )
+        .where(AlertRuleVersion.rule_id == rule_id)
+        .order_by(AlertRuleVersion.version.desc())
+    ).all()
+    columns = ["version", "at", "actor", "old", "new"]
+    return pd.DataFrame([tuple(r) for r in rows], columns=columns)
+
+
+def load_states(conn: Connection, rule_id: int) -> dict[str, tuple[dict, int | None]]:
+    """scope key -> (the stored state's memory, the open episode's id)."""
+    rows = conn.execute(
+        select(AlertStateRow.scope_key, AlertStateRow.memory, AlertStateRow.episode_id).where(
+            AlertStateRow.rule_id == rule_id
+        )
+    ).all()
+    return {r.scope_key: (r.memory, r.episode_id) for r in rows}
+
+
+def store_state(
+    conn: Connection,
+    rule_id: int,
+    scope_key: str,
+    memory: dict,
+    episode_id: int | None,
+    now: datetime,
+    exists: bool,
+) -> None:
+    values = {
+        "state": memory["state"],
+        "memory": memory,
+        "evaluated_at": now,
+        "episode_id": episode_id,
+    }
+    if exists:
+        conn.execute(
+            update(AlertStateRow)
+            .where(AlertStateRow.rule_id == rule_id, AlertStateRow.scope_key == scope_key)
+            .values(**values)
+        )
+    else:
+        conn.execute(insert(AlertStateRow).values(rule_id=rule_id, scope_key=scope_key, **values))
+
+
+def open_episode(conn: Connection, values: dict) -> int:
+    return conn.execute(
+        insert(AlertEpisode).values(**values).returning(AlertEpisode.id)
+    ).scalar_one()
+
+
+def update_episode(conn: Connection, episode_id: int, **values) -> None:
+    conn.execute(update(AlertEpisode).where(AlertEpisode.id == episode_id).values(**values))
+
+
+def silenced(
+    conn: Connection, community_id: int, rule_id: int, scope_key: str, at: datetime
+) -> bool:
+    """Whether a silence covers this rule and scope at `at`."""
+    query = select(AlertSilence.id).where(
+        AlertSilence.community_id == community_id,
+        AlertSilence.starts_at <= at,
+        AlertSilence.ends_at > at,
+        or_(AlertSilence.rule_id.is_(None), AlertSilence.rule_id == rule_id),
+        or_(AlertSilence.scope_key.is_(None), AlertSilence.scope_key == scope_key),
+    )
+    return conn.scalar(query.limit(1)) is not None
+
+
+def add_silence(
+    engine: Engine,
+    community_id: int,
+    rule_id: int | None,
+    scope_key: str | None,
+    starts_at: datetime,
+    ends_at: datetime,
+    comment: str,
+    *,
+    actor: Actor,
+    now: datetime,
+) -> int:
+    """Silence matching episodes in [starts_at, ends_at). Managers and up; audited."""
+    require(actor, Action.SILENCE_ALERTS)
+    if ends_at <= starts_at:
+        raise ValueError("a silence must end after it starts")
+    values = {
+        "community_id": community_id,
+        "rule_id": rule_id,
+        "scope_key": scope_key,
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+        "author": actor.name,
+        "comment": comment,
+    }
+    with engine.begin() as conn:
+        silence_id = conn.execute(
+            insert(AlertSilence).values(**values).returning(AlertSilence.id)
+        ).scalar_one()
+        shown = {**values, "starts_at": starts_at.isoformat(), "ends_at": ends_at.isoformat()}
+        audit.record(conn, now, actor.name, "alert.silence", f"silence {silence_id}", None, shown)
+    return silence_id
+
+
+def acknowledge(engine: Engine, episode_id: int, *, actor: Actor, now: datetime) -> None:
+    """Mark an episode as seen by `actor`. Managers and up; audited."""
+    require(actor, Action.ACKNOWLEDGE_ALERTS)
+    with engine.begin() as conn:
+        conn.execute(
+            update(AlertEpisode)
+            .where(AlertEpisode.id == episode_id, AlertEpisode.acknowledged_by.is_(None))
+            .values(acknowledged_by=actor.name, acknowledged_at=now)
+        )
+        audit.record(conn, now, actor.name, "alert.acknowledge", f"episode {episode_id}")
+
+
+def episodes(
+    conn: Connection,
+    community_id: int,
+    start: datetime,
+    end: datetime,
+    only_open: bool = False,
+) -> pd.DataFrame:
+    """Episodes that overlap [start, end) (or are still firing), newest first."""
+    query = select(AlertEpisode.__table__).where(AlertEpisode.community_id == community_id)
+    if only_open:
+        query = query.where(AlertEpisode.ended_at.is_(None))
+    else:
+        query = query.where(
+            AlertEpisode.started_at < end,
+            or_(AlertEpisode.ended_at.is_(None), AlertEpisode.ended_at > start),
+        )
+    result = conn.execute(query.order_by(AlertEpisode.started_at.desc()))
+    return pd.DataFrame([tuple(r) for r in result], columns=list(result.keys()))
+
+
+def silences(conn: Connection, community_id: int, now: datetime) -> pd.DataFrame:
+    """Silences still in force or yet to start."""
+    result = conn.execute(
+        select(AlertSilence.__table__)
+        .where(AlertSilence.community_id == community_id, AlertSilence.ends_at > now)
+        .order_by(AlertSilence.starts_at)
+    )
+    return pd.DataFrame([tuple(r) for r in result], columns=list(result.keys()))

@@ -1,0 +1,133 @@
+"""Default rules on a simulated community with scripted incidents, and the live evaluator
+replayed minute by minute against the backtest."""
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from alerts.backtest import backtest
+from alerts.catalog import ensure_default_rules, rules_of
+from alerts.cycle import evaluate_community
+from alerts.data import metric_data
+from alerts.rules import DEFAULT_RULES
+from dashboard.commands import simulate
+from data_access import alert_store
+from data_access.alert_data import minute_of, moment_of
+from data_access.db import make_engine
+from data_access.schema import Community
+from ingest.simulate import CommunitySpec, default_incidents
+from tests.conftest import engine_of_kind
+
+END = datetime(2026, 11, 20, tzinfo=UTC)
+BURST = datetime(2026, 11, 19, 15, tzinfo=UTC)  # outage: 6x the community's volume, 1 hour
+BILLING = datetime(2026, 11, 17, 14, tzinfo=UTC)  # billing topic 8x its share, 6 hours
+QUIET = datetime(2026, 11, 15, 9, tzinfo=UTC)  # 5% of the usual activity, 6 hours
+SPEC = CommunitySpec(messages_per_hour=100, incidents=default_incidents(END))
+
+
+@pytest.fixture(scope="module")
+def community(tmp_path_factory):
+    path = tmp_path_factory.mktemp("incidents") / "ecg.db"
+    engine = make_engine(f"sqlite:///{path}")
+    simulate(engine, "demo", END - timedelta(days=35), END, SPEC)
+    with engine.connect() as conn:
+        community_id = conn.scalar(select(Community.id))
+    yield engine, community_id
+    engine.dispose()
+
+
+def episodes_between(engine, community_id, rule, start, end):
+    with engine.connect() as conn:
+        data = metric_data(conn, community_id, [rule], minute_of(start), minute_of(end))
+    results = backtest(rule, data, minute_of(start), minute_of(end))
+    return [
+        (r.label, moment_of(e.start), e.end and moment_of(e.end))
+        for r in results
+        for e in r.episodes
+    ]
+
+
+def default_rule(name):
+    return next(r for r in DEFAULT_RULES if r.name == name)
+
+
+def test_each_incident_opens_one_episode_of_its_rule(community):
+    engine, community_id = community
+    week = (END - timedelta(days=6), END)
+
+    (surge,) = episodes_between(engine, community_id, default_rule("Volume surge"), *week)
+    # a 30-minute window 6 sigma over normal, held 10 minutes: within half an hour
+    assert surge[0] == "everything"
+    assert BURST + timedelta(minutes=10) <= surge[1] <= BURST + timedelta(minutes=30)
+
+    (drop,) = episodes_between(engine, community_id, default_rule("Activity drop"), *week)
+    # the hour-long window is mostly quiet after ~50 minutes, then 30 minutes pending
+    assert QUIET + timedelta(minutes=60) <= drop[1] <= QUIET + timedelta(minutes=100)
+    assert QUIET + timedelta(hours=6) <= drop[2] <= QUIET + timedelta(hours=7)
+
+    spikes = episodes_between(engine, community_id, default_rule("Topic spike"), *week)
+    billing = [s for s in spikes if s[0] == "topic billing"]
+    assert len(billing) == 1
+    assert BILLING <= billing[0][1] <= BILLING + timedelta(hours=1)
+    assert {s[0] for s in spikes if s[1] >= BURST} <= {"topic outage", "topic bugs"}
+    assert all(s[1] >= BURST for s in spikes if s[0] != "topic billing")
+
+
+def test_a_quiet_week_opens_no_episode(community):
+    engine, community_id = community
+    before_incidents = (QUIET - timedelta(days=8), QUIET - timedelta(days=1))
+    for rule in DEFAULT_RULES:
+        assert episodes_between(engine, community_id, rule, *before_incidents) == [], rule.name
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_live_minute_by_minute_equals_the_backtest(request, tmp_path, kind):
+    engine = engine_of_kind(request, kind, tmp_path)
+    spec = replace(SPEC, messages_per_hour=60)
+    simulate(engine, "demo", BURST - timedelta(days=15), BURST + timedelta(hours=3), spec)
+    with engine.connect() as conn:
+        community_id = conn.scalar(select(Community.id))
+    ensure_default_rules(engine, community_id, BURST)
+    start, end = BURST - timedelta(minutes=5), BURST + timedelta(minutes=70)
+
+    moment = start
+    while moment < end:  # the worker, once a minute, with its states in the database
+        evaluate_community(engine, community_id, moment)
+        moment += timedelta(minutes=1)
+
+    with engine.connect() as conn:
+        rules = rules_of(conn, community_id)
+        live = alert_store.episodes(conn, community_id, start, end)
+        data = metric_data(conn, community_id, rules, minute_of(start), minute_of(end))
+    replayed = sorted(
+        (rule.name, r.key, moment_of(e.start), e.end and moment_of(e.end), e.peak_value)
+        for rule in rules
+        for r in backtest(rule, data, minute_of(start), minute_of(end))
+        for e in r.episodes
+    )
+    stored = sorted(
+        (
+            row.rule_name,
+            row.scope_key,
+            row.started_at,
+            None if row.ended_at is None or row.ended_at >= end else row.ended_at,
+            row.peak_value,
+        )
+        for row in live.itertuples()
+    )
+    assert replayed and stored == replayed
+    assert ("Volume surge", "all") in {(name, key) for name, key, *_ in stored}
+    engine.dispose()
+
+
+def test_restarted_worker_opens_no_second_episode(community, tmp_path):
+    engine, community_id = community
+    ensure_default_rules(engine, community_id, BURST)
+    for moment in (BURST + timedelta(minutes=40), BURST + timedelta(minutes=40, seconds=30)):
+        evaluate_community(engine, community_id, moment)  # the same minute twice: a restart
+    evaluate_community(engine, community_id, BURST + timedelta(minutes=45))
+    with engine.connect() as conn:
+        firing = alert_store.episodes(conn, community_id, BURST, END, only_open=True)
+    assert list(firing["rule_name"]).count("Volume surge") == 1

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import pandas as pd
+from sqlalchemy import Engine
 
+from alerts.data import metric_data
 from alerts.evaluate import Episode, episodes_of, run
 from alerts.metrics import MetricData, concrete_scopes, scope_label, score_series
 from alerts.rules import Rule
+from data_access import queries
+from data_access.alert_data import minute_of
 
 
 @dataclass(frozen=True)
@@ -37,3 +42,25 @@ def summary(results: list[ScopeBacktest], end: int) -> dict[str, float]:
         "firing_minutes": sum(lengths),
         "longest_minutes": max(lengths, default=0),
     }
+
+
+def backtest_range(
+    engine: Engine, community_id: int, rule: Rule, start: datetime, end: datetime
+) -> list[ScopeBacktest]:
+    """Read what the rule needs for [start, end) and backtest it, minute by minute."""
+    first, last = minute_of(start), minute_of(end)
+    with engine.connect() as conn:
+        data = metric_data(conn, community_id, [rule], first, last)
+    return backtest(rule, data, first, last)
+
+
+def default_period(
+    engine: Engine, community_id: int, days: int
+) -> tuple[datetime, datetime] | None:
+    """The last `days` days that have data (an imported archive too), or None without data."""
+    with engine.connect() as conn:
+        extent = queries.data_extent(conn, community_id)
+    if extent is None:
+        return None
+    end = extent[1] + timedelta(hours=1)
+    return max(extent[0], end - timedelta(days=days)), end

@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy.exc import OperationalError
 
 from analysis.permissions import PermissionDenied
-from dashboard import cli_topics, cli_users, commands
+from dashboard import cli_alerts, cli_topics, cli_users, commands
 from dashboard.progress import Bar
 from dashboard.settings import SettingsError, load_settings
 from data_access import accounts
@@ -62,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     _run_parser(sub)
     cli_topics.add_parser(sub)
     cli_users.add_parser(sub)
+    cli_alerts.add_parser(sub)
     _forecast_parser(sub)
     _detect_parser(sub)
     _follow_parser(sub)
@@ -246,7 +247,13 @@ def cmd_worker(args, settings) -> int:
         signal.signal(sig, lambda *_: stop.set())
     engine = engine_for(settings)
     init_database(engine)
-    run_worker(engine, settings.worker_interval_seconds, settings.demo, stop)
+    run_worker(
+        engine,
+        settings.worker_interval_seconds,
+        settings.demo,
+        stop,
+        alerts_every=timedelta(seconds=settings.alert_interval_seconds),
+    )
     return 0
 
 

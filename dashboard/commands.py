@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine, select
 
+from alerts.catalog import ensure_default_rules
 from analysis.topics import DEFAULT_TOPICS
 from data_access.schema import Community
 from data_access.setup import init_database, seed_topics
@@ -22,10 +23,19 @@ DEMO_DAYS = 60
 DEMO_SPEC = CommunitySpec(messages_per_hour=120)  # the worker appends with the same spec
 
 
-def prepare_community(engine: Engine, community: str) -> None:
-    """Make sure the schema is current and the community has its starting topics."""
+def prepare_community(engine: Engine, community: str) -> int:
+    """Make sure the schema is current and the community has its starting topics and alert
+    rules; returns the community's id."""
     init_database(engine)
     seed_topics(engine, community, [rule_values(rule) for rule in DEFAULT_TOPICS])
+    community_id = community_id_of(engine, community)
+    ensure_default_rules(engine, community_id, datetime.now(UTC))
+    return community_id
+
+
+def community_id_of(engine: Engine, community: str) -> int | None:
+    with engine.connect() as conn:
+        return conn.scalar(select(Community.id).where(Community.name == community))
 
 
 def community_names(engine: Engine) -> list[str]:

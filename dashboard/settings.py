@@ -29,6 +29,8 @@ class Settings:
     bots: frozenset[str] = frozenset()  # author ids or names counted as bots on import
     session_idle_minutes: float = 60.0
     ingest_token: str = ""  # bearer token of `ecg ingest-server`; never logged
+    alert_interval_seconds: float = 60.0  # how often the worker evaluates the alert rules
+    backtest_days: int = 30  # the period the thresholds page previews a rule over
 
 
 def load_settings(secrets: Mapping, environ: Mapping[str, str]) -> Settings:
@@ -60,7 +62,17 @@ def load_settings(secrets: Mapping, environ: Mapping[str, str]) -> Settings:
     if isinstance(bots, str):
         bots = bots.split(",")
     settings = replace(
-        settings, bots=frozenset(b.strip() for b in bots if b.strip()), session_idle_minutes=idle
+        settings,
+        bots=frozenset(b.strip() for b in bots if b.strip()),
+        session_idle_minutes=idle,
+        alert_interval_seconds=_at_least(
+            pick("ECG_ALERT_INTERVAL_SECONDS", "alerts", "interval_seconds", 60.0),
+            10.0,
+            "alerts interval_seconds",
+        ),
+        backtest_days=int(
+            _at_least(pick("ECG_BACKTEST_DAYS", "alerts", "backtest_days", 30), 1, "backtest_days")
+        ),
     )
     try:
         ZoneInfo(settings.timezone)

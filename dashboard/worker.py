@@ -1,7 +1,7 @@
 """The worker: scheduled jobs that run with no browser open.
 
-Today it keeps the demo community live (appending the simulated messages of
-each passing minute). Forecast refits and alert evaluation join it later.
+It keeps the demo community live (appending the simulated messages of each
+passing minute), refits forecasts and evaluates the alert rules.
 """
 
 from __future__ import annotations
@@ -13,7 +13,14 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine, func, select
 
-from dashboard.commands import DEMO_COMMUNITY, DEMO_SPEC, community_names, simulate
+from alerts.cycle import evaluate_community
+from dashboard.commands import (
+    DEMO_COMMUNITY,
+    DEMO_SPEC,
+    community_names,
+    prepare_community,
+    simulate,
+)
 from data_access.schema import Community, Message
 from forecasting.refresh import refresh
 
@@ -60,6 +67,20 @@ def refresh_forecasts(engine: Engine, now: datetime) -> None:
             )
 
 
+def evaluate_alerts(engine: Engine, now: datetime) -> None:
+    """Evaluate every community's alert rules for the minutes up to `now`."""
+    for community in community_names(engine):
+        community_id = prepare_community(engine, community)
+        summary = evaluate_community(engine, community_id, now)
+        if summary.opened or summary.resolved:
+            log.info(
+                "alerts of %s: %d opened, %d resolved",
+                community,
+                len(summary.opened),
+                len(summary.resolved),
+            )
+
+
 def run_worker(
     engine: Engine,
     interval_seconds: float,
@@ -67,18 +88,28 @@ def run_worker(
     stop: threading.Event,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     forecast_every: timedelta = timedelta(minutes=15),
+    alerts_every: timedelta = timedelta(minutes=1),
 ) -> None:
     """Run the jobs until `stop` is set: the demo every `interval_seconds`, forecasts every
-    `forecast_every` (only series with new data are refitted). A failing job is logged."""
+    `forecast_every` (only series with new data are refitted), alert rules every
+    `alerts_every`. A failing job is logged and tried again next time."""
     log.info("worker started (every %gs, demo %s)", interval_seconds, "on" if demo else "off")
-    last_forecast: datetime | None = None
+    last_run: dict[str, datetime] = {}
+
+    def due(job: str, every: timedelta, now: datetime) -> bool:
+        if job in last_run and now - last_run[job] < every:
+            return False
+        last_run[job] = now
+        return True
+
     while not stop.is_set():
         now = clock()
         if demo:
             _guarded("demo", _demo_tick, engine, now)
-        if last_forecast is None or now - last_forecast >= forecast_every:
+        if due("forecast", forecast_every, now):
             _guarded("forecast", refresh_forecasts, engine, now)
-            last_forecast = now
+        if due("alerts", alerts_every, now):
+            _guarded("alerts", evaluate_alerts, engine, now)
         stop.wait(interval_seconds)
     log.info("worker stopped")
 

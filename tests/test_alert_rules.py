@@ -1,0 +1,95 @@
+"""Rule validation, saving with versions and audit, and who may save."""
+
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import insert
+
+from alerts.catalog import ensure_default_rules, rules_of, save_rule
+from alerts.rules import DEFAULT_RULES, RuleValidationError, Scope, rule_from_fields
+from analysis.permissions import Actor, PermissionDenied, Role
+from data_access import alert_store, audit
+from data_access.schema import Community
+
+NOW = datetime(2026, 11, 20, 9, tzinfo=UTC)
+ANALYST = Actor("ana", Role.ANALYST)
+GOOD = {
+    "name": "Billing heat",
+    "metric": "topic_volume",
+    "condition": "zscore",
+    "direction": "above",
+    "threshold": "4",
+    "window_minutes": "30",
+    "scope": {"kind": "topic", "value": 1},
+}
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "words"),
+    [
+        ({"window_minutes": "-15"}, "window_minutes", "between 1 and"),
+        ({"threshold": "nan"}, "threshold", "finite"),
+        ({"threshold": "lots"}, "threshold", "not a number"),
+        ({"metric": "karma"}, "metric", "unknown metric 'karma'"),
+        ({"name": "   "}, "name", "needs a name"),
+        ({"window_minutes": "7.5"}, "window_minutes", "whole number"),
+        ({"recovery_threshold": "5"}, "recovery_threshold", "at most 4"),
+        ({"scope": {"kind": "all"}}, "scope", "needs a topic scope"),
+        ({"metric": "avg_sentiment", "scope": {"kind": "all"}}, "condition", "applies to counts"),
+        ({"severity": "apocalyptic"}, "severity", "unknown severity"),
+        ({"min_volume": "-1"}, "min_volume", "cannot be negative"),
+    ],
+)
+def test_bad_fields_are_refused_naming_the_field(change, field, words):
+    with pytest.raises(RuleValidationError) as error:
+        rule_from_fields(**{**GOOD, **change})
+    assert error.value.field == field
+    assert words in error.value.reason
+
+
+def test_good_fields_make_a_rule():
+    rule = rule_from_fields(**GOOD, recovery_threshold="")
+    assert (rule.threshold, rule.window_minutes, rule.recovery) == (4.0, 30, 4.0)
+    assert rule.scope == Scope("topic", 1)
+
+
+def community(engine) -> int:
+    with engine.begin() as conn:
+        return conn.execute(insert(Community).values(name="c").returning(Community.id)).scalar()
+
+
+def test_defaults_once_then_saves_are_versioned_and_audited(any_engine):
+    community_id = community(any_engine)
+    assert ensure_default_rules(any_engine, community_id, NOW) == len(DEFAULT_RULES)
+    assert ensure_default_rules(any_engine, community_id, NOW) == 0
+    with any_engine.connect() as conn:
+        surge = next(r for r in rules_of(conn, community_id) if r.name == "Volume surge")
+    assert surge.version == 1 and surge.threshold == 6.0
+
+    saved = save_rule(
+        any_engine, community_id, replace(surge, threshold=8.0), actor=ANALYST, now=NOW
+    )
+    assert (saved.id, saved.version, saved.threshold) == (surge.id, 2, 8.0)
+    with any_engine.connect() as conn:
+        versions = alert_store.rule_versions(conn, surge.id)
+        log = audit.entries(conn, NOW, datetime(2027, 1, 1, tzinfo=UTC), actor="ana")
+    assert list(versions["version"]) == [2, 1]
+    assert versions.iloc[0]["old"]["threshold"] == 6.0
+    assert versions.iloc[0]["new"]["threshold"] == 8.0
+    assert versions.iloc[0]["actor"] == "ana"
+    assert list(log["action"]) == ["alert_rule.save"]
+
+    with pytest.raises(RuleValidationError) as error:
+        save_rule(any_engine, community_id, replace(saved, id=None), actor=ANALYST, now=NOW)
+    assert error.value.field == "name"
+
+
+def test_a_manager_may_not_save_a_rule(sqlite_engine):
+    community_id = community(sqlite_engine)
+    with pytest.raises(PermissionDenied):
+        save_rule(
+            sqlite_engine, community_id, DEFAULT_RULES[0], actor=Actor("max", Role.MANAGER), now=NOW
+        )
+    with sqlite_engine.connect() as conn:
+        assert rules_of(conn, community_id) == []

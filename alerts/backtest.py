@@ -64,3 +64,16 @@ def default_period(
         return None
     end = extent[1] + timedelta(hours=1)
     return max(extent[0], end - timedelta(days=days)), end
+
+
+def scope_scores(
+    engine: Engine, community_id: int, rule: Rule, scope_key: str, start: datetime, end: datetime
+) -> pd.DataFrame:
+    """One scope's minute scores over [start, end), for the evidence of an episode."""
+    first, last = minute_of(start), minute_of(end)
+    with engine.connect() as conn:
+        data = metric_data(conn, community_id, [rule], first, last)
+    scope = dict(concrete_scopes(rule, data)).get(scope_key)
+    if scope is None:
+        return pd.DataFrame(columns=["minute", "value", "score", "guard", "limit"])
+    return score_series(rule, scope, data, first, last)

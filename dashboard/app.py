@@ -37,8 +37,10 @@ PAGE_SPECS = (
     PageSpec(
         "forecasts.py", "Forecasts", ":material/trending_up:", "Monitor", Action.VIEW_MONITORING
     ),
+    PageSpec("alerts.py", "Alerts", ":material/notifications:", "Monitor", Action.VIEW_MONITORING),
     PageSpec("overview.py", "Overview", ":material/summarize:", "Report", Action.VIEW_OVERVIEW),
     PageSpec("topics.py", "Topics", ":material/sell:", "Configure", Action.EDIT_TOPICS),
+    PageSpec("thresholds.py", "Thresholds", ":material/tune:", "Configure", Action.EDIT_RULES),
     PageSpec("import_data.py", "Import", ":material/upload:", "Configure", Action.IMPORT_DATA),
     PageSpec("users.py", "Users", ":material/group:", "Admin", Action.MANAGE_USERS),
     PageSpec("audit.py", "Audit log", ":material/history:", "Admin", Action.READ_AUDIT_LOG),
@@ -107,7 +109,13 @@ elif account.must_change_password:
         ]
     ).run()
 else:
-    navigation = st.navigation(role_navigation(account))
+    sections = role_navigation(account)
+    navigation = st.navigation(sections)
     auth.account_box(account)
     if components.database_guard(components.sidebar):
+        if auth.allowed(account, Action.VIEW_MONITORING):
+            alerts_page = next(
+                (p for pages in sections.values() for p in pages if p.url_path == "alerts"), None
+            )
+            components.database_guard(lambda: components.critical_banner(alerts_page))
         navigation.run()

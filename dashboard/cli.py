@@ -253,6 +253,7 @@ def cmd_worker(args, settings) -> int:
         settings.demo,
         stop,
         alerts_every=timedelta(seconds=settings.alert_interval_seconds),
+        notifications=settings.notifications,
     )
     return 0
 

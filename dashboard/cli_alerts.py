@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from alerts.backtest import backtest_range, default_period, summary
 from alerts.catalog import rules_of
 from alerts.cycle import evaluate_community
+from alerts.delivery import notify
 from dashboard.commands import community_names, prepare_community
 from data_access import alert_store
 from data_access.alert_data import minute_of, moment_of
@@ -55,6 +56,11 @@ def cmd_evaluate(args, settings) -> int:
             f"{community}: {result.rules} rule(s) over {result.scopes} scope(s); "
             f"{len(result.opened)} opened, {len(result.resolved)} resolved"
         )
+    sent = notify(engine, settings.notifications, now)
+    if settings.notifications.contacts:
+        print(f"notifications: {sent.sent} sent, {sent.failed + sent.gave_up} failed")
+        for error in sent.errors:
+            print(f"  {error}")
     return 0
 
 

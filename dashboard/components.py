@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.exc import OperationalError
 
-from dashboard import resources
+from dashboard import alert_charts, resources
 from dashboard.timeranges import (
     CUSTOM,
     DEFAULT_PRESET,
@@ -231,3 +231,29 @@ def database_guard(run) -> bool:
         )
         return False
     return True
+
+
+def with_episodes(figure, start: datetime, end: datetime, scope_keys: set[str] | None = None):
+    """The figure with the alert episodes of [start, end) shaded (crisis highlighting);
+    only those of `scope_keys` ('all', 'topic:3', ...) when given."""
+    filters = current_filters()
+    episodes = resources.read("alert_episodes", filters.community_id, start, end)
+    if scope_keys is not None and not episodes.empty:
+        episodes = episodes[episodes["scope_key"].isin(scope_keys)]
+    return alert_charts.shade_episodes(figure, episodes, filters.timezone, start, min(end, now()))
+
+
+def critical_banner(alerts_page) -> None:
+    """A banner on every page while a critical alert fires, with a link to the Alerts page."""
+    filters = current_filters()
+    if filters.community_id is None:
+        return
+    moment = now()
+    firing = resources.read("alert_episodes", filters.community_id, moment, moment, True)
+    critical = firing[firing["severity"] == "critical"] if not firing.empty else firing
+    if critical.empty:
+        return
+    what = "; ".join(f"{r.rule_name} on {r.scope_label}" for r in critical.itertuples())
+    st.error(f"Critical alert firing: {plain(what)}", icon=":material/emergency:")
+    if alerts_page is not None:
+        st.page_link(alerts_page, label="Open the Alerts page", icon=":material/notifications:")

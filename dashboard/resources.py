@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import os
 
 import streamlit as st
 from sqlalchemy import Engine
 
+from alerts.backtest import backtest_range, scope_scores
+from alerts.catalog import rules_of
+from alerts.rules import rule_from_dict
 from dashboard.settings import Settings, load_settings
 from data_access import queries
 from data_access.db import make_engine
@@ -45,3 +49,33 @@ def _read(query: str, *args):
 
 def clear() -> None:
     _read.clear()
+
+
+def alert_rules(community_id: int) -> list:
+    """The community's alert rules (alerts.rules.Rule), cached like the other reads."""
+    return _alert_rules(community_id)
+
+
+@st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=50)
+def _alert_rules(community_id: int) -> list:
+    with engine().connect() as conn:
+        return rules_of(conn, community_id)
+
+
+@st.cache_data(show_spinner=False, ttl=300, max_entries=50)
+def backtest(community_id: int, rule_json: str, start, end) -> list:
+    """A rule's backtest (alerts.backtest.ScopeBacktest per scope), kept for five minutes:
+    the preview redraws on every edit, and the same rule over the same days is the same."""
+    rule = rule_from_dict(json.loads(rule_json))
+    return backtest_range(engine(), community_id, rule, start, end)
+
+
+def clear_alert_rules() -> None:
+    _alert_rules.clear()
+    _read.clear()
+
+
+@st.cache_data(show_spinner=False, ttl=60, max_entries=50)
+def episode_scores(community_id: int, rule_json: str, scope_key: str, start, end):
+    rule = rule_from_dict(json.loads(rule_json))
+    return scope_scores(engine(), community_id, rule, scope_key, start, end)

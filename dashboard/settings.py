@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from alerts.notify import NotificationSettings
+from dashboard.notify_settings import NotificationSettingsError, load_notifications
 from data_access.db import DEFAULT_DATABASE_URL
 
 MIN_LIVE_REFRESH_SECONDS = 2.0
@@ -31,6 +33,7 @@ class Settings:
     ingest_token: str = ""  # bearer token of `ecg ingest-server`; never logged
     alert_interval_seconds: float = 60.0  # how often the worker evaluates the alert rules
     backtest_days: int = 30  # the period the thresholds page previews a rule over
+    notifications: NotificationSettings = NotificationSettings()
 
 
 def load_settings(secrets: Mapping, environ: Mapping[str, str]) -> Settings:
@@ -74,6 +77,10 @@ def load_settings(secrets: Mapping, environ: Mapping[str, str]) -> Settings:
             _at_least(pick("ECG_BACKTEST_DAYS", "alerts", "backtest_days", 30), 1, "backtest_days")
         ),
     )
+    try:
+        settings = replace(settings, notifications=load_notifications(secrets, environ))
+    except NotificationSettingsError as error:
+        raise SettingsError(str(error)) from None
     try:
         ZoneInfo(settings.timezone)
     except (ZoneInfoNotFoundError, ValueError):

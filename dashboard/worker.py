@@ -14,6 +14,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Engine, func, select
 
 from alerts.cycle import evaluate_community
+from alerts.delivery import notify
+from alerts.notify import NotificationSettings
 from dashboard.commands import (
     DEMO_COMMUNITY,
     DEMO_SPEC,
@@ -25,6 +27,7 @@ from data_access.schema import Community, Message
 from forecasting.refresh import refresh
 
 log = logging.getLogger(__name__)
+NO_NOTIFICATIONS = NotificationSettings()
 MAX_CATCH_UP = timedelta(days=2)  # after a long pause, do not backfill more than this
 
 
@@ -81,6 +84,12 @@ def evaluate_alerts(engine: Engine, now: datetime) -> None:
             )
 
 
+def send_notifications(engine: Engine, settings: NotificationSettings, now: datetime) -> None:
+    summary = notify(engine, settings, now)
+    if summary.sent:
+        log.info("notifications: %d sent", summary.sent)
+
+
 def run_worker(
     engine: Engine,
     interval_seconds: float,
@@ -89,6 +98,7 @@ def run_worker(
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     forecast_every: timedelta = timedelta(minutes=15),
     alerts_every: timedelta = timedelta(minutes=1),
+    notifications: NotificationSettings = NO_NOTIFICATIONS,
 ) -> None:
     """Run the jobs until `stop` is set: the demo every `interval_seconds`, forecasts every
     `forecast_every` (only series with new data are refitted), alert rules every
@@ -110,6 +120,7 @@ def run_worker(
             _guarded("forecast", refresh_forecasts, engine, now)
         if due("alerts", alerts_every, now):
             _guarded("alerts", evaluate_alerts, engine, now)
+        _guarded("notifications", send_notifications, engine, notifications, clock())
         stop.wait(interval_seconds)
     log.info("worker stopped")
 

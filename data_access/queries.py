@@ -13,6 +13,7 @@ import pandas as pd
 from sqlalchemy import Connection, Select, and_, distinct, func, select, type_coerce
 from sqlalchemy.types import NullType
 
+from data_access import alert_store
 from data_access.forecast_store import SeriesKey, hourly_counts, stored_forecast
 from data_access.schema import (
     METRIC_COLUMNS,
@@ -245,3 +246,46 @@ def series_counts(
     frame = hourly_counts(conn, community_id, SeriesKey(kind, series_id, ""), start, end)
     frame["ds"] = pd.to_datetime(frame["ds"], utc=True)
     return frame
+
+
+def alert_episodes(
+    conn: Connection, community_id: int, start: datetime, end: datetime, only_open: bool = False
+) -> pd.DataFrame:
+    """Alert episodes overlapping [start, end) (or those still firing), newest first."""
+    return alert_store.episodes(conn, community_id, start, end, only_open)
+
+
+def alert_silences(conn: Connection, community_id: int, now: datetime) -> pd.DataFrame:
+    return alert_store.silences(conn, community_id, now)
+
+
+def alert_rule_versions(conn: Connection, rule_id: int) -> pd.DataFrame:
+    return alert_store.rule_versions(conn, rule_id)
+
+
+def episode_messages(
+    conn: Connection,
+    community_id: int,
+    scope_key: str,
+    start: datetime,
+    end: datetime,
+    most_negative_first: bool,
+    limit: int,
+) -> pd.DataFrame:
+    """Messages of an alert's scope ('all', 'channel:ID', 'platform:NAME', 'topic:ID') in
+    [start, end): the most negative first for sentiment alerts, else the newest."""
+    kind, _, value = scope_key.partition(":")
+    query = _message_view().where(
+        Message.community_id == community_id, Message.sent_at >= start, Message.sent_at < end
+    )
+    if kind == "channel":
+        query = query.where(Message.channel_id == int(value))
+    elif kind == "platform":
+        query = query.join(Source, Source.id == Message.source_id).where(Source.platform == value)
+    elif kind == "topic":
+        query = query.join(
+            MessageTopic,
+            and_(MessageTopic.message_id == Message.id, MessageTopic.topic_id == int(value)),
+        )
+    order = (Message.sentiment.asc(),) if most_negative_first else ()
+    return _frame(conn, query.order_by(*order, Message.sent_at.desc()).limit(limit))

@@ -35,10 +35,10 @@ def series_view(cid: int, key, actual: pd.DataFrame, stored) -> None:
     ahead = points[points["ds"] > pd.Timestamp(last_hour)]
     broke_out = anomalies(actual, fitted)
     starts = spike_starts(actual, fitted["ds"].iloc[0], last_hour)
-    st.plotly_chart(
-        charts.forecast_chart(actual, fitted, ahead, broke_out, starts, filters.timezone),
-        width="stretch",
-    )
+    figure = charts.forecast_chart(actual, fitted, ahead, broke_out, starts, filters.timezone)
+    scopes = {"all"} if key.kind == "community" else {"all", f"{key.kind}:{key.id}"}
+    shown = (fitted["ds"].iloc[0].to_pydatetime(), points["ds"].iloc[-1].to_pydatetime())
+    st.plotly_chart(components.with_episodes(figure, *shown, scopes), width="stretch")
     label = "Prophet" if method == "prophet" else f"a {method} ({note})"
     st.caption(
         f"Made {components.local_text(made_at, filters.timezone)} by {label}, from data "

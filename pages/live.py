@@ -65,7 +65,9 @@ def live_panel() -> None:
             "Topic heat pages show the past."
         )
     minutes = minute_counts(times, moment, TRACE_MINUTES)
-    st.plotly_chart(charts.live_trace(minutes, band, filters.timezone), width="stretch")
+    trace = charts.live_trace(minutes, band, filters.timezone)
+    shown_from = moment - timedelta(minutes=TRACE_MINUTES)
+    st.plotly_chart(components.with_episodes(trace, shown_from, moment), width="stretch")
 
     st.subheader("Newest messages")
     newest = resources.read("newest_messages", cid, 15, channels, moment + timedelta(minutes=1))

@@ -62,7 +62,8 @@ def body() -> None:
             f"The {MAX_CHANNEL_LINES} busiest channels are drawn; pick channels in the "
             "sidebar to see others."
         )
-    st.plotly_chart(charts.sentiment_over_time(shown), width="stretch")
+    over_time = charts.sentiment_over_time(shown)
+    st.plotly_chart(components.with_episodes(over_time, window.start, window.end), width="stretch")
 
     st.subheader("Distribution by channel")
     st.plotly_chart(

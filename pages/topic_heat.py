@@ -38,7 +38,8 @@ def body() -> None:
     heat = topic_heat(current, names, bucket, filters.timezone)
 
     colour_by = st.radio("Colour by", ["volume", "average sentiment"], horizontal=True)
-    st.plotly_chart(charts.topic_heatmap(heat, colour_by), width="stretch")
+    heatmap = charts.topic_heatmap(heat, colour_by)
+    st.plotly_chart(components.with_episodes(heatmap, window.start, window.end), width="stretch")
 
     st.subheader("Rising fastest against the previous period")
     before = window.previous()

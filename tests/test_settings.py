@@ -35,3 +35,46 @@ def test_bad_settings_are_refused_with_the_setting_named(environ, message):
 def test_demo_flag():
     assert load_settings({}, {"ECG_DEMO": "0"}).demo is False
     assert load_settings({"demo": {"enabled": True}}, {}).demo is True
+
+
+def test_contact_points_from_secrets_and_environment():
+    secrets = {
+        "notifications": {
+            "repeat_minutes": 60,
+            "contacts": [
+                {
+                    "name": "ops",
+                    "kind": "slack",
+                    "url": "https://hooks.example/s",
+                    "min_severity": "warning",
+                },
+                {"name": "mail", "kind": "email", "to": "oncall@example.org"},
+            ],
+        },
+        "smtp": {"host": "mail.example.org", "port": 587, "starttls": True},
+    }
+    settings = load_settings(secrets, {"ECG_DISCORD_WEBHOOK_URL": "https://discord.example/w"})
+    contacts = settings.notifications.contacts
+    assert [(c.name, c.kind, c.min_severity) for c in contacts] == [
+        ("ops", "slack", "warning"),
+        ("mail", "email", "info"),
+        ("discord", "discord", "info"),
+    ]
+    assert contacts[1].to == ("oncall@example.org",)
+    assert settings.notifications.repeat_minutes == 60
+    smtp = settings.notifications.smtp
+    assert (smtp.host, smtp.port, smtp.starttls) == ("mail.example.org", 587, True)
+
+
+@pytest.mark.parametrize(
+    ("contact", "words"),
+    [
+        ({"kind": "pager"}, "kind must be one of"),
+        ({"kind": "slack", "url": "ftp://x"}, "needs an http(s) `url`"),
+        ({"kind": "email"}, "needs `to` addresses"),
+        ({"kind": "webhook", "url": "https://x", "min_severity": "doom"}, "min_severity"),
+    ],
+)
+def test_bad_contact_points_are_refused(contact, words):
+    with pytest.raises(SettingsError, match=words.replace("(", r"\(").replace(")", r"\)")):
+        load_settings({"notifications": {"contacts": [contact]}}, {})

@@ -1,0 +1,206 @@
+"""Notifications: contact points, the payloads they receive, and the senders.
+
+One delivery carries every alert due for a contact at that moment (alerts that fire
+together arrive together). Payloads: a generic JSON webhook, Slack- and Discord-compatible
+webhook bodies, and a plain-text e-mail over SMTP. Text from a community (topic and channel
+names) is escaped for Slack's mrkdwn, and Discord is told not to ping anyone.
+"""
+
+from __future__ import annotations
+
+import json
+import smtplib
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+
+KINDS = ("webhook", "slack", "discord", "email")
+SEVERITY_RANK = {"info": 0, "warning": 1, "critical": 2}
+DISCORD_COLOURS = {"critical": 0xD32F2F, "warning": 0xF57C00, "info": 0x1E88E5}
+HEADLINES = {"firing": "FIRING", "repeat": "STILL FIRING", "resolved": "RESOLVED"}
+TIMEOUT_SECONDS = 10
+MAX_ATTEMPTS = 5
+
+
+class DeliveryError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class ContactPoint:
+    name: str
+    kind: str  # webhook, slack, discord, email
+    url: str = ""  # for the webhooks
+    to: tuple[str, ...] = ()  # for e-mail
+    min_severity: str = "info"
+
+    def wants(self, severity: str) -> bool:
+        return SEVERITY_RANK.get(severity, 0) >= SEVERITY_RANK[self.min_severity]
+
+
+@dataclass(frozen=True)
+class Smtp:
+    host: str = ""
+    port: int = 25
+    sender: str = "community-ecg@localhost"
+    user: str = ""
+    password: str = ""
+    starttls: bool = False
+
+
+@dataclass(frozen=True)
+class NotificationSettings:
+    contacts: tuple[ContactPoint, ...] = ()
+    smtp: Smtp = Smtp()
+    repeat_minutes: float = 240.0  # a still-firing alert is sent again this often
+    group_wait_seconds: float = 0.0  # hold a contact's first alert this long to batch others
+    retry_seconds: float = 30.0  # first retry after a failed delivery; doubles each time
+    base_url: str = ""  # the dashboard's address, for links in messages
+
+
+@dataclass(frozen=True)
+class AlertNotice:
+    kind: str  # firing, repeat, resolved
+    community: str
+    rule: str
+    severity: str
+    scope: str
+    started_at: datetime
+    ended_at: datetime | None
+    peak: float
+    runbook: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def retry_delay(attempts: int, base_seconds: float) -> timedelta:
+    """Back-off after `attempts` failed deliveries: base, 2x, 4x, ..., at most an hour."""
+    return timedelta(seconds=min(base_seconds * 2 ** max(attempts - 1, 0), 3600))
+
+
+def summary_line(notices: list[AlertNotice]) -> str:
+    firing = [n for n in notices if n.kind != "resolved"]
+    resolved = [n for n in notices if n.kind == "resolved"]
+    parts = []
+    if firing:
+        parts.append(f"{len(firing)} firing: " + ", ".join(sorted({n.rule for n in firing})))
+    if resolved:
+        parts.append(f"{len(resolved)} resolved: " + ", ".join(sorted({n.rule for n in resolved})))
+    community = notices[0].community if notices else ""
+    return f"[Community ECG] {community}: " + "; ".join(parts)
+
+
+def _line(notice: AlertNotice) -> str:
+    started = notice.started_at.strftime("%Y-%m-%d %H:%M UTC")
+    ended = f", resolved {notice.ended_at:%H:%M UTC}" if notice.ended_at else ""
+    return (
+        f"{HEADLINES[notice.kind]} [{notice.severity}] {notice.rule} on {notice.scope}: "
+        f"since {started}{ended}, peak {notice.peak:.3g}"
+    )
+
+
+def webhook_payload(notices: list[AlertNotice], base_url: str = "") -> dict:
+    return {
+        "version": 1,
+        "summary": summary_line(notices),
+        "link": f"{base_url.rstrip('/')}/alerts" if base_url else None,
+        "alerts": [
+            {
+                "status": n.kind,
+                "community": n.community,
+                "rule": n.rule,
+                "severity": n.severity,
+                "scope": n.scope,
+                "started_at": n.started_at.isoformat(),
+                "ended_at": n.ended_at.isoformat() if n.ended_at else None,
+                "peak": n.peak,
+                "runbook": n.runbook,
+            }
+            for n in notices
+        ],
+    }
+
+
+def _slack_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def slack_payload(notices: list[AlertNotice], base_url: str = "") -> dict:
+    lines = [_slack_escape(_line(n)) for n in notices]
+    if base_url:
+        lines.append(f"<{base_url.rstrip('/')}/alerts|Open the Alerts page>")
+    return {
+        "text": _slack_escape(summary_line(notices)),
+        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "\n".join(lines)}}],
+    }
+
+
+def discord_payload(notices: list[AlertNotice], base_url: str = "") -> dict:
+    embeds = [
+        {
+            "title": f"{HEADLINES[n.kind]}: {n.rule}"[:256],
+            "description": (_line(n) + (f"\n{n.runbook}" if n.runbook else ""))[:4000],
+            "color": DISCORD_COLOURS.get(n.severity, 0x9E9E9E),
+        }
+        for n in notices[:10]  # Discord takes at most ten embeds
+    ]
+    content = summary_line(notices)
+    if base_url:
+        content += f"\n{base_url.rstrip('/')}/alerts"
+    return {"content": content[:2000], "embeds": embeds, "allowed_mentions": {"parse": []}}
+
+
+def email_message(notices: list[AlertNotice], smtp: Smtp, to: tuple[str, ...], base_url: str):
+    message = EmailMessage()
+    message["Subject"] = summary_line(notices)[:200]
+    message["From"] = smtp.sender
+    message["To"] = ", ".join(to)
+    body = [_line(n) + (f"\n  Runbook: {n.runbook}" if n.runbook else "") for n in notices]
+    if base_url:
+        body.append(f"\n{base_url.rstrip('/')}/alerts")
+    message.set_content("\n\n".join(body) + "\n")
+    return message
+
+
+PAYLOADS = {"webhook": webhook_payload, "slack": slack_payload, "discord": discord_payload}
+
+
+def deliver(contact: ContactPoint, notices: list[AlertNotice], settings: NotificationSettings):
+    """Send one batch to one contact point; DeliveryError says why it failed."""
+    if contact.kind == "email":
+        send_email(
+            settings.smtp, email_message(notices, settings.smtp, contact.to, settings.base_url)
+        )
+        return
+    post_json(contact.url, PAYLOADS[contact.kind](notices, settings.base_url))
+
+
+def post_json(url: str, payload: dict) -> None:
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(payload).encode(),
+        headers={"Content-Type": "application/json", "User-Agent": "community-ecg"},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
+            response.read()
+    except urllib.error.HTTPError as error:
+        raise DeliveryError(f"HTTP {error.code} from the webhook") from None
+    except (urllib.error.URLError, OSError) as error:
+        raise DeliveryError(f"webhook unreachable: {getattr(error, 'reason', error)}") from None
+
+
+def send_email(smtp: Smtp, message: EmailMessage) -> None:
+    if not smtp.host:
+        raise DeliveryError("no SMTP host is configured ([smtp] host or ECG_SMTP_HOST)")
+    try:
+        with smtplib.SMTP(smtp.host, smtp.port, timeout=TIMEOUT_SECONDS) as client:
+            if smtp.starttls:
+                client.starttls()
+            if smtp.user:
+                client.login(smtp.user, smtp.password)
+            client.send_message(message)
+    except (smtplib.SMTPException, OSError) as error:
+        raise DeliveryError(f"SMTP: {error}") from None

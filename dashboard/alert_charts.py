@@ -1,0 +1,165 @@
+"""Figures of alerts: episodes shaded on any time chart, a rule's backtest preview, and
+the evidence of one episode. Pure: DataFrames in, plotly Figures out."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.charts import plain
+
+SEVERITY_COLOURS = {"critical": "#d32f2f", "warning": "#f57c00", "info": "#1e88e5"}
+PREVIEW_BUCKET = "10min"  # a month of minutes is too many points for a browser
+
+
+def local_minutes(minutes: pd.Series, timezone: str) -> pd.Series:
+    return pd.to_datetime(minutes.astype("int64") * 60, unit="s", utc=True).dt.tz_convert(timezone)
+
+
+def shade_episodes(
+    figure: go.Figure, episodes: pd.DataFrame, timezone: str, start: datetime, end: datetime
+) -> go.Figure:
+    """Shade each episode (started_at, ended_at or None while firing, severity, rule_name)
+    across the chart, cut to the chart's [start, end), coloured by severity."""
+    for row in episodes.itertuples():
+        until = row.ended_at if pd.notna(row.ended_at) else end
+        figure.add_vrect(
+            x0=pd.Timestamp(max(row.started_at, start)).tz_convert(timezone),
+            x1=pd.Timestamp(min(until, end)).tz_convert(timezone),
+            fillcolor=SEVERITY_COLOURS.get(row.severity, "#9e9e9e"),
+            opacity=0.15,
+            line_width=0,
+            layer="below",
+            annotation_text=plain(row.rule_name),
+            annotation_position="top left",
+            annotation_font_size=10,
+        )
+    return figure
+
+
+def _bucketed(scores: pd.DataFrame, timezone: str, direction: str) -> pd.DataFrame:
+    frame = scores.assign(at=local_minutes(scores["minute"], timezone)).set_index("at")
+    extreme = "max" if direction == "above" else "min"
+    grouped = frame.resample(PREVIEW_BUCKET)
+    return pd.DataFrame(
+        {"value": grouped["value"].agg(extreme), "limit": grouped["limit"].mean()}
+    ).reset_index()
+
+
+def rule_preview(
+    edited: pd.DataFrame,
+    edited_episodes: pd.DataFrame,
+    current: pd.DataFrame | None,
+    current_episodes: pd.DataFrame | None,
+    metric_label: str,
+    direction: str,
+    timezone: str,
+) -> go.Figure:
+    """The metric over the backtest period with the edited rule's threshold line and
+    episodes (shaded red), beside the saved rule's line and episodes (grey bars below)."""
+    shown = _bucketed(edited, timezone, direction)
+    figure = go.Figure()
+    figure.add_trace(
+        go.Scatter(
+            x=shown["at"],
+            y=shown["value"],
+            mode="lines",
+            name=plain(metric_label),
+            line={"color": "#37474f", "width": 1},
+        )
+    )
+    figure.add_trace(
+        go.Scatter(
+            x=shown["at"],
+            y=shown["limit"],
+            mode="lines",
+            name="edited threshold",
+            line={"color": "#d32f2f", "width": 1.5, "dash": "dash"},
+        )
+    )
+    if current is not None:
+        before = _bucketed(current, timezone, direction)
+        figure.add_trace(
+            go.Scatter(
+                x=before["at"],
+                y=before["limit"],
+                mode="lines",
+                name="saved threshold",
+                line={"color": "#757575", "width": 1.5, "dash": "dot"},
+            )
+        )
+    _episode_bars(figure, edited_episodes, "edited rule fires", "#d32f2f", 0.2)
+    if current_episodes is not None:
+        _episode_bars(figure, current_episodes, "saved rule fires", "#757575", 0.12)
+    figure.update_layout(
+        height=360,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        legend={"orientation": "h", "y": 1.14},
+        hovermode="x unified",
+        yaxis_title=plain(metric_label),
+    )
+    return figure
+
+
+def _episode_bars(figure, episodes: pd.DataFrame, name: str, colour: str, opacity: float):
+    """Episodes as shaded spans, with one invisible trace so the legend names them."""
+    for row in episodes.itertuples():
+        figure.add_vrect(
+            x0=row.start, x1=row.end, fillcolor=colour, opacity=opacity, line_width=0, layer="below"
+        )
+    figure.add_trace(
+        go.Scatter(
+            x=[None],
+            y=[None],
+            mode="markers",
+            name=f"{name} ({len(episodes)})",
+            marker={"color": colour, "symbol": "square", "size": 12, "opacity": 0.5},
+        )
+    )
+
+
+def evidence(
+    scores: pd.DataFrame,
+    episode_start: datetime,
+    episode_end: datetime,
+    metric_label: str,
+    timezone: str,
+) -> go.Figure:
+    """The metric minute by minute around one episode, its threshold line, the episode shaded."""
+    at = local_minutes(scores["minute"], timezone)
+    figure = go.Figure()
+    figure.add_trace(
+        go.Scatter(
+            x=at,
+            y=scores["value"],
+            mode="lines",
+            name=plain(metric_label),
+            line={"color": "#37474f", "width": 1.5},
+        )
+    )
+    figure.add_trace(
+        go.Scatter(
+            x=at,
+            y=scores["limit"],
+            mode="lines",
+            name="threshold",
+            line={"color": "#d32f2f", "width": 1.5, "dash": "dash"},
+        )
+    )
+    figure.add_vrect(
+        x0=pd.Timestamp(episode_start).tz_convert(timezone),
+        x1=pd.Timestamp(episode_end).tz_convert(timezone),
+        fillcolor="#d32f2f",
+        opacity=0.15,
+        line_width=0,
+        layer="below",
+    )
+    figure.update_layout(
+        height=320,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        legend={"orientation": "h", "y": 1.14},
+        hovermode="x unified",
+    )
+    return figure

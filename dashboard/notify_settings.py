@@ -1,0 +1,90 @@
+"""Contact points and SMTP from `[notifications]`/`[smtp]` in secrets.toml or ECG_* variables."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from alerts.notify import KINDS, SEVERITY_RANK, ContactPoint, NotificationSettings, Smtp
+
+ENV_WEBHOOKS = {
+    "ECG_WEBHOOK_URL": "webhook",
+    "ECG_SLACK_WEBHOOK_URL": "slack",
+    "ECG_DISCORD_WEBHOOK_URL": "discord",
+}
+
+
+class NotificationSettingsError(ValueError):
+    pass
+
+
+def load_notifications(secrets: Mapping, environ: Mapping[str, str]) -> NotificationSettings:
+    section = secrets.get("notifications", {})
+    contacts = [_contact(entry, index) for index, entry in enumerate(section.get("contacts", []))]
+    for variable, kind in ENV_WEBHOOKS.items():
+        if environ.get(variable):
+            contacts.append(ContactPoint(kind, kind, url=environ[variable]))
+    if environ.get("ECG_ALERT_EMAILS"):
+        to = tuple(a.strip() for a in environ["ECG_ALERT_EMAILS"].split(",") if a.strip())
+        contacts.append(ContactPoint("email", "email", to=to))
+    names = [c.name for c in contacts]
+    if len(set(names)) != len(names):
+        raise NotificationSettingsError(f"notifications: contact names repeat: {names}")
+    return NotificationSettings(
+        contacts=tuple(contacts),
+        smtp=_smtp(secrets.get("smtp", {}), environ),
+        repeat_minutes=_positive(section, "repeat_minutes", 240.0),
+        group_wait_seconds=_positive(section, "group_wait_seconds", 0.0),
+        retry_seconds=_positive(section, "retry_seconds", 30.0),
+        base_url=str(environ.get("ECG_BASE_URL", section.get("base_url", ""))),
+    )
+
+
+def _contact(entry: Mapping, index: int) -> ContactPoint:
+    where = f"notifications.contacts[{index}]"
+    kind = entry.get("kind", "")
+    if kind not in KINDS:
+        raise NotificationSettingsError(f"{where}: kind must be one of {', '.join(KINDS)}")
+    severity = entry.get("min_severity", "info")
+    if severity not in SEVERITY_RANK:
+        raise NotificationSettingsError(f"{where}: min_severity must be info, warning or critical")
+    to = entry.get("to", [])
+    to = tuple([to] if isinstance(to, str) else to)
+    if kind == "email" and not to:
+        raise NotificationSettingsError(f"{where}: an e-mail contact needs `to` addresses")
+    if kind != "email" and not str(entry.get("url", "")).startswith(("http://", "https://")):
+        raise NotificationSettingsError(f"{where}: a {kind} contact needs an http(s) `url`")
+    return ContactPoint(
+        str(entry.get("name", f"{kind}-{index + 1}")),
+        kind,
+        url=str(entry.get("url", "")),
+        to=to,
+        min_severity=severity,
+    )
+
+
+def _smtp(section: Mapping, environ: Mapping[str, str]) -> Smtp:
+    def pick(key: str, default):
+        return environ.get(f"ECG_SMTP_{key.upper()}", section.get(key, default))
+
+    try:
+        port = int(pick("port", 25))
+    except ValueError:
+        raise NotificationSettingsError("smtp port: not a number") from None
+    return Smtp(
+        host=str(pick("host", "")),
+        port=port,
+        sender=str(pick("sender", Smtp.sender)),
+        user=str(pick("user", "")),
+        password=str(pick("password", "")),
+        starttls=str(pick("starttls", "false")).lower() in {"1", "true", "yes", "on"},
+    )
+
+
+def _positive(section: Mapping, key: str, default: float) -> float:
+    try:
+        value = float(section.get(key, default))
+    except (TypeError, ValueError):
+        raise NotificationSettingsError(f"notifications {key}: not a number") from None
+    if value < 0:
+        raise NotificationSettingsError(f"notifications {key}: cannot be negative")
+    return value

@@ -1,0 +1,185 @@
+"""Alerts: what is firing now, the history with filters, and each alert's evidence; managers
+and up acknowledge and silence from here."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pandas as pd
+import streamlit as st
+
+from alerts.rules import METRICS, rule_to_dict
+from analysis.permissions import Action, PermissionDenied
+from dashboard import alert_charts, auth, components, resources
+from data_access import alert_store
+
+EVIDENCE_BEFORE = timedelta(hours=6)
+EVIDENCE_AFTER = timedelta(hours=2)
+DRIVING_MESSAGES = 30
+SILENCE_FOR = {"1 hour": 1, "4 hours": 4, "1 day": 24, "1 week": 24 * 7}
+
+filters = components.current_filters()
+st.header("Alerts")
+st.caption(
+    "Episodes of the alert rules (tuned on the Thresholds page): one per incident, from the "
+    "minute it fired to the minute it resolved. Pick one to see the metric around it, its "
+    "threshold and the messages that drove it."
+)
+
+
+def table(episodes: pd.DataFrame) -> pd.DataFrame:
+    def local(column: str) -> pd.Series:
+        return (
+            pd.to_datetime(episodes[column], utc=True)
+            .dt.tz_convert(filters.timezone)
+            .dt.strftime("%Y-%m-%d %H:%M")
+        )
+
+    return pd.DataFrame(
+        {
+            "severity": episodes["severity"],
+            "rule": episodes["rule_name"],
+            "scope": episodes["scope_label"],
+            "fired": local("started_at"),
+            "resolved": local("ended_at").fillna("firing"),
+            "peak": episodes["peak_value"].round(3),
+            "acknowledged by": episodes["acknowledged_by"].fillna(""),
+            "silenced": episodes["silenced"],
+        }
+    )
+
+
+def firing_now(now) -> None:
+    firing = resources.read("alert_episodes", filters.community_id, now, now, True)
+    st.subheader(f"Firing now: {len(firing)}")
+    if firing.empty:
+        st.success("Nothing is firing.")
+    else:
+        st.dataframe(table(firing), hide_index=True, width="stretch")
+
+
+def history(episodes: pd.DataFrame) -> pd.DataFrame:
+    st.subheader("History")
+    left, middle = st.columns(2)
+    severities = left.multiselect("Severity", ["critical", "warning", "info"])
+    rules = middle.multiselect("Rule", sorted(episodes["rule_name"].unique()))
+    shown = episodes
+    if severities:
+        shown = shown[shown["severity"].isin(severities)]
+    if rules:
+        shown = shown[shown["rule_name"].isin(rules)]
+    st.dataframe(table(shown), hide_index=True, width="stretch")
+    return shown
+
+
+def evidence(episode, now) -> None:
+    rule = next(
+        (r for r in resources.alert_rules(filters.community_id) if r.id == episode.rule_id), None
+    )
+    if rule is None:
+        st.info("The rule of this episode no longer exists.")
+        return
+    end = episode.ended_at if pd.notna(episode.ended_at) else now
+    start = episode.started_at - EVIDENCE_BEFORE
+    scores = resources.episode_scores(
+        filters.community_id,
+        json.dumps(rule_to_dict(rule)),
+        episode.scope_key,
+        start,
+        min(end + EVIDENCE_AFTER, now),
+    )
+    st.caption(rule.runbook or "This rule has no runbook.")
+    if scores.empty:
+        st.info("The scope of this episode has no data any more.")
+    else:
+        figure = alert_charts.evidence(
+            scores, episode.started_at, end, METRICS[rule.metric], filters.timezone
+        )
+        st.plotly_chart(figure, width="stretch")
+    window_start = episode.onset_at - timedelta(minutes=rule.window_minutes)
+    messages = resources.read(
+        "episode_messages",
+        filters.community_id,
+        episode.scope_key,
+        window_start,
+        end,
+        "negative" in rule.metric or "sentiment" in rule.metric,
+        DRIVING_MESSAGES,
+    )
+    st.markdown("**Messages that drove it**")
+    components.message_table(messages, filters.timezone, f"evidence-{episode.id}")
+
+
+def actions(episode, now) -> None:
+    account = auth.current_account()
+    if not auth.allowed(account, Action.ACKNOWLEDGE_ALERTS):
+        return
+    left, right = st.columns(2)
+    if pd.isna(episode.acknowledged_by) and left.button("Acknowledge"):
+        alert_store.acknowledge(resources.engine(), int(episode.id), actor=account.actor, now=now)
+        resources.clear()
+        st.rerun()
+    with right.popover("Silence"):
+        duration = st.selectbox("For", list(SILENCE_FOR))
+        whole_rule = st.checkbox("Every scope of this rule", value=False)
+        comment = st.text_input("Why", placeholder="known incident, fix deploying")
+        if st.button("Silence notifications"):
+            try:
+                alert_store.add_silence(
+                    resources.engine(),
+                    filters.community_id,
+                    int(episode.rule_id),
+                    None if whole_rule else episode.scope_key,
+                    now,
+                    now + timedelta(hours=SILENCE_FOR[duration]),
+                    comment,
+                    actor=account.actor,
+                    now=now,
+                )
+            except PermissionDenied as error:
+                st.error(components.plain(str(error)))
+                return
+            resources.clear()
+            st.success(f"Silenced for {duration}.")
+
+
+def silences(now) -> None:
+    current = resources.read("alert_silences", filters.community_id, now)
+    if current.empty:
+        return
+    with st.expander(f"Silences in force ({len(current)})"):
+        for row in current.itertuples():
+            until = components.local_text(row.ends_at, filters.timezone)
+            scope = row.scope_key or "every scope"
+            st.text(f"until {until}, {scope}, by {row.author}: {row.comment}")
+
+
+def body() -> None:
+    now = components.now()
+    firing_now(now)
+    start, end = filters.time_range.start, filters.time_range.end
+    episodes = resources.read("alert_episodes", filters.community_id, start, end)
+    if episodes.empty:
+        st.info("No alert fired in the chosen period. Widen it in the sidebar.")
+        silences(now)
+        return
+    shown = history(episodes)
+    if shown.empty:
+        return
+    labels = {
+        int(r.id): f"{r.rule_name} on {r.scope_label}, "
+        f"{components.local_text(r.started_at, filters.timezone)}"
+        for r in shown.itertuples()
+    }
+    chosen = st.selectbox("Episode", list(labels), format_func=labels.get)
+    episode = next(r for r in shown.itertuples() if int(r.id) == chosen)
+    actions(episode, now)
+    evidence(episode, now)
+    silences(now)
+
+
+if filters.community_id is None:
+    components.needs_data(filters)
+else:
+    components.database_guard(body)

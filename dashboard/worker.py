@@ -120,7 +120,7 @@ def run_worker(
             _guarded("forecast", refresh_forecasts, engine, now)
         if due("alerts", alerts_every, now):
             _guarded("alerts", evaluate_alerts, engine, now)
-        _guarded("notifications", send_notifications, engine, notifications, clock())
+        _guarded("notifications", send_notifications, engine, notifications, now)
         stop.wait(interval_seconds)
     log.info("worker stopped")
 

@@ -81,20 +81,21 @@ def evidence(episode, now) -> None:
         st.info("The rule of this episode no longer exists.")
         return
     end = episode.ended_at if pd.notna(episode.ended_at) else now
-    start = episode.started_at - EVIDENCE_BEFORE
+    last_data = filters.extent[1] + timedelta(hours=1) if filters.extent else now
+    shown_end = min(max(end, episode.started_at) + EVIDENCE_AFTER, now, last_data + EVIDENCE_AFTER)
     scores = resources.episode_scores(
         filters.community_id,
         json.dumps(rule_to_dict(rule)),
         episode.scope_key,
-        start,
-        min(end + EVIDENCE_AFTER, now),
+        episode.started_at - EVIDENCE_BEFORE,
+        shown_end,
     )
     st.caption(rule.runbook or "This rule has no runbook.")
     if scores.empty:
         st.info("The scope of this episode has no data any more.")
     else:
         figure = alert_charts.evidence(
-            scores, episode.started_at, end, METRICS[rule.metric], filters.timezone
+            scores, episode.started_at, min(end, shown_end), METRICS[rule.metric], filters.timezone
         )
         st.plotly_chart(figure, width="stretch")
     window_start = episode.onset_at - timedelta(minutes=rule.window_minutes)

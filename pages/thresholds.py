@@ -177,19 +177,18 @@ def preview(rule: Rule, before: Rule | None) -> None:
     )
     now_totals = summary(edited, minute_of(end))
     was = summary(saved, minute_of(end)) if saved is not None else None
-    cols = st.columns(3)
-    for col, (label, field, unit) in zip(
-        cols,
-        (
-            ("Episodes", "episodes", 1),
-            ("Hours firing", "firing_minutes", 60),
-            ("Longest (hours)", "longest_minutes", 60),
-        ),
-        strict=True,
+    episodes, hours, longest = st.columns(3)
+    count = now_totals["episodes"]
+    episodes.metric(
+        "Episodes", count, delta=None if was is None else count - was["episodes"], delta_color="off"
+    )
+    for col, label, field in (
+        (hours, "Hours firing", "firing_minutes"),
+        (longest, "Longest (hours)", "longest_minutes"),
     ):
-        value = now_totals[field] / unit
-        delta = None if was is None else round(value - was[field] / unit, 1)
-        col.metric(label, round(value, 1), delta=delta, delta_color="off")
+        value = round(now_totals[field] / 60, 1)
+        delta = None if was is None else round(value - was[field] / 60, 1)
+        col.metric(label, value, delta=delta, delta_color="off")
     scope = pick_scope(edited)
     shown = next(r for r in edited if r.key == scope)
     before_shown = None if saved is None else next((r for r in saved if r.key == scope), None)

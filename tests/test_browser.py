@@ -263,3 +263,47 @@ def test_community_text_is_shown_literally_and_never_run(served_app, browser):
         page.screenshot(path=str(ARTIFACTS / "hostile_text.png"), full_page=True)
     finally:
         page.context.close()  # a dialog would have failed the test through page.on("dialog")
+
+
+def test_analyst_changes_a_threshold_after_seeing_its_backtest(served_app, browser):
+    page = sign_in(browser, served_app, "analyst", path="/thresholds")
+    try:
+        page.wait_for_selector('[data-testid="stDataFrame"]', timeout=60_000)
+        page.get_by_role("combobox", name="Rule to edit").click()
+        page.get_by_role("option", name="Negative-sentiment surge").click()
+        page.wait_for_selector(CHART, timeout=60_000)
+        threshold = page.get_by_role("textbox", name="Threshold", exact=True)
+        threshold.fill("0.4")
+        threshold.press("Enter")
+        recovery = page.get_by_role("textbox", name="Recovery threshold (blank: the threshold)")
+        recovery.fill("0.3")
+        recovery.press("Enter")
+        page.wait_for_timeout(1500)
+        page.wait_for_selector(CHART, timeout=60_000)
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "thresholds.png"), full_page=True)
+        page.get_by_role("button", name="Save rule").click()
+        success = page.locator('[data-testid="stAlertContentSuccess"]')
+        success.wait_for(timeout=60_000)
+        assert "Saved Negative-sentiment surge as version 2" in success.inner_text()
+    finally:
+        page.context.close()
+    page = sign_in(browser, served_app, "manager", path="/thresholds")
+    try:
+        refusal = page.locator('[data-testid="stAlertContentError"]')
+        refusal.wait_for(timeout=60_000)
+        assert "Your role (manager) cannot open this page" in refusal.inner_text()
+    finally:
+        page.context.close()
+
+
+def test_alerts_page_draws_for_a_manager(served_app, browser):
+    page = sign_in(browser, served_app, "manager", path="/alerts")
+    try:
+        page.get_by_text("Firing now").wait_for(timeout=60_000)
+        page.wait_for_timeout(1000)
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "alerts.png"), full_page=True)
+        assert page.locator('[data-testid="stException"]').count() == 0
+    finally:
+        page.context.close()

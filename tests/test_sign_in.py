@@ -14,7 +14,7 @@ from data_access.db import make_engine
 from tests.pages_fixtures import build_live
 from tests.test_pages import APP, PASSWORD, ensure_user
 
-MONITORING = {"Live", "Sentiment", "Topic heat", "Forecasts"}
+MONITORING = {"Live", "Sentiment", "Topic heat", "Forecasts", "Alerts"}
 
 
 @pytest.fixture
@@ -48,8 +48,11 @@ def _sign_in(app: AppTest, name: str, password: str) -> AppTest:
     [
         (Role.EXECUTIVE, {"Overview"}),
         (Role.MANAGER, {*MONITORING, "Overview"}),
-        (Role.ANALYST, {*MONITORING, "Overview", "Topics", "Import"}),
-        (Role.ADMIN, {*MONITORING, "Overview", "Topics", "Import", "Users", "Audit log"}),
+        (Role.ANALYST, {*MONITORING, "Overview", "Topics", "Thresholds", "Import"}),
+        (
+            Role.ADMIN,
+            {*MONITORING, "Overview", "Topics", "Thresholds", "Import", "Users", "Audit log"},
+        ),
     ],
 )
 def test_each_role_navigates_to_its_pages_only(monkeypatch, live_url, role, pages):

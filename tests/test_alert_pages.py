@@ -1,0 +1,136 @@
+"""The Thresholds and Alerts pages, crisis shading and the critical banner, under AppTest."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pandas as pd
+import pytest
+from sqlalchemy import select
+
+from alerts.cycle import evaluate_community
+from analysis.permissions import Role
+from data_access import alert_store, audit
+from data_access.db import make_engine
+from data_access.schema import Community
+from tests.pages_fixtures import ARCHIVE_END, build_archive
+from tests.test_pages import charts, choose_days, open_page, trace, values
+
+BURST = ARCHIVE_END - timedelta(days=1) + timedelta(hours=15)  # the outage: 1 hour, 6x volume
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory):
+    """The page tests' three-week archive, with the live evaluator run 40 minutes into the
+    outage burst (so an episode of Volume surge is open)."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('alert-pages') / 'ecg.db'}"
+    build_archive(url)
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        community_id = conn.scalar(select(Community.id))
+    evaluate_community(engine, community_id, BURST + timedelta(minutes=40))
+    engine.dispose()
+    return url
+
+
+def problems(app) -> list[str]:
+    """Error boxes other than the critical-alert banner."""
+    shown = [e.value.replace("\\", "") for e in app.error]  # markdown escapes
+    return [text for text in shown if not text.startswith("Critical alert firing")]
+
+
+def text_input(app, label):
+    return next(t for t in app.text_input if t.label == label)
+
+
+def open_episodes(url):
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        firing = alert_store.episodes(conn, 1, BURST, BURST, only_open=True)
+    engine.dispose()
+    return firing
+
+
+def opened_at(url) -> datetime:
+    """When the live evaluator, first run 40 minutes into the outage, opened the episode: it
+    looks back one pending period, so the 10 minutes over the line from 15:30 fire at 15:40."""
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        (started,) = alert_store.episodes(conn, 1, BURST, BURST, only_open=True)["started_at"]
+    engine.dispose()
+    assert started == BURST + timedelta(minutes=40)
+    return started
+
+
+def test_thresholds_page_previews_an_edit_beside_the_saved_rule(monkeypatch, archive):
+    app = open_page(monkeypatch, archive, "../pages/thresholds.py", role=Role.ANALYST)
+    assert "Name the rule" in app.info[0].value  # a new rule asks for a name first
+    app.selectbox[0].set_value("Volume surge").run()
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["Episodes"] == "1"  # the outage, once, in the 21 days of the archive
+    (chart,) = charts(app)
+    shapes = chart["layout"]["shapes"]
+    assert len(shapes) == 2  # the edited rule's episode and the saved one's: the same
+    assert BURST < pd.Timestamp(shapes[0]["x0"]) < BURST + timedelta(hours=1)  # in the outage
+    assert {"edited threshold", "saved threshold"} <= {t["name"] for t in chart["data"]}
+
+    text_input(app, "Threshold").set_value("nan").run()
+    assert problems(app) == ["Must be a finite number"]
+    text_input(app, "Threshold").set_value("6").run()
+    text_input(app, "Window (minutes)").set_value("-15").run()
+    assert problems(app) == ["Between 1 and 10080 minutes"]
+    text_input(app, "Window (minutes)").set_value("30").run()
+
+    text_input(app, "Threshold").set_value("2").run()  # two sigma: fires far more often
+    assert problems(app) == ["Must be on the recovered side: at most 2"]  # recovery was 3
+    text_input(app, "Recovery threshold (blank: the threshold)").set_value("1").run()
+    metrics = {m.label: (m.value, m.proto.delta) for m in app.metric}
+    episodes, delta = metrics["Episodes"]
+    assert int(episodes) > 1 and delta == str(int(episodes) - 1)
+
+    app.button[0].click().run()  # Save rule
+    assert "as version 2" in app.success[0].value
+    engine = make_engine(archive)
+    with engine.connect() as conn:
+        log = audit.entries(
+            conn, datetime(2026, 1, 1, tzinfo=UTC), datetime.now(UTC) + timedelta(1), "analyst"
+        )
+    assert list(log["actor"]) == ["analyst"] and list(log["action"]) == ["alert_rule.save"]
+    assert (
+        log.iloc[0]["old_value"]["threshold"] == 6.0
+        and log.iloc[0]["new_value"]["threshold"] == 2.0
+    )
+
+
+def test_alerts_page_shows_the_episode_its_evidence_and_acknowledges(monkeypatch, archive):
+    app = open_page(monkeypatch, archive, "../pages/alerts.py", role=Role.MANAGER)
+    # the banner: a critical alert is open
+    assert any("Critical alert firing: Volume surge on everything" in e.value for e in app.error)
+    choose_days(app, date(2026, 2, 27), date(2026, 2, 28))
+    assert app.subheader[0].value == "Firing now: 1"
+    (chart,) = charts(app)
+    threshold = values(trace(chart, "threshold")["y"])
+    volume = values(trace(chart, "message volume")["y"])
+    assert max(volume) > max(t for t in threshold if t == t)  # the burst crosses its line
+    assert pd.Timestamp(chart["layout"]["shapes"][0]["x0"]) == opened_at(archive)
+    evidence = app.dataframe[-1].value
+    assert len(evidence) == 30  # the messages that drove it, newest first
+
+    app.button[0].click().run()  # Acknowledge
+    engine = make_engine(archive)
+    with engine.connect() as conn:
+        firing = alert_store.episodes(conn, 1, BURST, BURST, only_open=True)
+    assert list(firing["acknowledged_by"]) == ["manager"]
+
+
+def test_episodes_are_shaded_on_the_sentiment_chart(monkeypatch, archive):
+    app = open_page(monkeypatch, archive, "../pages/sentiment.py", role=Role.MANAGER)
+    choose_days(app, date(2026, 2, 27), date(2026, 2, 28))
+    over_time = charts(app)[0]
+    shaded = [s for s in over_time["layout"].get("shapes", []) if s["type"] == "rect"]
+    assert {pd.Timestamp(s["x0"]) for s in shaded} == {opened_at(archive)}
+    labels = {a["text"] for a in over_time["layout"]["annotations"]}
+    assert set(open_episodes(archive)["rule_name"]) <= labels
+
+
+def test_executives_see_no_alert_banner(monkeypatch, archive):
+    app = open_page(monkeypatch, archive, None, role=Role.EXECUTIVE)
+    assert not any("Critical alert" in e.value for e in app.error)

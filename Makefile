@@ -29,6 +29,7 @@ bench: $(STAMP)
 	$(PY) bench/pages.py
 	$(PY) bench/nab.py
 	$(PY) bench/forecast.py
+	$(PY) bench/alerts.py
 
 clean:
 	rm -rf $(VENV) test-artifacts

@@ -5,21 +5,22 @@ from __future__ import annotations
 
 import logging
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, delete
 
 from alerts.catalog import rules_of
 from alerts.data import metric_data
 from alerts.evaluate import AlertState, Change, run
-from alerts.metrics import MetricData, concrete_scopes, scope_label, score_series
+from alerts.metrics import MetricData, ScopeNames, concrete_scopes, scope_label, score_series
 from alerts.rules import Rule
-from data_access import alert_store
+from data_access import alert_data, alert_store
 from data_access.alert_data import minute_of, moment_of
 from data_access.schema import AlertStateRow
 
 log = logging.getLogger(__name__)
 CATCH_UP_MINUTES = 6 * 60  # after a longer pause the evaluator starts from the present
+FIRST_LOOKBACK = timedelta(days=7)  # a rule or scope seen for the first time replays this
 
 
 @dataclass
@@ -30,12 +31,19 @@ class CycleSummary:
     resolved: list[int] = field(default_factory=list)
 
 
-def evaluate_community(engine: Engine, community_id: int, now: datetime) -> CycleSummary:
-    """Evaluate each enabled rule for the minutes up to `now` it has not seen yet."""
+def evaluate_community(
+    engine: Engine, community_id: int, now: datetime, first_lookback: timedelta = FIRST_LOOKBACK
+) -> CycleSummary:
+    """Evaluate each enabled rule for the minutes up to `now` it has not seen yet.
+
+    A scope never evaluated before (a new rule, topic or install, an imported archive)
+    replays `first_lookback`, so its recent episodes are on record at once (too old to be
+    notified); after a pause the evaluator catches up at most CATCH_UP_MINUTES."""
     last = minute_of(now)
     with engine.connect() as conn:
         rules = rules_of(conn, community_id)
         states = {r.id: alert_store.load_states(conn, r.id) for r in rules}
+        _, channel_names, topic_names = alert_data.names(conn, community_id)
     enabled = [r for r in rules if r.enabled]
     summary = CycleSummary(rules=len(enabled))
     for rule in rules:
@@ -43,28 +51,39 @@ def evaluate_community(engine: Engine, community_id: int, now: datetime) -> Cycl
             _stand_down(engine, rule, states[rule.id], now)
     if not enabled:
         return summary
-    start = min(_first_minute(states[r.id], last, r) for r in enabled)
+    lookback = int(first_lookback.total_seconds() // 60)
+    names = ScopeNames(topic_names, channel_names)
+    firsts = {
+        (rule.id, key): _first_minute(states[rule.id].get(key, ({}, None))[0], last, lookback)
+        for rule in enabled
+        for key, _ in concrete_scopes(rule, names)
+    }
+    if not firsts:
+        return summary
     with engine.connect() as conn:
-        data = metric_data(conn, community_id, enabled, start, last + 1)
+        data = metric_data(conn, community_id, enabled, min(firsts.values()), last + 1)
     for rule in enabled:
-        _evaluate_rule(engine, community_id, rule, data, states[rule.id], last, now, summary)
+        _evaluate_rule(engine, community_id, rule, data, states[rule.id], firsts, now, summary)
     return summary
 
 
-def _first_minute(states: dict, last: int, rule: Rule) -> int:
-    """The first minute to evaluate: the one after the last seen; for a scope never seen, a
-    pending period back, so a condition that already holds fires now rather than later."""
-    seen = [m["last_evaluated"] for m, _ in states.values() if m.get("last_evaluated") is not None]
-    return max(min(seen, default=last - rule.for_minutes - 1) + 1, last - CATCH_UP_MINUTES)
+def _first_minute(memory: dict, last: int, lookback: int) -> int:
+    """The first minute to evaluate: the one after the last seen, or `lookback` minutes back
+    for a scope never seen."""
+    seen = memory.get("last_evaluated")
+    if seen is None:
+        return last - lookback
+    return max(seen + 1, last - CATCH_UP_MINUTES)
 
 
-def _evaluate_rule(engine, community_id, rule: Rule, data: MetricData, stored, last, now, summary):
+def _evaluate_rule(
+    engine, community_id, rule: Rule, data: MetricData, stored, firsts, now, summary
+):
     with engine.begin() as conn:
         for key, scope in concrete_scopes(rule, data):
             memory, episode_id = stored.get(key, ({}, None))
             state = AlertState(**memory) if memory else AlertState()
-            start = _first_minute({key: (memory, None)} if memory else {}, last, rule)
-            scores = score_series(rule, scope, data, start, last + 1)
+            scores = score_series(rule, scope, data, firsts[(rule.id, key)], data.end)
             state, changes = run(rule, scores, state)
             for change in changes:
                 episode_id = _apply(

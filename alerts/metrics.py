@@ -47,7 +47,15 @@ class MetricData:
     channel_names: dict[int, str] = field(default_factory=dict)
 
 
-def concrete_scopes(rule: Rule, data: MetricData) -> list[tuple[str, Scope]]:
+@dataclass(frozen=True)
+class ScopeNames:
+    """What scopes a community has, before any of its data is read."""
+
+    topic_names: dict[int, str]
+    channel_names: dict[int, str]
+
+
+def concrete_scopes(rule: Rule, data: MetricData | ScopeNames) -> list[tuple[str, Scope]]:
     """The (key, scope) pairs a rule is evaluated for: one, or one per topic or channel."""
     if rule.scope.kind == "each_topic":
         return [(f"topic:{i}", Scope("topic", i)) for i in sorted(data.topic_names)]

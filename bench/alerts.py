@@ -1,5 +1,5 @@
 """Alert evaluation on a 1,000,000-message, 90-day SQLite database: one cycle of 200 rules
-(the first, which looks back a pending period per scope, and the steady minute-by-minute
+(the first, which replays the last 7 days per scope, and the steady minute-by-minute
 ones), and a 30-day backtest of one rule.
 
     python bench/alerts.py [--database PATH]   (built with bench/ingest.py when absent)
@@ -110,7 +110,7 @@ def main() -> None:
     first = evaluate_community(engine, community_id, now)
     first_seconds = time.perf_counter() - started
     print(
-        f"first cycle (each scope looks back its pending period): {first_seconds:.2f} s, "
+        f"first cycle (each scope replays the last 7 days): {first_seconds:.2f} s, "
         f"{first.scopes} scopes, {len(first.opened)} opened"
     )
     steady = []

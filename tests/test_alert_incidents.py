@@ -94,7 +94,7 @@ def test_live_minute_by_minute_equals_the_backtest(request, tmp_path, kind):
 
     moment = start
     while moment < end:  # the worker, once a minute, with its states in the database
-        evaluate_community(engine, community_id, moment)
+        evaluate_community(engine, community_id, moment, first_lookback=timedelta(0))
         moment += timedelta(minutes=1)
 
     with engine.connect() as conn:

@@ -1,0 +1,164 @@
+"""Rule scores on small hand-built data, values worked out by hand."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from alerts.metrics import MetricData, distinct_authors, score_series
+from alerts.rules import Rule, Scope
+
+H = 500_000  # an hour, in hours since the epoch
+T = H * 60  # its first minute
+MESSAGE_COLUMNS = ["minute", "channel_id", "member_id", "sentiment", "is_bot"]
+HOUR_COLUMNS = [
+    "hour",
+    "channel_id",
+    "messages",
+    "active_authors",
+    "sentiment_count",
+    "negative_count",
+]
+
+
+def rule(**overrides) -> Rule:
+    fields = {
+        "name": "r",
+        "metric": "volume",
+        "condition": "threshold",
+        "direction": "above",
+        "threshold": 1.0,
+        "window_minutes": 10,
+    }
+    return Rule(**{**fields, **overrides})
+
+
+def data(messages, hours=None, forecasts=None) -> MetricData:
+    frame = pd.DataFrame(messages, columns=MESSAGE_COLUMNS).astype(
+        {"minute": "int64", "sentiment": float, "is_bot": bool}
+    )
+    if hours is None:  # one earlier hour with a message: the scope has data
+        hours = [(H - 1, 1, 1, 1, 1, 0)]
+    return MetricData(
+        first=T - 2000,
+        end=T + 2000,
+        messages=frame,
+        topic_links=frame.assign(topic_id=1).iloc[0:0],
+        channel_hours=pd.DataFrame(hours, columns=HOUR_COLUMNS),
+        topic_hours=pd.DataFrame(columns=["hour", "topic_id", *HOUR_COLUMNS[2:]]),
+        forecasts=forecasts or {},
+        channel_names={1: "general"},
+    )
+
+
+def scores_at(rule_, data_, *minutes) -> pd.DataFrame:
+    frame = score_series(rule_, Scope(), data_, min(minutes), max(minutes) + 1)
+    return frame.set_index("minute").loc[list(minutes)]
+
+
+def test_volume_counts_the_window_before_each_minute():
+    messages = [(T - 5, 1, 1, 0.0, False)] * 2 + [(T - 15, 1, 2, 0.0, False), (T + 3, 1, 3, 0, 0)]
+    frame = scores_at(rule(), data(messages), T, T + 4, T + 20)
+    # [T-10, T): two; [T-6, T+4): those two and the one at T+3; [T+10, T+20): none
+    assert frame["value"].tolist() == [2, 3, 0]
+    assert frame["score"].tolist() == [2, 3, 0]
+
+
+def test_active_members_counts_each_human_once():
+    messages = [
+        (T - 5, 1, 1, 0.0, False),
+        (T - 3, 1, 1, 0.0, False),
+        (T - 3, 1, 2, 0.0, False),
+        (T - 2, 1, 9, 0.0, True),  # a bot
+    ]
+    frame = scores_at(rule(metric="active_members"), data(messages), T, T + 6, T + 8)
+    assert frame["value"].tolist() == [2, 2, 0]  # at T+8 the window starts at T-2
+
+
+def test_distinct_authors_matches_a_brute_force_count():
+    rng = np.random.default_rng(3)
+    rows = pd.DataFrame(
+        {
+            "member_id": rng.integers(0, 6, 300),
+            "minute": rng.integers(0, 500, 300),
+            "is_bot": rng.random(300) < 0.1,
+        }
+    )
+    minutes = np.arange(0, 520)
+    fast = distinct_authors(rows, minutes, 17)
+    humans = rows[~rows["is_bot"]]
+    slow = [
+        humans[(humans["minute"] >= t - 17) & (humans["minute"] < t)]["member_id"].nunique()
+        for t in minutes
+    ]
+    assert fast.tolist() == slow
+
+
+def test_sentiment_shares_leave_unscored_messages_out():
+    sentiments = [-0.5, 0.5, math.nan, -0.05]
+    messages = [(T - 1, 1, n, s, False) for n, s in enumerate(sentiments)]
+    negative = scores_at(rule(metric="negative_share"), data(messages), T)
+    average = scores_at(rule(metric="avg_sentiment"), data(messages), T)
+    assert negative["value"].iloc[0] == pytest.approx(2 / 3)  # -0.05 counts as negative
+    assert average["value"].iloc[0] == pytest.approx((-0.5 + 0.5 - 0.05) / 3)
+    empty = scores_at(rule(metric="negative_share"), data(messages), T + 30)
+    assert math.isnan(empty["score"].iloc[0])  # nothing scored in the window: no data
+
+
+def baseline_data(observed: int) -> MetricData:
+    """The same hour in the three weeks before had 60, 90 and 30 messages (the archive
+    starts three weeks back, so earlier weeks are unknown, not zero); `observed` now."""
+    hours = [(H - 168 * k, 1, n, n, n, 0) for k, n in ((1, 60), (2, 90), (3, 30))]
+    messages = [(T + (i % 60), 1, i, 0.0, False) for i in range(observed)]
+    return data(messages, hours)
+
+
+def test_ratio_to_the_same_hour_of_the_week():
+    frame = scores_at(
+        rule(condition="baseline_ratio", window_minutes=60, threshold=1.5),
+        baseline_data(120),
+        T + 60,
+    )
+    assert frame["score"].iloc[0] == pytest.approx(120 / 60)
+    assert frame["limit"].iloc[0] == pytest.approx(60 * 1.5)
+
+
+def test_z_score_against_the_same_hour_of_the_week():
+    frame = scores_at(rule(condition="zscore", window_minutes=60), baseline_data(120), T + 60)
+    spread = math.sqrt(((60 - 60) ** 2 + (90 - 60) ** 2 + (30 - 60) ** 2) / 3)
+    assert frame["score"].iloc[0] == pytest.approx((120 - 60) / math.sqrt(60 + spread**2))
+
+
+def test_too_little_history_is_no_data():
+    hours = [(H - 168, 1, 60, 60, 60, 0)]  # one week only
+    frame = scores_at(rule(condition="zscore", window_minutes=60), data([], hours), T + 60)
+    assert math.isnan(frame["score"].iloc[0])
+    assert math.isnan(scores_at(rule(), data([], hours=[]), T)["score"].iloc[0])  # no data at all
+
+
+def test_distance_from_the_forecast_band_in_half_widths():
+    band = pd.DataFrame({"hour": [H], "yhat": [60.0], "yhat_lower": [40.0], "yhat_upper": [100.0]})
+    forecasts = {("community", 0): band}
+    above = rule(condition="forecast_band", window_minutes=60)
+    for observed, expected in ((120, (120 - 60) / 40), (50, (50 - 60) / 20)):
+        messages = [(T + (i % 60), 1, i, 0.0, False) for i in range(observed)]
+        frame = scores_at(above, data(messages, forecasts=forecasts), T + 60)
+        assert frame["score"].iloc[0] == pytest.approx(expected)
+    assert frame["limit"].iloc[0] == pytest.approx(60 + 1.0 * 40)
+
+
+def test_predicted_spike_is_the_forecast_peak_over_normal():
+    hours = [(H - h, 1, 10, 10, 10, 0) for h in range(1, 7 * 24 + 1)]  # 10 an hour for a week
+    ahead = pd.DataFrame(
+        {
+            "hour": range(H, H + 30),
+            "yhat": [45.0 if h == H + 5 else 10.0 for h in range(H, H + 30)],
+            "yhat_lower": 5.0,
+            "yhat_upper": 50.0,
+        }
+    )
+    spike = rule(metric="predicted_spike", threshold=3.0)
+    frame = scores_at(spike, data([], hours, {("community", 0): ahead}), T + 10)
+    assert frame["score"].iloc[0] == pytest.approx(4.5)
+    assert frame["guard"].iloc[0] == pytest.approx(45.0)  # the volume the guard checks

@@ -124,13 +124,13 @@ def _apply(conn, community_id, rule, key, label, change: Change, episode_id, sum
             },
         )
         summary.opened.append(episode_id)
-        log.info("alert %r firing for %s", rule.name, label)
+        log.debug("alert %r firing for %s", rule.name, label)
         return episode_id
     values = {"peak_value": episode.peak_value, "peak_score": episode.peak_score}
     if change.kind == "resolved":
         values["ended_at"] = moment_of(episode.end)
         summary.resolved.append(episode_id)
-        log.info("alert %r resolved for %s", rule.name, label)
+        log.debug("alert %r resolved for %s", rule.name, label)
     alert_store.update_episode(conn, episode_id, **values)
     return None if change.kind == "resolved" else episode_id
 

@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 from dashboard.charts import plain
 
 SEVERITY_COLOURS = {"critical": "#d32f2f", "warning": "#f57c00", "info": "#1e88e5"}
+SEVERITY_RANK = {"info": 0, "warning": 1, "critical": 2}
 PREVIEW_BUCKET = "10min"  # a month of minutes is too many points for a browser
 
 
@@ -21,22 +22,45 @@ def local_minutes(minutes: pd.Series, timezone: str) -> pd.Series:
 def shade_episodes(
     figure: go.Figure, episodes: pd.DataFrame, timezone: str, start: datetime, end: datetime
 ) -> go.Figure:
-    """Shade each episode (started_at, ended_at or None while firing, severity, rule_name)
-    across the chart, cut to the chart's [start, end), coloured by severity."""
-    for row in episodes.itertuples():
-        until = row.ended_at if pd.notna(row.ended_at) else end
+    """Shade the episodes (started_at, ended_at or None while firing, severity, rule_name)
+    across the chart, cut to its [start, end); overlapping ones share one span, coloured by
+    the most severe and named after the first ("Volume surge +2")."""
+    for span in merged_spans(episodes, start, end):
         figure.add_vrect(
-            x0=pd.Timestamp(max(row.started_at, start)).tz_convert(timezone),
-            x1=pd.Timestamp(min(until, end)).tz_convert(timezone),
-            fillcolor=SEVERITY_COLOURS.get(row.severity, "#9e9e9e"),
+            x0=pd.Timestamp(span["start"]).tz_convert(timezone),
+            x1=pd.Timestamp(span["end"]).tz_convert(timezone),
+            fillcolor=SEVERITY_COLOURS.get(span["severity"], "#9e9e9e"),
             opacity=0.15,
             line_width=0,
             layer="below",
-            annotation_text=plain(row.rule_name),
+            annotation_text=plain(span["label"]),
             annotation_position="top left",
             annotation_font_size=10,
         )
     return figure
+
+
+def merged_spans(episodes: pd.DataFrame, start: datetime, end: datetime) -> list[dict]:
+    """Episodes cut to [start, end), overlapping ones merged: start, end, severity, label."""
+    spans: list[dict] = []
+    ordered = episodes.sort_values("started_at") if not episodes.empty else episodes
+    for row in ordered.itertuples():
+        first = max(row.started_at, start)
+        last = min(row.ended_at if pd.notna(row.ended_at) else end, end)
+        if spans and first <= spans[-1]["end"]:
+            span = spans[-1]
+            span["end"] = max(span["end"], last)
+            span["names"].append(row.rule_name)
+            if SEVERITY_RANK[row.severity] > SEVERITY_RANK[span["severity"]]:
+                span["severity"] = row.severity
+        else:
+            spans.append(
+                {"start": first, "end": last, "severity": row.severity, "names": [row.rule_name]}
+            )
+    for span in spans:
+        more = len(span["names"]) - 1
+        span["label"] = span["names"][0] + (f" +{more}" if more else "")
+    return spans
 
 
 def _bucketed(scores: pd.DataFrame, timezone: str, direction: str) -> pd.DataFrame:

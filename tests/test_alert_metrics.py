@@ -1,6 +1,7 @@
 """Rule scores on small hand-built data, values worked out by hand."""
 
 import math
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pandas as pd
@@ -8,6 +9,7 @@ import pytest
 
 from alerts.metrics import MetricData, distinct_authors, score_series
 from alerts.rules import Rule, Scope
+from dashboard.alert_charts import merged_spans
 
 H = 500_000  # an hour, in hours since the epoch
 T = H * 60  # its first minute
@@ -162,3 +164,20 @@ def test_predicted_spike_is_the_forecast_peak_over_normal():
     frame = scores_at(spike, data([], hours, {("community", 0): ahead}), T + 10)
     assert frame["score"].iloc[0] == pytest.approx(4.5)
     assert frame["guard"].iloc[0] == pytest.approx(45.0)  # the volume the guard checks
+
+
+def test_overlapping_episodes_share_one_shaded_span():
+    at = datetime(2026, 11, 24, 15, tzinfo=UTC)
+    episodes = pd.DataFrame(
+        {
+            "started_at": [at, at + timedelta(minutes=20), at + timedelta(hours=5)],
+            "ended_at": [at + timedelta(minutes=40), at + timedelta(minutes=90), None],
+            "severity": ["warning", "critical", "info"],
+            "rule_name": ["Topic spike", "Volume surge", "Predicted topic spike"],
+        }
+    )
+    spans = merged_spans(episodes, at - timedelta(hours=1), at + timedelta(hours=6))
+    assert [(s["start"], s["end"], s["severity"], s["label"]) for s in spans] == [
+        (at, at + timedelta(minutes=90), "critical", "Topic spike +1"),
+        (at + timedelta(hours=5), at + timedelta(hours=6), "info", "Predicted topic spike"),
+    ]

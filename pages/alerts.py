@@ -4,7 +4,8 @@ and up acknowledge and silence from here."""
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 import streamlit as st
@@ -147,13 +148,57 @@ def actions(episode, now) -> None:
 
 def silences(now) -> None:
     current = resources.read("alert_silences", filters.community_id, now)
-    if current.empty:
-        return
-    with st.expander(f"Silences in force ({len(current)})"):
+    with st.expander(f"Silences ({len(current)} in force or planned)"):
         for row in current.itertuples():
+            since = components.local_text(row.starts_at, filters.timezone)
             until = components.local_text(row.ends_at, filters.timezone)
             scope = row.scope_key or "every scope"
-            st.text(f"until {until}, {scope}, by {row.author}: {row.comment}")
+            st.text(f"{since} to {until}, {scope}, by {row.author}: {row.comment}")
+        if auth.allowed(auth.current_account(), Action.SILENCE_ALERTS):
+            new_silence(now)
+
+
+def new_silence(now) -> None:
+    """A planned silence, for maintenance: which rule and scope, from when, for how long."""
+    st.markdown("**New silence**")
+    rules = {r.id: r.name for r in resources.alert_rules(filters.community_id)}
+    left, right = st.columns(2)
+    rule_id = left.selectbox(
+        "Rule", [None, *rules], format_func=lambda i: "every rule" if i is None else rules[i]
+    )
+    scopes = scope_choices()
+    scope = right.selectbox("Scope", list(scopes), format_func=scopes.get)
+    zone = ZoneInfo(filters.timezone)
+    local_now = now.astimezone(zone)
+    day = left.date_input("Starts on", local_now.date())
+    at = right.time_input("at", local_now.time().replace(second=0, microsecond=0))
+    hours = left.number_input("For (hours)", min_value=0.25, max_value=24.0 * 30, value=2.0)
+    comment = right.text_input("Why", key="planned-silence-why")
+    if st.button("Add silence"):
+        starts = datetime.combine(day, at, tzinfo=zone).astimezone(UTC)
+        alert_store.add_silence(
+            resources.engine(),
+            filters.community_id,
+            rule_id,
+            scope,
+            starts,
+            starts + timedelta(hours=hours),
+            comment,
+            actor=auth.current_account().actor,
+            now=now,
+        )
+        resources.clear()
+        st.rerun()
+
+
+def scope_choices() -> dict:
+    channels = resources.read("channels", filters.community_id)
+    topics = resources.read("topics", filters.community_id)
+    choices = {None: "every scope", "all": "everything"}
+    choices |= {f"platform:{p}": f"platform {p}" for p in sorted(channels["platform"].unique())}
+    choices |= {f"channel:{r.id}": f"channel {r.name}" for r in channels.itertuples()}
+    choices |= {f"topic:{r.id}": f"topic {r.name}" for r in topics.itertuples()}
+    return choices
 
 
 def body() -> None:

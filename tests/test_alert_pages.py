@@ -135,3 +135,22 @@ def test_episodes_are_shaded_on_the_sentiment_chart(monkeypatch, archive):
 def test_executives_see_no_alert_banner(monkeypatch, archive):
     app = open_page(monkeypatch, archive, None, role=Role.EXECUTIVE)
     assert not any("Critical alert" in e.value for e in app.error)
+
+
+def test_a_manager_plans_a_silence(monkeypatch, archive):
+    app = open_page(monkeypatch, archive, "../pages/alerts.py", role=Role.MANAGER)
+    app.text_input(key="planned-silence-why").input("database upgrade").run()
+    next(b for b in app.button if b.label == "Add silence").click().run()
+    assert not app.exception
+    engine = make_engine(archive)
+    with engine.connect() as conn:
+        planned = alert_store.silences(conn, 1, datetime.now(UTC) - timedelta(minutes=5))
+    engine.dispose()
+    (silence,) = planned.itertuples()
+    assert (silence.author, silence.comment, silence.rule_id, silence.scope_key) == (
+        "manager",
+        "database upgrade",
+        None,
+        None,
+    )
+    assert silence.ends_at - silence.starts_at == timedelta(hours=2)

@@ -1,16 +1,21 @@
 """Rule validation, saving with versions and audit, and who may save."""
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 
 from alerts.catalog import ensure_default_rules, rules_of, save_rule
+from alerts.cycle import evaluate_community
+from alerts.delivery import notify
+from alerts.notify import ContactPoint, NotificationSettings
 from alerts.rules import DEFAULT_RULES, RuleValidationError, Scope, rule_from_fields
 from analysis.permissions import Actor, PermissionDenied, Role
 from data_access import alert_store, audit
 from data_access.schema import Community
+from ingest.pipeline import ImportTarget, run_import
+from ingest.records import ParsedRow, RawMessage
 
 NOW = datetime(2026, 11, 20, 9, tzinfo=UTC)
 ANALYST = Actor("ana", Role.ANALYST)
@@ -93,3 +98,51 @@ def test_a_manager_may_not_save_a_rule(sqlite_engine):
         )
     with sqlite_engine.connect() as conn:
         assert rules_of(conn, community_id) == []
+
+
+def test_a_silence_keeps_the_episode_but_marks_it_silenced(sqlite_engine):
+    """Ten messages in a minute trip a 'more than 5 in 10 minutes' rule; a silence set
+    beforehand leaves the episode in the history, marked silenced, and nothing is sent."""
+    burst = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
+    rows = [
+        ParsedRow(0, RawMessage(f"m{n}", burst + timedelta(seconds=n), "general", "u1", "U", "hi"))
+        for n in range(10)
+    ]
+    run_import(sqlite_engine, rows, ImportTarget("acme", "chat", "discord"))
+    with sqlite_engine.connect() as conn:
+        community_id = conn.scalar(select(Community.id))
+    loud = rule_from_fields(
+        name="Loud",
+        metric="volume",
+        condition="threshold",
+        direction="above",
+        threshold="5",
+        window_minutes="10",
+        severity="critical",
+    )
+    loud = save_rule(sqlite_engine, community_id, loud, actor=ANALYST, now=NOW)
+    alert_store.add_silence(
+        sqlite_engine,
+        community_id,
+        loud.id,
+        None,
+        burst - timedelta(hours=1),
+        burst + timedelta(hours=1),
+        "load test",
+        actor=Actor("max", Role.MANAGER),
+        now=NOW,
+    )
+    evaluate_community(sqlite_engine, community_id, burst + timedelta(minutes=30))
+    with sqlite_engine.connect() as conn:
+        history = alert_store.episodes(
+            conn, community_id, burst - timedelta(hours=1), burst + timedelta(hours=1)
+        )
+    assert history[["rule_name", "silenced"]].values.tolist() == [["Loud", True]]
+    # fired at the first minute whose window holds the 10 messages; resolved 10 minutes later
+    assert history["started_at"].tolist() == [burst + timedelta(minutes=1)]
+    assert history["ended_at"].tolist() == [burst + timedelta(minutes=11)]
+    contact = ContactPoint("hook", "webhook", url="http://127.0.0.1:9/never")
+    sent = notify(
+        sqlite_engine, NotificationSettings(contacts=(contact,)), burst + timedelta(minutes=30)
+    )
+    assert (sent.planned, sent.sent) == (0, 0)

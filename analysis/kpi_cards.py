@@ -1,0 +1,225 @@
+"""KPI cards (value, change, 12-week history), the health score with its components, and
+the written summary of a week. Pure: figures in, values and sentences out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from statistics import median
+
+from analysis.kpis import WeekFigures
+
+# key: (label, kind, which way is good, definition)
+DEFINITIONS = {
+    "active": ("Active members", "count", "up", "People (not bots) who posted at least once."),
+    "new": ("New members", "count", "up", "People whose first message ever was this week."),
+    "returning": (
+        "Returning members",
+        "count",
+        "up",
+        "Active this week and the week before.",
+    ),
+    "churned": ("Churned members", "count", "down", "Active the week before, not this week."),
+    "messages": ("Messages", "count", "up", "Every message, bots included."),
+    "threads": (
+        "Threads started",
+        "count",
+        "up",
+        "Top-level messages (not replies) that got at least one reply.",
+    ),
+    "response_rate": (
+        "Response rate",
+        "share",
+        "up",
+        "Of the questions (top-level messages with a '?') and threads started, the share "
+        "answered by someone other than the asker.",
+    ),
+    "median_response_minutes": (
+        "Median first response",
+        "minutes",
+        "down",
+        "From the message to its first reply by someone else, over the answered ones.",
+    ),
+    "avg_sentiment": (
+        "Average sentiment",
+        "sentiment",
+        "up",
+        "Mean VADER compound score (-1 to +1) of the scored messages.",
+    ),
+    "negative_share": (
+        "Negative share",
+        "share",
+        "down",
+        "Share of scored messages with a compound score of -0.05 or less.",
+    ),
+}
+HISTORY_WEEKS = 12
+
+
+@dataclass(frozen=True)
+class Kpi:
+    key: str
+    label: str
+    value: float | None
+    previous: float | None
+    history: tuple[float | None, ...]  # the 12 weeks ending with this one, oldest first
+    kind: str  # count, share, minutes, sentiment
+    better: str  # up or down
+    definition: str
+
+    @property
+    def change(self) -> float | None:
+        if self.value is None or self.previous is None:
+            return None
+        return self.value - self.previous
+
+    @property
+    def change_pct(self) -> float | None:
+        if self.change is None or not self.previous:
+            return None
+        return self.change / self.previous
+
+    @property
+    def good(self) -> bool | None:
+        """Whether the change is good news (None when unchanged or unknown)."""
+        if not self.change:
+            return None
+        return (self.change > 0) == (self.better == "up")
+
+    def shown(self, value: float | None = None) -> str:
+        value = self.value if value is None else value
+        return format_value(value, self.kind)
+
+
+def format_value(value: float | None, kind: str) -> str:
+    if value is None:
+        return "–"
+    if kind == "share":
+        return f"{value:.0%}"
+    if kind == "minutes":
+        return f"{value:.0f} min" if value < 120 else f"{value / 60:.1f} h"
+    if kind == "sentiment":
+        return f"{value:+.3f}"
+    return f"{value:,.0f}"
+
+
+def kpi_cards(figures: list[WeekFigures]) -> list[Kpi]:
+    """One card per KPI for the last week of `figures` (oldest first, at least two)."""
+    this, before = figures[-1], figures[-2]
+    cards = []
+    for key, (label, kind, better, definition) in DEFINITIONS.items():
+        history = tuple(getattr(f, key) for f in figures[-HISTORY_WEEKS:])
+        cards.append(
+            Kpi(
+                key,
+                label,
+                getattr(this, key),
+                getattr(before, key),
+                history,
+                kind,
+                better,
+                definition,
+            )
+        )
+    return cards
+
+
+@dataclass(frozen=True)
+class HealthComponent:
+    name: str
+    points: float
+    out_of: float
+    how: str
+
+
+def health_score(
+    figures: list[WeekFigures], incident_counts: dict
+) -> tuple[int, list[HealthComponent]]:
+    """0-100: four components of 25 points and a deduction for incidents, each shown."""
+    this = figures[-1]
+    earlier = [f.active for f in figures[:-1] if f.active]
+    usual = median(earlier) if earlier else None
+    previous_active = figures[-2].active if len(figures) > 1 else 0
+    parts = [
+        HealthComponent(
+            "Activity",
+            25 * min(1.0, this.active / usual) if usual else 25.0,
+            25,
+            "25 × active members ÷ the median of the weeks before (at most 25)",
+        ),
+        HealthComponent(
+            "Retention",
+            25 * this.returning / previous_active
+            if previous_active and this.returning is not None
+            else 25.0,
+            25,
+            "25 × returning members ÷ last week's active members",
+        ),
+        HealthComponent(
+            "Responsiveness",
+            25 * this.response_rate if this.response_rate is not None else 25.0,
+            25,
+            "25 × response rate",
+        ),
+        HealthComponent(
+            "Mood",
+            25 * min(1.0, max(0.0, 1 - this.negative_share / 0.4))
+            if this.negative_share is not None
+            else 25.0,
+            25,
+            "25 × (1 − negative share ÷ 40%), at least 0",
+        ),
+    ]
+    deduction = min(
+        20, 5 * incident_counts.get("critical", 0) + 2 * incident_counts.get("warning", 0)
+    )
+    parts.append(
+        HealthComponent(
+            "Incidents", -deduction, 0, "−5 per critical and −2 per warning episode, at most −20"
+        )
+    )
+    score = round(max(0.0, min(100.0, sum(p.points for p in parts))))
+    return score, parts
+
+
+def _change_words(card: Kpi) -> str:
+    """'active members rose 12% to 1,204', 'negative share fell from 9% to 6%', ..."""
+    name = card.label.lower()
+    if card.value is None:
+        return f"{name} unknown"
+    if card.change is None:
+        return f"{name} {card.shown()}"
+    if card.kind == "share":
+        if abs(card.change) < 0.005:
+            return f"{name} held at {card.shown()}"
+        verb = "rose" if card.change > 0 else "fell"
+        return f"{name} {verb} from {card.shown(card.previous)} to {card.shown()}"
+    if card.change == 0 or (card.change_pct is not None and abs(card.change_pct) < 0.005):
+        return f"{name} held at {card.shown()}"
+    verb = "rose" if card.change > 0 else "fell"
+    if card.change_pct is None:  # from zero
+        return f"{name} {verb} from {card.shown(card.previous)} to {card.shown()}"
+    return f"{name} {verb} {abs(card.change_pct):.0%} to {card.shown()}"
+
+
+def summary(cards: list[Kpi], incidents: dict, top_topic: tuple[str, int] | None) -> str:
+    """A few sentences written from the numbers, the same every time for the same data."""
+    by_key = {c.key: c for c in cards}
+    first = "; ".join(_change_words(by_key[k]) for k in ("active", "messages", "negative_share"))
+    sentences = [first[0].upper() + first[1:] + "."]
+    rate, wait = by_key["response_rate"], by_key["median_response_minutes"]
+    if rate.value is not None:
+        waited = (
+            f", the first answer after {wait.shown()} (median)" if wait.value is not None else ""
+        )
+        sentences.append(f"{rate.shown()} of questions and threads were answered{waited}.")
+    critical = incidents["critical"]
+    if critical:
+        listed = "; ".join(sorted(set(critical)))
+        plural = "incident" if len(critical) == 1 else "incidents"
+        sentences.append(f"{len(critical)} critical {plural}: {listed}.")
+    else:
+        sentences.append("No critical incidents.")
+    if top_topic is not None:
+        count = f"{top_topic[1]:,} message{'' if top_topic[1] == 1 else 's'}"
+        sentences.append(f"Most discussed topic: {top_topic[0]} ({count}).")
+    return " ".join(sentences)

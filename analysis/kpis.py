@@ -1,0 +1,140 @@
+"""Weekly KPIs from week-bucketed counts: pure pandas, the same numbers every time.
+
+Definitions (also in docs/kpis.md):
+* active members: humans who posted at least once in the week;
+* new members: humans whose first message ever falls in the week;
+* returning members: active this week and the week before; churned: active the week
+  before, not this week;
+* messages: every message, bots included;
+* threads started: top-level messages (not replies) that got at least one reply;
+* response rate: of the questions (top-level messages with a "?") and threads started,
+  the share answered by someone other than the asker; median time to first response:
+  from the message to the first reply by someone else, over the answered ones;
+* average sentiment and negative share: of the messages VADER scored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class WeekFigures:
+    active: int
+    new: int
+    returning: int | None  # None for the first week of a series (its previous is unknown)
+    churned: int | None
+    messages: int
+    threads: int
+    asked: int  # questions and threads started
+    answered: int
+    median_response_minutes: float | None
+    avg_sentiment: float | None
+    negative_share: float | None
+
+    @property
+    def response_rate(self) -> float | None:
+        return self.answered / self.asked if self.asked else None
+
+
+def member_figures(member_weeks: pd.DataFrame, weeks: int) -> list[dict]:
+    """Active, returning and churned members of each week from (week, member_id) rows."""
+    sets = [set(member_weeks.loc[member_weeks["week"] == w, "member_id"]) for w in range(weeks)]
+    rows = []
+    for week, members in enumerate(sets):
+        before = sets[week - 1] if week else None
+        rows.append(
+            {
+                "active": len(members),
+                "returning": None if before is None else len(members & before),
+                "churned": None if before is None else len(before - members),
+            }
+        )
+    return rows
+
+
+def response_figures(replies: pd.DataFrame, questions: pd.Series, weeks: int) -> list[dict]:
+    """Threads started, questions and threads asked, answered, and the median minutes to
+    the first answer by someone else, per week."""
+    rows = []
+    for week in range(weeks):
+        mine = replies[replies["week"] == week]
+        parents = mine.drop_duplicates("parent_id")
+        by_others = mine[mine["replier"] != mine["asker"]]
+        first = by_others.groupby("parent_id").agg(
+            asked_at=("asked_at", "first"), replied_at=("replied_at", "min")
+        )
+        minutes = (first["replied_at"] - first["asked_at"]).dt.total_seconds() / 60
+        rows.append(
+            {
+                "threads": len(parents),
+                "asked": int(questions.get(week, 0))
+                + int((~parents["is_question"].astype(bool)).sum()),
+                "answered": len(first),
+                "median_response_minutes": float(minutes.median()) if len(minutes) else None,
+            }
+        )
+    return rows
+
+
+def sentiment_figures(channel_weeks: pd.DataFrame, weeks: int) -> list[dict]:
+    sums = channel_weeks.groupby("week")[
+        ["messages", "sentiment_sum", "sentiment_count", "negative_count"]
+    ].sum()
+    rows = []
+    for week in range(weeks):
+        row = sums.loc[week] if week in sums.index else None
+        scored = 0 if row is None else int(row["sentiment_count"])
+        rows.append(
+            {
+                "messages": 0 if row is None else int(row["messages"]),
+                "avg_sentiment": float(row["sentiment_sum"]) / scored if scored else None,
+                "negative_share": float(row["negative_count"]) / scored if scored else None,
+            }
+        )
+    return rows
+
+
+def week_figures(
+    weeks: int,
+    member_weeks: pd.DataFrame,
+    new_members: pd.Series,
+    channel_weeks: pd.DataFrame,
+    questions: pd.Series,
+    replies: pd.DataFrame,
+) -> list[WeekFigures]:
+    """The figures of each of `weeks` consecutive weeks, oldest first."""
+    members = member_figures(member_weeks, weeks)
+    responses = response_figures(replies, questions, weeks)
+    sentiment = sentiment_figures(channel_weeks, weeks)
+    return [
+        WeekFigures(
+            new=int(new_members.get(week, 0)),
+            **members[week],
+            **responses[week],
+            **sentiment[week],
+        )
+        for week in range(weeks)
+    ]
+
+
+def incidents(episodes: pd.DataFrame, start, end) -> dict:
+    """Episodes overlapping [start, end): counts by severity, the hours when at least one
+    alert was firing (overlaps counted once), and the critical ones' names."""
+    counts = {"critical": 0, "warning": 0, "info": 0}
+    spans = []
+    names = []
+    for row in episodes.sort_values("started_at").itertuples() if not episodes.empty else []:
+        counts[row.severity] = counts.get(row.severity, 0) + 1
+        first = max(row.started_at, start)
+        last = min(row.ended_at if pd.notna(row.ended_at) else end, end)
+        if spans and first <= spans[-1][1]:
+            spans[-1][1] = max(spans[-1][1], last)
+        else:
+            spans.append([first, last])
+        if row.severity == "critical":
+            names.append(f"{row.rule_name} on {row.scope_label}")
+    hours = sum((b - a).total_seconds() for a, b in spans) / 3600
+    return {"counts": counts, "firing_hours": hours, "critical": names}

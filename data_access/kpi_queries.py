@@ -1,0 +1,169 @@
+"""Reads for the weekly KPIs: counts bucketed into weeks given by their UTC edges.
+
+`edges` are the UTC starts of consecutive weeks followed by the end of the last one; week
+`i` is [edges[i], edges[i+1]). Members who are bots are left out of member counts.
+"""
+
+from __future__ import annotations
+
+import itertools
+from datetime import datetime, timedelta
+
+import pandas as pd
+from sqlalchemy import Connection, and_, case, distinct, func, select
+from sqlalchemy.orm import aliased
+
+from data_access.queries import _frame, _raw_time
+from data_access.schema import Channel, ChannelHourly, Member, Message, Source, TopicHourly
+
+ANSWER_GRACE = timedelta(days=7)  # replies after the week still answer its questions
+
+
+def _week_of(column, edges: list[datetime]):
+    return case(
+        *((and_(column >= a, column < b), i) for i, (a, b) in enumerate(itertools.pairwise(edges))),
+        else_=-1,
+    )
+
+
+def member_weeks(conn: Connection, community_id: int, edges: list[datetime]) -> pd.DataFrame:
+    """(week, member_id, channel_id) for each human who wrote in a week, once per channel."""
+    week = _week_of(Message.sent_at, edges).label("week")
+    query = (
+        select(week, Message.member_id, Message.channel_id)
+        .join(Member, Member.id == Message.member_id)
+        .where(
+            Message.community_id == community_id,
+            Message.sent_at >= edges[0],
+            Message.sent_at < edges[-1],
+            Member.is_bot.is_(False),
+        )
+        .distinct()
+    )
+    return _frame(conn, query)
+
+
+def new_members(conn: Connection, community_id: int, edges: list[datetime]) -> pd.Series:
+    """Humans whose first message (to the hour) falls in each week."""
+    week = _week_of(Member.first_seen_hour, edges).label("week")
+    query = (
+        select(week, func.count())
+        .where(
+            Member.community_id == community_id,
+            Member.is_bot.is_(False),
+            Member.first_seen_hour >= edges[0],
+            Member.first_seen_hour < edges[-1],
+        )
+        .group_by(week)
+    )
+    return pd.Series(dict(conn.execute(query).all()), dtype=int)
+
+
+def channel_weeks(conn: Connection, community_id: int, edges: list[datetime]) -> pd.DataFrame:
+    """Per (week, channel_id): messages, sentiment sum and count, negative count."""
+    week = _week_of(ChannelHourly.hour, edges).label("week")
+    columns = ("messages", "sentiment_sum", "sentiment_count", "negative_count")
+    query = (
+        select(
+            week,
+            ChannelHourly.channel_id,
+            *(func.sum(getattr(ChannelHourly, c)).label(c) for c in columns),
+        )
+        .where(
+            ChannelHourly.community_id == community_id,
+            ChannelHourly.hour >= edges[0],
+            ChannelHourly.hour < edges[-1],
+        )
+        .group_by(week, ChannelHourly.channel_id)
+    )
+    return _frame(conn, query)
+
+
+def topic_weeks(conn: Connection, community_id: int, edges: list[datetime]) -> pd.DataFrame:
+    """Per (week, topic_id): messages."""
+    week = _week_of(TopicHourly.hour, edges).label("week")
+    query = (
+        select(week, TopicHourly.topic_id, func.sum(TopicHourly.messages).label("messages"))
+        .where(
+            TopicHourly.community_id == community_id,
+            TopicHourly.hour >= edges[0],
+            TopicHourly.hour < edges[-1],
+        )
+        .group_by(week, TopicHourly.topic_id)
+    )
+    return _frame(conn, query)
+
+
+def questions(conn: Connection, community_id: int, edges: list[datetime]) -> pd.Series:
+    """Top-level messages (not replies) with a question mark, per week."""
+    week = _week_of(Message.sent_at, edges).label("week")
+    query = (
+        select(week, func.count())
+        .where(
+            Message.community_id == community_id,
+            Message.sent_at >= edges[0],
+            Message.sent_at < edges[-1],
+            Message.reply_to_external_id.is_(None),
+            Message.text.contains("?"),
+        )
+        .group_by(week)
+    )
+    return pd.Series(dict(conn.execute(query).all()), dtype=int)
+
+
+def replies(conn: Connection, community_id: int, edges: list[datetime]) -> pd.DataFrame:
+    """Each reply to a top-level message sent in the weeks: the parent's id, week, time,
+    author and whether it asks a question, and the reply's author and time."""
+    parent = aliased(Message)
+    week = _week_of(parent.sent_at, edges).label("week")
+    query = (
+        select(
+            parent.id.label("parent_id"),
+            week,
+            _raw_time(parent.sent_at).label("asked_at"),
+            parent.member_id.label("asker"),
+            parent.text.contains("?").label("is_question"),
+            Message.member_id.label("replier"),
+            _raw_time(Message.sent_at).label("replied_at"),
+        )
+        .join(
+            parent,
+            and_(
+                parent.source_id == Message.source_id,
+                parent.external_id == Message.reply_to_external_id,
+            ),
+        )
+        .where(
+            Message.community_id == community_id,
+            Message.sent_at >= edges[0],
+            Message.sent_at < edges[-1] + ANSWER_GRACE,
+            parent.sent_at >= edges[0],
+            parent.sent_at < edges[-1],
+            parent.reply_to_external_id.is_(None),
+        )
+    )
+    return _frame(conn, query, times=("asked_at", "replied_at"))
+
+
+def channel_platforms(conn: Connection, community_id: int) -> pd.DataFrame:
+    query = (
+        select(Channel.id.label("channel_id"), Channel.name.label("channel"), Source.platform)
+        .join(Source, Source.id == Channel.source_id)
+        .where(Channel.community_id == community_id)
+    )
+    return _frame(conn, query)
+
+
+def active_in(conn: Connection, community_id: int, start: datetime, end: datetime) -> int:
+    """Distinct humans who wrote in [start, end)."""
+    query = (
+        select(func.count(distinct(Message.member_id)))
+        .join(Member, Member.id == Message.member_id)
+        .where(
+            Message.community_id == community_id,
+            Message.sent_at >= start,
+            Message.sent_at < end,
+            Member.is_bot.is_(False),
+        )
+    )
+    return int(conn.scalar(query) or 0)

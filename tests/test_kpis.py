@@ -1,0 +1,121 @@
+"""Weekly KPIs on a hand-built community, by hand, in two time zones across the end of US
+daylight saving time (Sunday 2026-11-01), and on real chat data against pandas."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from analysis.weeks import Week, last_complete_week, parse_week
+from dashboard.weekly_report import weekly_report
+from data_access import alert_store
+from data_access.schema import AlertRule
+from tests.kpi_fixture import build_kpi_community
+
+LA, SHANGHAI = "America/Los_Angeles", "Asia/Shanghai"
+W44, W45 = Week(2026, 44), Week(2026, 45)
+
+
+def test_week_boundaries_follow_the_zone_and_its_clock_changes():
+    # W44 in Los Angeles: Monday 26 Oct 00:00 PDT to Monday 2 Nov 00:00 PST, 169 hours
+    assert W44.start(LA) == datetime(2026, 10, 26, 7, tzinfo=UTC)
+    assert W44.end(LA) == datetime(2026, 11, 2, 8, tzinfo=UTC)
+    assert W44.end(LA) - W44.start(LA) == timedelta(hours=169)
+    assert W45.start(SHANGHAI) == datetime(2026, 11, 1, 16, tzinfo=UTC)
+    assert parse_week("2026-W45") == W45 and W45.name == "2026-W45"
+    assert last_complete_week(datetime(2026, 11, 9, 7, 59, tzinfo=UTC), LA) == W44  # Sunday, LA
+    assert last_complete_week(datetime(2026, 11, 9, 8, 0, tzinfo=UTC), LA) == W45
+    for bad in ("2026-47", "2026-W54", "W47"):
+        with pytest.raises(ValueError):
+            parse_week(bad)
+
+
+def test_each_kpi_by_hand_in_los_angeles(sqlite_engine):
+    community_id = build_kpi_community(sqlite_engine)
+    add_incidents(sqlite_engine, community_id)
+    with sqlite_engine.connect() as conn:
+        report = weekly_report(conn, community_id, "acme", W45, LA)
+    before, week = report.figures[-2], report.figures[-1]
+    # W44 (LA): a1, b1, c1 and a2 (Sunday 23:30 PST), three people, all new
+    assert (before.active, before.new, before.messages) == (3, 3, 4)
+    assert (before.threads, before.asked, before.answered) == (2, 2, 2)
+    assert before.median_response_minutes == (30 + 690) / 2
+    # W45: dave (new), bob, carol and the bot; alice churned; bob and carol returned
+    assert (week.active, week.new, week.returning, week.churned) == (3, 1, 2, 1)
+    assert week.messages == 5
+    # d1 got replies (a thread); c2 asks; only d1 answered by someone else, after 5 min
+    assert (week.threads, week.asked, week.answered) == (1, 2, 1)
+    assert week.response_rate == 0.5 and week.median_response_minutes == 5.0
+    # VADER compound of d1, b2, d2, the bot's and c2 (the only negative one)
+    assert week.avg_sentiment == pytest.approx((0.7345 + 0.7184 + 0.4404 + 0.0 - 0.7269) / 5)
+    assert week.negative_share == pytest.approx(1 / 5)
+    assert report.incidents["counts"] == {"critical": 1, "warning": 1, "info": 0}
+    assert report.incidents["firing_hours"] == 2.0  # 10:00-11:00 and 10:30-12:00 overlap
+    parts = {p.name: round(p.points, 2) for p in report.health_parts}
+    assert parts == {
+        "Activity": 25.0,  # 3 active, the median of the weeks before is 3
+        "Retention": 16.67,  # 2 returning of last week's 3
+        "Responsiveness": 12.5,  # half answered
+        "Mood": 12.5,  # 20% negative: 25 x (1 - 0.2 / 0.4)
+        "Incidents": -7.0,  # one critical (-5), one warning (-2)
+    }
+    assert report.health == 60
+    assert report.summary == (
+        "Active members held at 3; messages rose 25% to 5; negative share rose from 0% to "
+        "20%. 50% of questions and threads were answered, the first answer after 5 min "
+        "(median). 1 critical incident: Volume surge on everything. Most discussed topic: "
+        "bugs (1 message)."
+    )
+    card = report.card("messages")
+    assert (card.value, card.previous, card.change, card.change_pct, card.good) == (
+        5,
+        4,
+        1,
+        0.25,
+        True,
+    )
+    assert report.card("churned").good is False  # more churn is bad news
+    assert report.card("active").history[-2:] == (3, 3) and len(report.card("active").history) == 12
+
+
+def test_the_same_messages_in_shanghai(sqlite_engine):
+    community_id = build_kpi_community(sqlite_engine)
+    with sqlite_engine.connect() as conn:
+        report = weekly_report(conn, community_id, "acme", W45, SHANGHAI)
+    week = report.figures[-1]
+    # W45 here starts Sunday 16:00 UTC: c1 and a2 move in, c2 (Monday 04:00) moves out
+    assert (week.active, week.new, week.returning, week.churned) == (4, 2, 2, 0)
+    assert week.messages == 6
+    assert (week.threads, week.asked, week.answered) == (2, 2, 2)
+    assert week.median_response_minutes == (5 + 690) / 2
+    assert report.channels[["channel", "messages", "active members"]].values.tolist() == [
+        ["general", 6, 4]
+    ]
+
+
+def add_incidents(engine, community_id):
+    with engine.connect() as conn:
+        rule_id = conn.scalar(AlertRule.__table__.select().with_only_columns(AlertRule.id).limit(1))
+    at = datetime(2026, 11, 3, 10, tzinfo=UTC)
+    with engine.begin() as conn:
+        for name, severity, start, end in (
+            ("Volume surge", "critical", at, at + timedelta(hours=1)),
+            ("Topic spike", "warning", at + timedelta(minutes=30), at + timedelta(hours=2)),
+        ):
+            alert_store.open_episode(
+                conn,
+                {
+                    "community_id": community_id,
+                    "rule_id": rule_id,
+                    "rule_version": 1,
+                    "rule_name": name,
+                    "severity": severity,
+                    "scope_key": "all",
+                    "scope_label": "everything",
+                    "onset_at": start,
+                    "started_at": start,
+                    "ended_at": end,
+                    "peak_value": 1.0,
+                    "peak_score": 1.0,
+                    "silenced": False,
+                },
+            )

@@ -3,13 +3,21 @@ daylight saving time (Sunday 2026-11-01), and on real chat data against pandas."
 
 from datetime import UTC, datetime, timedelta
 
+import pandas as pd
 import pytest
+from sqlalchemy import select
 
 from analysis.weeks import Week, last_complete_week, parse_week
+from dashboard.commands import prepare_community
 from dashboard.weekly_report import weekly_report
 from data_access import alert_store
-from data_access.schema import AlertRule
+from data_access.db import make_engine
+from data_access.schema import AlertRule, Community
+from ingest.formats.tabular import read_csv
+from ingest.pipeline import run_import
+from tests.conftest import SHARED_DATA, unavailable
 from tests.kpi_fixture import build_kpi_community
+from tests.test_import_real_chat import MAPPING, MATRIX, TARGET
 
 LA, SHANGHAI = "America/Los_Angeles", "Asia/Shanghai"
 W44, W45 = Week(2026, 44), Week(2026, 45)
@@ -119,3 +127,36 @@ def add_incidents(engine, community_id):
                     "silenced": False,
                 },
             )
+
+
+@pytest.mark.parametrize("week", [Week(2024, 35), Week(2024, 42)])
+def test_real_chat_weeks_match_pandas(real_chat, week):
+    engine, community_id, csv = real_chat
+    zone = "Europe/Berlin"
+    with engine.connect() as conn:
+        report = weekly_report(conn, community_id, "matrix", week, zone)
+    local = csv["at"].dt.tz_convert(zone)
+    iso = local.dt.isocalendar()
+    in_week = csv[(iso["year"] == week.year) & (iso["week"] == week.number)]
+    first_seen = csv.groupby("author_id")["at"].min().dt.tz_convert(zone).dt.isocalendar()
+    new = ((first_seen["year"] == week.year) & (first_seen["week"] == week.number)).sum()
+    figures = report.figures[-1]
+    assert figures.messages == len(in_week) > 400
+    assert figures.active == in_week["author_id"].nunique()
+    assert figures.new == new
+
+
+@pytest.fixture(scope="module")
+def real_chat(tmp_path_factory):
+    if not SHARED_DATA.is_dir():
+        unavailable(f"the shared data folder {SHARED_DATA} is absent")
+    path = SHARED_DATA / MATRIX
+    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('kpi-real') / 'ecg.db'}")
+    prepare_community(engine, "matrix")
+    run_import(engine, read_csv(path, MAPPING), TARGET, path=str(path))
+    csv = pd.read_csv(path, dtype=str, keep_default_na=False)
+    csv["at"] = pd.to_datetime(csv["timestamp_utc"], utc=True, format="ISO8601")
+    with engine.connect() as conn:
+        community_id = conn.scalar(select(Community.id).where(Community.name == "matrix"))
+    yield engine, community_id, csv
+    engine.dispose()

@@ -102,6 +102,23 @@ def format_value(value: float | None, kind: str) -> str:
     return f"{value:,.0f}"
 
 
+def change_text(card) -> str | None:
+    """'+4,984 (+1285%)', '-2.3 pts (-5%)': ASCII signs, which st.metric reads for its arrow;
+    None (no delta shown) when unchanged or unknown."""
+    if not card.change:
+        return None
+    size = abs(card.change)
+    if card.kind == "share":
+        shown = f"{size * 100:.1f} pts"
+    elif card.kind == "sentiment":
+        shown = f"{size:.3f}"
+    else:
+        shown = format_value(size, card.kind)
+    sign = "+" if card.change > 0 else "-" if card.change < 0 else ""
+    pct = f" ({card.change_pct:+.0%})" if card.change_pct is not None else ""
+    return f"{sign}{shown}{pct}"
+
+
 def kpi_cards(figures: list[WeekFigures]) -> list[Kpi]:
     """One card per KPI for the last week of `figures` (oldest first, at least two)."""
     this, before = figures[-1], figures[-2]

@@ -38,6 +38,7 @@ PAGE_SPECS = (
         "forecasts.py", "Forecasts", ":material/trending_up:", "Monitor", Action.VIEW_MONITORING
     ),
     PageSpec("alerts.py", "Alerts", ":material/notifications:", "Monitor", Action.VIEW_MONITORING),
+    PageSpec("weekly.py", "Weekly report", ":material/event_note:", "Report", Action.VIEW_OVERVIEW),
     PageSpec("overview.py", "Overview", ":material/summarize:", "Report", Action.VIEW_OVERVIEW),
     PageSpec("topics.py", "Topics", ":material/sell:", "Configure", Action.EDIT_TOPICS),
     PageSpec("thresholds.py", "Thresholds", ":material/tune:", "Configure", Action.EDIT_RULES),

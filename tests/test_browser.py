@@ -204,17 +204,24 @@ def test_wrong_password_shows_an_error_and_no_data(served_app, browser):
         page.context.close()
 
 
-def test_executive_sees_the_overview_and_is_refused_elsewhere(served_app, browser):
+def test_executive_reads_the_weekly_report_and_is_refused_elsewhere(served_app, browser):
     page = sign_in(browser, served_app, "executive")
     try:
-        assert nav_links(page) in ([], ["Overview"])  # no Topics, Users, Live, ...
+        links = [text.split("\n")[-1] for text in nav_links(page)]  # after the icon's name
+        assert links == ["Weekly report", "Overview"]  # no Topics, Users, Live, ...
         assert (
             page.locator('[data-testid="stMain"] [data-testid="stHeading"]').first.inner_text()
-            == "Overview"
+            == "Weekly report"
         )
-        page.wait_for_selector(CHART, timeout=60_000)
+        page.get_by_text("Health score").first.wait_for(timeout=60_000)
+        page.wait_for_timeout(1500)
         ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "overview_executive.png"), full_page=True)
+        page.screenshot(path=str(ARTIFACTS / "weekly_executive.png"), full_page=True)
+        with page.expect_download(timeout=60_000) as download:
+            page.get_by_role("button", name="Weekly report (PDF)").click()
+        pdf = download.value.path().read_bytes()
+        assert pdf.startswith(b"%PDF") and download.value.suggested_filename.endswith(".pdf")
+        assert page.locator('[data-testid="stException"]').count() == 0
     finally:
         page.context.close()
     for path in ("/topics", "/users", "/live"):  # opening another page's URL directly

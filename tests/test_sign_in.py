@@ -46,12 +46,24 @@ def _sign_in(app: AppTest, name: str, password: str) -> AppTest:
 @pytest.mark.parametrize(
     ("role", "pages"),
     [
-        (Role.EXECUTIVE, {"Overview"}),
-        (Role.MANAGER, {*MONITORING, "Overview"}),
-        (Role.ANALYST, {*MONITORING, "Overview", "Topics", "Thresholds", "Import"}),
+        (Role.EXECUTIVE, {"Weekly report", "Overview"}),
+        (Role.MANAGER, {*MONITORING, "Weekly report", "Overview"}),
+        (
+            Role.ANALYST,
+            {*MONITORING, "Weekly report", "Overview", "Topics", "Thresholds", "Import"},
+        ),
         (
             Role.ADMIN,
-            {*MONITORING, "Overview", "Topics", "Thresholds", "Import", "Users", "Audit log"},
+            {
+                *MONITORING,
+                "Weekly report",
+                "Overview",
+                "Topics",
+                "Thresholds",
+                "Import",
+                "Users",
+                "Audit log",
+            },
         ),
     ],
 )
@@ -61,7 +73,7 @@ def test_each_role_navigates_to_its_pages_only(monkeypatch, live_url, role, page
     assert not app.exception
     assert _openable_pages(app) == pages
     assert app.sidebar.caption[0].value == f"Signed in as **{role.value}** ({role.value})"
-    first = "Overview" if role is Role.EXECUTIVE else "Live activity"
+    first = "Weekly report" if role is Role.EXECUTIVE else "Live activity"
     assert app.header[0].value == first
 
 

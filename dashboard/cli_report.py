@@ -1,0 +1,42 @@
+"""`ecg report`: the weekly report of a community as a one-page PDF (and its KPI table)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from analysis.weeks import last_complete_week, parse_week
+from dashboard.commands import community_id_of
+from dashboard.report_pdf import report_pdf
+from dashboard.weekly_report import weekly_report
+from data_access.db import make_engine
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("report", help="write the weekly report as a one-page PDF")
+    p.add_argument("--week", help="ISO week like 2026-W47 (default: the last complete week)")
+    p.add_argument("--community", default="main")
+    p.add_argument("--output", type=Path, help="PDF path (default: COMMUNITY-WEEK.pdf)")
+    p.add_argument("--timezone", help="weeks in this zone (default: the configured one)")
+    p.set_defaults(handler=cmd_report)
+
+
+def cmd_report(args, settings) -> int:
+    zone = args.timezone or settings.timezone
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"--timezone: {zone!r} is not an IANA time zone") from None
+    week = parse_week(args.week) if args.week else last_complete_week(datetime.now(UTC), zone)
+    engine = make_engine(settings.database_url)
+    community_id = community_id_of(engine, args.community)
+    if community_id is None:
+        raise ValueError(f"no community named {args.community!r}")
+    with engine.connect() as conn:
+        report = weekly_report(conn, community_id, args.community, week, zone)
+    output = args.output or Path(f"{args.community}-{week.name}.pdf")
+    output.write_bytes(report_pdf(report))
+    print(report.summary)
+    print(f"wrote {output} (week {week.name}, {zone})")
+    return 0

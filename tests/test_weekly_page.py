@@ -1,0 +1,39 @@
+"""The Weekly report page under AppTest, on the hand-built community of tests/test_kpis.py."""
+
+import pytest
+
+from analysis.permissions import Role
+from analysis.weeks import Week
+from data_access.db import make_engine
+from tests.kpi_fixture import build_kpi_community
+from tests.test_pages import open_page
+
+
+@pytest.fixture
+def kpi_url(tmp_path):
+    url = f"sqlite:///{tmp_path / 'kpi.db'}"
+    engine = make_engine(url)
+    build_kpi_community(engine)
+    engine.dispose()
+    return url
+
+
+def test_executive_reads_week_45_in_los_angeles(monkeypatch, kpi_url):
+    app = open_page(monkeypatch, kpi_url, None, role=Role.EXECUTIVE)
+    assert app.header[0].value == "Weekly report"  # an executive's first page
+    app.selectbox(key="timezone").set_value("America/Los_Angeles").run()
+    week = next(s for s in app.selectbox if s.label == "Week")
+    week.set_value(Week(2026, 45)).run()
+    assert not app.exception, [e.message for e in app.exception]
+    metrics = {m.label: (m.value, m.proto.delta) for m in app.metric}
+    assert metrics["Active members"] == ("3", "")  # unchanged: no delta shown
+    assert metrics["Messages"] == ("5", "+1 (+25%)")
+    assert metrics["Churned members"] == ("1", "+1")
+    assert metrics["Response rate"] == ("50%", "-50.0 pts (-50%)")
+    assert metrics["Median first response"] == ("5 min", "-5.9 h (-99%)")
+    assert metrics["Negative share"] == ("20%", "+20.0 pts")
+    assert metrics["Health score"][0] == "67 / 100"
+    summary = app.markdown[0].value.replace("\\", "")
+    assert summary.startswith("**Summary.** Active members held at 3; messages rose 25% to 5;")
+    downloads = [d.proto.label for d in app.get("download_button")]
+    assert downloads == ["KPI table (CSV)", "Weekly report (PDF)"]

@@ -255,6 +255,8 @@ def cmd_worker(args, settings) -> int:
         stop,
         alerts_every=timedelta(seconds=settings.alert_interval_seconds),
         notifications=settings.notifications,
+        report_mail=settings.report_mail,
+        timezone=settings.timezone,
     )
     return 0
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import time
 
 from alerts.notify import KINDS, SEVERITY_RANK, ContactPoint, NotificationSettings, Smtp
 
@@ -13,8 +15,20 @@ ENV_WEBHOOKS = {
 }
 
 
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
 class NotificationSettingsError(ValueError):
     pass
+
+
+@dataclass(frozen=True)
+class ReportMail:
+    """Who gets the weekly report by e-mail, and when (weekday, local time)."""
+
+    recipients: tuple[str, ...] = ()
+    weekday: int = 0  # Monday
+    at: time = time(8, 0)
 
 
 def load_notifications(secrets: Mapping, environ: Mapping[str, str]) -> NotificationSettings:

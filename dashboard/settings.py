@@ -8,10 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from datetime import time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from alerts.notify import NotificationSettings
-from dashboard.notify_settings import NotificationSettingsError, load_notifications
+from dashboard.notify_settings import (
+    WEEKDAYS,
+    NotificationSettingsError,
+    ReportMail,
+    load_notifications,
+)
 from data_access.db import DEFAULT_DATABASE_URL
 
 MIN_LIVE_REFRESH_SECONDS = 2.0
@@ -34,6 +40,7 @@ class Settings:
     alert_interval_seconds: float = 60.0  # how often the worker evaluates the alert rules
     backtest_days: int = 30  # the period the thresholds page previews a rule over
     notifications: NotificationSettings = NotificationSettings()
+    report_mail: ReportMail = ReportMail()
 
 
 def load_settings(secrets: Mapping, environ: Mapping[str, str]) -> Settings:
@@ -81,11 +88,27 @@ def load_settings(secrets: Mapping, environ: Mapping[str, str]) -> Settings:
         settings = replace(settings, notifications=load_notifications(secrets, environ))
     except NotificationSettingsError as error:
         raise SettingsError(str(error)) from None
+    settings = replace(settings, report_mail=_report_mail(secrets.get("report", {}), environ))
     try:
         ZoneInfo(settings.timezone)
     except (ZoneInfoNotFoundError, ValueError):
         raise SettingsError(f"timezone: {settings.timezone!r} is not an IANA time zone") from None
     return settings
+
+
+def _report_mail(section: Mapping, environ: Mapping[str, str]) -> ReportMail:
+    recipients = environ.get("ECG_REPORT_RECIPIENTS", section.get("recipients", []))
+    if isinstance(recipients, str):
+        recipients = recipients.split(",")
+    day = str(environ.get("ECG_REPORT_DAY", section.get("day", "monday"))).strip().lower()
+    if day not in WEEKDAYS:
+        raise SettingsError(f"report day: {day!r} is not a weekday name")
+    at_text = str(environ.get("ECG_REPORT_TIME", section.get("time", "08:00")))
+    try:
+        at = time.fromisoformat(at_text)
+    except ValueError:
+        raise SettingsError(f"report time: {at_text!r} is not a time like 08:00") from None
+    return ReportMail(tuple(r.strip() for r in recipients if r.strip()), WEEKDAYS.index(day), at)
 
 
 def _at_least(value, minimum: float, name: str) -> float:

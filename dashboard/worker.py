@@ -23,11 +23,14 @@ from dashboard.commands import (
     prepare_community,
     simulate,
 )
+from dashboard.notify_settings import ReportMail
+from dashboard.weekly_mail import send_weekly_reports
 from data_access.schema import Community, Message
 from forecasting.refresh import refresh
 
 log = logging.getLogger(__name__)
 NO_NOTIFICATIONS = NotificationSettings()
+NO_REPORT_MAIL = ReportMail()
 MAX_CATCH_UP = timedelta(days=2)  # after a long pause, do not backfill more than this
 
 
@@ -99,6 +102,8 @@ def run_worker(
     forecast_every: timedelta = timedelta(minutes=15),
     alerts_every: timedelta = timedelta(minutes=1),
     notifications: NotificationSettings = NO_NOTIFICATIONS,
+    report_mail: ReportMail = NO_REPORT_MAIL,
+    timezone: str = "UTC",
 ) -> None:
     """Run the jobs until `stop` is set: the demo every `interval_seconds`, forecasts every
     `forecast_every` (only series with new data are refitted), alert rules every
@@ -121,6 +126,16 @@ def run_worker(
         if due("alerts", alerts_every, now):
             _guarded("alerts", evaluate_alerts, engine, now)
         _guarded("notifications", send_notifications, engine, notifications, now)
+        if report_mail.recipients and due("weekly report", timedelta(minutes=1), now):
+            _guarded(
+                "weekly report",
+                send_weekly_reports,
+                engine,
+                report_mail,
+                notifications.smtp,
+                timezone,
+                now,
+            )
         stop.wait(interval_seconds)
     log.info("worker stopped")
 

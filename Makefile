@@ -30,6 +30,7 @@ bench: $(STAMP)
 	$(PY) bench/nab.py
 	$(PY) bench/forecast.py
 	$(PY) bench/alerts.py
+	$(PY) bench/weekly.py
 
 clean:
 	rm -rf $(VENV) test-artifacts

@@ -99,23 +99,15 @@ def sentiment_figures(channel_weeks: pd.DataFrame, weeks: int) -> list[dict]:
 
 def week_figures(
     weeks: int,
-    member_weeks: pd.DataFrame,
+    counted: dict[int, dict],
     new_members: pd.Series,
     channel_weeks: pd.DataFrame,
-    questions: pd.Series,
-    replies: pd.DataFrame,
 ) -> list[WeekFigures]:
-    """The figures of each of `weeks` consecutive weeks, oldest first."""
-    members = member_figures(member_weeks, weeks)
-    responses = response_figures(replies, questions, weeks)
+    """The figures of each of `weeks` consecutive weeks, oldest first; `counted` holds each
+    week's member and response figures (member_figures and response_figures)."""
     sentiment = sentiment_figures(channel_weeks, weeks)
     return [
-        WeekFigures(
-            new=int(new_members.get(week, 0)),
-            **members[week],
-            **responses[week],
-            **sentiment[week],
-        )
+        WeekFigures(new=int(new_members.get(week, 0)), **counted[week], **sentiment[week])
         for week in range(weeks)
     ]
 

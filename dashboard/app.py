@@ -76,6 +76,7 @@ def role_navigation(account) -> dict[str, list]:
 
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+logging.getLogger("fontTools").setLevel(logging.WARNING)  # it logs every glyph of a PDF
 st.set_page_config(page_title="Community ECG", page_icon=":material/monitor_heart:", layout="wide")
 
 

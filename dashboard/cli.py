@@ -32,7 +32,8 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.WARNING if args.quiet else logging.INFO,
         format="%(asctime)s %(levelname)s %(message)s",
     )
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    for chatty in ("alembic", "fontTools"):  # fontTools logs every glyph of a PDF's fonts
+        logging.getLogger(chatty).setLevel(logging.WARNING)
     try:
         settings = load_settings(_secrets(), os.environ)
         return args.handler(args, settings)

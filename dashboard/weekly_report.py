@@ -10,12 +10,21 @@ import pandas as pd
 from sqlalchemy import Connection
 
 from analysis.kpi_cards import HealthComponent, Kpi, health_score, kpi_cards, summary
-from analysis.kpis import WeekFigures, incidents, week_figures
+from analysis.kpis import WeekFigures, incidents, member_figures, response_figures, week_figures
 from analysis.series import rising_topics
-from analysis.weeks import Week, boundaries
-from data_access import alert_store, kpi_queries, queries
+from analysis.weeks import Week, boundaries, last_complete_week
+from data_access import alert_store, figure_cache, kpi_queries, queries
 
 WEEKS_READ = 13  # the 12 weeks of the sparklines, and the one before for returning members
+EMPTY_COUNTS = {
+    "active": 0,
+    "returning": None,
+    "churned": None,
+    "threads": 0,
+    "asked": 0,
+    "answered": 0,
+    "median_response_minutes": None,
+}
 
 
 @dataclass(frozen=True)
@@ -41,35 +50,38 @@ class WeeklyReport:
 
 
 def weekly_report(
-    conn: Connection, community_id: int, community: str, week: Week, timezone: str
+    conn: Connection,
+    community_id: int,
+    community: str,
+    week: Week,
+    timezone: str,
 ) -> WeeklyReport:
+    """The report of `week`; member and response figures come from the worker's stored
+    ones where still valid, the rest is counted now."""
     edges = boundaries(week, WEEKS_READ, timezone)
-    last = WEEKS_READ - 1
-    member_weeks = kpi_queries.member_weeks(conn, community_id, edges)
     channel_weeks = kpi_queries.channel_weeks(conn, community_id, edges)
+    counted = counted_figures(conn, community_id, week, timezone, edges, channel_weeks)
     figures = week_figures(
         WEEKS_READ,
-        member_weeks.drop_duplicates(["week", "member_id"]),
+        counted,
         kpi_queries.new_members(conn, community_id, edges),
         channel_weeks,
-        kpi_queries.questions(conn, community_id, edges),
-        kpi_queries.replies(conn, community_id, edges),
-    )
+    )[1:]
     start, end = edges[-2], edges[-1]
     episodes = alert_store.episodes(conn, community_id, start, end)
     happened = incidents(episodes, start, end)
-    score, parts = health_score(figures[1:], happened["counts"])
+    score, parts = health_score(figures, happened["counts"])
     topics, rising = _topics(conn, community_id, edges)
-    cards = kpi_cards(figures[1:])
+    cards = kpi_cards(figures)
     top = (topics.iloc[0]["topic"], int(topics.iloc[0]["messages"])) if not topics.empty else None
-    channels, platforms = _breakdown(conn, community_id, member_weeks, channel_weeks, last)
+    channels, platforms = _breakdown(conn, community_id, channel_weeks, start, end)
     return WeeklyReport(
         community=community,
         week=week,
         timezone=timezone,
         start=start,
         end=end,
-        figures=figures[1:],
+        figures=figures,
         cards=cards,
         health=score,
         health_parts=parts,
@@ -80,6 +92,88 @@ def weekly_report(
         platforms=platforms,
         summary=summary(cards, happened, top),
     )
+
+
+def _messages_per_week(channel_weeks: pd.DataFrame) -> list[int]:
+    sums = channel_weeks.groupby("week")["messages"].sum()
+    return [int(sums.get(i, 0)) for i in range(WEEKS_READ)]
+
+
+def counted_figures(conn, community_id, week, timezone, edges, channel_weeks) -> dict:
+    """Member and response figures of weeks 1.. of the read (week 0 only serves as 'the
+    week before'): stored ones where valid, the others counted from the messages."""
+    names = [week.shifted(i - WEEKS_READ + 1).name for i in range(WEEKS_READ)]
+    counts = _messages_per_week(channel_weeks)
+    stored = figure_cache.load(conn, community_id, timezone, names[1:])
+    counted, missing = {0: dict(EMPTY_COUNTS)}, []
+    for i in range(1, WEEKS_READ):
+        row = stored.get(names[i])
+        if row and _still_valid(row, counts[i], counts[i - 1], edges[i + 1]):
+            counted[i] = row["figures"]
+        else:
+            missing.append(i)
+    if missing:
+        counted |= count_weeks(conn, community_id, edges, missing)
+    return counted
+
+
+def _still_valid(row: dict, messages: int, before: int, week_end: datetime) -> bool:
+    answered_by = week_end + kpi_queries.ANSWER_GRACE  # replies count this long after
+    return (
+        row["messages"] == messages
+        and row["messages_before"] == before
+        and row["computed_at"] >= answered_by
+    )
+
+
+def count_weeks(conn, community_id: int, edges, indexes: list[int]) -> dict[int, dict]:
+    """Member and response figures of the weeks `indexes` (of `edges`), from the messages."""
+    low, high = min(indexes), max(indexes)
+    first = max(low - 1, 0)
+    members = member_figures(
+        kpi_queries.member_weeks(conn, community_id, edges[first : high + 2]), high + 1 - first
+    )
+    span = edges[low : high + 2]
+    responses = response_figures(
+        kpi_queries.replies(conn, community_id, span),
+        kpi_queries.questions(conn, community_id, span),
+        high + 1 - low,
+    )
+    return {i: {**members[i - first], **responses[i - low]} for i in indexes}
+
+
+def refresh_stored_figures(engine, community_id: int, timezone: str, now: datetime) -> int:
+    """Count and store the figures of the complete weeks whose stored ones are missing or
+    stale (the worker's job); returns how many weeks were counted."""
+    newest = last_complete_week(now, timezone)
+    edges = boundaries(newest, WEEKS_READ, timezone)
+    with engine.connect() as conn:
+        channel_weeks = kpi_queries.channel_weeks(conn, community_id, edges)
+        counts = _messages_per_week(channel_weeks)
+        names = [newest.shifted(i - WEEKS_READ + 1).name for i in range(WEEKS_READ)]
+        stored = figure_cache.load(conn, community_id, timezone, names)
+        stale = [
+            i
+            for i in range(1, WEEKS_READ)
+            if not (
+                stored.get(names[i])
+                and _still_valid(stored[names[i]], counts[i], counts[i - 1], edges[i + 1])
+            )
+        ]
+        stale = [i for i in stale if now >= edges[i + 1] + kpi_queries.ANSWER_GRACE]
+        counted = count_weeks(conn, community_id, edges, stale) if stale else {}
+    rows = [
+        {
+            "week": names[i],
+            "messages": counts[i],
+            "messages_before": counts[i - 1],
+            "figures": counted[i],
+        }
+        for i in stale
+    ]
+    with engine.begin() as conn:
+        figure_cache.store(conn, community_id, timezone, rows, now)
+    return len(rows)
 
 
 def _topics(conn, community_id: int, edges) -> tuple[pd.DataFrame, tuple[str, float] | None]:
@@ -96,11 +190,13 @@ def _topics(conn, community_id: int, edges) -> tuple[pd.DataFrame, tuple[str, fl
     return busiest, rising
 
 
-def _breakdown(conn, community_id, member_weeks, channel_weeks, week: int):
+def _breakdown(conn, community_id, channel_weeks, start, end):
     """This week per channel and per platform: messages, active members, sentiment."""
     places = kpi_queries.channel_platforms(conn, community_id)
-    sums = channel_weeks[channel_weeks["week"] == week].merge(places, on="channel_id")
-    members = member_weeks[member_weeks["week"] == week].merge(places, on="channel_id")
+    sums = channel_weeks[channel_weeks["week"] == WEEKS_READ - 1].merge(places, on="channel_id")
+    members = kpi_queries.channel_members(conn, community_id, start, end).merge(
+        places, on="channel_id"
+    )
 
     def table(by: list[str]) -> pd.DataFrame:
         frame = sums.groupby(by, as_index=False)[

@@ -19,12 +19,14 @@ from alerts.notify import NotificationSettings
 from dashboard.commands import (
     DEMO_COMMUNITY,
     DEMO_SPEC,
+    community_id_of,
     community_names,
     prepare_community,
     simulate,
 )
 from dashboard.notify_settings import ReportMail
 from dashboard.weekly_mail import send_weekly_reports
+from dashboard.weekly_report import refresh_stored_figures
 from data_access.schema import Community, Message
 from forecasting.refresh import refresh
 
@@ -93,6 +95,14 @@ def send_notifications(engine: Engine, settings: NotificationSettings, now: date
         log.info("notifications: %d sent", summary.sent)
 
 
+def store_weekly_figures(engine: Engine, timezone: str, now: datetime) -> None:
+    """Count the member and response figures of complete weeks ahead of the Weekly page."""
+    for community in community_names(engine):
+        counted = refresh_stored_figures(engine, community_id_of(engine, community), timezone, now)
+        if counted:
+            log.info("weekly figures of %s: %d week(s) counted", community, counted)
+
+
 def run_worker(
     engine: Engine,
     interval_seconds: float,
@@ -126,6 +136,8 @@ def run_worker(
         if due("alerts", alerts_every, now):
             _guarded("alerts", evaluate_alerts, engine, now)
         _guarded("notifications", send_notifications, engine, notifications, now)
+        if due("weekly figures", forecast_every, now):
+            _guarded("weekly figures", store_weekly_figures, engine, timezone, now)
         if report_mail.recipients and due("weekly report", timedelta(minutes=1), now):
             _guarded(
                 "weekly report",

@@ -10,7 +10,7 @@ import itertools
 from datetime import datetime, timedelta
 
 import pandas as pd
-from sqlalchemy import Connection, and_, case, distinct, func, select
+from sqlalchemy import Connection, and_, case, func, select
 from sqlalchemy.orm import aliased
 
 from data_access.queries import _frame, _raw_time
@@ -27,10 +27,10 @@ def _week_of(column, edges: list[datetime]):
 
 
 def member_weeks(conn: Connection, community_id: int, edges: list[datetime]) -> pd.DataFrame:
-    """(week, member_id, channel_id) for each human who wrote in a week, once per channel."""
+    """(week, member_id) for each human who wrote in a week."""
     week = _week_of(Message.sent_at, edges).label("week")
     query = (
-        select(week, Message.member_id, Message.channel_id)
+        select(week, Message.member_id)
         .join(Member, Member.id == Message.member_id)
         .where(
             Message.community_id == community_id,
@@ -154,10 +154,12 @@ def channel_platforms(conn: Connection, community_id: int) -> pd.DataFrame:
     return _frame(conn, query)
 
 
-def active_in(conn: Connection, community_id: int, start: datetime, end: datetime) -> int:
-    """Distinct humans who wrote in [start, end)."""
+def channel_members(
+    conn: Connection, community_id: int, start: datetime, end: datetime
+) -> pd.DataFrame:
+    """(member_id, channel_id) of each human who wrote in a channel in [start, end)."""
     query = (
-        select(func.count(distinct(Message.member_id)))
+        select(Message.member_id, Message.channel_id)
         .join(Member, Member.id == Message.member_id)
         .where(
             Message.community_id == community_id,
@@ -165,5 +167,6 @@ def active_in(conn: Connection, community_id: int, start: datetime, end: datetim
             Message.sent_at < end,
             Member.is_bot.is_(False),
         )
+        .distinct()
     )
-    return int(conn.scalar(query) or 0)
+    return _frame(conn, query)

@@ -353,3 +353,20 @@ class ReportMailing(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class WeeklyFigures(Base):
+    """The member and response figures of a complete week in a time zone, as the worker
+    computed them (they cost a scan of the week's messages), with the message counts of the
+    week and the week before that they were computed from, to know when they went stale."""
+
+    __tablename__ = "weekly_figures"
+    __table_args__ = (UniqueConstraint("community_id", "timezone", "week"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
+    timezone: Mapped[str] = mapped_column(String(64))
+    week: Mapped[str] = mapped_column(String(10))
+    messages: Mapped[int] = mapped_column(Integer)
+    messages_before: Mapped[int] = mapped_column(Integer)
+    figures: Mapped[dict] = mapped_column(JSON)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime)

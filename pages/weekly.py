@@ -104,7 +104,9 @@ def topics_and_incidents(report) -> None:
 
 
 def compare(weeks: list[Week]) -> None:
-    with st.expander("Compare any two weeks"):
+    if not st.toggle("Compare any two weeks"):
+        return
+    with st.container(border=True):
         left, right = st.columns(2)
         first = left.selectbox(
             "Week", weeks, index=min(1, len(weeks) - 1), format_func=label, key="cmp-a"

@@ -5,16 +5,17 @@ from datetime import UTC, datetime, timedelta
 
 import pandas as pd
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from analysis.weeks import Week, last_complete_week, parse_week
 from dashboard.commands import prepare_community
-from dashboard.weekly_report import weekly_report
+from dashboard.weekly_report import refresh_stored_figures, weekly_report
 from data_access import alert_store
 from data_access.db import make_engine
 from data_access.schema import AlertRule, Community
 from ingest.formats.tabular import read_csv
-from ingest.pipeline import run_import
+from ingest.pipeline import ImportTarget, run_import
+from ingest.records import ParsedRow, RawMessage
 from tests.conftest import SHARED_DATA, unavailable
 from tests.kpi_fixture import build_kpi_community
 from tests.test_import_real_chat import MAPPING, MATRIX, TARGET
@@ -160,3 +161,32 @@ def real_chat(tmp_path_factory):
         community_id = conn.scalar(select(Community.id).where(Community.name == "matrix"))
     yield engine, community_id, csv
     engine.dispose()
+
+
+def test_stored_figures_are_used_until_the_data_changes(sqlite_engine):
+    community_id = build_kpi_community(sqlite_engine)
+    now = datetime(2026, 11, 20, tzinfo=UTC)  # W45 ended 9 Nov; its replies window closed 16 Nov
+    with sqlite_engine.connect() as conn:
+        fresh = weekly_report(conn, community_id, "acme", W45, LA)
+    # the 12 complete weeks before W47 whose reply window has closed: W35 to W45
+    assert refresh_stored_figures(sqlite_engine, community_id, LA, now) == 11
+    assert refresh_stored_figures(sqlite_engine, community_id, LA, now) == 0
+    with sqlite_engine.connect() as conn:
+        assert weekly_report(conn, community_id, "acme", W45, LA).figures == fresh.figures
+    with sqlite_engine.begin() as conn:  # prove the page reads what is stored
+        conn.execute(
+            text(
+                "UPDATE weekly_figures SET figures = json_set(figures, '$.active', 99)"
+                " WHERE week = '2026-W45'"
+            )
+        )
+    with sqlite_engine.connect() as conn:
+        assert weekly_report(conn, community_id, "acme", W45, LA).figures[-1].active == 99
+    late = ParsedRow(
+        0, RawMessage("e1", datetime(2026, 11, 5, 9, tzinfo=UTC), "general", "erin", "Erin", "hi")
+    )
+    run_import(sqlite_engine, [late], ImportTarget("acme", "chat", "discord"))
+    with sqlite_engine.connect() as conn:
+        week = weekly_report(conn, community_id, "acme", W45, LA).figures[-1]
+    assert (week.active, week.messages, week.new) == (4, 6, 2)  # stale: counted again
+    assert refresh_stored_figures(sqlite_engine, community_id, LA, now) == 1  # W45 only

@@ -103,6 +103,20 @@ def topics_and_incidents(report) -> None:
             st.text(f"• {name}")
 
 
+def _difference(before, after) -> str:
+    if before.value is None or after.value is None:
+        return "–"
+    change = after.value - before.value
+    if before.kind == "share":
+        return f"{change * 100:+.1f} pts"
+    shown = (
+        f"{abs(change):.3f}"
+        if before.kind == "sentiment"
+        else format_value(abs(change), before.kind)
+    )
+    return ("+" if change > 0 else "-" if change < 0 else "") + shown
+
+
 def compare(weeks: list[Week]) -> None:
     if not st.toggle("Compare any two weeks"):
         return
@@ -121,9 +135,7 @@ def compare(weeks: list[Week]) -> None:
                 "kpi": x.label,
                 first.name: x.shown(),
                 second.name: y.shown(),
-                "change": format_value(y.value - x.value, x.kind)
-                if None not in (x.value, y.value)
-                else "–",
+                "change": _difference(x, y),
             }
             for x, y in zip(a.cards, b.cards, strict=True)
         ]

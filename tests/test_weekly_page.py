@@ -37,3 +37,16 @@ def test_executive_reads_week_45_in_los_angeles(monkeypatch, kpi_url):
     assert summary.startswith("**Summary.** Active members held at 3; messages rose 25% to 5;")
     downloads = [d.proto.label for d in app.get("download_button")]
     assert downloads == ["KPI table (CSV)", "Weekly report (PDF)"]
+
+
+def test_two_weeks_side_by_side(monkeypatch, kpi_url):
+    app = open_page(monkeypatch, kpi_url, None, role=Role.EXECUTIVE)
+    app.selectbox(key="timezone").set_value("America/Los_Angeles").run()
+    app.toggle[0].set_value(True).run()
+    app.selectbox(key="cmp-a").set_value(Week(2026, 44)).run()
+    app.selectbox(key="cmp-b").set_value(Week(2026, 45)).run()
+    table = app.dataframe[-1].value.set_index("kpi")
+    assert table.loc["Messages"].tolist() == ["4", "5", "+1"]
+    assert table.loc["Active members"].tolist() == ["3", "3", "0"]
+    assert table.loc["Response rate"].tolist() == ["100%", "50%", "-50.0 pts"]
+    assert table.loc["Median first response"].tolist() == ["6.0 h", "5 min", "-5.9 h"]

@@ -17,6 +17,7 @@ from sqlalchemy import Connection, Table, bindparam, select, update
 from data_access.rollups import refresh_rollups
 from data_access.schema import (
     Channel,
+    ChannelHourly,
     Community,
     Member,
     Message,
@@ -172,7 +173,7 @@ def write_batch(
         for m, hour in zip(unique, hours, strict=True)
         if m.external_id in inserted
     }
-    keys |= _keys_of_members_hours(conn, moved_hours)
+    keys |= _keys_at_hours(conn, community_id, {hour for _, hour in moved_hours})
     refresh_rollups(conn, community_id, keys)
     return BatchResult(len(inserted), len(batch) - len(inserted))
 
@@ -266,13 +267,17 @@ def _ensure_members(
     return ids, moved
 
 
-def _keys_of_members_hours(
-    conn: Connection, member_hours: list[tuple[int, datetime]]
+def _keys_at_hours(
+    conn: Connection, community_id: int, hours: set[datetime]
 ) -> set[tuple[int, datetime]]:
+    """Every (channel, hour) rollup key of the community at `hours`: where a member's first
+    hour moved earlier, the old hour's new-author counts must be counted again. (Asking
+    which channels the member wrote in is a scan per member; recounting the hour's few
+    channels is cheaper.)"""
     keys: set[tuple[int, datetime]] = set()
-    for member_id, hour in member_hours:
-        query = select(Message.channel_id).where(
-            Message.member_id == member_id, Message.hour == hour
+    for chunk in chunked(sorted(hours), 500):
+        query = select(ChannelHourly.channel_id, ChannelHourly.hour).where(
+            ChannelHourly.community_id == community_id, among(ChannelHourly.hour, list(chunk))
         )
-        keys.update((channel_id, hour) for channel_id in set(conn.scalars(query)))
+        keys.update((channel_id, hour) for channel_id, hour in conn.execute(query))
     return keys

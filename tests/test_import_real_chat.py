@@ -134,3 +134,27 @@ def _assert_same(stored: pd.DataFrame, expected: pd.DataFrame, keys: list[str]) 
             assert stored[column].to_numpy() == pytest.approx(expected[column].to_numpy())
         else:
             assert stored[column].astype(int).tolist() == expected[column].astype(int).tolist()
+
+
+def test_rollups_stay_exact_when_older_messages_arrive_later(sqlite_engine):
+    """Members first seen in a later import move their first hour earlier when an older
+    batch arrives: the new-author counts of both hours are recounted."""
+    prepare_community(sqlite_engine, "matrix")
+    path = SHARED_DATA / MATRIX
+    if not path.exists():
+        unavailable(f"{path} is absent")
+    rows = [r for r in read_csv(path, MAPPING) if r.message is not None]
+    half = len(rows) // 2
+    newest_first = sorted(rows, key=lambda r: r.message.sent_at, reverse=True)
+    for part in (newest_first[:half], newest_first[half:]):
+        run_import(sqlite_engine, part, TARGET, batch_size=997)
+    with sqlite_engine.connect() as conn:
+        raw = pd.read_sql(
+            text(
+                "SELECT m.id, m.channel_id, m.hour, m.member_id, m.sentiment, mb.is_bot,"
+                " mb.first_seen_hour FROM messages m JOIN members mb ON mb.id = m.member_id"
+            ),
+            conn,
+        )
+        channel_rollup = pd.read_sql(text("SELECT * FROM channel_hourly"), conn)
+    _assert_same(channel_rollup, _recount(raw, ["channel_id", "hour"]), ["channel_id", "hour"])

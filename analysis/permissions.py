@@ -26,13 +26,19 @@ class Action(StrEnum):
     EDIT_TOPICS = "edit topics"
     EDIT_RULES = "edit alert rules"
     IMPORT_DATA = "import exports"
+    MARK_MEMBERS = "mark bots and staff"
     MANAGE_USERS = "manage users"
     READ_AUDIT_LOG = "read the audit log"
 
 
 _EXECUTIVE = frozenset({Action.VIEW_OVERVIEW})
 _MANAGER = _EXECUTIVE | {Action.VIEW_MONITORING, Action.ACKNOWLEDGE_ALERTS, Action.SILENCE_ALERTS}
-_ANALYST = _MANAGER | {Action.EDIT_TOPICS, Action.EDIT_RULES, Action.IMPORT_DATA}
+_ANALYST = _MANAGER | {
+    Action.EDIT_TOPICS,
+    Action.EDIT_RULES,
+    Action.IMPORT_DATA,
+    Action.MARK_MEMBERS,
+}
 _ADMIN = _ANALYST | {Action.MANAGE_USERS, Action.READ_AUDIT_LOG}
 RIGHTS: dict[Role, frozenset[Action]] = {
     Role.EXECUTIVE: _EXECUTIVE,

@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy.exc import OperationalError
 
 from analysis.permissions import PermissionDenied
-from dashboard import cli_alerts, cli_report, cli_topics, cli_users, commands
+from dashboard import cli_alerts, cli_members, cli_report, cli_topics, cli_users, commands
 from dashboard.progress import Bar
 from dashboard.settings import SettingsError, load_settings
 from data_access import accounts
@@ -65,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_users.add_parser(sub)
     cli_alerts.add_parser(sub)
     cli_report.add_parser(sub)
+    cli_members.add_parser(sub)
     _forecast_parser(sub)
     _detect_parser(sub)
     _follow_parser(sub)

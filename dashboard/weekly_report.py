@@ -13,7 +13,7 @@ from analysis.kpi_cards import HealthComponent, Kpi, health_score, kpi_cards, su
 from analysis.kpis import WeekFigures, incidents, member_figures, response_figures, week_figures
 from analysis.series import rising_topics
 from analysis.weeks import Week, boundaries, last_complete_week
-from data_access import alert_store, figure_cache, kpi_queries, queries
+from data_access import alert_store, figure_cache, kpi_queries, members, queries
 
 WEEKS_READ = 13  # the 12 weeks of the sparklines, and the one before for returning members
 EMPTY_COUNTS = {
@@ -130,16 +130,17 @@ def count_weeks(conn, community_id: int, edges, indexes: list[int]) -> dict[int,
     """Member and response figures of the weeks `indexes` (of `edges`), from the messages."""
     low, high = min(indexes), max(indexes)
     first = max(low - 1, 0)
-    members = member_figures(
+    member_rows = member_figures(
         kpi_queries.member_weeks(conn, community_id, edges[first : high + 2]), high + 1 - first
     )
     span = edges[low : high + 2]
+    without_staff = members.excludes_staff(conn, community_id)
     responses = response_figures(
-        kpi_queries.replies(conn, community_id, span),
-        kpi_queries.questions(conn, community_id, span),
+        kpi_queries.replies(conn, community_id, span, without_staff),
+        kpi_queries.questions(conn, community_id, span, without_staff),
         high + 1 - low,
     )
-    return {i: {**members[i - first], **responses[i - low]} for i in indexes}
+    return {i: {**member_rows[i - first], **responses[i - low]} for i in indexes}
 
 
 def refresh_stored_figures(engine, community_id: int, timezone: str, now: datetime) -> int:
@@ -194,7 +195,7 @@ def _breakdown(conn, community_id, channel_weeks, start, end):
     """This week per channel and per platform: messages, active members, sentiment."""
     places = kpi_queries.channel_platforms(conn, community_id)
     sums = channel_weeks[channel_weeks["week"] == WEEKS_READ - 1].merge(places, on="channel_id")
-    members = kpi_queries.channel_members(conn, community_id, start, end).merge(
+    writers = kpi_queries.channel_members(conn, community_id, start, end).merge(
         places, on="channel_id"
     )
 
@@ -202,7 +203,7 @@ def _breakdown(conn, community_id, channel_weeks, start, end):
         frame = sums.groupby(by, as_index=False)[
             ["messages", "sentiment_sum", "sentiment_count", "negative_count"]
         ].sum()
-        active = members.groupby(by)["member_id"].nunique().rename("active members")
+        active = writers.groupby(by)["member_id"].nunique().rename("active members")
         frame = frame.merge(active.reset_index(), on=by, how="left").fillna({"active members": 0})
         scored = frame["sentiment_count"].where(frame["sentiment_count"] > 0)
         frame["average sentiment"] = (frame["sentiment_sum"] / scored).round(3)

@@ -10,7 +10,7 @@ import itertools
 from datetime import datetime, timedelta
 
 import pandas as pd
-from sqlalchemy import Connection, and_, case, func, select
+from sqlalchemy import Connection, and_, case, func, or_, select
 from sqlalchemy.orm import aliased
 
 from data_access.queries import _frame, _raw_time
@@ -94,12 +94,17 @@ def topic_weeks(conn: Connection, community_id: int, edges: list[datetime]) -> p
     return _frame(conn, query)
 
 
-def questions(conn: Connection, community_id: int, edges: list[datetime]) -> pd.Series:
-    """Top-level messages (not replies) with a question mark, per week."""
+def questions(
+    conn: Connection, community_id: int, edges: list[datetime], without_staff: bool = False
+) -> pd.Series:
+    """Top-level messages (not replies) with a question mark, per week (staff's left out
+    when `without_staff`)."""
     week = _week_of(Message.sent_at, edges).label("week")
     query = (
         select(week, func.count())
+        .join(Member, Member.id == Message.member_id)
         .where(
+            or_(not without_staff, Member.is_staff.is_(False)),
             Message.community_id == community_id,
             Message.sent_at >= edges[0],
             Message.sent_at < edges[-1],
@@ -111,10 +116,14 @@ def questions(conn: Connection, community_id: int, edges: list[datetime]) -> pd.
     return pd.Series(dict(conn.execute(query).all()), dtype=int)
 
 
-def replies(conn: Connection, community_id: int, edges: list[datetime]) -> pd.DataFrame:
+def replies(
+    conn: Connection, community_id: int, edges: list[datetime], without_staff: bool = False
+) -> pd.DataFrame:
     """Each reply to a top-level message sent in the weeks: the parent's id, week, time,
-    author and whether it asks a question, and the reply's author and time."""
+    author and whether it asks a question, and the reply's author and time. Messages by
+    staff are left out as parents when `without_staff` (their replies still answer)."""
     parent = aliased(Message)
+    asker = aliased(Member)
     week = _week_of(parent.sent_at, edges).label("week")
     query = (
         select(
@@ -133,7 +142,9 @@ def replies(conn: Connection, community_id: int, edges: list[datetime]) -> pd.Da
                 parent.external_id == Message.reply_to_external_id,
             ),
         )
+        .join(asker, asker.id == parent.member_id)
         .where(
+            or_(not without_staff, asker.is_staff.is_(False)),
             Message.community_id == community_id,
             Message.sent_at >= edges[0],
             Message.sent_at < edges[-1] + ANSWER_GRACE,

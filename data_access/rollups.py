@@ -45,14 +45,17 @@ def refresh_rollups(
 
 # "rollup_keys k CROSS JOIN messages m": SQLite keeps the keys as the outer loop and
 # reaches messages through ix_messages_channel_hour (a plain join may scan messages).
-_METRICS_SELECT = """
+# Staff messages are left out of the sentiment columns when the community says so.
+_LEFT_OUT = "(mb.is_staff AND c.exclude_staff)"
+_SCORED = f"CASE WHEN {_LEFT_OUT} THEN NULL ELSE m.sentiment END"
+_METRICS_SELECT = f"""
     count(*),
     count(DISTINCT CASE WHEN NOT mb.is_bot THEN m.member_id END),
     count(DISTINCT CASE WHEN NOT mb.is_bot AND mb.first_seen_hour = m.hour THEN m.member_id END),
-    coalesce(sum(m.sentiment), 0.0),
-    count(m.sentiment),
-    sum(CASE WHEN m.sentiment <= -0.05 THEN 1 ELSE 0 END),
-    sum(CASE WHEN m.sentiment >= 0.05 THEN 1 ELSE 0 END),
+    coalesce(sum({_SCORED}), 0.0),
+    count({_SCORED}),
+    sum(CASE WHEN {_SCORED} <= -0.05 THEN 1 ELSE 0 END),
+    sum(CASE WHEN {_SCORED} >= 0.05 THEN 1 ELSE 0 END),
     sum(CASE WHEN m.sentiment IS NULL THEN 1 ELSE 0 END)
 """
 _METRIC_NAMES = """messages, active_authors, new_authors, sentiment_sum, sentiment_count,
@@ -64,6 +67,7 @@ SELECT m.community_id, m.channel_id, m.hour, {_METRICS_SELECT}
 FROM rollup_keys k
 CROSS JOIN messages m
 JOIN members mb ON mb.id = m.member_id
+JOIN communities c ON c.id = m.community_id
 WHERE m.channel_id = k.channel_id AND m.hour = k.hour
 GROUP BY m.community_id, m.channel_id, m.hour
 """
@@ -75,6 +79,7 @@ FROM rollup_keys k
 CROSS JOIN messages m
 JOIN message_topics mt ON mt.message_id = m.id
 JOIN members mb ON mb.id = m.member_id
+JOIN communities c ON c.id = m.community_id
 WHERE m.channel_id = k.channel_id AND m.hour = k.hour
 GROUP BY m.community_id, mt.topic_id, m.channel_id, m.hour
 """
@@ -100,6 +105,7 @@ SELECT m.community_id, mt.topic_id, m.channel_id, m.hour, {_METRICS_SELECT}
 FROM message_topics mt
 JOIN messages m ON m.id = mt.message_id
 JOIN members mb ON mb.id = m.member_id
+JOIN communities c ON c.id = m.community_id
 WHERE mt.topic_id = :topic_id
 GROUP BY m.community_id, mt.topic_id, m.channel_id, m.hour
 """

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -56,6 +57,8 @@ class Community(Base):
     __tablename__ = "communities"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
+    # leave staff out of sentiment and response figures (rollups follow it; see members.py)
+    exclude_staff: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Source(Base):
@@ -87,6 +90,7 @@ class Member(Base):
     external_id: Mapped[str] = mapped_column(String(300))
     display_name: Mapped[str] = mapped_column(String(300))
     is_bot: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_staff: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     first_seen_hour: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

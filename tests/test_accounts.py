@@ -42,6 +42,7 @@ EXPECTED = {  # role -> the actions it may take, as the issue specifies
         Action.EDIT_TOPICS,
         Action.EDIT_RULES,
         Action.IMPORT_DATA,
+        Action.MARK_MEMBERS,
     },
     Role.ADMIN: set(Action),
 }

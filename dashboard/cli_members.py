@@ -1,0 +1,102 @@
+"""`ecg members list|find|mark|staff-figures`: bots and staff from the shell."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, datetime
+
+from analysis.permissions import SERVER_SHELL
+from dashboard.commands import community_id_of
+from dashboard.progress import Bar
+from data_access import members
+from data_access.db import make_engine
+from data_access.setup import init_database
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("members", help="mark bots and staff; staff in or out of the figures")
+    p.add_argument("--community", default="main")
+    actions = p.add_subparsers(required=True, metavar="ACTION")
+    actions.add_parser("list", help="the accounts marked as bots or staff").set_defaults(
+        handler=cmd_list
+    )
+    find = actions.add_parser("find", help="accounts whose name or id contains TEXT")
+    find.add_argument("text")
+    find.set_defaults(handler=cmd_find)
+    mark = actions.add_parser("mark", help="mark one account (by its id on the platform)")
+    mark.add_argument("account")
+    flag = {"action": argparse.BooleanOptionalAction, "default": None}
+    mark.add_argument("--bot", **flag, help="a bot (--no-bot: a person)")
+    mark.add_argument("--staff", **flag, help="staff (--no-staff: not staff)")
+    mark.set_defaults(handler=cmd_mark)
+    figures = actions.add_parser("staff-figures", help="count staff in sentiment and responses?")
+    figures.add_argument("choice", choices=["include", "exclude"])
+    figures.set_defaults(handler=cmd_staff_figures)
+
+
+def _community(engine, name: str) -> int:
+    init_database(engine)
+    community_id = community_id_of(engine, name)
+    if community_id is None:
+        raise ValueError(f"no community named {name!r}")
+    return community_id
+
+
+def _print(table) -> None:
+    for row in table.itertuples():
+        kinds = [k for k, on in (("bot", row.is_bot), ("staff", row.is_staff)) if on]
+        print(f"{row.platform:10} {row.external_id:30} {row.display_name:30} {', '.join(kinds)}")
+
+
+def cmd_list(args, settings) -> int:
+    engine = make_engine(settings.database_url)
+    with engine.connect() as conn:
+        _print(members.flagged(conn, _community(engine, args.community)))
+    return 0
+
+
+def cmd_find(args, settings) -> int:
+    engine = make_engine(settings.database_url)
+    with engine.connect() as conn:
+        _print(members.find(conn, _community(engine, args.community), args.text))
+    return 0
+
+
+def cmd_mark(args, settings) -> int:
+    engine = make_engine(settings.database_url)
+    community_id = _community(engine, args.community)
+    with engine.connect() as conn:
+        matches = members.find(conn, community_id, args.account)
+    exact = matches[matches["external_id"] == args.account]
+    if len(exact) != 1:
+        raise ValueError(f"{len(exact)} accounts have the id {args.account!r}; `ecg members find`")
+    row = exact.iloc[0]
+    is_bot = bool(row["is_bot"]) if args.bot is None else args.bot
+    is_staff = bool(row["is_staff"]) if args.staff is None else args.staff
+    with Bar("recount", unit=" hours") as bar:
+        members.set_flags(
+            engine,
+            community_id,
+            {int(row["id"]): (is_bot, is_staff)},
+            actor=SERVER_SHELL,
+            now=datetime.now(UTC),
+            on_progress=lambda done, total: bar.set(done, total),
+        )
+    print(f"{args.account}: bot {'yes' if is_bot else 'no'}, staff {'yes' if is_staff else 'no'}")
+    return 0
+
+
+def cmd_staff_figures(args, settings) -> int:
+    engine = make_engine(settings.database_url)
+    exclude = args.choice == "exclude"
+    with Bar("recount", unit=" hours") as bar:
+        members.set_exclude_staff(
+            engine,
+            _community(engine, args.community),
+            exclude,
+            actor=SERVER_SHELL,
+            now=datetime.now(UTC),
+            on_progress=lambda done, total: bar.set(done, total),
+        )
+    print(f"staff {'left out of' if exclude else 'counted in'} sentiment and response figures")
+    return 0

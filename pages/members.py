@@ -1,0 +1,117 @@
+"""Bots and staff: mark accounts, and choose whether staff count in sentiment and response
+figures. Every change recounts the figures it touches."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from analysis.permissions import PermissionDenied
+from dashboard import auth, components, resources
+from data_access import members
+
+filters = components.current_filters()
+st.header("Bots and staff")
+st.caption(
+    "Bots are left out of every member count (platform bot flags are taken on import). "
+    "Staff are people who answer for the community: they count as members, and can be left "
+    "out of sentiment and of the questions the response rate and time are about."
+)
+
+
+def progress_bar(text: str):
+    bar = st.progress(0.0, text=text)
+    return lambda done, total: bar.progress(done / total if total else 1.0, text=text)
+
+
+def exclusion(cid: int) -> None:
+    with resources.engine().connect() as conn:
+        current = members.excludes_staff(conn, cid)
+    wanted = st.toggle("Leave staff out of sentiment and response figures", value=current)
+    if wanted != current:
+        try:
+            members.set_exclude_staff(
+                resources.engine(),
+                cid,
+                wanted,
+                actor=auth.current_account().actor,
+                now=auth.now(),
+                on_progress=progress_bar("Recounting the figures…"),
+            )
+        except PermissionDenied as error:
+            st.error(components.plain(f"Not changed: {error}."))
+            return
+        resources.clear()
+        st.success("Saved; every figure is recounted.")
+
+
+def editor(table, key: str):
+    return st.data_editor(
+        table,
+        key=key,
+        hide_index=True,
+        width="stretch",
+        disabled=["id", "platform", "external_id", "display_name", "messages"],
+        column_config={
+            "id": None,
+            "external_id": "account id",
+            "display_name": "name",
+            "is_bot": st.column_config.CheckboxColumn("bot"),
+            "is_staff": st.column_config.CheckboxColumn("staff"),
+        },
+    )
+
+
+def save(cid: int, before, after) -> None:
+    changed = after[
+        (after["is_bot"] != before["is_bot"]) | (after["is_staff"] != before["is_staff"])
+    ]
+    if changed.empty:
+        st.info("Nothing changed.")
+        return
+    flags = {int(r.id): (bool(r.is_bot), bool(r.is_staff)) for r in changed.itertuples(index=False)}
+    try:
+        members.set_flags(
+            resources.engine(),
+            cid,
+            flags,
+            actor=auth.current_account().actor,
+            now=auth.now(),
+            on_progress=progress_bar("Recounting the hours they wrote in…"),
+        )
+    except PermissionDenied as error:
+        st.error(components.plain(f"Not saved: {error}."))
+        return
+    resources.clear()
+    st.success(f"Saved {len(flags)} account(s).")
+
+
+def body() -> None:
+    cid = filters.community_id
+    exclusion(cid)
+    with resources.engine().connect() as conn:
+        marked = members.flagged(conn, cid)
+    st.subheader(f"Marked now: {len(marked)}")
+    if marked.empty:
+        st.caption("No account is marked as a bot or staff yet.")
+    else:
+        edited = editor(marked.assign(messages=None), "marked")
+        if st.button("Save changes", key="save-marked"):
+            save(cid, marked, edited)
+    st.subheader("Find an account")
+    text = st.text_input("Name or account id contains", placeholder="bob, @support, U024BE7LH")
+    if not text.strip():
+        return
+    with resources.engine().connect() as conn:
+        found = members.find(conn, cid, text)
+    if found.empty:
+        st.info("No account matches.")
+        return
+    edited = editor(found, "found")
+    if st.button("Save changes", key="save-found"):
+        save(cid, found, edited)
+
+
+if filters.community_id is None:
+    components.needs_data(filters)
+else:
+    components.database_guard(body)

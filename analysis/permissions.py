@@ -27,6 +27,7 @@ class Action(StrEnum):
     EDIT_RULES = "edit alert rules"
     IMPORT_DATA = "import exports"
     MARK_MEMBERS = "mark bots and staff"
+    MERGE_IDENTITIES = "merge the accounts of one person"
     MANAGE_USERS = "manage users"
     READ_AUDIT_LOG = "read the audit log"
 
@@ -38,6 +39,7 @@ _ANALYST = _MANAGER | {
     Action.EDIT_RULES,
     Action.IMPORT_DATA,
     Action.MARK_MEMBERS,
+    Action.MERGE_IDENTITIES,
 }
 _ADMIN = _ANALYST | {Action.MANAGE_USERS, Action.READ_AUDIT_LOG}
 RIGHTS: dict[Role, frozenset[Action]] = {

@@ -44,6 +44,7 @@ PAGE_SPECS = (
     PageSpec("thresholds.py", "Thresholds", ":material/tune:", "Configure", Action.EDIT_RULES),
     PageSpec("import_data.py", "Import", ":material/upload:", "Configure", Action.IMPORT_DATA),
     PageSpec("members.py", "Bots and staff", ":material/badge:", "Configure", Action.MARK_MEMBERS),
+    PageSpec("people.py", "People", ":material/join:", "Configure", Action.MERGE_IDENTITIES),
     PageSpec("users.py", "Users", ":material/group:", "Admin", Action.MANAGE_USERS),
     PageSpec("audit.py", "Audit log", ":material/history:", "Admin", Action.READ_AUDIT_LOG),
 )

@@ -26,11 +26,14 @@ def _week_of(column, edges: list[datetime]):
     )
 
 
+PERSON = func.coalesce(Member.person_id, Member.id)  # merged accounts count as one person
+
+
 def member_weeks(conn: Connection, community_id: int, edges: list[datetime]) -> pd.DataFrame:
-    """(week, member_id) for each human who wrote in a week."""
+    """(week, member_id) for each human who wrote in a week; member_id is the person's."""
     week = _week_of(Message.sent_at, edges).label("week")
     query = (
-        select(week, Message.member_id)
+        select(week, PERSON.label("member_id"))
         .join(Member, Member.id == Message.member_id)
         .where(
             Message.community_id == community_id,
@@ -44,16 +47,17 @@ def member_weeks(conn: Connection, community_id: int, edges: list[datetime]) -> 
 
 
 def new_members(conn: Connection, community_id: int, edges: list[datetime]) -> pd.Series:
-    """Humans whose first message (to the hour) falls in each week."""
-    week = _week_of(Member.first_seen_hour, edges).label("week")
+    """People whose first message on any of their accounts (to the hour) falls in each week."""
+    firsts = (
+        select(PERSON.label("person"), func.min(Member.first_seen_hour).label("first"))
+        .where(Member.community_id == community_id, Member.is_bot.is_(False))
+        .group_by(PERSON)
+        .subquery()
+    )
+    week = _week_of(firsts.c.first, edges).label("week")
     query = (
         select(week, func.count())
-        .where(
-            Member.community_id == community_id,
-            Member.is_bot.is_(False),
-            Member.first_seen_hour >= edges[0],
-            Member.first_seen_hour < edges[-1],
-        )
+        .where(firsts.c.first >= edges[0], firsts.c.first < edges[-1])
         .group_by(week)
     )
     return pd.Series(dict(conn.execute(query).all()), dtype=int)
@@ -168,9 +172,9 @@ def channel_platforms(conn: Connection, community_id: int) -> pd.DataFrame:
 def channel_members(
     conn: Connection, community_id: int, start: datetime, end: datetime
 ) -> pd.DataFrame:
-    """(member_id, channel_id) of each human who wrote in a channel in [start, end)."""
+    """(member_id, channel_id) of each person who wrote in a channel in [start, end)."""
     query = (
-        select(Message.member_id, Message.channel_id)
+        select(PERSON.label("member_id"), Message.channel_id)
         .join(Member, Member.id == Message.member_id)
         .where(
             Message.community_id == community_id,

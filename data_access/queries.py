@@ -115,9 +115,10 @@ def message_times(
 def active_members(
     conn: Connection, community_id: int, start: datetime, end: datetime, channel_ids: ChannelIds
 ) -> int:
-    """Distinct human members who wrote in [start, end)."""
+    """Distinct people (merged accounts once, bots never) who wrote in [start, end)."""
     query = (
-        select(func.count(distinct(Message.member_id)))
+        select(func.count(distinct(func.coalesce(Member.person_id, Message.member_id))))
+        .select_from(Message)
         .join(Member, Member.id == Message.member_id)
         .where(
             Message.community_id == community_id,

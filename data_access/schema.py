@@ -91,6 +91,8 @@ class Member(Base):
     display_name: Mapped[str] = mapped_column(String(300))
     is_bot: Mapped[bool] = mapped_column(Boolean, default=False)
     is_staff: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    email: Mapped[str | None] = mapped_column(String(300))
+    person_id: Mapped[int | None] = mapped_column(Integer)  # the member it was merged into
     first_seen_hour: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
@@ -374,3 +376,20 @@ class WeeklyFigures(Base):
     messages_before: Mapped[int] = mapped_column(Integer)
     figures: Mapped[dict] = mapped_column(JSON)
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class IdentityDecision(Base):
+    """An analyst's word on a suggested pair of accounts: confirmed (merged: `member_id`
+    now counts as `primary_id`'s person), rejected (not suggested again), or undone."""
+
+    __tablename__ = "identity_decisions"
+    __table_args__ = (UniqueConstraint("primary_id", "member_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
+    primary_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    status: Mapped[str] = mapped_column(String(20))  # confirmed, rejected, undone
+    score: Mapped[float] = mapped_column(Float)
+    evidence: Mapped[list] = mapped_column(JSON)
+    decided_by: Mapped[str] = mapped_column(String(100))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -41,6 +41,7 @@ _MEMBER_COLUMNS = (
     "display_name",
     "is_bot",
     "first_seen_hour",
+    "email",
 )
 _MESSAGE_COLUMNS = (
     "community_id",
@@ -73,6 +74,7 @@ class EnrichedMessage:
     language: str
     sentiment: float | None
     topics: tuple[str, ...]
+    author_email: str | None = None
 
 
 @dataclass(frozen=True)
@@ -242,6 +244,7 @@ def _ensure_members(
             latest[author].author_name,
             latest[author].is_bot,
             storage_time(first_hour[author], dialect),
+            latest[author].author_email,
         )
         for author in first_hour
         if author not in known

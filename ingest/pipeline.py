@@ -89,6 +89,7 @@ def enrich(
         language=result.language,
         sentiment=result.compound,
         topics=tuple(topics.match_prepared(words)),
+        author_email=message.author_email,
     )
 
 

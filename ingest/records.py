@@ -37,6 +37,7 @@ class RawMessage:
     text: str
     reply_to: str | None = None
     is_bot: bool = False
+    author_email: str | None = None  # where the platform gives it (Slack), to match people
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,6 +43,7 @@ EXPECTED = {  # role -> the actions it may take, as the issue specifies
         Action.EDIT_RULES,
         Action.IMPORT_DATA,
         Action.MARK_MEMBERS,
+        Action.MERGE_IDENTITIES,
     },
     Role.ADMIN: set(Action),
 }

@@ -152,12 +152,13 @@ def test_slack_export_is_recognised_and_imported(database, tmp_path, capsys):
         ("support",),
     ]
     members = _rows(
-        database, "SELECT external_id, display_name, is_bot FROM members ORDER BY external_id"
+        database,
+        "SELECT external_id, display_name, is_bot, email FROM members ORDER BY external_id",
     )
-    assert members == [
-        ("B03DEPLOY", "Deploy Bot", 1),
-        ("U01ANN", "Ann", 0),
-        ("U02BOB", "Bob Baker", 0),
+    assert members == [  # e-mails from users.json help to match people across platforms
+        ("B03DEPLOY", "Deploy Bot", 1, None),
+        ("U01ANN", "Ann", 0, "ann@example.com"),
+        ("U02BOB", "Bob Baker", 0, None),  # no e-mail in his profile
     ]
     replies = _rows(
         database,

@@ -16,7 +16,7 @@ from tests.test_pages import APP, PASSWORD, ensure_user
 
 MONITORING = {"Live", "Sentiment", "Topic heat", "Forecasts", "Alerts"}
 REPORTS = {"Weekly report", "Overview"}
-CONFIGURE = {"Topics", "Thresholds", "Import", "Bots and staff"}
+CONFIGURE = {"Topics", "Thresholds", "Import", "Bots and staff", "People"}
 
 
 @pytest.fixture

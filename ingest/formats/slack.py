@@ -91,12 +91,23 @@ def _message(item, channel: str, users: dict) -> RawMessage:
     except ValueError:
         raise RowError(f"bad ts {ts[:30]!r}") from None
     author_id, name, is_bot = _author(item, users)
+    email = ((users.get(author_id) or {}).get("profile") or {}).get("email")
     text = _unescape(str(item.get("text") or "")).strip()
     if not text:
         raise RowError("no text")
     thread = item.get("thread_ts")
     reply_to = f"{channel}:{thread}" if thread and thread != ts else None
-    return RawMessage(f"{channel}:{ts}", sent_at, channel, author_id, name, text, reply_to, is_bot)
+    return RawMessage(
+        f"{channel}:{ts}",
+        sent_at,
+        channel,
+        author_id,
+        name,
+        text,
+        reply_to,
+        is_bot,
+        str(email).lower() if email else None,
+    )
 
 
 def _unescape(text: str) -> str:

@@ -21,7 +21,7 @@ from ingest.records import ImportFormatError, ParsedRow, RawMessage, RowError
 
 MAX_LINE_BYTES = 1_000_000
 REQUIRED_FIELDS = ("timestamp", "author", "text")
-OPTIONAL_FIELDS = ("channel", "id", "reply_to", "author_name", "is_bot")
+OPTIONAL_FIELDS = ("channel", "id", "reply_to", "author_name", "is_bot", "author_email")
 DEFAULT_CHANNEL = "general"
 _TRUE = {"1", "true", "yes", "y", "t"}
 
@@ -152,6 +152,7 @@ def _to_message(get, columns: Mapping[str, str]) -> RawMessage:
         text=text,
         reply_to=value("reply_to") or None,
         is_bot=value("is_bot").lower() in _TRUE,
+        author_email=value("author_email").lower() or None,
     )
 
 

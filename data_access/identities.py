@@ -1,0 +1,144 @@
+"""Accounts of one person: the suggestions' input, and the analyst's decisions (confirm,
+reject, undo). A confirmed merge points the second account at the first's person; member
+KPIs count `coalesce(person_id, id)`, so the person counts once. Audited."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+from sqlalchemy import Connection, Engine, delete, insert, or_, select, update
+from sqlalchemy.orm import aliased
+
+from analysis.identity import Account, Suggestion
+from analysis.permissions import Action, Actor, require
+from data_access import audit
+from data_access.queries import _frame
+from data_access.schema import IdentityDecision, Member, Source, WeeklyFigures
+
+
+def accounts(conn: Connection, community_id: int) -> list[Account]:
+    """The community's human accounts, as the suggestions need them."""
+    rows = conn.execute(
+        select(
+            Member.id,
+            Source.name,
+            Source.platform,
+            Member.external_id,
+            Member.display_name,
+            Member.email,
+        )
+        .join(Source, Source.id == Member.source_id)
+        .where(Member.community_id == community_id, Member.is_bot.is_(False))
+    ).all()
+    return [Account(*row) for row in rows]
+
+
+def decided_pairs(conn: Connection, community_id: int) -> set[tuple[int, int]]:
+    """Pairs confirmed or rejected: not suggested again."""
+    rows = conn.execute(
+        select(IdentityDecision.primary_id, IdentityDecision.member_id).where(
+            IdentityDecision.community_id == community_id,
+            IdentityDecision.status.in_(["confirmed", "rejected"]),
+        )
+    ).all()
+    return {(min(a, b), max(a, b)) for a, b in rows}
+
+
+def decisions(conn: Connection, community_id: int, status: str) -> pd.DataFrame:
+    primary, member = aliased(Member), aliased(Member)
+    query = (
+        select(
+            IdentityDecision.id,
+            primary.display_name.label("person"),
+            member.display_name.label("account"),
+            member.external_id.label("account id"),
+            IdentityDecision.score,
+            IdentityDecision.evidence,
+            IdentityDecision.decided_by,
+            IdentityDecision.decided_at,
+        )
+        .join(primary, primary.id == IdentityDecision.primary_id)
+        .join(member, member.id == IdentityDecision.member_id)
+        .where(IdentityDecision.community_id == community_id, IdentityDecision.status == status)
+        .order_by(IdentityDecision.decided_at.desc())
+    )
+    return _frame(conn, query)
+
+
+def decide(
+    engine: Engine,
+    community_id: int,
+    suggestion: Suggestion,
+    confirmed: bool,
+    *,
+    actor: Actor,
+    now: datetime,
+) -> None:
+    """Confirm (merge) or reject a suggested pair. Analysts and admins only."""
+    require(actor, Action.MERGE_IDENTITIES)
+    status = "confirmed" if confirmed else "rejected"
+    with engine.begin() as conn:
+        primary = (
+            conn.scalar(select(Member.person_id).where(Member.id == suggestion.first))
+            or suggestion.first
+        )
+        if confirmed:
+            conn.execute(
+                update(Member)
+                .where(
+                    Member.community_id == community_id,
+                    or_(Member.id == suggestion.second, Member.person_id == suggestion.second),
+                )
+                .values(person_id=primary)
+            )
+            _stale(conn, community_id)
+        _record(conn, community_id, suggestion, status, primary, actor, now)
+
+
+def undo(engine: Engine, decision_id: int, *, actor: Actor, now: datetime) -> None:
+    """Split a confirmed merge again: the account counts as its own person."""
+    require(actor, Action.MERGE_IDENTITIES)
+    with engine.begin() as conn:
+        row = conn.execute(
+            select(IdentityDecision.__table__).where(IdentityDecision.id == decision_id)
+        ).one()
+        conn.execute(update(Member).where(Member.id == row.member_id).values(person_id=None))
+        conn.execute(
+            update(IdentityDecision)
+            .where(IdentityDecision.id == decision_id)
+            .values(status="undone", decided_by=actor.name, decided_at=now)
+        )
+        _stale(conn, row.community_id)
+        target = f"accounts {row.primary_id} and {row.member_id}"
+        audit.record(conn, now, actor.name, "identity.undo", target, "confirmed", "undone")
+
+
+def _record(conn, community_id, suggestion: Suggestion, status, primary, actor, now) -> None:
+    pair = (primary, suggestion.second)
+    conn.execute(
+        delete(IdentityDecision).where(
+            IdentityDecision.primary_id == pair[0], IdentityDecision.member_id == pair[1]
+        )
+    )
+    conn.execute(
+        insert(IdentityDecision).values(
+            community_id=community_id,
+            primary_id=pair[0],
+            member_id=pair[1],
+            status=status,
+            score=suggestion.score,
+            evidence=list(suggestion.evidence),
+            decided_by=actor.name,
+            decided_at=now,
+        )
+    )
+    target = f"accounts {pair[0]} and {pair[1]}"
+    audit.record(
+        conn, now, actor.name, f"identity.{status[:-2]}", target, None, list(suggestion.evidence)
+    )
+
+
+def _stale(conn: Connection, community_id: int) -> None:
+    """Stored weekly figures counted people the old way."""
+    conn.execute(delete(WeeklyFigures).where(WeeklyFigures.community_id == community_id))

@@ -10,8 +10,18 @@ from analysis.kpis import WeekFigures
 
 # key: (label, kind, which way is good, definition)
 DEFINITIONS = {
-    "active": ("Active members", "count", "up", "People (not bots) who posted at least once."),
-    "new": ("New members", "count", "up", "People whose first message ever was this week."),
+    "active": (
+        "Active members",
+        "count",
+        "up",
+        "People (not bots) who posted or reacted at least once.",
+    ),
+    "new": (
+        "New members",
+        "count",
+        "up",
+        "People first seen this week: their first message, reaction or join ever.",
+    ),
     "returning": (
         "Returning members",
         "count",
@@ -19,6 +29,13 @@ DEFINITIONS = {
         "Active this week and the week before.",
     ),
     "churned": ("Churned members", "count", "down", "Active the week before, not this week."),
+    "left": (
+        "Members who left",
+        "count",
+        "down",
+        "People who left a channel, group or server, where the platform records it "
+        "(Slack, Discord, Telegram exports).",
+    ),
     "messages": ("Messages", "count", "up", "Every message, bots included."),
     "threads": (
         "Threads started",

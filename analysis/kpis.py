@@ -1,8 +1,8 @@
 """Weekly KPIs from week-bucketed counts: pure pandas, the same numbers every time.
 
 Definitions (also in docs/kpis.md):
-* active members: humans who posted at least once in the week;
-* new members: humans whose first message ever falls in the week;
+* active members: humans who posted or reacted at least once in the week;
+* new members: humans first seen in the week (a message, a reaction or a join);
 * returning members: active this week and the week before; churned: active the week
   before, not this week;
 * messages: every message, bots included;
@@ -33,6 +33,7 @@ class WeekFigures:
     median_response_minutes: float | None
     avg_sentiment: float | None
     negative_share: float | None
+    left: int = 0  # people who left, where platforms record it
 
     @property
     def response_rate(self) -> float | None:
@@ -102,12 +103,19 @@ def week_figures(
     counted: dict[int, dict],
     new_members: pd.Series,
     channel_weeks: pd.DataFrame,
+    left: pd.Series | None = None,
 ) -> list[WeekFigures]:
     """The figures of each of `weeks` consecutive weeks, oldest first; `counted` holds each
     week's member and response figures (member_figures and response_figures)."""
     sentiment = sentiment_figures(channel_weeks, weeks)
+    left = pd.Series(dtype=int) if left is None else left
     return [
-        WeekFigures(new=int(new_members.get(week, 0)), **counted[week], **sentiment[week])
+        WeekFigures(
+            new=int(new_members.get(week, 0)),
+            left=int(left.get(week, 0)),
+            **counted[week],
+            **sentiment[week],
+        )
         for week in range(weeks)
     ]
 

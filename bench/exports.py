@@ -152,11 +152,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--messages", type=int, default=1_000_000)
     parser.add_argument("--folder", type=Path, default=Path("/tmp/ecg-bench-exports"))
+    parser.add_argument("--reuse", action="store_true", help="the exports written last time")
     args = parser.parse_args()
     args.folder.mkdir(parents=True, exist_ok=True)
-    print(f"writing a Slack zip and Discord files of {args.messages:,} messages in {args.folder}…")
-    slack = write_slack(args.messages, args.folder)
-    discord = write_discord(args.messages, args.folder)
+    slack = args.folder / "slack-export.zip"
+    discord = [args.folder / f"discord-{c}.json" for c in CHANNELS]
+    if not (args.reuse and slack.exists() and all(p.exists() for p in discord)):
+        print(f"writing a Slack zip and Discord files of {args.messages:,} messages…")
+        slack = write_slack(args.messages, args.folder)
+        discord = write_discord(args.messages, args.folder)
     size = sum(p.stat().st_size for p in discord)
     print(f"slack zip {slack.stat().st_size / 1e6:.0f} MB; discord files {size / 1e6:.0f} MB")
     for name, paths in (("Slack", [slack]), ("Discord", discord)):

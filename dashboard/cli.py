@@ -201,6 +201,8 @@ def format_summary(summary) -> str:
         shown = ", ".join(str(n) for n in summary.rejected_lines[reason])
         more = ", …" if count > len(summary.rejected_lines[reason]) else ""
         lines.append(f"  {count:,} × {reason} (line {shown}{more})")
+    if summary.activity:
+        lines.append(f"member activity kept: {summary.activity:,} (joins, leaves, reactions)")
     if summary.events:
         lines.append(f"platform events, not messages: {sum(summary.events.values()):,}")
         lines += [f"  {count:,} × {event}" for event, count in summary.events.most_common()]

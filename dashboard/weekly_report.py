@@ -66,6 +66,7 @@ def weekly_report(
         counted,
         kpi_queries.new_members(conn, community_id, edges),
         channel_weeks,
+        kpi_queries.left_members(conn, community_id, edges),
     )[1:]
     start, end = edges[-2], edges[-1]
     episodes = alert_store.episodes(conn, community_id, start, end)

@@ -10,11 +10,19 @@ import itertools
 from datetime import datetime, timedelta
 
 import pandas as pd
-from sqlalchemy import Connection, and_, case, func, or_, select
+from sqlalchemy import Connection, and_, case, func, or_, select, union
 from sqlalchemy.orm import aliased
 
 from data_access.queries import _frame, _raw_time
-from data_access.schema import Channel, ChannelHourly, Member, Message, Source, TopicHourly
+from data_access.schema import (
+    Channel,
+    ChannelHourly,
+    Member,
+    MemberActivity,
+    Message,
+    Source,
+    TopicHourly,
+)
 
 ANSWER_GRACE = timedelta(days=7)  # replies after the week still answer its questions
 
@@ -30,10 +38,10 @@ PERSON = func.coalesce(Member.person_id, Member.id)  # merged accounts count as 
 
 
 def member_weeks(conn: Connection, community_id: int, edges: list[datetime]) -> pd.DataFrame:
-    """(week, member_id) for each human who wrote in a week; member_id is the person's."""
-    week = _week_of(Message.sent_at, edges).label("week")
-    query = (
-        select(week, PERSON.label("member_id"))
+    """(week, member_id) for each human who wrote or reacted in a week; member_id is the
+    person's."""
+    wrote = (
+        select(_week_of(Message.sent_at, edges).label("week"), PERSON.label("member_id"))
         .join(Member, Member.id == Message.member_id)
         .where(
             Message.community_id == community_id,
@@ -41,9 +49,37 @@ def member_weeks(conn: Connection, community_id: int, edges: list[datetime]) -> 
             Message.sent_at < edges[-1],
             Member.is_bot.is_(False),
         )
-        .distinct()
     )
-    return _frame(conn, query)
+    reacted = (
+        select(_week_of(MemberActivity.at, edges).label("week"), PERSON.label("member_id"))
+        .join(Member, Member.id == MemberActivity.member_id)
+        .where(
+            MemberActivity.community_id == community_id,
+            MemberActivity.kind == "reaction",
+            MemberActivity.at >= edges[0],
+            MemberActivity.at < edges[-1],
+            Member.is_bot.is_(False),
+        )
+    )
+    return _frame(conn, union(wrote, reacted))  # UNION: each (week, person) once
+
+
+def left_members(conn: Connection, community_id: int, edges: list[datetime]) -> pd.Series:
+    """People who left (a channel, group or server) in each week, where platforms say so."""
+    week = _week_of(MemberActivity.at, edges).label("week")
+    query = (
+        select(week, func.count(PERSON.distinct()))
+        .join(Member, Member.id == MemberActivity.member_id)
+        .where(
+            MemberActivity.community_id == community_id,
+            MemberActivity.kind == "leave",
+            MemberActivity.at >= edges[0],
+            MemberActivity.at < edges[-1],
+            Member.is_bot.is_(False),
+        )
+        .group_by(week)
+    )
+    return pd.Series(dict(conn.execute(query).all()), dtype=int)
 
 
 def new_members(conn: Connection, community_id: int, edges: list[datetime]) -> pd.Series:

@@ -393,3 +393,21 @@ class IdentityDecision(Base):
     evidence: Mapped[list] = mapped_column(JSON)
     decided_by: Mapped[str] = mapped_column(String(100))
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class MemberActivity(Base):
+    """A join, leave or reaction of a member (where the platform's export records it)."""
+
+    __tablename__ = "member_activity"
+    __table_args__ = (
+        UniqueConstraint("source_id", "kind", "member_id", "at", "ref"),
+        Index("ix_member_activity_community_at", "community_id", "at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"))
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    kind: Mapped[str] = mapped_column(String(20))  # join, leave, reaction
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ref: Mapped[str] = mapped_column(String(300), default="")  # the message reacted to

@@ -284,3 +284,39 @@ def _keys_at_hours(
         )
         keys.update((channel_id, hour) for channel_id, hour in conn.execute(query))
     return keys
+
+
+_ACTIVITY_COLUMNS = ("community_id", "source_id", "channel_id", "member_id", "kind", "at", "ref")
+
+
+def write_activity(conn: Connection, community_id: int, source_id: int, activities) -> int:
+    """Store joins, leaves and reactions (objects with kind, at, channel, author_id,
+    author_name, ref, is_bot, author_email) not stored yet; their authors become members
+    first seen then. Returns how many were new."""
+    if not activities:
+        return 0
+    unique = list({(a.kind, a.author_id, a.at, a.ref): a for a in activities}.values())
+    channels = _ensure_channels(conn, community_id, source_id, {a.channel for a in unique})
+    hours = [hour_of(a.at) for a in unique]
+    members, moved_hours = _ensure_members(conn, community_id, source_id, unique, hours)
+    dialect = conn.dialect.name
+    rows = [
+        (
+            community_id,
+            source_id,
+            channels[a.channel],
+            members[a.author_id],
+            a.kind,
+            storage_time(a.at, dialect),
+            a.ref,
+        )
+        for a in unique
+    ]
+    unique_key = ("source_id", "kind", "member_id", "at", "ref")
+    inserted = insert_new_rows(
+        conn, "member_activity", _ACTIVITY_COLUMNS, rows, unique_key, ("id",)
+    )
+    refresh_rollups(
+        conn, community_id, _keys_at_hours(conn, community_id, {h for _, h in moved_hours})
+    )
+    return len(inserted)

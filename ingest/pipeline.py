@@ -12,7 +12,7 @@ import html
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 from sqlalchemy import Connection, Engine, select
@@ -26,9 +26,10 @@ from data_access.store import (
     ensure_community,
     ensure_source,
     topic_ids,
+    write_activity,
     write_batch,
 )
-from ingest.records import ImportFormatError, ParsedRow, RawMessage
+from ingest.records import Activity, ImportFormatError, ParsedRow, RawMessage
 
 DEFAULT_BATCH_SIZE = 10_000  # one transaction each; ~0.5 s of SQLite write lock
 MAX_LISTED_LINES = 5
@@ -49,6 +50,7 @@ class ImportSummary:
     rejected: Counter = field(default_factory=Counter)
     rejected_lines: dict[str, list[int]] = field(default_factory=dict)
     events: Counter = field(default_factory=Counter)  # joins, pins...: not messages
+    activity: int = 0  # joins, leaves and reactions stored as member activity
     seconds: float = 0.0
 
     @property
@@ -158,23 +160,29 @@ def run_import(
     summary = ImportSummary()
     started = time.perf_counter()
     batch: list[EnrichedMessage] = []
+    activity: list[Activity] = []
+
+    def write(conn):
+        result = write_batch(conn, community_id, source_id, batch, topic_ids(conn, community_id))
+        return result, write_activity(conn, community_id, source_id, activity)
 
     def flush() -> None:
-        result = in_transaction(
-            engine,
-            lambda conn: write_batch(
-                conn, community_id, source_id, batch, topic_ids(conn, community_id)
-            ),
-        )
+        result, activities = in_transaction(engine, write)
         summary.imported += result.inserted
         summary.duplicates += result.duplicates
+        summary.activity += activities
         batch.clear()
+        activity.clear()
         summary.seconds = time.perf_counter() - started
         if on_progress:
             on_progress(summary)
 
     for row in rows:
         summary.read += 1
+        activity.extend(
+            replace(a, is_bot=a.is_bot or a.author_id in bots or a.author_name in bots)
+            for a in row.activity
+        )
         if row.message is None and row.event:
             summary.events[row.error] += 1
             continue
@@ -184,7 +192,7 @@ def run_import(
             summary.reject(row.line, row.error or "invalid row")
             continue
         batch.append(enrich(row.message, topics, bots))
-        if len(batch) >= batch_size:
+        if len(batch) >= batch_size or len(activity) >= batch_size:
             flush()
     flush()
     return summary

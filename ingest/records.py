@@ -22,7 +22,27 @@ class RowError(ValueError):
 
 
 class NotAMessage(RowError):
-    """A platform event that is not a message (a join, a pin): counted apart, not an error."""
+    """A platform event that is not a message (a join, a pin): counted apart, not an error.
+    Joins and leaves carry the member activity they record."""
+
+    def __init__(self, reason: str, activity: tuple[Activity, ...] = ()) -> None:
+        super().__init__(reason)
+        self.activity = activity
+
+
+@dataclass(frozen=True, slots=True)
+class Activity:
+    """What a member did besides writing: joined or left (a channel, a group, a server), or
+    reacted to a message (`ref`: that message's id)."""
+
+    kind: str  # join, leave, reaction
+    at: datetime
+    channel: str
+    author_id: str
+    author_name: str
+    ref: str = ""
+    is_bot: bool = False
+    author_email: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +68,7 @@ class ParsedRow:
     message: RawMessage | None
     error: str | None = None
     event: bool = False  # the row is a platform event (NotAMessage), not a bad row
+    activity: tuple[Activity, ...] = ()  # joins, leaves, reactions the row records
 
     @classmethod
     def attempt(cls, line: int, make, *args, where: str = "") -> ParsedRow:
@@ -62,4 +83,6 @@ class ParsedRow:
     def of_error(cls, line: int, error: RowError, where: str = "") -> ParsedRow:
         """The row for a message that could not be made, or for a platform event."""
         reason = f"{error} ({where})" if where else str(error)
-        return cls(line, None, reason, isinstance(error, NotAMessage))
+        if isinstance(error, NotAMessage):
+            return cls(line, None, reason, True, error.activity)
+        return cls(line, None, reason)

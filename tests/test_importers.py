@@ -36,10 +36,8 @@ def test_discord_export_is_recognised_and_imported(database, capsys):
     out = capsys.readouterr().out
     assert "format: discord (a DiscordChatExporter JSON export, recognised from its content)" in out
     assert "imported: 5\n" in out
-    assert (
-        "rejected: 0\nplatform events, not messages: 1\n  1 × GuildMemberJoin (a system event)"
-        in out
-    )
+    assert "rejected: 0\nmember activity kept: 2 (joins, leaves, reactions)\n" in out
+    assert "platform events, not messages: 1\n  1 × GuildMemberJoin (a system event)" in out
     assert _rows(database, "SELECT name FROM channels") == [("general",)]
     assert _rows(database, "SELECT platform FROM sources") == [("discord",)]
     members = _rows(
@@ -68,8 +66,20 @@ def test_discord_export_is_recognised_and_imported(database, capsys):
     assert _rows(database, "SELECT sum(messages), sum(active_authors) FROM channel_hourly") == [
         (5, 3)
     ]
+    assert "member activity kept: 2 (joins, leaves, reactions)" in out
+    activity = _rows(
+        database,
+        "SELECT a.kind, m.external_id, a.ref FROM member_activity a"
+        " JOIN members m ON m.id = a.member_id ORDER BY a.kind, m.external_id",
+    )
+    assert activity == [  # Ann joined; bob reacted to her message (the export names him)
+        ("join", "700000000000000001", ""),
+        ("reaction", "700000000000000002", "900000000000000002"),
+    ]
     assert main(["import", str(DISCORD)]) == 0
-    assert "imported: 0\nskipped as duplicates: 5" in capsys.readouterr().out
+    again = capsys.readouterr().out
+    assert "imported: 0\nskipped as duplicates: 5" in again
+    assert "member activity kept" not in again  # nothing new the second time
 
 
 def _broken(tmp_path, content: str):
@@ -173,6 +183,21 @@ def test_slack_export_is_recognised_and_imported(database, tmp_path, capsys):
         database,
         "SELECT sent_at, text FROM messages WHERE external_id = 'general:1772521500.000100'",
     ) == [("2026-03-03 07:05:00.000100", "Thanks Bob, fixed now & faster")]
+    activity = _rows(
+        database,
+        "SELECT a.kind, m.external_id, a.at FROM member_activity a"
+        " JOIN members m ON m.id = a.member_id WHERE a.kind != 'reaction'",
+    )
+    assert sorted(activity) == [  # channel_join and channel_leave, with their times in UTC
+        ("join", "U02BOB", "2026-03-02 07:00:00.000100"),
+        ("leave", "U01ANN", "2026-03-02 08:01:40.000100"),
+    ]
+    reactions = _rows(
+        database,
+        "SELECT m.external_id FROM member_activity a JOIN members m ON m.id = a.member_id"
+        " WHERE a.kind = 'reaction'",
+    )
+    assert reactions == [("U02BOB",)]  # 'tada'
     assert main(["import", str(path)]) == 0
     assert "imported: 0\nskipped as duplicates: 5" in capsys.readouterr().out
 
@@ -233,6 +258,12 @@ def test_telegram_export_is_recognised_and_imported(database, capsys):
     assert _rows(database, "SELECT sent_at FROM messages WHERE external_id = 'Acme Users:102'") == [
         ("2026-03-02 07:05:00.000000",)
     ]
+    joined = _rows(
+        database,
+        "SELECT a.kind, m.external_id, a.ref FROM member_activity a"
+        " JOIN members m ON m.id = a.member_id ORDER BY a.kind, m.external_id",
+    )
+    assert joined == [("join", "user1001", "")]  # joined by link
     assert main(["import", str(TELEGRAM)]) == 0
     assert "imported: 0\nskipped as duplicates: 5" in capsys.readouterr().out
 

@@ -15,7 +15,7 @@ from data_access.db import make_engine
 from data_access.schema import AlertRule, Community
 from ingest.formats.tabular import read_csv
 from ingest.pipeline import ImportTarget, run_import
-from ingest.records import ParsedRow, RawMessage
+from ingest.records import Activity, ParsedRow, RawMessage
 from tests.conftest import SHARED_DATA, unavailable
 from tests.kpi_fixture import build_kpi_community
 from tests.test_import_real_chat import MAPPING, MATRIX, TARGET
@@ -190,3 +190,21 @@ def test_stored_figures_are_used_until_the_data_changes(sqlite_engine):
         week = weekly_report(conn, community_id, "acme", W45, LA).figures[-1]
     assert (week.active, week.messages, week.new) == (4, 6, 2)  # stale: counted again
     assert refresh_stored_figures(sqlite_engine, community_id, LA, now) == 1  # W45 only
+
+
+def test_joins_reactions_and_leaves_feed_the_member_figures(sqlite_engine):
+    community_id = build_kpi_community(sqlite_engine)
+    day = datetime(2026, 11, 3, tzinfo=UTC)
+    events = [
+        Activity("reaction", day + timedelta(hours=11), "general", "alice", "Alice", "d1"),
+        Activity("join", day + timedelta(days=2), "general", "erin", "Erin"),
+        Activity("leave", day + timedelta(days=3), "general", "carol", "Carol"),
+    ]
+    rows = [ParsedRow(n, None, "event", True, (event,)) for n, event in enumerate(events)]
+    summary = run_import(sqlite_engine, rows, ImportTarget("acme", "chat", "discord"))
+    assert summary.activity == 3
+    with sqlite_engine.connect() as conn:
+        week = weekly_report(conn, community_id, "acme", W45, LA).figures[-1]
+    # alice reacted (active, so she returned); erin joined (new, not active); carol left
+    assert (week.active, week.new, week.returning, week.churned, week.left) == (4, 2, 3, 0, 1)
+    assert week.messages == 5  # activity is not messages

@@ -11,15 +11,24 @@ apart with their type.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import ijson
 
 from ingest.formats.sniff import head_of
 from ingest.formats.tabular import parse_timestamp
-from ingest.records import ImportFormatError, NotAMessage, ParsedRow, RawMessage, RowError
+from ingest.records import (
+    Activity,
+    ImportFormatError,
+    NotAMessage,
+    ParsedRow,
+    RawMessage,
+    RowError,
+)
 
 MESSAGE_TYPES = frozenset({"Default", "Reply", "ThreadStarterMessage"})
+MEMBERSHIP = {"GuildMemberJoin": "join", "RecipientAdd": "join", "RecipientRemove": "leave"}
 _SIGNATURE = (b'"guild"', b'"channel"', b'"messages"')
 
 
@@ -35,7 +44,10 @@ def read_discord(path: Path) -> Iterator[ParsedRow]:
         number = 0
         try:
             for number, item in enumerate(ijson.items(handle, "messages.item"), start=1):
-                yield ParsedRow.attempt(number, _message, item, channel)
+                row = ParsedRow.attempt(number, _message, item, channel)
+                if row.message is not None and item.get("reactions"):
+                    row = replace(row, activity=_reactions(item, row.message))
+                yield row
         except ijson.JSONError as error:
             where = f"after message {number}, near byte {handle.tell():,}"
             raise ImportFormatError(str(path), 0, f"broken JSON {where}: {error}") from None
@@ -59,7 +71,7 @@ def _message(item, channel: str) -> RawMessage:
         raise RowError("a message that is not a JSON object")
     kind = item.get("type", "Default")
     if kind not in MESSAGE_TYPES:
-        raise NotAMessage(f"{kind} (a system event)")
+        raise NotAMessage(f"{kind} (a system event)", _membership(item, kind, channel))
     author = item.get("author")
     if not isinstance(author, dict) or not author.get("id"):
         raise RowError("no author")
@@ -82,3 +94,41 @@ def _message(item, channel: str) -> RawMessage:
         reply_to=str(reference["messageId"]) if reference.get("messageId") else None,
         is_bot=bool(author.get("isBot")),
     )
+
+
+def _membership(item: dict, kind: str, channel: str) -> tuple[Activity, ...]:
+    """A join or leave, by the event's author (the member who joined or left)."""
+    author = item.get("author")
+    if kind not in MEMBERSHIP or not isinstance(author, dict) or not author.get("id"):
+        return ()
+    try:
+        at = parse_timestamp(str(item.get("timestamp") or ""))
+    except RowError:
+        return ()
+    name = str(author.get("nickname") or author.get("name") or author["id"])
+    return (
+        Activity(
+            MEMBERSHIP[kind], at, channel, str(author["id"]), name, "", bool(author.get("isBot"))
+        ),
+    )
+
+
+def _reactions(item: dict, message: RawMessage) -> tuple[Activity, ...]:
+    """One reaction per user the export names (older exports give only counts: none)."""
+    found = []
+    for reaction in item.get("reactions") or []:
+        for user in (reaction.get("users") or []) if isinstance(reaction, dict) else []:
+            if isinstance(user, dict) and user.get("id"):
+                name = str(user.get("nickname") or user.get("name") or user["id"])
+                found.append(
+                    Activity(
+                        "reaction",
+                        message.sent_at,
+                        message.channel,
+                        str(user["id"]),
+                        name,
+                        message.external_id,
+                        bool(user.get("isBot")),
+                    )
+                )
+    return tuple(found)

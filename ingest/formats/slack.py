@@ -14,10 +14,18 @@ from __future__ import annotations
 import json
 import zipfile
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
-from ingest.records import ImportFormatError, NotAMessage, ParsedRow, RawMessage, RowError
+from ingest.records import (
+    Activity,
+    ImportFormatError,
+    NotAMessage,
+    ParsedRow,
+    RawMessage,
+    RowError,
+)
 
 MESSAGE_SUBTYPES = frozenset({None, "bot_message", "thread_broadcast", "file_share", "me_message"})
 MAX_DAY_FILE_BYTES = 200_000_000
@@ -40,13 +48,21 @@ def read_slack(path: Path) -> Iterator[ParsedRow]:
         _check_names(path, archive)
         users = {u["id"]: u for u in _json(path, archive, "users.json") if isinstance(u, dict)}
         channels = [c for c in _json(path, archive, "channels.json") if isinstance(c, dict)]
-        for channel in sorted(channels, key=lambda c: str(c.get("name"))):
-            name = str(channel.get("name") or channel.get("id"))
-            for day in sorted(n for n in archive.namelist() if _is_day_of(n, name)):
-                for number, item in enumerate(_json(path, archive, day), start=1):
-                    yield ParsedRow.attempt(
-                        number, _message, item, name, users, where=f"{day}#{number}"
-                    )
+        names = [str(c.get("name") or c.get("id")) for c in channels]
+        days = sorted(
+            (PurePosixPath(n).stem, channel, n)
+            for channel in names
+            for n in archive.namelist()
+            if _is_day_of(n, channel)
+        )
+        for _, name, day in days:  # day by day across channels: time order, as members appear
+            for number, item in enumerate(_json(path, archive, day), start=1):
+                row = ParsedRow.attempt(
+                    number, _message, item, name, users, where=f"{day}#{number}"
+                )
+                if row.message is not None and item.get("reactions"):
+                    row = replace(row, activity=_reactions(item, row.message, users))
+                yield row
 
 
 def _check_names(path: Path, archive: zipfile.ZipFile) -> None:
@@ -84,7 +100,7 @@ def _message(item, channel: str, users: dict) -> RawMessage:
         raise RowError("a message that is not a JSON object")
     subtype = item.get("subtype")
     if subtype not in MESSAGE_SUBTYPES:
-        raise NotAMessage(f"{subtype} (a system event)")
+        raise NotAMessage(f"{subtype} (a system event)", _membership(item, subtype, channel, users))
     ts = str(item.get("ts") or "")
     try:
         sent_at = datetime.fromtimestamp(float(ts), UTC)
@@ -126,3 +142,46 @@ def _author(item: dict, users: dict) -> tuple[str, str, bool]:
     profile = user.get("profile") or {}
     name = profile.get("display_name") or profile.get("real_name") or user.get("name") or user_id
     return str(user_id), str(name), bool(user.get("is_bot"))
+
+
+MEMBERSHIP = {"channel_join": "join", "channel_leave": "leave"}
+
+
+def _person(user_id: str, users: dict) -> tuple[str, bool, str | None]:
+    user = users.get(user_id, {})
+    profile = user.get("profile") or {}
+    name = profile.get("display_name") or profile.get("real_name") or user.get("name") or user_id
+    email = profile.get("email")
+    return str(name), bool(user.get("is_bot")), str(email).lower() if email else None
+
+
+def _membership(item, subtype, channel: str, users: dict) -> tuple[Activity, ...]:
+    if subtype not in MEMBERSHIP or not item.get("user"):
+        return ()
+    try:
+        at = datetime.fromtimestamp(float(item.get("ts")), UTC)
+    except (TypeError, ValueError):
+        return ()
+    name, is_bot, email = _person(str(item["user"]), users)
+    return (Activity(MEMBERSHIP[subtype], at, channel, str(item["user"]), name, "", is_bot, email),)
+
+
+def _reactions(item: dict, message: RawMessage, users: dict) -> tuple[Activity, ...]:
+    """Each user of each reaction, at the message's time (Slack keeps no reaction time)."""
+    found = []
+    for reaction in item.get("reactions") or []:
+        for user_id in (reaction.get("users") or []) if isinstance(reaction, dict) else []:
+            name, is_bot, email = _person(str(user_id), users)
+            found.append(
+                Activity(
+                    "reaction",
+                    message.sent_at,
+                    message.channel,
+                    str(user_id),
+                    name,
+                    message.external_id,
+                    is_bot,
+                    email,
+                )
+            )
+    return tuple(found)

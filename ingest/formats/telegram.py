@@ -11,6 +11,7 @@ export is read one chat at a time.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,7 +19,14 @@ import ijson
 
 from ingest.formats.sniff import head_of
 from ingest.formats.tabular import parse_timestamp
-from ingest.records import ImportFormatError, NotAMessage, ParsedRow, RawMessage, RowError
+from ingest.records import (
+    Activity,
+    ImportFormatError,
+    NotAMessage,
+    ParsedRow,
+    RawMessage,
+    RowError,
+)
 
 
 def looks_like_telegram(path: Path) -> bool:
@@ -36,7 +44,10 @@ def read_telegram(path: Path) -> Iterator[ParsedRow]:
         items = messages if messages is not None else _stream(path, "messages.item")
         for item in items:
             count += 1
-            yield ParsedRow.attempt(count, _message, item, name)
+            row = ParsedRow.attempt(count, _message, item, name)
+            if row.message is not None and isinstance(item, dict) and item.get("reactions"):
+                row = replace(row, activity=_reactions(item, row.message))
+            yield row
     if count == 0:
         raise ImportFormatError(str(path), 0, "no messages in this export")
 
@@ -67,7 +78,8 @@ def _message(item, chat: str) -> RawMessage:
     if not isinstance(item, dict):
         raise RowError("a message that is not a JSON object")
     if item.get("type") != "message":
-        raise NotAMessage(f"{item.get('action') or item.get('type')} (a service message)")
+        reason = f"{item.get('action') or item.get('type')} (a service message)"
+        raise NotAMessage(reason, _membership(item, chat))
     author_id = item.get("from_id")
     if not author_id:
         raise RowError("no author")
@@ -112,3 +124,52 @@ def _time(item: dict) -> datetime:
         except (TypeError, ValueError):
             raise RowError(f"bad date_unixtime {str(unix)[:30]!r}") from None
     return parse_timestamp(str(item.get("date") or ""))
+
+
+JOINS = {"join_group_by_link", "join_group_by_request"}
+
+
+def _membership(item: dict, chat: str) -> tuple[Activity, ...]:
+    """A member who joined by link or request, or removed themselves (left). Invitations and
+    removals by others name members without their ids: not kept."""
+    actor = item.get("actor_id")
+    action = item.get("action")
+    if not actor or action not in JOINS | {"remove_members"}:
+        return ()
+    name = str(item.get("actor") or actor)
+    if action == "remove_members" and name not in (item.get("members") or []):
+        return ()
+    try:
+        at = _time(item)
+    except RowError:
+        return ()
+    kind = "join" if action in JOINS else "leave"
+    return (Activity(kind, at, chat, str(actor), name),)
+
+
+def _reactions(item: dict, message: RawMessage) -> tuple[Activity, ...]:
+    """The reactions the export names, with who and when ('recent' lists them)."""
+    found = []
+    for reaction in item.get("reactions") or []:
+        for who in (reaction.get("recent") or []) if isinstance(reaction, dict) else []:
+            if isinstance(who, dict) and who.get("from_id"):
+                try:
+                    at = (
+                        parse_timestamp(str(who.get("date") or ""))
+                        if who.get("date")
+                        else message.sent_at
+                    )
+                except RowError:
+                    at = message.sent_at
+                name = str(who.get("from") or who["from_id"])
+                found.append(
+                    Activity(
+                        "reaction",
+                        at,
+                        message.channel,
+                        str(who["from_id"]),
+                        name,
+                        message.external_id,
+                    )
+                )
+    return tuple(found)

@@ -31,6 +31,8 @@ bench: $(STAMP)
 	$(PY) bench/forecast.py
 	$(PY) bench/alerts.py
 	$(PY) bench/weekly.py
+	$(PY) bench/exports.py
+	$(PY) bench/ingest_server.py
 
 clean:
 	rm -rf $(VENV) test-artifacts

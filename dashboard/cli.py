@@ -71,7 +71,42 @@ def build_parser() -> argparse.ArgumentParser:
     _follow_parser(sub)
     _ingest_server_parser(sub)
     _score_parser(sub)
+    _migrate_db_parser(sub)
     return parser
+
+
+def _migrate_db_parser(sub) -> None:
+    p = sub.add_parser(
+        "migrate-db", help="copy the whole database to another one (SQLite to PostgreSQL)"
+    )
+    p.add_argument("--to", required=True, metavar="URL", help="an empty database")
+    p.add_argument("--from", dest="source", metavar="URL", help="default: the configured one")
+    p.set_defaults(handler=cmd_migrate_db)
+
+
+def cmd_migrate_db(args, settings) -> int:
+    from data_access.copy_db import copy_database
+
+    source = make_engine(args.source or settings.database_url)
+    target = make_engine(args.to)
+    bars: dict[str, Bar] = {}  # one per table, closed when the next begins
+
+    def progress(table: str, done: int, total: int) -> None:
+        if table not in bars:
+            for finished in bars.values():
+                finished.close()
+            bars[table] = Bar(table, unit=" rows")
+        bars[table].set(done, total)
+
+    try:
+        result = copy_database(source, target, progress)
+    finally:
+        for bar in bars.values():
+            bar.close()
+    rows = sum(result.tables.values())
+    print(f"copied {rows:,} rows in {len(result.tables)} tables to {target.url.render_as_string()}")
+    print("point ECG_DATABASE_URL (or [database] url) at it to use it")
+    return 0
 
 
 def _secrets() -> dict:

@@ -21,4 +21,7 @@ class Bar:
         return self
 
     def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
         self._bar.close()

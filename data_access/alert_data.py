@@ -45,44 +45,32 @@ def _epoch(frame: pd.DataFrame, column: str, unit_seconds: int) -> np.ndarray:
 
 def message_rows(conn: Connection, community_id: int, first: int, end: int) -> pd.DataFrame:
     """minute, channel_id, member_id, sentiment, is_bot of the messages in [first, end)."""
-    query = (
-        select(
-            _raw_time(Message.sent_at),
-            Message.channel_id,
-            Message.member_id,
-            Message.sentiment,
-            Member.is_bot,
-        )
-        .join(Member, Member.id == Message.member_id)
-        .where(
-            Message.community_id == community_id,
-            Message.sent_at >= moment_of(first),
-            Message.sent_at < moment_of(end),
-        )
-    )
-    return _with_minutes(_frame(conn, query))
+    return _with_minutes(_frame(conn, _rows_in(community_id, first, end)))
 
 
 def topic_rows(conn: Connection, community_id: int, first: int, end: int) -> pd.DataFrame:
     """The same rows once per topic of each message, with topic_id."""
-    query = (
+    query = _rows_in(community_id, first, end).add_columns(MessageTopic.topic_id)
+    query = query.join(MessageTopic, MessageTopic.message_id == Message.id)
+    return _with_minutes(_frame(conn, query))
+
+
+def _rows_in(community_id: int, first: int, end: int):
+    return (
         select(
             _raw_time(Message.sent_at),
             Message.channel_id,
             Message.member_id,
             Message.sentiment,
             Member.is_bot,
-            MessageTopic.topic_id,
         )
         .join(Member, Member.id == Message.member_id)
-        .join(MessageTopic, MessageTopic.message_id == Message.id)
         .where(
             Message.community_id == community_id,
             Message.sent_at >= moment_of(first),
             Message.sent_at < moment_of(end),
         )
     )
-    return _with_minutes(_frame(conn, query))
 
 
 def _with_minutes(frame: pd.DataFrame) -> pd.DataFrame:

@@ -31,16 +31,8 @@ def find(conn: Connection, community_id: int, text: str, limit: int = 200) -> pd
         .subquery()
     )
     query = (
-        select(
-            Member.id,
-            Source.platform,
-            Member.external_id,
-            Member.display_name,
-            Member.is_bot,
-            Member.is_staff,
-            func.coalesce(messages.c.messages, 0).label("messages"),
-        )
-        .join(Source, Source.id == Member.source_id)
+        _accounts()
+        .add_columns(func.coalesce(messages.c.messages, 0).label("messages"))
         .outerjoin(messages, messages.c.member_id == Member.id)
         .where(
             Member.community_id == community_id,
@@ -58,19 +50,22 @@ def find(conn: Connection, community_id: int, text: str, limit: int = 200) -> pd
 def flagged(conn: Connection, community_id: int) -> pd.DataFrame:
     """The members marked as bots or staff."""
     query = (
-        select(
-            Member.id,
-            Source.platform,
-            Member.external_id,
-            Member.display_name,
-            Member.is_bot,
-            Member.is_staff,
-        )
-        .join(Source, Source.id == Member.source_id)
+        _accounts()
         .where(Member.community_id == community_id, or_(Member.is_bot, Member.is_staff))
         .order_by(Member.display_name)
     )
     return _frame(conn, query)
+
+
+def _accounts():
+    return select(
+        Member.id,
+        Source.platform,
+        Member.external_id,
+        Member.display_name,
+        Member.is_bot,
+        Member.is_staff,
+    ).join(Source, Source.id == Member.source_id)
 
 
 def excludes_staff(conn: Connection, community_id: int) -> bool:

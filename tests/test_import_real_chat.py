@@ -78,13 +78,7 @@ def test_second_import_adds_nothing(imported):
 def test_every_rollup_row_equals_a_group_by_over_raw_messages(imported):
     engine = imported[0]
     with engine.connect() as conn:
-        raw = pd.read_sql(
-            text(
-                "SELECT m.id, m.channel_id, m.hour, m.member_id, m.sentiment, mb.is_bot,"
-                " mb.first_seen_hour FROM messages m JOIN members mb ON mb.id = m.member_id"
-            ),
-            conn,
-        )
+        raw = _raw_messages(conn)
         links = pd.read_sql(text("SELECT message_id, topic_id FROM message_topics"), conn)
         channel_rollup = pd.read_sql(text("SELECT * FROM channel_hourly"), conn)
         topic_rollup = pd.read_sql(text("SELECT * FROM topic_hourly"), conn)
@@ -95,6 +89,16 @@ def test_every_rollup_row_equals_a_group_by_over_raw_messages(imported):
     )
     _assert_same(channel_rollup, expected_channels, ["channel_id", "hour"])
     _assert_same(topic_rollup, expected_topics, ["topic_id", "channel_id", "hour"])
+
+
+def _raw_messages(conn) -> pd.DataFrame:
+    return pd.read_sql(
+        text(
+            "SELECT m.id, m.channel_id, m.hour, m.member_id, m.sentiment, mb.is_bot,"
+            " mb.first_seen_hour FROM messages m JOIN members mb ON mb.id = m.member_id"
+        ),
+        conn,
+    )
 
 
 def _recount(raw: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -149,12 +153,6 @@ def test_rollups_stay_exact_when_older_messages_arrive_later(sqlite_engine):
     for part in (newest_first[:half], newest_first[half:]):
         run_import(sqlite_engine, part, TARGET, batch_size=997)
     with sqlite_engine.connect() as conn:
-        raw = pd.read_sql(
-            text(
-                "SELECT m.id, m.channel_id, m.hour, m.member_id, m.sentiment, mb.is_bot,"
-                " mb.first_seen_hour FROM messages m JOIN members mb ON mb.id = m.member_id"
-            ),
-            conn,
-        )
+        raw = _raw_messages(conn)
         channel_rollup = pd.read_sql(text("SELECT * FROM channel_hourly"), conn)
     _assert_same(channel_rollup, _recount(raw, ["channel_id", "hour"]), ["channel_id", "hour"])

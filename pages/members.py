@@ -50,7 +50,7 @@ def editor(table, key: str):
         key=key,
         hide_index=True,
         width="stretch",
-        disabled=["id", "platform", "external_id", "display_name", "messages"],
+        disabled=[c for c in table.columns if c not in ("is_bot", "is_staff")],
         column_config={
             "id": None,
             "external_id": "account id",
@@ -94,7 +94,7 @@ def body() -> None:
     if marked.empty:
         st.caption("No account is marked as a bot or staff yet.")
     else:
-        edited = editor(marked.assign(messages=None), "marked")
+        edited = editor(marked, "marked")
         if st.button("Save changes", key="save-marked"):
             save(cid, marked, edited)
     st.subheader("Find an account")

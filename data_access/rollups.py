@@ -23,6 +23,11 @@ def refresh_rollups(
     rows = [{"community_id": community_id, "channel_id": c, "hour": h} for c, h in keys]
     if not rows:
         return
+    if conn.dialect.name == "postgresql":
+        # Two writers recounting the same hour would both delete (nothing yet) and both
+        # insert. One at a time per community, until commit; each recount then sees the
+        # other's committed messages. (SQLite has a single writer anyway.)
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": community_id})
     for table in (ChannelHourly, TopicHourly):
         conn.execute(
             delete(table).where(

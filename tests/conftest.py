@@ -55,10 +55,30 @@ def sqlite_url(tmp_path) -> str:
 
 @pytest.fixture
 def sqlite_engine(sqlite_url):
+    """SQLite only: for what is about SQLite itself (its files, its locking)."""
     engine = make_engine(sqlite_url)
     init_database(engine)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path, monkeypatch) -> str:
+    """An empty database of each kind, named by ECG_DATABASE_URL: for commands and pages."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'ecg.db'}"
+    else:
+        url = fresh_postgres_database(request.getfixturevalue("postgres_server"))
+    monkeypatch.setenv("ECG_DATABASE_URL", url)
+    return url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request, tmp_path):
+    """A migrated database of each kind: the test runs on SQLite and on PostgreSQL."""
+    made = engine_of_kind(request, request.param, tmp_path)
+    yield made
+    made.dispose()
 
 
 @pytest.fixture(scope="session")

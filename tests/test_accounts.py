@@ -56,37 +56,37 @@ def test_each_role_against_each_action(role, action):
 
 
 @pytest.mark.parametrize("role", list(Role))
-def test_saving_a_topic_is_locked_in_the_function_itself(sqlite_engine, role):
+def test_saving_a_topic_is_locked_in_the_function_itself(engine, role):
     from dashboard.commands import prepare_community
 
-    prepare_community(sqlite_engine, "main")
+    prepare_community(engine, "main")
     rule = TopicRule("weather", keywords=("rain",))
     actor = Actor("someone", role)
     if Action.EDIT_TOPICS in EXPECTED[role]:
-        result = save_topic(sqlite_engine, 1, rule, actor=actor, now=NOW)
-        delete_topic(sqlite_engine, result.topic_id, actor=actor, now=NOW)
+        result = save_topic(engine, 1, rule, actor=actor, now=NOW)
+        delete_topic(engine, result.topic_id, actor=actor, now=NOW)
     else:
         with pytest.raises(PermissionDenied, match=f"a {role.value} may not edit topics"):
-            save_topic(sqlite_engine, 1, rule, actor=actor, now=NOW)
+            save_topic(engine, 1, rule, actor=actor, now=NOW)
         with pytest.raises(PermissionDenied):
-            delete_topic(sqlite_engine, 1, actor=actor, now=NOW)
+            delete_topic(engine, 1, actor=actor, now=NOW)
 
 
 @pytest.mark.parametrize("role", list(Role))
-def test_only_admins_manage_users(sqlite_engine, role):
+def test_only_admins_manage_users(engine, role):
     actor = Actor("someone", role)
     if role is Role.ADMIN:
-        add_user(sqlite_engine, actor, "newcomer", Role.MANAGER, PASSWORD, NOW)
-        remove_user(sqlite_engine, actor, "newcomer", NOW)
+        add_user(engine, actor, "newcomer", Role.MANAGER, PASSWORD, NOW)
+        remove_user(engine, actor, "newcomer", NOW)
     else:
         with pytest.raises(PermissionDenied):
-            add_user(sqlite_engine, actor, "newcomer", Role.MANAGER, PASSWORD, NOW)
+            add_user(engine, actor, "newcomer", Role.MANAGER, PASSWORD, NOW)
 
 
-def test_hashes_are_salted_and_never_the_password(sqlite_engine):
-    add_user(sqlite_engine, SERVER_SHELL, "ann", Role.ANALYST, PASSWORD, NOW)
-    add_user(sqlite_engine, SERVER_SHELL, "bob", Role.MANAGER, PASSWORD, NOW)
-    with sqlite_engine.connect() as conn:
+def test_hashes_are_salted_and_never_the_password(engine):
+    add_user(engine, SERVER_SHELL, "ann", Role.ANALYST, PASSWORD, NOW)
+    add_user(engine, SERVER_SHELL, "bob", Role.MANAGER, PASSWORD, NOW)
+    with engine.connect() as conn:
         hashes = [row[0] for row in conn.execute(text("SELECT password_hash FROM users"))]
         log = conn.execute(text("SELECT * FROM audit_log")).all()
     assert hashes[0] != hashes[1]
@@ -94,25 +94,25 @@ def test_hashes_are_salted_and_never_the_password(sqlite_engine):
     assert all(PASSWORD not in str(row) for row in log)
 
 
-def test_login_and_the_growing_delay(sqlite_engine):
-    add_user(sqlite_engine, SERVER_SHELL, "Ann", Role.ANALYST, PASSWORD, NOW)
-    assert authenticate(sqlite_engine, " ANN ", PASSWORD, NOW).role is Role.ANALYST
+def test_login_and_the_growing_delay(engine):
+    add_user(engine, SERVER_SHELL, "Ann", Role.ANALYST, PASSWORD, NOW)
+    assert authenticate(engine, " ANN ", PASSWORD, NOW).role is Role.ANALYST
     for _first_two in (1, 2):
         with pytest.raises(LoginRefused, match="wrong name or password") as refused:
-            authenticate(sqlite_engine, "ann", "guess", NOW)
+            authenticate(engine, "ann", "guess", NOW)
         assert refused.value.wait_seconds == 0
     with pytest.raises(LoginRefused) as refused:
-        authenticate(sqlite_engine, "ann", "guess", NOW)  # third: 1 s from now on
+        authenticate(engine, "ann", "guess", NOW)  # third: 1 s from now on
     assert refused.value.wait_seconds == 1
     with pytest.raises(LoginRefused, match="try again in 1 s"):
-        authenticate(sqlite_engine, "ann", PASSWORD, NOW)  # even the right one, meanwhile
+        authenticate(engine, "ann", PASSWORD, NOW)  # even the right one, meanwhile
     later = NOW + timedelta(seconds=1)
     with pytest.raises(LoginRefused) as refused:
-        authenticate(sqlite_engine, "ann", "guess", later)  # fourth: 2 s
+        authenticate(engine, "ann", "guess", later)  # fourth: 2 s
     assert refused.value.wait_seconds == 2
-    assert authenticate(sqlite_engine, "ann", PASSWORD, later + timedelta(seconds=2)).name == "ann"
+    assert authenticate(engine, "ann", PASSWORD, later + timedelta(seconds=2)).name == "ann"
     with pytest.raises(LoginRefused, match="wrong name or password"):
-        authenticate(sqlite_engine, "nobody", PASSWORD, NOW)
+        authenticate(engine, "nobody", PASSWORD, NOW)
 
 
 def test_delay_grows_and_is_capped():
@@ -120,53 +120,50 @@ def test_delay_grows_and_is_capped():
     assert delay_after(40) == timedelta(minutes=15)
 
 
-def test_first_admin_gets_a_one_time_password(sqlite_engine):
-    password = create_first_admin(sqlite_engine, NOW)
+def test_first_admin_gets_a_one_time_password(engine):
+    password = create_first_admin(engine, NOW)
     assert len(password) >= 16
-    account = authenticate(sqlite_engine, "admin", password, NOW)
+    account = authenticate(engine, "admin", password, NOW)
     assert (account.role, account.must_change_password) == (Role.ADMIN, True)
-    assert create_first_admin(sqlite_engine, NOW) is None  # only while there is no user
-    set_password(sqlite_engine, account.actor, "admin", "a new long password", NOW)
-    assert (
-        authenticate(sqlite_engine, "admin", "a new long password", NOW).must_change_password
-        is False
-    )
+    assert create_first_admin(engine, NOW) is None  # only while there is no user
+    set_password(engine, account.actor, "admin", "a new long password", NOW)
+    assert authenticate(engine, "admin", "a new long password", NOW).must_change_password is False
 
 
-def test_rules_for_names_passwords_and_the_last_admin(sqlite_engine):
+def test_rules_for_names_passwords_and_the_last_admin(engine):
     with pytest.raises(AccountError, match="at least 10 characters"):
-        add_user(sqlite_engine, SERVER_SHELL, "ann", Role.ANALYST, "short", NOW)
+        add_user(engine, SERVER_SHELL, "ann", Role.ANALYST, "short", NOW)
     with pytest.raises(AccountError, match="a user name is"):
-        add_user(sqlite_engine, SERVER_SHELL, "<b>ann</b>", Role.ANALYST, PASSWORD, NOW)
-    add_user(sqlite_engine, SERVER_SHELL, "boss", Role.ADMIN, PASSWORD, NOW)
+        add_user(engine, SERVER_SHELL, "<b>ann</b>", Role.ANALYST, PASSWORD, NOW)
+    add_user(engine, SERVER_SHELL, "boss", Role.ADMIN, PASSWORD, NOW)
     with pytest.raises(AccountError, match="already exists"):
-        add_user(sqlite_engine, SERVER_SHELL, "BOSS", Role.ANALYST, PASSWORD, NOW)
+        add_user(engine, SERVER_SHELL, "BOSS", Role.ANALYST, PASSWORD, NOW)
     with pytest.raises(AccountError, match="the last admin"):
-        remove_user(sqlite_engine, SERVER_SHELL, "boss", NOW)
-    assert [(a.name, a.role) for a in list_users(sqlite_engine)] == [("boss", Role.ADMIN)]
+        remove_user(engine, SERVER_SHELL, "boss", NOW)
+    assert [(a.name, a.role) for a in list_users(engine)] == [("boss", Role.ADMIN)]
     manager = Actor("mia", Role.MANAGER)
     with pytest.raises(PermissionDenied):
-        set_password(sqlite_engine, manager, "boss", PASSWORD, NOW)
+        set_password(engine, manager, "boss", PASSWORD, NOW)
 
 
-def test_every_change_is_in_the_audit_log(sqlite_engine):
+def test_every_change_is_in_the_audit_log(engine):
     from dashboard.commands import prepare_community
 
-    prepare_community(sqlite_engine, "main")
+    prepare_community(engine, "main")
     admin = Actor("boss", Role.ADMIN)
-    add_user(sqlite_engine, admin, "ann", Role.ANALYST, PASSWORD, NOW)
+    add_user(engine, admin, "ann", Role.ANALYST, PASSWORD, NOW)
     rule = TopicRule("weather", keywords=("rain",))
-    result = save_topic(sqlite_engine, 1, rule, actor=Actor("ann", Role.ANALYST), now=NOW)
+    result = save_topic(engine, 1, rule, actor=Actor("ann", Role.ANALYST), now=NOW)
     edited = TopicRule("weather", keywords=("rain", "snow"))
     save_topic(
-        sqlite_engine,
+        engine,
         1,
         edited,
         result.topic_id,
         actor=Actor("ann", Role.ANALYST),
         now=NOW + timedelta(minutes=1),
     )
-    with sqlite_engine.connect() as conn:
+    with engine.connect() as conn:
         log = audit.entries(conn, NOW, NOW + timedelta(hours=1))
         only_ann = audit.entries(conn, NOW, NOW + timedelta(hours=1), actor="ann")
     assert log["action"].tolist() == ["topic.save", "topic.save", "user.add"]

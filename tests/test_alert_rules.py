@@ -90,17 +90,15 @@ def test_defaults_once_then_saves_are_versioned_and_audited(any_engine):
     assert error.value.field == "name"
 
 
-def test_a_manager_may_not_save_a_rule(sqlite_engine):
-    community_id = community(sqlite_engine)
+def test_a_manager_may_not_save_a_rule(engine):
+    community_id = community(engine)
     with pytest.raises(PermissionDenied):
-        save_rule(
-            sqlite_engine, community_id, DEFAULT_RULES[0], actor=Actor("max", Role.MANAGER), now=NOW
-        )
-    with sqlite_engine.connect() as conn:
+        save_rule(engine, community_id, DEFAULT_RULES[0], actor=Actor("max", Role.MANAGER), now=NOW)
+    with engine.connect() as conn:
         assert rules_of(conn, community_id) == []
 
 
-def test_a_silence_keeps_the_episode_but_marks_it_silenced(sqlite_engine):
+def test_a_silence_keeps_the_episode_but_marks_it_silenced(engine):
     """Ten messages in a minute trip a 'more than 5 in 10 minutes' rule; a silence set
     beforehand leaves the episode in the history, marked silenced, and nothing is sent."""
     burst = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
@@ -108,8 +106,8 @@ def test_a_silence_keeps_the_episode_but_marks_it_silenced(sqlite_engine):
         ParsedRow(0, RawMessage(f"m{n}", burst + timedelta(seconds=n), "general", "u1", "U", "hi"))
         for n in range(10)
     ]
-    run_import(sqlite_engine, rows, ImportTarget("acme", "chat", "discord"))
-    with sqlite_engine.connect() as conn:
+    run_import(engine, rows, ImportTarget("acme", "chat", "discord"))
+    with engine.connect() as conn:
         community_id = conn.scalar(select(Community.id))
     loud = rule_from_fields(
         name="Loud",
@@ -120,9 +118,9 @@ def test_a_silence_keeps_the_episode_but_marks_it_silenced(sqlite_engine):
         window_minutes="10",
         severity="critical",
     )
-    loud = save_rule(sqlite_engine, community_id, loud, actor=ANALYST, now=NOW)
+    loud = save_rule(engine, community_id, loud, actor=ANALYST, now=NOW)
     alert_store.add_silence(
-        sqlite_engine,
+        engine,
         community_id,
         loud.id,
         None,
@@ -132,8 +130,8 @@ def test_a_silence_keeps_the_episode_but_marks_it_silenced(sqlite_engine):
         actor=Actor("max", Role.MANAGER),
         now=NOW,
     )
-    evaluate_community(sqlite_engine, community_id, burst + timedelta(minutes=30))
-    with sqlite_engine.connect() as conn:
+    evaluate_community(engine, community_id, burst + timedelta(minutes=30))
+    with engine.connect() as conn:
         history = alert_store.episodes(
             conn, community_id, burst - timedelta(hours=1), burst + timedelta(hours=1)
         )
@@ -142,7 +140,5 @@ def test_a_silence_keeps_the_episode_but_marks_it_silenced(sqlite_engine):
     assert history["started_at"].tolist() == [burst + timedelta(minutes=1)]
     assert history["ended_at"].tolist() == [burst + timedelta(minutes=11)]
     contact = ContactPoint("hook", "webhook", url="http://127.0.0.1:9/never")
-    sent = notify(
-        sqlite_engine, NotificationSettings(contacts=(contact,)), burst + timedelta(minutes=30)
-    )
+    sent = notify(engine, NotificationSettings(contacts=(contact,)), burst + timedelta(minutes=30))
     assert (sent.planned, sent.sent) == (0, 0)

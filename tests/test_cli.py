@@ -12,11 +12,9 @@ from data_access.db import make_engine
 
 
 @pytest.fixture
-def database(tmp_path, monkeypatch) -> str:
-    url = f"sqlite:///{tmp_path / 'ecg.db'}"
-    monkeypatch.setenv("ECG_DATABASE_URL", url)
+def database(database_url, tmp_path, monkeypatch) -> str:
     monkeypatch.chdir(tmp_path)
-    return url
+    return database_url
 
 
 def _count(url: str, sql: str) -> int:
@@ -61,7 +59,7 @@ def test_import_prints_a_summary_and_is_idempotent(database, tmp_path, capsys):
     assert "imported: 0\nskipped as duplicates: 2" in capsys.readouterr().out
     assert _count(database, "SELECT count(*) FROM messages") == 2
     # +01:00 is stored as UTC
-    assert _count(database, "SELECT min(sent_at) FROM messages").startswith("2026-03-01 09:05")
+    assert str(_count(database, "SELECT min(sent_at) FROM messages")).startswith("2026-03-01 09:05")
 
 
 def test_import_errors_are_one_line_without_traceback(database, tmp_path, capsys):

@@ -32,29 +32,29 @@ def _stored(engine) -> int:
         return conn.scalar(text("SELECT count(*) FROM messages"))
 
 
-def test_new_complete_lines_are_imported_once(sqlite_engine, tmp_path):
-    prepare_community(sqlite_engine, "main")
+def test_new_complete_lines_are_imported_once(engine, tmp_path):
+    prepare_community(engine, "main")
     path = tmp_path / "live.jsonl"
     path.write_text(_line(1) + _line(2) + _line(3)[:20])  # the third is still being written
     state = FollowState()
-    first = follow_once(sqlite_engine, path, MAPPING, "main", "chat", state)
-    assert (first.imported, _stored(sqlite_engine)) == (2, 2)
+    first = follow_once(engine, path, MAPPING, "main", "chat", state)
+    assert (first.imported, _stored(engine)) == (2, 2)
     with open(path, "a") as handle:
         handle.write(_line(3)[20:] + _line(4))
-    second = follow_once(sqlite_engine, path, MAPPING, "main", "chat", state)
-    assert (second.read, second.imported, _stored(sqlite_engine)) == (2, 2, 4)
-    assert follow_once(sqlite_engine, path, MAPPING, "main", "chat", state).read == 0
+    second = follow_once(engine, path, MAPPING, "main", "chat", state)
+    assert (second.read, second.imported, _stored(engine)) == (2, 2, 4)
+    assert follow_once(engine, path, MAPPING, "main", "chat", state).read == 0
     # a restart reads from the start again and adds nothing
-    again = follow_once(sqlite_engine, path, MAPPING, "main", "chat", FollowState())
+    again = follow_once(engine, path, MAPPING, "main", "chat", FollowState())
     assert (again.imported, again.duplicates) == (0, 4)
 
 
-def test_a_folder_and_bad_lines(sqlite_engine, tmp_path):
-    prepare_community(sqlite_engine, "main")
+def test_a_folder_and_bad_lines(engine, tmp_path):
+    prepare_community(engine, "main")
     (tmp_path / "a.jsonl").write_text(_line(1) + "{not json}\n")
     (tmp_path / "b.jsonl").write_text(_line(2))
     (tmp_path / "notes.txt").write_text("ignored\n")
-    summary = follow_once(sqlite_engine, tmp_path, MAPPING, "main", "chat", FollowState())
+    summary = follow_once(engine, tmp_path, MAPPING, "main", "chat", FollowState())
     assert summary.imported == 2
     assert sum(summary.rejected.values()) == 1
     assert list(summary.rejected)[0].startswith("invalid JSON")

@@ -76,43 +76,43 @@ def people(engine, community_id):
     return week.active, week.new, week.returning, week.churned
 
 
-def test_merge_confirmed_then_undone(sqlite_engine):
-    community_id = build_kpi_community(sqlite_engine)
-    add_slack_alice(sqlite_engine)
+def test_merge_confirmed_then_undone(engine):
+    community_id = build_kpi_community(engine)
+    add_slack_alice(engine)
     # W45: dave, bob, carol and Slack-Alice; Discord-Alice (W44) churned; Slack-Alice is new
-    assert people(sqlite_engine, community_id) == (4, 2, 2, 1)
-    with sqlite_engine.connect() as conn:
+    assert people(engine, community_id) == (4, 2, 2, 1)
+    with engine.connect() as conn:
         accounts = identities.accounts(conn, community_id)
         decided = identities.decided_pairs(conn, community_id)
     (alice,) = [s for s in suggest(accounts, decided) if s.score >= 0.8]
     assert alice.evidence[0] == "same handle 'alice' on discord and slack"
 
-    identities.decide(sqlite_engine, community_id, alice, True, actor=ANALYST, now=NOW)
+    identities.decide(engine, community_id, alice, True, actor=ANALYST, now=NOW)
     # one Alice now: she returned, nobody churned, only dave is new
-    assert people(sqlite_engine, community_id) == (4, 1, 3, 0)
-    with sqlite_engine.connect() as conn:
+    assert people(engine, community_id) == (4, 1, 3, 0)
+    with engine.connect() as conn:
         assert identities.decided_pairs(conn, community_id) == {(alice.first, alice.second)}
         merged = identities.decisions(conn, community_id, "confirmed")
     assert merged[["person", "account"]].values.tolist() == [["Alice", "Alice"]]
 
-    identities.undo(sqlite_engine, int(merged["id"].iloc[0]), actor=ANALYST, now=NOW)
-    assert people(sqlite_engine, community_id) == (4, 2, 2, 1)
-    with sqlite_engine.connect() as conn:
+    identities.undo(engine, int(merged["id"].iloc[0]), actor=ANALYST, now=NOW)
+    assert people(engine, community_id) == (4, 2, 2, 1)
+    with engine.connect() as conn:
         log = audit.entries(conn, NOW, datetime(2027, 1, 1, tzinfo=UTC), actor="ana")
     assert sorted(log["action"]) == ["identity.confirm", "identity.undo"]
 
 
-def test_reject_and_permissions(sqlite_engine):
-    community_id = build_kpi_community(sqlite_engine)
-    add_slack_alice(sqlite_engine)
-    with sqlite_engine.connect() as conn:
+def test_reject_and_permissions(engine):
+    community_id = build_kpi_community(engine)
+    add_slack_alice(engine)
+    with engine.connect() as conn:
         (pair,) = [s for s in suggest(identities.accounts(conn, community_id)) if s.score >= 0.8]
     with pytest.raises(PermissionDenied):
         identities.decide(
-            sqlite_engine, community_id, pair, True, actor=Actor("max", Role.MANAGER), now=NOW
+            engine, community_id, pair, True, actor=Actor("max", Role.MANAGER), now=NOW
         )
-    identities.decide(sqlite_engine, community_id, pair, False, actor=ANALYST, now=NOW)
-    with sqlite_engine.connect() as conn:
+    identities.decide(engine, community_id, pair, False, actor=ANALYST, now=NOW)
+    with engine.connect() as conn:
         assert (
             suggest(
                 identities.accounts(conn, community_id),
@@ -120,7 +120,7 @@ def test_reject_and_permissions(sqlite_engine):
             )
             == []
         )
-    assert people(sqlite_engine, community_id) == (4, 2, 2, 1)  # rejected: still two people
+    assert people(engine, community_id) == (4, 2, 2, 1)  # rejected: still two people
 
 
 def test_people_page_confirms_then_undoes(monkeypatch, tmp_path):

@@ -140,10 +140,10 @@ def _assert_same(stored: pd.DataFrame, expected: pd.DataFrame, keys: list[str]) 
             assert stored[column].astype(int).tolist() == expected[column].astype(int).tolist()
 
 
-def test_rollups_stay_exact_when_older_messages_arrive_later(sqlite_engine):
+def test_rollups_stay_exact_when_older_messages_arrive_later(engine):
     """Members first seen in a later import move their first hour earlier when an older
     batch arrives: the new-author counts of both hours are recounted."""
-    prepare_community(sqlite_engine, "matrix")
+    prepare_community(engine, "matrix")
     path = SHARED_DATA / MATRIX
     if not path.exists():
         unavailable(f"{path} is absent")
@@ -151,8 +151,8 @@ def test_rollups_stay_exact_when_older_messages_arrive_later(sqlite_engine):
     half = len(rows) // 2
     newest_first = sorted(rows, key=lambda r: r.message.sent_at, reverse=True)
     for part in (newest_first[:half], newest_first[half:]):
-        run_import(sqlite_engine, part, TARGET, batch_size=997)
-    with sqlite_engine.connect() as conn:
+        run_import(engine, part, TARGET, batch_size=997)
+    with engine.connect() as conn:
         raw = _raw_messages(conn)
         channel_rollup = pd.read_sql(text("SELECT * FROM channel_hourly"), conn)
     _assert_same(channel_rollup, _recount(raw, ["channel_id", "hour"]), ["channel_id", "hour"])

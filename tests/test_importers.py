@@ -396,7 +396,7 @@ def test_an_analyst_uploads_an_export_on_the_import_page(monkeypatch, tmp_path):
     ) == [("analyst", "data.import", "main / general.json")]
 
 
-def test_a_manager_cannot_import_even_through_the_function(sqlite_engine, tmp_path):
+def test_a_manager_cannot_import_even_through_the_function(engine, tmp_path):
     from datetime import UTC, datetime
 
     from analysis.permissions import Actor, PermissionDenied, Role
@@ -404,7 +404,7 @@ def test_a_manager_cannot_import_even_through_the_function(sqlite_engine, tmp_pa
 
     with pytest.raises(PermissionDenied, match="a manager may not import exports"):
         import_upload(
-            sqlite_engine,
+            engine,
             Actor("mia", Role.MANAGER),
             DISCORD,
             "discord",

@@ -20,14 +20,14 @@ TOKEN = "s3cret-token"
 
 
 @pytest.fixture
-def server(sqlite_engine):
-    prepare_community(sqlite_engine, "main")
+def server(engine):
+    prepare_community(engine, "main")
     httpd = make_server(
-        IngestConfig(sqlite_engine, TOKEN, "main", max_bytes=10_000), "127.0.0.1", free_port()
+        IngestConfig(engine, TOKEN, "main", max_bytes=10_000), "127.0.0.1", free_port()
     )
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}", sqlite_engine
+    yield f"http://127.0.0.1:{httpd.server_address[1]}", engine
     httpd.shutdown()
     httpd.server_close()
 
@@ -115,12 +115,12 @@ def test_fifty_clients_for_ten_seconds_lose_nothing(server):
     assert stored(engine) == total
 
 
-def test_the_server_will_not_start_without_a_token(sqlite_engine, monkeypatch, capsys):
+def test_the_server_will_not_start_without_a_token(engine, monkeypatch, capsys):
     from dashboard.cli import main
 
     with pytest.raises(ValueError, match="set ECG_INGEST_TOKEN"):
-        make_server(IngestConfig(sqlite_engine, "", "main"), "127.0.0.1", free_port())
-    monkeypatch.setenv("ECG_DATABASE_URL", str(sqlite_engine.url))
+        make_server(IngestConfig(engine, "", "main"), "127.0.0.1", free_port())
+    monkeypatch.setenv("ECG_DATABASE_URL", str(engine.url))
     monkeypatch.delenv("ECG_INGEST_TOKEN", raising=False)
     assert main(["ingest-server", "--port", str(free_port())]) == 2
     assert "ingest token: set ECG_INGEST_TOKEN" in capsys.readouterr().err

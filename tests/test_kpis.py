@@ -5,14 +5,14 @@ from datetime import UTC, datetime, timedelta
 
 import pandas as pd
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select, update
 
 from analysis.weeks import Week, last_complete_week, parse_week
 from dashboard.commands import prepare_community
 from dashboard.weekly_report import refresh_stored_figures, weekly_report
 from data_access import alert_store
 from data_access.db import make_engine
-from data_access.schema import AlertRule, Community
+from data_access.schema import AlertRule, Community, WeeklyFigures
 from ingest.formats.tabular import read_csv
 from ingest.pipeline import ImportTarget, run_import
 from ingest.records import Activity, ParsedRow, RawMessage
@@ -38,10 +38,10 @@ def test_week_boundaries_follow_the_zone_and_its_clock_changes():
             parse_week(bad)
 
 
-def test_each_kpi_by_hand_in_los_angeles(sqlite_engine):
-    community_id = build_kpi_community(sqlite_engine)
-    add_incidents(sqlite_engine, community_id)
-    with sqlite_engine.connect() as conn:
+def test_each_kpi_by_hand_in_los_angeles(engine):
+    community_id = build_kpi_community(engine)
+    add_incidents(engine, community_id)
+    with engine.connect() as conn:
         report = weekly_report(conn, community_id, "acme", W45, LA)
     before, week = report.figures[-2], report.figures[-1]
     # W44 (LA): a1, b1, c1 and a2 (Sunday 23:30 PST), three people, all new
@@ -86,9 +86,9 @@ def test_each_kpi_by_hand_in_los_angeles(sqlite_engine):
     assert report.card("active").history[-2:] == (3, 3) and len(report.card("active").history) == 12
 
 
-def test_the_same_messages_in_shanghai(sqlite_engine):
-    community_id = build_kpi_community(sqlite_engine)
-    with sqlite_engine.connect() as conn:
+def test_the_same_messages_in_shanghai(engine):
+    community_id = build_kpi_community(engine)
+    with engine.connect() as conn:
         report = weekly_report(conn, community_id, "acme", W45, SHANGHAI)
     week = report.figures[-1]
     # W45 here starts Sunday 16:00 UTC: c1 and a2 move in, c2 (Monday 04:00) moves out
@@ -163,37 +163,37 @@ def real_chat(tmp_path_factory):
     engine.dispose()
 
 
-def test_stored_figures_are_used_until_the_data_changes(sqlite_engine):
-    community_id = build_kpi_community(sqlite_engine)
+def test_stored_figures_are_used_until_the_data_changes(engine):
+    community_id = build_kpi_community(engine)
     now = datetime(2026, 11, 20, tzinfo=UTC)  # W45 ended 9 Nov; its replies window closed 16 Nov
-    with sqlite_engine.connect() as conn:
+    with engine.connect() as conn:
         fresh = weekly_report(conn, community_id, "acme", W45, LA)
     # the 12 complete weeks before W47 whose reply window has closed: W35 to W45
-    assert refresh_stored_figures(sqlite_engine, community_id, LA, now) == 11
-    assert refresh_stored_figures(sqlite_engine, community_id, LA, now) == 0
-    with sqlite_engine.connect() as conn:
+    assert refresh_stored_figures(engine, community_id, LA, now) == 11
+    assert refresh_stored_figures(engine, community_id, LA, now) == 0
+    with engine.connect() as conn:
         assert weekly_report(conn, community_id, "acme", W45, LA).figures == fresh.figures
-    with sqlite_engine.begin() as conn:  # prove the page reads what is stored
+    with engine.begin() as conn:  # prove the page reads what is stored
+        stored = conn.scalar(select(WeeklyFigures.figures).where(WeeklyFigures.week == "2026-W45"))
         conn.execute(
-            text(
-                "UPDATE weekly_figures SET figures = json_set(figures, '$.active', 99)"
-                " WHERE week = '2026-W45'"
-            )
+            update(WeeklyFigures)
+            .where(WeeklyFigures.week == "2026-W45")
+            .values(figures={**stored, "active": 99})
         )
-    with sqlite_engine.connect() as conn:
+    with engine.connect() as conn:
         assert weekly_report(conn, community_id, "acme", W45, LA).figures[-1].active == 99
     late = ParsedRow(
         0, RawMessage("e1", datetime(2026, 11, 5, 9, tzinfo=UTC), "general", "erin", "Erin", "hi")
     )
-    run_import(sqlite_engine, [late], ImportTarget("acme", "chat", "discord"))
-    with sqlite_engine.connect() as conn:
+    run_import(engine, [late], ImportTarget("acme", "chat", "discord"))
+    with engine.connect() as conn:
         week = weekly_report(conn, community_id, "acme", W45, LA).figures[-1]
     assert (week.active, week.messages, week.new) == (4, 6, 2)  # stale: counted again
-    assert refresh_stored_figures(sqlite_engine, community_id, LA, now) == 1  # W45 only
+    assert refresh_stored_figures(engine, community_id, LA, now) == 1  # W45 only
 
 
-def test_joins_reactions_and_leaves_feed_the_member_figures(sqlite_engine):
-    community_id = build_kpi_community(sqlite_engine)
+def test_joins_reactions_and_leaves_feed_the_member_figures(engine):
+    community_id = build_kpi_community(engine)
     day = datetime(2026, 11, 3, tzinfo=UTC)
     events = [
         Activity("reaction", day + timedelta(hours=11), "general", "alice", "Alice", "d1"),
@@ -201,9 +201,9 @@ def test_joins_reactions_and_leaves_feed_the_member_figures(sqlite_engine):
         Activity("leave", day + timedelta(days=3), "general", "carol", "Carol"),
     ]
     rows = [ParsedRow(n, None, "event", True, (event,)) for n, event in enumerate(events)]
-    summary = run_import(sqlite_engine, rows, ImportTarget("acme", "chat", "discord"))
+    summary = run_import(engine, rows, ImportTarget("acme", "chat", "discord"))
     assert summary.activity == 3
-    with sqlite_engine.connect() as conn:
+    with engine.connect() as conn:
         week = weekly_report(conn, community_id, "acme", W45, LA).figures[-1]
     # alice reacted (active, so she returned); erin joined (new, not active); carol left
     assert (week.active, week.new, week.returning, week.churned, week.left) == (4, 2, 3, 0, 1)

@@ -30,16 +30,16 @@ def report(engine, community_id, week=45):
         return weekly_report(conn, community_id, "acme", Week(2026, week), LA)
 
 
-def test_staff_left_out_of_sentiment_and_questions(sqlite_engine):
-    community_id = build_kpi_community(sqlite_engine)
-    alice, bob = member_id(sqlite_engine, "alice"), member_id(sqlite_engine, "bob")
+def test_staff_left_out_of_sentiment_and_questions(engine):
+    community_id = build_kpi_community(engine)
+    alice, bob = member_id(engine, "alice"), member_id(engine, "bob")
     flags = {alice: (False, True), bob: (False, True)}
-    members.set_flags(sqlite_engine, community_id, flags, actor=ANALYST, now=NOW)
-    unchanged = report(sqlite_engine, community_id).figures[-1]
+    members.set_flags(engine, community_id, flags, actor=ANALYST, now=NOW)
+    unchanged = report(engine, community_id).figures[-1]
     assert unchanged.avg_sentiment == pytest.approx((0.7345 + 0.7184 + 0.4404 + 0 - 0.7269) / 5)
 
-    members.set_exclude_staff(sqlite_engine, community_id, True, actor=ANALYST, now=NOW)
-    before, week = report(sqlite_engine, community_id).figures[-2:]
+    members.set_exclude_staff(engine, community_id, True, actor=ANALYST, now=NOW)
+    before, week = report(engine, community_id).figures[-2:]
     # W45 without bob's "Welcome dave" (0.7184): d1, d2, the bot's and c2
     assert week.avg_sentiment == pytest.approx((0.7345 + 0.4404 + 0 - 0.7269) / 4)
     assert week.negative_share == pytest.approx(1 / 4)
@@ -48,9 +48,9 @@ def test_staff_left_out_of_sentiment_and_questions(sqlite_engine):
     assert (before.asked, before.answered, before.median_response_minutes) == (1, 1, 690.0)
     assert (week.asked, week.answered) == (2, 1)  # bob's answer to dave still counts
 
-    members.set_exclude_staff(sqlite_engine, community_id, False, actor=ANALYST, now=NOW)
-    assert report(sqlite_engine, community_id).figures[-1] == unchanged
-    with sqlite_engine.connect() as conn:
+    members.set_exclude_staff(engine, community_id, False, actor=ANALYST, now=NOW)
+    assert report(engine, community_id).figures[-1] == unchanged
+    with engine.connect() as conn:
         log = audit.entries(conn, NOW, datetime(2027, 1, 1, tzinfo=UTC), actor="ana")
         assert set(members.flagged(conn, community_id)["external_id"]) == {
             "alice",
@@ -60,13 +60,13 @@ def test_staff_left_out_of_sentiment_and_questions(sqlite_engine):
     assert sorted(log["action"]) == ["community.exclude_staff"] * 2 + ["member.flags"] * 2
 
 
-def test_marking_a_bot_recounts_members(sqlite_engine):
-    community_id = build_kpi_community(sqlite_engine)
-    dave = member_id(sqlite_engine, "dave")
-    members.set_flags(sqlite_engine, community_id, {dave: (True, False)}, actor=ANALYST, now=NOW)
-    week = report(sqlite_engine, community_id).figures[-1]
+def test_marking_a_bot_recounts_members(engine):
+    community_id = build_kpi_community(engine)
+    dave = member_id(engine, "dave")
+    members.set_flags(engine, community_id, {dave: (True, False)}, actor=ANALYST, now=NOW)
+    week = report(engine, community_id).figures[-1]
     assert (week.active, week.new, week.returning) == (2, 0, 2)  # bob and carol
-    with sqlite_engine.connect() as conn:
+    with engine.connect() as conn:
         rollup = conn.execute(
             text("SELECT active_authors, new_authors FROM channel_hourly WHERE hour = :h"),
             {"h": "2026-11-03 10:00:00.000000"},
@@ -76,13 +76,13 @@ def test_marking_a_bot_recounts_members(sqlite_engine):
     assert found[["external_id", "is_bot", "messages"]].values.tolist() == [["dave", True, 2]]
 
 
-def test_a_manager_may_not_mark_members(sqlite_engine):
-    community_id = build_kpi_community(sqlite_engine)
+def test_a_manager_may_not_mark_members(engine):
+    community_id = build_kpi_community(engine)
     manager = Actor("max", Role.MANAGER)
     with pytest.raises(PermissionDenied):
-        members.set_flags(sqlite_engine, community_id, {1: (True, False)}, actor=manager, now=NOW)
+        members.set_flags(engine, community_id, {1: (True, False)}, actor=manager, now=NOW)
     with pytest.raises(PermissionDenied):
-        members.set_exclude_staff(sqlite_engine, community_id, True, actor=manager, now=NOW)
+        members.set_exclude_staff(engine, community_id, True, actor=manager, now=NOW)
 
 
 def test_members_page_toggles_staff_exclusion_and_finds_accounts(monkeypatch, tmp_path):

@@ -101,10 +101,10 @@ def firing_episodes(engine):
     return community_id, ids
 
 
-def test_every_kind_of_contact_gets_the_grouped_alerts(sqlite_engine, receiver, mailbox):
+def test_every_kind_of_contact_gets_the_grouped_alerts(engine, receiver, mailbox):
     base, received = receiver
     port, mails = mailbox
-    _, ids = firing_episodes(sqlite_engine)
+    _, ids = firing_episodes(engine)
     settings = NotificationSettings(
         contacts=(
             ContactPoint("hook", "webhook", url=f"{base}/hook"),
@@ -115,7 +115,7 @@ def test_every_kind_of_contact_gets_the_grouped_alerts(sqlite_engine, receiver, 
         smtp=Smtp(host="127.0.0.1", port=port, sender="ecg@example.org"),
         repeat_minutes=60,
     )
-    summary = notify(sqlite_engine, settings, NOW)
+    summary = notify(engine, settings, NOW)
     assert (summary.sent, summary.errors) == (7, [])  # 2 alerts x 3 webhooks + 1 critical mail
 
     paths = {path: body for path, body in received}
@@ -138,34 +138,34 @@ def test_every_kind_of_contact_gets_the_grouped_alerts(sqlite_engine, receiver, 
     assert to == ["ops@example.org"]
     assert mail["Subject"] == "[Community ECG] acme: 1 firing: Volume surge"
 
-    assert notify(sqlite_engine, settings, NOW + timedelta(seconds=30)).sent == 0  # no duplicate
+    assert notify(engine, settings, NOW + timedelta(seconds=30)).sent == 0  # no duplicate
 
-    with sqlite_engine.begin() as conn:
+    with engine.begin() as conn:
         alert_store.update_episode(conn, ids["Topic spike"], ended_at=NOW + timedelta(minutes=5))
     received.clear()
-    assert notify(sqlite_engine, settings, NOW + timedelta(minutes=6)).sent == 3
+    assert notify(engine, settings, NOW + timedelta(minutes=6)).sent == 3
     assert [a["status"] for _, body in received if _ == "/hook" for a in body["alerts"]] == [
         "resolved"
     ]
 
     received.clear()
     later = NOW - timedelta(minutes=10) + timedelta(minutes=61)  # an hour after it fired
-    assert notify(sqlite_engine, settings, later).sent == 4  # repeat: 3 webhooks + the mail
+    assert notify(engine, settings, later).sent == 4  # repeat: 3 webhooks + the mail
     assert [a["status"] for p, body in received if p == "/hook" for a in body["alerts"]] == [
         "repeat"
     ]
     assert len(mails) == 2
 
 
-def test_silenced_and_acknowledged_alerts_stay_quiet(sqlite_engine, receiver):
+def test_silenced_and_acknowledged_alerts_stay_quiet(engine, receiver):
     base, received = receiver
-    community_id, ids = firing_episodes(sqlite_engine)
+    community_id, ids = firing_episodes(engine)
     settings = NotificationSettings(
         contacts=(ContactPoint("hook", "webhook", url=f"{base}/hook"),), repeat_minutes=30
     )
     manager = Actor("max", Role.MANAGER)
     alert_store.add_silence(
-        sqlite_engine,
+        engine,
         community_id,
         None,
         "topic:1",
@@ -175,26 +175,26 @@ def test_silenced_and_acknowledged_alerts_stay_quiet(sqlite_engine, receiver):
         actor=manager,
         now=NOW,
     )
-    with sqlite_engine.begin() as conn:  # silenced when it opened: what the evaluator records
+    with engine.begin() as conn:  # silenced when it opened: what the evaluator records
         alert_store.update_episode(conn, ids["Topic spike"], silenced=True)
-    notify(sqlite_engine, settings, NOW)
+    notify(engine, settings, NOW)
     assert [a["rule"] for _, body in received for a in body["alerts"]] == ["Volume surge"]
-    alert_store.acknowledge(sqlite_engine, ids["Volume surge"], actor=manager, now=NOW)
+    alert_store.acknowledge(engine, ids["Volume surge"], actor=manager, now=NOW)
     received.clear()
-    assert notify(sqlite_engine, settings, NOW + timedelta(minutes=45)).sent == 0
+    assert notify(engine, settings, NOW + timedelta(minutes=45)).sent == 0
     assert received == []
 
 
-def test_a_failing_receiver_is_retried_then_given_up(sqlite_engine, receiver, caplog):
+def test_a_failing_receiver_is_retried_then_given_up(engine, receiver, caplog):
     base, received = receiver
-    firing_episodes(sqlite_engine)
+    firing_episodes(engine)
     settings = NotificationSettings(
         contacts=(ContactPoint("flaky", "webhook", url=f"{base}/fail"),), retry_seconds=30
     )
     moment = NOW
     caplog.set_level(logging.WARNING, logger="alerts.delivery")
     for _ in range(20):  # every 30 s: attempts at 0, 30, 90 (60 s later), 210, 450 s
-        notify(sqlite_engine, settings, moment)
+        notify(engine, settings, moment)
         moment += timedelta(seconds=30)
     assert len(received) == 5
     gave_up = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]

@@ -31,6 +31,11 @@ PAGES = [
     "../pages/sentiment.py",
     "../pages/topic_heat.py",
     "../pages/topics.py",
+    "../pages/alerts.py",
+    "../pages/thresholds.py",
+    "../pages/weekly.py",
+    "../pages/members.py",
+    "../pages/people.py",
 ]
 
 
@@ -105,8 +110,8 @@ def raw_archive(archive_url) -> pd.DataFrame:
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_every_page_on_an_empty_database_says_how_to_get_data(monkeypatch, tmp_path, page):
-    url = f"sqlite:///{tmp_path / 'empty.db'}"
+def test_every_page_on_an_empty_database_says_how_to_get_data(monkeypatch, database_url, page):
+    url = database_url
     init_database(make_engine(url))
     app = open_page(monkeypatch, url, page)
     assert any("There are no messages yet" in box.value for box in app.info)

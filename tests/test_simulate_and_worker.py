@@ -78,16 +78,16 @@ def test_quiet_incident_scales_activity_down():
     assert len(during) < 0.15 * 200 * 4
 
 
-def test_worker_appends_the_demo_up_to_now_and_never_twice(sqlite_engine):
+def test_worker_appends_the_demo_up_to_now_and_never_twice(engine):
     now = datetime(2026, 3, 2, 12, 30, tzinfo=UTC)
-    simulate(sqlite_engine, DEMO_COMMUNITY, now - timedelta(hours=6), now, DEMO_SPEC)
+    simulate(engine, DEMO_COMMUNITY, now - timedelta(hours=6), now, DEMO_SPEC)
     later = now + timedelta(minutes=45)
-    added = append_demo_messages(sqlite_engine, later)
+    added = append_demo_messages(engine, later)
     expected = _messages(DEMO_SPEC, 2, now.replace(minute=0))
     expected = [m for m in expected if now <= m.sent_at < later]
     assert added == len(expected) > 0
-    assert append_demo_messages(sqlite_engine, later) == 0
-    with sqlite_engine.connect() as conn:
+    assert append_demo_messages(engine, later) == 0
+    with engine.connect() as conn:
         stored = conn.scalar(
             text("SELECT count(*) FROM messages WHERE sent_at >= :t"),
             {"t": now.replace(tzinfo=None)},
@@ -95,8 +95,8 @@ def test_worker_appends_the_demo_up_to_now_and_never_twice(sqlite_engine):
     assert stored == added
 
 
-def test_worker_without_a_demo_does_nothing_and_stops_on_request(sqlite_engine):
-    assert append_demo_messages(sqlite_engine, datetime(2026, 3, 2, tzinfo=UTC)) == 0
+def test_worker_without_a_demo_does_nothing_and_stops_on_request(engine):
+    assert append_demo_messages(engine, datetime(2026, 3, 2, tzinfo=UTC)) == 0
     stop = threading.Event()
     ticks = []
 
@@ -106,5 +106,5 @@ def test_worker_without_a_demo_does_nothing_and_stops_on_request(sqlite_engine):
             stop.set()
         return datetime(2026, 3, 2, tzinfo=UTC)
 
-    run_worker(sqlite_engine, 0.01, demo=True, stop=stop, clock=clock)
+    run_worker(engine, 0.01, demo=True, stop=stop, clock=clock)
     assert len(ticks) == 3

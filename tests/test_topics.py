@@ -115,29 +115,29 @@ def test_editing_a_rule_retags_past_messages_and_rebuilds_its_rollups(any_engine
     assert stored == recount == [("room0", 9, 1, 1), ("room0", 10, 1, 1)]
 
 
-def test_a_new_topic_tags_the_past_and_can_be_deleted(sqlite_engine):
-    prepare_community(sqlite_engine, "main")
-    run_import(sqlite_engine, _messages(TEXTS), ImportTarget("main", "chat", "chat"))
-    with sqlite_engine.connect() as conn:
+def test_a_new_topic_tags_the_past_and_can_be_deleted(engine):
+    prepare_community(engine, "main")
+    run_import(engine, _messages(TEXTS), ImportTarget("main", "chat", "chat"))
+    with engine.connect() as conn:
         community_id = conn.scalar(select(Community.id).where(Community.name == "main"))
     result = save_topic(
-        sqlite_engine,
+        engine,
         community_id,
         TopicRule("weather", keywords=("weather",)),
         actor=SERVER_SHELL,
         now=NOW,
     )
-    assert _tagged(sqlite_engine, result.topic_id) == {"id7"}
+    assert _tagged(engine, result.topic_id) == {"id7"}
     with pytest.raises(TopicRuleError, match="already exists"):
         save_topic(
-            sqlite_engine,
+            engine,
             community_id,
             TopicRule("weather", keywords=("rain",)),
             actor=SERVER_SHELL,
             now=NOW,
         )
-    delete_topic(sqlite_engine, result.topic_id, actor=SERVER_SHELL, now=NOW)
-    with sqlite_engine.connect() as conn:
+    delete_topic(engine, result.topic_id, actor=SERVER_SHELL, now=NOW)
+    with engine.connect() as conn:
         assert (
             conn.scalar(
                 text("SELECT count(*) FROM topic_hourly WHERE topic_id = :t"),

@@ -24,9 +24,9 @@ def test_due_week_is_last_week_once_the_send_time_has_passed():
     assert due_week(MONDAY_8AM + timedelta(days=3), LA, MAIL).name == "2026-W45"
 
 
-def test_sent_exactly_once_across_restarts(sqlite_engine, mailbox):  # noqa: F811
+def test_sent_exactly_once_across_restarts(engine, mailbox):  # noqa: F811
     port, mails = mailbox
-    build_kpi_community(sqlite_engine)
+    build_kpi_community(engine)
     smtp = Smtp(host="127.0.0.1", port=port, sender="ecg@example.org")
     moments = [
         MONDAY_8AM - timedelta(minutes=1),
@@ -34,7 +34,7 @@ def test_sent_exactly_once_across_restarts(sqlite_engine, mailbox):  # noqa: F81
         MONDAY_8AM + timedelta(seconds=30),  # a restarted worker, the same minute
         MONDAY_8AM + timedelta(hours=3),
     ]
-    sent = [send_weekly_reports(sqlite_engine, MAIL, smtp, LA, moment) for moment in moments]
+    sent = [send_weekly_reports(engine, MAIL, smtp, LA, moment) for moment in moments]
     assert sent == [[], ["acme"], [], []]
     ((recipients, message),) = mails
     assert recipients == ["boss@example.org", "cfo@example.org"]
@@ -45,34 +45,30 @@ def test_sent_exactly_once_across_restarts(sqlite_engine, mailbox):  # noqa: F81
     assert len(pdf.pages) == 1 and "Messages 5 4 +1 (+25%)" in pdf.pages[0].extract_text()
 
 
-def test_a_worker_that_died_after_claiming_is_replaced_after_ten_minutes(sqlite_engine, mailbox):  # noqa: F811
+def test_a_worker_that_died_after_claiming_is_replaced_after_ten_minutes(engine, mailbox):  # noqa: F811
     port, mails = mailbox
-    community_id = build_kpi_community(sqlite_engine)
-    with sqlite_engine.begin() as conn:  # claimed at 08:00, then the worker was killed
+    community_id = build_kpi_community(engine)
+    with engine.begin() as conn:  # claimed at 08:00, then the worker was killed
         assert mailings.claim(conn, community_id, "2026-W45", MONDAY_8AM, 5)
     smtp = Smtp(host="127.0.0.1", port=port)
-    assert (
-        send_weekly_reports(sqlite_engine, MAIL, smtp, LA, MONDAY_8AM + timedelta(minutes=5)) == []
-    )
+    assert send_weekly_reports(engine, MAIL, smtp, LA, MONDAY_8AM + timedelta(minutes=5)) == []
     later = MONDAY_8AM + timedelta(minutes=11)
-    assert send_weekly_reports(sqlite_engine, MAIL, smtp, LA, later) == ["acme"]
+    assert send_weekly_reports(engine, MAIL, smtp, LA, later) == ["acme"]
     assert len(mails) == 1
 
 
-def test_an_unreachable_server_is_retried_next_time(sqlite_engine, mailbox, caplog):  # noqa: F811
+def test_an_unreachable_server_is_retried_next_time(engine, mailbox, caplog):  # noqa: F811
     port, mails = mailbox
-    build_kpi_community(sqlite_engine)
+    build_kpi_community(engine)
     down = Smtp(host="127.0.0.1", port=1)  # nothing listens there
-    assert send_weekly_reports(sqlite_engine, MAIL, down, LA, MONDAY_8AM) == []
+    assert send_weekly_reports(engine, MAIL, down, LA, MONDAY_8AM) == []
     assert "weekly report of acme for 2026-W45 not sent" in caplog.text
     up = Smtp(host="127.0.0.1", port=port)
-    assert send_weekly_reports(sqlite_engine, MAIL, up, LA, MONDAY_8AM + timedelta(minutes=1)) == [
-        "acme"
-    ]
+    assert send_weekly_reports(engine, MAIL, up, LA, MONDAY_8AM + timedelta(minutes=1)) == ["acme"]
     assert len(mails) == 1
 
 
-def test_nothing_is_sent_without_recipients(sqlite_engine):
-    build_kpi_community(sqlite_engine)
+def test_nothing_is_sent_without_recipients(engine):
+    build_kpi_community(engine)
     mail = ReportMail(())
-    assert send_weekly_reports(sqlite_engine, mail, Smtp(host="x"), LA, MONDAY_8AM) == []
+    assert send_weekly_reports(engine, mail, Smtp(host="x"), LA, MONDAY_8AM) == []

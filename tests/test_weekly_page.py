@@ -10,8 +10,8 @@ from tests.test_pages import open_page
 
 
 @pytest.fixture
-def kpi_url(tmp_path):
-    url = f"sqlite:///{tmp_path / 'kpi.db'}"
+def kpi_url(database_url):
+    url = database_url
     engine = make_engine(url)
     build_kpi_community(engine)
     engine.dispose()

@@ -42,9 +42,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("primary_id", "member_id"),
     )
-    with op.batch_alter_table("members", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("email", sa.String(length=300), nullable=True))
-        batch_op.add_column(sa.Column("person_id", sa.Integer(), nullable=True))
+    # plain ADD COLUMN (see 0007): members is pointed at by messages
+    op.add_column("members", sa.Column("email", sa.String(length=300), nullable=True))
+    op.add_column("members", sa.Column("person_id", sa.Integer(), nullable=True))
 
     # ### end Alembic commands ###
 

@@ -303,47 +303,53 @@ def _hourly_actual(hours: pd.DataFrame, first_hour: int, end_hour: int) -> np.nd
     return hours.set_index("hour")["messages"].reindex(span, fill_value=0).to_numpy(dtype=float)
 
 
-def _predicted_ratio(scope, data, minutes, hours) -> np.ndarray:
-    """For the hour of each minute: the forecast's highest ratio over normal in the next
-    24 hours (normal: the mean of the same hour of the day over the previous 7 days)."""
+def _forecast_ahead(scope, data, minutes):
+    """(first hour, end hour, forecast yhat from the first hour to 24 hours past the last),
+    or None without a forecast."""
     points = _forecast_of(scope, data)
     if points is None or points.empty or not len(minutes):
-        return np.full(len(minutes), np.nan)
+        return None
     first_hour, end_hour = int(minutes[0]) // 60, int(minutes[-1]) // 60 + 1
-    history = SPIKE_NORMAL_DAYS * 24
-    actual = _hourly_actual(hours, first_hour - history, end_hour)
     forecast = (
         points.set_index("hour")["yhat"]
         .reindex(np.arange(first_hour, end_hour + SPIKE_LOOKAHEAD_HOURS + 1))
         .to_numpy(dtype=float)
     )
+    return first_hour, end_hour, forecast
+
+
+def _next_day(forecast: np.ndarray, index: int) -> np.ndarray:
+    return forecast[index + 1 : index + SPIKE_LOOKAHEAD_HOURS + 1]
+
+
+def _predicted_ratio(scope, data, minutes, hours) -> np.ndarray:
+    """For the hour of each minute: the forecast's highest ratio over normal in the next
+    24 hours (normal: the mean of the same hour of the day over the previous 7 days)."""
+    found = _forecast_ahead(scope, data, minutes)
+    if found is None:
+        return np.full(len(minutes), np.nan)
+    first_hour, end_hour, forecast = found
+    history = SPIKE_NORMAL_DAYS * 24
+    actual = _hourly_actual(hours, first_hour - history, end_hour)
     ahead_offsets = np.arange(1, SPIKE_LOOKAHEAD_HOURS + 1)
     ratios = []
     for index in range(end_hour - first_hour):
         # row j of a day is the hour (H + j) % 24, where H is this minute's hour
         usual = actual[index : index + history].reshape(SPIKE_NORMAL_DAYS, 24).mean(axis=0)
-        ahead = forecast[index + 1 : index + SPIKE_LOOKAHEAD_HOURS + 1]
+        ahead = _next_day(forecast, index)
         normal = np.maximum(usual[ahead_offsets % 24], 1.0)
         ratios.append(np.nanmax(ahead / normal) if np.any(~np.isnan(ahead)) else np.nan)
-    per_hour = np.array(ratios)
-    return per_hour[minutes // 60 - first_hour]
+    return np.array(ratios)[minutes // 60 - first_hour]
 
 
 def _predicted_peak(scope, data, minutes) -> np.ndarray:
     """The highest forecast hour in the next 24 hours: the volume a predicted spike has."""
-    points = _forecast_of(scope, data)
-    if points is None or points.empty or not len(minutes):
+    found = _forecast_ahead(scope, data, minutes)
+    if found is None:
         return np.zeros(len(minutes))
-    first_hour, end_hour = int(minutes[0]) // 60, int(minutes[-1]) // 60 + 1
-    forecast = (
-        points.set_index("hour")["yhat"]
-        .reindex(np.arange(first_hour, end_hour + SPIKE_LOOKAHEAD_HOURS + 1))
-        .to_numpy(dtype=float)
-    )
+    first_hour, end_hour, forecast = found
     peaks = [
-        np.nanmax(forecast[i + 1 : i + SPIKE_LOOKAHEAD_HOURS + 1])
-        if np.any(~np.isnan(forecast[i + 1 : i + SPIKE_LOOKAHEAD_HOURS + 1]))
-        else 0.0
-        for i in range(end_hour - first_hour)
+        np.nanmax(ahead) if np.any(~np.isnan(ahead)) else 0.0
+        for ahead in (_next_day(forecast, i) for i in range(end_hour - first_hour))
     ]
     return np.array(peaks)[minutes // 60 - first_hour]

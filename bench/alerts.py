@@ -25,6 +25,7 @@ from alerts.backtest import backtest_range  # noqa: E402
 from alerts.catalog import DEFAULTS, rules_of, save_rule  # noqa: E402
 from alerts.cycle import evaluate_community  # noqa: E402
 from alerts.rules import DEFAULT_RULES, Rule, Scope  # noqa: E402
+from bench.common import MILLION, million_messages  # noqa: E402
 from data_access import queries  # noqa: E402
 from data_access.db import make_engine  # noqa: E402
 from data_access.schema import AlertRule, Channel, Community, Topic  # noqa: E402
@@ -87,17 +88,10 @@ def prepare(engine, community_id: int) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--database", type=Path, default=Path("/tmp/ecg-bench-1m.db"))
+    parser.add_argument("--database", type=Path, default=MILLION)
     args = parser.parse_args()
-    if not args.database.exists():
-        import importlib.util
-
-        spec = importlib.util.spec_from_file_location("bench_ingest", ROOT / "bench" / "ingest.py")
-        bench_ingest = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(bench_ingest)
-        print(f"building {args.database} (1,000,000 messages, 90 days)…")
-        bench_ingest.build(f"sqlite:///{args.database}", 1_000_000, 90)
-    engine = make_engine(f"sqlite:///{args.database}")
+    url = million_messages(args.database)
+    engine = make_engine(url)
     init_database(engine)
     with engine.connect() as conn:
         community_id = conn.scalar(select(Community.id).order_by(Community.id))

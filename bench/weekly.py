@@ -23,6 +23,7 @@ from sqlalchemy import select, text  # noqa: E402
 
 from analysis.permissions import SERVER_SHELL, Role  # noqa: E402
 from analysis.weeks import last_complete_week  # noqa: E402
+from bench.common import MILLION, million_messages  # noqa: E402
 from dashboard.cli import main as ecg  # noqa: E402
 from data_access import accounts, queries  # noqa: E402
 from data_access.db import make_engine  # noqa: E402
@@ -59,17 +60,9 @@ def page_render(url: str, week) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--database", type=Path, default=Path("/tmp/ecg-bench-1m.db"))
+    parser.add_argument("--database", type=Path, default=MILLION)
     args = parser.parse_args()
-    if not args.database.exists():
-        import importlib.util
-
-        spec = importlib.util.spec_from_file_location("bench_ingest", ROOT / "bench" / "ingest.py")
-        bench_ingest = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(bench_ingest)
-        print(f"building {args.database} (1,000,000 messages, 90 days)…")
-        bench_ingest.build(f"sqlite:///{args.database}", 1_000_000, 90)
-    url = f"sqlite:///{args.database}"
+    url = million_messages(args.database)
     engine = make_engine(url)
     init_database(engine)
     if accounts.find(engine, "bench-executive") is None:

@@ -32,6 +32,18 @@ def local_bucket(hours: pd.Series, bucket: str, timezone: str) -> pd.Series:
     return days - pd.to_timedelta(days.dt.day_of_week, unit="D")
 
 
+def bucket_edges(start: datetime, end: datetime, bucket: str, timezone: str) -> tuple:
+    """(start, ..., end): the UTC hours between start and end at which the local `bucket`
+    changes, so that rollup hours summed between two edges fall in one bucket each, and
+    `local_bucket` of an edge is its bucket. Lets a database sum a year into 53 rows."""
+    hours = pd.Series(pd.date_range(pd.Timestamp(start).ceil("h"), end, freq="h", inclusive="left"))
+    if hours.empty:
+        return (start, end)
+    buckets = local_bucket(hours, bucket, timezone)
+    changes = hours[(buckets != buckets.shift()).to_numpy()].iloc[1:]
+    return (start, *(h.to_pydatetime() for h in changes), end)
+
+
 def with_ratios(frame: pd.DataFrame) -> pd.DataFrame:
     """Add average sentiment and negative share (of scored messages); NaN where none scored."""
     frame = frame.copy()
@@ -124,10 +136,12 @@ def rising_topics(
     return frame.sort_values(["growth", "messages"], ascending=False, ignore_index=True)
 
 
-def minute_counts(times: list[datetime], end: datetime, minutes: int) -> pd.DataFrame:
-    """Messages per minute for the `minutes` whole minutes before `end` (zeros included)."""
+def minute_counts(per_minute: pd.Series, end: datetime, minutes: int) -> pd.DataFrame:
+    """Messages per minute for the `minutes` whole minutes before `end` (zeros included),
+    from counts indexed by UTC minute."""
     last = pd.Timestamp(end).floor("min")
     index = pd.date_range(end=last, periods=minutes + 1, freq="min", inclusive="left")
-    counts = pd.Series(1, index=pd.to_datetime(times, utc=True)).resample("min").sum()
-    counts = counts.reindex(index, fill_value=0) if len(times) else pd.Series(0, index=index)
+    counts = (
+        per_minute.reindex(index, fill_value=0) if len(per_minute) else pd.Series(0, index=index)
+    )
     return pd.DataFrame({"minute": index, "messages": counts.to_numpy(dtype=int)})

@@ -1,6 +1,7 @@
-"""Readers and a writer at once: while a writer stores `--rate` messages a second (one
-transaction a second, as the worker and the ingest server do), `--sessions` dashboard
-sessions run the Live page's queries every 5 seconds. Errors ("database is locked" and the
+"""Readers and a writer at once: while a writer process stores `--rate` messages a second
+(one transaction a second, as the worker and the ingest server do), `--sessions` dashboard
+sessions (threads of this process, as Streamlit's are) run the Live page's queries every
+5 seconds. Errors ("database is locked" and the
 like), the writer's achieved rate and the readers' query times are printed.
 
     python bench/concurrency.py --database sqlite:////tmp/ecg-10m.db [--seconds 300]
@@ -13,6 +14,7 @@ messages/s written and 20 sessions refreshing every 5 s for 5 minutes.
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import random
 import statistics
 import sys
@@ -36,9 +38,12 @@ from ingest.simulate_text import CHATTER  # noqa: E402
 REFRESH_SECONDS = 5
 
 
-def writer(engine, community: str, rate: int, until: float, report: dict) -> None:
+def writer(url: str, community: str, rate: int, seconds: float, results) -> None:
+    """The worker's side, in its own process: a batch of `rate` messages each second."""
+    engine = make_engine(url)
     rng = random.Random(1)
-    sequence = 0
+    sequence, stored, errors, batch_seconds = 0, 0, [], []
+    until = time.monotonic() + seconds
     while time.monotonic() < until:
         began = time.monotonic()
         now = datetime.now(UTC)
@@ -49,7 +54,7 @@ def writer(engine, community: str, rate: int, until: float, report: dict) -> Non
                 ParsedRow(
                     sequence,
                     RawMessage(
-                        f"live-{sequence}",
+                        f"live-{now:%Y%m%d%H%M%S}-{sequence}",
                         now - timedelta(milliseconds=rng.randrange(1000)),
                         f"live-{sequence % 10}",
                         f"live-member-{rng.randrange(5000)}",
@@ -59,13 +64,13 @@ def writer(engine, community: str, rate: int, until: float, report: dict) -> Non
                 )
             )
         try:
-            summary = run_import(engine, rows, ImportTarget(community, "live-feed", "api"))
-            report["stored"] += summary.imported
+            stored += run_import(engine, rows, ImportTarget(community, "live-feed", "api")).imported
         except Exception as error:  # noqa: BLE001 (counted and shown: the benchmark's point)
-            report["errors"].append(f"writer: {error}")
+            errors.append(f"writer: {error}")
         spent = time.monotonic() - began
-        report["batch_seconds"].append(spent)
+        batch_seconds.append(spent)
         time.sleep(max(0.0, 1.0 - spent))
+    results.put((stored, errors, batch_seconds))
 
 
 def reader(engine, community_id: int, until: float, report: dict, offset: float) -> None:
@@ -76,7 +81,10 @@ def reader(engine, community_id: int, until: float, report: dict, offset: float)
         hour = end.replace(minute=0, second=0, microsecond=0)
         try:
             with engine.connect() as conn:
-                queries.message_times(conn, community_id, end - timedelta(hours=1), end, None)
+                minute = end.replace(second=0, microsecond=0)
+                queries.messages_per_minute(
+                    conn, community_id, minute - timedelta(hours=1), end, None
+                )
                 queries.same_hour_in_past_weeks(conn, community_id, hour, 8, None)
                 queries.active_members(conn, community_id, end - timedelta(minutes=15), end, None)
                 queries.newest_messages(conn, community_id, 15, None, end)
@@ -100,12 +108,14 @@ def main() -> None:
         community_id = conn.scalar(
             text("SELECT id FROM communities WHERE name = :n"), {"n": args.community}
         )
-    report = {"stored": 0, "errors": [], "batch_seconds": [], "query_seconds": []}
+    report = {"errors": [], "query_seconds": []}
+    results = multiprocessing.Queue()
+    worker = multiprocessing.Process(
+        target=writer, args=(args.database, args.community, args.rate, args.seconds, results)
+    )
+    worker.start()
     until = time.monotonic() + args.seconds
     threads = [
-        threading.Thread(target=writer, args=(engine, args.community, args.rate, until, report))
-    ]
-    threads += [
         threading.Thread(
             target=reader,
             args=(engine, community_id, until, report, n * REFRESH_SECONDS / args.sessions),
@@ -116,9 +126,12 @@ def main() -> None:
         thread.start()
     for thread in threads:
         thread.join()
+    stored, writer_errors, batches = results.get()
+    worker.join()
+    report["stored"] = stored
+    report["errors"] = writer_errors + report["errors"]
     waits = sorted(report["query_seconds"])
     p95 = waits[int(0.95 * (len(waits) - 1))] if waits else float("nan")
-    batches = report["batch_seconds"]
     print(
         f"{engine.dialect.name}, {args.seconds:.0f} s: writer stored {report['stored']:,} "
         f"({report['stored'] / args.seconds:,.0f}/s of {args.rate:,}/s asked; batch median "

@@ -6,16 +6,28 @@ a few of them or to count the last minutes of activity.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 import pandas as pd
-from sqlalchemy import Connection, Select, and_, distinct, func, select, type_coerce
+from sqlalchemy import (
+    Connection,
+    Select,
+    and_,
+    column,
+    distinct,
+    func,
+    select,
+    type_coerce,
+    values,
+)
 from sqlalchemy.types import NullType
 
 from data_access import alert_store
 from data_access.forecast_store import SeriesKey, hourly_counts, stored_forecast
 from data_access.schema import (
+    ADDITIVE_COLUMNS,
     METRIC_COLUMNS,
     Channel,
     ChannelHourly,
@@ -26,7 +38,10 @@ from data_access.schema import (
     Source,
     Topic,
     TopicHourly,
+    TopicTotal,
+    UTCDateTime,
 )
+from data_access.sql import minute_of
 
 ChannelIds = Sequence[int] | None  # None: every channel
 
@@ -66,22 +81,42 @@ def channel_hourly(
     return _frame(conn, query.order_by(table.hour), times=("hour",))
 
 
-def topic_hourly(
-    conn: Connection, community_id: int, start: datetime, end: datetime, channel_ids: ChannelIds
+def channel_sums(
+    conn: Connection, community_id: int, edges: Sequence[datetime], channel_ids: ChannelIds
 ) -> pd.DataFrame:
-    """Rollup rows per (hour, topic) in [start, end), summed over the chosen channels.
+    """Additive rollup sums per channel and bucket [edges[i], edges[i + 1]), `hour` being
+    the bucket's first edge (see analysis.series.bucket_edges)."""
+    return _bucket_sums(
+        conn, ChannelHourly, ChannelHourly.channel_id, community_id, edges, channel_ids
+    )
 
-    Author counts are not additive across channels, so they are left out here.
+
+def topic_sums(
+    conn: Connection, community_id: int, edges: Sequence[datetime], channel_ids: ChannelIds
+) -> pd.DataFrame:
+    """Additive rollup sums per topic and bucket, over the chosen channels (as channel_sums).
+
+    Author counts are not additive across channels, so they are left out. Over every
+    channel they come from the topic totals: one row per topic and hour, not 50.
     """
-    table = TopicHourly
-    sums = [
-        func.sum(getattr(table, c)).label(c)
-        for c in METRIC_COLUMNS
-        if c not in ("active_authors", "new_authors")
-    ]
-    query = select(_raw_time(table.hour), table.topic_id, *sums)
-    query = _in_range(query, table, community_id, start, end, channel_ids)
-    query = query.group_by(table.hour, table.topic_id).order_by(table.hour)
+    table = TopicTotal if channel_ids is None else TopicHourly
+    return _bucket_sums(conn, table, table.topic_id, community_id, edges, channel_ids)
+
+
+def _bucket_sums(conn, table, key, community_id, edges, channel_ids) -> pd.DataFrame:
+    bounds = values(column("first", UTCDateTime), column("stop", UTCDateTime), name="bounds")
+    buckets = bounds.data(list(itertools.pairwise(edges))).cte("buckets")  # SQLite: as a CTE
+    sums = [func.sum(getattr(table, c)).label(c) for c in ADDITIVE_COLUMNS]
+    query = (
+        select(_raw_time(buckets.c.first).label("hour"), key, *sums)
+        .select_from(buckets)
+        .join(table, and_(table.hour >= buckets.c.first, table.hour < buckets.c.stop))
+        .where(table.community_id == community_id)
+        .group_by(buckets.c.first, key)
+        .order_by(buckets.c.first)
+    )
+    if channel_ids is not None:
+        query = query.where(table.channel_id.in_(channel_ids))
     return _frame(conn, query, times=("hour",))
 
 
@@ -100,16 +135,19 @@ def same_hour_in_past_weeks(
     return [int(counts.get(h, 0)) for h in past]
 
 
-def message_times(
+def messages_per_minute(
     conn: Connection, community_id: int, start: datetime, end: datetime, channel_ids: ChannelIds
-) -> list[datetime]:
-    """Send times of the messages in [start, end): for the live minute trace."""
-    query = select(Message.sent_at).where(
+) -> pd.Series:
+    """Messages per whole UTC minute in [start, end), minutes without messages left out:
+    counted by the database, so a busy hour is 60 rows, not a million timestamps."""
+    minute = minute_of(Message.sent_at).label("minute")
+    query = select(minute, func.count().label("messages")).where(
         Message.community_id == community_id, Message.sent_at >= start, Message.sent_at < end
     )
     if channel_ids is not None:
         query = query.where(Message.channel_id.in_(channel_ids))
-    return list(conn.scalars(query))
+    frame = _frame(conn, query.group_by(minute), times=("minute",))
+    return pd.Series(frame["messages"].to_numpy(dtype=int), index=frame["minute"], dtype=int)
 
 
 def active_members(
@@ -230,8 +268,8 @@ def _frame(conn: Connection, query: Select, times: tuple[str, ...] = ()) -> pd.D
     columns = list(result.keys())
     # plain tuples: pandas probes Row objects for attributes, which costs more than the query
     frame = pd.DataFrame.from_records([tuple(row) for row in result], columns=columns)
-    for column in times:
-        frame[column] = pd.to_datetime(frame[column], utc=True, format="ISO8601")
+    for name in times:
+        frame[name] = pd.to_datetime(frame[name], utc=True, format="ISO8601")
     return frame
 
 

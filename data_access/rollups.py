@@ -1,5 +1,11 @@
-"""Hourly rollups: recomputed from the raw messages for the (channel, hour) keys a
-write touches, so a rollup row always equals a GROUP BY over its messages."""
+"""Hourly rollups: a rollup row always equals a GROUP BY over its messages.
+
+New messages are added to their rows (`add_to_rollups`: counts added, an author counted
+where the key has no earlier message of theirs), so a busy hour costs each batch only its
+own messages. Whatever changes messages already counted (a first hour moving earlier, a
+member marked staff, a topic rule edited) recounts the keys it touches from scratch
+(`refresh_rollups`).
+"""
 
 from __future__ import annotations
 
@@ -8,8 +14,43 @@ from datetime import datetime
 
 from sqlalchemy import Connection, bindparam, delete, insert, text
 
-from data_access.schema import ChannelHourly, MessageTopic, TopicHourly
+from data_access.schema import (
+    ADDITIVE_COLUMNS,
+    METRIC_COLUMNS,
+    ChannelHourly,
+    MessageTopic,
+    TopicHourly,
+    TopicTotal,
+)
 from data_access.sql import chunked, insert_rows, rollup_keys_table
+
+
+def add_to_rollups(conn: Connection, community_id: int, message_ids: Sequence[int]) -> None:
+    """Add just-inserted messages (with their topic links and members) to the channel and
+    topic rollups and the topic totals."""
+    if not message_ids:
+        return
+    _one_writer_per_community(conn, community_id)
+    conn.execute(text(_CREATE_NEW_MESSAGES))
+    conn.execute(text("DELETE FROM new_messages"))
+    insert_rows(conn, "new_messages", ("id",), [(i,) for i in message_ids])
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("ANALYZE new_messages"))
+    conn.execute(text(_ADD_CHANNEL_ROLLUP))
+    conn.execute(text(_ADD_TOPIC_ROLLUP))
+    conn.execute(text(_ADD_TOPIC_TOTALS))
+
+
+def _one_writer_per_community(conn: Connection, community_id: int) -> None:
+    """On PostgreSQL, rollup writes of a community one transaction at a time, until commit.
+
+    Two writers recounting the same hour would both delete (nothing yet) and both insert;
+    two adding to it would each count an author the other also counts. Taken after the
+    messages are inserted, the lock makes each writer see the others' committed messages.
+    (SQLite has a single writer anyway.)
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": community_id})
 
 
 def refresh_rollups(
@@ -23,11 +64,7 @@ def refresh_rollups(
     rows = [{"community_id": community_id, "channel_id": c, "hour": h} for c, h in keys]
     if not rows:
         return
-    if conn.dialect.name == "postgresql":
-        # Two writers recounting the same hour would both delete (nothing yet) and both
-        # insert. One at a time per community, until commit; each recount then sees the
-        # other's committed messages. (SQLite has a single writer anyway.)
-        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": community_id})
+    _one_writer_per_community(conn, community_id)
     for table in (ChannelHourly, TopicHourly):
         conn.execute(
             delete(table).where(
@@ -46,25 +83,42 @@ def refresh_rollups(
         conn.execute(text("ANALYZE rollup_keys"))  # temporary tables get no autovacuum statistics
     conn.execute(text(_INSERT_CHANNEL_ROLLUP))
     conn.execute(text(_INSERT_TOPIC_ROLLUP))
+    conn.execute(text(_DELETE_KEYED_TOTALS), {"community_id": community_id})
+    conn.execute(text(_INSERT_KEYED_TOTALS), {"community_id": community_id})
 
 
 # "rollup_keys k CROSS JOIN messages m": SQLite keeps the keys as the outer loop and
-# reaches messages through ix_messages_channel_hour (a plain join may scan messages).
+# reaches messages through ix_messages_channel_hour_member (a plain join may scan messages).
 # Staff messages are left out of the sentiment columns when the community says so.
 _LEFT_OUT = "(mb.is_staff AND c.exclude_staff)"
 _SCORED = f"CASE WHEN {_LEFT_OUT} THEN NULL ELSE m.sentiment END"
-_METRICS_SELECT = f"""
+_ADDITIVE_SELECT = f"""
     count(*),
-    count(DISTINCT CASE WHEN NOT mb.is_bot THEN m.member_id END),
-    count(DISTINCT CASE WHEN NOT mb.is_bot AND mb.first_seen_hour = m.hour THEN m.member_id END),
     coalesce(sum({_SCORED}), 0.0),
     count({_SCORED}),
     sum(CASE WHEN {_SCORED} <= -0.05 THEN 1 ELSE 0 END),
     sum(CASE WHEN {_SCORED} >= 0.05 THEN 1 ELSE 0 END),
     sum(CASE WHEN m.sentiment IS NULL THEN 1 ELSE 0 END)
 """
-_METRIC_NAMES = """messages, active_authors, new_authors, sentiment_sum, sentiment_count,
-    negative_count, positive_count, unscored_count"""
+
+
+def _metrics_select(counted: str = "TRUE") -> str:
+    """The rollup's columns over messages m of members mb; authors only where `counted`."""
+    author = f"NOT mb.is_bot AND {counted}"
+    return f"""
+    count(*),
+    count(DISTINCT CASE WHEN {author} THEN m.member_id END),
+    count(DISTINCT CASE WHEN {author} AND mb.first_seen_hour = m.hour THEN m.member_id END),
+    coalesce(sum({_SCORED}), 0.0),
+    count({_SCORED}),
+    sum(CASE WHEN {_SCORED} <= -0.05 THEN 1 ELSE 0 END),
+    sum(CASE WHEN {_SCORED} >= 0.05 THEN 1 ELSE 0 END),
+    sum(CASE WHEN m.sentiment IS NULL THEN 1 ELSE 0 END)
+"""
+
+
+_METRICS_SELECT = _metrics_select()
+_METRIC_NAMES = ", ".join(METRIC_COLUMNS)
 
 _INSERT_CHANNEL_ROLLUP = f"""
 INSERT INTO channel_hourly (community_id, channel_id, hour, {_METRIC_NAMES})
@@ -90,6 +144,76 @@ GROUP BY m.community_id, mt.topic_id, m.channel_id, m.hour
 """
 
 
+# Topic totals: the topic rows of the recounted hours summed over channels.
+_ADDITIVE_NAMES = ", ".join(ADDITIVE_COLUMNS)
+_ADDITIVE_SUMS = ", ".join(f"sum({c})" for c in ADDITIVE_COLUMNS)
+_DELETE_KEYED_TOTALS = """
+DELETE FROM topic_totals
+WHERE community_id = :community_id AND hour IN (SELECT hour FROM rollup_keys)
+"""
+_INSERT_KEYED_TOTALS = f"""
+INSERT INTO topic_totals (topic_id, hour, community_id, {_ADDITIVE_NAMES})
+SELECT topic_id, hour, community_id, {_ADDITIVE_SUMS}
+FROM topic_hourly
+WHERE community_id = :community_id AND hour IN (SELECT hour FROM rollup_keys)
+GROUP BY topic_id, hour, community_id
+"""
+
+
+# Adding new messages: an author counts in a key only if none of their messages there is
+# older than this batch (reached through ix_messages_channel_hour_member).
+_CREATE_NEW_MESSAGES = "CREATE TEMPORARY TABLE IF NOT EXISTS new_messages (id INTEGER PRIMARY KEY)"
+_EARLIER_IN_KEY = """SELECT 1 FROM messages o {topic_join}
+    WHERE o.channel_id = m.channel_id AND o.hour = m.hour AND o.member_id = m.member_id
+    AND o.id NOT IN (SELECT id FROM new_messages) {topic_where}"""
+_FIRST_IN_CHANNEL = f"NOT EXISTS ({_EARLIER_IN_KEY.format(topic_join='', topic_where='')})"
+_FIRST_IN_TOPIC = "NOT EXISTS ({})".format(
+    _EARLIER_IN_KEY.format(
+        topic_join="JOIN message_topics ot ON ot.message_id = o.id",
+        topic_where="AND ot.topic_id = mt.topic_id",
+    )
+)
+
+
+def _added(table: str, columns: Sequence[str]) -> str:
+    return ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in columns)
+
+
+_NEW_MESSAGES = """FROM new_messages n
+JOIN messages m ON m.id = n.id
+JOIN members mb ON mb.id = m.member_id
+JOIN communities c ON c.id = m.community_id"""
+
+_ADD_CHANNEL_ROLLUP = f"""
+INSERT INTO channel_hourly (community_id, channel_id, hour, {_METRIC_NAMES})
+SELECT m.community_id, m.channel_id, m.hour, {_metrics_select(_FIRST_IN_CHANNEL)}
+{_NEW_MESSAGES}
+WHERE TRUE
+GROUP BY m.community_id, m.channel_id, m.hour
+ON CONFLICT (hour, channel_id) DO UPDATE SET {_added("channel_hourly", METRIC_COLUMNS)}
+"""
+
+_ADD_TOPIC_ROLLUP = f"""
+INSERT INTO topic_hourly (community_id, topic_id, channel_id, hour, {_METRIC_NAMES})
+SELECT m.community_id, mt.topic_id, m.channel_id, m.hour, {_metrics_select(_FIRST_IN_TOPIC)}
+{_NEW_MESSAGES}
+JOIN message_topics mt ON mt.message_id = m.id
+WHERE TRUE
+GROUP BY m.community_id, mt.topic_id, m.channel_id, m.hour
+ON CONFLICT (hour, topic_id, channel_id) DO UPDATE SET {_added("topic_hourly", METRIC_COLUMNS)}
+"""
+
+_ADD_TOPIC_TOTALS = f"""
+INSERT INTO topic_totals (topic_id, hour, community_id, {_ADDITIVE_NAMES})
+SELECT mt.topic_id, m.hour, m.community_id, {_ADDITIVE_SELECT}
+{_NEW_MESSAGES}
+JOIN message_topics mt ON mt.message_id = m.id
+WHERE TRUE
+GROUP BY mt.topic_id, m.hour, m.community_id
+ON CONFLICT (topic_id, hour) DO UPDATE SET {_added("topic_totals", ADDITIVE_COLUMNS)}
+"""
+
+
 def replace_topic_links(conn: Connection, topic_id: int, message_ids: Sequence[int]) -> None:
     """Make `message_ids` the messages of the topic, and rebuild its rollups from them."""
     conn.execute(delete(MessageTopic).where(MessageTopic.topic_id == topic_id))
@@ -102,6 +226,8 @@ def replace_topic_links(conn: Connection, topic_id: int, message_ids: Sequence[i
         )
     conn.execute(delete(TopicHourly).where(TopicHourly.topic_id == topic_id))
     conn.execute(text(_REBUILD_TOPIC_ROLLUP), {"topic_id": topic_id})
+    conn.execute(delete(TopicTotal).where(TopicTotal.topic_id == topic_id))
+    conn.execute(text(_REBUILD_TOPIC_TOTALS), {"topic_id": topic_id})
 
 
 _REBUILD_TOPIC_ROLLUP = f"""
@@ -113,4 +239,12 @@ JOIN members mb ON mb.id = m.member_id
 JOIN communities c ON c.id = m.community_id
 WHERE mt.topic_id = :topic_id
 GROUP BY m.community_id, mt.topic_id, m.channel_id, m.hour
+"""
+
+_REBUILD_TOPIC_TOTALS = f"""
+INSERT INTO topic_totals (topic_id, hour, community_id, {_ADDITIVE_NAMES})
+SELECT topic_id, hour, community_id, {_ADDITIVE_SUMS}
+FROM topic_hourly
+WHERE topic_id = :topic_id
+GROUP BY topic_id, hour, community_id
 """

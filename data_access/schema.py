@@ -100,7 +100,7 @@ class Message(Base):
     __tablename__ = "messages"
     __table_args__ = (
         UniqueConstraint("source_id", "external_id", name="uq_messages_source_external"),
-        Index("ix_messages_channel_hour", "channel_id", "hour"),
+        Index("ix_messages_channel_hour_member", "channel_id", "hour", "member_id"),
         Index("ix_messages_community_sent", "community_id", "sent_at"),
         Index("ix_messages_community_sentiment", "community_id", "sentiment"),
     )
@@ -172,6 +172,25 @@ class TopicHourly(_HourlyMetrics, Base):
     channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id"), primary_key=True)
 
 
+class TopicTotal(Base):
+    """A topic's additive hourly counts over all channels: the topic rollup summed, kept so
+    that long ranges read one row per topic and hour instead of one per channel as well."""
+
+    __tablename__ = "topic_totals"
+    __table_args__ = (Index("ix_topic_totals_community_hour", "community_id", "hour"),)
+    topic_id: Mapped[int] = mapped_column(
+        ForeignKey("topics.id", ondelete="CASCADE"), primary_key=True
+    )
+    hour: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
+    messages: Mapped[int] = mapped_column(Integer)
+    sentiment_sum: Mapped[float] = mapped_column(Float)
+    sentiment_count: Mapped[int] = mapped_column(Integer)
+    negative_count: Mapped[int] = mapped_column(Integer)
+    positive_count: Mapped[int] = mapped_column(Integer)
+    unscored_count: Mapped[int] = mapped_column(Integer)
+
+
 METRIC_COLUMNS = (
     "messages",
     "active_authors",
@@ -182,6 +201,7 @@ METRIC_COLUMNS = (
     "positive_count",
     "unscored_count",
 )
+ADDITIVE_COLUMNS = tuple(c for c in METRIC_COLUMNS if c not in ("active_authors", "new_authors"))
 
 
 class User(Base):

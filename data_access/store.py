@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Table, bindparam, select, update
 
-from data_access.rollups import refresh_rollups
+from data_access.rollups import add_to_rollups, refresh_rollups
 from data_access.schema import (
     Channel,
     ChannelHourly,
@@ -170,13 +170,10 @@ def write_batch(
         if name in topics
     ]
     insert_rows(conn, "message_topics", ("message_id", "topic_id"), links)
-    keys = {
-        (channels[m.channel], hour)
-        for m, hour in zip(unique, hours, strict=True)
-        if m.external_id in inserted
-    }
-    keys |= _keys_at_hours(conn, community_id, {hour for _, hour in moved_hours})
-    refresh_rollups(conn, community_id, keys)
+    add_to_rollups(conn, community_id, list(inserted.values()))
+    refresh_rollups(
+        conn, community_id, _keys_at_hours(conn, community_id, {h for _, h in moved_hours})
+    )
     return BatchResult(len(inserted), len(batch) - len(inserted))
 
 

@@ -37,15 +37,17 @@ def live_panel() -> None:
         st.rerun(scope="app")  # the whole app runs again and asks to sign in
     moment = components.now()
     cid, channels = filters.community_id, filters.channel_ids
-    times = resources.read(
-        "message_times", cid, moment - timedelta(minutes=TRACE_MINUTES), moment, channels
-    )
+    this_minute = moment.replace(second=0, microsecond=0)
+    shown_from = this_minute - timedelta(minutes=TRACE_MINUTES)
+    # the current minute counts in the figures; the trace draws whole minutes only
+    per_minute = resources.read("messages_per_minute", cid, shown_from, moment, channels)
+    minutes = minute_counts(per_minute, this_minute, TRACE_MINUTES)
     hour = moment.replace(minute=0, second=0, microsecond=0)
     band = normal_band(
         resources.read("same_hour_in_past_weeks", cid, hour, BASELINE_WEEKS, channels)
     )
-    since = moment - timedelta(minutes=ACTIVE_MINUTES)
-    recent = sum(1 for t in times if t >= since)
+    since = this_minute - timedelta(minutes=ACTIVE_MINUTES)
+    recent = int(per_minute[per_minute.index >= since].sum())
     state = live_state(recent, ACTIVE_MINUTES, band)
     LEVEL_BOX[state.level](f"**{state.level.capitalize()}**: {state.reason}")
 
@@ -55,19 +57,18 @@ def live_panel() -> None:
         f"Active members, last {ACTIVE_MINUTES} min",
         resources.read("active_members", cid, since, moment, channels),
     )
-    right.metric(f"Messages, last {TRACE_MINUTES} min", len(times))
+    total = int(per_minute.sum())
+    right.metric(f"Messages, last {TRACE_MINUTES} min", total)
 
-    if not times:
+    if not total:
         last = filters.extent[1] if filters.extent else None
         st.info(
             f"No messages in the last {TRACE_MINUTES} minutes. The newest data is from the "
             f"hour of {components.local_text(last, filters.timezone)}; the Sentiment and "
             "Topic heat pages show the past."
         )
-    minutes = minute_counts(times, moment, TRACE_MINUTES)
     trace = charts.live_trace(minutes, band, filters.timezone)
-    shown_from = moment - timedelta(minutes=TRACE_MINUTES)
-    st.plotly_chart(components.with_episodes(trace, shown_from, moment), width="stretch")
+    st.plotly_chart(components.with_episodes(trace, shown_from, this_minute), width="stretch")
 
     st.subheader("Newest messages")
     newest = resources.read("newest_messages", cid, 15, channels, moment + timedelta(minutes=1))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analysis.series import label_distribution, sentiment_series
+from analysis.series import bucket_edges, label_distribution, sentiment_series
 from dashboard import charts, components, resources
 from dashboard.timeranges import bucket_for
 
@@ -21,11 +21,12 @@ st.caption(
 
 def body() -> None:
     cid, window = filters.community_id, filters.time_range
-    rollup = resources.read("channel_hourly", cid, window.start, window.end, filters.channel_ids)
+    bucket = bucket_for(window)
+    edges = bucket_edges(window.start, window.end, bucket, filters.timezone)
+    rollup = resources.read("channel_sums", cid, edges, filters.channel_ids)
     if rollup.empty:
         st.info("No messages in this range for the chosen platform and channels.")
         return
-    bucket = bucket_for(window)
     series = sentiment_series(rollup, filters.channel_names, bucket, filters.timezone)
     total = series[series["channel"] == "All channels"]
     scored, unscored = int(total["sentiment_count"].sum()), int(total["unscored_count"].sum())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analysis.series import rising_topics, topic_heat
+from analysis.series import bucket_edges, rising_topics, topic_heat
 from dashboard import charts, components, resources
 from dashboard.timeranges import bucket_for
 
@@ -30,11 +30,12 @@ def body() -> None:
         st.info("No topics are defined yet: add some on the Topics page.")
         return
     names = dict(zip(topics["id"], topics["name"], strict=True))
-    current = resources.read("topic_hourly", cid, window.start, window.end, filters.channel_ids)
+    bucket = bucket_for(window)
+    edges = bucket_edges(window.start, window.end, bucket, filters.timezone)
+    current = resources.read("topic_sums", cid, edges, filters.channel_ids)
     if current.empty:
         st.info("No message in this range matches a topic for the chosen channels.")
         return
-    bucket = bucket_for(window)
     heat = topic_heat(current, names, bucket, filters.timezone)
 
     colour_by = st.radio("Colour by", ["volume", "average sentiment"], horizontal=True)
@@ -43,7 +44,7 @@ def body() -> None:
 
     st.subheader("Rising fastest against the previous period")
     before = window.previous()
-    previous = resources.read("topic_hourly", cid, before.start, before.end, filters.channel_ids)
+    previous = resources.read("topic_sums", cid, (before.start, before.end), filters.channel_ids)
     rising = rising_topics(current, previous, names)
     st.plotly_chart(charts.rising_topics(rising), width="stretch")
 

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import text
 
 from dashboard.commands import prepare_community
+from data_access.schema import ADDITIVE_COLUMNS
 from ingest.formats.tabular import ColumnMapping, read_csv
 from ingest.pipeline import ImportTarget, run_import
 from tests.conftest import SHARED_DATA, engine_of_kind, unavailable
@@ -82,6 +83,7 @@ def test_every_rollup_row_equals_a_group_by_over_raw_messages(imported):
         links = pd.read_sql(text("SELECT message_id, topic_id FROM message_topics"), conn)
         channel_rollup = pd.read_sql(text("SELECT * FROM channel_hourly"), conn)
         topic_rollup = pd.read_sql(text("SELECT * FROM topic_hourly"), conn)
+        topic_totals = pd.read_sql(text("SELECT * FROM topic_totals"), conn)
     assert len(links) > 1000  # the default topics match a good part of real chat
     expected_channels = _recount(raw, ["channel_id", "hour"])
     expected_topics = _recount(
@@ -89,6 +91,11 @@ def test_every_rollup_row_equals_a_group_by_over_raw_messages(imported):
     )
     _assert_same(channel_rollup, expected_channels, ["channel_id", "hour"])
     _assert_same(topic_rollup, expected_topics, ["topic_id", "channel_id", "hour"])
+    # the totals over all channels: the same messages counted per topic and hour
+    expected_totals = expected_topics.groupby(["topic_id", "hour"], as_index=False)[
+        list(ADDITIVE_COLUMNS)
+    ].sum()
+    _assert_same(topic_totals.drop(columns="community_id"), expected_totals, ["topic_id", "hour"])
 
 
 def _raw_messages(conn) -> pd.DataFrame:
@@ -155,4 +162,11 @@ def test_rollups_stay_exact_when_older_messages_arrive_later(engine):
     with engine.connect() as conn:
         raw = _raw_messages(conn)
         channel_rollup = pd.read_sql(text("SELECT * FROM channel_hourly"), conn)
+        links = pd.read_sql(text("SELECT message_id, topic_id FROM message_topics"), conn)
+        topic_totals = pd.read_sql(text("SELECT * FROM topic_totals"), conn)
     _assert_same(channel_rollup, _recount(raw, ["channel_id", "hour"]), ["channel_id", "hour"])
+    tagged = raw.merge(links, left_on="id", right_on="message_id")
+    expected_totals = _recount(tagged, ["topic_id", "hour"])[
+        ["topic_id", "hour", *ADDITIVE_COLUMNS]
+    ]
+    _assert_same(topic_totals.drop(columns="community_id"), expected_totals, ["topic_id", "hour"])

@@ -81,10 +81,11 @@ def test_minute_counts_include_empty_minutes():
         datetime(2026, 3, 1, 11, 58, 50, tzinfo=UTC),
         datetime(2026, 3, 1, 11, 59, 1, tzinfo=UTC),
     ]
-    frame = minute_counts(times, end, 5)
+    per_minute = pd.Series(1, index=pd.to_datetime(times, utc=True)).resample("min").sum()
+    frame = minute_counts(per_minute, end, 5)
     assert frame["messages"].tolist() == [0, 0, 0, 2, 1]
     assert frame["minute"].iloc[0] == pd.Timestamp("2026-03-01 11:55", tz="UTC")
-    assert minute_counts([], end, 3)["messages"].tolist() == [0, 0, 0]
+    assert minute_counts(pd.Series(dtype=int), end, 3)["messages"].tolist() == [0, 0, 0]
 
 
 def test_preset_range_includes_the_current_hour():

@@ -113,6 +113,7 @@ def test_editing_a_rule_retags_past_messages_and_rebuilds_its_rollups(any_engine
     stored, recount = _topic_rollup_and_recount(any_engine, billing_id)
     # id0 at 09:00 in room0 and id4 at 10:04 in room0, by different users
     assert stored == recount == [("room0", 9, 1, 1), ("room0", 10, 1, 1)]
+    assert _topic_totals(any_engine, billing_id) == [(9, 1), (10, 1)]
 
 
 def test_a_new_topic_tags_the_past_and_can_be_deleted(engine):
@@ -145,6 +146,17 @@ def test_a_new_topic_tags_the_past_and_can_be_deleted(engine):
             )
             == 0
         )
+    assert _topic_totals(engine, result.topic_id) == []
+
+
+def _topic_totals(engine, topic_id: int) -> list[tuple[int, int]]:
+    """(UTC hour of day, messages) of the topic's totals over all channels."""
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text("SELECT hour, messages FROM topic_totals WHERE topic_id = :t ORDER BY hour"),
+            {"t": topic_id},
+        )
+        return [(pd.Timestamp(hour).hour, messages) for hour, messages in rows]
 
 
 def _tagged(engine, topic_id: int) -> set[str]:

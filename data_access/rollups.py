@@ -179,8 +179,10 @@ def _added(table: str, columns: Sequence[str]) -> str:
     return ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in columns)
 
 
+# "new_messages n CROSS JOIN messages m": SQLite then starts from the batch (it knows no
+# statistics of a temporary table and may otherwise scan every message).
 _NEW_MESSAGES = """FROM new_messages n
-JOIN messages m ON m.id = n.id
+CROSS JOIN messages m
 JOIN members mb ON mb.id = m.member_id
 JOIN communities c ON c.id = m.community_id"""
 
@@ -188,7 +190,7 @@ _ADD_CHANNEL_ROLLUP = f"""
 INSERT INTO channel_hourly (community_id, channel_id, hour, {_METRIC_NAMES})
 SELECT m.community_id, m.channel_id, m.hour, {_metrics_select(_FIRST_IN_CHANNEL)}
 {_NEW_MESSAGES}
-WHERE TRUE
+WHERE m.id = n.id
 GROUP BY m.community_id, m.channel_id, m.hour
 ON CONFLICT (hour, channel_id) DO UPDATE SET {_added("channel_hourly", METRIC_COLUMNS)}
 """
@@ -197,8 +199,8 @@ _ADD_TOPIC_ROLLUP = f"""
 INSERT INTO topic_hourly (community_id, topic_id, channel_id, hour, {_METRIC_NAMES})
 SELECT m.community_id, mt.topic_id, m.channel_id, m.hour, {_metrics_select(_FIRST_IN_TOPIC)}
 {_NEW_MESSAGES}
-JOIN message_topics mt ON mt.message_id = m.id
-WHERE TRUE
+CROSS JOIN message_topics mt
+WHERE m.id = n.id AND mt.message_id = m.id
 GROUP BY m.community_id, mt.topic_id, m.channel_id, m.hour
 ON CONFLICT (hour, topic_id, channel_id) DO UPDATE SET {_added("topic_hourly", METRIC_COLUMNS)}
 """
@@ -207,8 +209,8 @@ _ADD_TOPIC_TOTALS = f"""
 INSERT INTO topic_totals (topic_id, hour, community_id, {_ADDITIVE_NAMES})
 SELECT mt.topic_id, m.hour, m.community_id, {_ADDITIVE_SELECT}
 {_NEW_MESSAGES}
-JOIN message_topics mt ON mt.message_id = m.id
-WHERE TRUE
+CROSS JOIN message_topics mt
+WHERE m.id = n.id AND mt.message_id = m.id
 GROUP BY mt.topic_id, m.hour, m.community_id
 ON CONFLICT (topic_id, hour) DO UPDATE SET {_added("topic_totals", ADDITIVE_COLUMNS)}
 """

@@ -1,8 +1,8 @@
-"""Alert evaluation on a 1,000,000-message, 90-day SQLite database: one cycle of 200 rules
-(the first, which replays the last 7 days per scope, and the steady minute-by-minute
-ones), and a 30-day backtest of one rule.
+"""Alert evaluation: one cycle of 200 rules (the first, which replays the last 7 days per
+scope, and the steady minute-by-minute ones), and a 30-day backtest of one rule; on the
+1,000,000-message, 90-day SQLite database (built when absent) or any database URL.
 
-    python bench/alerts.py [--database PATH]   (built with bench/ingest.py when absent)
+    python bench/alerts.py [--database URL] [--community NAME] [--end 2026-11-02]
 
 Targets (issue 5): a cycle of 200 rules under 2 s; a 30-day backtest of one rule under 1 s.
 """
@@ -88,17 +88,24 @@ def prepare(engine, community_id: int) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--database", type=Path, default=MILLION)
+    parser.add_argument("--database", help="a database URL (default: the 1M SQLite one)")
+    parser.add_argument("--community", help="default: the first community")
+    parser.add_argument("--end", help="evaluate at this UTC day (default: the newest data)")
     args = parser.parse_args()
-    url = million_messages(args.database)
+    url = args.database or million_messages(MILLION)
     engine = make_engine(url)
     init_database(engine)
     with engine.connect() as conn:
-        community_id = conn.scalar(select(Community.id).order_by(Community.id))
+        query = select(Community.id).order_by(Community.id)
+        if args.community:
+            query = query.where(Community.name == args.community)
+        community_id = conn.scalar(query)
         last_hour = queries.data_extent(conn, community_id)[1]
+    if args.end:
+        last_hour = datetime.fromisoformat(args.end).replace(tzinfo=UTC) - timedelta(hours=1)
     scopes = prepare(engine, community_id)
     now = last_hour + timedelta(minutes=59)
-    print(f"database: {args.database}; {RULES} rules over {scopes} scopes; now = {now:%F %H:%M}")
+    print(f"{engine.dialect.name}: {RULES} rules over {scopes} scopes; now = {now:%F %H:%M}")
 
     started = time.perf_counter()
     first = evaluate_community(engine, community_id, now)

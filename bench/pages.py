@@ -59,7 +59,7 @@ def page_queries(conn, community_id: int, end, channel_ids=None) -> dict[str, li
                 channel_ids,
             ),
             (queries.same_hour_in_past_weeks, community_id, hour, 8, channel_ids),
-            (queries.active_members, community_id, end - timedelta(minutes=15), end, channel_ids),
+            (queries.members_active_since, community_id, end - timedelta(minutes=15), channel_ids),
             (queries.newest_messages, community_id, 15, channel_ids, end),
         ],
         "sentiment": sidebar

@@ -24,7 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import NullType
 
-from data_access import alert_store
+from data_access import alert_store, recent
 from data_access.forecast_store import SeriesKey, hourly_counts, stored_forecast
 from data_access.schema import (
     ADDITIVE_COLUMNS,
@@ -41,9 +41,12 @@ from data_access.schema import (
     TopicTotal,
     UTCDateTime,
 )
-from data_access.sql import minute_of
 
 ChannelIds = Sequence[int] | None  # None: every channel
+
+# the Live page's reads, from the tables kept for it
+members_active_since = recent.members_active_since
+messages_per_minute = recent.messages_per_minute
 
 
 def communities(conn: Connection) -> pd.DataFrame:
@@ -133,21 +136,6 @@ def same_hour_in_past_weeks(
         query = query.where(ChannelHourly.channel_id.in_(channel_ids))
     counts = dict(conn.execute(query.group_by(ChannelHourly.hour)).all())
     return [int(counts.get(h, 0)) for h in past]
-
-
-def messages_per_minute(
-    conn: Connection, community_id: int, start: datetime, end: datetime, channel_ids: ChannelIds
-) -> pd.Series:
-    """Messages per whole UTC minute in [start, end), minutes without messages left out:
-    counted by the database, so a busy hour is 60 rows, not a million timestamps."""
-    minute = minute_of(Message.sent_at).label("minute")
-    query = select(minute, func.count().label("messages")).where(
-        Message.community_id == community_id, Message.sent_at >= start, Message.sent_at < end
-    )
-    if channel_ids is not None:
-        query = query.where(Message.channel_id.in_(channel_ids))
-    frame = _frame(conn, query.group_by(minute), times=("minute",))
-    return pd.Series(frame["messages"].to_numpy(dtype=int), index=frame["minute"], dtype=int)
 
 
 def active_members(

@@ -191,6 +191,32 @@ class TopicTotal(Base):
     unscored_count: Mapped[int] = mapped_column(Integer)
 
 
+class RecentMinute(Base):
+    """Messages per channel and minute over the last few hours: the Live page's trace,
+    kept as the messages arrive and pruned as they age (see data_access.recent)."""
+
+    __tablename__ = "recent_minutes"
+    __table_args__ = (Index("ix_recent_minutes_community_minute", "community_id", "minute"),)
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id"), primary_key=True)
+    minute: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
+    messages: Mapped[int] = mapped_column(Integer)
+
+
+class ChannelMember(Base):
+    """Each member's newest message in each channel: who wrote since a moment, counted
+    without reading the messages (the Live page's active members)."""
+
+    __tablename__ = "channel_members"
+    __table_args__ = (
+        Index("ix_channel_members_community_last_seen", "community_id", "last_seen_at"),
+    )
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id"), primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 METRIC_COLUMNS = (
     "messages",
     "active_authors",

@@ -20,7 +20,6 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.types import NullType
 
 from data_access.schema import UTCDateTime
 
@@ -70,27 +69,6 @@ def _compile_in(element: _DialectIn, compiler, **kw) -> str:
 def _compile_any(element: _DialectIn, compiler, **kw) -> str:
     array = bindparam(None, element.values, type_=ARRAY(element.column.type))
     return compiler.process(element.column == any_(array), **kw)
-
-
-class minute_of(ColumnElement):  # noqa: N801 (used like a SQL function)
-    """The whole minute of a time column: text "YYYY-MM-DD HH:MM" in SQLite (its stored
-    form cut short), a timestamp in PostgreSQL; read either with pandas.to_datetime."""
-
-    inherit_cache = True
-    type = NullType()
-
-    def __init__(self, column) -> None:
-        self.column = column
-
-
-@compiles(minute_of)
-def _compile_minute(element: minute_of, compiler, **kw) -> str:
-    return f"substr({compiler.process(element.column, **kw)}, 1, 16)"
-
-
-@compiles(minute_of, "postgresql")
-def _compile_minute_pg(element: minute_of, compiler, **kw) -> str:
-    return f"date_trunc('minute', {compiler.process(element.column, **kw)})"
 
 
 ROWS_PER_STATEMENT = 500  # keeps a statement under SQLite's 32,766 parameters

@@ -1,9 +1,8 @@
 """Idempotent writes: messages with their members, channels and topics, and the
 hourly rollups, all in the caller's transaction.
 
-Rollups are recomputed from the raw messages for every (channel, hour) a
-batch touches, so a rollup row always equals a GROUP BY over its messages,
-whatever order the messages arrive in.
+A rollup row always equals a GROUP BY over its messages, whatever order the
+messages arrive in (see data_access.rollups).
 """
 
 from __future__ import annotations
@@ -14,6 +13,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Table, bindparam, select, update
 
+from data_access import recent
 from data_access.rollups import add_to_rollups, refresh_rollups
 from data_access.schema import (
     Channel,
@@ -121,8 +121,10 @@ def write_batch(
     source_id: int,
     batch: Sequence[EnrichedMessage],
     topics: dict[str, int],
+    now: datetime,
 ) -> BatchResult:
-    """Store the messages of `batch` not stored yet, and refresh the rollups they touch.
+    """Store the messages of `batch` not stored yet, and add them to the rollups and to
+    the Live page's tables (minutes before `now` minus a few hours are not kept there).
 
     Duplicates (already stored, or twice in the batch) are skipped by the unique key on
     (source, external id), so concurrent or repeated imports never store a message twice.
@@ -171,6 +173,13 @@ def write_batch(
     ]
     insert_rows(conn, "message_topics", ("message_id", "topic_id"), links)
     add_to_rollups(conn, community_id, list(inserted.values()))
+    new = [m for m in unique if m.external_id in inserted]
+    recent.record(
+        conn,
+        community_id,
+        [(channels[m.channel], members[m.author_id], m.sent_at) for m in new],
+        now,
+    )
     refresh_rollups(
         conn, community_id, _keys_at_hours(conn, community_id, {h for _, h in moved_hours})
     )

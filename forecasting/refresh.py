@@ -64,15 +64,17 @@ def refresh(
     only: set[str] | None = None,
     on_progress: Progress | None = None,
     workers: int = WORKERS,
+    last_hour: datetime | None = None,
 ) -> RefreshSummary:
-    """Refit every series of `community` (or those named in `only`) that has new data."""
+    """Refit every series of `community` (or those named in `only`) that has new data,
+    from the data up to `last_hour` (default: the newest hour with messages)."""
     summary = RefreshSummary()
     with engine.connect() as conn:
         community_id = conn.scalar(select(Community.id).where(Community.name == community))
         extent = queries.data_extent(conn, community_id) if community_id else None
     if extent is None:
         return summary
-    last_hour = extent[1]
+    last_hour = last_hour or extent[1]
     # the last HISTORY_DAYS, but never before the community's first message: hours before
     # its data began are unknown, not quiet
     start = max(last_hour - timedelta(days=HISTORY_DAYS) + timedelta(hours=1), extent[0])

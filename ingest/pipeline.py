@@ -13,6 +13,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from typing import TypeVar
 
 from sqlalchemy import Connection, Engine, select
@@ -163,7 +164,8 @@ def run_import(
     activity: list[Activity] = []
 
     def write(conn):
-        result = write_batch(conn, community_id, source_id, batch, topic_ids(conn, community_id))
+        topics_now = topic_ids(conn, community_id)
+        result = write_batch(conn, community_id, source_id, batch, topics_now, datetime.now(UTC))
         return result, write_activity(conn, community_id, source_id, activity)
 
     def flush() -> None:

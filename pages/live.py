@@ -55,7 +55,7 @@ def live_panel() -> None:
     left.metric(f"Messages, last {ACTIVE_MINUTES} min", recent)
     middle.metric(
         f"Active members, last {ACTIVE_MINUTES} min",
-        resources.read("active_members", cid, since, moment, channels),
+        resources.read("members_active_since", cid, since, channels),
     )
     total = int(per_minute.sum())
     right.metric(f"Messages, last {TRACE_MINUTES} min", total)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -29,7 +29,7 @@ def test_upgrading_again_keeps_existing_data(any_engine):
     init_database(any_engine)
     with any_engine.connect() as conn:
         assert conn.scalar(text("SELECT name FROM communities")) == "kept"
-        assert conn.scalar(text("SELECT version_num FROM alembic_version")) == "0011"
+        assert conn.scalar(text("SELECT version_num FROM alembic_version")) == "0012"
 
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
@@ -57,8 +57,54 @@ def test_upgrading_a_database_with_data_from_an_earlier_version(request, tmp_pat
             ),
             {"hour": datetime(2026, 3, 1, 9)},
         )
+        recent_minute = datetime.now(UTC).replace(second=0, microsecond=0, tzinfo=None)
+        for n, sent_at in enumerate([datetime(2026, 3, 1, 9, 10), recent_minute]):
+            conn.execute(
+                text(
+                    "INSERT INTO messages (id, community_id, source_id, channel_id, member_id,"
+                    " external_id, sent_at, hour, text, language, sentiment)"
+                    " VALUES (:id, 1, 1, 1, 1, :ext, :sent_at, :hour, 'hi', 'en', 0.0)"
+                ),
+                {
+                    "id": n + 1,
+                    "ext": f"x{n}",
+                    "sent_at": sent_at,
+                    "hour": sent_at.replace(minute=0),
+                },
+            )
+        conn.execute(
+            text(
+                "INSERT INTO topics (id, community_id, name, keywords, phrases, patterns,"
+                " exclusions, colour) VALUES (1, 1, 't', '[]', '[]', '[]', '[]', '#000000')"
+            )
+        )
+        for count in (2, 3):  # two hours of the topic, with 2 and 3 messages
+            conn.execute(
+                text(
+                    "INSERT INTO topic_hourly (community_id, topic_id, channel_id, hour, messages,"
+                    " active_authors, new_authors, sentiment_sum, sentiment_count,"
+                    " negative_count, positive_count, unscored_count)"
+                    " VALUES (1, 1, 1, :hour, :n, 1, 0, 0.5, :n, 0, 1, 0)"
+                ),
+                {"hour": datetime(2026, 3, 1, count), "n": count},
+            )
     init_database(any_engine)
     with any_engine.connect() as conn:
         row = conn.execute(text("SELECT display_name, is_staff, person_id FROM members")).one()
         assert (row.display_name, bool(row.is_staff), row.person_id) == ("M", False, None)
         assert conn.scalar(text("SELECT exclude_staff FROM communities")) in (False, 0)
+        # tables added later are filled from what is there
+        last_seen = conn.execute(
+            text("SELECT channel_id, member_id, last_seen_at FROM channel_members")
+        ).one()
+        assert (last_seen[0], last_seen[1], str(last_seen[2])[:16]) == (
+            1,
+            1,
+            f"{recent_minute:%Y-%m-%d %H:%M}",
+        )
+        minutes = conn.execute(text("SELECT minute, messages FROM recent_minutes")).all()
+        assert [(str(m)[:16], n) for m, n in minutes] == [(f"{recent_minute:%Y-%m-%d %H:%M}", 1)]
+        totals = conn.execute(
+            text("SELECT messages, sentiment_count FROM topic_totals ORDER BY hour")
+        ).all()
+        assert [tuple(t) for t in totals] == [(2, 2), (3, 3)]

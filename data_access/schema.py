@@ -203,13 +203,13 @@ class RecentMinute(Base):
     messages: Mapped[int] = mapped_column(Integer)
 
 
-class ChannelMember(Base):
-    """Each member's newest message in each channel: who wrote since a moment, counted
-    without reading the messages (the Live page's active members)."""
+class RecentMember(Base):
+    """Each member's newest message per channel, over the last few hours like
+    `recent_minutes`: who wrote since a moment, counted without reading the messages."""
 
-    __tablename__ = "channel_members"
+    __tablename__ = "recent_members"
     __table_args__ = (
-        Index("ix_channel_members_community_last_seen", "community_id", "last_seen_at"),
+        Index("ix_recent_members_community_last_seen", "community_id", "last_seen_at"),
     )
     channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id"), primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), primary_key=True)

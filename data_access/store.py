@@ -172,18 +172,33 @@ def write_batch(
         if name in topics
     ]
     insert_rows(conn, "message_topics", ("message_id", "topic_id"), links)
-    add_to_rollups(conn, community_id, list(inserted.values()))
-    new = [m for m in unique if m.external_id in inserted]
+    new = [
+        (inserted[m.external_id], channels[m.channel], hour, m)
+        for m, hour in zip(unique, hours, strict=True)
+        if m.external_id in inserted
+    ]
+    _count_in_rollups(conn, community_id, new, moved_hours)
     recent.record(
-        conn,
-        community_id,
-        [(channels[m.channel], members[m.author_id], m.sent_at) for m in new],
-        now,
-    )
-    refresh_rollups(
-        conn, community_id, _keys_at_hours(conn, community_id, {h for _, h in moved_hours})
+        conn, community_id, ((c, members[m.author_id], m.sent_at) for _, c, _, m in new), now
     )
     return BatchResult(len(inserted), len(batch) - len(inserted))
+
+
+def _count_in_rollups(conn, community_id, new, moved_hours) -> None:
+    """Rollup keys (channel, hour) seen for the first time are counted from their messages
+    (an import's usual case, and the cheapest); keys counted before get the batch added (a
+    busy hour, where a recount would read the whole hour again). Keys whose new authors
+    changed because a member's first hour moved earlier are counted again.
+
+    `new`: (message id, channel id, hour, message) of the messages just inserted."""
+    batch_keys = {(channel, hour) for _, channel, hour, _ in new}
+    counted_before = _keys_at_hours(conn, community_id, {h for _, h in batch_keys}) & batch_keys
+    recount = (batch_keys - counted_before) | _keys_at_hours(
+        conn, community_id, {h for _, h in moved_hours}
+    )
+    added = [id_ for id_, channel, hour, _ in new if (channel, hour) not in recount]
+    add_to_rollups(conn, community_id, added)
+    refresh_rollups(conn, community_id, recount)
 
 
 def hour_of(moment: datetime) -> datetime:
@@ -279,8 +294,8 @@ def _ensure_members(
 def _keys_at_hours(
     conn: Connection, community_id: int, hours: set[datetime]
 ) -> set[tuple[int, datetime]]:
-    """Every (channel, hour) rollup key of the community at `hours`: where a member's first
-    hour moved earlier, the old hour's new-author counts must be counted again. (Asking
+    """Every (channel, hour) rollup key of the community at `hours`. (Where a member's first
+    hour moved earlier, the old hour's new-author counts must be counted again: asking
     which channels the member wrote in is a scan per member; recounting the hour's few
     channels is cheaper.)"""
     keys: set[tuple[int, datetime]] = set()

@@ -64,12 +64,12 @@ def test_active_members_count_people_not_bots(live):
     engine, community_id, channels = live
     assert _active(engine, community_id, M10) == 2  # u1 and u2; the bot never
     assert _active(engine, community_id, M3) == 1  # u2 only
-    # u2's message in general is 200 minutes old
+    # u2's message in general is 200 minutes old: older than the hours kept, not counted
     assert _active(engine, community_id, M10, [channels["general"]]) == 1
     # an older message arriving later does not make u1's newest message older
     run_import(
         engine,
-        [_row("old", MINUTE - timedelta(minutes=300), "general", "u1")],
+        [_row("old", M10 - timedelta(minutes=5), "general", "u1")],
         ImportTarget("main", "chat", "chat"),
     )
     assert _active(engine, community_id, M10, [channels["general"]]) == 1
@@ -93,3 +93,7 @@ def test_minutes_older_than_the_kept_hours_are_forgotten(live):
     with engine.connect() as conn:
         kept = conn.execute(text("SELECT messages FROM recent_minutes")).scalars().all()
     assert kept == [1]  # every minute of the first import was more than the kept hours ago
+    with engine.connect() as conn:
+        members = conn.execute(text("SELECT member_id FROM recent_members")).scalars().all()
+    assert members == [member_id]
+    assert _active(engine, community_id, later - timedelta(minutes=15)) == 1

@@ -95,7 +95,7 @@ def test_upgrading_a_database_with_data_from_an_earlier_version(request, tmp_pat
         assert conn.scalar(text("SELECT exclude_staff FROM communities")) in (False, 0)
         # tables added later are filled from what is there
         last_seen = conn.execute(
-            text("SELECT channel_id, member_id, last_seen_at FROM channel_members")
+            text("SELECT channel_id, member_id, last_seen_at FROM recent_members")
         ).one()
         assert (last_seen[0], last_seen[1], str(last_seen[2])[:16]) == (
             1,

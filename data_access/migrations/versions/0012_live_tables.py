@@ -1,4 +1,4 @@
-"""recent minutes and channel members, for the Live page
+"""recent minutes and recent members, for the Live page
 
 Revision ID: 0012
 Revises: 0011
@@ -31,7 +31,7 @@ def upgrade() -> None:
         "ix_recent_minutes_community_minute", "recent_minutes", ["community_id", "minute"]
     )
     op.create_table(
-        "channel_members",
+        "recent_members",
         sa.Column("channel_id", sa.Integer(), nullable=False),
         sa.Column("member_id", sa.Integer(), nullable=False),
         sa.Column("community_id", sa.Integer(), nullable=False),
@@ -42,37 +42,40 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("channel_id", "member_id"),
     )
     op.create_index(
-        "ix_channel_members_community_last_seen",
-        "channel_members",
+        "ix_recent_members_community_last_seen",
+        "recent_members",
         ["community_id", "last_seen_at"],
     )
-    op.execute(
-        "INSERT INTO channel_members (channel_id, member_id, community_id, last_seen_at) "
-        "SELECT channel_id, member_id, min(community_id), max(sent_at) FROM messages "
-        "GROUP BY channel_id, member_id"
-    )
-    _backfill_recent_minutes()
+    _backfill_the_last_hours()
 
 
-def _backfill_recent_minutes() -> None:
-    """The minutes of the hours the Live page may show, from the messages already stored."""
+def _backfill_the_last_hours() -> None:
+    """Both tables for the hours the Live page may show, from the messages already stored."""
+    postgresql = op.get_bind().dialect.name == "postgresql"
     since = datetime.now(UTC).replace(tzinfo=None) - timedelta(hours=2)
     minute = (
         "date_trunc('minute', sent_at)"
-        if op.get_bind().dialect.name == "postgresql"
+        if postgresql
         else r"substr(sent_at, 1, 16) || '\:00.000000'"  # "\:": not a bound parameter
     )
-    op.execute(
-        sa.text(
-            "INSERT INTO recent_minutes (channel_id, minute, community_id, messages) "
-            f"SELECT channel_id, {minute}, min(community_id), count(*) FROM messages "
-            f"WHERE sent_at >= :since GROUP BY channel_id, {minute}"
-        ).bindparams(since=since if op.get_bind().dialect.name == "postgresql" else str(since))
-    )
+    for insert, key, value in (
+        ("recent_minutes (channel_id, minute, community_id, messages)", minute, "count(*)"),
+        (
+            "recent_members (channel_id, member_id, community_id, last_seen_at)",
+            "member_id",
+            "max(sent_at)",
+        ),
+    ):
+        op.execute(
+            sa.text(
+                f"INSERT INTO {insert} SELECT channel_id, {key}, min(community_id), {value} "
+                f"FROM messages WHERE sent_at >= :since GROUP BY channel_id, {key}"
+            ).bindparams(since=since if postgresql else str(since))
+        )
 
 
 def downgrade() -> None:
-    op.drop_index("ix_channel_members_community_last_seen", table_name="channel_members")
-    op.drop_table("channel_members")
+    op.drop_index("ix_recent_members_community_last_seen", table_name="recent_members")
+    op.drop_table("recent_members")
     op.drop_index("ix_recent_minutes_community_minute", table_name="recent_minutes")
     op.drop_table("recent_minutes")

@@ -73,6 +73,14 @@ def database_url(request, tmp_path, monkeypatch) -> str:
     return url
 
 
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def module_database_url(request, tmp_path_factory) -> str:
+    """An empty database of each kind, for data a test module builds once and shares."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path_factory.mktemp('module') / 'ecg.db'}"
+    return fresh_postgres_database(request.getfixturevalue("postgres_server"))
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def engine(request, tmp_path):
     """A migrated database of each kind: the test runs on SQLite and on PostgreSQL."""

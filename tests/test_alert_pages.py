@@ -18,10 +18,10 @@ BURST = ARCHIVE_END - timedelta(days=1) + timedelta(hours=15)  # the outage: 1 h
 
 
 @pytest.fixture(scope="module")
-def archive(tmp_path_factory):
+def archive(module_database_url):
     """The page tests' three-week archive, with the live evaluator run 40 minutes into the
     outage burst (so an episode of Volume surge is open, and the week before is on record)."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('alert-pages') / 'ecg.db'}"
+    url = module_database_url
     build_archive(url)
     engine = make_engine(url)
     with engine.connect() as conn:

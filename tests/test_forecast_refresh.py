@@ -21,10 +21,10 @@ SPIKE = Incident("topic_spike", datetime(2026, 2, 26, 14, tzinfo=UTC), 6, 8.0, "
 
 
 @pytest.fixture(scope="module")
-def forecast_url(tmp_path_factory) -> str:
+def forecast_url(module_database_url) -> str:
     """30 days of the demo community with a billing spike on 2026-02-26 from 14:00 to 20:00,
     forecast once."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('forecast') / 'ecg.db'}"
+    url = module_database_url
     engine = make_engine(url)
     simulate(engine, "demo", END - timedelta(days=30), END, replace(DEMO_SPEC, incidents=(SPIKE,)))
     summary = refresh(engine, "demo", END)
@@ -191,9 +191,8 @@ def test_a_series_past_its_time_limit_is_reported_and_the_job_goes_on(forecast_u
     assert summary.failed == {"billing": "took longer than 0.5 s", "bugs": "took longer than 0.5 s"}
 
 
-def test_a_young_community_is_fitted_from_its_first_message(tmp_path):
+def test_a_young_community_is_fitted_from_its_first_message(engine):
     """Hours before the data began are unknown, not quiet: no breakout at the start."""
-    engine = make_engine(f"sqlite:///{tmp_path / 'young.db'}")
     first = END - timedelta(days=16)
     simulate(engine, "demo", first, END, DEMO_SPEC)
     assert refresh(engine, "demo", END, only={"whole community"}).made == ["whole community"]

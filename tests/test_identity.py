@@ -123,8 +123,8 @@ def test_reject_and_permissions(engine):
     assert people(engine, community_id) == (4, 2, 2, 1)  # rejected: still two people
 
 
-def test_people_page_confirms_then_undoes(monkeypatch, tmp_path):
-    url = f"sqlite:///{tmp_path / 'kpi.db'}"
+def test_people_page_confirms_then_undoes(monkeypatch, database_url):
+    url = database_url
     engine = make_engine(url)
     community_id = build_kpi_community(engine)
     add_slack_alice(engine)

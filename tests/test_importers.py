@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 import pytest
 from sqlalchemy import text
@@ -17,18 +18,24 @@ DISCORD = ROOT / "tests" / "fixtures" / "discord_general.json"
 
 
 @pytest.fixture
-def database(tmp_path, monkeypatch) -> str:
-    url = f"sqlite:///{tmp_path / 'ecg.db'}"
-    monkeypatch.setenv("ECG_DATABASE_URL", url)
-    return url
+def database(database_url) -> str:
+    """An empty database of each kind, named by ECG_DATABASE_URL."""
+    return database_url
 
 
 def _rows(url: str, sql: str) -> list[tuple]:
+    """Rows as SQLite gives them on both databases: times as stored text, booleans as 0/1."""
     engine = make_engine(url)
     with engine.connect() as conn:
-        rows = [tuple(r) for r in conn.execute(text(sql))]
+        rows = [tuple(_as_sqlite(v) for v in r) for r in conn.execute(text(sql))]
     engine.dispose()
     return rows
+
+
+def _as_sqlite(value):
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ", timespec="microseconds")
+    return int(value) if isinstance(value, bool) else value
 
 
 def test_discord_export_is_recognised_and_imported(database, capsys):
@@ -376,12 +383,12 @@ def test_discourse_list_of_topics_and_a_wrong_file(tmp_path):
     assert plain_text("<p>re<b>port</b></p><p>next</p>") == "report next"
 
 
-def test_an_analyst_uploads_an_export_on_the_import_page(monkeypatch, tmp_path):
+def test_an_analyst_uploads_an_export_on_the_import_page(monkeypatch, database_url):
     from analysis.permissions import Role
     from data_access.setup import init_database
     from tests.test_pages import open_page
 
-    url = f"sqlite:///{tmp_path / 'ecg.db'}"
+    url = database_url
     init_database(make_engine(url))
     app = open_page(monkeypatch, url, "../pages/import_data.py", role=Role.ANALYST)
     app.get("file_uploader")[0].upload("general.json", DISCORD.read_bytes()).run()

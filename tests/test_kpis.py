@@ -148,11 +148,11 @@ def test_real_chat_weeks_match_pandas(real_chat, week):
 
 
 @pytest.fixture(scope="module")
-def real_chat(tmp_path_factory):
+def real_chat(module_database_url):
     if not SHARED_DATA.is_dir():
         unavailable(f"the shared data folder {SHARED_DATA} is absent")
     path = SHARED_DATA / MATRIX
-    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('kpi-real') / 'ecg.db'}")
+    engine = make_engine(module_database_url)
     prepare_community(engine, "matrix")
     run_import(engine, read_csv(path, MAPPING), TARGET, path=str(path))
     csv = pd.read_csv(path, dtype=str, keep_default_na=False)

@@ -85,8 +85,8 @@ def test_a_manager_may_not_mark_members(engine):
         members.set_exclude_staff(engine, community_id, True, actor=manager, now=NOW)
 
 
-def test_members_page_toggles_staff_exclusion_and_finds_accounts(monkeypatch, tmp_path):
-    url = f"sqlite:///{tmp_path / 'kpi.db'}"
+def test_members_page_toggles_staff_exclusion_and_finds_accounts(monkeypatch, database_url):
+    url = database_url
     engine = make_engine(url)
     community_id = build_kpi_community(engine)
     app = open_page(monkeypatch, url, "../pages/members.py", role=Role.ANALYST)
@@ -100,8 +100,8 @@ def test_members_page_toggles_staff_exclusion_and_finds_accounts(monkeypatch, tm
     assert found["external_id"].tolist() == ["carol"] and found["messages"].tolist() == [2]
 
 
-def test_members_from_the_command_line(tmp_path, monkeypatch, capsys):
-    url = f"sqlite:///{tmp_path / 'kpi.db'}"
+def test_members_from_the_command_line(database_url, monkeypatch, capsys):
+    url = database_url
     engine = make_engine(url)
     community_id = build_kpi_community(engine)
     monkeypatch.setenv("ECG_DATABASE_URL", url)

@@ -87,8 +87,8 @@ def values(data) -> list:
 
 
 @pytest.fixture(scope="module")
-def archive_url(tmp_path_factory) -> str:
-    url = f"sqlite:///{tmp_path_factory.mktemp('archive') / 'ecg.db'}"
+def archive_url(module_database_url) -> str:
+    url = module_database_url
     build_archive(url)
     return url
 
@@ -216,8 +216,8 @@ def test_topics_page_previews_a_rule_on_recent_messages(monkeypatch, archive_url
     assert int(match.value) == expected > 0
 
 
-def test_live_page_shows_the_burst_against_the_band(monkeypatch, tmp_path):
-    url = f"sqlite:///{tmp_path / 'live.db'}"
+def test_live_page_shows_the_burst_against_the_band(monkeypatch, database_url):
+    url = database_url
     now = datetime.now(UTC)
     if now.minute == 59 and now.second > 45:  # the band must be for the hour the page sees
         time.sleep(61 - now.second)

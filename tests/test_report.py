@@ -7,8 +7,8 @@ from data_access.db import make_engine
 from tests.kpi_fixture import build_kpi_community
 
 
-def test_report_writes_a_one_page_pdf_with_the_kpis(tmp_path, monkeypatch, capsys):
-    url = f"sqlite:///{tmp_path / 'kpi.db'}"
+def test_report_writes_a_one_page_pdf_with_the_kpis(tmp_path, database_url, monkeypatch, capsys):
+    url = database_url
     build_kpi_community(make_engine(url))
     monkeypatch.setenv("ECG_DATABASE_URL", url)
     output = tmp_path / "report.pdf"

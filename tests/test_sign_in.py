@@ -20,8 +20,8 @@ CONFIGURE = {"Topics", "Thresholds", "Import", "Bots and staff", "People"}
 
 
 @pytest.fixture
-def live_url(tmp_path) -> str:
-    url = f"sqlite:///{tmp_path / 'live.db'}"
+def live_url(database_url) -> str:
+    url = database_url
     build_live(url, datetime.now(UTC))
     for role in Role:
         ensure_user(url, role)

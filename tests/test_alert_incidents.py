@@ -28,9 +28,8 @@ SPEC = CommunitySpec(messages_per_hour=100, incidents=default_incidents(END))
 
 
 @pytest.fixture(scope="module")
-def community(tmp_path_factory):
-    path = tmp_path_factory.mktemp("incidents") / "ecg.db"
-    engine = make_engine(f"sqlite:///{path}")
+def community(module_database_url):
+    engine = make_engine(module_database_url)
     simulate(engine, "demo", END - timedelta(days=35), END, SPEC)
     with engine.connect() as conn:
         community_id = conn.scalar(select(Community.id))

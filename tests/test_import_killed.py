@@ -8,10 +8,12 @@ import sys
 import time
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import text
 
 from data_access.db import make_engine
 from ingest.simulate import CommunitySpec, simulate_source
+from tests.conftest import fresh_postgres_database
 
 START = datetime(2026, 10, 1, tzinfo=UTC)
 COUNTS = {
@@ -86,10 +88,15 @@ def stored_messages(url) -> int:
         engine.dispose()
 
 
-def test_killed_import_then_rerun_equals_a_clean_import(tmp_path):
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_killed_import_then_rerun_equals_a_clean_import(request, tmp_path, kind):
     export = tmp_path / "export.jsonl"
     total = write_export(export)
-    clean, killed = f"sqlite:///{tmp_path / 'clean.db'}", f"sqlite:///{tmp_path / 'killed.db'}"
+    if kind == "sqlite":
+        clean, killed = f"sqlite:///{tmp_path / 'clean.db'}", f"sqlite:///{tmp_path / 'killed.db'}"
+    else:
+        server = request.getfixturevalue("postgres_server")
+        clean, killed = fresh_postgres_database(server), fresh_postgres_database(server)
     assert ecg_import(export, clean).wait(timeout=300) == 0
 
     process = ecg_import(export, killed)

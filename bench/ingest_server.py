@@ -2,7 +2,9 @@
 messages for a while; sustained messages/s, request latency median and p99, and a count of
 what was stored against what was sent.
 
-    python bench/ingest_server.py [--clients 20] [--seconds 30] [--batch 50]
+    python bench/ingest_server.py [--clients 20] [--seconds 30] [--batch 50] [--database URL]
+
+--database: an empty database (default: a new SQLite file).
 """
 
 from __future__ import annotations
@@ -63,9 +65,10 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--batch", type=int, default=50)
+    parser.add_argument("--database", help="an empty database's URL")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="ecg-bench-server-"))
-    engine = make_engine(f"sqlite:///{folder / 'ecg.db'}")
+    engine = make_engine(args.database or f"sqlite:///{folder / 'ecg.db'}")
     prepare_community(engine, "bench")
     server = make_server(IngestConfig(engine, TOKEN, "bench"), port=0)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -89,7 +92,7 @@ def main() -> None:
     latencies.sort()
     p99 = latencies[int(0.99 * (len(latencies) - 1))]
     print(
-        f"{args.clients} clients, batches of {args.batch}, {elapsed:.0f} s: "
+        f"{engine.dialect.name}, {args.clients} clients, batches of {args.batch}, {elapsed:.0f} s: "
         f"{sum(sent):,} messages accepted, {stored:,} stored; "
         f"{stored / elapsed:,.0f} messages/s; {len(latencies):,} requests, latency median "
         f"{statistics.median(latencies) * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms"

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, func, select
 
-from data_access.queries import _frame, _raw_time
+from data_access.frames import frame_of, raw_time
 from data_access.schema import (
     Channel,
     ChannelHourly,
@@ -45,20 +45,20 @@ def _epoch(frame: pd.DataFrame, column: str, unit_seconds: int) -> np.ndarray:
 
 def message_rows(conn: Connection, community_id: int, first: int, end: int) -> pd.DataFrame:
     """minute, channel_id, member_id, sentiment, is_bot of the messages in [first, end)."""
-    return _with_minutes(_frame(conn, _rows_in(community_id, first, end)))
+    return _with_minutes(frame_of(conn, _rows_in(community_id, first, end)))
 
 
 def topic_rows(conn: Connection, community_id: int, first: int, end: int) -> pd.DataFrame:
     """The same rows once per topic of each message, with topic_id."""
     query = _rows_in(community_id, first, end).add_columns(MessageTopic.topic_id)
     query = query.join(MessageTopic, MessageTopic.message_id == Message.id)
-    return _with_minutes(_frame(conn, query))
+    return _with_minutes(frame_of(conn, query))
 
 
 def _rows_in(community_id: int, first: int, end: int):
     return (
         select(
-            _raw_time(Message.sent_at),
+            raw_time(Message.sent_at),
             Message.channel_id,
             Message.member_id,
             Message.sentiment,
@@ -91,7 +91,7 @@ def hourly_rows(
     key = table.topic_id if by_topic else table.channel_id
     sums = [func.sum(getattr(table, c)).label(c) for c in HOURLY]
     query = (
-        select(_raw_time(table.hour), key, *sums)
+        select(raw_time(table.hour), key, *sums)
         .where(
             table.community_id == community_id,
             table.hour >= moment_of(first_hour * 60),
@@ -99,7 +99,7 @@ def hourly_rows(
         )
         .group_by(table.hour, key)
     )
-    frame = _frame(conn, query)
+    frame = frame_of(conn, query)
     if frame.empty:
         return pd.DataFrame(columns=["hour", key.key, *HOURLY], dtype="int64")
     frame["hour"] = _epoch(frame, "hour", 3600)
@@ -112,7 +112,7 @@ def forecast_points(conn: Connection, community_id: int) -> dict[tuple[str, int]
         select(
             StoredForecast.series_kind,
             StoredForecast.series_id,
-            _raw_time(ForecastPoint.hour),
+            raw_time(ForecastPoint.hour),
             ForecastPoint.yhat,
             ForecastPoint.yhat_lower,
             ForecastPoint.yhat_upper,
@@ -120,7 +120,7 @@ def forecast_points(conn: Connection, community_id: int) -> dict[tuple[str, int]
         .join(ForecastPoint, ForecastPoint.forecast_id == StoredForecast.id)
         .where(StoredForecast.community_id == community_id)
     )
-    frame = _frame(conn, query)
+    frame = frame_of(conn, query)
     if frame.empty:
         return {}
     frame["hour"] = _epoch(frame, "hour", 3600)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import aliased
 from analysis.identity import Account, Suggestion
 from analysis.permissions import Action, Actor, require
 from data_access import audit
-from data_access.queries import _frame
+from data_access.frames import frame_of
 from data_access.schema import IdentityDecision, Member, Source, WeeklyFigures
 
 
@@ -63,7 +63,7 @@ def decisions(conn: Connection, community_id: int, status: str) -> pd.DataFrame:
         .where(IdentityDecision.community_id == community_id, IdentityDecision.status == status)
         .order_by(IdentityDecision.decided_at.desc())
     )
-    return _frame(conn, query)
+    return frame_of(conn, query)
 
 
 def decide(

@@ -13,7 +13,7 @@ import pandas as pd
 from sqlalchemy import Connection, and_, case, func, or_, select, union
 from sqlalchemy.orm import aliased
 
-from data_access.queries import _frame, _raw_time
+from data_access.frames import frame_of, raw_time
 from data_access.schema import (
     Channel,
     ChannelHourly,
@@ -61,7 +61,7 @@ def member_weeks(conn: Connection, community_id: int, edges: list[datetime]) -> 
             Member.is_bot.is_(False),
         )
     )
-    return _frame(conn, union(wrote, reacted))  # UNION: each (week, person) once
+    return frame_of(conn, union(wrote, reacted))  # UNION: each (week, person) once
 
 
 def left_members(conn: Connection, community_id: int, edges: list[datetime]) -> pd.Series:
@@ -116,7 +116,7 @@ def channel_weeks(conn: Connection, community_id: int, edges: list[datetime]) ->
         )
         .group_by(week, ChannelHourly.channel_id)
     )
-    return _frame(conn, query)
+    return frame_of(conn, query)
 
 
 def topic_weeks(conn: Connection, community_id: int, edges: list[datetime]) -> pd.DataFrame:
@@ -131,7 +131,7 @@ def topic_weeks(conn: Connection, community_id: int, edges: list[datetime]) -> p
         )
         .group_by(week, TopicHourly.topic_id)
     )
-    return _frame(conn, query)
+    return frame_of(conn, query)
 
 
 def questions(
@@ -169,11 +169,11 @@ def replies(
         select(
             parent.id.label("parent_id"),
             week,
-            _raw_time(parent.sent_at).label("asked_at"),
+            raw_time(parent.sent_at).label("asked_at"),
             parent.member_id.label("asker"),
             parent.text.contains("?").label("is_question"),
             Message.member_id.label("replier"),
-            _raw_time(Message.sent_at).label("replied_at"),
+            raw_time(Message.sent_at).label("replied_at"),
         )
         .join(
             parent,
@@ -193,7 +193,7 @@ def replies(
             parent.reply_to_external_id.is_(None),
         )
     )
-    return _frame(conn, query, times=("asked_at", "replied_at"))
+    return frame_of(conn, query, times=("asked_at", "replied_at"))
 
 
 def channel_platforms(conn: Connection, community_id: int) -> pd.DataFrame:
@@ -202,7 +202,7 @@ def channel_platforms(conn: Connection, community_id: int) -> pd.DataFrame:
         .join(Source, Source.id == Channel.source_id)
         .where(Channel.community_id == community_id)
     )
-    return _frame(conn, query)
+    return frame_of(conn, query)
 
 
 def channel_members(
@@ -220,4 +220,4 @@ def channel_members(
         )
         .distinct()
     )
-    return _frame(conn, query)
+    return frame_of(conn, query)

@@ -12,7 +12,7 @@ from sqlalchemy import Connection, Engine, delete, func, or_, select, update
 
 from analysis.permissions import Action, Actor, require
 from data_access import audit
-from data_access.queries import _frame
+from data_access.frames import frame_of
 from data_access.rollups import refresh_rollups
 from data_access.schema import ChannelHourly, Community, Member, Message, Source, WeeklyFigures
 from data_access.sql import among, chunked
@@ -44,7 +44,7 @@ def find(conn: Connection, community_id: int, text: str, limit: int = 200) -> pd
         .order_by(func.coalesce(messages.c.messages, 0).desc(), Member.display_name)
         .limit(limit)
     )
-    return _frame(conn, query)
+    return frame_of(conn, query)
 
 
 def flagged(conn: Connection, community_id: int) -> pd.DataFrame:
@@ -54,7 +54,7 @@ def flagged(conn: Connection, community_id: int) -> pd.DataFrame:
         .where(Member.community_id == community_id, or_(Member.is_bot, Member.is_staff))
         .order_by(Member.display_name)
     )
-    return _frame(conn, query)
+    return frame_of(conn, query)
 
 
 def _accounts():

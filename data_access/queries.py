@@ -1,12 +1,12 @@
 """Reads for the pages: each returns a DataFrame (or a plain value) with UTC times.
 
-Time series come from the hourly rollups; raw messages are read only to show
-a few of them or to count the last minutes of activity.
+Time series come from the hourly rollups (long ranges summed into the viewer's buckets by
+the database: range_sums), the Live page's minutes from the tables kept for it (recent);
+raw messages are read only to show a few of them.
 """
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
@@ -15,19 +15,15 @@ from sqlalchemy import (
     Connection,
     Select,
     and_,
-    column,
     distinct,
     func,
     select,
-    type_coerce,
-    values,
 )
-from sqlalchemy.types import NullType
 
-from data_access import alert_store, recent
+from data_access import alert_store, range_sums, recent
 from data_access.forecast_store import SeriesKey, hourly_counts, stored_forecast
+from data_access.frames import frame_of, raw_time
 from data_access.schema import (
-    ADDITIVE_COLUMNS,
     METRIC_COLUMNS,
     Channel,
     ChannelHourly,
@@ -37,9 +33,6 @@ from data_access.schema import (
     MessageTopic,
     Source,
     Topic,
-    TopicHourly,
-    TopicTotal,
-    UTCDateTime,
 )
 
 ChannelIds = Sequence[int] | None  # None: every channel
@@ -47,11 +40,14 @@ ChannelIds = Sequence[int] | None  # None: every channel
 # the Live page's reads, from the tables kept for it
 members_active_since = recent.members_active_since
 messages_per_minute = recent.messages_per_minute
+# long ranges, summed by the database into the viewer's buckets
+channel_sums = range_sums.channel_sums
+topic_sums = range_sums.topic_sums
 
 
 def communities(conn: Connection) -> pd.DataFrame:
     query = select(Community.id, Community.name).order_by(Community.name)
-    return _frame(conn, query)
+    return frame_of(conn, query)
 
 
 def channels(conn: Connection, community_id: int) -> pd.DataFrame:
@@ -61,7 +57,7 @@ def channels(conn: Connection, community_id: int) -> pd.DataFrame:
         .where(Channel.community_id == community_id)
         .order_by(Source.platform, Channel.name)
     )
-    return _frame(conn, query)
+    return frame_of(conn, query)
 
 
 def data_extent(conn: Connection, community_id: int) -> tuple[datetime, datetime] | None:
@@ -79,48 +75,9 @@ def channel_hourly(
     """Rollup rows per (hour, channel) in [start, end)."""
     table = ChannelHourly
     columns = [getattr(table, c) for c in METRIC_COLUMNS]
-    query = select(_raw_time(table.hour), table.channel_id, *columns)
+    query = select(raw_time(table.hour), table.channel_id, *columns)
     query = _in_range(query, table, community_id, start, end, channel_ids)
-    return _frame(conn, query.order_by(table.hour), times=("hour",))
-
-
-def channel_sums(
-    conn: Connection, community_id: int, edges: Sequence[datetime], channel_ids: ChannelIds
-) -> pd.DataFrame:
-    """Additive rollup sums per channel and bucket [edges[i], edges[i + 1]), `hour` being
-    the bucket's first edge (see analysis.series.bucket_edges)."""
-    return _bucket_sums(
-        conn, ChannelHourly, ChannelHourly.channel_id, community_id, edges, channel_ids
-    )
-
-
-def topic_sums(
-    conn: Connection, community_id: int, edges: Sequence[datetime], channel_ids: ChannelIds
-) -> pd.DataFrame:
-    """Additive rollup sums per topic and bucket, over the chosen channels (as channel_sums).
-
-    Author counts are not additive across channels, so they are left out. Over every
-    channel they come from the topic totals: one row per topic and hour, not 50.
-    """
-    table = TopicTotal if channel_ids is None else TopicHourly
-    return _bucket_sums(conn, table, table.topic_id, community_id, edges, channel_ids)
-
-
-def _bucket_sums(conn, table, key, community_id, edges, channel_ids) -> pd.DataFrame:
-    bounds = values(column("first", UTCDateTime), column("stop", UTCDateTime), name="bounds")
-    buckets = bounds.data(list(itertools.pairwise(edges))).cte("buckets")  # SQLite: as a CTE
-    sums = [func.sum(getattr(table, c)).label(c) for c in ADDITIVE_COLUMNS]
-    query = (
-        select(_raw_time(buckets.c.first).label("hour"), key, *sums)
-        .select_from(buckets)
-        .join(table, and_(table.hour >= buckets.c.first, table.hour < buckets.c.stop))
-        .where(table.community_id == community_id)
-        .group_by(buckets.c.first, key)
-        .order_by(buckets.c.first)
-    )
-    if channel_ids is not None:
-        query = query.where(table.channel_id.in_(channel_ids))
-    return _frame(conn, query, times=("hour",))
+    return frame_of(conn, query.order_by(table.hour), times=("hour",))
 
 
 def same_hour_in_past_weeks(
@@ -180,7 +137,7 @@ def newest_messages(
     query = _message_view().where(Message.community_id == community_id, Message.sent_at < before)
     if channel_ids is not None:
         query = query.where(Message.channel_id.in_(channel_ids))
-    return _frame(conn, query.order_by(Message.sent_at.desc()).limit(limit))
+    return frame_of(conn, query.order_by(Message.sent_at.desc()).limit(limit))
 
 
 def most_negative_messages(
@@ -200,7 +157,7 @@ def most_negative_messages(
     if channel_ids is not None:
         query = query.where(Message.channel_id.in_(channel_ids))
     order = (Message.sentiment.asc(), Message.sent_at.desc())
-    return _frame(conn, query.order_by(*order).limit(limit))
+    return frame_of(conn, query.order_by(*order).limit(limit))
 
 
 def topic_messages(
@@ -224,18 +181,18 @@ def topic_messages(
     )
     if channel_ids is not None:
         query = query.where(Message.channel_id.in_(channel_ids))
-    return _frame(conn, query.order_by(Message.sent_at.desc()).limit(limit))
+    return frame_of(conn, query.order_by(Message.sent_at.desc()).limit(limit))
 
 
 def recent_texts(conn: Connection, community_id: int, limit: int) -> pd.DataFrame:
     """The newest messages with their ids, for previewing a topic rule."""
     query = _message_view().where(Message.community_id == community_id)
-    return _frame(conn, query.order_by(Message.sent_at.desc()).limit(limit))
+    return frame_of(conn, query.order_by(Message.sent_at.desc()).limit(limit))
 
 
 def topics(conn: Connection, community_id: int) -> pd.DataFrame:
     query = select(Topic.__table__).where(Topic.community_id == community_id).order_by(Topic.name)
-    return _frame(conn, query)
+    return frame_of(conn, query)
 
 
 def _in_range(query: Select, table, community_id, start, end, channel_ids) -> Select:
@@ -243,22 +200,6 @@ def _in_range(query: Select, table, community_id, start, end, channel_ids) -> Se
     if channel_ids is not None:
         query = query.where(table.channel_id.in_(channel_ids))
     return query
-
-
-def _raw_time(column):
-    """A time column read as the driver gives it (text in SQLite), for `_frame` to convert
-    all at once: converting row by row is most of the cost of reading long series."""
-    return type_coerce(column, NullType()).label(column.key)
-
-
-def _frame(conn: Connection, query: Select, times: tuple[str, ...] = ()) -> pd.DataFrame:
-    result = conn.execute(query)
-    columns = list(result.keys())
-    # plain tuples: pandas probes Row objects for attributes, which costs more than the query
-    frame = pd.DataFrame.from_records([tuple(row) for row in result], columns=columns)
-    for name in times:
-        frame[name] = pd.to_datetime(frame[name], utc=True, format="ISO8601")
-    return frame
 
 
 def forecast(conn: Connection, community_id: int, kind: str, series_id: int):
@@ -315,4 +256,4 @@ def episode_messages(
             and_(MessageTopic.message_id == Message.id, MessageTopic.topic_id == int(value)),
         )
     order = (Message.sentiment.asc(),) if most_negative_first else ()
-    return _frame(conn, query.order_by(*order, Message.sent_at.desc()).limit(limit))
+    return frame_of(conn, query.order_by(*order, Message.sent_at.desc()).limit(limit))

@@ -164,8 +164,10 @@ def run_import(
     activity: list[Activity] = []
 
     def write(conn):
-        topics_now = topic_ids(conn, community_id)
-        result = write_batch(conn, community_id, source_id, batch, topics_now, datetime.now(UTC))
+        topic_ids_by_name = topic_ids(conn, community_id)
+        result = write_batch(
+            conn, community_id, source_id, batch, topic_ids_by_name, datetime.now(UTC)
+        )
         return result, write_activity(conn, community_id, source_id, activity)
 
     def flush() -> None:

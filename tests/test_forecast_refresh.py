@@ -179,15 +179,15 @@ def _fit_that_hangs(history, start, last_hour, with_backtest):
 
 
 def test_a_series_past_its_time_limit_is_reported_and_the_job_goes_on(forecast_url, monkeypatch):
-    import time
+    import multiprocessing
 
     engine = make_engine(forecast_url)
     monkeypatch.setattr(refresh_module, "_fit", _fit_that_hangs)
     monkeypatch.setattr(refresh_module, "TIME_LIMIT_SECONDS", 0.5)
     monkeypatch.setattr(refresh_module, "stored_state", lambda *args: None)
-    began = time.perf_counter()
     summary = refresh(engine, "demo", END, only={"billing", "bugs"})
-    assert time.perf_counter() - began < 30  # not the minute each hung fit would take
+    # the hung fits' processes were terminated, not left sleeping out their minute
+    assert multiprocessing.active_children() == []
     assert summary.failed == {"billing": "took longer than 0.5 s", "bugs": "took longer than 0.5 s"}
 
 

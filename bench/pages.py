@@ -33,14 +33,13 @@ from data_access.db import make_engine  # noqa: E402
 from data_access.setup import init_database  # noqa: E402
 
 RUNS = 20
-DAYS = 30
 LIVE_HOUR, LIVE_ACTIVE = timedelta(minutes=60), timedelta(minutes=15)
 
 
-def page_queries(conn, community_id: int, end, channel_ids=None) -> dict[str, list]:
-    """The reads each page makes for a range of DAYS ending at `end` (the sidebar's included),
-    in buckets of the viewer's days (UTC here) as the pages draw them."""
-    start = end - timedelta(days=DAYS)
+def page_queries(conn, community_id: int, end, days: int, channel_ids=None) -> dict[str, list]:
+    """The reads each page makes for a range of `days` ending at `end` (the sidebar's
+    included), in buckets of the viewer's days (UTC here) as the pages draw them."""
+    start = end - timedelta(days=days)
     window = TimeRange(start, end)
     edges = bucket_edges(start, end, bucket_for(window), "UTC")
     topic_id = conn.scalar(text("SELECT min(id) FROM topics"))
@@ -68,7 +67,7 @@ def page_queries(conn, community_id: int, end, channel_ids=None) -> dict[str, li
         + [
             (queries.topics, community_id),
             (queries.topic_sums, community_id, edges, channel_ids),
-            (queries.topic_sums, community_id, (start - timedelta(days=DAYS), start), channel_ids),
+            (queries.topic_sums, community_id, (start - timedelta(days=days), start), channel_ids),
             (
                 queries.topic_messages,
                 community_id,
@@ -89,11 +88,9 @@ def page_queries(conn, community_id: int, end, channel_ids=None) -> dict[str, li
 
 def time_queries(engine, community_id: int, end, days: int) -> dict[str, tuple[float, float]]:
     """(median, p95) seconds of each page's reads for a range of `days`, over RUNS runs."""
-    global DAYS
-    DAYS = days
     figures = {}
     with engine.connect() as conn:
-        for page, calls in page_queries(conn, community_id, end).items():
+        for page, calls in page_queries(conn, community_id, end, days).items():
             runs = []
             for _ in range(RUNS):
                 began = time.perf_counter()

@@ -15,7 +15,7 @@ import pandas as pd
 from sqlalchemy import Connection, delete, distinct, func, select
 
 from data_access.schema import Member, RecentMember, RecentMinute
-from data_access.sql import storage_time
+from data_access.sql import insert_rows, storage_time
 
 KEPT_HOURS = 2  # the Live page looks one hour back; a second keeps a slow import's minutes
 
@@ -39,23 +39,25 @@ def record(
         return
     dialect = conn.dialect.name
     minutes = Counter((c, t.replace(second=0, microsecond=0)) for c, _, t in recent)
-    _upsert(
+    insert_rows(  # sorted: one row order for every writer, no deadlock on PostgreSQL
         conn,
-        "recent_minutes (channel_id, minute, community_id, messages)",
-        [(c, storage_time(t, dialect), community_id, n) for (c, t), n in minutes.items()],
-        "(channel_id, minute)",
-        "messages = recent_minutes.messages + excluded.messages",
+        "recent_minutes",
+        ("channel_id", "minute", "community_id", "messages"),
+        sorted((c, storage_time(t, dialect), community_id, n) for (c, t), n in minutes.items()),
+        "ON CONFLICT (channel_id, minute) DO UPDATE"
+        " SET messages = recent_minutes.messages + excluded.messages",
     )
     newest: dict[tuple[int, int], datetime] = {}
     for channel, member, sent_at in recent:
         if sent_at > newest.get((channel, member), since):
             newest[(channel, member)] = sent_at
-    _upsert(
+    insert_rows(
         conn,
-        "recent_members (channel_id, member_id, community_id, last_seen_at)",
-        [(c, m, community_id, storage_time(t, dialect)) for (c, m), t in newest.items()],
-        "(channel_id, member_id)",
-        "last_seen_at = CASE WHEN excluded.last_seen_at > recent_members.last_seen_at"
+        "recent_members",
+        ("channel_id", "member_id", "community_id", "last_seen_at"),
+        sorted((c, m, community_id, storage_time(t, dialect)) for (c, m), t in newest.items()),
+        "ON CONFLICT (channel_id, member_id) DO UPDATE SET last_seen_at = CASE"
+        " WHEN excluded.last_seen_at > recent_members.last_seen_at"
         " THEN excluded.last_seen_at ELSE recent_members.last_seen_at END",
     )
     for table, column in (
@@ -63,17 +65,6 @@ def record(
         (RecentMember, RecentMember.last_seen_at),
     ):
         conn.execute(delete(table).where(table.community_id == community_id, column < since))
-
-
-def _upsert(conn: Connection, target: str, rows: list[tuple], key: str, update: str) -> None:
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    marks = ", ".join([mark] * len(rows[0]))
-    cursor = conn.connection.cursor()  # the driver's, in the connection's transaction
-    cursor.executemany(
-        f"INSERT INTO {target} VALUES ({marks}) ON CONFLICT {key} DO UPDATE SET {update}",
-        sorted(rows),  # one order for every writer: no deadlock between two on PostgreSQL
-    )
-    cursor.close()
 
 
 def messages_per_minute(

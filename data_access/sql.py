@@ -114,10 +114,20 @@ def insert_new_rows(
     return inserted
 
 
-def insert_rows(conn: Connection, table: str, columns: Sequence[str], rows: list[tuple]) -> None:
-    """A plain executemany through the driver, for link rows written by the thousand."""
+def insert_rows(
+    conn: Connection,
+    table: str,
+    columns: Sequence[str],
+    rows: list[tuple],
+    on_conflict: str = "",
+) -> None:
+    """A plain executemany through the driver, for rows written by the thousand;
+    `on_conflict` ("ON CONFLICT ... DO ...") is appended as given."""
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
+    sql = (
+        f"INSERT INTO {table} ({', '.join(columns)}) "
+        f"VALUES ({', '.join([mark] * len(columns))}) {on_conflict}"
+    )
     cursor = conn.connection.cursor()
     cursor.executemany(sql, rows)
     cursor.close()

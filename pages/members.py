@@ -27,20 +27,11 @@ def exclusion(cid: int) -> None:
     with resources.engine().connect() as conn:
         current = members.excludes_staff(conn, cid)
     wanted = st.toggle("Leave staff out of sentiment and response figures", value=current)
-    if wanted != current:
-        try:
-            members.set_exclude_staff(
-                resources.engine(),
-                cid,
-                wanted,
-                actor=auth.current_account().actor,
-                now=auth.now(),
-                on_progress=progress_bar("Recounting the figures…"),
-            )
-        except PermissionDenied as error:
-            st.error(components.plain(f"Not changed: {error}."))
-            return
-        resources.clear()
+    if wanted != current and _saved(
+        lambda **who: members.set_exclude_staff(resources.engine(), cid, wanted, **who),
+        "Recounting the figures…",
+        "Not changed",
+    ):
         st.success("Saved; every figure is recounted.")
 
 
@@ -69,20 +60,27 @@ def save(cid: int, before, after) -> None:
         st.info("Nothing changed.")
         return
     flags = {int(r.id): (bool(r.is_bot), bool(r.is_staff)) for r in changed.itertuples(index=False)}
+    if _saved(
+        lambda **who: members.set_flags(resources.engine(), cid, flags, **who),
+        "Recounting the hours they wrote in…",
+        "Not saved",
+    ):
+        st.success(f"Saved {len(flags)} account(s).")
+
+
+def _saved(write, progress: str, refused: str) -> bool:
+    """Run an audited write as the signed-in user with a progress bar; say why if refused."""
     try:
-        members.set_flags(
-            resources.engine(),
-            cid,
-            flags,
+        write(
             actor=auth.current_account().actor,
             now=auth.now(),
-            on_progress=progress_bar("Recounting the hours they wrote in…"),
+            on_progress=progress_bar(progress),
         )
     except PermissionDenied as error:
-        st.error(components.plain(f"Not saved: {error}."))
-        return
+        st.error(components.plain(f"{refused}: {error}."))
+        return False
     resources.clear()
-    st.success(f"Saved {len(flags)} account(s).")
+    return True
 
 
 def body() -> None:

@@ -232,6 +232,10 @@ def format_summary(summary) -> str:
         f"skipped as duplicates: {summary.duplicates:,}",
         f"rejected: {summary.rejected_total:,}",
     ]
+    if summary.past_retention:
+        lines.append(
+            f"skipped as older than the raw messages kept (retention): {summary.past_retention:,}"
+        )
     for reason, count in summary.rejected.most_common():
         shown = ", ".join(str(n) for n in summary.rejected_lines[reason])
         more = ", …" if count > len(summary.rejected_lines[reason]) else ""

@@ -63,6 +63,7 @@ def simulate(
         total.read += summary.read
         total.imported += summary.imported
         total.duplicates += summary.duplicates
+        total.past_retention += summary.past_retention
         total.seconds += summary.seconds
     return total
 

@@ -51,7 +51,10 @@ def message_rows(conn: Connection, community_id: int, first: int, end: int) -> p
 def topic_rows(conn: Connection, community_id: int, first: int, end: int) -> pd.DataFrame:
     """The same rows once per topic of each message, with topic_id."""
     query = _rows_in(community_id, first, end).add_columns(MessageTopic.topic_id)
-    query = query.join(MessageTopic, MessageTopic.message_id == Message.id)
+    query = query.join(
+        MessageTopic,
+        (MessageTopic.message_id == Message.id) & (MessageTopic.sent_at == Message.sent_at),
+    )
     return _with_minutes(frame_of(conn, query))
 
 

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import Engine, Table, func, insert, select, text
 
-from data_access.schema import Base
+from data_access.partitions import ensure_months, months_from
+from data_access.schema import Base, Message
 from data_access.setup import init_database
 
 CHUNK = 20_000
@@ -35,6 +37,7 @@ def copy_database(
         filled = [t.name for t in tables if conn.scalar(select(func.count()).select_from(t))]
     if filled:
         raise TargetNotEmpty(f"the target database already has rows in {', '.join(filled)}")
+    _make_months(source, target)
     copied = {}
     for table in tables:
         copied[table.name] = _copy_table(source, target, table, on_progress)
@@ -57,6 +60,22 @@ def _copy_table(source: Engine, target: Engine, table: Table, on_progress) -> in
             if on_progress:
                 on_progress(table.name, done, total)
     return done
+
+
+def _make_months(source: Engine, target: Engine) -> None:
+    """The target's month partitions for the messages to come (PostgreSQL)."""
+    with source.connect() as conn:
+        first, last = conn.execute(
+            select(func.min(Message.sent_at), func.max(Message.sent_at))
+        ).one()
+    if first is not None:
+        with target.begin() as conn:
+            ensure_months(conn, months_from(_as_time(first), _as_time(last)))
+
+
+def _as_time(value) -> datetime:
+    """min()/max() of a datetime column come back from SQLite as text."""
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _move_sequences(target: Engine, tables: list[Table]) -> None:

@@ -173,7 +173,11 @@ def topic_messages(
         _message_view()
         .join(
             MessageTopic,
-            and_(MessageTopic.message_id == Message.id, MessageTopic.topic_id == topic_id),
+            and_(
+                MessageTopic.message_id == Message.id,
+                MessageTopic.sent_at == Message.sent_at,
+                MessageTopic.topic_id == topic_id,
+            ),
         )
         .where(
             Message.community_id == community_id, Message.sent_at >= start, Message.sent_at < end
@@ -253,7 +257,11 @@ def episode_messages(
     elif kind == "topic":
         query = query.join(
             MessageTopic,
-            and_(MessageTopic.message_id == Message.id, MessageTopic.topic_id == int(value)),
+            and_(
+                MessageTopic.message_id == Message.id,
+                MessageTopic.sent_at == Message.sent_at,
+                MessageTopic.topic_id == int(value),
+            ),
         )
     order = (Message.sentiment.asc(),) if most_negative_first else ()
     return frame_of(conn, query.order_by(*order, Message.sent_at.desc()).limit(limit))

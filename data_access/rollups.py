@@ -10,7 +10,7 @@ member marked staff, a topic rule edited) recounts the keys it touches from scra
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import Connection, bindparam, delete, insert, text
 
@@ -21,8 +21,11 @@ from data_access.schema import (
     MessageTopic,
     TopicHourly,
     TopicTotal,
+    UTCDateTime,
 )
-from data_access.sql import chunked, insert_rows, rollup_keys_table
+from data_access.sql import chunked, insert_rows, rollup_keys_table, storage_time
+
+_EVER = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def add_to_rollups(conn: Connection, community_id: int, message_ids: Sequence[int]) -> None:
@@ -140,7 +143,7 @@ INSERT INTO topic_hourly (community_id, topic_id, channel_id, hour, {_METRIC_NAM
 SELECT m.community_id, mt.topic_id, m.channel_id, m.hour, {_METRICS_SELECT}
 FROM rollup_keys k
 CROSS JOIN messages m
-JOIN message_topics mt ON mt.message_id = m.id
+JOIN message_topics mt ON mt.message_id = m.id AND mt.sent_at = m.sent_at
 JOIN members mb ON mb.id = m.member_id
 JOIN communities c ON c.id = m.community_id
 WHERE m.channel_id = k.channel_id AND m.hour = k.hour
@@ -173,7 +176,7 @@ _EARLIER_IN_KEY = """SELECT 1 FROM messages o {topic_join}
 _FIRST_IN_CHANNEL = f"NOT EXISTS ({_EARLIER_IN_KEY.format(topic_join='', topic_where='')})"
 _FIRST_IN_TOPIC = "NOT EXISTS ({})".format(
     _EARLIER_IN_KEY.format(
-        topic_join="JOIN message_topics ot ON ot.message_id = o.id",
+        topic_join="JOIN message_topics ot ON ot.message_id = o.id AND ot.sent_at = o.sent_at",
         topic_where="AND ot.topic_id = mt.topic_id",
     )
 )
@@ -204,7 +207,7 @@ INSERT INTO topic_hourly (community_id, topic_id, channel_id, hour, {_METRIC_NAM
 SELECT m.community_id, mt.topic_id, m.channel_id, m.hour, {_metrics_select(_FIRST_IN_TOPIC)}
 {_NEW_MESSAGES}
 CROSS JOIN message_topics mt
-WHERE m.id = n.id AND mt.message_id = m.id
+WHERE m.id = n.id AND mt.message_id = m.id AND mt.sent_at = m.sent_at
 GROUP BY m.community_id, mt.topic_id, m.channel_id, m.hour
 ON CONFLICT (hour, topic_id, channel_id) DO UPDATE SET {_added("topic_hourly", METRIC_COLUMNS)}
 """
@@ -214,43 +217,54 @@ INSERT INTO topic_totals (topic_id, hour, community_id, {_ADDITIVE_NAMES})
 SELECT mt.topic_id, m.hour, m.community_id, {_ADDITIVE_SELECT}
 {_NEW_MESSAGES}
 CROSS JOIN message_topics mt
-WHERE m.id = n.id AND mt.message_id = m.id
+WHERE m.id = n.id AND mt.message_id = m.id AND mt.sent_at = m.sent_at
 GROUP BY mt.topic_id, m.hour, m.community_id
 ON CONFLICT (topic_id, hour) DO UPDATE SET {_added("topic_totals", ADDITIVE_COLUMNS)}
 """
 
 
-def replace_topic_links(conn: Connection, topic_id: int, message_ids: Sequence[int]) -> None:
-    """Make `message_ids` the messages of the topic, and rebuild its rollups from them."""
+def replace_topic_links(
+    conn: Connection,
+    topic_id: int,
+    messages: Sequence[tuple[int, datetime]],
+    since: datetime | None = None,
+) -> None:
+    """Make `messages` ((id, sent_at) pairs) the messages of the topic, and rebuild its
+    rollups from them: those from `since` on when given (the hours before it keep their
+    counts: a retention removed their raw messages), else all of them."""
     conn.execute(delete(MessageTopic).where(MessageTopic.topic_id == topic_id))
-    for chunk in chunked(list(message_ids), 50_000):
+    dialect = conn.dialect.name
+    for chunk in chunked(list(messages), 50_000):
         insert_rows(
             conn,
             "message_topics",
-            ("message_id", "topic_id"),
-            [(message_id, topic_id) for message_id in chunk],
+            ("message_id", "topic_id", "sent_at"),
+            [(id_, topic_id, storage_time(sent_at, dialect)) for id_, sent_at in chunk],
         )
-    conn.execute(delete(TopicHourly).where(TopicHourly.topic_id == topic_id))
-    conn.execute(text(_REBUILD_TOPIC_ROLLUP), {"topic_id": topic_id})
-    conn.execute(delete(TopicTotal).where(TopicTotal.topic_id == topic_id))
-    conn.execute(text(_REBUILD_TOPIC_TOTALS), {"topic_id": topic_id})
+    rebuilt = {"topic_id": topic_id, "since": since or _EVER}
+    for table in (TopicHourly, TopicTotal):
+        conn.execute(
+            delete(table).where(table.topic_id == topic_id, table.hour >= rebuilt["since"])
+        )
+    conn.execute(_REBUILD_TOPIC_ROLLUP, rebuilt)
+    conn.execute(_REBUILD_TOPIC_TOTALS, rebuilt)
 
 
-_REBUILD_TOPIC_ROLLUP = f"""
+_REBUILD_TOPIC_ROLLUP = text(f"""
 INSERT INTO topic_hourly (community_id, topic_id, channel_id, hour, {_METRIC_NAMES})
 SELECT m.community_id, mt.topic_id, m.channel_id, m.hour, {_METRICS_SELECT}
 FROM message_topics mt
-JOIN messages m ON m.id = mt.message_id
+JOIN messages m ON m.id = mt.message_id AND m.sent_at = mt.sent_at
 JOIN members mb ON mb.id = m.member_id
 JOIN communities c ON c.id = m.community_id
-WHERE mt.topic_id = :topic_id
+WHERE mt.topic_id = :topic_id AND m.hour >= :since
 GROUP BY m.community_id, mt.topic_id, m.channel_id, m.hour
-"""
+""").bindparams(bindparam("since", type_=UTCDateTime))
 
-_REBUILD_TOPIC_TOTALS = f"""
+_REBUILD_TOPIC_TOTALS = text(f"""
 INSERT INTO topic_totals (topic_id, hour, community_id, {_ADDITIVE_NAMES})
 SELECT topic_id, hour, community_id, {_ADDITIVE_SUMS}
 FROM topic_hourly
-WHERE topic_id = :topic_id
+WHERE topic_id = :topic_id AND hour >= :since
 GROUP BY topic_id, hour, community_id
-"""
+""").bindparams(bindparam("since", type_=UTCDateTime))

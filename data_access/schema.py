@@ -97,6 +97,10 @@ class Member(Base):
 
 
 class Message(Base):
+    """A raw message. On PostgreSQL the table is partitioned by month of `sent_at`
+    (data_access.partitions): its keys there include `sent_at`, the primary key is
+    (id, sent_at) and the idempotency key (source_id, external_id, sent_at)."""
+
     __tablename__ = "messages"
     __table_args__ = (
         UniqueConstraint("source_id", "external_id", name="uq_messages_source_external"),
@@ -132,6 +136,10 @@ class Topic(Base):
 
 
 class MessageTopic(Base):
+    """A message's topic. Carries the message's `sent_at` so that PostgreSQL partitions it
+    by month like messages (there the key is (message_id, topic_id, sent_at) and the
+    reference (message_id, sent_at))."""
+
     __tablename__ = "message_topics"
     __table_args__ = (Index("ix_message_topics_topic", "topic_id", "message_id"),)
     message_id: Mapped[int] = mapped_column(
@@ -140,6 +148,16 @@ class MessageTopic(Base):
     topic_id: Mapped[int] = mapped_column(
         ForeignKey("topics.id", ondelete="CASCADE"), primary_key=True
     )
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class RawMessagesKept(Base):
+    """One row once a retention has run: raw messages sent before `since` were removed
+    (their rollups stay), and imports no longer store messages that old."""
+
+    __tablename__ = "raw_messages_kept"
+    id: Mapped[int] = mapped_column(primary_key=True)  # always 1
+    since: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class _HourlyMetrics:

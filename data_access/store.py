@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Connection, Table, bindparam, select, update
 
 from data_access import recent
+from data_access.partitions import ensure_months
 from data_access.rollups import add_to_rollups, refresh_rollups
 from data_access.schema import (
     Channel,
@@ -21,6 +22,7 @@ from data_access.schema import (
     Community,
     Member,
     Message,
+    RawMessagesKept,
     Source,
     Topic,
 )
@@ -57,6 +59,12 @@ _MESSAGE_COLUMNS = (
     "sentiment",
 )
 MEMBERS: Table = Member.__table__
+# The idempotency key of messages: PostgreSQL's partitioned table needs the partition key
+# in it (a platform gives a message the same time on every export).
+MESSAGE_KEY = {
+    "sqlite": ("source_id", "external_id"),
+    "postgresql": ("source_id", "external_id", "sent_at"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +89,7 @@ class EnrichedMessage:
 class BatchResult:
     inserted: int
     duplicates: int
+    past_retention: int = 0  # older than the raw messages kept: not stored, not counted
 
 
 def ensure_community(conn: Connection, name: str) -> int:
@@ -128,10 +137,16 @@ def write_batch(
 
     Duplicates (already stored, or twice in the batch) are skipped by the unique key on
     (source, external id), so concurrent or repeated imports never store a message twice.
+    Messages sent before the raw messages kept (a retention removed them, their rollups
+    stay) are skipped too: storing them again would count them twice.
     """
-    unique = list({m.external_id: m for m in batch}.values())
+    kept_since = raw_messages_kept_since(conn)
+    in_batch = {m.external_id: m for m in batch}
+    unique = [m for m in in_batch.values() if kept_since is None or m.sent_at >= kept_since]
+    past_retention = len(in_batch) - len(unique)
     if not unique:
-        return BatchResult(0, 0)
+        return BatchResult(0, len(batch) - past_retention, past_retention)
+    ensure_months(conn, (m.sent_at for m in unique))
     channels = _ensure_channels(conn, community_id, source_id, {m.channel for m in unique})
     hours = [hour_of(m.sent_at) for m in unique]
     members, moved_hours = _ensure_members(conn, community_id, source_id, unique, hours)
@@ -160,18 +175,18 @@ def write_batch(
             "messages",
             _MESSAGE_COLUMNS,
             rows,
-            ("source_id", "external_id"),
+            MESSAGE_KEY[dialect],
             ("id", "external_id"),
         )
     )
     links = [
-        (inserted[m.external_id], topics[name])
-        for m in unique
+        (inserted[m.external_id], topics[name], row[5])
+        for m, row in zip(unique, rows, strict=True)
         if m.external_id in inserted
         for name in m.topics
         if name in topics
     ]
-    insert_rows(conn, "message_topics", ("message_id", "topic_id"), links)
+    insert_rows(conn, "message_topics", ("message_id", "topic_id", "sent_at"), links)
     new = [
         (inserted[m.external_id], channels[m.channel], hour, m)
         for m, hour in zip(unique, hours, strict=True)
@@ -181,7 +196,12 @@ def write_batch(
     recent.record(
         conn, community_id, ((c, members[m.author_id], m.sent_at) for _, c, _, m in new), now
     )
-    return BatchResult(len(inserted), len(batch) - len(inserted))
+    return BatchResult(len(inserted), len(batch) - len(inserted) - past_retention, past_retention)
+
+
+def raw_messages_kept_since(conn: Connection) -> datetime | None:
+    """The time before which raw messages were removed by a retention, if one ran."""
+    return conn.scalar(select(RawMessagesKept.since))
 
 
 def _count_in_rollups(conn, community_id, new, moved_hours) -> None:

@@ -76,6 +76,7 @@ def follow_once(
         total.read += summary.read
         total.imported += summary.imported
         total.duplicates += summary.duplicates
+        total.past_retention += summary.past_retention
         total.rejected.update(summary.rejected)
     return total
 

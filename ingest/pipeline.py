@@ -48,6 +48,7 @@ class ImportSummary:
     read: int = 0
     imported: int = 0
     duplicates: int = 0
+    past_retention: int = 0  # sent before the raw messages kept: not stored again
     rejected: Counter = field(default_factory=Counter)
     rejected_lines: dict[str, list[int]] = field(default_factory=dict)
     events: Counter = field(default_factory=Counter)  # joins, pins...: not messages
@@ -174,6 +175,7 @@ def run_import(
         result, activities = in_transaction(engine, write)
         summary.imported += result.inserted
         summary.duplicates += result.duplicates
+        summary.past_retention += result.past_retention
         summary.activity += activities
         batch.clear()
         activity.clear()

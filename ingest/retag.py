@@ -26,6 +26,7 @@ from analysis.topics import (
 from data_access import audit
 from data_access.rollups import replace_topic_links
 from data_access.schema import Message, Topic
+from data_access.store import raw_messages_kept_since
 
 log = logging.getLogger(__name__)
 SCAN_CHUNK = 20_000
@@ -79,7 +80,7 @@ def delete_topic(engine: Engine, topic_id: int, *, actor: Actor, now: datetime) 
     require(actor, Action.EDIT_TOPICS)
     with engine.begin() as conn:
         old = _stored_values(conn, topic_id)
-        replace_topic_links(conn, topic_id, [])
+        replace_topic_links(conn, topic_id, [])  # every hour: the topic is gone
         conn.execute(delete(Topic).where(Topic.id == topic_id))
         audit.record(conn, now, actor.name, "topic.remove", old["name"] if old else "?", old)
 
@@ -105,13 +106,13 @@ def retag(
     topic: CompiledTopic,
     on_progress: Progress | None = None,
 ) -> RetagResult:
-    matched: list[int] = []
+    matched: list[tuple[int, datetime]] = []
     with engine.connect() as conn:
         total = conn.scalar(select(func.count()).where(Message.community_id == community_id))
         last_id, scanned = 0, 0
         while True:
             query = (
-                select(Message.id, Message.text)
+                select(Message.id, Message.sent_at, Message.text)
                 .where(Message.community_id == community_id, Message.id > last_id)
                 .order_by(Message.id)
                 .limit(SCAN_CHUNK)
@@ -119,10 +120,10 @@ def retag(
             rows = conn.execute(query).all()
             if not rows:
                 break
-            matched.extend(i for i, text in rows if topic.matches(prepare(text)))
+            matched.extend((i, at) for i, at, text in rows if topic.matches(prepare(text)))
             last_id, scanned = rows[-1][0], scanned + len(rows)
             if on_progress:
                 on_progress(scanned, total)
     with engine.begin() as conn:
-        replace_topic_links(conn, topic_id, matched)
+        replace_topic_links(conn, topic_id, matched, since=raw_messages_kept_since(conn))
     return RetagResult(topic_id, scanned, len(matched))

@@ -107,7 +107,13 @@ class _Handler(BaseHTTPRequestHandler):
         summary = run_import(self.settings.engine, valid, target, path=f"POST {source}")
         status = HTTPStatus.OK if valid or not items else HTTPStatus.UNPROCESSABLE_ENTITY
         self._reply(
-            status, {"stored": summary.imported, "duplicates": summary.duplicates, "errors": errors}
+            status,
+            {
+                "stored": summary.imported,
+                "duplicates": summary.duplicates,
+                "past_retention": summary.past_retention,
+                "errors": errors,
+            },
         )
 
     def _reply(self, status: HTTPStatus, payload: dict, drain: bool = False) -> None:

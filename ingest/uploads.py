@@ -43,6 +43,7 @@ def import_upload(
                 "format": fmt,
                 "imported": summary.imported,
                 "duplicates": summary.duplicates,
+                "past_retention": summary.past_retention,
                 "rejected": summary.rejected_total,
             },
         )

@@ -93,6 +93,12 @@ def body() -> None:
     cols[0].metric("Imported", f"{summary.imported:,}")
     cols[1].metric("Skipped as duplicates", f"{summary.duplicates:,}")
     cols[2].metric("Rejected", f"{summary.rejected_total:,}")
+    if summary.past_retention:
+        st.caption(
+            f"{summary.past_retention:,} messages were older than the raw messages this "
+            "installation keeps (its retention setting) and were not stored again; their "
+            "hours are already counted in the charts."
+        )
     for reason, count in summary.rejected.most_common():
         lines = ", ".join(str(n) for n in summary.rejected_lines[reason])
         st.text(f"{count:,} × {reason} (line {lines})")

@@ -16,7 +16,6 @@ from data_access.schema import Base
 from data_access.setup import init_database
 from tests.conftest import fresh_postgres_database
 
-
 # PostgreSQL's partitioned tables need the partition key (sent_at) in their keys
 # (data_access.partitions); the models describe the SQLite shape.
 PARTITIONED_KEYS = {

@@ -12,7 +12,15 @@ from pathlib import Path
 from sqlalchemy.exc import OperationalError
 
 from analysis.permissions import PermissionDenied
-from dashboard import cli_alerts, cli_members, cli_report, cli_topics, cli_users, commands
+from dashboard import (
+    cli_alerts,
+    cli_members,
+    cli_report,
+    cli_retention,
+    cli_topics,
+    cli_users,
+    commands,
+)
 from dashboard.progress import Bar
 from dashboard.settings import SettingsError, load_settings
 from data_access import accounts
@@ -66,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_alerts.add_parser(sub)
     cli_report.add_parser(sub)
     cli_members.add_parser(sub)
+    cli_retention.add_parser(sub)
     _forecast_parser(sub)
     _detect_parser(sub)
     _follow_parser(sub)
@@ -284,7 +293,7 @@ def cmd_worker(args, settings) -> int:
     import signal
     import threading
 
-    from dashboard.worker import run_worker
+    from dashboard.worker import StoragePolicy, run_worker
 
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -300,6 +309,7 @@ def cmd_worker(args, settings) -> int:
         notifications=settings.notifications,
         report_mail=settings.report_mail,
         timezone=settings.timezone,
+        storage=StoragePolicy(settings.retention_months, settings.retention_archive),
     )
     return 0
 

@@ -19,6 +19,7 @@ from dashboard.notify_settings import (
     load_notifications,
 )
 from data_access.db import DEFAULT_DATABASE_URL
+from data_access.retention import RetentionError, validate_months
 
 MIN_LIVE_REFRESH_SECONDS = 2.0
 
@@ -39,6 +40,8 @@ class Settings:
     ingest_token: str = ""  # bearer token of `ecg ingest-server`; never logged
     alert_interval_seconds: float = 60.0  # how often the worker evaluates the alert rules
     backtest_days: int = 30  # the period the thresholds page previews a rule over
+    retention_months: int = 0  # raw messages kept: this many whole months; 0 = all
+    retention_archive: bool = False  # PostgreSQL: keep removed months as archived_* tables
     notifications: NotificationSettings = NotificationSettings()
     report_mail: ReportMail = ReportMail()
 
@@ -84,6 +87,13 @@ def load_settings(secrets: Mapping, environ: Mapping[str, str]) -> Settings:
             _at_least(pick("ECG_BACKTEST_DAYS", "alerts", "backtest_days", 30), 1, "backtest_days")
         ),
     )
+    settings = replace(
+        settings,
+        retention_months=_retention_months(
+            pick("ECG_RETENTION_MONTHS", "storage", "retention_months", 0)
+        ),
+        retention_archive=_flag(pick("ECG_RETENTION_ARCHIVE", "storage", "archive", False)),
+    )
     try:
         settings = replace(settings, notifications=load_notifications(secrets, environ))
     except NotificationSettingsError as error:
@@ -109,6 +119,16 @@ def _report_mail(section: Mapping, environ: Mapping[str, str]) -> ReportMail:
     except ValueError:
         raise SettingsError(f"report time: {at_text!r} is not a time like 08:00") from None
     return ReportMail(tuple(r.strip() for r in recipients if r.strip()), WEEKDAYS.index(day), at)
+
+
+def _retention_months(value) -> int:
+    months = _at_least(value, 0, "retention_months")
+    if months != int(months):
+        raise SettingsError(f"retention_months: a whole number of months, got {value!r}")
+    try:
+        return validate_months(int(months))
+    except RetentionError as error:
+        raise SettingsError(str(error)) from None
 
 
 def _at_least(value, minimum: float, name: str) -> float:

@@ -1,7 +1,8 @@
 """The worker: scheduled jobs that run with no browser open.
 
 It keeps the demo community live (appending the simulated messages of each
-passing minute), refits forecasts and evaluates the alert rules.
+passing minute), refits forecasts, evaluates the alert rules, stores the weekly
+figures, sends notifications and reports, and applies the retention setting.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine, func, select
@@ -27,6 +29,8 @@ from dashboard.commands import (
 from dashboard.notify_settings import ReportMail
 from dashboard.weekly_mail import send_weekly_reports
 from dashboard.weekly_report import refresh_stored_figures
+from data_access.partitions import ensure_months, month_of, next_month
+from data_access.retention import apply_retention
 from data_access.schema import Community, Message
 from forecasting.refresh import refresh
 
@@ -103,6 +107,26 @@ def store_weekly_figures(engine: Engine, timezone: str, now: datetime) -> None:
             log.info("weekly figures of %s: %d week(s) counted", community, counted)
 
 
+@dataclass(frozen=True)
+class StoragePolicy:
+    retention_months: int = 0  # 0: keep every raw message
+    archive: bool = False
+
+
+def maintain_storage(engine: Engine, policy: StoragePolicy, now: datetime) -> None:
+    """Daily: make this month's and the next month's partitions ahead of their messages
+    (PostgreSQL), and remove the raw messages the retention setting no longer keeps."""
+    with engine.begin() as conn:
+        ensure_months(conn, [now, next_month(month_of(now))])
+    result = apply_retention(engine, policy.retention_months, now, archive=policy.archive)
+    if result and result.removed:
+        log.info(
+            "retention: %d raw messages before %s removed",
+            result.removed,
+            f"{result.kept_since:%Y-%m-%d}",
+        )
+
+
 def run_worker(
     engine: Engine,
     interval_seconds: float,
@@ -114,10 +138,12 @@ def run_worker(
     notifications: NotificationSettings = NO_NOTIFICATIONS,
     report_mail: ReportMail = NO_REPORT_MAIL,
     timezone: str = "UTC",
+    storage: StoragePolicy = StoragePolicy(),
 ) -> None:
     """Run the jobs until `stop` is set: the demo every `interval_seconds`, forecasts every
     `forecast_every` (only series with new data are refitted), alert rules every
-    `alerts_every`. A failing job is logged and tried again next time."""
+    `alerts_every`, storage upkeep (partitions ahead, retention) daily. A failing job is
+    logged and tried again next time."""
     log.info("worker started (every %gs, demo %s)", interval_seconds, "on" if demo else "off")
     last_run: dict[str, datetime] = {}
 
@@ -136,6 +162,8 @@ def run_worker(
         if due("alerts", alerts_every, now):
             _guarded("alerts", evaluate_alerts, engine, now)
         _guarded("notifications", send_notifications, engine, notifications, now)
+        if due("storage", timedelta(days=1), now):
+            _guarded("storage", maintain_storage, engine, storage, now)
         if due("weekly figures", forecast_every, now):
             _guarded("weekly figures", store_weekly_figures, engine, timezone, now)
         if report_mail.recipients and due("weekly report", timedelta(minutes=1), now):

@@ -25,11 +25,21 @@ def test_environment_wins_over_secrets():
         ({"ECG_TIMEZONE": "Mars/Olympus"}, "not an IANA time zone"),
         ({"ECG_LIVE_REFRESH_SECONDS": "1"}, "must be at least 2"),
         ({"ECG_WORKER_INTERVAL_SECONDS": "soon"}, "is not a number"),
+        ({"ECG_RETENTION_MONTHS": "2"}, "retention_months: keep at least 4 months"),
+        ({"ECG_RETENTION_MONTHS": "6.5"}, "retention_months: a whole number"),
+        ({"ECG_RETENTION_MONTHS": "-1"}, "retention_months: must be at least 0"),
     ],
 )
 def test_bad_settings_are_refused_with_the_setting_named(environ, message):
     with pytest.raises(SettingsError, match=message):
         load_settings({}, environ)
+
+
+def test_retention_from_secrets_and_environment():
+    assert (Settings().retention_months, Settings().retention_archive) == (0, False)
+    settings = load_settings({"storage": {"retention_months": 13, "archive": True}}, {})
+    assert (settings.retention_months, settings.retention_archive) == (13, True)
+    assert load_settings({}, {"ECG_RETENTION_MONTHS": "6"}).retention_months == 6
 
 
 def test_demo_flag():

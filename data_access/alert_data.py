@@ -11,6 +11,7 @@ import pandas as pd
 from sqlalchemy import Connection, func, select
 
 from data_access.frames import frame_of, raw_time
+from data_access.partitions import links_joined
 from data_access.schema import (
     Channel,
     ChannelHourly,
@@ -51,10 +52,7 @@ def message_rows(conn: Connection, community_id: int, first: int, end: int) -> p
 def topic_rows(conn: Connection, community_id: int, first: int, end: int) -> pd.DataFrame:
     """The same rows once per topic of each message, with topic_id."""
     query = _rows_in(community_id, first, end).add_columns(MessageTopic.topic_id)
-    query = query.join(
-        MessageTopic,
-        (MessageTopic.message_id == Message.id) & (MessageTopic.sent_at == Message.sent_at),
-    )
+    query = query.join(MessageTopic, links_joined(moment_of(first), moment_of(end)))
     return _with_minutes(frame_of(conn, query))
 
 

@@ -12,7 +12,9 @@ import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, text
+from sqlalchemy import ColumnElement, Connection, and_, text
+
+from data_access.schema import Message, MessageTopic
 
 PARTITIONED = ("messages", "message_topics")  # parents, in the order rows are written
 _LOCK = (0x45434700, 1)  # pg_advisory_xact_lock(int, int): apart from the community locks
@@ -48,6 +50,19 @@ def months_from(first: datetime, last: datetime) -> list[datetime]:
 
 def partition_name(table: str, month: datetime) -> str:
     return f"{table}_{month:%Y_%m}"
+
+
+def links_joined(start: datetime, end: datetime, topic_id: int | None = None) -> ColumnElement:
+    """The join of message_topics to the messages sent in [start, end) (of one topic when
+    given). The range is repeated on the links' own sent_at: PostgreSQL does not carry it
+    across the join itself, and would otherwise read the links of every month."""
+    condition = and_(
+        MessageTopic.message_id == Message.id,
+        MessageTopic.sent_at == Message.sent_at,
+        MessageTopic.sent_at >= start,
+        MessageTopic.sent_at < end,
+    )
+    return condition if topic_id is None else and_(condition, MessageTopic.topic_id == topic_id)
 
 
 def is_partitioned(conn: Connection) -> bool:

@@ -14,7 +14,6 @@ import pandas as pd
 from sqlalchemy import (
     Connection,
     Select,
-    and_,
     distinct,
     func,
     select,
@@ -23,6 +22,7 @@ from sqlalchemy import (
 from data_access import alert_store, range_sums, recent
 from data_access.forecast_store import SeriesKey, hourly_counts, stored_forecast
 from data_access.frames import frame_of, raw_time
+from data_access.partitions import links_joined
 from data_access.schema import (
     METRIC_COLUMNS,
     Channel,
@@ -171,14 +171,7 @@ def topic_messages(
 ) -> pd.DataFrame:
     query = (
         _message_view()
-        .join(
-            MessageTopic,
-            and_(
-                MessageTopic.message_id == Message.id,
-                MessageTopic.sent_at == Message.sent_at,
-                MessageTopic.topic_id == topic_id,
-            ),
-        )
+        .join(MessageTopic, links_joined(start, end, topic_id))
         .where(
             Message.community_id == community_id, Message.sent_at >= start, Message.sent_at < end
         )
@@ -255,13 +248,6 @@ def episode_messages(
     elif kind == "platform":
         query = query.join(Source, Source.id == Message.source_id).where(Source.platform == value)
     elif kind == "topic":
-        query = query.join(
-            MessageTopic,
-            and_(
-                MessageTopic.message_id == Message.id,
-                MessageTopic.sent_at == Message.sent_at,
-                MessageTopic.topic_id == int(value),
-            ),
-        )
+        query = query.join(MessageTopic, links_joined(start, end, int(value)))
     order = (Message.sentiment.asc(),) if most_negative_first else ()
     return frame_of(conn, query.order_by(*order, Message.sent_at.desc()).limit(limit))

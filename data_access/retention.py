@@ -126,4 +126,3 @@ def _delete_in_chunks(engine: Engine, since: datetime, on_progress: Progress | N
             if deleted < SQLITE_CHUNK:
                 break
     return removed
-

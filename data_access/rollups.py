@@ -28,15 +28,17 @@ from data_access.sql import chunked, insert_rows, rollup_keys_table, storage_tim
 _EVER = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def add_to_rollups(conn: Connection, community_id: int, message_ids: Sequence[int]) -> None:
-    """Add just-inserted messages (with their topic links and members) to the channel and
-    topic rollups and the topic totals."""
-    if not message_ids:
+def add_to_rollups(
+    conn: Connection, community_id: int, messages: Sequence[tuple[int, datetime | str]]
+) -> None:
+    """Add just-inserted messages ((id, sent_at as stored) pairs; with their topic links and
+    members) to the channel and topic rollups and the topic totals."""
+    if not messages:
         return
     _one_writer_per_community(conn, community_id)
     conn.execute(text(_CREATE_NEW_MESSAGES))
     conn.execute(text("DELETE FROM new_messages"))
-    insert_rows(conn, "new_messages", ("id",), [(i,) for i in message_ids])
+    insert_rows(conn, "new_messages", ("id", "sent_at"), list(messages))
     if conn.dialect.name == "postgresql":
         conn.execute(text("ANALYZE new_messages"))
     conn.execute(text(_ADD_CHANNEL_ROLLUP))
@@ -134,7 +136,7 @@ FROM rollup_keys k
 CROSS JOIN messages m
 JOIN members mb ON mb.id = m.member_id
 JOIN communities c ON c.id = m.community_id
-WHERE m.channel_id = k.channel_id AND m.hour = k.hour
+WHERE m.channel_id = k.channel_id AND m.hour = k.hour AND m.sent_at >= k.hour
 GROUP BY m.community_id, m.channel_id, m.hour
 """
 
@@ -146,7 +148,7 @@ CROSS JOIN messages m
 JOIN message_topics mt ON mt.message_id = m.id AND mt.sent_at = m.sent_at
 JOIN members mb ON mb.id = m.member_id
 JOIN communities c ON c.id = m.community_id
-WHERE m.channel_id = k.channel_id AND m.hour = k.hour
+WHERE m.channel_id = k.channel_id AND m.hour = k.hour AND m.sent_at >= k.hour
 GROUP BY m.community_id, mt.topic_id, m.channel_id, m.hour
 """
 
@@ -169,10 +171,14 @@ GROUP BY topic_id, hour, community_id
 
 # Adding new messages: an author counts in a key only if none of their messages there is
 # older than this batch (reached through ix_messages_channel_hour_member).
-_CREATE_NEW_MESSAGES = "CREATE TEMPORARY TABLE IF NOT EXISTS new_messages (id INTEGER PRIMARY KEY)"
+# Each join to messages also bounds sent_at (a message's hour is its sent_at's): PostgreSQL
+# then reads only the month partitions that can hold the rows.
+_CREATE_NEW_MESSAGES = (
+    "CREATE TEMPORARY TABLE IF NOT EXISTS new_messages (id INTEGER PRIMARY KEY, sent_at TIMESTAMP)"
+)
 _EARLIER_IN_KEY = """SELECT 1 FROM messages o {topic_join}
     WHERE o.channel_id = m.channel_id AND o.hour = m.hour AND o.member_id = m.member_id
-    AND o.id NOT IN (SELECT id FROM new_messages) {topic_where}"""
+    AND o.sent_at >= m.hour AND o.id NOT IN (SELECT id FROM new_messages) {topic_where}"""
 _FIRST_IN_CHANNEL = f"NOT EXISTS ({_EARLIER_IN_KEY.format(topic_join='', topic_where='')})"
 _FIRST_IN_TOPIC = "NOT EXISTS ({})".format(
     _EARLIER_IN_KEY.format(
@@ -197,7 +203,7 @@ _ADD_CHANNEL_ROLLUP = f"""
 INSERT INTO channel_hourly (community_id, channel_id, hour, {_METRIC_NAMES})
 SELECT m.community_id, m.channel_id, m.hour, {_metrics_select(_FIRST_IN_CHANNEL)}
 {_NEW_MESSAGES}
-WHERE m.id = n.id
+WHERE m.id = n.id AND m.sent_at = n.sent_at
 GROUP BY m.community_id, m.channel_id, m.hour
 ON CONFLICT (hour, channel_id) DO UPDATE SET {_added("channel_hourly", METRIC_COLUMNS)}
 """
@@ -207,7 +213,7 @@ INSERT INTO topic_hourly (community_id, topic_id, channel_id, hour, {_METRIC_NAM
 SELECT m.community_id, mt.topic_id, m.channel_id, m.hour, {_metrics_select(_FIRST_IN_TOPIC)}
 {_NEW_MESSAGES}
 CROSS JOIN message_topics mt
-WHERE m.id = n.id AND mt.message_id = m.id AND mt.sent_at = m.sent_at
+WHERE m.id = n.id AND m.sent_at = n.sent_at AND mt.message_id = m.id AND mt.sent_at = m.sent_at
 GROUP BY m.community_id, mt.topic_id, m.channel_id, m.hour
 ON CONFLICT (hour, topic_id, channel_id) DO UPDATE SET {_added("topic_hourly", METRIC_COLUMNS)}
 """
@@ -217,7 +223,7 @@ INSERT INTO topic_totals (topic_id, hour, community_id, {_ADDITIVE_NAMES})
 SELECT mt.topic_id, m.hour, m.community_id, {_ADDITIVE_SELECT}
 {_NEW_MESSAGES}
 CROSS JOIN message_topics mt
-WHERE m.id = n.id AND mt.message_id = m.id AND mt.sent_at = m.sent_at
+WHERE m.id = n.id AND m.sent_at = n.sent_at AND mt.message_id = m.id AND mt.sent_at = m.sent_at
 GROUP BY mt.topic_id, m.hour, m.community_id
 ON CONFLICT (topic_id, hour) DO UPDATE SET {_added("topic_totals", ADDITIVE_COLUMNS)}
 """

@@ -216,7 +216,12 @@ def _count_in_rollups(conn, community_id, new, moved_hours) -> None:
     recount = (batch_keys - counted_before) | _keys_at_hours(
         conn, community_id, {h for _, h in moved_hours}
     )
-    added = [id_ for id_, channel, hour, _ in new if (channel, hour) not in recount]
+    dialect = conn.dialect.name
+    added = [
+        (id_, storage_time(m.sent_at, dialect))
+        for id_, channel, hour, m in new
+        if (channel, hour) not in recount
+    ]
     add_to_rollups(conn, community_id, added)
     refresh_rollups(conn, community_id, recount)
 

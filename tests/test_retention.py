@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select, text
@@ -181,15 +181,39 @@ def test_retention_shorter_than_four_months_is_refused(engine):
         apply_retention(engine, 3, NOW)
 
 
-def test_the_command_reports_what_it_removed(database_url, tmp_path, monkeypatch, capsys):
+def test_the_command_removes_old_messages_and_a_later_import_skips_them(
+    database_url, tmp_path, monkeypatch, capsys
+):
     monkeypatch.chdir(tmp_path)
-    engine = make_engine(database_url)
-    _imported(engine)
-    engine.dispose()
-    assert main(["retention"]) == 0  # the setting's default is 0: keep everything
+    today = datetime.now(UTC)
+    export = tmp_path / "export.csv"
+    export.write_text(
+        "when,who,what\n"
+        f"{today - timedelta(days=200):%Y-%m-%dT%H:%M:%SZ},ann,an old one\n"
+        f"{today - timedelta(days=2):%Y-%m-%dT%H:%M:%SZ},bob,a new one\n"
+    )
+    load = ["import", str(export), "--map", "timestamp=when", "--map", "author=who"]
+    assert main([*load, "--map", "text=what"]) == 0
+    assert main(["retention"]) == 0  # the setting's default, 0: keep everything
     assert "retention is off" in capsys.readouterr().out
-    # months before the one 24 months before today: none of these messages is that old
-    assert main(["retention", "--months", "24"]) == 0
-    assert ": 0 removed" in capsys.readouterr().out
+
+    assert main(["retention", "--months", "4"]) == 0
+
+    assert ": 1 removed" in capsys.readouterr().out
+    assert main([*load, "--map", "text=what"]) == 0
+    out = capsys.readouterr().out
+    assert "imported: 0\nskipped as duplicates: 1\n" in out
+    assert "skipped as older than the raw messages kept (retention): 1" in out
     assert main(["retention", "--months", "2"]) == 2
     assert "at least 4 months" in capsys.readouterr().err
+
+
+def test_sqlite_deletes_a_chunk_per_transaction_and_reports_progress(sqlite_engine, monkeypatch):
+    monkeypatch.setattr("data_access.retention.SQLITE_CHUNK", 4)
+    _imported(sqlite_engine)
+    progress: list[int] = []
+
+    result = apply_retention(sqlite_engine, 4, NOW, on_progress=progress.append)
+
+    assert result.removed == 6
+    assert progress == [4, 6]  # a chunk of 4, then the last 2

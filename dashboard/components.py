@@ -186,8 +186,17 @@ def local_text(moment: datetime, timezone: str) -> str:
     return moment.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M %Z")
 
 
-def message_table(messages: pd.DataFrame, timezone: str, key: str) -> None:
-    """Messages as a plain-text table (never rendered as markdown or HTML)."""
+def message_table(
+    messages: pd.DataFrame, timezone: str, key: str, since: datetime | None = None
+) -> None:
+    """Messages as a plain-text table (never rendered as markdown or HTML). With `since`
+    (the start of the range shown), says so when a retention removed part of it."""
+    kept_since = resources.read("raw_messages_kept_since") if since else None
+    if kept_since and since < kept_since:
+        st.caption(
+            f"Messages sent before {local_text(kept_since, timezone)} are no longer kept "
+            "(the retention setting); the charts still count them."
+        )
     if messages.empty:
         st.caption("No messages to show.")
         return

@@ -19,7 +19,7 @@ from sqlalchemy import (
     select,
 )
 
-from data_access import alert_store, range_sums, recent
+from data_access import alert_store, range_sums, recent, retention
 from data_access.forecast_store import SeriesKey, hourly_counts, stored_forecast
 from data_access.frames import frame_of, raw_time
 from data_access.partitions import links_joined
@@ -40,6 +40,7 @@ ChannelIds = Sequence[int] | None  # None: every channel
 # the Live page's reads, from the tables kept for it
 members_active_since = recent.members_active_since
 messages_per_minute = recent.messages_per_minute
+raw_messages_kept_since = retention.raw_messages_kept_since
 # long ranges, summed by the database into the viewer's buckets
 channel_sums = range_sums.channel_sums
 topic_sums = range_sums.topic_sums

@@ -78,10 +78,15 @@ def apply_retention(
     return RetentionResult(since, _delete_in_chunks(engine, since, on_progress))
 
 
+def raw_messages_kept_since(conn: Connection) -> datetime | None:
+    """The time before which raw messages were removed by a retention, if one ran."""
+    return conn.scalar(select(RawMessagesKept.since))
+
+
 def _move_boundary(conn: Connection, since: datetime) -> datetime:
     """Store the boundary first (imports skip older messages from now on); it only moves
     forward. Returns the boundary in force."""
-    stored = conn.scalar(select(RawMessagesKept.since))
+    stored = raw_messages_kept_since(conn)
     if stored is None:
         conn.execute(insert(RawMessagesKept).values(id=1, since=since))
     elif stored < since:

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Table, bindparam, select, update
 
 from data_access import recent
 from data_access.partitions import ensure_months
+from data_access.retention import raw_messages_kept_since
 from data_access.rollups import add_to_rollups, refresh_rollups
 from data_access.schema import (
     Channel,
@@ -22,7 +23,6 @@ from data_access.schema import (
     Community,
     Member,
     Message,
-    RawMessagesKept,
     Source,
     Topic,
 )
@@ -197,11 +197,6 @@ def write_batch(
         conn, community_id, ((c, members[m.author_id], m.sent_at) for _, c, _, m in new), now
     )
     return BatchResult(len(inserted), len(batch) - len(inserted) - past_retention, past_retention)
-
-
-def raw_messages_kept_since(conn: Connection) -> datetime | None:
-    """The time before which raw messages were removed by a retention, if one ran."""
-    return conn.scalar(select(RawMessagesKept.since))
 
 
 def _count_in_rollups(conn, community_id, new, moved_hours) -> None:

@@ -24,9 +24,9 @@ from analysis.topics import (
     validate,
 )
 from data_access import audit
+from data_access.retention import raw_messages_kept_since
 from data_access.rollups import replace_topic_links
 from data_access.schema import Message, Topic
-from data_access.store import raw_messages_kept_since
 
 log = logging.getLogger(__name__)
 SCAN_CHUNK = 20_000

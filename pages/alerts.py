@@ -110,7 +110,9 @@ def evidence(episode, now) -> None:
         DRIVING_MESSAGES,
     )
     st.markdown("**Messages that drove it**")
-    components.message_table(messages, filters.timezone, f"evidence-{episode.id}")
+    components.message_table(
+        messages, filters.timezone, f"evidence-{episode.id}", since=window_start
+    )
 
 
 def actions(episode, now) -> None:

@@ -76,7 +76,7 @@ def body() -> None:
     worst = resources.read(
         "most_negative_messages", cid, window.start, window.end, filters.channel_ids, 25
     )
-    components.message_table(worst, filters.timezone, key="most_negative")
+    components.message_table(worst, filters.timezone, key="most_negative", since=window.start)
 
 
 if not components.needs_data(filters):

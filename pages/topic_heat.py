@@ -62,7 +62,7 @@ def body() -> None:
     start = local_start.tz_convert("UTC").to_pydatetime()
     end = (local_start + BUCKET_LENGTH[bucket]).tz_convert("UTC").to_pydatetime()
     messages = resources.read("topic_messages", cid, topic_id, start, end, filters.channel_ids, 100)
-    components.message_table(messages, filters.timezone, key="topic_messages")
+    components.message_table(messages, filters.timezone, key="topic_messages", since=start)
 
 
 if not components.needs_data(filters):

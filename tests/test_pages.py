@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 import numpy as np
 import pandas as pd
 import pytest
+import streamlit as st
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 from streamlit.testing.v1 import AppTest
@@ -19,6 +20,7 @@ from analysis.topics import DEFAULT_TOPICS, compile_rule
 from dashboard.auth import ACCOUNT_KEY, LAST_SEEN_KEY
 from data_access import accounts
 from data_access.db import make_engine
+from data_access.retention import MINIMUM_MONTHS, apply_retention
 from data_access.setup import init_database
 from tests.conftest import ROOT
 from tests.pages_fixtures import build_archive, build_live
@@ -162,6 +164,33 @@ def test_sentiment_page_matches_the_raw_messages(monkeypatch, archive_url, raw_a
     bars = {t["name"]: sum(values(t["y"])) for t in distribution["data"]}
     assert bars["unscored"] == unscored
     assert sum(bars.values()) == len(window)
+
+
+def test_after_a_retention_the_charts_still_count_the_removed_messages(monkeypatch, database_url):
+    build_archive(database_url)
+
+    def sentiment_page() -> AppTest:
+        return choose_days(
+            open_page(monkeypatch, database_url, "../pages/sentiment.py"),
+            date(2026, 2, 20),
+            date(2026, 2, 28),
+        )
+
+    before = sentiment_page()
+    assert len(before.dataframe[-1].value) == 25  # the most negative messages
+    engine = make_engine(database_url)
+    result = apply_retention(engine, MINIMUM_MONTHS, datetime.now(UTC))  # all of February
+    engine.dispose()
+    assert result.removed > 0
+    st.cache_data.clear()  # the pages' reads are cached for a few seconds
+
+    after = sentiment_page()
+
+    assert charts(after) == charts(before)
+    notes = [caption.value for caption in after.caption]
+    kept = f"{result.kept_since:%Y-%m-%d} 00:00 UTC"
+    assert f"Messages sent before {kept} are no longer kept" in " ".join(notes)
+    assert "No messages to show." in notes
 
 
 def test_topic_heat_matches_the_raw_links(monkeypatch, archive_url):

@@ -69,7 +69,9 @@ def load_settings(secrets: Mapping, environ: Mapping[str, str]) -> Settings:
         ),
     )
     idle = _at_least(
-        pick("ECG_SESSION_IDLE_MINUTES", "auth", "idle_minutes", 60.0), 1.0, "auth idle_minutes"
+        pick("ECG_SESSION_IDLE_MINUTES", "sessions", "idle_minutes", 60.0),
+        1.0,
+        "sessions idle_minutes",
     )
     bots = pick("ECG_BOTS", "members", "bots", [])
     if isinstance(bots, str):

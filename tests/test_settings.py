@@ -42,6 +42,10 @@ def test_retention_from_secrets_and_environment():
     assert load_settings({}, {"ECG_RETENTION_MONTHS": "6"}).retention_months == 6
 
 
+def test_session_idle_minutes_from_the_documented_section():
+    assert load_settings({"sessions": {"idle_minutes": 15}}, {}).session_idle_minutes == 15.0
+
+
 def test_demo_flag():
     assert load_settings({}, {"ECG_DEMO": "0"}).demo is False
     assert load_settings({"demo": {"enabled": True}}, {}).demo is True

@@ -111,6 +111,9 @@ def detach_month(conn: Connection, month: datetime, archive: bool) -> int:
     `archived_message_topics_YYYY_MM` (for pg_dump, then DROP TABLE)."""
     messages = partition_name("messages", month)
     links = partition_name("message_topics", month)
+    # Detaching waits for every open reader of the table, and writers queue behind it:
+    # rather give up (the worker tries again the next day) than stall the imports.
+    conn.execute(text("SET LOCAL lock_timeout = '10s'"))
     count = conn.scalar(text(f"SELECT count(*) FROM {messages}"))
     conn.execute(text(f"ALTER TABLE message_topics DETACH PARTITION {links}"))
     if archive:

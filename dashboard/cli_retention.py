@@ -15,7 +15,7 @@ def add_parser(sub) -> None:
         "retention",
         help="remove raw messages older than the retention setting (the worker does it daily)",
         description="Raw messages sent before the start of the month MONTHS months ago are "
-        "removed; rollups, forecasts and stored weekly figures stay. See docs/operations.md.",
+        "removed; rollups, forecasts and stored weekly figures stay. See docs/configuration.md.",
     )
     p.add_argument(
         "--months", type=int, help="whole months kept before the current one (default: setting)"

@@ -58,6 +58,7 @@ _MESSAGE_COLUMNS = (
     "language",
     "sentiment",
 )
+_SENT_AT = _MESSAGE_COLUMNS.index("sent_at")
 MEMBERS: Table = Member.__table__
 # The idempotency key of messages: PostgreSQL's partitioned table needs the partition key
 # in it (a platform gives a message the same time on every export).
@@ -136,7 +137,8 @@ def write_batch(
     the Live page's tables (minutes before `now` minus a few hours are not kept there).
 
     Duplicates (already stored, or twice in the batch) are skipped by the unique key on
-    (source, external id), so concurrent or repeated imports never store a message twice.
+    (source, external id; and time on PostgreSQL, see MESSAGE_KEY), so concurrent or
+    repeated imports never store a message twice.
     Messages sent before the raw messages kept (a retention removed them, their rollups
     stay) are skipped too: storing them again would count them twice.
     """
@@ -180,7 +182,7 @@ def write_batch(
         )
     )
     links = [
-        (inserted[m.external_id], topics[name], row[5])
+        (inserted[m.external_id], topics[name], row[_SENT_AT])
         for m, row in zip(unique, rows, strict=True)
         if m.external_id in inserted
         for name in m.topics

@@ -57,13 +57,16 @@ def backtest_range(
 def default_period(
     engine: Engine, community_id: int, days: int
 ) -> tuple[datetime, datetime] | None:
-    """The last `days` days that have data (an imported archive too), or None without data."""
+    """The last `days` days that have data (an imported archive too), from the raw messages
+    still kept (a backtest replays them); None without such data."""
     with engine.connect() as conn:
         extent = queries.data_extent(conn, community_id)
+        kept_since = queries.raw_messages_kept_since(conn)
     if extent is None:
         return None
     end = extent[1] + timedelta(hours=1)
-    return max(extent[0], end - timedelta(days=days)), end
+    start = max(extent[0], end - timedelta(days=days), kept_since or extent[0])
+    return (start, end) if start < end else None
 
 
 def scope_scores(

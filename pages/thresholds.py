@@ -157,7 +157,10 @@ def preview(rule: Rule, before: Rule | None) -> None:
         resources.engine(), filters.community_id, resources.settings().backtest_days
     )
     if period is None:
-        st.info("No data yet to preview the rule on.")
+        st.info(
+            "No messages to preview the rule on: none yet, or the retention setting "
+            "removed those of the period."
+        )
         return
     start, end = period
     days = (end - start).days

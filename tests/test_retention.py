@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select, text
 
+from alerts.backtest import default_period
 from analysis.permissions import SERVER_SHELL
 from analysis.topics import TopicRule
 from dashboard.cli import main
@@ -217,3 +218,16 @@ def test_sqlite_deletes_a_chunk_per_transaction_and_reports_progress(sqlite_engi
 
     assert result.removed == 6
     assert progress == [4, 6]  # a chunk of 4, then the last 2
+
+
+def test_a_backtest_period_starts_where_the_kept_messages_do(engine):
+    community_id = _imported(engine)
+    assert default_period(engine, community_id, 365) == (
+        datetime(2026, 1, 10, 9, tzinfo=UTC),  # the first hour with data
+        datetime(2026, 7, 10, 12, tzinfo=UTC),  # the hour after the last
+    )
+    apply_retention(engine, 4, NOW)
+    assert default_period(engine, community_id, 365)[0] == datetime(2026, 3, 1, tzinfo=UTC)
+    assert default_period(engine, community_id, 30)[0] == datetime(2026, 6, 10, 12, tzinfo=UTC)
+    apply_retention(engine, 4, datetime(2027, 1, 5, tzinfo=UTC))  # every message is gone
+    assert default_period(engine, community_id, 365) is None

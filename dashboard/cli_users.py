@@ -39,8 +39,12 @@ def ask_password() -> str:
 
     if "ECG_PASSWORD" in os.environ:
         return os.environ["ECG_PASSWORD"]
-    first = getpass.getpass("One-time password (changed at first sign-in): ")
-    if getpass.getpass("The same again: ") != first:
+    try:
+        first = getpass.getpass("One-time password (changed at first sign-in): ")
+        again = getpass.getpass("The same again: ")
+    except EOFError:  # no terminal: input is a pipe or closed
+        raise ValueError("no password given: type it at a terminal, or set ECG_PASSWORD") from None
+    if again != first:
         raise ValueError("the two passwords differ")
     return first
 

@@ -188,3 +188,18 @@ def test_users_add_list_passwd_remove(database, monkeypatch, capsys):
     assert "the last admin cannot be removed" in capsys.readouterr().err
     assert _count(database, "SELECT count(*) FROM audit_log WHERE action = 'user.add'") == 2
     assert _count(database, "SELECT count(*) FROM users WHERE password_hash LIKE '%long%'") == 0
+
+
+def test_adding_a_user_with_no_terminal_says_how_to_give_the_password(
+    database, monkeypatch, capsys
+):
+    monkeypatch.delenv("ECG_PASSWORD", raising=False)
+
+    def closed_input(prompt: str) -> str:
+        raise EOFError
+
+    monkeypatch.setattr("getpass.getpass", closed_input)
+    assert main(["users", "add", "ann", "--role", "analyst"]) == 2
+    assert "no password given: type it at a terminal, or set ECG_PASSWORD" in (
+        capsys.readouterr().err
+    )

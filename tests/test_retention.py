@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -231,3 +232,43 @@ def test_a_backtest_period_starts_where_the_kept_messages_do(engine):
     assert default_period(engine, community_id, 30)[0] == datetime(2026, 6, 10, 12, tzinfo=UTC)
     apply_retention(engine, 4, datetime(2027, 1, 5, tzinfo=UTC))  # every message is gone
     assert default_period(engine, community_id, 365) is None
+
+
+def test_two_writers_bringing_the_same_new_month_make_it_once(postgres_url):
+    engine = make_engine(postgres_url)
+    prepare_community(engine, "main")
+    start = threading.Barrier(2)
+    failures: list[BaseException] = []
+
+    def write(source: str) -> None:
+        rows = [
+            ParsedRow(
+                2 + n,
+                RawMessage(
+                    f"{source}-{n}",
+                    datetime(2027, 2, 3, 9, n, tzinfo=UTC),
+                    "room",
+                    f"user{n}",
+                    "User",
+                    "hello",
+                ),
+            )
+            for n in range(20)
+        ]
+        start.wait()
+        try:
+            run_import(engine, rows, ImportTarget("main", source, "chat"))
+        except BaseException as error:  # noqa: BLE001 - reported by the assertion below
+            failures.append(error)
+
+    threads = [threading.Thread(target=write, args=(name,)) for name in ("a", "b")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert failures == []
+    with engine.connect() as conn:
+        assert stored_months(conn) == [datetime(2027, 2, 1)]
+        assert conn.scalar(text("SELECT count(*) FROM messages_2027_02")) == 40
+    engine.dispose()

@@ -77,7 +77,10 @@ def enrich(
     message: RawMessage, topics: TopicIndex, bots: frozenset[str] = frozenset()
 ) -> EnrichedMessage:
     """Language, sentiment and topics of a message; an author in `bots` (by id or
-    display name) is marked as a bot, like a platform's own bot flag."""
+    display name) is marked as a bot, like a platform's own bot flag. NUL characters are
+    dropped (PostgreSQL's text cannot hold them) and display names cut to what the
+    database keeps."""
+    message = _storable(message)
     clean = html.unescape(message.text)
     words = prepare(clean)  # tokenised once for the language and the topics
     result = analyse_unescaped(clean, words.words)
@@ -94,6 +97,29 @@ def enrich(
         sentiment=result.compound,
         topics=tuple(topics.match_prepared(words)),
         author_email=message.author_email,
+    )
+
+
+NAME_LENGTH = 300  # channel and member display names (data_access.schema)
+
+
+def _storable(message: RawMessage) -> RawMessage:
+    names = (message.channel, message.author_name)
+    values = (message.external_id, message.author_id, message.text, message.reply_to or "")
+    if not any("\x00" in v for v in names + values) and max(map(len, names)) <= NAME_LENGTH:
+        return message  # nearly always: nothing to copy
+
+    def clean(value: str | None, length: int | None = None) -> str | None:
+        return None if value is None else value.replace("\x00", "")[:length]
+
+    return replace(
+        message,
+        external_id=clean(message.external_id),
+        channel=clean(message.channel, NAME_LENGTH),
+        author_id=clean(message.author_id),
+        author_name=clean(message.author_name, NAME_LENGTH),
+        text=clean(message.text),
+        reply_to=clean(message.reply_to),
     )
 
 

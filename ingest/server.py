@@ -4,7 +4,10 @@ POST /v1/messages with `Authorization: Bearer <token>` and a JSON body
 `{"source": "discord-bot", "messages": [{"id", "timestamp", "author", "text", ...}]}`.
 Each valid item is stored (idempotent on source + id); invalid items are reported by
 their index, and the valid ones of the same batch are stored all the same. Bodies over
-`max_bytes` are refused with 413 before being read. Listens on 127.0.0.1 by default.
+`max_bytes` are refused with 413 before being read; a request the database could not
+store gets 503 (send it again: nothing is stored twice). One writer thread stores every
+client's requests, several in one transaction when they arrive together (group_writer).
+Listens on 127.0.0.1 by default.
 """
 
 from __future__ import annotations
@@ -18,11 +21,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from sqlalchemy import Engine
 
+from data_access.store import BatchResult
 from ingest.formats.tabular import ColumnMapping, row_from_record
-from ingest.pipeline import ImportTarget, run_import
+from ingest.group_writer import GroupWriter
 
 log = logging.getLogger(__name__)
 MAX_BYTES = 1_000_000
+SOURCE_NAME_LENGTH = 200  # data_access.schema.Source.name
 API_FIELDS = ColumnMapping.parse(
     [
         "id=id",
@@ -51,19 +56,31 @@ def make_server(config: IngestConfig, host: str = "127.0.0.1", port: int = 8765)
     if not config.token:
         raise ValueError("ingest token: set ECG_INGEST_TOKEN (or [ingest] token) first")
 
+    writer = GroupWriter(config.engine, config.community, config.platform)
+
     class Handler(_Handler):
         settings = config
+        store = writer
 
-    return _Server((host, port), Handler)
+    return _Server((host, port), Handler, writer)
 
 
 class _Server(ThreadingHTTPServer):
     request_queue_size = 256  # the default 5 resets connections when many clients arrive
     daemon_threads = True
 
+    def __init__(self, address, handler, writer: GroupWriter) -> None:
+        super().__init__(address, handler)
+        self._writer = writer
+
+    def server_close(self) -> None:
+        super().server_close()
+        self._writer.close()
+
 
 class _Handler(BaseHTTPRequestHandler):
     settings: IngestConfig
+    store: GroupWriter
     protocol_version = "HTTP/1.1"
 
     def do_GET(self) -> None:  # noqa: N802 (the http.server naming)
@@ -99,19 +116,25 @@ class _Handler(BaseHTTPRequestHandler):
             return self._reply(
                 HTTPStatus.BAD_REQUEST, {"error": 'send {"messages": [...]} or a JSON list'}
             )
-        source = str(body.get("source") or "api") if isinstance(body, dict) else "api"
+        named = str(body.get("source") or "") if isinstance(body, dict) else ""
+        source = named.replace("\x00", "")[:SOURCE_NAME_LENGTH] or "api"
         rows = [row_from_record(index, item, API_FIELDS) for index, item in enumerate(items)]
         errors = [{"index": row.line, "error": row.error} for row in rows if row.message is None]
-        valid = [row for row in rows if row.message is not None]
-        target = ImportTarget(self.settings.community, source, self.settings.platform)
-        summary = run_import(self.settings.engine, valid, target, path=f"POST {source}")
+        valid = [row.message for row in rows if row.message is not None]
+        try:
+            result = self.store.write(source, valid) if valid else BatchResult(0, 0)
+        except Exception as error:  # logged by the writer; the client may send again
+            reason = str(getattr(error, "orig", error)).strip().splitlines()[0]
+            return self._reply(
+                HTTPStatus.SERVICE_UNAVAILABLE, {"error": f"not stored, send again: {reason}"}
+            )
         status = HTTPStatus.OK if valid or not items else HTTPStatus.UNPROCESSABLE_ENTITY
         self._reply(
             status,
             {
-                "stored": summary.imported,
-                "duplicates": summary.duplicates,
-                "past_retention": summary.past_retention,
+                "stored": result.inserted,
+                "duplicates": result.duplicates,
+                "past_retention": result.past_retention,
                 "errors": errors,
             },
         )

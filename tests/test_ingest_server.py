@@ -8,11 +8,15 @@ import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import text
 
 from dashboard.commands import prepare_community
+from ingest import group_writer
+from ingest.group_writer import GroupWriter
+from ingest.records import RawMessage
 from ingest.server import IngestConfig, make_server
 from tests.conftest import free_port
 
@@ -124,3 +128,59 @@ def test_the_server_will_not_start_without_a_token(engine, monkeypatch, capsys):
     monkeypatch.delenv("ECG_INGEST_TOKEN", raising=False)
     assert main(["ingest-server", "--port", str(free_port())]) == 2
     assert "ingest token: set ECG_INGEST_TOKEN" in capsys.readouterr().err
+
+
+def test_nul_characters_and_overlong_names_are_stored_cleaned(server):
+    base, engine = server
+    item = {**message(1), "text": "a\u0000b", "author_name": "N" * 400}
+    status, body = post(base, {"source": "s" * 250, "messages": [item]})
+    assert (status, body["stored"]) == (200, 1)
+    with engine.connect() as conn:
+        row = conn.execute(
+            text(
+                "SELECT m.text, length(mb.display_name), length(s.name) FROM messages m"
+                " JOIN members mb ON mb.id = m.member_id JOIN sources s ON s.id = m.source_id"
+            )
+        ).one()
+    assert tuple(row) == ("ab", 300, 200)
+
+
+def test_a_request_the_database_refuses_fails_alone(server, monkeypatch):
+    base, engine = server
+    real_write = group_writer.write_batch
+
+    def refusing(conn, community_id, source_id, batch, topics, now):
+        if batch[0].external_id.startswith("bad"):
+            raise RuntimeError("refused by the database")
+        return real_write(conn, community_id, source_id, batch, topics, now)
+
+    monkeypatch.setattr(group_writer, "write_batch", refusing)
+    bodies = [
+        {"source": "a", "messages": [message(n, tag)]} for n, tag in enumerate(["bad", "ok", "ok2"])
+    ]
+    with ThreadPoolExecutor(3) as pool:  # sent at once: likely one shared transaction
+        replies = list(pool.map(lambda body: post(base, body), bodies))
+    assert replies[0] == (503, {"error": "not stored, send again: refused by the database"})
+    assert [status for status, _ in replies[1:]] == [200, 200]
+    assert [reply["stored"] for _, reply in replies[1:]] == [1, 1]
+    assert stored(engine) == 2
+
+
+def test_requests_written_together_get_their_own_counts(engine):
+    prepare_community(engine, "main")
+    writer = GroupWriter(engine, "main", "api")
+    shared = RawMessage("shared", datetime(2026, 3, 2, 10, tzinfo=UTC), "bots", "u1", "U", "hi")
+    start = threading.Barrier(2)
+
+    def send(tag: str):
+        own = RawMessage(tag, datetime(2026, 3, 2, 10, 5, tzinfo=UTC), "bots", "u2", "U", "yo")
+        start.wait()
+        return writer.write("bot", [shared, own])
+
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(send, ["one", "two"]))
+    writer.close()
+    # each request stored its own message; the shared one counts once, as stored by one
+    # request and as a duplicate in the other
+    assert sorted((r.inserted, r.duplicates) for r in results) == [(1, 1), (2, 0)]
+    assert stored(engine) == 3

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
+from itertools import islice
 
 from sqlalchemy import Connection, bindparam, delete, insert, text
 
@@ -23,7 +24,7 @@ from data_access.schema import (
     TopicTotal,
     UTCDateTime,
 )
-from data_access.sql import chunked, insert_rows, rollup_keys_table, storage_time
+from data_access.sql import insert_rows, rollup_keys_table, storage_time
 
 _EVER = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -232,15 +233,16 @@ ON CONFLICT (topic_id, hour) DO UPDATE SET {_added("topic_totals", ADDITIVE_COLU
 def replace_topic_links(
     conn: Connection,
     topic_id: int,
-    messages: Sequence[tuple[int, datetime]],
+    messages: Iterable[tuple[int, datetime]],
     since: datetime | None = None,
 ) -> None:
-    """Make `messages` ((id, sent_at) pairs) the messages of the topic, and rebuild its
-    rollups from them: those from `since` on when given (the hours before it keep their
-    counts: a retention removed their raw messages), else all of them."""
+    """Make `messages` ((id, sent_at) pairs, read as they are written) the messages of the
+    topic, and rebuild its rollups from them: those from `since` on when given (the hours
+    before it keep their counts: a retention removed their raw messages), else all."""
     conn.execute(delete(MessageTopic).where(MessageTopic.topic_id == topic_id))
     dialect = conn.dialect.name
-    for chunk in chunked(list(messages), 50_000):
+    pairs = iter(messages)
+    while chunk := list(islice(pairs, 50_000)):
         insert_rows(
             conn,
             "message_topics",

@@ -8,9 +8,10 @@ then replaced in one short transaction, so readers never see half a topic.
 from __future__ import annotations
 
 import logging
+from array import array
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine, delete, func, insert, select, update
 
@@ -30,6 +31,8 @@ from data_access.schema import Message, Topic
 
 log = logging.getLogger(__name__)
 SCAN_CHUNK = 20_000
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
 
 Progress = Callable[[int, int], None]  # (messages scanned, messages in all)
 
@@ -106,7 +109,9 @@ def retag(
     topic: CompiledTopic,
     on_progress: Progress | None = None,
 ) -> RetagResult:
-    matched: list[tuple[int, datetime]] = []
+    # the matched messages' ids and times (microseconds since 1970): 16 bytes each, for
+    # topics that match millions of messages
+    ids, times = array("q"), array("q")
     with engine.connect() as conn:
         total = conn.scalar(select(func.count()).where(Message.community_id == community_id))
         last_id, scanned = 0, 0
@@ -120,10 +125,14 @@ def retag(
             rows = conn.execute(query).all()
             if not rows:
                 break
-            matched.extend((i, at) for i, at, text in rows if topic.matches(prepare(text)))
+            for id_, sent_at, text in rows:
+                if topic.matches(prepare(text)):
+                    ids.append(id_)
+                    times.append((sent_at - _EPOCH) // _MICROSECOND)
             last_id, scanned = rows[-1][0], scanned + len(rows)
             if on_progress:
                 on_progress(scanned, total)
     with engine.begin() as conn:
+        matched = ((i, _EPOCH + t * _MICROSECOND) for i, t in zip(ids, times, strict=True))
         replace_topic_links(conn, topic_id, matched, since=raw_messages_kept_since(conn))
-    return RetagResult(topic_id, scanned, len(matched))
+    return RetagResult(topic_id, scanned, len(ids))

@@ -59,6 +59,7 @@ _MESSAGE_COLUMNS = (
     "sentiment",
 )
 _SENT_AT = _MESSAGE_COLUMNS.index("sent_at")
+SOURCE_NAME_LENGTH = 200  # schema.Source.name
 MEMBERS: Table = Member.__table__
 # The idempotency key of messages: PostgreSQL's partitioned table needs the partition key
 # in it (a platform gives a message the same time on every export).
@@ -104,7 +105,9 @@ def ensure_community(conn: Connection, name: str) -> int:
 
 
 def ensure_source(conn: Connection, community_id: int, name: str, platform: str) -> int:
-    """The source's id, creating it if needed (safe when two writers race)."""
+    """The source's id, creating it if needed (safe when two writers race). The name is
+    stored as the column holds it: no NUL characters, at most SOURCE_NAME_LENGTH long."""
+    name = name.replace("\x00", "")[:SOURCE_NAME_LENGTH]
     query = select(Source.id).where(Source.community_id == community_id, Source.name == name)
     found = conn.scalar(query)
     if found is None:

@@ -27,7 +27,6 @@ from ingest.group_writer import GroupWriter
 
 log = logging.getLogger(__name__)
 MAX_BYTES = 1_000_000
-SOURCE_NAME_LENGTH = 200  # data_access.schema.Source.name
 API_FIELDS = ColumnMapping.parse(
     [
         "id=id",
@@ -116,8 +115,7 @@ class _Handler(BaseHTTPRequestHandler):
             return self._reply(
                 HTTPStatus.BAD_REQUEST, {"error": 'send {"messages": [...]} or a JSON list'}
             )
-        named = str(body.get("source") or "") if isinstance(body, dict) else ""
-        source = named.replace("\x00", "")[:SOURCE_NAME_LENGTH] or "api"
+        source = str(body.get("source") or "api") if isinstance(body, dict) else "api"
         rows = [row_from_record(index, item, API_FIELDS) for index, item in enumerate(items)]
         errors = [{"index": row.line, "error": row.error} for row in rows if row.message is None]
         valid = [row.message for row in rows if row.message is not None]

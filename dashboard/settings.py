@@ -62,6 +62,7 @@ def load_settings(secrets: Mapping, environ: Mapping[str, str]) -> Settings:
             "live_refresh_seconds",
         ),
         demo=_flag(pick("ECG_DEMO", "demo", "enabled", True)),
+        ingest_token=str(pick("ECG_INGEST_TOKEN", "ingest", "token", "")).strip(),
         worker_interval_seconds=_at_least(
             pick("ECG_WORKER_INTERVAL_SECONDS", "worker", "interval_seconds", 10.0),
             1.0,

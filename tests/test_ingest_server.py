@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
 import urllib.error
@@ -184,3 +185,107 @@ def test_requests_written_together_get_their_own_counts(engine):
     # request and as a duplicate in the other
     assert sorted((r.inserted, r.duplicates) for r in results) == [(1, 1), (2, 0)]
     assert stored(engine) == 3
+
+
+# --- a hostile client: raw sockets, lengths that lie, bodies that trickle ---------------
+
+
+@pytest.fixture
+def strict_server(engine):
+    """Small limits, so the hostile cases below take a second, not half a minute."""
+    prepare_community(engine, "main")
+    config = IngestConfig(
+        engine,
+        TOKEN,
+        "main",
+        max_bytes=10_000,
+        max_connections=4,
+        read_timeout=1.0,
+        body_deadline=1.5,
+    )
+    httpd = make_server(config, "127.0.0.1", free_port())
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield httpd.server_address[1], engine
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def raw_request(port: int, head: str, body: bytes = b"", wait: float = 10) -> str:
+    """Send `head` (headers without the blank line) and `body`; the status line answered."""
+    with socket.create_connection(("127.0.0.1", port), timeout=wait) as sock:
+        sock.sendall(
+            f"POST /v1/messages HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {TOKEN}\r\n"
+            f"{head}\r\n".encode()
+            + body
+        )
+        answer = sock.recv(4096).decode()
+    return answer.split("\r\n", 1)[0]
+
+
+@pytest.mark.parametrize(
+    ("length", "status"),
+    [("-1", "400"), ("-5", "400"), ("abc", "400"), ("99999999", "413")],
+)
+def test_content_lengths_that_lie_are_answered(strict_server, length, status):
+    port, engine = strict_server
+    line = raw_request(port, f"Content-Length: {length}\r\n", b"x" * 50_000)
+    assert line.split()[1] == status
+    with engine.connect() as conn:
+        assert conn.scalar(text("SELECT count(*) FROM messages")) == 0
+
+
+def test_a_post_without_a_length_gets_411(strict_server):
+    port, _ = strict_server
+    assert raw_request(port, "").split()[1] == "411"
+
+
+def test_json_nested_a_hundred_thousand_deep_gets_400(server):
+    base, _ = server
+    nested = b"[" * 5_000 + b"]" * 5_000
+    status, answer = post(base, nested)
+    assert status == 400
+    assert "nested deeper than 8" in answer["error"]
+    deeper = {"messages": [{"id": "x", "text": [[[[[[[["deep"]]]]]]]]}]}
+    assert post(base, deeper)[0] == 400
+
+
+def test_a_trickling_body_is_cut_off(strict_server):
+    port, _ = strict_server
+    started = time.monotonic()
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(
+            f"POST /v1/messages HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {TOKEN}\r\n"
+            "Content-Length: 1000\r\n\r\n".encode()
+        )
+        answer = b""
+        for _ in range(40):  # one byte every 0.1 s: each read is quick, the whole is not
+            try:
+                sock.sendall(b" ")
+            except OSError:
+                break
+            time.sleep(0.1)
+            sock.setblocking(False)
+            try:
+                answer = sock.recv(4096)
+            except BlockingIOError:
+                pass
+            finally:
+                sock.setblocking(True)
+            if answer:
+                break
+    assert answer.split(b"\r\n", 1)[0].split()[1] == b"408"
+    assert time.monotonic() - started < 4
+
+
+def test_silent_clients_beyond_the_bound_are_refused_at_once(strict_server):
+    port, _ = strict_server
+    idle = [socket.create_connection(("127.0.0.1", port)) for _ in range(4)]
+    try:
+        time.sleep(0.3)  # the four hold every slot
+        assert raw_request(port, "Content-Length: 2\r\n", b"[]").split()[1] == "503"
+    finally:
+        for sock in idle:
+            sock.close()
+    time.sleep(1.5)  # their threads time out and give the slots back
+    assert raw_request(port, "Content-Length: 2\r\n", b"[]").split()[1] == "200"

@@ -1,0 +1,46 @@
+"""The real `ecg` command as a user runs it: a subprocess with only the environment the
+docs name (PATH, HOME and the ECG_ variables a test passes)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ECG = Path(sys.executable).parent / "ecg"
+
+
+def user_environment(**variables: str) -> dict[str, str]:
+    """PATH and HOME of this process, plus `variables`; nothing else leaks in."""
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": os.environ.get("HOME", "/")}
+    env.update(variables)
+    return env
+
+
+def run_ecg(
+    args: list[str], cwd: Path, timeout: float = 120, stdin: str | None = None, **variables: str
+) -> subprocess.CompletedProcess:
+    """Run `ecg ARGS` in `cwd` to the end; stdout and stderr as text."""
+    return subprocess.run(
+        [str(ECG), *args],
+        cwd=cwd,
+        env=user_environment(**variables),
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def start_ecg(args: list[str], cwd: Path, **variables: str) -> subprocess.Popen:
+    """Start `ecg ARGS` in `cwd` in its own process group; the caller stops it."""
+    return subprocess.Popen(
+        [str(ECG), *args],
+        cwd=cwd,
+        env=user_environment(**variables),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )

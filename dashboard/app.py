@@ -117,6 +117,7 @@ else:
     navigation = st.navigation(sections)
     auth.account_box(account)
     if components.database_guard(components.sidebar):
+        components.database_guard(components.worker_banner)
         if auth.allowed(account, Action.VIEW_MONITORING):
             alerts_page = next(
                 (p for pages in sections.values() for p in pages if p.url_path == "alerts"), None

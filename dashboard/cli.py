@@ -290,14 +290,12 @@ def _worker_parser(sub) -> None:
 
 
 def cmd_worker(args, settings) -> int:
-    import signal
     import threading
 
-    from dashboard.worker import StoragePolicy, run_worker
+    from dashboard.worker import StoragePolicy, install_stop_signals, run_worker
 
     stop = threading.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: stop.set())
+    install_stop_signals(stop)
     engine = engine_for(settings)
     init_database(engine)
     run_worker(
@@ -310,6 +308,7 @@ def cmd_worker(args, settings) -> int:
         report_mail=settings.report_mail,
         timezone=settings.timezone,
         storage=StoragePolicy(settings.retention_months, settings.retention_archive),
+        forecast_time_limit=settings.forecast_time_limit_seconds,
     )
     return 0
 
@@ -364,6 +363,7 @@ def cmd_forecast(args, settings) -> int:
                 datetime.now(UTC),
                 set(args.topic) if args.topic else None,
                 bar.set,
+                time_limit=settings.forecast_time_limit_seconds,
             )
         print(
             f"{community}: {len(summary.made)} forecast(s) made, {len(summary.skipped)} "

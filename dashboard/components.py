@@ -266,3 +266,22 @@ def critical_banner(alerts_page) -> None:
     st.error(f"Critical alert firing: {plain(what)}", icon=":material/emergency:")
     if alerts_page is not None:
         st.page_link(alerts_page, label="Open the Alerts page", icon=":material/notifications:")
+
+
+def worker_banner() -> None:
+    """A banner on every page when the worker is not running: without it no demo messages,
+    forecasts, alerts or notifications come, and the figures quietly go stale."""
+    heartbeat = resources.worker_heartbeat()
+    start_it = "Start it with `ecg worker` (`make run` starts it with the dashboard)."
+    if heartbeat is None:
+        st.warning(
+            "The worker has never run on this database: no forecasts, alerts or "
+            f"notifications until it does. {start_it}",
+            icon=":material/warning:",
+        )
+    elif heartbeat.stale(now()):
+        since = local_text(heartbeat.beat_at, current_filters().timezone)
+        st.warning(
+            f"The worker is not running: figures and alerts are stale since {since}. {start_it}",
+            icon=":material/warning:",
+        )

@@ -15,6 +15,7 @@ from dashboard.settings import Settings, load_settings
 from dashboard.weekly_report import weekly_report as build_weekly_report
 from data_access import queries
 from data_access.db import make_engine
+from data_access.heartbeat import Heartbeat, last_beat
 
 
 def secrets() -> dict:
@@ -87,3 +88,10 @@ def weekly_report(community_id: int, community: str, week, timezone: str):
     """The weekly report (dashboard.weekly_report.WeeklyReport), kept for a minute."""
     with engine().connect() as conn:
         return build_weekly_report(conn, community_id, community, week, timezone)
+
+
+@st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS)
+def worker_heartbeat() -> Heartbeat | None:
+    """The worker's newest heartbeat, None when no worker ever ran on this database."""
+    with engine().connect() as conn:
+        return last_beat(conn)

@@ -40,6 +40,7 @@ class Settings:
     ingest_token: str = ""  # bearer token of `ecg ingest-server`; never logged
     alert_interval_seconds: float = 60.0  # how often the worker evaluates the alert rules
     backtest_days: int = 30  # the period the thresholds page previews a rule over
+    forecast_time_limit_seconds: float = 120.0  # one series' fit; past it, killed and reported
     retention_months: int = 0  # raw messages kept: this many whole months; 0 = all
     retention_archive: bool = False  # PostgreSQL: keep removed months as archived_* tables
     notifications: NotificationSettings = NotificationSettings()
@@ -88,6 +89,11 @@ def load_settings(secrets: Mapping, environ: Mapping[str, str]) -> Settings:
         ),
         backtest_days=int(
             _at_least(pick("ECG_BACKTEST_DAYS", "alerts", "backtest_days", 30), 1, "backtest_days")
+        ),
+        forecast_time_limit_seconds=_at_least(
+            pick("ECG_FORECAST_TIME_LIMIT_SECONDS", "forecasts", "time_limit_seconds", 120.0),
+            0.001,
+            "forecasts time_limit_seconds",
         ),
     )
     settings = replace(

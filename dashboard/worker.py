@@ -8,6 +8,8 @@ figures, sends notifications and reports, and applies the retention setting.
 from __future__ import annotations
 
 import logging
+import os
+import signal
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,10 +31,11 @@ from dashboard.commands import (
 from dashboard.notify_settings import ReportMail
 from dashboard.weekly_mail import send_weekly_reports
 from dashboard.weekly_report import refresh_stored_figures
+from data_access.heartbeat import beat
 from data_access.partitions import ensure_months, month_of, next_month
 from data_access.retention import apply_retention
 from data_access.schema import Community, Message
-from forecasting.refresh import refresh
+from forecasting.refresh import TIME_LIMIT_SECONDS, refresh
 
 log = logging.getLogger(__name__)
 NO_NOTIFICATIONS = NotificationSettings()
@@ -64,10 +67,35 @@ def append_demo_messages(engine: Engine, now: datetime) -> int:
     return simulate(engine, DEMO_COMMUNITY, start, now, DEMO_SPEC).imported
 
 
-def refresh_forecasts(engine: Engine, now: datetime) -> None:
+class WorkerStopping(BaseException):
+    """Raised in the worker's main thread by SIGINT or SIGTERM: the job in hand ends at
+    once (a forecast pool's fitting processes are terminated on the way out). A
+    BaseException, so no job's `except Exception` swallows it."""
+
+
+def install_stop_signals(stop: threading.Event) -> None:
+    """SIGINT and SIGTERM set `stop` and interrupt the job in hand (once: a second signal
+    during the clean-up only sets `stop` again)."""
+
+    def on_signal(signum, _frame) -> None:
+        if stop.is_set():
+            return
+        stop.set()
+        raise WorkerStopping(signal.Signals(signum).name)
+
+    for stop_signal in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(stop_signal, on_signal)
+
+
+def refresh_forecasts(
+    engine: Engine,
+    now: datetime,
+    on_progress: Callable[[int, int], None] | None = None,
+    time_limit: float = TIME_LIMIT_SECONDS,
+) -> None:
     """Refit, in every community, the series with new data since their last forecast."""
     for community in community_names(engine):
-        summary = refresh(engine, community, now)
+        summary = refresh(engine, community, now, on_progress=on_progress, time_limit=time_limit)
         if summary.made or summary.failed:
             log.info(
                 "forecasts of %s: %d made, %d unchanged, %d failed %s",
@@ -139,13 +167,22 @@ def run_worker(
     report_mail: ReportMail = NO_REPORT_MAIL,
     timezone: str = "UTC",
     storage: StoragePolicy = StoragePolicy(),
+    forecast_time_limit: float = TIME_LIMIT_SECONDS,
 ) -> None:
     """Run the jobs until `stop` is set: the demo every `interval_seconds`, forecasts every
     `forecast_every` (only series with new data are refitted), alert rules every
     `alerts_every`, storage upkeep (partitions ahead, retention) daily. A failing job is
-    logged and tried again next time."""
+    logged and tried again next time. A heartbeat is written every loop and as forecasts
+    progress; WorkerStopping (from install_stop_signals) ends it at once."""
     log.info("worker started (every %gs, demo %s)", interval_seconds, "on" if demo else "off")
     last_run: dict[str, datetime] = {}
+    started = clock()
+
+    def alive(now: datetime) -> None:
+        _guarded("heartbeat", beat, engine, started, now, os.getpid())
+
+    def fitting(*_progress) -> None:  # a long refresh beats as its series are fitted
+        alive(clock())
 
     def due(job: str, every: timedelta, now: datetime) -> bool:
         if job in last_run and now - last_run[job] < every:
@@ -153,30 +190,33 @@ def run_worker(
         last_run[job] = now
         return True
 
-    while not stop.is_set():
-        now = clock()
-        if demo:
-            _guarded("demo", _demo_tick, engine, now)
+    def jobs(now: datetime) -> list[tuple[str, Callable[..., None], tuple]]:
+        """The jobs due at `now`, in order, each with its arguments."""
+        planned = [("demo", _demo_tick, (engine, now))] if demo else []
         if due("forecast", forecast_every, now):
-            _guarded("forecast", refresh_forecasts, engine, now)
+            fit = (engine, now, fitting, forecast_time_limit)
+            planned.append(("forecast", refresh_forecasts, fit))
         if due("alerts", alerts_every, now):
-            _guarded("alerts", evaluate_alerts, engine, now)
-        _guarded("notifications", send_notifications, engine, notifications, now)
+            planned.append(("alerts", evaluate_alerts, (engine, now)))
+        planned.append(("notifications", send_notifications, (engine, notifications, now)))
         if due("storage", timedelta(days=1), now):
-            _guarded("storage", maintain_storage, engine, storage, now)
+            planned.append(("storage", maintain_storage, (engine, storage, now)))
         if due("weekly figures", forecast_every, now):
-            _guarded("weekly figures", store_weekly_figures, engine, timezone, now)
+            planned.append(("weekly figures", store_weekly_figures, (engine, timezone, now)))
         if report_mail.recipients and due("weekly report", timedelta(minutes=1), now):
-            _guarded(
-                "weekly report",
-                send_weekly_reports,
-                engine,
-                report_mail,
-                notifications.smtp,
-                timezone,
-                now,
-            )
-        stop.wait(interval_seconds)
+            mail = (engine, report_mail, notifications.smtp, timezone, now)
+            planned.append(("weekly report", send_weekly_reports, mail))
+        return planned
+
+    try:
+        while not stop.is_set():
+            now = clock()
+            alive(now)
+            for name, job, args in jobs(now):
+                _guarded(name, job, *args)
+            stop.wait(interval_seconds)
+    except WorkerStopping as stopping:
+        log.info("worker stopping (%s)", stopping)
     log.info("worker stopped")
 
 

@@ -475,3 +475,14 @@ class MemberActivity(Base):
     kind: Mapped[str] = mapped_column(String(20))  # join, leave, reaction
     at: Mapped[datetime] = mapped_column(UTCDateTime)
     ref: Mapped[str] = mapped_column(String(300), default="")  # the message reacted to
+
+
+class WorkerBeat(Base):
+    """The worker's heartbeat: written every loop and between jobs, so the dashboard can
+    say when the worker stopped (the figures and alerts are stale from then on)."""
+
+    __tablename__ = "worker_beats"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)  # "worker"
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    beat_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    pid: Mapped[int] = mapped_column(Integer)

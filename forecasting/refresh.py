@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import signal
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -65,9 +66,11 @@ def refresh(
     on_progress: Progress | None = None,
     workers: int = WORKERS,
     last_hour: datetime | None = None,
+    time_limit: float = TIME_LIMIT_SECONDS,
 ) -> RefreshSummary:
     """Refit every series of `community` (or those named in `only`) that has new data,
-    from the data up to `last_hour` (default: the newest hour with messages)."""
+    from the data up to `last_hour` (default: the newest hour with messages); a series
+    not fitted within `time_limit` seconds is reported failed and its process killed."""
     summary = RefreshSummary()
     with engine.connect() as conn:
         community_id = conn.scalar(select(Community.id).where(Community.name == community))
@@ -100,7 +103,10 @@ def refresh(
                     state.backtest_for if fresh else None,
                 )
             )
-    _fit_all(engine, community_id, due, now, start, last_hour, workers, summary, on_progress)
+    if due:
+        log.info("forecasting %d series of %s", len(due), community)
+    limits = (workers, time_limit)
+    _fit_all(engine, community_id, due, now, start, last_hour, limits, summary, on_progress)
     return summary
 
 
@@ -114,12 +120,21 @@ class Due:
     kept_backtest_for: datetime | None
 
 
+def default_signals() -> None:
+    """In each fitting process: SIGTERM and SIGINT back to their defaults. A forked child
+    inherits the worker's handlers, which are not meant for it: one that only sets a flag
+    would ignore the pool's terminate and keep the job waiting for good."""
+    for stop_signal in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(stop_signal, signal.SIG_DFL)
+
+
 def _fit_all(
-    engine, community_id, due, now, start, last_hour, workers, summary, on_progress
+    engine, community_id, due, now, start, last_hour, limits, summary, on_progress
 ) -> None:
-    # a multiprocessing pool: leaving the block terminates its workers, so a fit that ran
-    # past its time limit cannot keep the job waiting
-    with multiprocessing.Pool(processes=workers) as pool:
+    # a multiprocessing pool: leaving the block terminates its workers (SIGTERM, which
+    # default_signals lets kill them), so a fit past its time limit cannot hold the job
+    workers, time_limit = limits
+    with multiprocessing.Pool(processes=workers, initializer=default_signals) as pool:
         futures = [
             (
                 item,
@@ -131,9 +146,9 @@ def _fit_all(
         ]
         for done, (item, future) in enumerate(futures, start=1):
             try:
-                forecast, backtest = future.get(timeout=TIME_LIMIT_SECONDS)
+                forecast, backtest = future.get(timeout=time_limit)
             except multiprocessing.TimeoutError:
-                summary.failed[item.key.name] = f"took longer than {TIME_LIMIT_SECONDS} s"
+                summary.failed[item.key.name] = f"took longer than {time_limit:g} s"
             except Exception as error:  # one series failing must not stop the others
                 log.exception("forecast of %s failed", item.key.name)
                 summary.failed[item.key.name] = f"{type(error).__name__}: {error}"

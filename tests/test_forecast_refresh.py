@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -183,9 +184,8 @@ def test_a_series_past_its_time_limit_is_reported_and_the_job_goes_on(forecast_u
 
     engine = make_engine(forecast_url)
     monkeypatch.setattr(refresh_module, "_fit", _fit_that_hangs)
-    monkeypatch.setattr(refresh_module, "TIME_LIMIT_SECONDS", 0.5)
     monkeypatch.setattr(refresh_module, "stored_state", lambda *args: None)
-    summary = refresh(engine, "demo", END, only={"billing", "bugs"})
+    summary = refresh(engine, "demo", END, only={"billing", "bugs"}, time_limit=0.5)
     # the hung fits' processes were terminated, not left sleeping out their minute
     assert multiprocessing.active_children() == []
     assert summary.failed == {"billing": "took longer than 0.5 s", "bugs": "took longer than 0.5 s"}
@@ -206,3 +206,37 @@ def test_a_young_community_is_fitted_from_its_first_message(engine):
     fitted = points[points["ds"] <= pd.Timestamp(last_hour)]
     assert anomalies(actual, fitted).empty
     assert spike_starts(actual, fitted["ds"].iloc[0], last_hour).empty
+
+
+class _StillWaiting(Exception):
+    pass
+
+
+def _give_up(*_) -> None:
+    raise _StillWaiting
+
+
+def test_hung_fits_die_even_when_the_parent_only_flags_sigterm(forecast_url, monkeypatch):
+    """The worker's SIGTERM handler only sets a flag; forked fitting processes inherited it
+    and ignored the pool's terminate, so the job waited for good."""
+    import multiprocessing
+    import signal
+
+    engine = make_engine(forecast_url)
+    monkeypatch.setattr(refresh_module, "_fit", _fit_that_hangs)
+    monkeypatch.setattr(refresh_module, "stored_state", lambda *args: None)
+    flagged = threading.Event()
+    previous_term = signal.signal(signal.SIGTERM, lambda *_: flagged.set())
+    previous_alarm = signal.signal(signal.SIGALRM, _give_up)
+    signal.alarm(45)  # a hang fails the test instead of stalling the suite
+    try:
+        summary = refresh(engine, "demo", END, only={"billing"}, time_limit=0.5)
+    except _StillWaiting:
+        pytest.fail("the refresh still waited for its hung fit 45 s later")
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous_alarm)
+        signal.signal(signal.SIGTERM, previous_term)
+    assert summary.failed == {"billing": "took longer than 0.5 s"}
+    assert multiprocessing.active_children() == []
+    assert not flagged.is_set()

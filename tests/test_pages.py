@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import time
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 import pandas as pd
@@ -20,6 +20,7 @@ from analysis.topics import DEFAULT_TOPICS, compile_rule
 from dashboard.auth import ACCOUNT_KEY, LAST_SEEN_KEY
 from data_access import accounts
 from data_access.db import make_engine
+from data_access.heartbeat import beat
 from data_access.retention import MINIMUM_MONTHS, apply_retention
 from data_access.setup import init_database
 from tests.conftest import ROOT
@@ -130,8 +131,8 @@ def choose_days(app: AppTest, first: date, last: date) -> AppTest:
 
 def test_an_old_archive_offers_the_range_that_has_data(monkeypatch, archive_url):
     app = open_page(monkeypatch, archive_url, "../pages/sentiment.py")
-    assert "No messages in this range" in app.warning[0].value
-    assert "2026-02-28 23:00 UTC" in app.warning[0].value
+    no_data = next(box.value for box in app.warning if "No messages in this range" in box.value)
+    assert "2026-02-28 23:00 UTC" in no_data
     app.button[0].click().run()
     assert app.selectbox(key="preset").value == "Custom"
     assert app.date_input(key="custom_dates").value == (date(2026, 1, 30), date(2026, 2, 28))
@@ -284,3 +285,34 @@ def test_overview_compares_the_last_7_days_with_data_to_the_7_before(
     assert messages.delta == f"{(this_week - week_before) / week_before:+.1%}"
     (daily,) = charts(app)
     assert sum(values(daily["data"][0]["y"])) == this_week
+
+
+def _worker_warnings(app: AppTest) -> list[str]:
+    return [box.value for box in app.warning if "worker" in box.value]
+
+
+def test_a_stopped_worker_is_named_on_every_page(monkeypatch, archive_url):
+    engine = make_engine(archive_url)
+    stopped_at = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(minutes=20)
+    beat(engine, stopped_at - timedelta(hours=1), stopped_at, 4242)
+    engine.dispose()
+    for page in ("../pages/sentiment.py", "../pages/alerts.py"):
+        app = open_page(monkeypatch, archive_url, page)
+        assert _worker_warnings(app) == [
+            "The worker is not running: figures and alerts are stale since "
+            f"{stopped_at:%Y-%m-%d %H:%M} UTC. Start it with `ecg worker` (`make run` starts "
+            "it with the dashboard)."
+        ]
+
+
+def test_a_running_worker_raises_no_banner_and_none_ever_run_says_so(monkeypatch, database_url):
+    init_database(make_engine(database_url))
+    app = open_page(monkeypatch, database_url, "../pages/sentiment.py")
+    assert len(_worker_warnings(app)) == 1
+    assert "The worker has never run on this database" in _worker_warnings(app)[0]
+    engine = make_engine(database_url)
+    beat(engine, datetime.now(UTC), datetime.now(UTC), 4242)
+    engine.dispose()
+    st.cache_data.clear()
+    app = open_page(monkeypatch, database_url, "../pages/sentiment.py")
+    assert _worker_warnings(app) == []

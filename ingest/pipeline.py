@@ -30,7 +30,13 @@ from data_access.store import (
     write_activity,
     write_batch,
 )
-from ingest.records import Activity, ImportFormatError, ParsedRow, RawMessage
+from ingest.records import (
+    Activity,
+    ImportFormatError,
+    ParsedRow,
+    RawMessage,
+    implausible_time,
+)
 
 DEFAULT_BATCH_SIZE = 10_000  # one transaction each; ~0.5 s of SQLite write lock
 MAX_LISTED_LINES = 5
@@ -172,14 +178,17 @@ def run_import(
     bots: frozenset[str] = frozenset(),
     batch_size: int = DEFAULT_BATCH_SIZE,
     on_progress: Progress | None = None,
+    now: datetime | None = None,
 ) -> ImportSummary:
     """Import `rows` into `target`.
 
     A row that cannot become a message is counted as rejected, with its reason
     and line; with `strict` it stops the import instead (batches already
-    written stay, the batch in hand is not written). Authors in `bots` are
-    bots, left out of member counts.
+    written stay, the batch in hand is not written). So is a message dated before
+    2000 or more than a day after `now` (default: when the import starts). Authors
+    in `bots` are bots, left out of member counts.
     """
+    now = now or datetime.now(UTC)
     topics = TopicIndex(load_compiled_topics(engine, target.community))
     community_id = in_transaction(engine, lambda conn: ensure_community(conn, target.community))
     source_id = in_transaction(
@@ -211,9 +220,11 @@ def run_import(
 
     for row in rows:
         summary.read += 1
+        row = row.within(now)
         activity.extend(
             replace(a, is_bot=a.is_bot or a.author_id in bots or a.author_name in bots)
             for a in row.activity
+            if implausible_time(a.at, now) is None
         )
         if row.message is None and row.event:
             summary.events[row.error] += 1

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+import math
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+
+EARLIEST_TIME = datetime(2000, 1, 1, tzinfo=UTC)  # before: a wrong clock or a wrong unit
+MOST_AHEAD = timedelta(days=1)  # after now + this: a wrong clock, not a message
+TOO_EARLY = "time before 2000-01-01"
+TOO_LATE = "time more than a day ahead of now"
 
 
 class ImportFormatError(Exception):
@@ -73,11 +79,22 @@ class ParsedRow:
     @classmethod
     def attempt(cls, line: int, make, *args, where: str = "") -> ParsedRow:
         """The row of `make(*args)`'s message, or of the RowError it raised (`where` added
-        to its reason)."""
+        to its reason). A value of a type or size the parser did not expect (a list where
+        a name goes, a number past any date) is a rejected row too, never a traceback."""
         try:
             return cls(line, make(*args))
         except RowError as error:
             return cls.of_error(line, error, where)
+        except (TypeError, ValueError, KeyError, AttributeError, ArithmeticError) as error:
+            return cls.of_error(line, RowError(unusable_value(error)), where)
+
+    def within(self, now: datetime) -> ParsedRow:
+        """This row, or a rejected one when its message's time is implausible (before
+        2000, or more than a day ahead of `now`): such a time breaks every chart."""
+        if self.message is None:
+            return self
+        problem = implausible_time(self.message.sent_at, now)
+        return self if problem is None else replace(self, message=None, error=problem)
 
     @classmethod
     def of_error(cls, line: int, error: RowError, where: str = "") -> ParsedRow:
@@ -86,3 +103,30 @@ class ParsedRow:
         if isinstance(error, NotAMessage):
             return cls(line, None, reason, True, error.activity)
         return cls(line, None, reason)
+
+
+def unusable_value(error: Exception) -> str:
+    """A rejected row's reason for a value the parser could not use."""
+    if isinstance(error, KeyError):
+        return f"a required field is missing: {error}"
+    return f"a value that cannot be used ({type(error).__name__}: {str(error)[:80]})"
+
+
+def implausible_time(moment: datetime, now: datetime) -> str | None:
+    if moment < EARLIEST_TIME:
+        return TOO_EARLY
+    if moment > now + MOST_AHEAD:
+        return TOO_LATE
+    return None
+
+
+def time_from_unix(value, name: str) -> datetime:
+    """Unix seconds (a number, or its text) as aware UTC; RowError for what is not a
+    finite number or lies past any date Python can hold (1e300, inf, nan, '')."""
+    try:
+        seconds = float(value)
+        if not math.isfinite(seconds):
+            raise ValueError
+        return datetime.fromtimestamp(seconds, UTC)
+    except (TypeError, ValueError, OverflowError, OSError):
+        raise RowError(f"bad {name} {str(value)[:30]!r}") from None

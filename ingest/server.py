@@ -19,6 +19,7 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -220,7 +221,10 @@ class _Handler(BaseHTTPRequestHandler):
                 HTTPStatus.BAD_REQUEST, {"error": 'send {"messages": [...]} or a JSON list'}
             )
         source = str(body.get("source") or "api") if isinstance(body, dict) else "api"
-        rows = [row_from_record(index, item, API_FIELDS) for index, item in enumerate(items)]
+        now = datetime.now(UTC)
+        rows = [
+            row_from_record(index, item, API_FIELDS).within(now) for index, item in enumerate(items)
+        ]
         errors = [{"index": row.line, "error": row.error} for row in rows if row.message is None]
         valid = [row.message for row in rows if row.message is not None]
         try:

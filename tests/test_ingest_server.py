@@ -289,3 +289,19 @@ def test_silent_clients_beyond_the_bound_are_refused_at_once(strict_server):
             sock.close()
     time.sleep(1.5)  # their threads time out and give the slots back
     assert raw_request(port, "Content-Length: 2\r\n", b"[]").split()[1] == "200"
+
+
+def test_times_no_page_can_draw_are_refused_per_item(server):
+    base, engine = server
+    items = [message(1), message(2), message(3), message(4)]
+    items[1]["timestamp"] = "9999-12-31T23:59:59Z"
+    items[2]["timestamp"] = "0001-01-01T00:00:00Z"
+    items[3]["timestamp"] = "1e300"
+    status, answer = post(base, {"source": "bot", "messages": items})
+    assert status == 200
+    assert answer["stored"] == 1
+    assert answer["errors"] == [
+        {"index": 1, "error": "time more than a day ahead of now"},
+        {"index": 2, "error": "time before 2000-01-01"},
+        {"index": 3, "error": "bad timestamp '1e300'"},
+    ]

@@ -10,11 +10,10 @@ from __future__ import annotations
 import html
 import json
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 from ingest.formats.tabular import text_lines
-from ingest.records import ImportFormatError, ParsedRow, RawMessage, RowError
+from ingest.records import ImportFormatError, ParsedRow, RawMessage, RowError, time_from_unix
 
 KNOWN_BOTS = frozenset({"AutoModerator"})
 GONE = frozenset({"[removed]", "[deleted]"})
@@ -56,10 +55,7 @@ def _message(record) -> RawMessage:
     if not author or author in GONE:
         raise RowError("deleted author")
     text = _content(record, is_comment)
-    try:
-        sent_at = datetime.fromtimestamp(float(record.get("created_utc")), UTC)
-    except (TypeError, ValueError):
-        raise RowError(f"bad created_utc {str(record.get('created_utc'))[:30]!r}") from None
+    sent_at = time_from_unix(record.get("created_utc"), "created_utc")
     parent = record.get("parent_id") if is_comment else None
     return RawMessage(
         external_id=f"{kind}_{record['id']}",

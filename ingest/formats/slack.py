@@ -15,7 +15,6 @@ import json
 import zipfile
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
 from ingest.records import (
@@ -25,6 +24,7 @@ from ingest.records import (
     ParsedRow,
     RawMessage,
     RowError,
+    time_from_unix,
 )
 
 MESSAGE_SUBTYPES = frozenset({None, "bot_message", "thread_broadcast", "file_share", "me_message"})
@@ -102,10 +102,7 @@ def _message(item, channel: str, users: dict) -> RawMessage:
     if subtype not in MESSAGE_SUBTYPES:
         raise NotAMessage(f"{subtype} (a system event)", _membership(item, subtype, channel, users))
     ts = str(item.get("ts") or "")
-    try:
-        sent_at = datetime.fromtimestamp(float(ts), UTC)
-    except ValueError:
-        raise RowError(f"bad ts {ts[:30]!r}") from None
+    sent_at = time_from_unix(ts, "ts")
     author_id, name, is_bot = _author(item, users)
     email = ((users.get(author_id) or {}).get("profile") or {}).get("email")
     text = _unescape(str(item.get("text") or "")).strip()
@@ -159,8 +156,8 @@ def _membership(item, subtype, channel: str, users: dict) -> tuple[Activity, ...
     if subtype not in MEMBERSHIP or not item.get("user"):
         return ()
     try:
-        at = datetime.fromtimestamp(float(item.get("ts")), UTC)
-    except (TypeError, ValueError):
+        at = time_from_unix(item.get("ts"), "ts")
+    except RowError:
         return ()
     name, is_bot, email = _person(str(item["user"]), users)
     return (Activity(MEMBERSHIP[subtype], at, channel, str(item["user"]), name, "", is_bot, email),)

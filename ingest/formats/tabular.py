@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ingest.records import ImportFormatError, ParsedRow, RawMessage, RowError
+from ingest.records import ImportFormatError, ParsedRow, RawMessage, RowError, time_from_unix
 
 MAX_LINE_BYTES = 1_000_000
 REQUIRED_FIELDS = ("timestamp", "author", "text")
@@ -166,7 +166,10 @@ def parse_timestamp(raw: str) -> datetime:
         number = None
     if number is not None:
         seconds = number / 1000 if number > 1e11 else number
-        return datetime.fromtimestamp(seconds, UTC)
+        try:
+            return time_from_unix(seconds, "timestamp")
+        except RowError:
+            raise RowError(f"bad timestamp {raw[:40]!r}") from None
     try:
         parsed = datetime.fromisoformat(raw)
     except ValueError:

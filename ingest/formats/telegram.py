@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import ijson
@@ -26,6 +26,7 @@ from ingest.records import (
     ParsedRow,
     RawMessage,
     RowError,
+    time_from_unix,
 )
 
 
@@ -119,10 +120,7 @@ def _text(value) -> str:
 def _time(item: dict) -> datetime:
     unix = item.get("date_unixtime")
     if unix is not None:
-        try:
-            return datetime.fromtimestamp(int(unix), UTC)
-        except (TypeError, ValueError):
-            raise RowError(f"bad date_unixtime {str(unix)[:30]!r}") from None
+        return time_from_unix(unix, "date_unixtime")
     return parse_timestamp(str(item.get("date") or ""))
 
 

@@ -1,0 +1,147 @@
+"""Values no parser can use, through the real `ecg import`: each becomes a rejected row
+with its reason, and the import goes on (it stopped with a traceback and lost the batch
+in hand). Times outside 2000-01-01 .. now + 1 day are refused: year 9999 broke pages."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.ecg_process import run_ecg
+
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+def ecg_import(folder: Path, path: Path, *options: str):
+    url = f"sqlite:///{folder / 'ecg.db'}"
+    return run_ecg(["import", str(path), *options], folder, ECG_DATABASE_URL=url), url
+
+
+def test_csv_unusable_and_implausible_times_are_rejected_and_the_rest_kept(tmp_path):
+    bad = {
+        "1e300": "bad timestamp '1e300'",
+        "inf": "bad timestamp 'inf'",
+        "nan": "bad timestamp 'nan'",
+        "-1e11": "bad timestamp '-1e11'",  # the year -1200: no date at all
+        "9999-12-31T00:00:00Z": "time more than a day ahead of now",
+        "0001-01-01T00:00:00Z": "time before 2000-01-01",
+    }
+    lines = ["id,when,who,what"]
+    lines += [f"good{n},2026-03-01T10:0{n}:00Z,ann,fine {n}" for n in range(3)]
+    lines += [f"bad{n},{value},bob,broken {n}" for n, value in enumerate(bad)]
+    lines += ["good9,2026-03-01T11:00:00Z,cid,after the bad ones"]
+    export = tmp_path / "export.csv"
+    export.write_text("\n".join(lines) + "\n")
+    maps = [
+        "--map",
+        "id=id",
+        "--map",
+        "timestamp=when",
+        "--map",
+        "author=who",
+        "--map",
+        "text=what",
+    ]
+    done, url = ecg_import(tmp_path, export, *maps)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "imported: 4\n" in done.stdout and "rejected: 6\n" in done.stdout
+    assert "  1 × bad timestamp '1e300' (line 5)" in done.stdout
+    assert "  1 × bad timestamp 'inf' (line 6)" in done.stdout
+    assert "  1 × bad timestamp 'nan' (line 7)" in done.stdout
+    assert "  1 × bad timestamp '-1e11' (line 8)" in done.stdout
+    assert "  1 × time before 2000-01-01 (line 10)" in done.stdout
+    assert "  1 × time more than a day ahead of now (line 9)" in done.stdout
+
+
+def _json_with(fixture: str, change) -> dict:
+    data = json.loads((FIXTURES / fixture).read_text())
+    change(data)
+    return data
+
+
+def _first_message(data: dict, kind_key: str = "type", kind: str = "message") -> dict:
+    return next(m for m in data["messages"] if m.get(kind_key) == kind)
+
+
+def _discord(tmp_path: Path) -> Path:
+    def change(data):
+        _first_message(data, "type", "Default")["timestamp"] = "1e300"
+
+    path = tmp_path / "discord.json"
+    path.write_text(json.dumps(_json_with("discord_general.json", change)))
+    return path
+
+
+def _telegram(tmp_path: Path) -> Path:
+    def change(data):
+        _first_message(data)["date_unixtime"] = "inf"
+
+    path = tmp_path / "result.json"
+    path.write_text(json.dumps(_json_with("telegram_result.json", change)))
+    return path
+
+
+def _discourse(tmp_path: Path) -> Path:
+    def change(data):
+        data["post_stream"]["posts"][1]["created_at"] = "9999-12-31T23:59:59.000Z"
+
+    path = tmp_path / "topic.json"
+    path.write_text(json.dumps(_json_with("discourse_topic.json", change)))
+    return path
+
+
+def _reddit(tmp_path: Path) -> Path:
+    records = [
+        json.loads(line)
+        for line in (FIXTURES / "reddit_acme.ndjson").read_text().split("\n")
+        if line
+    ]
+    records[1]["created_utc"] = -1e10  # the year 1653
+    path = tmp_path / "reddit.ndjson"
+    path.write_text("\n".join(json.dumps(r) for r in records) + "\n")
+    return path
+
+
+def _slack(tmp_path: Path) -> Path:
+    folder = tmp_path / "slack"
+    shutil.copytree(FIXTURES / "slack_export", folder)
+    day = folder / "general" / "2026-03-02.json"
+    messages = json.loads(day.read_text())
+    next(m for m in messages if "subtype" not in m)["ts"] = "nan"
+    day.write_text(json.dumps(messages))
+    path = tmp_path / "slack.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        for file in sorted(folder.rglob("*.json")):
+            archive.write(file, file.relative_to(folder).as_posix())
+    return path
+
+
+# the messages each unchanged fixture gives (tests/test_importers.py checks them by hand)
+MESSAGES = {"discord": 5, "telegram": 5, "discourse": 4, "reddit": 5, "slack": 5}
+REJECTED = {"reddit": 1}  # the fixture's deleted author
+
+
+@pytest.mark.parametrize(
+    ("make", "fmt", "reason"),
+    [
+        (_discord, "discord", "bad timestamp '1e300'"),
+        (_telegram, "telegram", "bad date_unixtime 'inf'"),
+        (_discourse, "discourse", "time more than a day ahead of now"),
+        (_reddit, "reddit", "time before 2000-01-01"),
+        (_slack, "slack", "bad ts 'nan'"),
+    ],
+)
+def test_each_platform_rejects_one_bad_time_and_keeps_the_rest(tmp_path, make, fmt, reason):
+    done, _ = ecg_import(tmp_path, make(tmp_path))
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    assert f"format: {fmt} " in done.stdout
+    assert f"imported: {MESSAGES[fmt] - 1}\n" in done.stdout
+    assert f"rejected: {1 + REJECTED.get(fmt, 0)}\n" in done.stdout
+    assert f"  1 × {reason}" in done.stdout

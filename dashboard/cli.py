@@ -28,7 +28,7 @@ from data_access.db import make_engine
 from data_access.setup import init_database
 from ingest.formats.detect import FORMATS
 from ingest.pipeline import DEFAULT_BATCH_SIZE
-from ingest.records import ImportFormatError
+from ingest.records import MAX_TEXT_CHARS, ImportFormatError
 
 log = logging.getLogger("ecg")
 
@@ -231,6 +231,13 @@ def cmd_import(args, settings) -> int:
             on_progress=lambda progress: bar.set(progress.read),
         )
     print(format_summary(summary))
+    if summary.rejected_total and not (summary.imported or summary.duplicates):
+        print(
+            "ecg: error: nothing was imported: every message row was rejected (see the "
+            "reasons above; for CSV and JSONL, check the --map columns)",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 
@@ -249,6 +256,10 @@ def format_summary(summary) -> str:
         shown = ", ".join(str(n) for n in summary.rejected_lines[reason])
         more = ", …" if count > len(summary.rejected_lines[reason]) else ""
         lines.append(f"  {count:,} × {reason} (line {shown}{more})")
+    if summary.cut:
+        lines.append(
+            f"texts longer than {MAX_TEXT_CHARS:,} characters, stored cut: {summary.cut:,}"
+        )
     if summary.activity:
         lines.append(f"member activity kept: {summary.activity:,} (joins, leaves, reactions)")
     if summary.events:
@@ -316,6 +327,12 @@ def cmd_worker(args, settings) -> int:
 def _run_parser(sub) -> None:
     p = sub.add_parser("run", help="prepare the database, start the worker and the dashboard")
     p.add_argument("--port", type=int, default=8501)
+    p.add_argument(
+        "--address",
+        default="127.0.0.1",
+        help="address the dashboard listens on (127.0.0.1: this machine only; 0.0.0.0: every "
+        "interface, for a server others reach, best behind a TLS proxy)",
+    )
     p.set_defaults(handler=cmd_run)
 
 
@@ -334,7 +351,7 @@ def cmd_run(args, settings) -> int:
             "  (a one-time password: you choose your own at first sign-in)\n",
             flush=True,
         )
-    return launch(args.port)
+    return launch(args.port, args.address)
 
 
 def _forecast_parser(sub) -> None:

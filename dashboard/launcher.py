@@ -12,7 +12,7 @@ APP = Path(__file__).resolve().parent / "app.py"
 STOP_GRACE_SECONDS = 10
 
 
-def launch(port: int) -> int:
+def launch(port: int, address: str = "127.0.0.1") -> int:
     worker = subprocess.Popen([sys.executable, "-m", "dashboard.cli", "worker"])
     dashboard = subprocess.Popen(
         [
@@ -25,10 +25,15 @@ def launch(port: int) -> int:
             str(port),
             "--server.headless",
             "true",
+            "--server.address",
+            address,
+            "--client.showErrorDetails",
+            "none",
         ]
     )
+    shown = "localhost" if address in ("127.0.0.1", "localhost") else address
     print(
-        f"\n  Community ECG is starting on http://localhost:{port}  (Ctrl-C stops it)\n", flush=True
+        f"\n  Community ECG is starting on http://{shown}:{port}  (Ctrl-C stops it)\n", flush=True
     )
     children = [worker, dashboard]
     for stop_signal in (signal.SIGINT, signal.SIGTERM):  # explicit: a background job

@@ -27,6 +27,7 @@ from data_access.schema import (
     Topic,
 )
 from data_access.sql import (
+    ROWS_PER_STATEMENT,
     among,
     chunked,
     insert_new_rows,
@@ -139,16 +140,20 @@ def write_batch(
     """Store the messages of `batch` not stored yet, and add them to the rollups and to
     the Live page's tables (minutes before `now` minus a few hours are not kept there).
 
-    Duplicates (already stored, or twice in the batch) are skipped by the unique key on
-    (source, external id; and time on PostgreSQL, see MESSAGE_KEY), so concurrent or
-    repeated imports never store a message twice.
-    Messages sent before the raw messages kept (a retention removed them, their rollups
-    stay) are skipped too: storing them again would count them twice.
+    Duplicates are skipped: an id twice in the batch keeps its first copy, and an id the
+    source already holds is not written again, nor is its author made a member (the unique
+    key on (source, external id; and time on PostgreSQL, see MESSAGE_KEY) still guards
+    concurrent writers). Messages sent before the raw messages kept (a retention removed
+    them, their rollups stay) are skipped too: storing them again would count them twice.
     """
     kept_since = raw_messages_kept_since(conn)
-    in_batch = {m.external_id: m for m in batch}
-    unique = [m for m in in_batch.values() if kept_since is None or m.sent_at >= kept_since]
-    past_retention = len(in_batch) - len(unique)
+    in_batch: dict[str, EnrichedMessage] = {}
+    for message in batch:  # the first copy of an id, whatever the batch size
+        in_batch.setdefault(message.external_id, message)
+    kept = [m for m in in_batch.values() if kept_since is None or m.sent_at >= kept_since]
+    past_retention = len(in_batch) - len(kept)
+    stored = _stored_ids(conn, source_id, [m.external_id for m in kept])
+    unique = [m for m in kept if m.external_id not in stored]
     if not unique:
         return BatchResult(0, len(batch) - past_retention, past_retention)
     ensure_months(conn, (m.sent_at for m in unique))
@@ -202,6 +207,17 @@ def write_batch(
         conn, community_id, ((c, members[m.author_id], m.sent_at) for _, c, _, m in new), now
     )
     return BatchResult(len(inserted), len(batch) - len(inserted) - past_retention, past_retention)
+
+
+def _stored_ids(conn: Connection, source_id: int, external_ids: list[str]) -> set[str]:
+    """Which of `external_ids` the source holds already (read through its unique key)."""
+    stored: set[str] = set()
+    for ids in chunked(external_ids, ROWS_PER_STATEMENT):
+        query = select(Message.external_id).where(
+            Message.source_id == source_id, among(Message.external_id, ids)
+        )
+        stored.update(conn.scalars(query))
+    return stored
 
 
 def _count_in_rollups(conn, community_id, new, moved_hours) -> None:

@@ -31,6 +31,7 @@ from data_access.store import (
     write_batch,
 )
 from ingest.records import (
+    MAX_TEXT_CHARS,
     Activity,
     ImportFormatError,
     ParsedRow,
@@ -59,6 +60,7 @@ class ImportSummary:
     rejected_lines: dict[str, list[int]] = field(default_factory=dict)
     events: Counter = field(default_factory=Counter)  # joins, pins...: not messages
     activity: int = 0  # joins, leaves and reactions stored as member activity
+    cut: int = 0  # texts longer than MAX_TEXT_CHARS, stored cut
     seconds: float = 0.0
 
     @property
@@ -84,8 +86,8 @@ def enrich(
 ) -> EnrichedMessage:
     """Language, sentiment and topics of a message; an author in `bots` (by id or
     display name) is marked as a bot, like a platform's own bot flag. NUL characters are
-    dropped (PostgreSQL's text cannot hold them) and display names cut to what the
-    database keeps."""
+    dropped (PostgreSQL's text cannot hold them) display names cut to what the
+    database keeps, texts to MAX_TEXT_CHARS."""
     message = _storable(message)
     clean = html.unescape(message.text)
     words = prepare(clean)  # tokenised once for the language and the topics
@@ -112,7 +114,11 @@ NAME_LENGTH = 300  # channel and member display names (data_access.schema)
 def _storable(message: RawMessage) -> RawMessage:
     names = (message.channel, message.author_name)
     values = (message.external_id, message.author_id, message.text, message.reply_to or "")
-    if not any("\x00" in v for v in names + values) and max(map(len, names)) <= NAME_LENGTH:
+    if (
+        not any("\x00" in v for v in names + values)
+        and max(map(len, names)) <= NAME_LENGTH
+        and len(message.text) <= MAX_TEXT_CHARS
+    ):
         return message  # nearly always: nothing to copy
 
     def clean(value: str | None, length: int | None = None) -> str | None:
@@ -124,7 +130,7 @@ def _storable(message: RawMessage) -> RawMessage:
         channel=clean(message.channel, NAME_LENGTH),
         author_id=clean(message.author_id),
         author_name=clean(message.author_name, NAME_LENGTH),
-        text=clean(message.text),
+        text=clean(message.text, MAX_TEXT_CHARS),
         reply_to=clean(message.reply_to),
     )
 
@@ -191,15 +197,14 @@ def run_import(
     now = now or datetime.now(UTC)
     topics = TopicIndex(load_compiled_topics(engine, target.community))
     community_id = in_transaction(engine, lambda conn: ensure_community(conn, target.community))
-    source_id = in_transaction(
-        engine, lambda conn: ensure_source(conn, community_id, target.source, target.platform)
-    )
     summary = ImportSummary()
     started = time.perf_counter()
     batch: list[EnrichedMessage] = []
     activity: list[Activity] = []
 
     def write(conn):
+        # the source is made with its first messages: a failed import leaves no empty one
+        source_id = ensure_source(conn, community_id, target.source, target.platform)
         topic_ids_by_name = topic_ids(conn, community_id)
         result = write_batch(
             conn, community_id, source_id, batch, topic_ids_by_name, datetime.now(UTC)
@@ -207,6 +212,8 @@ def run_import(
         return result, write_activity(conn, community_id, source_id, activity)
 
     def flush() -> None:
+        if not batch and not activity:
+            return
         result, activities = in_transaction(engine, write)
         summary.imported += result.inserted
         summary.duplicates += result.duplicates
@@ -234,8 +241,10 @@ def run_import(
                 raise ImportFormatError(path, row.line, row.error or "invalid row")
             summary.reject(row.line, row.error or "invalid row")
             continue
+        summary.cut += len(row.message.text) > MAX_TEXT_CHARS
         batch.append(enrich(row.message, topics, bots))
         if len(batch) >= batch_size or len(activity) >= batch_size:
             flush()
     flush()
+    summary.seconds = time.perf_counter() - started
     return summary

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 EARLIEST_TIME = datetime(2000, 1, 1, tzinfo=UTC)  # before: a wrong clock or a wrong unit
 MOST_AHEAD = timedelta(days=1)  # after now + this: a wrong clock, not a message
+MAX_TEXT_CHARS = 20_000  # a message's text beyond this is cut on import, in every format
 TOO_EARLY = "time before 2000-01-01"
 TOO_LATE = "time more than a day ahead of now"
 
@@ -85,7 +86,7 @@ class ParsedRow:
             return cls(line, make(*args))
         except RowError as error:
             return cls.of_error(line, error, where)
-        except (TypeError, ValueError, KeyError, AttributeError, ArithmeticError) as error:
+        except UNUSABLE as error:
             return cls.of_error(line, RowError(unusable_value(error)), where)
 
     def within(self, now: datetime) -> ParsedRow:
@@ -103,6 +104,18 @@ class ParsedRow:
         if isinstance(error, NotAMessage):
             return cls(line, None, reason, True, error.activity)
         return cls(line, None, reason)
+
+
+UNUSABLE = (TypeError, ValueError, KeyError, AttributeError, ArithmeticError)
+
+
+def activity_of(make, *args) -> tuple[Activity, ...]:
+    """`make(*args)`'s reactions or joins, or none when the export holds them in a shape
+    the parser did not expect: the message itself is kept all the same."""
+    try:
+        return make(*args)
+    except UNUSABLE:
+        return ()
 
 
 def unusable_value(error: Exception) -> str:

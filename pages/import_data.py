@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import tempfile
+import logging
 from pathlib import Path
 
 import streamlit as st
 
 from analysis.permissions import PermissionDenied
-from dashboard import auth, components, resources
+from dashboard import auth, components, resources, upload_files
 from dashboard.commands import prepare_community
 from ingest.formats.detect import choose_format, needs_mapping
 from ingest.formats.tabular import ColumnMapping
@@ -47,10 +47,9 @@ def mapping_inputs() -> ColumnMapping:
 def body() -> None:
     upload = st.file_uploader("Export file", type=["json", "zip", "csv", "jsonl", "ndjson"])
     if upload is None:
+        upload_files.discard()
         return
-    folder = Path(tempfile.mkdtemp(prefix="ecg-upload-"))
-    path = folder / Path(upload.name).name
-    path.write_bytes(upload.getbuffer())
+    path = upload_files.kept_copy(upload)
     fmt, why = choose_format(path)
     st.write(f"Format: **{fmt}** ({why})")
     left, right = st.columns(2)
@@ -85,8 +84,12 @@ def body() -> None:
     except (ImportFormatError, PermissionDenied, ValueError) as error:
         st.error(components.plain(f"Not imported: {error}"))
         return
+    except Exception:  # a parser's slip must still read as a message, never a traceback
+        logging.getLogger(__name__).exception("import of %s failed", source)
+        st.error("Not imported: the file could not be read (details are in the server log).")
+        return
     finally:
-        path.unlink(missing_ok=True)
+        upload_files.discard()
     bar.progress(1.0, text="Done")
     resources.clear()
     cols = st.columns(3)

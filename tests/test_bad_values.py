@@ -10,11 +10,14 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
+from data_access.db import make_engine
 from tests.conftest import ROOT
 from tests.ecg_process import run_ecg
 
 FIXTURES = ROOT / "tests" / "fixtures"
+MAPS = ["--map", "id=id", "--map", "timestamp=when", "--map", "author=who", "--map", "text=what"]
 
 
 def ecg_import(folder: Path, path: Path, *options: str):
@@ -37,17 +40,7 @@ def test_csv_unusable_and_implausible_times_are_rejected_and_the_rest_kept(tmp_p
     lines += ["good9,2026-03-01T11:00:00Z,cid,after the bad ones"]
     export = tmp_path / "export.csv"
     export.write_text("\n".join(lines) + "\n")
-    maps = [
-        "--map",
-        "id=id",
-        "--map",
-        "timestamp=when",
-        "--map",
-        "author=who",
-        "--map",
-        "text=what",
-    ]
-    done, url = ecg_import(tmp_path, export, *maps)
+    done, url = ecg_import(tmp_path, export, *MAPS)
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
     assert "imported: 4\n" in done.stdout and "rejected: 6\n" in done.stdout
@@ -145,3 +138,69 @@ def test_each_platform_rejects_one_bad_time_and_keeps_the_rest(tmp_path, make, f
     assert f"imported: {MESSAGES[fmt] - 1}\n" in done.stdout
     assert f"rejected: {1 + REJECTED.get(fmt, 0)}\n" in done.stdout
     assert f"  1 × {reason}" in done.stdout
+
+
+@pytest.mark.parametrize("batch_size", ["1", "2", "10000"])
+def test_an_id_twice_in_a_file_keeps_its_first_copy_whatever_the_batch(tmp_path, batch_size):
+    export = tmp_path / "export.csv"
+    export.write_text(
+        "id,when,who,what\n"
+        "m1,2026-03-01T10:00:00Z,ann,the first copy\n"
+        "m2,2026-03-01T10:01:00Z,bob,another message\n"
+        "m1,2026-03-01T10:02:00Z,eve,a second copy of m1\n"
+    )
+    done, url = ecg_import(tmp_path, export, *MAPS, "--batch-size", batch_size)
+    assert done.returncode == 0, done.stderr
+    assert "imported: 2\nskipped as duplicates: 1\n" in done.stdout
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        texts = conn.execute(text("SELECT external_id, text FROM messages ORDER BY 1")).all()
+        members = conn.scalars(text("SELECT external_id FROM members ORDER BY 1")).all()
+    engine.dispose()
+    assert texts == [("m1", "the first copy"), ("m2", "another message")]
+    assert members == ["ann", "bob"]  # eve wrote only the skipped copy
+
+
+def test_a_wrong_mapping_that_rejects_every_row_exits_non_zero(tmp_path):
+    export = tmp_path / "export.csv"
+    rows = "".join(f"m{n},not a time {n},ann,hello {n}\n" for n in range(50))
+    export.write_text("id,when,who,what\n" + rows)
+    done, url = ecg_import(tmp_path, export, *MAPS)
+    assert done.returncode == 1
+    assert "rejected: 50\n" in done.stdout
+    assert "nothing was imported: every message row was rejected" in done.stderr
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        sources = conn.scalar(text("SELECT count(*) FROM sources"))
+    engine.dispose()
+    assert sources == 0  # no empty source is left behind
+
+
+def test_a_failed_import_leaves_no_empty_source(tmp_path):
+    export = tmp_path / "export.csv"
+    export.write_text("a,b\n1,2\n")
+    done, url = ecg_import(
+        tmp_path, export, "--map", "timestamp=when", "--map", "author=a", "--map", "text=b"
+    )
+    assert done.returncode == 2
+    assert "mapped column(s) when not in the header" in done.stderr
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        assert conn.scalar(text("SELECT count(*) FROM sources")) == 0
+    engine.dispose()
+
+
+def test_an_unterminated_quote_is_reported_not_swallowed_silently(tmp_path):
+    export = tmp_path / "export.csv"
+    good = [f"m{n},2026-03-01T10:{n:02d}:00Z,ann,message {n}\n" for n in range(2, 12)]
+    multi_line = 'm20,2026-03-01T11:00:00Z,bob,"a message\nover two lines, fine"\n'
+    broken = 'm30,2026-03-01T12:00:00Z,eve,"the quote is never closed\n'
+    after = [f"m{n},2026-03-01T12:{n:02d}:00Z,cid,after {n}\n" for n in range(31, 81)]
+    export.write_text("id,when,who,what\n" + "".join(good) + multi_line + broken + "".join(after))
+    done, _ = ecg_import(tmp_path, export, *MAPS)
+    assert done.returncode == 0, done.stderr
+    assert "imported: 11\n" in done.stdout  # ten good rows and the two-line message
+    assert (
+        "  1 × an unterminated quote: the lines after it were read into this row (line 14)"
+        in done.stdout
+    )

@@ -237,6 +237,9 @@ def test_unexpected_entries_are_ignored_and_missing_ones_named(database, tmp_pat
     )
     assert main(["import", str(missing), "--format", "slack"]) == 2
     assert "users.json is missing from the export" in capsys.readouterr().err
+    # recognised as Slack without --format too (it was taken for a CSV needing a mapping)
+    assert main(["import", str(missing)]) == 2
+    assert "users.json is missing from the export" in capsys.readouterr().err
 
 
 TELEGRAM = ROOT / "tests" / "fixtures" / "telegram_result.json"

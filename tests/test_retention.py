@@ -234,6 +234,9 @@ def test_a_backtest_period_starts_where_the_kept_messages_do(engine):
     assert default_period(engine, community_id, 365) is None
 
 
+FEBRUARY_2027 = datetime(2027, 2, 4, tzinfo=UTC)  # the clock of the writers below
+
+
 def test_two_writers_bringing_the_same_new_month_make_it_once(postgres_url):
     engine = make_engine(postgres_url)
     prepare_community(engine, "main")
@@ -257,7 +260,7 @@ def test_two_writers_bringing_the_same_new_month_make_it_once(postgres_url):
         ]
         start.wait()
         try:
-            run_import(engine, rows, ImportTarget("main", source, "chat"))
+            run_import(engine, rows, ImportTarget("main", source, "chat"), now=FEBRUARY_2027)
         except BaseException as error:  # noqa: BLE001 - reported by the assertion below
             failures.append(error)
 

@@ -25,6 +25,7 @@ from ingest.records import (
     ParsedRow,
     RawMessage,
     RowError,
+    activity_of,
 )
 
 MESSAGE_TYPES = frozenset({"Default", "Reply", "ThreadStarterMessage"})
@@ -46,7 +47,7 @@ def read_discord(path: Path) -> Iterator[ParsedRow]:
             for number, item in enumerate(ijson.items(handle, "messages.item"), start=1):
                 row = ParsedRow.attempt(number, _message, item, channel)
                 if row.message is not None and item.get("reactions"):
-                    row = replace(row, activity=_reactions(item, row.message))
+                    row = replace(row, activity=activity_of(_reactions, item, row.message))
                 yield row
         except ijson.JSONError as error:
             where = f"after message {number}, near byte {handle.tell():,}"
@@ -83,7 +84,7 @@ def _message(item, channel: str) -> RawMessage:
         if not files:
             raise RowError("no text")
         text = "[attachment: " + ", ".join(files) + "]"
-    reference = item.get("reference") or {}
+    reference = item.get("reference") if isinstance(item.get("reference"), dict) else {}
     return RawMessage(
         external_id=str(item.get("id") or ""),
         sent_at=parse_timestamp(str(item.get("timestamp") or "")),

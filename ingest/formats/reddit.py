@@ -19,13 +19,23 @@ KNOWN_BOTS = frozenset({"AutoModerator"})
 GONE = frozenset({"[removed]", "[deleted]"})
 
 
+SNIFF_BYTES = 100_000
+
+
 def looks_like_reddit(path: Path) -> bool:
+    """A first line that is a JSON object with `subreddit` and `created_utc`; a first line
+    too long to read whole (a long post) is judged by its opening keys."""
     try:
         with open(path, "rb") as handle:
-            first = handle.readline(100_000)
-        record = json.loads(first)
-    except (OSError, ValueError):
+            first = handle.readline(SNIFF_BYTES)
+    except OSError:
         return False
+    try:
+        record = json.loads(first)
+    except (ValueError, RecursionError):
+        whole = first.endswith(b"\n") or len(first) < SNIFF_BYTES
+        keys = (b'"subreddit"', b'"created_utc"')
+        return not whole and first.lstrip().startswith(b"{") and all(k in first for k in keys)
     return isinstance(record, dict) and "subreddit" in record and "created_utc" in record
 
 

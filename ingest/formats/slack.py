@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import json
 import zipfile
+import zlib
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
@@ -24,19 +26,26 @@ from ingest.records import (
     ParsedRow,
     RawMessage,
     RowError,
+    activity_of,
     time_from_unix,
 )
 
 MESSAGE_SUBTYPES = frozenset({None, "bot_message", "thread_broadcast", "file_share", "me_message"})
-MAX_DAY_FILE_BYTES = 200_000_000
+MAX_DAY_FILE_BYTES = 32_000_000  # one channel's day; a busy one is a few MB
+MAX_TOTAL_BYTES = 20_000_000_000  # the whole export, uncompressed, as its headers say
+MAX_ENTRIES = 500_000  # files in the zip: a channel a day for decades
 
 
 def looks_like_slack(path: Path) -> bool:
-    if not zipfile.is_zipfile(path):
+    """A zip with channels.json at its root (without users.json too: the import then
+    names what is missing, instead of taking the zip for a CSV)."""
+    try:
+        if not zipfile.is_zipfile(path):
+            return False
+        with zipfile.ZipFile(path) as archive:
+            return "channels.json" in set(archive.namelist())
+    except (zipfile.BadZipFile, OSError):
         return False
-    with zipfile.ZipFile(path) as archive:
-        names = set(archive.namelist())
-    return "channels.json" in names and "users.json" in names
 
 
 def read_slack(path: Path) -> Iterator[ParsedRow]:
@@ -45,15 +54,14 @@ def read_slack(path: Path) -> Iterator[ParsedRow]:
     except (zipfile.BadZipFile, OSError) as error:
         raise ImportFormatError(str(path), 0, f"not a readable zip: {error}") from None
     with archive:
-        _check_names(path, archive)
-        users = {u["id"]: u for u in _json(path, archive, "users.json") if isinstance(u, dict)}
+        _check_entries(path, archive)
+        users = _users(path, archive)
         channels = [c for c in _json(path, archive, "channels.json") if isinstance(c, dict)]
-        names = [str(c.get("name") or c.get("id")) for c in channels]
+        days_of = _days_by_channel(archive.namelist())
         days = sorted(
-            (PurePosixPath(n).stem, channel, n)
-            for channel in names
-            for n in archive.namelist()
-            if _is_day_of(n, channel)
+            (PurePosixPath(day).stem, str(name), day)
+            for name in {str(c.get("name") or c.get("id")) for c in channels}
+            for day in days_of.get(name, ())
         )
         for _, name, day in days:  # day by day across channels: time order, as members appear
             for number, item in enumerate(_json(path, archive, day), start=1):
@@ -61,22 +69,41 @@ def read_slack(path: Path) -> Iterator[ParsedRow]:
                     number, _message, item, name, users, where=f"{day}#{number}"
                 )
                 if row.message is not None and item.get("reactions"):
-                    row = replace(row, activity=_reactions(item, row.message, users))
+                    row = replace(row, activity=activity_of(_reactions, item, row.message, users))
                 yield row
 
 
-def _check_names(path: Path, archive: zipfile.ZipFile) -> None:
-    """Refuse entries that climb out of the archive or are absolute: nothing is written
-    to disk, but a name like that is a sign of a crafted file."""
+def _users(path: Path, archive: zipfile.ZipFile) -> dict[str, dict]:
+    """users.json by id (an entry without an id is passed over: its messages show ids)."""
+    entries = _json(path, archive, "users.json")
+    return {str(u["id"]): u for u in entries if isinstance(u, dict) and u.get("id")}
+
+
+def _days_by_channel(names: list[str]) -> dict[str, list[str]]:
+    """Each channel folder's day files, from one pass over the entries."""
+    days: dict[str, list[str]] = defaultdict(list)
+    for name in names:
+        parts = PurePosixPath(name).parts
+        if len(parts) == 2 and parts[1].endswith(".json"):
+            days[parts[0]].append(name)
+    return days
+
+
+def _check_entries(path: Path, archive: zipfile.ZipFile) -> None:
+    """Refuse entries that climb out of the archive or are absolute (nothing is written to
+    disk, but a name like that is a sign of a crafted file), and archives whose entries
+    are too many or, as their headers say, too large in all."""
+    entries = archive.infolist()
+    if len(entries) > MAX_ENTRIES:
+        raise ImportFormatError(str(path), 0, f"more than {MAX_ENTRIES:,} files in the zip")
+    if sum(entry.file_size for entry in entries) > MAX_TOTAL_BYTES:
+        raise ImportFormatError(
+            str(path), 0, f"more than {MAX_TOTAL_BYTES:,} bytes once uncompressed"
+        )
     for name in archive.namelist():
         parts = PurePosixPath(name).parts
         if name.startswith(("/", "\\")) or ".." in parts or ":" in (parts[0] if parts else ""):
             raise ImportFormatError(str(path), 0, f"unsafe entry name in the zip: {name!r}")
-
-
-def _is_day_of(name: str, channel: str) -> bool:
-    parts = PurePosixPath(name).parts
-    return len(parts) == 2 and parts[0] == channel and parts[1].endswith(".json")
 
 
 def _json(path: Path, archive: zipfile.ZipFile, name: str) -> list:
@@ -84,11 +111,19 @@ def _json(path: Path, archive: zipfile.ZipFile, name: str) -> list:
         info = archive.getinfo(name)
     except KeyError:
         raise ImportFormatError(str(path), 0, f"{name} is missing from the export") from None
+    too_large = f"{name} is larger than {MAX_DAY_FILE_BYTES:,} bytes"
     if info.file_size > MAX_DAY_FILE_BYTES:
-        raise ImportFormatError(str(path), 0, f"{name} is larger than {MAX_DAY_FILE_BYTES:,} bytes")
+        raise ImportFormatError(str(path), 0, too_large)
+    try:  # read at most the limit, whatever the header said: a lying header is no bomb
+        with archive.open(info) as entry:
+            raw = entry.read(MAX_DAY_FILE_BYTES + 1)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as error:
+        raise ImportFormatError(f"{path}:{name}", 0, f"a damaged zip entry: {error}") from None
+    if len(raw) > MAX_DAY_FILE_BYTES:
+        raise ImportFormatError(str(path), 0, too_large)
     try:
-        data = json.loads(archive.read(name).decode("utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        data = json.loads(raw.decode("utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as error:
         raise ImportFormatError(f"{path}:{name}", 0, f"broken JSON: {error}") from None
     if not isinstance(data, list):
         raise ImportFormatError(f"{path}:{name}", 0, "expected a JSON list")
@@ -135,6 +170,8 @@ def _author(item: dict, users: dict) -> tuple[str, str, bool]:
     user_id = item.get("user")
     if not user_id:
         raise RowError("no author")
+    if not isinstance(user_id, str):
+        raise RowError(f"an author that is not a user id: {str(user_id)[:30]}")
     user = users.get(user_id, {})
     profile = user.get("profile") or {}
     name = profile.get("display_name") or profile.get("real_name") or user.get("name") or user_id

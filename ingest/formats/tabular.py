@@ -73,8 +73,27 @@ def read_csv(path: Path, mapping: ColumnMapping) -> Iterator[ParsedRow]:
             return
         except csv.Error as error:
             raise ImportFormatError(str(path), reader.line_num, f"bad CSV: {error}") from None
-        yield _to_row(line, row.get, mapping)
+        if reader.line_num > line and _swallowed_rows(row, len(header)):
+            yield ParsedRow(line, None, UNTERMINATED_QUOTE)
+        else:
+            yield _to_row(line, row.get, mapping)
         line = reader.line_num + 1
+
+
+UNTERMINATED_QUOTE = "an unterminated quote: the lines after it were read into this row"
+
+
+def _swallowed_rows(row: dict, width: int) -> bool:
+    """True when a field running over several lines holds at least two lines that are
+    whole rows of this file: a quote left open swallowed them (a message written over
+    several lines rarely has the file's exact number of commas on two of them)."""
+    for value in row.values():
+        if not isinstance(value, str) or "\n" not in value:
+            continue
+        lines = value.split("\n")[1:]
+        if sum(1 for fields in csv.reader(lines) if len(fields) == width) >= 2:
+            return True
+    return False
 
 
 def read_jsonl(path: Path, mapping: ColumnMapping) -> Iterator[ParsedRow]:

@@ -1,0 +1,33 @@
+"""An uploaded export on disk while the Import page needs it: one copy per upload, kept
+across reruns, removed after the import or when the upload is replaced or taken away.
+(Every rerun used to write a new /tmp copy that nothing removed.)"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+KEPT = "kept_upload"  # session key: {"file_id", "path"} of the copy on disk
+PREFIX = "ecg-upload-"
+
+
+def kept_copy(upload) -> Path:
+    """The path of `upload` on disk, written once per upload."""
+    kept = st.session_state.get(KEPT)
+    if kept and kept["file_id"] == upload.file_id and Path(kept["path"]).exists():
+        return Path(kept["path"])
+    discard()
+    path = Path(tempfile.mkdtemp(prefix=PREFIX)) / Path(upload.name).name
+    path.write_bytes(upload.getbuffer())
+    st.session_state[KEPT] = {"file_id": upload.file_id, "path": str(path)}
+    return path
+
+
+def discard() -> None:
+    """Remove the copy this session keeps, if any."""
+    kept = st.session_state.pop(KEPT, None)
+    if kept:
+        shutil.rmtree(Path(kept["path"]).parent, ignore_errors=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import smtplib
+import ssl
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
@@ -32,7 +33,7 @@ class DeliveryError(Exception):
 class ContactPoint:
     name: str
     kind: str  # webhook, slack, discord, email
-    url: str = ""  # for the webhooks
+    url: str = field(default="", repr=False)  # for the webhooks; holds their secret
     to: tuple[str, ...] = ()  # for e-mail
     min_severity: str = "info"
 
@@ -40,14 +41,23 @@ class ContactPoint:
         return SEVERITY_RANK.get(severity, 0) >= SEVERITY_RANK[self.min_severity]
 
 
+SMTP_SECURITY = ("starttls", "tls", "none")
+
+
 @dataclass(frozen=True)
 class Smtp:
+    """An SMTP server. `security`: "starttls" (the default: upgrade the connection, the
+    certificate checked), "tls" (TLS from the start, port 465) or "none" (plain text, for a
+    relay on this machine); a password is never sent in plain text unless
+    `allow_plain_auth` says so."""
+
     host: str = ""
-    port: int = 25
+    port: int = 587
     sender: str = "community-ecg@localhost"
     user: str = ""
-    password: str = ""
-    starttls: bool = False
+    password: str = field(default="", repr=False)
+    security: str = "starttls"
+    allow_plain_auth: bool = False
 
 
 @dataclass(frozen=True)
@@ -195,12 +205,42 @@ def post_json(url: str, payload: dict) -> None:
 def send_email(smtp: Smtp, message: EmailMessage) -> None:
     if not smtp.host:
         raise DeliveryError("no SMTP host is configured ([smtp] host or ECG_SMTP_HOST)")
+    if smtp.user and smtp.security == "none" and not smtp.allow_plain_auth:
+        raise DeliveryError(
+            "SMTP: refusing to send the password over a plain connection; use security = "
+            '"starttls" or "tls" (or allow_plain_auth = true for a relay on this machine)'
+        )
     try:
-        with smtplib.SMTP(smtp.host, smtp.port, timeout=TIMEOUT_SECONDS) as client:
-            if smtp.starttls:
-                client.starttls()
+        with _connect(smtp) as client:
             if smtp.user:
                 client.login(smtp.user, smtp.password)
             client.send_message(message)
+    except smtplib.SMTPNotSupportedError:
+        raise DeliveryError(
+            f'SMTP: {smtp.host} offers no STARTTLS; set security = "tls" for port 465, or '
+            '"none" for a plain relay'
+        ) from None
     except (smtplib.SMTPException, OSError) as error:
         raise DeliveryError(f"SMTP: {error}") from None
+
+
+def _connect(smtp: Smtp) -> smtplib.SMTP:
+    """A connection secured as `smtp.security` says, the server's certificate checked."""
+    if smtp.security == "tls":
+        return smtplib.SMTP_SSL(
+            smtp.host, smtp.port, timeout=TIMEOUT_SECONDS, context=ssl.create_default_context()
+        )
+    client = smtplib.SMTP(smtp.host, smtp.port, timeout=TIMEOUT_SECONDS)
+    if smtp.security == "starttls":
+        try:
+            client.starttls(context=ssl.create_default_context())
+        except smtplib.SMTPNotSupportedError:
+            client.close()
+            raise DeliveryError(
+                f"SMTP: {smtp.host} offers no STARTTLS; set security = \"tls\" for port 465, "
+                'or "none" for a plain relay'
+            ) from None
+        except BaseException:
+            client.close()
+            raise
+    return client

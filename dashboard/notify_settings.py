@@ -6,7 +6,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import time
 
-from alerts.notify import KINDS, SEVERITY_RANK, ContactPoint, NotificationSettings, Smtp
+from alerts.notify import (
+    KINDS,
+    SEVERITY_RANK,
+    SMTP_SECURITY,
+    ContactPoint,
+    NotificationSettings,
+    Smtp,
+)
 
 ENV_WEBHOOKS = {
     "ECG_WEBHOOK_URL": "webhook",
@@ -80,8 +87,9 @@ def _smtp(section: Mapping, environ: Mapping[str, str]) -> Smtp:
     def pick(key: str, default):
         return environ.get(f"ECG_SMTP_{key.upper()}", section.get(key, default))
 
+    security = _smtp_security(pick("security", None), pick("starttls", None), pick("port", None))
     try:
-        port = int(pick("port", 25))
+        port = int(pick("port", 465 if security == "tls" else 587))
     except ValueError:
         raise NotificationSettingsError("smtp port: not a number") from None
     return Smtp(
@@ -90,8 +98,28 @@ def _smtp(section: Mapping, environ: Mapping[str, str]) -> Smtp:
         sender=str(pick("sender", Smtp.sender)),
         user=str(pick("user", "")),
         password=str(pick("password", "")),
-        starttls=str(pick("starttls", "false")).lower() in {"1", "true", "yes", "on"},
+        security=security,
+        allow_plain_auth=_yes(pick("allow_plain_auth", False)),
     )
+
+
+def _smtp_security(security, starttls, port) -> str:
+    """`security` as given; else from the older `starttls` flag (false: plain); else TLS
+    for port 465 and STARTTLS for any other."""
+    if security is not None:
+        chosen = str(security).strip().lower()
+        if chosen not in SMTP_SECURITY:
+            raise NotificationSettingsError(
+                f"smtp security: {security!r} is not one of {', '.join(SMTP_SECURITY)}"
+            )
+        return chosen
+    if starttls is not None:
+        return "starttls" if _yes(starttls) else "none"
+    return "tls" if str(port).strip() == "465" else "starttls"
+
+
+def _yes(value) -> bool:
+    return value is True or str(value).strip().lower() in {"1", "true", "yes", "on"}
 
 
 def _positive(section: Mapping, key: str, default: float) -> float:

@@ -7,7 +7,7 @@ then its default; docs/configuration.md lists them all.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -37,7 +37,7 @@ class Settings:
     worker_interval_seconds: float = 10.0
     bots: frozenset[str] = frozenset()  # author ids or names counted as bots on import
     session_idle_minutes: float = 60.0
-    ingest_token: str = ""  # bearer token of `ecg ingest-server`; never logged
+    ingest_token: str = field(default="", repr=False)  # `ecg ingest-server`'s; never logged
     alert_interval_seconds: float = 60.0  # how often the worker evaluates the alert rules
     backtest_days: int = 30  # the period the thresholds page previews a rule over
     forecast_time_limit_seconds: float = 120.0  # one series' fit; past it, killed and reported

@@ -14,7 +14,7 @@ from sqlalchemy import insert
 
 from alerts.catalog import ensure_default_rules, rules_of
 from alerts.delivery import notify
-from alerts.notify import ContactPoint, NotificationSettings, Smtp
+from alerts.notify import ContactPoint, DeliveryError, NotificationSettings, Smtp, send_email
 from analysis.permissions import Actor, Role
 from data_access import alert_store
 from data_access.schema import Community
@@ -112,7 +112,7 @@ def test_every_kind_of_contact_gets_the_grouped_alerts(engine, receiver, mailbox
             ContactPoint("discord", "discord", url=f"{base}/discord"),
             ContactPoint("oncall", "email", to=("ops@example.org",), min_severity="critical"),
         ),
-        smtp=Smtp(host="127.0.0.1", port=port, sender="ecg@example.org"),
+        smtp=Smtp(host="127.0.0.1", port=port, sender="ecg@example.org", security="none"),
         repeat_minutes=60,
     )
     summary = notify(engine, settings, NOW)
@@ -201,3 +201,55 @@ def test_a_failing_receiver_is_retried_then_given_up(engine, receiver, caplog):
     assert gave_up == [
         "gave up notifying flaky after 5 attempts (2 alert(s)): HTTP 500 from the webhook"
     ]
+
+
+class AuthWatch(Mailbox):
+    """Records every AUTH attempt the client makes."""
+
+    def __init__(self):
+        super().__init__()
+        self.auth_attempts = 0
+
+    async def handle_AUTH(self, server, session, envelope, args):  # noqa: N802 (aiosmtpd API)
+        self.auth_attempts += 1
+        return "235 2.7.0 Authentication successful"
+
+
+@pytest.fixture
+def plain_server():
+    """An SMTP server with no TLS at all, that would take AUTH in plain text."""
+    box = AuthWatch()
+    controller = Controller(box, hostname="127.0.0.1", port=free_port(), auth_require_tls=False)
+    controller.start()
+    yield controller.port, box
+    controller.stop()
+
+
+def _notice_mail():
+    from email.message import EmailMessage
+
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = "a@x", "b@x", "test"
+    message.set_content("body")
+    return message
+
+
+def test_the_password_never_crosses_a_plain_connection_by_default(plain_server):
+    port, box = plain_server
+    default = Smtp(host="127.0.0.1", port=port, user="ecg", password="secret")
+    with pytest.raises(DeliveryError, match="offers no STARTTLS"):
+        send_email(default, _notice_mail())
+    plain = Smtp(host="127.0.0.1", port=port, user="ecg", password="secret", security="none")
+    with pytest.raises(DeliveryError, match="refusing to send the password over a plain"):
+        send_email(plain, _notice_mail())
+    assert (box.auth_attempts, box.messages) == (0, [])
+    allowed = Smtp(
+        host="127.0.0.1",
+        port=port,
+        user="ecg",
+        password="secret",
+        security="none",
+        allow_plain_auth=True,
+    )
+    send_email(allowed, _notice_mail())  # said outright: a relay on this machine
+    assert len(box.messages) == 1

@@ -77,7 +77,7 @@ def test_contact_points_from_secrets_and_environment():
     assert contacts[1].to == ("oncall@example.org",)
     assert settings.notifications.repeat_minutes == 60
     smtp = settings.notifications.smtp
-    assert (smtp.host, smtp.port, smtp.starttls) == ("mail.example.org", 587, True)
+    assert (smtp.host, smtp.port, smtp.security) == ("mail.example.org", 587, "starttls")
 
 
 @pytest.mark.parametrize(
@@ -92,3 +92,36 @@ def test_contact_points_from_secrets_and_environment():
 def test_bad_contact_points_are_refused(contact, words):
     with pytest.raises(SettingsError, match=words.replace("(", r"\(").replace(")", r"\)")):
         load_settings({"notifications": {"contacts": [contact]}}, {})
+
+
+@pytest.mark.parametrize(
+    ("smtp", "security", "port"),
+    [
+        ({"host": "m"}, "starttls", 587),  # the default: never plain text
+        ({"host": "m", "port": 465}, "tls", 465),
+        ({"host": "m", "starttls": False}, "none", 587),  # the older flag, said outright
+        ({"host": "m", "security": "TLS"}, "tls", 465),
+    ],
+)
+def test_smtp_is_encrypted_unless_said_otherwise(smtp, security, port):
+    chosen = load_settings({"smtp": smtp}, {}).notifications.smtp
+    assert (chosen.security, chosen.port) == (security, port)
+
+
+def test_a_bad_smtp_security_is_named():
+    with pytest.raises(SettingsError, match="smtp security: 'ssl' is not one of starttls, tls"):
+        load_settings({"smtp": {"security": "ssl"}}, {})
+
+
+def test_secrets_stay_out_of_the_settings_repr():
+    secrets = {
+        "smtp": {"host": "m", "password": "smtp-secret"},
+        "ingest": {"token": "ingest-secret"},
+        "notifications": {
+            "contacts": [{"name": "x", "kind": "webhook", "url": "https://h/hook-secret"}]
+        },
+    }
+    shown = repr(load_settings(secrets, {}))
+    assert "smtp-secret" not in shown and "ingest-secret" not in shown
+    assert "hook-secret" not in shown
+    assert "host='m'" in shown  # the rest is still there to read

@@ -27,7 +27,7 @@ def test_due_week_is_last_week_once_the_send_time_has_passed():
 def test_sent_exactly_once_across_restarts(engine, mailbox):  # noqa: F811
     port, mails = mailbox
     build_kpi_community(engine)
-    smtp = Smtp(host="127.0.0.1", port=port, sender="ecg@example.org")
+    smtp = Smtp(host="127.0.0.1", port=port, sender="ecg@example.org", security="none")
     moments = [
         MONDAY_8AM - timedelta(minutes=1),
         MONDAY_8AM,
@@ -50,7 +50,7 @@ def test_a_worker_that_died_after_claiming_is_replaced_after_ten_minutes(engine,
     community_id = build_kpi_community(engine)
     with engine.begin() as conn:  # claimed at 08:00, then the worker was killed
         assert mailings.claim(conn, community_id, "2026-W45", MONDAY_8AM, 5)
-    smtp = Smtp(host="127.0.0.1", port=port)
+    smtp = Smtp(host="127.0.0.1", port=port, security="none")
     assert send_weekly_reports(engine, MAIL, smtp, LA, MONDAY_8AM + timedelta(minutes=5)) == []
     later = MONDAY_8AM + timedelta(minutes=11)
     assert send_weekly_reports(engine, MAIL, smtp, LA, later) == ["acme"]
@@ -60,10 +60,10 @@ def test_a_worker_that_died_after_claiming_is_replaced_after_ten_minutes(engine,
 def test_an_unreachable_server_is_retried_next_time(engine, mailbox, caplog):  # noqa: F811
     port, mails = mailbox
     build_kpi_community(engine)
-    down = Smtp(host="127.0.0.1", port=1)  # nothing listens there
+    down = Smtp(host="127.0.0.1", port=1, security="none")  # nothing listens there
     assert send_weekly_reports(engine, MAIL, down, LA, MONDAY_8AM) == []
     assert "weekly report of acme for 2026-W45 not sent" in caplog.text
-    up = Smtp(host="127.0.0.1", port=port)
+    up = Smtp(host="127.0.0.1", port=port, security="none")
     assert send_weekly_reports(engine, MAIL, up, LA, MONDAY_8AM + timedelta(minutes=1)) == ["acme"]
     assert len(mails) == 1
 

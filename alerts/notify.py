@@ -237,7 +237,7 @@ def _connect(smtp: Smtp) -> smtplib.SMTP:
         except smtplib.SMTPNotSupportedError:
             client.close()
             raise DeliveryError(
-                f"SMTP: {smtp.host} offers no STARTTLS; set security = \"tls\" for port 465, "
+                f'SMTP: {smtp.host} offers no STARTTLS; set security = "tls" for port 465, '
                 'or "none" for a plain relay'
             ) from None
         except BaseException:

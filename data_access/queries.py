@@ -157,7 +157,7 @@ def most_negative_messages(
     )
     if channel_ids is not None:
         query = query.where(Message.channel_id.in_(channel_ids))
-    order = (Message.sentiment.asc(), Message.sent_at.desc())
+    order = (Message.sentiment.asc().nulls_last(), Message.sent_at.desc())
     return frame_of(conn, query.order_by(*order).limit(limit))
 
 
@@ -250,5 +250,5 @@ def episode_messages(
         query = query.join(Source, Source.id == Message.source_id).where(Source.platform == value)
     elif kind == "topic":
         query = query.join(MessageTopic, links_joined(start, end, int(value)))
-    order = (Message.sentiment.asc(),) if most_negative_first else ()
+    order = (Message.sentiment.asc().nulls_last(),) if most_negative_first else ()
     return frame_of(conn, query.order_by(*order, Message.sent_at.desc()).limit(limit))

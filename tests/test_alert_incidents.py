@@ -130,3 +130,34 @@ def test_restarted_worker_opens_no_second_episode(community, tmp_path):
     with engine.connect() as conn:
         firing = alert_store.episodes(conn, community_id, BURST, END, only_open=True)
     assert list(firing["rule_name"]).count("Volume surge") == 1
+
+
+def test_sentiment_evidence_lists_scored_messages_first_on_both_databases(engine):
+    """ORDER BY sentiment put NULL first on SQLite: unscored messages (languages not
+    scored) led the evidence of a negative-sentiment alert."""
+    from data_access.queries import episode_messages
+    from ingest.pipeline import ImportTarget, run_import
+    from ingest.records import ParsedRow, RawMessage
+
+    at = datetime(2026, 3, 2, 10, tzinfo=UTC)
+    texts = [
+        "这次更新太糟糕了，什么都不能用",  # Chinese: not scored
+        "This is terrible, nothing works and I hate it",
+        "ok thanks",
+        "アップデートが最悪です",  # Japanese: not scored
+        "Awful update, everything is broken",
+    ]
+    rows = [
+        ParsedRow(n, RawMessage(f"m{n}", at + timedelta(minutes=n), "general", "ann", "Ann", t))
+        for n, t in enumerate(texts)
+    ]
+    run_import(engine, rows, ImportTarget("main", "chat", "chat"), now=at + timedelta(hours=1))
+    with engine.connect() as conn:
+        shown = episode_messages(conn, 1, "all", at, at + timedelta(hours=1), True, 10)
+    assert list(shown["text"]) == [
+        "This is terrible, nothing works and I hate it",
+        "Awful update, everything is broken",
+        "ok thanks",
+        "アップデートが最悪です",  # the unscored last, newest first
+        "这次更新太糟糕了，什么都不能用",
+    ]

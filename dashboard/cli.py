@@ -44,6 +44,10 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger(chatty).setLevel(logging.WARNING)
     try:
         settings = load_settings(_secrets(), os.environ)
+        if hasattr(args, "check"):  # arguments first, before the database is touched
+            args.check(args, settings)
+        if getattr(args, "community_creates", None) is not None and not args.community:
+            args.community = commands.chosen_community(engine_for(settings), args.community_creates)
         return args.handler(args, settings)
     except (ImportFormatError, SettingsError, ValueError, PermissionDenied) as error:
         print(f"ecg: error: {error}", file=sys.stderr)
@@ -179,7 +183,7 @@ def _import_parser(sub) -> None:
         help="timestamp, author and text are required; channel, id, reply_to, "
         "author_name and is_bot are optional",
     )
-    p.add_argument("--community", default="main", help="community to import into (main)")
+    commands.add_community_option(p, creates=True)
     p.add_argument("--source", help="name of this source (default: the file name)")
     p.add_argument(
         "--platform",
@@ -401,7 +405,7 @@ def _follow_parser(sub) -> None:
         metavar="FIELD=COLUMN",
         help="as for import: timestamp, author and text are required",
     )
-    p.add_argument("--community", default="main")
+    commands.add_community_option(p, creates=True)
     p.add_argument("--platform", default="chat")
     p.add_argument("--interval", type=float, default=2.0, help="seconds between looks (2)")
     p.set_defaults(handler=cmd_follow)
@@ -441,7 +445,7 @@ def _ingest_server_parser(sub) -> None:
     )
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
     p.add_argument("--port", type=int, default=8765)
-    p.add_argument("--community", default="main")
+    commands.add_community_option(p, creates=True)
     p.add_argument("--platform", default="api")
     p.set_defaults(handler=cmd_ingest_server)
 

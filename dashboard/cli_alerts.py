@@ -9,7 +9,7 @@ from alerts.backtest import backtest_range, default_period, summary
 from alerts.catalog import rules_of
 from alerts.cycle import evaluate_community
 from alerts.delivery import notify
-from dashboard.commands import community_names, prepare_community
+from dashboard.commands import add_community_option, community_names, prepare_community
 from data_access import alert_store
 from data_access.alert_data import minute_of, moment_of
 from data_access.db import make_engine
@@ -24,11 +24,11 @@ def add_parser(sub) -> None:
     evaluate.add_argument("--community", help="one community (default: every one)")
     evaluate.set_defaults(handler=cmd_evaluate)
     listing = actions.add_parser("list", help="the rules, and what is firing")
-    listing.add_argument("--community", default="main")
+    add_community_option(listing)
     listing.set_defaults(handler=cmd_list)
     back = actions.add_parser("backtest", help="what a rule would have done on past data")
     back.add_argument("rule", help="the rule's name")
-    back.add_argument("--community", default="main")
+    add_community_option(back)
     back.add_argument("--from", dest="start", type=_day, help="first day (YYYY-MM-DD)")
     back.add_argument("--to", dest="end", type=_day, help="day after the last (YYYY-MM-DD)")
     back.set_defaults(handler=cmd_backtest)

@@ -6,7 +6,7 @@ import argparse
 from datetime import UTC, datetime
 
 from analysis.permissions import SERVER_SHELL
-from dashboard.commands import community_id_of
+from dashboard.commands import add_community_option, community_id_of
 from dashboard.progress import Bar
 from data_access import members
 from data_access.db import make_engine
@@ -15,7 +15,7 @@ from data_access.setup import init_database
 
 def add_parser(sub) -> None:
     p = sub.add_parser("members", help="mark bots and staff; staff in or out of the figures")
-    p.add_argument("--community", default="main")
+    add_community_option(p)
     actions = p.add_subparsers(required=True, metavar="ACTION")
     actions.add_parser("list", help="the accounts marked as bots or staff").set_defaults(
         handler=cmd_list

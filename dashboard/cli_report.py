@@ -7,7 +7,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from analysis.weeks import last_complete_week, parse_week
-from dashboard.commands import community_id_of
+from dashboard.commands import add_community_option, community_id_of
 from dashboard.report_pdf import report_pdf
 from dashboard.weekly_report import weekly_report
 from data_access.db import make_engine
@@ -16,18 +16,25 @@ from data_access.db import make_engine
 def add_parser(sub) -> None:
     p = sub.add_parser("report", help="write the weekly report as a one-page PDF")
     p.add_argument("--week", help="ISO week like 2026-W47 (default: the last complete week)")
-    p.add_argument("--community", default="main")
+    add_community_option(p)
     p.add_argument("--output", type=Path, help="PDF path (default: COMMUNITY-WEEK.pdf)")
     p.add_argument("--timezone", help="weeks in this zone (default: the configured one)")
-    p.set_defaults(handler=cmd_report)
+    p.set_defaults(handler=cmd_report, check=check_arguments)
 
 
-def cmd_report(args, settings) -> int:
+def check_arguments(args, settings) -> None:
+    """The week and the zone, checked before the database is touched."""
     zone = args.timezone or settings.timezone
     try:
         ZoneInfo(zone)
     except (ZoneInfoNotFoundError, ValueError):
         raise ValueError(f"--timezone: {zone!r} is not an IANA time zone") from None
+    if args.week:
+        parse_week(args.week)
+
+
+def cmd_report(args, settings) -> int:
+    zone = args.timezone or settings.timezone
     week = parse_week(args.week) if args.week else last_complete_week(datetime.now(UTC), zone)
     engine = make_engine(settings.database_url)
     community_id = community_id_of(engine, args.community)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from analysis.permissions import SERVER_SHELL
 from analysis.topics import TopicRule, TopicRuleError
-from dashboard.commands import prepare_community
+from dashboard.commands import add_community_option, prepare_community
 from dashboard.progress import Bar
 from data_access import queries
 from data_access.db import make_engine
@@ -21,7 +21,7 @@ RULE_FIELDS = ("keywords", "phrases", "patterns", "exclusions")
 
 def add_parser(sub) -> None:
     p = sub.add_parser("topics", help="list, add, edit or remove topic rules")
-    p.add_argument("--community", default="main")
+    add_community_option(p, creates=True)
     actions = p.add_subparsers(required=True, metavar="ACTION")
     actions.add_parser("list", help="show every topic rule").set_defaults(handler=cmd_list)
     for name, handler in (("add", cmd_add), ("edit", cmd_edit)):

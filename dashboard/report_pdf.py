@@ -23,7 +23,9 @@ SPARKLINES = ("active", "messages", "response_rate", "negative_share")
 
 
 def report_pdf(report: WeeklyReport) -> bytes:
-    with plt.rc_context({"pdf.fonttype": 42, "font.family": "DejaVu Sans"}):
+    # user text (topic, rule and community names) is drawn as it is: "$5 ... $10" is not maths
+    style = {"pdf.fonttype": 42, "font.family": "DejaVu Sans", "text.parse_math": False}
+    with plt.rc_context(style):
         figure = plt.figure(figsize=A4)
         _header(figure, report)
         _kpi_table(figure, report)

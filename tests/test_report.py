@@ -4,6 +4,7 @@ from pypdf import PdfReader
 
 from dashboard.cli import main
 from data_access.db import make_engine
+from tests.ecg_process import run_ecg
 from tests.kpi_fixture import build_kpi_community
 
 
@@ -38,3 +39,32 @@ def test_report_refuses_a_bad_week_or_zone(tmp_path, monkeypatch, capsys):
     assert "'2026-47' is not an ISO week like 2026-W47" in capsys.readouterr().err
     assert main(["report", "--week", "2026-W47", "--timezone", "Mars/Base"]) == 2
     assert "--timezone: 'Mars/Base' is not an IANA time zone" in capsys.readouterr().err
+
+
+def test_a_fresh_demo_install_reports_without_naming_its_community(tmp_path):
+    """The README's own example, on the only community there is; a `$` in a topic name is
+    drawn as text (matplotlib read "$5 ... $10" as maths and the PDF failed)."""
+    env = {"ECG_DATABASE_URL": f"sqlite:///{tmp_path / 'ecg.db'}"}
+    made = run_ecg(["simulate", "--days", "15", "--community", "demo"], tmp_path, **env)
+    assert made.returncode == 0, made.stderr
+    deals = ["topics", "add", "$5 to $10 deals", "--keyword", "thanks"]
+    added = run_ecg(deals, tmp_path, **env)
+    assert added.returncode == 0, added.stderr
+    done = run_ecg(["report", "--output", "weekly.pdf"], tmp_path, **env)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    text = PdfReader(tmp_path / "weekly.pdf").pages[0].extract_text()
+    assert "demo: week" in text
+    assert "$5 to $10 deals" in text
+
+
+def test_several_communities_are_named_when_none_is_chosen(tmp_path):
+    env = {"ECG_DATABASE_URL": f"sqlite:///{tmp_path / 'ecg.db'}"}
+    for name in ("acme", "demo"):
+        made = run_ecg(["simulate", "--days", "1", "--community", name], tmp_path, **env)
+        assert made.returncode == 0, made.stderr
+    done = run_ecg(["report"], tmp_path, **env)
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        "ecg: error: there are 2 communities: choose one with --community (acme, demo)"
+    )

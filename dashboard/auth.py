@@ -120,7 +120,8 @@ def _login_form() -> None:
         submitted = st.form_submit_button("Sign in", type="primary")
     if submitted:
         try:
-            account = accounts.authenticate(resources.engine(), name, password, now())
+            client = st.context.ip_address or "unknown"  # tries are counted per address
+            account = accounts.authenticate(resources.engine(), name, password, now(), client)
         except LoginRefused as refused:
             st.error(f"Not signed in: {refused}.")
             return

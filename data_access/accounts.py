@@ -11,11 +11,12 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, delete, func, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from analysis.permissions import SERVER_SHELL, Action, Actor, Role, require
 from data_access import audit
-from data_access.schema import User
+from data_access.schema import LoginThrottle, User
 
 MIN_PASSWORD_LENGTH = 10
 FREE_ATTEMPTS = 2  # wrong passwords before the delay starts
@@ -150,33 +151,61 @@ def list_users(engine: Engine) -> list[Account]:
     return [Account(name, Role(role), bool(change)) for name, role, change in rows]
 
 
-def authenticate(engine: Engine, name: str, password: str, now: datetime) -> Account:
-    """The account for a right name and password; LoginRefused otherwise, saying how long to
-    wait after repeated failures. A wrong name and a wrong password read the same."""
-    name = name.strip().lower()
-    with engine.begin() as conn:  # the failure count is committed before refusing
+def authenticate(
+    engine: Engine, name: str, password: str, now: datetime, client: str = ""
+) -> Account:
+    """The account for a right name and password; LoginRefused otherwise. Each try from
+    `client` (its address) claims its turn first, in one atomic update of the (name,
+    client) pair: from the third wrong try on, the pair waits 1 s, 2 s, 4 s ... before the
+    next, so parallel guesses cannot all be checked. A wrong name and a wrong password
+    read the same and wait the same; the owner signing in from elsewhere never waits for
+    an attacker's tries."""
+    name = name.strip().lower()[:100]
+    client = client[:100]
+    with engine.begin() as conn:
+        failures, locked_until = _claim_turn(conn, name, client, now)
+    if locked_until is not None:
+        wait = max(1, math.ceil((locked_until - now).total_seconds()))
+        raise LoginRefused(f"too many wrong tries: try again in {wait} s", wait)
+    with engine.begin() as conn:
         row = _row(conn, name)
         if row is None:
             _hasher.hash(password)  # the same work as for a real account
-            refusal = LoginRefused("wrong name or password")
-        elif row.locked_until is not None and now < row.locked_until:
-            wait = math.ceil((row.locked_until - now).total_seconds())
-            refusal = LoginRefused(f"too many wrong passwords: try again in {wait} s", wait)
-        elif not _verify(row.password_hash, password):
-            failures = row.failed_logins + 1
-            delay = delay_after(failures)
-            conn.execute(
-                update(User)
-                .where(User.id == row.id)
-                .values(failed_logins=failures, locked_until=now + delay)
-            )
-            refusal = LoginRefused("wrong name or password", int(delay.total_seconds()))
-        else:
-            conn.execute(
-                update(User).where(User.id == row.id).values(failed_logins=0, locked_until=None)
-            )
+        elif _verify(row.password_hash, password):
+            conn.execute(_throttle_of(name, client).values(failures=0, locked_until=None))
             return Account(row.name, Role(row.role), bool(row.must_change_password))
-    raise refusal
+    raise LoginRefused("wrong name or password", int(delay_after(failures).total_seconds()))
+
+
+def _throttle_of(name: str, client: str):
+    return update(LoginThrottle).where(LoginThrottle.name == name, LoginThrottle.client == client)
+
+
+def _claim_turn(conn: Connection, name: str, client: str, now: datetime):
+    """(tries counted, None) when this try may check its password, the pair's wait charged
+    already; (0, locked_until) when it must wait."""
+    fresh = {"name": name, "client": client, "failures": 0, "locked_until": None}
+    conn.execute(_insert_new(conn).values(**fresh).on_conflict_do_nothing())
+    claimed = conn.execute(
+        _throttle_of(name, client)
+        .where(or_(LoginThrottle.locked_until.is_(None), LoginThrottle.locked_until <= now))
+        .values(failures=LoginThrottle.failures + 1)
+        .returning(LoginThrottle.failures)
+    ).scalar()
+    if claimed is None:
+        locked_until = conn.scalar(
+            select(LoginThrottle.locked_until).where(
+                LoginThrottle.name == name, LoginThrottle.client == client
+            )
+        )
+        return 0, locked_until
+    conn.execute(_throttle_of(name, client).values(locked_until=now + delay_after(claimed)))
+    return claimed, None
+
+
+def _insert_new(conn: Connection):
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    return dialect.insert(LoginThrottle)
 
 
 def _verify(password_hash: str, password: str) -> bool:

@@ -486,3 +486,15 @@ class WorkerBeat(Base):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     beat_at: Mapped[datetime] = mapped_column(UTCDateTime)
     pid: Mapped[int] = mapped_column(Integer)
+
+
+class LoginThrottle(Base):
+    """Wrong passwords per (name, client): the delay before the next try is this pair's, so
+    an attacker elsewhere cannot lock the owner out, and an unknown name is throttled
+    exactly like a real one (the answers cannot tell them apart)."""
+
+    __tablename__ = "login_throttle"
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    client: Mapped[str] = mapped_column(String(100), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

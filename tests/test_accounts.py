@@ -104,7 +104,7 @@ def test_login_and_the_growing_delay(engine):
     with pytest.raises(LoginRefused) as refused:
         authenticate(engine, "ann", "guess", NOW)  # third: 1 s from now on
     assert refused.value.wait_seconds == 1
-    with pytest.raises(LoginRefused, match="try again in 1 s"):
+    with pytest.raises(LoginRefused, match="too many wrong tries: try again in 1 s"):
         authenticate(engine, "ann", PASSWORD, NOW)  # even the right one, meanwhile
     later = NOW + timedelta(seconds=1)
     with pytest.raises(LoginRefused) as refused:
@@ -172,3 +172,56 @@ def test_every_change_is_in_the_audit_log(engine):
     assert newest["old_value"]["keywords"] == ["rain"]
     assert newest["new_value"]["keywords"] == ["rain", "snow"]
     assert log.iloc[1]["old_value"] is None
+
+
+def test_parallel_wrong_passwords_are_not_all_checked(engine):
+    """24 guesses at once: each claims its turn atomically, so only the free tries and the
+    first delayed one reach the password check; the rest are told to wait."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    add_user(engine, SERVER_SHELL, "ann", Role.ANALYST, PASSWORD, NOW)
+    at = datetime.now(UTC)
+
+    def guess(n: int) -> str:
+        try:
+            authenticate(engine, "ann", f"guess {n}", at, client="10.0.0.9")
+        except LoginRefused as refused:
+            return str(refused)
+        return "signed in"
+
+    with ThreadPoolExecutor(max_workers=24) as pool:
+        answers = list(pool.map(guess, range(24)))
+    assert answers.count("wrong name or password") == 3  # two free tries and the third
+    assert answers.count("too many wrong tries: try again in 1 s") == 21
+    with engine.connect() as conn:
+        counted = conn.execute(text("SELECT name, client, failures FROM login_throttle")).all()
+    assert counted == [("ann", "10.0.0.9", 3)]
+
+
+def test_an_unknown_name_reads_and_waits_like_a_real_one(engine):
+    add_user(engine, SERVER_SHELL, "ann", Role.ANALYST, PASSWORD, NOW)
+
+    def tries(name: str) -> list[tuple[str, int]]:
+        seen = []
+        for _ in range(4):
+            with pytest.raises(LoginRefused) as refused:
+                authenticate(engine, name, "guess", NOW, client="10.0.0.9")
+            seen.append((str(refused.value), refused.value.wait_seconds))
+        return seen
+
+    expected = [
+        ("wrong name or password", 0),
+        ("wrong name or password", 0),
+        ("wrong name or password", 1),
+        ("too many wrong tries: try again in 1 s", 1),
+    ]
+    assert tries("ann") == expected
+    assert tries("nobody") == expected
+
+
+def test_an_attacker_elsewhere_cannot_lock_the_owner_out(engine):
+    add_user(engine, SERVER_SHELL, "admin", Role.ADMIN, PASSWORD, NOW)
+    for _ in range(12):  # the attacker's pair now waits minutes
+        with pytest.raises(LoginRefused):
+            authenticate(engine, "admin", "guess", NOW, client="203.0.113.7")
+    assert authenticate(engine, "admin", PASSWORD, NOW, client="192.0.2.1").name == "admin"

@@ -120,8 +120,9 @@ def _login_form() -> None:
         submitted = st.form_submit_button("Sign in", type="primary")
     if submitted:
         try:
-            client = st.context.ip_address or "unknown"  # tries are counted per address
-            account = accounts.authenticate(resources.engine(), name, password, now(), client)
+            account = accounts.authenticate(
+                resources.engine(), name, password, now(), client_address()
+            )
         except LoginRefused as refused:
             st.error(f"Not signed in: {refused}.")
             return
@@ -130,6 +131,12 @@ def _login_form() -> None:
     if sso_roles():
         st.button("Sign in with single sign-on", on_click=st.login)
     st.caption("No account yet? An admin adds one with `ecg users add NAME --role ROLE`.")
+
+
+def client_address() -> str:
+    """The viewer's address, which wrong passwords are counted by ("unknown" without one)."""
+    address = st.context.ip_address
+    return address if isinstance(address, str) and address else "unknown"
 
 
 def change_password_page(account: Account) -> None:

@@ -23,6 +23,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 REQUIRE_ALL = os.environ.get("ECG_REQUIRE_ALL") == "1"
+# users never see error details (.streamlit/config.toml); a failing page test should
+os.environ.setdefault("STREAMLIT_CLIENT_SHOW_ERROR_DETAILS", "full")
 
 
 def unavailable(reason: str):

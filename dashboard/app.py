@@ -82,39 +82,29 @@ logging.getLogger("fontTools").setLevel(logging.WARNING)  # it logs every glyph 
 st.set_page_config(page_title="Community ECG", page_icon=":material/monitor_heart:", layout="wide")
 
 
-def signed_out_navigation() -> list:
-    """The sign-in form, also at every page's address: after signing in, the page that was
-    asked for opens (or says this role may not open it)."""
-    pages = [st.Page(auth.login_page, title="Sign in", icon=":material/login:", default=True)]
+def at_every_address(page, title: str, icon: str) -> list:
+    """`page` as the default, and again (hidden) at every page's address, so the page
+    asked for is not "not found" and opens once this one is done."""
+    pages = [st.Page(page, title=title, icon=icon, default=True)]
     for spec in PAGE_SPECS:
         url_path = spec.file.removesuffix(".py")
         pages.append(
             st.Page(
-                auth.login_page_at(url_path),
-                title="Sign in",
-                url_path=url_path,
-                visibility="hidden",
+                auth.page_at(page, url_path), title=title, url_path=url_path, visibility="hidden"
             )
         )
     return pages
 
 
 account = components.database_guard_value(auth.current_account)
-if account is None:
-    st.navigation(signed_out_navigation()).run()
-elif account.must_change_password:
-    st.navigation(
-        [
-            st.Page(
-                lambda: auth.change_password_page(account),
-                title="New password",
-                url_path="new_password",
-            )
-        ]
-    ).run()
+if account is None:  # the sign-in form, at every page's address
+    st.navigation(at_every_address(auth.login_page, "Sign in", ":material/login:")).run()
+elif account.must_change_password:  # then the page asked for opens
+    change = auth.change_password_page_of(account)
+    st.navigation(at_every_address(change, "New password", ":material/password:")).run()
 else:
     sections = role_navigation(account)
-    navigation = st.navigation(sections)
+    navigation = st.navigation(sections, expanded=True)  # every page of the role in view
     auth.account_box(account)
     if components.database_guard(components.sidebar):
         components.database_guard(components.worker_banner)

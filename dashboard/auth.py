@@ -12,13 +12,14 @@ import streamlit as st
 
 from analysis.permissions import Action, may
 from analysis.sso import role_for_email
-from dashboard import resources
+from dashboard import resources, session_cookie
 from dashboard.components import plain
-from data_access import accounts
+from data_access import accounts, web_sessions
 from data_access.accounts import Account, AccountError, LoginRefused
 
 ACCOUNT_KEY = "ecg_account"
 LAST_SEEN_KEY = "ecg_last_seen"
+ASKED_KEY = "ecg_asked_path"
 
 
 def now() -> datetime:
@@ -62,6 +63,8 @@ def current_account() -> Account | None:
     name = st.session_state.get(ACCOUNT_KEY)
     last_seen = st.session_state.get(LAST_SEEN_KEY)
     idle = timedelta(minutes=resources.settings().session_idle_minutes)
+    if name is None:  # a new tab, a reload, a bookmark: the cookie may sign it in
+        name, last_seen = _name_from_cookie(idle), now()
     if name is None or last_seen is None or now() - last_seen > idle:
         sign_out(expired=name is not None)
         return None
@@ -82,9 +85,38 @@ def session_expired() -> bool:
     return now() - last_seen > timedelta(minutes=resources.settings().session_idle_minutes)
 
 
-def sign_in(account: Account) -> None:
+def _cookie_token() -> str | None:
+    token = st.context.cookies.get(session_cookie.COOKIE)
+    return token if isinstance(token, str) and token else None  # AppTest gives a mock
+
+
+def _name_from_cookie(idle: timedelta) -> str | None:
+    token = _cookie_token()
+    if token is None:
+        return None
+    with resources.engine().begin() as conn:
+        return web_sessions.user_of(conn, token, now(), idle)
+
+
+def sign_in(account: Account, next_path: str | None = None) -> None:
+    """This tab is signed in; served with the cookie routes, the browser is sent to trade a
+    one-time grant for the cookie, and comes back to `next_path` (default: this page)."""
     st.session_state[ACCOUNT_KEY] = account.name
     st.session_state[LAST_SEEN_KEY] = now()
+    if session_cookie.served_with_routes:
+        with resources.engine().begin() as conn:
+            grant = web_sessions.new_grant(conn, account.name, now())
+        here = next_path or session_cookie.path_of(st.context.url)
+        _go_to(session_cookie.grant_url(grant, here))
+
+
+def asked_path() -> str:
+    """The page this tab asked for before the forced password change (kept from the first
+    view of that change, when the address was still the page's)."""
+    if ASKED_KEY not in st.session_state:
+        url = st.context.url
+        st.session_state[ASKED_KEY] = session_cookie.path_of(url if isinstance(url, str) else "/")
+    return st.session_state[ASKED_KEY]
 
 
 def sign_out(expired: bool = False) -> None:
@@ -92,6 +124,17 @@ def sign_out(expired: bool = False) -> None:
         st.session_state.pop(key, None)
     if expired:
         st.session_state["ecg_expired"] = True
+    token = _cookie_token()
+    if token:  # the cookie no longer signs anyone in; the browser drops it
+        with resources.engine().begin() as conn:
+            web_sessions.end(conn, token)
+        if session_cookie.served_with_routes:
+            _go_to(session_cookie.SIGNOUT_PATH)
+
+
+def _go_to(url: str) -> None:
+    st.html(session_cookie.navigate_script(url), unsafe_allow_javascript=True)
+    st.stop()
 
 
 def login_page() -> None:
@@ -100,14 +143,21 @@ def login_page() -> None:
     database_guard(_login_form)
 
 
-def login_page_at(url_path: str):
-    """The sign-in page again, under another page's address."""
+def page_at(show, url_path: str):
+    """`show` again, under another page's address (Streamlit names a page by its function)."""
 
     def page() -> None:
-        login_page()
+        show()
 
-    page.__name__ = f"sign_in_for_{url_path}"
+    page.__name__ = f"{show.__name__}_at_{url_path}"
     return page
+
+
+def change_password_page_of(account: Account):
+    def new_password() -> None:
+        change_password_page(account)
+
+    return new_password
 
 
 def _login_form() -> None:
@@ -140,6 +190,7 @@ def client_address() -> str:
 
 
 def change_password_page(account: Account) -> None:
+    asked = asked_path()
     st.header("Choose a new password")
     st.info("This account has a one-time password. Choose your own to go on.")
     with st.form("new_password"):
@@ -155,6 +206,9 @@ def change_password_page(account: Account) -> None:
         except AccountError as error:
             st.error(f"Not saved: {error}.")
             return
+        # the change ended every session of this user: this browser gets a new one, on
+        # the page it asked for
+        sign_in(account, asked)
         st.rerun()
 
 

@@ -22,7 +22,7 @@ from dashboard import (
     commands,
 )
 from dashboard.progress import Bar
-from dashboard.settings import SettingsError, load_settings
+from dashboard.settings import SettingsError, load_settings, secrets_file
 from data_access import accounts
 from data_access.db import make_engine
 from data_access.setup import init_database
@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     for chatty in ("alembic", "fontTools"):  # fontTools logs every glyph of a PDF's fonts
         logging.getLogger(chatty).setLevel(logging.WARNING)
     try:
-        settings = load_settings(_secrets(), os.environ)
+        settings = load_settings(secrets_file(), os.environ)
         if hasattr(args, "check"):  # arguments first, before the database is touched
             args.check(args, settings)
         if getattr(args, "community_creates", None) is not None and not args.community:
@@ -120,15 +120,6 @@ def cmd_migrate_db(args, settings) -> int:
     print(f"copied {rows:,} rows in {len(result.tables)} tables to {target.url.render_as_string()}")
     print("point ECG_DATABASE_URL (or [database] url) at it to use it")
     return 0
-
-
-def _secrets() -> dict:
-    path = Path(".streamlit/secrets.toml")
-    if not path.exists():
-        return {}
-    import tomllib
-
-    return tomllib.loads(path.read_text())
 
 
 def engine_for(settings):

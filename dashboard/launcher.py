@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-APP = Path(__file__).resolve().parent / "app.py"
+SERVED = Path(__file__).resolve().parent / "server.py"  # app.py and the sign-in cookie
 STOP_GRACE_SECONDS = 10
 
 
@@ -20,7 +20,7 @@ def launch(port: int, address: str = "127.0.0.1") -> int:
             "-m",
             "streamlit",
             "run",
-            str(APP),
+            str(SERVED),
             "--server.port",
             str(port),
             "--server.headless",
@@ -29,6 +29,8 @@ def launch(port: int, address: str = "127.0.0.1") -> int:
             address,
             "--client.showErrorDetails",
             "none",
+            "--client.toolbarMode",
+            "viewer",
         ]
     )
     shown = "localhost" if address in ("127.0.0.1", "localhost") else address

@@ -6,9 +6,11 @@ then its default; docs/configuration.md lists them all.
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import time
+from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from alerts.notify import NotificationSettings
@@ -45,6 +47,13 @@ class Settings:
     retention_archive: bool = False  # PostgreSQL: keep removed months as archived_* tables
     notifications: NotificationSettings = NotificationSettings()
     report_mail: ReportMail = ReportMail()
+
+
+def secrets_file(path: Path = Path(".streamlit/secrets.toml")) -> dict:
+    """The secrets of the command's working folder, as Streamlit reads them; {} without."""
+    if not path.exists():
+        return {}
+    return tomllib.loads(path.read_text())
 
 
 def load_settings(secrets: Mapping, environ: Mapping[str, str]) -> Settings:

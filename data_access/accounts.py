@@ -15,7 +15,7 @@ from sqlalchemy import Connection, Engine, delete, func, insert, or_, select, up
 from sqlalchemy.dialects import postgresql, sqlite
 
 from analysis.permissions import SERVER_SHELL, Action, Actor, Role, require
-from data_access import audit
+from data_access import audit, web_sessions
 from data_access.schema import LoginThrottle, User
 
 MIN_PASSWORD_LENGTH = 10
@@ -117,6 +117,7 @@ def set_password(engine: Engine, actor: Actor, name: str, password: str, now: da
                 locked_until=None,
             )
         )
+        web_sessions.end_all_of(conn, name)  # every browser signs in again
         audit.record(conn, now, actor.name, "user.password", name)
 
 
@@ -131,6 +132,7 @@ def remove_user(engine: Engine, actor: Actor, name: str, now: datetime) -> None:
         if row.role == Role.ADMIN.value and admins == 1:
             raise AccountError("the last admin cannot be removed")
         conn.execute(delete(User).where(User.name == name))
+        web_sessions.end_all_of(conn, name)
         audit.record(conn, now, actor.name, "user.remove", name, {"role": row.role}, None)
 
 

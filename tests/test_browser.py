@@ -1,4 +1,5 @@
-"""The served app in headless Chromium: every page draws, with no error box."""
+"""The served app in headless Chromium: every page draws, with no error box; a sign-in
+lasts across reloads, bookmarks and typed addresses."""
 
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ CHART = '[data-testid="stPlotlyChart"] .main-svg'
 ERRORS = '[data-testid="stException"], [data-testid="stAlertContentError"]'
 
 
+SERVED_DATABASE: dict[str, str] = {}  # the served app's database, for tests that change it
 XSS_CHANNEL = "<img src=x onerror=alert(1)>"
 BOLD_CHANNEL = "<b>loud</b> & <a href='https://example.com'>link</a>"
 XSS_AUTHOR = "<script>alert(1)</script>"
@@ -47,6 +49,7 @@ def served_app(tmp_path_factory):
     """The dashboard on 127.0.0.1 over a 10-day simulated community ending now, with a
     channel, an author and messages that carry HTML and markdown, and a user per role."""
     url = f"sqlite:///{tmp_path_factory.mktemp('served') / 'ecg.db'}"
+    SERVED_DATABASE["url"] = url
     engine = make_engine(url)
     now = datetime.now(UTC)
     simulate(
@@ -93,7 +96,7 @@ def served_app(tmp_path_factory):
             "-m",
             "streamlit",
             "run",
-            str(ROOT / "dashboard" / "app.py"),
+            str(ROOT / "dashboard" / "server.py"),  # as `ecg run` serves it
             "--server.port",
             str(port),
             "--server.address",
@@ -310,5 +313,79 @@ def test_alerts_page_draws_for_a_manager(served_app, browser):
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "alerts.png"), full_page=True)
         assert page.locator('[data-testid="stException"]').count() == 0
+    finally:
+        page.context.close()
+
+
+def signed_in_heading(page) -> str:
+    page.get_by_role("button", name="Sign out").wait_for(timeout=60_000)
+    heading = page.locator('[data-testid="stMain"] [data-testid="stHeading"]').first
+    heading.wait_for(timeout=60_000)
+    return heading.inner_text()
+
+
+def test_a_reload_a_bookmark_and_a_typed_address_keep_the_sign_in(served_app, browser):
+    page = sign_in(browser, served_app, "manager", path="/topic_heat")
+    try:
+        assert signed_in_heading(page) == "Topic heat"  # the page asked for, after sign-in
+        cookie = next(c for c in page.context.cookies() if c["name"] == "ecg_session")
+        assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
+        page.reload()
+        assert signed_in_heading(page) == "Topic heat"
+        bookmark = page.context.new_page()  # the same browser, a new tab, a typed address
+        bookmark.goto(served_app + "/sentiment")
+        assert signed_in_heading(bookmark) == "Sentiment"
+        bookmark.get_by_role("button", name="Sign out").click()
+        bookmark.get_by_role("textbox", name="User name").wait_for(timeout=60_000)
+        page.reload()  # signed out everywhere: the cookie no longer signs anyone in
+        page.get_by_role("textbox", name="User name").wait_for(timeout=60_000)
+    finally:
+        page.context.close()
+
+
+def test_a_password_change_ends_the_browser_sessions(served_app, browser):
+    from analysis.permissions import SERVER_SHELL
+    from data_access import accounts
+
+    page = sign_in(browser, served_app, "executive", path="/overview")
+    try:
+        assert signed_in_heading(page) == "Overview"
+        engine = make_engine(SERVED_DATABASE["url"])
+        accounts.set_password(engine, SERVER_SHELL, "executive", PASSWORD, datetime.now(UTC))
+        engine.dispose()
+        page.reload()
+        page.get_by_role("textbox", name="User name").wait_for(timeout=60_000)
+    finally:
+        page.context.close()
+
+
+def test_every_page_of_the_role_is_in_the_sidebar(served_app, browser):
+    page = sign_in(browser, served_app, "admin")
+    try:
+        titles = [link.split("\n")[-1] for link in nav_links(page)]  # after the icon's name
+        assert len(titles) == 14 and "Audit log" in titles and "Users" in titles
+    finally:
+        page.context.close()
+
+
+def test_the_first_sign_in_leads_to_the_page_asked_for(served_app, browser):
+    from analysis.permissions import SERVER_SHELL
+    from data_access import accounts
+
+    engine = make_engine(SERVED_DATABASE["url"])
+    one_time = "a one-time password"
+    accounts.add_user(
+        engine, SERVER_SHELL, "newbie", Role.MANAGER, one_time, datetime.now(UTC), True
+    )
+    engine.dispose()
+    page = sign_in(browser, served_app, "newbie", one_time, path="/alerts")
+    try:
+        page.get_by_role("heading", name="Choose a new password").wait_for(timeout=60_000)
+        page.get_by_role("textbox", name="New password").fill("my own long password")
+        page.get_by_role("textbox", name="The same again").fill("my own long password")
+        page.get_by_role("button", name="Save").click()
+        assert signed_in_heading(page) == "Alerts"
+        titles = [link.split("\n")[-1] for link in nav_links(page)]
+        assert "Alerts" in titles and len(titles) == 7  # every page of a manager
     finally:
         page.context.close()

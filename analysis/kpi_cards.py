@@ -131,6 +131,8 @@ def change_text(card) -> str | None:
         shown = f"{size:.3f}"
     else:
         shown = format_value(size, card.kind)
+    if not any(digit in "123456789" for digit in shown):
+        return None  # a change too small to show ("-0 min") is no change on the page
     sign = "+" if card.change > 0 else "-" if card.change < 0 else ""
     pct = f" ({card.change_pct:+.0%})" if card.change_pct is not None else ""
     return f"{sign}{shown}{pct}"

@@ -12,6 +12,14 @@ from analysis.activity import Band
 
 TRACE_GREEN = "#00c853"
 BAND_FILL = "rgba(120, 144, 156, 0.25)"
+ALL_CHANNELS = "All channels"
+ALL_COLOUR = "#212121"  # the whole community: dark and thick, never a channel's colour
+# distinct colours for channels, none near the whole community's or another's (Dark24)
+CHANNEL_COLOURS = (
+    "#2e91e5", "#e15f99", "#1ca71c", "#fb0d0d", "#da16ff", "#b68100", "#750d86", "#eb663b",
+    "#511cfb", "#00a08b", "#fb00d1", "#fc0080", "#b2828d", "#6c7c32", "#778aae", "#862a16",
+    "#a777f1", "#620042", "#1616a7", "#da60ca", "#6c4516", "#0d2a63", "#af0038",
+)  # fmt: skip
 LABEL_COLOURS = {
     "negative": "#d62728",
     "neutral": "#9e9e9e",
@@ -73,6 +81,14 @@ def _band(x, lower, upper, name: str) -> list[go.Scatter]:
     ]
 
 
+def channel_colours(channels: list[str]) -> dict[str, str]:
+    """One colour per channel, the same in every panel: the whole community dark, the
+    channels from CHANNEL_COLOURS in order (repeating only past 23 channels)."""
+    shown = [c for c in channels if c != ALL_CHANNELS]
+    colours = {c: CHANNEL_COLOURS[i % len(CHANNEL_COLOURS)] for i, c in enumerate(shown)}
+    return {ALL_CHANNELS: ALL_COLOUR, **colours}
+
+
 def sentiment_over_time(series: pd.DataFrame) -> go.Figure:
     """Average sentiment (top) and negative share (bottom) per channel over time."""
     figure = make_subplots(
@@ -82,14 +98,16 @@ def sentiment_over_time(series: pd.DataFrame) -> go.Figure:
         vertical_spacing=0.08,
         subplot_titles=("Average sentiment (VADER compound)", "Share of negative messages"),
     )
+    colours = channel_colours(list(series["channel"].unique()))
     for channel, rows in series.groupby("channel", sort=False):
-        width = 3 if channel == "All channels" else 1.5
+        width = 3 if channel == ALL_CHANNELS else 1.5
         common = {
             "x": rows["bucket"],
             "name": plain(channel),
             "legendgroup": plain(channel),
             "mode": "lines+markers",
-            "line": {"width": width},
+            "line": {"width": width, "color": colours[channel]},
+            "marker": {"color": colours[channel]},
         }
         figure.add_trace(go.Scatter(y=rows["avg_sentiment"], **common), row=1, col=1)
         figure.add_trace(

@@ -208,3 +208,15 @@ def test_joins_reactions_and_leaves_feed_the_member_figures(engine):
     # alice reacted (active, so she returned); erin joined (new, not active); carol left
     assert (week.active, week.new, week.returning, week.churned, week.left) == (4, 2, 3, 0, 1)
     assert week.messages == 5  # activity is not messages
+
+
+def test_a_change_too_small_to_show_is_no_change():
+    """A median first response 20 s faster read "-0 min"."""
+    from analysis.kpi_cards import change_text
+
+    class Card:
+        kind, change, change_pct = "minutes", -0.3, -0.06
+
+    assert change_text(Card()) is None
+    Card.change = -2.0
+    assert change_text(Card()) == "-2 min (-6%)"

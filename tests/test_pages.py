@@ -316,3 +316,20 @@ def test_a_running_worker_raises_no_banner_and_none_ever_run_says_so(monkeypatch
     st.cache_data.clear()
     app = open_page(monkeypatch, database_url, "../pages/sentiment.py")
     assert _worker_warnings(app) == []
+
+
+def test_each_channel_keeps_one_colour_of_its_own_on_the_sentiment_page(
+    monkeypatch, archive_url
+):
+    """Each channel's two traces were coloured by position: colours shifted between the
+    panels and repeated ('help' wore the blue of 'All channels')."""
+    app = open_page(monkeypatch, archive_url, "../pages/sentiment.py")
+    choose_days(app, date(2026, 2, 20), date(2026, 2, 28))
+    over_time = charts(app)[0]
+    colour_of: dict[str, set[str]] = {}
+    for series in over_time["data"]:
+        colour_of.setdefault(series["name"], set()).add(series["line"]["color"])
+    assert all(len(colours) == 1 for colours in colour_of.values())  # both panels alike
+    colours = [next(iter(c)) for c in colour_of.values()]
+    assert len(colours) == len(set(colours)) >= 3  # none shared
+    assert colour_of["All channels"] == {"#212121"}

@@ -318,9 +318,7 @@ def test_a_running_worker_raises_no_banner_and_none_ever_run_says_so(monkeypatch
     assert _worker_warnings(app) == []
 
 
-def test_each_channel_keeps_one_colour_of_its_own_on_the_sentiment_page(
-    monkeypatch, archive_url
-):
+def test_each_channel_keeps_one_colour_of_its_own_on_the_sentiment_page(monkeypatch, archive_url):
     """Each channel's two traces were coloured by position: colours shifted between the
     panels and repeated ('help' wore the blue of 'All channels')."""
     app = open_page(monkeypatch, archive_url, "../pages/sentiment.py")

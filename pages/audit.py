@@ -46,7 +46,17 @@ def body() -> None:
             "after": log["new_value"].map(_as_text),
         }
     )
-    st.dataframe(shown, hide_index=True, width="stretch")
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        column_config={  # the changes get the room; the rest is short
+            "when": st.column_config.TextColumn(width="small"),
+            "who": st.column_config.TextColumn(width="small"),
+            "before": st.column_config.TextColumn(width="large"),
+            "after": st.column_config.TextColumn(width="large"),
+        },
+    )
 
 
 def _as_text(value) -> str:

@@ -247,8 +247,8 @@ def show_problem(error: RuleValidationError, slots: dict, fields: dict) -> None:
 def body() -> None:
     cid = filters.community_id
     rules = resources.alert_rules(cid)
-    if rules:
-        st.dataframe(
+    if rules:  # a table, not a grid: every column whole, the rules' sentences wrapped
+        st.table(
             pd.DataFrame(
                 {
                     "rule": [r.name for r in rules],
@@ -257,11 +257,10 @@ def body() -> None:
                     "fires when": [r.describe() for r in rules],
                     "version": [r.version for r in rules],
                 }
-            ),
-            hide_index=True,
-            width="stretch",
+            ).set_index("rule")
         )
-    choice = st.selectbox("Rule to edit", [NEW, *[r.name for r in rules]])
+    # opens on the first rule, so its backtest preview shows at once
+    choice = st.selectbox("Rule to edit", [*[r.name for r in rules], NEW])
     before = None if choice == NEW else next(r for r in rules if r.name == choice)
     channels = resources.read("channels", cid)
     topics = resources.read("topics", cid)

@@ -75,10 +75,8 @@ def body() -> None:
     topics = resources.read("topics", cid)
     if not topics.empty:
         listing = topics[["name", "keywords", "phrases", "patterns", "exclusions", "colour"]]
-        st.dataframe(
-            listing.map(lambda v: ", ".join(v) if isinstance(v, list) else v),
-            hide_index=True,
-            width="stretch",
+        st.table(  # a table, not a grid: long keyword lists wrap instead of being cut
+            listing.map(lambda v: ", ".join(v) if isinstance(v, list) else v).set_index("name")
         )
     choice = st.selectbox("Topic to edit", [NEW, *topics["name"].tolist()])
     row = None if choice == NEW else topics[topics["name"] == choice].iloc[0]

@@ -63,6 +63,10 @@ def opened_at(url) -> datetime:
 
 def test_thresholds_page_previews_an_edit_beside_the_saved_rule(monkeypatch, archive):
     app = open_page(monkeypatch, archive, "../pages/thresholds.py", role=Role.ANALYST)
+    # it opens on the first rule, its preview drawn at once
+    assert app.selectbox[0].value == app.selectbox[0].options[0] != "➕ New rule"
+    assert len(charts(app)) == 1
+    app.selectbox[0].set_value("➕ New rule").run()
     assert "Name the rule" in app.info[0].value  # a new rule asks for a name first
     app.selectbox[0].set_value("Volume surge").run()
     metrics = {m.label: m.value for m in app.metric}

@@ -72,12 +72,16 @@ def live_trace(minutes: pd.DataFrame, band: Band | None, timezone: str) -> go.Fi
     return figure
 
 
-def _band(x, lower, upper, name: str) -> list[go.Scatter]:
+FORECAST_FILL = "rgba(30, 136, 229, 0.22)"  # the range ahead: the forecast line's blue
+SHOWN_BEFORE_FORECAST = pd.Timedelta(days=7)  # the chart opens on a week and the 48 h ahead
+
+
+def _band(x, lower, upper, name: str, fill: str = BAND_FILL) -> list[go.Scatter]:
     """A shaded range: an invisible upper edge, then the lower edge filled up to it."""
     edge = {"x": x, "mode": "lines", "line": {"width": 0}}
     return [
         go.Scatter(y=upper, showlegend=False, hoverinfo="skip", **edge),
-        go.Scatter(y=lower, fill="tonexty", fillcolor=BAND_FILL, name=name, **edge),
+        go.Scatter(y=lower, fill="tonexty", fillcolor=fill, name=name, **edge),
     ]
 
 
@@ -213,8 +217,9 @@ def forecast_chart(
         return pd.to_datetime(frame["ds"], utc=True).dt.tz_convert(timezone)
 
     figure = go.Figure()
-    for frame, name in ((fitted, "usual range"), (ahead, "forecast range")):
-        figure.add_traces(_band(local(frame), frame["yhat_lower"], frame["yhat_upper"], name))
+    bands = ((fitted, "usual range", BAND_FILL), (ahead, "forecast range", FORECAST_FILL))
+    for frame, name, fill in bands:
+        figure.add_traces(_band(local(frame), frame["yhat_lower"], frame["yhat_upper"], name, fill))
     figure.add_trace(
         go.Scatter(
             x=local(actual),
@@ -258,4 +263,10 @@ def forecast_chart(
         legend={"orientation": "h", "y": 1.12},
         hovermode="x unified",
     )
+    if not ahead.empty:  # the 48 h ahead get room; zoom out (double-click) for the month
+        end = local(ahead).max()
+        first = local(actual).min() if not actual.empty else end
+        figure.update_xaxes(
+            range=[max(first, end - SHOWN_BEFORE_FORECAST - pd.Timedelta(2, "D")), end]
+        )
     return figure

@@ -108,7 +108,7 @@ def body() -> None:
     stored = resources.read("forecast", cid, key.kind, key.id)
     if stored is None:
         st.info(
-            "No forecast for this series yet: the worker makes them every hour; "
+            "No forecast for this series yet: the worker makes them within 15 minutes of new data; "
             "`ecg forecast` makes them now."
         )
     else:

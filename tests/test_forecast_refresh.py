@@ -151,6 +151,11 @@ def test_forecasts_page_shows_the_spike(monkeypatch, forecast_url):
     assert any(
         "broke out of the usual range (at least 5 messages): 6." in c.value for c in app.caption
     )
+    # the 48 h ahead get a fifth of the width, not a sliver of 30 days; the two ranges differ
+    first, last = (pd.Timestamp(x) for x in chart["layout"]["xaxis"]["range"])
+    assert last - first == pd.Timedelta(days=9)
+    fills = {t["name"]: t.get("fillcolor") for t in chart["data"] if t.get("fill")}
+    assert fills["usual range"] != fills["forecast range"]
 
 
 def test_day_ahead_backtest_by_hand():

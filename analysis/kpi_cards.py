@@ -28,13 +28,20 @@ DEFINITIONS = {
         "up",
         "Active this week and the week before.",
     ),
-    "churned": ("Churned members", "count", "down", "Active the week before, not this week."),
+    "churned": (
+        "Churned members",
+        "count",
+        "down",
+        "Active the week before, silent this week: read from their messages, so they may "
+        "still be members (see Members who left).",
+    ),
     "left": (
         "Members who left",
         "count",
         "down",
         "People who left a channel, group or server, where the platform records it "
-        "(Slack, Discord, Telegram exports).",
+        "(Slack, Discord, Telegram exports); churned members only went quiet. Zero where "
+        "the export records no leaves.",
     ),
     "messages": ("Messages", "count", "up", "Every message, bots included."),
     "threads": (
@@ -141,9 +148,12 @@ def change_text(card) -> str | None:
 def kpi_cards(figures: list[WeekFigures]) -> list[Kpi]:
     """One card per KPI for the last week of `figures` (oldest first, at least two)."""
     this, before = figures[-1], figures[-2]
+    recent = figures[-HISTORY_WEEKS:]
+    # weeks before the community's first message have no figures, not figures of zero
+    began = next((i for i, week in enumerate(recent) if week.messages), len(recent))
     cards = []
     for key, (label, kind, better, definition) in DEFINITIONS.items():
-        history = tuple(getattr(f, key) for f in figures[-HISTORY_WEEKS:])
+        history = tuple(None if i < began else getattr(f, key) for i, f in enumerate(recent))
         cards.append(
             Kpi(
                 key,

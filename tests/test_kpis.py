@@ -220,3 +220,15 @@ def test_a_change_too_small_to_show_is_no_change():
     assert change_text(Card()) is None
     Card.change = -2.0
     assert change_text(Card()) == "-2 min (-6%)"
+
+
+def test_sparklines_have_no_points_before_the_data_began():
+    """Weeks before the first message were drawn as zeros: every line rose from zero."""
+    from analysis.kpi_cards import kpi_cards
+    from analysis.kpis import WeekFigures
+
+    empty = WeekFigures(0, 0, None, None, 0, 0, 0, 0, None, None, None)
+    busy = WeekFigures(5, 2, 3, 1, 40, 4, 6, 5, 12.0, 0.2, 0.1)
+    cards = {card.key: card for card in kpi_cards([empty] * 9 + [busy] * 3)}
+    assert cards["messages"].history == (None,) * 9 + (40, 40, 40)
+    assert cards["active"].history == (None,) * 9 + (5, 5, 5)

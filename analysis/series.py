@@ -32,6 +32,28 @@ def local_bucket(hours: pd.Series, bucket: str, timezone: str) -> pd.Series:
     return days - pd.to_timedelta(days.dt.day_of_week, unit="D")
 
 
+BUCKET_LENGTH = {
+    "hour": pd.Timedelta(hours=1),
+    "day": pd.DateOffset(days=1),  # local days: 23 or 25 hours across a DST change
+    "week": pd.DateOffset(weeks=1),
+}
+
+
+def partial_buckets(start: datetime, end: datetime, bucket: str, timezone: str) -> list:
+    """The local buckets at either end of [start, end) that it covers only in part (a range
+    or a community's data that begins at 14:00 holds part of that day): drawn as full
+    buckets, they read as a sudden drop."""
+    if end <= start:
+        return []
+    last_moment = pd.Timestamp(end) - pd.Timedelta(microseconds=1)
+    ends = pd.Series([pd.Timestamp(start).floor("h"), last_moment.floor("h")])
+    first, last = local_bucket(ends, bucket, timezone)
+    partial = [first] if pd.Timestamp(start) > first else []
+    if pd.Timestamp(end) < last + BUCKET_LENGTH[bucket] and last not in partial:
+        partial.append(last)
+    return partial
+
+
 def bucket_edges(start: datetime, end: datetime, bucket: str, timezone: str) -> tuple:
     """(start, ..., end): the UTC hours between start and end at which the local `bucket`
     changes, so that rollup hours summed between two edges fall in one bucket each, and

@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.exc import OperationalError
 
+from analysis.series import partial_buckets
 from dashboard import alert_charts, resources
 from dashboard.timeranges import (
     CUSTOM,
@@ -285,3 +286,25 @@ def worker_banner() -> None:
             f"The worker is not running: figures and alerts are stale since {since}. {start_it}",
             icon=":material/warning:",
         )
+
+
+def mark_partial_buckets(figure, bucket: str, window: TimeRange | None = None):
+    """The figure with its first or last bucket labelled "part of a day" (week, hour) when
+    the range shown, or the community's data, covers only part of it."""
+    filters = current_filters()
+    window = window or filters.time_range
+    start, end = window.start, window.end
+    if filters.extent is not None:  # the data's own first and last hours
+        start = max(start, filters.extent[0])
+        end = min(end, filters.extent[1] + timedelta(hours=1))
+    for partial in partial_buckets(start, end, bucket, filters.timezone):
+        figure.add_annotation(
+            x=partial,
+            y=1,
+            yref="paper",
+            yanchor="bottom",
+            text=f"part of a {bucket}",
+            showarrow=False,
+            font={"size": 10, "color": "#757575"},
+        )
+    return figure

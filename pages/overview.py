@@ -54,7 +54,8 @@ def body() -> None:
     daily = sentiment_series(rollup, filters.channel_names, "day", filters.timezone)
     total = daily[daily["channel"] == "All channels"]
     st.subheader("Messages per day")
-    st.plotly_chart(charts.daily_messages(total), width="stretch")
+    shown = components.mark_partial_buckets(charts.daily_messages(total), "day", window)
+    st.plotly_chart(shown, width="stretch")
 
 
 def _shown(name: str, value: float | None) -> str:

@@ -63,7 +63,7 @@ def body() -> None:
             f"The {MAX_CHANNEL_LINES} busiest channels are drawn; pick channels in the "
             "sidebar to see others."
         )
-    over_time = charts.sentiment_over_time(shown)
+    over_time = components.mark_partial_buckets(charts.sentiment_over_time(shown), bucket)
     st.plotly_chart(components.with_episodes(over_time, window.start, window.end), width="stretch")
 
     st.subheader("Distribution by channel")

@@ -5,15 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analysis.series import bucket_edges, rising_topics, topic_heat
+from analysis.series import BUCKET_LENGTH, bucket_edges, rising_topics, topic_heat
 from dashboard import charts, components, resources
 from dashboard.timeranges import bucket_for
-
-BUCKET_LENGTH = {
-    "hour": pd.Timedelta(hours=1),
-    "day": pd.DateOffset(days=1),  # local days: 23 or 25 hours across a DST change
-    "week": pd.DateOffset(weeks=1),
-}
 
 filters = components.current_filters()
 st.header("Topic heat")
@@ -39,7 +33,7 @@ def body() -> None:
     heat = topic_heat(current, names, bucket, filters.timezone)
 
     colour_by = st.radio("Colour by", ["volume", "average sentiment"], horizontal=True)
-    heatmap = charts.topic_heatmap(heat, colour_by)
+    heatmap = components.mark_partial_buckets(charts.topic_heatmap(heat, colour_by), bucket)
     st.plotly_chart(components.with_episodes(heatmap, window.start, window.end), width="stretch")
 
     st.subheader("Rising fastest against the previous period")

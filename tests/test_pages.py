@@ -331,3 +331,15 @@ def test_each_channel_keeps_one_colour_of_its_own_on_the_sentiment_page(monkeypa
     colours = [next(iter(c)) for c in colour_of.values()]
     assert len(colours) == len(set(colours)) >= 3  # none shared
     assert colour_of["All channels"] == {"#212121"}
+
+
+def test_a_day_the_data_covers_in_part_is_labelled_so(monkeypatch, database_url):
+    """The live fixture's data end in the current hour, and both pages show the 168 hours up
+    to it: the first and the last day are each only part of a day."""
+    now = datetime.now(UTC)
+    build_live(database_url, now)
+    cut = 0 if now.hour == 23 else 1  # the data end with this hour: a whole day at 23:00
+    for page, expected in (("../pages/overview.py", 2 * cut), ("../pages/sentiment.py", 2 * cut)):
+        app = open_page(monkeypatch, database_url, page)
+        notes = [a["text"] for a in charts(app)[0]["layout"].get("annotations", [])]
+        assert notes.count("part of a day") == expected, page

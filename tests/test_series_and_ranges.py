@@ -111,3 +111,28 @@ def test_custom_range_is_whole_local_days():
 def test_bucket_follows_the_range(days, bucket):
     start = datetime(2026, 1, 1, tzinfo=UTC)
     assert bucket_for(range_with_data(start, timedelta(days=days))) == bucket
+
+
+def test_partial_buckets_by_hand():
+    from analysis.series import partial_buckets
+
+    utc = UTC
+    # 2026-03-02 14:00 to 2026-03-05 09:00 UTC, in UTC days: the first and last days are part
+    start, end = datetime(2026, 3, 2, 14, tzinfo=utc), datetime(2026, 3, 5, 9, tzinfo=utc)
+    assert [b.isoformat() for b in partial_buckets(start, end, "day", "UTC")] == [
+        "2026-03-02T00:00:00+00:00",
+        "2026-03-05T00:00:00+00:00",
+    ]
+    # whole days: nothing partial; in Los Angeles (UTC-8) the same whole UTC days are cut
+    whole = (datetime(2026, 3, 2, tzinfo=utc), datetime(2026, 3, 5, tzinfo=utc))
+    assert partial_buckets(*whole, "day", "UTC") == []
+    assert [b.isoformat() for b in partial_buckets(*whole, "day", "America/Los_Angeles")] == [
+        "2026-03-01T00:00:00-08:00",
+        "2026-03-04T00:00:00-08:00",
+    ]
+    # hours are never cut by hour-aligned ranges; one day inside one week is that week, once
+    assert partial_buckets(start, end, "hour", "UTC") == []
+    day = (datetime(2026, 3, 3, tzinfo=utc), datetime(2026, 3, 4, tzinfo=utc))
+    assert [b.isoformat() for b in partial_buckets(*day, "week", "UTC")] == [
+        "2026-03-02T00:00:00+00:00"
+    ]

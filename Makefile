@@ -2,6 +2,7 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+ECG_PORT ?= 8501
 
 .PHONY: run test lint bench install clean
 
@@ -15,7 +16,7 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 install: $(STAMP)
 
 run: $(STAMP)
-	$(VENV)/bin/ecg run
+	$(VENV)/bin/ecg run --port $(ECG_PORT)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

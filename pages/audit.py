@@ -10,6 +10,7 @@ import streamlit as st
 from dashboard import components, resources
 from data_access import audit
 
+MAX_ROWS = 300
 filters = components.current_filters()
 st.header("Audit log")
 st.caption(
@@ -46,17 +47,9 @@ def body() -> None:
             "after": log["new_value"].map(_as_text),
         }
     )
-    st.dataframe(
-        shown,
-        hide_index=True,
-        width="stretch",
-        column_config={  # the changes get the room; the rest is short
-            "when": st.column_config.TextColumn(width="small"),
-            "who": st.column_config.TextColumn(width="small"),
-            "before": st.column_config.TextColumn(width="large"),
-            "after": st.column_config.TextColumn(width="large"),
-        },
-    )
+    if len(shown) > MAX_ROWS:
+        st.caption(f"The newest {MAX_ROWS} of {len(shown):,} changes; narrow the range or filter.")
+    st.table(shown.head(MAX_ROWS).set_index("when"))  # a table: long values wrap, never cut
 
 
 def _as_text(value) -> str:

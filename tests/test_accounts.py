@@ -225,3 +225,14 @@ def test_an_attacker_elsewhere_cannot_lock_the_owner_out(engine):
         with pytest.raises(LoginRefused):
             authenticate(engine, "admin", "guess", NOW, client="203.0.113.7")
     assert authenticate(engine, "admin", PASSWORD, NOW, client="192.0.2.1").name == "admin"
+
+
+def test_the_audit_log_page_shows_every_column_of_a_change(monkeypatch, database_url):
+    from tests.test_pages import open_page
+
+    app = open_page(monkeypatch, database_url, "../pages/audit.py", role=Role.ADMIN)
+    assert not app.exception
+    (table,) = app.table
+    shown = table.value
+    assert list(shown.columns) == ["who", "what", "target", "before", "after"]
+    assert "user.add" in set(shown["what"])

@@ -44,3 +44,21 @@ def start_ecg(args: list[str], cwd: Path, **variables: str) -> subprocess.Popen:
         text=True,
         start_new_session=True,
     )
+
+
+def wait_until_answers(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
+    """Wait until `url` answers 200; RuntimeError if `process` exits first or time is up."""
+    import time
+    import urllib.request
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server exited ({process.returncode}) before answering")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer within {seconds:g} s")

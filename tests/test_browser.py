@@ -7,8 +7,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
-import urllib.request
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -20,6 +18,7 @@ from ingest.pipeline import ImportTarget, run_import
 from ingest.records import ParsedRow, RawMessage
 from ingest.simulate import CommunitySpec, default_incidents
 from tests.conftest import ROOT, free_port, unavailable
+from tests.ecg_process import wait_until_answers
 from tests.test_pages import PASSWORD, ensure_user
 
 ARTIFACTS = ROOT / "test-artifacts"
@@ -113,25 +112,14 @@ def served_app(tmp_path_factory):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_healthy(base, server)
+        try:
+            wait_until_answers(f"{base}/_stcore/health", server, 60)
+        except RuntimeError as error:
+            raise RuntimeError(f"{error}: {server.stdout.read().decode()[-2000:]}") from None
         yield base
     finally:
         server.terminate()
         server.wait(timeout=20)
-
-
-def _wait_until_healthy(base: str, server: subprocess.Popen, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"streamlit exited: {server.stdout.read().decode()[-2000:]}")
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError("streamlit did not become healthy in time")
 
 
 @pytest.fixture(scope="module")
@@ -168,7 +156,7 @@ def test_page_draws_without_errors(served_app, browser, name):
     page = sign_in(browser, served_app, "admin", path=PAGES[name])
     try:
         if name == "topics":
-            page.wait_for_selector('[data-testid="stDataFrame"]', timeout=60_000)
+            page.wait_for_selector('[data-testid="stTable"]', timeout=60_000)  # the list, a table
         else:
             page.wait_for_selector(CHART, timeout=60_000)
         page.wait_for_timeout(1000)  # let the last elements settle before the screenshot
@@ -239,7 +227,7 @@ def test_executive_reads_the_weekly_report_and_is_refused_elsewhere(served_app, 
 def test_analyst_edits_a_topic_then_signs_out(served_app, browser):
     page = sign_in(browser, served_app, "analyst", path="/topics")
     try:
-        page.wait_for_selector('[data-testid="stDataFrame"]', timeout=60_000)
+        page.wait_for_selector('[data-testid="stTable"]', timeout=60_000)  # the list, a table
         page.get_by_role("textbox", name="Name", exact=True).fill("weather")
         page.get_by_role("textbox", name="Name", exact=True).press("Enter")
         page.get_by_role("textbox", name="Keywords").fill("rain\nsnow")
@@ -276,7 +264,7 @@ def test_community_text_is_shown_literally_and_never_run(served_app, browser):
 def test_analyst_changes_a_threshold_after_seeing_its_backtest(served_app, browser):
     page = sign_in(browser, served_app, "analyst", path="/thresholds")
     try:
-        page.wait_for_selector('[data-testid="stDataFrame"]', timeout=60_000)
+        page.wait_for_selector('[data-testid="stTable"]', timeout=60_000)  # the list, a table
         page.get_by_role("combobox", name="Rule to edit").click()
         page.get_by_role("option", name="Negative-sentiment surge").click()
         page.wait_for_selector(CHART, timeout=60_000)

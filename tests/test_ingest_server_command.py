@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import signal
-import time
 import urllib.error
 import urllib.request
 
@@ -14,7 +13,7 @@ from sqlalchemy import text
 
 from data_access.db import make_engine
 from tests.conftest import free_port
-from tests.ecg_process import start_ecg
+from tests.ecg_process import start_ecg, wait_until_answers
 
 MESSAGE = {
     "id": "m1",
@@ -23,20 +22,6 @@ MESSAGE = {
     "channel": "general",
     "text": "the server started from its own command",
 }
-
-
-def _wait_until_up(base: str, process, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"ecg ingest-server exited {process.returncode}: {process.stderr.read()}")
-        try:
-            with urllib.request.urlopen(f"{base}/v1/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    pytest.fail("ecg ingest-server did not answer within 30 s")
 
 
 def _post(base: str, token: str) -> tuple[int, dict]:
@@ -61,7 +46,10 @@ def _serve_and_post(tmp_path, token_sent: str, **variables: str) -> tuple[int, d
     )
     try:
         base = f"http://127.0.0.1:{port}"
-        _wait_until_up(base, process)
+        try:
+            wait_until_answers(f"{base}/v1/health", process, 30)
+        except RuntimeError as error:
+            pytest.fail(f"ecg ingest-server: {error}: {process.stderr.read()}")
         status, answer = _post(base, token_sent)
     finally:
         process.send_signal(signal.SIGINT)

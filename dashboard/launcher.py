@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import signal
 import subprocess
 import sys
@@ -9,11 +11,13 @@ import time
 from pathlib import Path
 
 SERVED = Path(__file__).resolve().parent / "server.py"  # app.py and the sign-in cookie
-STOP_GRACE_SECONDS = 10
+STOP_GRACE_SECONDS = 1.2  # then whatever is left of a child's process group is killed
 
 
 def launch(port: int, address: str = "127.0.0.1") -> int:
-    worker = subprocess.Popen([sys.executable, "-m", "dashboard.cli", "worker"])
+    # Each child leads a process group of its own, so that stopping it reaches whatever
+    # it started (a forecast pool's fitting processes): nothing outlives `ecg run`.
+    worker = subprocess.Popen([sys.executable, "-m", "dashboard.cli", "worker"], process_group=0)
     dashboard = subprocess.Popen(
         [
             sys.executable,
@@ -31,7 +35,8 @@ def launch(port: int, address: str = "127.0.0.1") -> int:
             "none",
             "--client.toolbarMode",
             "viewer",
-        ]
+        ],
+        process_group=0,
     )
     shown = "localhost" if address in ("127.0.0.1", "localhost") else address
     print(
@@ -61,14 +66,25 @@ def _interrupt(*_) -> None:
 
 
 def _stop(children: list[subprocess.Popen]) -> None:
+    """SIGINT to each child's process group; what is still there after the grace period
+    is killed (a database write in hand is rolled back by the database)."""
     for child in children:
-        if child.poll() is None:
-            child.send_signal(signal.SIGINT)
+        _signal_group(child, signal.SIGINT)
     deadline = time.monotonic() + STOP_GRACE_SECONDS
     for child in children:
         try:
-            child.wait(max(0.1, deadline - time.monotonic()))
+            child.wait(max(0.05, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
-            child.kill()
-            child.wait()
+            print(f"{_name(child)} did not stop in {STOP_GRACE_SECONDS} s: killed", file=sys.stderr)
+        _signal_group(child, signal.SIGKILL)  # also any process the child left behind
+        child.wait()
     print("Community ECG stopped.", flush=True)
+
+
+def _signal_group(child: subprocess.Popen, signum: int) -> None:
+    with contextlib.suppress(ProcessLookupError):  # the group is gone already
+        os.killpg(child.pid, signum)
+
+
+def _name(child: subprocess.Popen) -> str:
+    return "the worker" if "worker" in child.args else "the dashboard"

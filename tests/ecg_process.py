@@ -62,3 +62,16 @@ def wait_until_answers(url: str, process: subprocess.Popen, seconds: float = 60)
         except OSError:
             time.sleep(0.2)
     raise RuntimeError(f"{url} did not answer within {seconds:g} s")
+
+
+def session_processes(session: int) -> list[int]:
+    """Processes still alive in `session` (a command started by start_ecg and all it began)."""
+    alive = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[3]) == session and fields[0] != "Z":
+            alive.append(int(stat.parent.name))
+    return alive

@@ -3,6 +3,7 @@ SIGTERM in the middle of a refresh stops it promptly, with no process of it left
 
 from __future__ import annotations
 
+import os
 import queue
 import signal
 import threading
@@ -13,7 +14,8 @@ import pytest
 
 from data_access.db import make_engine
 from data_access.heartbeat import last_beat
-from tests.ecg_process import run_ecg, start_ecg
+from tests.conftest import free_port
+from tests.ecg_process import run_ecg, session_processes, start_ecg, wait_until_answers
 
 
 @pytest.fixture(scope="module")
@@ -27,19 +29,6 @@ def demo_folder(tmp_path_factory) -> Path:
     )
     assert done.returncode == 0, done.stderr
     return folder
-
-
-def session_processes(session: int) -> list[int]:
-    """Processes still alive in `session` (the worker, its pool, cmdstan)."""
-    alive = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[3]) == session and fields[0] != "Z":
-            alive.append(int(stat.parent.name))
-    return alive
 
 
 class Worker:
@@ -112,3 +101,38 @@ def test_sigterm_during_a_refresh_stops_the_worker_and_every_child(demo_folder):
         assert session_processes(session) == []
     finally:
         worker.stop()
+
+
+def test_ctrl_c_of_ecg_run_ends_the_dashboard_the_worker_and_all_they_started(demo_folder):
+    """Ctrl-C at a terminal reaches `ecg run`'s process group; the worker and the dashboard
+    lead groups of their own and are stopped by it (killed when they linger)."""
+    port = free_port()
+    url = f"sqlite:///{demo_folder / 'ecg.db'}"
+    run = start_ecg(
+        ["run", "--port", str(port)],
+        demo_folder,
+        ECG_DATABASE_URL=url,
+        ECG_WORKER_INTERVAL_SECONDS="1",
+    )
+    try:
+        wait_until_answers(f"http://127.0.0.1:{port}/_stcore/health", run, seconds=120)
+        before = time.monotonic()
+        engine = make_engine(url)
+        while time.monotonic() - before < 60:  # the worker is up once it has beaten
+            with engine.connect() as conn:
+                beat = last_beat(conn)
+            if beat is not None and beat.pid != run.pid and len(session_processes(run.pid)) >= 3:
+                break
+            time.sleep(0.3)
+        engine.dispose()
+        assert len(session_processes(run.pid)) >= 3  # ecg run, the worker, the dashboard
+        os.killpg(run.pid, signal.SIGINT)
+        assert run.wait(timeout=10) == 0
+        assert "Community ECG stopped." in run.stdout.read()
+        time.sleep(0.3)
+        assert session_processes(run.pid) == []
+    finally:
+        if run.poll() is None:
+            os.killpg(run.pid, signal.SIGKILL)
+        for pid in session_processes(run.pid):
+            os.kill(pid, signal.SIGKILL)

@@ -116,14 +116,14 @@ def run_import(paths: list[Path], database: Path) -> tuple[float, int]:
     """Import `paths` one after another in one child process; (seconds, peak RSS in MB)."""
     database.unlink(missing_ok=True)
     code = (
-        "import resource, sys; from dashboard.cli import main\n"
+        "import resource, sys; from dashboard.cli.main import main\n"
         "for path in sys.argv[1:]:\n"
         "    assert main(['-q', 'import', path, '--community', 'bench']) == 0\n"
         "print('peak', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
     )
     env = {**os.environ, "ECG_DATABASE_URL": f"sqlite:///{database}"}
     subprocess.run(
-        [sys.executable, "-c", "from dashboard.cli import main; main(['-q', 'init-db'])"],
+        [sys.executable, "-c", "from dashboard.cli.main import main; main(['-q', 'init-db'])"],
         env=env,
         check=True,
         capture_output=True,

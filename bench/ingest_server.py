@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import text  # noqa: E402
 
-from dashboard.commands import prepare_community  # noqa: E402
+from dashboard.communities import prepare_community  # noqa: E402
 from data_access.db import make_engine  # noqa: E402
 from ingest.server import IngestConfig, make_server  # noqa: E402
 

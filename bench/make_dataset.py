@@ -18,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from analysis.topics import DEFAULT_TOPICS  # noqa: E402
-from dashboard.commands import prepare_community  # noqa: E402
+from dashboard.communities import prepare_community  # noqa: E402
 from data_access.db import make_engine  # noqa: E402
 from data_access.setup import init_database, seed_topics  # noqa: E402
 from ingest.pipeline import ImportTarget, run_import  # noqa: E402

@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from dashboard.detect_file import detect_file  # noqa: E402
+from dashboard.cli.detect import detect_file  # noqa: E402
 
 TOOLS = ROOT.parent / "shared" / "tools" / "nab_score.py"
 

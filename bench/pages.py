@@ -27,7 +27,7 @@ from sqlalchemy import text  # noqa: E402
 
 from analysis.series import bucket_edges  # noqa: E402
 from bench.common import million_messages  # noqa: E402
-from dashboard.timeranges import TimeRange, bucket_for  # noqa: E402
+from dashboard.web.timeranges import TimeRange, bucket_for  # noqa: E402
 from data_access import queries  # noqa: E402
 from data_access.db import make_engine  # noqa: E402
 from data_access.setup import init_database  # noqa: E402
@@ -113,7 +113,7 @@ def time_first_renders(url: str, end, days: int, pages) -> dict[str, float]:
     from streamlit.testing.v1 import AppTest
 
     from analysis.permissions import SERVER_SHELL, Role
-    from dashboard.auth import ACCOUNT_KEY, LAST_SEEN_KEY
+    from dashboard.web.auth import ACCOUNT_KEY, LAST_SEEN_KEY
     from data_access import accounts
 
     os.environ["ECG_DATABASE_URL"] = url
@@ -169,7 +169,7 @@ def main() -> None:
             )
     if args.no_apptest:
         return
-    from dashboard.weekly_report import refresh_stored_figures
+    from dashboard.report.figures import refresh_stored_figures
 
     began = time.perf_counter()
     weeks = refresh_stored_figures(engine, community_id, "UTC", datetime.now(UTC))

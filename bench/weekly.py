@@ -24,7 +24,7 @@ from sqlalchemy import select, text  # noqa: E402
 from analysis.permissions import SERVER_SHELL, Role  # noqa: E402
 from analysis.weeks import last_complete_week  # noqa: E402
 from bench.common import MILLION, million_messages  # noqa: E402
-from dashboard.cli import main as ecg  # noqa: E402
+from dashboard.cli.main import main as ecg  # noqa: E402
 from data_access import accounts, queries  # noqa: E402
 from data_access.db import make_engine  # noqa: E402
 from data_access.schema import Community  # noqa: E402
@@ -39,7 +39,7 @@ def page_render(url: str, week) -> float:
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    from dashboard.auth import ACCOUNT_KEY, LAST_SEEN_KEY
+    from dashboard.web.auth import ACCOUNT_KEY, LAST_SEEN_KEY
 
     os.environ["ECG_DATABASE_URL"] = url
     st.cache_data.clear()
@@ -78,7 +78,7 @@ def main() -> None:
     week = last_complete_week(last_hour, ZONE)
     print(f"database: {args.database}; community {community.name}; week {week.name} ({ZONE})")
 
-    from dashboard.weekly_report import refresh_stored_figures, weekly_report
+    from dashboard.report.figures import refresh_stored_figures, weekly_report
 
     with engine.begin() as conn:  # start cold: nothing stored yet
         conn.execute(text("DELETE FROM weekly_figures"))

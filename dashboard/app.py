@@ -10,7 +10,7 @@ from pathlib import Path
 import streamlit as st
 
 from analysis.permissions import Action
-from dashboard import auth, components
+from dashboard.web import auth, components
 
 PAGES = Path(__file__).resolve().parents[1] / "pages"
 

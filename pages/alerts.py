@@ -12,7 +12,8 @@ import streamlit as st
 
 from alerts.rules import METRICS, rule_to_dict
 from analysis.permissions import Action, PermissionDenied
-from dashboard import alert_charts, auth, components, resources
+from dashboard.charts import alerts as alert_charts
+from dashboard.web import auth, components, resources
 from data_access import alert_store
 
 EVIDENCE_BEFORE = timedelta(hours=6)

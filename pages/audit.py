@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import streamlit as st
 
-from dashboard import components, resources
+from dashboard.web import components, resources
 from data_access import audit
 
 MAX_ROWS = 300

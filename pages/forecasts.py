@@ -8,7 +8,8 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, components, resources
+from dashboard.charts import forecasts as forecast_charts
+from dashboard.web import components, resources
 from data_access.forecast_store import TOPIC
 from forecasting.refresh import HISTORY_DAYS, series_of
 from forecasting.spikes import (
@@ -35,7 +36,9 @@ def series_view(cid: int, key, actual: pd.DataFrame, stored) -> None:
     ahead = points[points["ds"] > pd.Timestamp(last_hour)]
     broke_out = anomalies(actual, fitted)
     starts = spike_starts(actual, fitted["ds"].iloc[0], last_hour)
-    figure = charts.forecast_chart(actual, fitted, ahead, broke_out, starts, filters.timezone)
+    figure = forecast_charts.forecast_chart(
+        actual, fitted, ahead, broke_out, starts, filters.timezone
+    )
     scopes = {"all"} if key.kind == "community" else {"all", f"{key.kind}:{key.id}"}
     shown = (fitted["ds"].iloc[0].to_pydatetime(), points["ds"].iloc[-1].to_pydatetime())
     st.plotly_chart(components.with_episodes(figure, *shown, scopes), width="stretch")

@@ -8,8 +8,8 @@ from pathlib import Path
 import streamlit as st
 
 from analysis.permissions import PermissionDenied
-from dashboard import auth, components, resources, upload_files
-from dashboard.commands import prepare_community
+from dashboard.communities import prepare_community
+from dashboard.web import auth, components, resources, upload_files
 from ingest.formats.detect import choose_format, needs_mapping
 from ingest.formats.tabular import ColumnMapping
 from ingest.records import ImportFormatError

@@ -8,7 +8,8 @@ import streamlit as st
 
 from analysis.activity import live_state, normal_band
 from analysis.series import minute_counts
-from dashboard import auth, charts, components, resources
+from dashboard.charts import activity as activity_charts
+from dashboard.web import auth, components, resources
 
 TRACE_MINUTES = 60
 ACTIVE_MINUTES = 15
@@ -67,7 +68,7 @@ def live_panel() -> None:
             f"hour of {components.local_text(last, filters.timezone)}; the Sentiment and "
             "Topic heat pages show the past."
         )
-    trace = charts.live_trace(minutes, band, filters.timezone)
+    trace = activity_charts.live_trace(minutes, band, filters.timezone)
     st.plotly_chart(components.with_episodes(trace, shown_from, this_minute), width="stretch")
 
     st.subheader("Newest messages")

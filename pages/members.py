@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from analysis.permissions import PermissionDenied
-from dashboard import auth, components, resources
+from dashboard.web import auth, components, resources
 from data_access import members
 
 filters = components.current_filters()

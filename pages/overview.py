@@ -8,8 +8,9 @@ import pandas as pd
 import streamlit as st
 
 from analysis.series import sentiment_series
-from dashboard import charts, components, resources
-from dashboard.timeranges import TimeRange, range_with_data
+from dashboard.charts import activity as activity_charts
+from dashboard.web import components, resources
+from dashboard.web.timeranges import TimeRange, range_with_data
 
 filters = components.current_filters()
 st.header("Overview")
@@ -54,7 +55,7 @@ def body() -> None:
     daily = sentiment_series(rollup, filters.channel_names, "day", filters.timezone)
     total = daily[daily["channel"] == "All channels"]
     st.subheader("Messages per day")
-    shown = components.mark_partial_buckets(charts.daily_messages(total), "day", window)
+    shown = components.mark_partial_buckets(activity_charts.daily_messages(total), "day", window)
     st.plotly_chart(shown, width="stretch")
 
 

@@ -7,7 +7,7 @@ import streamlit as st
 
 from analysis.identity import suggest
 from analysis.permissions import PermissionDenied
-from dashboard import auth, components, resources
+from dashboard.web import auth, components, resources
 from data_access import identities
 
 SHOWN = 30

@@ -5,8 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from analysis.series import bucket_edges, label_distribution, sentiment_series
-from dashboard import charts, components, resources
-from dashboard.timeranges import bucket_for
+from dashboard.charts import sentiment as sentiment_charts
+from dashboard.web import components, resources
+from dashboard.web.timeranges import bucket_for
 
 MAX_CHANNEL_LINES = 8
 
@@ -63,12 +64,12 @@ def body() -> None:
             f"The {MAX_CHANNEL_LINES} busiest channels are drawn; pick channels in the "
             "sidebar to see others."
         )
-    over_time = components.mark_partial_buckets(charts.sentiment_over_time(shown), bucket)
+    over_time = components.mark_partial_buckets(sentiment_charts.sentiment_over_time(shown), bucket)
     st.plotly_chart(components.with_episodes(over_time, window.start, window.end), width="stretch")
 
     st.subheader("Distribution by channel")
     st.plotly_chart(
-        charts.label_distribution(label_distribution(rollup, filters.channel_names)),
+        sentiment_charts.label_distribution(label_distribution(rollup, filters.channel_names)),
         width="stretch",
     )
 

@@ -23,7 +23,8 @@ from alerts.rules import (
     rule_to_dict,
 )
 from analysis.permissions import PermissionDenied
-from dashboard import alert_charts, auth, components, resources
+from dashboard.charts import alerts as alert_charts
+from dashboard.web import auth, components, resources
 from data_access.alert_data import minute_of
 
 NEW = "➕ New rule"

@@ -6,8 +6,9 @@ import pandas as pd
 import streamlit as st
 
 from analysis.series import BUCKET_LENGTH, bucket_edges, rising_topics, topic_heat
-from dashboard import charts, components, resources
-from dashboard.timeranges import bucket_for
+from dashboard.charts import topics as topic_charts
+from dashboard.web import components, resources
+from dashboard.web.timeranges import bucket_for
 
 filters = components.current_filters()
 st.header("Topic heat")
@@ -33,14 +34,14 @@ def body() -> None:
     heat = topic_heat(current, names, bucket, filters.timezone)
 
     colour_by = st.radio("Colour by", ["volume", "average sentiment"], horizontal=True)
-    heatmap = components.mark_partial_buckets(charts.topic_heatmap(heat, colour_by), bucket)
+    heatmap = components.mark_partial_buckets(topic_charts.topic_heatmap(heat, colour_by), bucket)
     st.plotly_chart(components.with_episodes(heatmap, window.start, window.end), width="stretch")
 
     st.subheader("Rising fastest against the previous period")
     before = window.previous()
     previous = resources.read("topic_sums", cid, (before.start, before.end), filters.channel_ids)
     rising = rising_topics(current, previous, names)
-    st.plotly_chart(charts.rising_topics(rising), width="stretch")
+    st.plotly_chart(topic_charts.rising_topics(rising), width="stretch")
 
     st.subheader("Drill down")
     left, right = st.columns(2)

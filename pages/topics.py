@@ -7,7 +7,7 @@ import streamlit as st
 
 from analysis.permissions import PermissionDenied
 from analysis.topics import TopicRule, TopicRuleError, compile_rule, prepare, validate
-from dashboard import auth, components, resources
+from dashboard.web import auth, components, resources
 from ingest.pipeline import topic_rule_of
 from ingest.retag import delete_topic, save_topic
 

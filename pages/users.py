@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis.permissions import PermissionDenied, Role
-from dashboard import auth, components, resources
+from dashboard.web import auth, components, resources
 from data_access import accounts
 from data_access.accounts import AccountError
 

@@ -8,8 +8,8 @@ import streamlit as st
 
 from analysis.kpi_cards import DEFINITIONS, change_text, format_value
 from analysis.weeks import Week, last_complete_week, week_of
-from dashboard import components, resources
-from dashboard.report_pdf import report_pdf
+from dashboard.report.pdf import report_pdf
+from dashboard.web import components, resources
 
 WEEKS_OFFERED = 52
 PER_ROW = 4

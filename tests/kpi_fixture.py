@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from dashboard.commands import prepare_community
+from dashboard.communities import prepare_community
 from data_access.schema import Community
 from ingest.pipeline import ImportTarget, run_import
 from ingest.records import ParsedRow, RawMessage

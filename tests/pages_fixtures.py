@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from dashboard.commands import prepare_community, simulate
+from dashboard.communities import prepare_community, simulate
 from data_access.db import make_engine
 from ingest.pipeline import ImportTarget, run_import
 from ingest.records import ParsedRow, RawMessage

@@ -57,7 +57,7 @@ def test_each_role_against_each_action(role, action):
 
 @pytest.mark.parametrize("role", list(Role))
 def test_saving_a_topic_is_locked_in_the_function_itself(engine, role):
-    from dashboard.commands import prepare_community
+    from dashboard.communities import prepare_community
 
     prepare_community(engine, "main")
     rule = TopicRule("weather", keywords=("rain",))
@@ -147,7 +147,7 @@ def test_rules_for_names_passwords_and_the_last_admin(engine):
 
 
 def test_every_change_is_in_the_audit_log(engine):
-    from dashboard.commands import prepare_community
+    from dashboard.communities import prepare_community
 
     prepare_community(engine, "main")
     admin = Actor("boss", Role.ADMIN)

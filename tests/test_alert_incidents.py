@@ -12,7 +12,7 @@ from alerts.catalog import ensure_default_rules, rules_of
 from alerts.cycle import evaluate_community
 from alerts.data import metric_data
 from alerts.rules import DEFAULT_RULES
-from dashboard.commands import simulate
+from dashboard.communities import simulate
 from data_access import alert_store
 from data_access.alert_data import minute_of, moment_of
 from data_access.db import make_engine

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from dashboard.commands import prepare_community
+from dashboard.communities import prepare_community
 from data_access.schema import Message
 from ingest.formats.tabular import ColumnMapping, read_csv, read_jsonl
 from ingest.pipeline import ImportTarget, run_import

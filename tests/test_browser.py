@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from analysis.permissions import Role
-from dashboard.commands import simulate
+from dashboard.communities import simulate
 from data_access.db import make_engine
 from ingest.pipeline import ImportTarget, run_import
 from ingest.records import ParsedRow, RawMessage

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 import pytest
 
 from analysis.series import bucket_edges, sentiment_series, topic_heat
-from dashboard.commands import prepare_community
+from dashboard.communities import prepare_community
 from data_access import queries
 from ingest.pipeline import ImportTarget, run_import
 from ingest.records import ParsedRow, RawMessage

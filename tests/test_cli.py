@@ -7,7 +7,7 @@ import csv
 import pytest
 from sqlalchemy import text
 
-from dashboard.cli import main
+from dashboard.cli.main import main
 from data_access.db import make_engine
 
 

@@ -8,8 +8,8 @@ from sqlalchemy import select, text
 
 from alerts.cycle import evaluate_community
 from analysis.permissions import SERVER_SHELL, Role
-from dashboard.cli import main as ecg
-from dashboard.commands import simulate
+from dashboard.cli.main import main as ecg
+from dashboard.communities import simulate
 from data_access import accounts
 from data_access.copy_db import TargetNotEmpty, copy_database
 from data_access.db import make_engine

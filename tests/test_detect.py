@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard.cli import main
+from dashboard.cli.main import main
 from forecasting.spikes import detect_spikes
 
 TWEETS = ["AAPL", "AMZN", "CRM", "CVS", "FB"]

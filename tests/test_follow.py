@@ -6,7 +6,7 @@ import json
 
 from sqlalchemy import text
 
-from dashboard.commands import prepare_community
+from dashboard.communities import prepare_community
 from ingest.follow import FollowState, follow_once
 from ingest.formats.tabular import ColumnMapping
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pandas as pd
 import pytest
 
-from dashboard.commands import DEMO_SPEC, simulate
+from dashboard.communities import DEMO_SPEC, simulate
 from data_access.db import make_engine
 from data_access.forecast_store import hourly_counts, stored_forecast
 from forecasting import refresh as refresh_module
@@ -129,7 +129,7 @@ def test_predicted_spike_against_the_normal_hour_by_hand():
 
 
 def test_forecast_command(forecast_url, monkeypatch, capsys):
-    from dashboard.cli import main
+    from dashboard.cli.main import main
 
     monkeypatch.setenv("ECG_DATABASE_URL", forecast_url)
     assert main(["forecast", "--topic", "billing"]) == 0

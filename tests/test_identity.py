@@ -8,7 +8,7 @@ import pytest
 from analysis.identity import Account, handle, suggest
 from analysis.permissions import Actor, PermissionDenied, Role
 from analysis.weeks import Week
-from dashboard.weekly_report import weekly_report
+from dashboard.report.figures import weekly_report
 from data_access import audit, identities
 from data_access.db import make_engine
 from ingest.pipeline import ImportTarget, run_import

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import text
 
-from dashboard.commands import prepare_community
+from dashboard.communities import prepare_community
 from data_access.schema import ADDITIVE_COLUMNS
 from ingest.formats.tabular import ColumnMapping, read_csv
 from ingest.pipeline import ImportTarget, run_import

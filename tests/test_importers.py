@@ -8,7 +8,7 @@ from datetime import datetime
 import pytest
 from sqlalchemy import text
 
-from dashboard.cli import main
+from dashboard.cli.main import main
 from data_access.db import make_engine
 from ingest.formats.discord import read_discord
 from ingest.records import ImportFormatError
@@ -220,7 +220,7 @@ def test_slack_export_is_recognised_and_imported(database, tmp_path, capsys):
 def test_bad_slack_zips_name_the_problem_and_write_nothing(
     database, tmp_path, capsys, extra, message
 ):
-    from dashboard.commands import prepare_community
+    from dashboard.communities import prepare_community
 
     prepare_community(make_engine(database), "main")
     assert main(["import", str(slack_zip(tmp_path, extra)), "--batch-size", "100"]) == 2

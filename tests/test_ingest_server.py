@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import text
 
-from dashboard.commands import prepare_community
+from dashboard.communities import prepare_community
 from ingest import group_writer
 from ingest.group_writer import GroupWriter
 from ingest.records import RawMessage
@@ -121,7 +121,7 @@ def test_fifty_clients_for_ten_seconds_lose_nothing(server):
 
 
 def test_the_server_will_not_start_without_a_token(engine, monkeypatch, capsys):
-    from dashboard.cli import main
+    from dashboard.cli.main import main
 
     with pytest.raises(ValueError, match="set ECG_INGEST_TOKEN"):
         make_server(IngestConfig(engine, "", "main"), "127.0.0.1", free_port())

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select, update
 
 from analysis.weeks import Week, last_complete_week, parse_week
-from dashboard.commands import prepare_community
-from dashboard.weekly_report import refresh_stored_figures, weekly_report
+from dashboard.communities import prepare_community
+from dashboard.report.figures import refresh_stored_figures, weekly_report
 from data_access import alert_store
 from data_access.db import make_engine
 from data_access.schema import AlertRule, Community, WeeklyFigures

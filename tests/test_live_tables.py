@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import text
 
-from dashboard.commands import prepare_community
+from dashboard.communities import prepare_community
 from data_access import queries, recent
 from ingest.pipeline import ImportTarget, run_import
 from ingest.records import ParsedRow, RawMessage

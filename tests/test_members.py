@@ -7,8 +7,8 @@ from sqlalchemy import select, text
 
 from analysis.permissions import Actor, PermissionDenied, Role
 from analysis.weeks import Week
-from dashboard.cli import main as ecg
-from dashboard.weekly_report import weekly_report
+from dashboard.cli.main import main as ecg
+from dashboard.report.figures import weekly_report
 from data_access import audit, members
 from data_access.db import make_engine
 from data_access.schema import Member

@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from analysis.permissions import SERVER_SHELL, Role
 from analysis.topics import DEFAULT_TOPICS, compile_rule
-from dashboard.auth import ACCOUNT_KEY, LAST_SEEN_KEY
+from dashboard.web.auth import ACCOUNT_KEY, LAST_SEEN_KEY
 from data_access import accounts
 from data_access.db import make_engine
 from data_access.heartbeat import beat

@@ -2,7 +2,7 @@
 
 from pypdf import PdfReader
 
-from dashboard.cli import main
+from dashboard.cli.main import main
 from data_access.db import make_engine
 from tests.ecg_process import run_ecg
 from tests.kpi_fixture import build_kpi_community

@@ -11,9 +11,9 @@ from sqlalchemy import select, text
 from alerts.backtest import default_period
 from analysis.permissions import SERVER_SHELL
 from analysis.topics import TopicRule
-from dashboard.cli import main
-from dashboard.commands import prepare_community
-from dashboard.worker import StoragePolicy, maintain_storage
+from dashboard.cli.main import main
+from dashboard.communities import prepare_community
+from dashboard.worker.scheduler import StoragePolicy, maintain_storage
 from data_access.db import make_engine
 from data_access.partitions import stored_months
 from data_access.retention import RetentionError, apply_retention, kept_since

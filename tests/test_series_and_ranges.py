@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from analysis.series import label_distribution, minute_counts, rising_topics, sentiment_series
-from dashboard.timeranges import bucket_for, custom_range, preset_range, range_with_data
+from dashboard.web.timeranges import bucket_for, custom_range, preset_range, range_with_data
 
 ROLLUP_COLUMNS = [
     "hour",

@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from analysis.permissions import SERVER_SHELL, Role
-from dashboard.auth import ACCOUNT_KEY, LAST_SEEN_KEY
+from dashboard.web.auth import ACCOUNT_KEY, LAST_SEEN_KEY
 from data_access import accounts
 from data_access.db import make_engine
 from tests.pages_fixtures import build_live
@@ -123,7 +123,7 @@ def test_first_sign_in_with_a_one_time_password(monkeypatch, live_url):
 def _expired_script():
     import streamlit as st
 
-    from dashboard import auth
+    from dashboard.web import auth
 
     st.text(str(auth.session_expired()))
 

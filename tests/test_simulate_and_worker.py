@@ -9,8 +9,8 @@ from sqlalchemy import text
 
 from analysis.sentiment import analyse
 from analysis.topics import DEFAULT_TOPICS, compile_rule
-from dashboard.commands import DEMO_COMMUNITY, DEMO_SPEC, simulate
-from dashboard.worker import append_demo_messages, run_worker
+from dashboard.communities import DEMO_COMMUNITY, DEMO_SPEC, simulate
+from dashboard.worker.scheduler import append_demo_messages, run_worker
 from ingest.simulate import DEMO_SOURCES, CommunitySpec, Incident, simulate_source
 
 START = datetime(2026, 3, 2, tzinfo=UTC)  # a Monday

@@ -10,7 +10,7 @@ from sqlalchemy import select, text
 
 from analysis.permissions import SERVER_SHELL
 from analysis.topics import TopicRule, TopicRuleError, compile_rule, match_topics, validate
-from dashboard.commands import prepare_community
+from dashboard.communities import prepare_community
 from data_access.schema import Community, Topic
 from ingest.pipeline import ImportTarget, run_import
 from ingest.records import ParsedRow, RawMessage

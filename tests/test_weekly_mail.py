@@ -8,7 +8,7 @@ from pypdf import PdfReader
 
 from alerts.notify import Smtp
 from dashboard.notify_settings import ReportMail
-from dashboard.weekly_mail import due_week, send_weekly_reports
+from dashboard.report.mail import due_week, send_weekly_reports
 from data_access import mailings
 from tests.kpi_fixture import build_kpi_community
 from tests.test_notifications import mailbox  # noqa: F401 (a fixture)

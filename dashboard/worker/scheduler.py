@@ -20,17 +20,11 @@ from sqlalchemy import Engine, func, select
 from alerts.cycle import evaluate_community
 from alerts.delivery import notify
 from alerts.notify import NotificationSettings
-from dashboard.commands import (
-    DEMO_COMMUNITY,
-    DEMO_SPEC,
-    community_id_of,
-    community_names,
-    prepare_community,
-    simulate,
-)
+from dashboard.communities import DEMO_COMMUNITY, DEMO_SPEC, prepare_community, simulate
 from dashboard.notify_settings import ReportMail
-from dashboard.weekly_mail import send_weekly_reports
-from dashboard.weekly_report import refresh_stored_figures
+from dashboard.report.figures import refresh_stored_figures
+from dashboard.report.mail import send_weekly_reports
+from data_access.communities import community_id_of, community_names
 from data_access.heartbeat import beat
 from data_access.partitions import ensure_months, month_of, next_month
 from data_access.retention import apply_retention

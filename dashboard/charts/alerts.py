@@ -8,7 +8,7 @@ from datetime import datetime
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.charts import plain
+from dashboard.charts.style import plain
 
 SEVERITY_COLOURS = {"critical": "#d32f2f", "warning": "#f57c00", "info": "#1e88e5"}
 SEVERITY_RANK = {"info": 0, "warning": 1, "critical": 2}

@@ -8,8 +8,9 @@ from sqlalchemy import select
 
 from analysis.permissions import SERVER_SHELL
 from analysis.topics import TopicRule, TopicRuleError
-from dashboard.commands import add_community_option, prepare_community
-from dashboard.progress import Bar
+from dashboard.cli.common import add_community_option
+from dashboard.cli.progress import Bar
+from dashboard.communities import prepare_community
 from data_access import queries
 from data_access.db import make_engine
 from data_access.schema import Community, Topic

@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-SERVED = Path(__file__).resolve().parent / "server.py"  # app.py and the sign-in cookie
+SERVED = Path(__file__).resolve().parents[1] / "server.py"  # app.py and the sign-in cookie
 STOP_GRACE_SECONDS = 1.2  # then whatever is left of a child's process group is killed
 
 

@@ -1,4 +1,5 @@
-"""What the `ecg` commands do, apart from argument parsing: plain functions, no Streamlit."""
+"""Setting a community up (schema, starting topics, default alert rules) and the demo
+community's simulated messages: shared by the commands, the worker and the pages."""
 
 from __future__ import annotations
 
@@ -6,11 +7,11 @@ import logging
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
 from alerts.catalog import ensure_default_rules
 from analysis.topics import DEFAULT_TOPICS
-from data_access.schema import Community
+from data_access.communities import community_id_of
 from data_access.setup import init_database, seed_topics
 from ingest.pipeline import ImportSummary, ImportTarget, Progress, run_import
 from ingest.records import ParsedRow, RawMessage
@@ -31,49 +32,6 @@ def prepare_community(engine: Engine, community: str) -> int:
     community_id = community_id_of(engine, community)
     ensure_default_rules(engine, community_id, datetime.now(UTC))
     return community_id
-
-
-def community_id_of(engine: Engine, community: str) -> int | None:
-    with engine.connect() as conn:
-        return conn.scalar(select(Community.id).where(Community.name == community))
-
-
-def community_names(engine: Engine) -> list[str]:
-    with engine.connect() as conn:
-        return list(conn.scalars(select(Community.name).order_by(Community.name)))
-
-
-FIRST_COMMUNITY = "main"  # the name a first import gives its community
-
-
-def chosen_community(engine: Engine, creates: bool) -> str:
-    """The community a command works on when none was named: the only one there is; with
-    none yet, FIRST_COMMUNITY for a command that `creates` one; with several, an error
-    that names them."""
-    init_database(engine)
-    names = community_names(engine)
-    if len(names) == 1:
-        return names[0]
-    if not names:
-        if creates:
-            return FIRST_COMMUNITY
-        raise ValueError(
-            "there is no community yet: import messages first (ecg import), or make the "
-            "demo (ecg init-db --demo)"
-        )
-    raise ValueError(
-        f"there are {len(names)} communities: choose one with --community ({', '.join(names)})"
-    )
-
-
-def add_community_option(parser, creates: bool = False) -> None:
-    """--community, defaulting to the only community (see chosen_community)."""
-    parser.add_argument(
-        "--community",
-        help="default: the only community"
-        + (f" ({FIRST_COMMUNITY!r} when there is none yet)" if creates else ""),
-    )
-    parser.set_defaults(community_creates=creates)
 
 
 def simulate(

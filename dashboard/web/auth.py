@@ -12,8 +12,8 @@ import streamlit as st
 
 from analysis.permissions import Action, may
 from analysis.sso import role_for_email
-from dashboard import resources, session_cookie
-from dashboard.components import plain
+from dashboard.web import resources, session_cookie
+from dashboard.web.components import plain
 from data_access import accounts, web_sessions
 from data_access.accounts import Account, AccountError, LoginRefused
 
@@ -138,7 +138,7 @@ def _go_to(url: str) -> None:
 
 
 def login_page() -> None:
-    from dashboard.components import database_guard
+    from dashboard.web.components import database_guard
 
     database_guard(_login_form)
 

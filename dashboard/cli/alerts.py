@@ -9,9 +9,11 @@ from alerts.backtest import backtest_range, default_period, summary
 from alerts.catalog import rules_of
 from alerts.cycle import evaluate_community
 from alerts.delivery import notify
-from dashboard.commands import add_community_option, community_names, prepare_community
+from dashboard.cli.common import add_community_option
+from dashboard.communities import prepare_community
 from data_access import alert_store
 from data_access.alert_data import minute_of, moment_of
+from data_access.communities import community_names
 from data_access.db import make_engine
 
 BACKTEST_DAYS = 30

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from dashboard.progress import Bar
+from dashboard.cli.progress import Bar
 from data_access.db import make_engine
 from data_access.retention import apply_retention, validate_months
 from data_access.setup import init_database

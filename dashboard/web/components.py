@@ -16,8 +16,9 @@ import streamlit as st
 from sqlalchemy.exc import OperationalError
 
 from analysis.series import partial_buckets
-from dashboard import alert_charts, resources
-from dashboard.timeranges import (
+from dashboard.charts import alerts as alert_charts
+from dashboard.web import resources
+from dashboard.web.timeranges import (
     CUSTOM,
     DEFAULT_PRESET,
     PRESETS,

@@ -12,18 +12,18 @@ from pathlib import Path
 from sqlalchemy.exc import OperationalError
 
 from analysis.permissions import PermissionDenied
-from dashboard import (
-    cli_alerts,
-    cli_members,
-    cli_report,
-    cli_retention,
-    cli_topics,
-    cli_users,
-    commands,
-)
-from dashboard.progress import Bar
+from dashboard import communities
+from dashboard.cli import alerts as cli_alerts
+from dashboard.cli import members as cli_members
+from dashboard.cli import report as cli_report
+from dashboard.cli import retention as cli_retention
+from dashboard.cli import topics as cli_topics
+from dashboard.cli import users as cli_users
+from dashboard.cli.common import add_community_option, chosen_community
+from dashboard.cli.progress import Bar
 from dashboard.settings import SettingsError, load_settings, secrets_file
 from data_access import accounts
+from data_access.communities import community_names
 from data_access.db import make_engine
 from data_access.setup import init_database
 from ingest.formats.detect import FORMATS
@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
         if hasattr(args, "check"):  # arguments first, before the database is touched
             args.check(args, settings)
         if getattr(args, "community_creates", None) is not None and not args.community:
-            args.community = commands.chosen_community(engine_for(settings), args.community_creates)
+            args.community = chosen_community(engine_for(settings), args.community_creates)
         return args.handler(args, settings)
     except (ImportFormatError, SettingsError, ValueError, PermissionDenied) as error:
         print(f"ecg: error: {error}", file=sys.stderr)
@@ -131,7 +131,7 @@ def _init_db_parser(sub) -> None:
     p.add_argument(
         "--demo",
         action="store_true",
-        help=f"also create the demo community ({commands.DEMO_DAYS} days) "
+        help=f"also create the demo community ({communities.DEMO_DAYS} days) "
         "when the database has no community",
     )
     p.set_defaults(handler=cmd_init_db)
@@ -140,16 +140,16 @@ def _init_db_parser(sub) -> None:
 def cmd_init_db(args, settings) -> int:
     engine = engine_for(settings)
     init_database(engine)
-    if args.demo and not commands.community_names(engine):
+    if args.demo and not community_names(engine):
         create_demo(engine)
     print(f"database ready: {settings.database_url}")
     return 0
 
 
 def create_demo(engine) -> None:
-    print(f"Creating the demo community ({commands.DEMO_DAYS} days of simulated messages)…")
+    print(f"Creating the demo community ({communities.DEMO_DAYS} days of simulated messages)…")
     with Bar("demo") as bar:
-        added = commands.create_demo(engine, datetime.now(UTC), lambda s: bar.set(s.read))
+        added = communities.create_demo(engine, datetime.now(UTC), lambda s: bar.set(s.read))
     print(f"demo community ready: {added:,} messages")
 
 
@@ -174,7 +174,7 @@ def _import_parser(sub) -> None:
         help="timestamp, author and text are required; channel, id, reply_to, "
         "author_name and is_bot are optional",
     )
-    commands.add_community_option(p, creates=True)
+    add_community_option(p, creates=True)
     p.add_argument("--source", help="name of this source (default: the file name)")
     p.add_argument(
         "--platform",
@@ -211,7 +211,7 @@ def cmd_import(args, settings) -> int:
     mapping = ColumnMapping.parse(args.map) if needs_mapping(fmt) else None
     rows = read_rows(fmt, args.path, mapping)
     engine = engine_for(settings)
-    commands.prepare_community(engine, args.community)
+    communities.prepare_community(engine, args.community)
     platform = args.platform or platform_of(fmt)
     target = ImportTarget(args.community, args.source or args.path.name, platform)
     with Bar("import") as bar:
@@ -266,7 +266,7 @@ def format_summary(summary) -> str:
 def _simulate_parser(sub) -> None:
     p = sub.add_parser("simulate", help="backfill a simulated community (for demos and trials)")
     p.add_argument("--days", type=float, default=90)
-    p.add_argument("--community", default=commands.DEMO_COMMUNITY)
+    p.add_argument("--community", default=communities.DEMO_COMMUNITY)
     p.add_argument("--rate", type=float, default=60.0, help="messages per hour on average (60)")
     p.add_argument("--seed", type=int, default=7)
     p.set_defaults(handler=cmd_simulate)
@@ -283,7 +283,7 @@ def cmd_simulate(args, settings) -> int:
     )
     start = now - timedelta(days=args.days)
     with Bar("simulate") as bar:
-        summary = commands.simulate(
+        summary = communities.simulate(
             engine_for(settings), args.community, start, now, spec, lambda p: bar.set(p.read)
         )
     print(format_summary(summary))
@@ -298,7 +298,7 @@ def _worker_parser(sub) -> None:
 def cmd_worker(args, settings) -> int:
     import threading
 
-    from dashboard.worker import StoragePolicy, install_stop_signals, run_worker
+    from dashboard.worker.scheduler import StoragePolicy, install_stop_signals, run_worker
 
     stop = threading.Event()
     install_stop_signals(stop)
@@ -332,11 +332,11 @@ def _run_parser(sub) -> None:
 
 
 def cmd_run(args, settings) -> int:
-    from dashboard.launcher import launch
+    from dashboard.cli.run import launch
 
     engine = engine_for(settings)
     init_database(engine)
-    if not commands.community_names(engine):
+    if not community_names(engine):
         create_demo(engine)
     password = accounts.create_first_admin(engine, datetime.now(UTC))
     if password is not None:
@@ -366,7 +366,7 @@ def cmd_forecast(args, settings) -> int:
 
     engine = engine_for(settings)
     init_database(engine)
-    names = [args.community] if args.community else commands.community_names(engine)
+    names = [args.community] if args.community else community_names(engine)
     for community in names:
         with Bar(f"forecast {community}", unit=" series") as bar:
             summary = refresh(
@@ -396,7 +396,7 @@ def _follow_parser(sub) -> None:
         metavar="FIELD=COLUMN",
         help="as for import: timestamp, author and text are required",
     )
-    commands.add_community_option(p, creates=True)
+    add_community_option(p, creates=True)
     p.add_argument("--platform", default="chat")
     p.add_argument("--interval", type=float, default=2.0, help="seconds between looks (2)")
     p.set_defaults(handler=cmd_follow)
@@ -413,7 +413,7 @@ def cmd_follow(args, settings) -> int:
     if not args.path.exists():
         raise ValueError(f"{args.path}: no such file or folder")
     engine = engine_for(settings)
-    commands.prepare_community(engine, args.community)
+    communities.prepare_community(engine, args.community)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
@@ -436,7 +436,7 @@ def _ingest_server_parser(sub) -> None:
     )
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
     p.add_argument("--port", type=int, default=8765)
-    commands.add_community_option(p, creates=True)
+    add_community_option(p, creates=True)
     p.add_argument("--platform", default="api")
     p.set_defaults(handler=cmd_ingest_server)
 
@@ -445,7 +445,7 @@ def cmd_ingest_server(args, settings) -> int:
     from ingest.server import IngestConfig, make_server
 
     engine = engine_for(settings)
-    commands.prepare_community(engine, args.community)
+    communities.prepare_community(engine, args.community)
     server = make_server(
         IngestConfig(engine, settings.ingest_token, args.community, args.platform),
         args.host,
@@ -480,7 +480,7 @@ def _detect_parser(sub) -> None:
 
 
 def cmd_detect(args, settings) -> int:
-    from dashboard.detect_file import detect_file
+    from dashboard.cli.detect import detect_file
 
     result = detect_file(args.path, args.output, args.z)
     print(
@@ -500,7 +500,7 @@ def _score_parser(sub) -> None:
 
 
 def cmd_score(args, settings) -> int:
-    from dashboard.scoring import score_file
+    from dashboard.cli.score import score_file
 
     score_file(args.path, args.column, args.explain, args.output or sys.stdout)
     return 0

@@ -15,7 +15,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 from analysis.kpi_cards import change_text  # noqa: E402
-from dashboard.weekly_report import WeeklyReport  # noqa: E402
+from dashboard.report.figures import WeeklyReport  # noqa: E402
 
 A4 = (8.27, 11.69)
 GOOD, BAD, PLAIN = "#2e7d32", "#c62828", "#424242"

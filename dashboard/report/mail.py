@@ -12,11 +12,11 @@ from zoneinfo import ZoneInfo
 
 from alerts.notify import DeliveryError, Smtp, send_email
 from analysis.weeks import Week, week_of
-from dashboard.commands import community_id_of, community_names
 from dashboard.notify_settings import ReportMail
-from dashboard.report_pdf import report_pdf
-from dashboard.weekly_report import weekly_report
+from dashboard.report.figures import weekly_report
+from dashboard.report.pdf import report_pdf
 from data_access import mailings
+from data_access.communities import community_id_of, community_names
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5

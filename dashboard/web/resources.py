@@ -11,8 +11,8 @@ from sqlalchemy import Engine
 from alerts.backtest import backtest_range, scope_scores
 from alerts.catalog import rules_of
 from alerts.rules import rule_from_dict
+from dashboard.report.figures import weekly_report as build_weekly_report
 from dashboard.settings import Settings, load_settings
-from dashboard.weekly_report import weekly_report as build_weekly_report
 from data_access import queries
 from data_access.db import make_engine
 from data_access.heartbeat import Heartbeat, last_beat
@@ -85,7 +85,7 @@ def episode_scores(community_id: int, rule_json: str, scope_key: str, start, end
 
 @st.cache_data(show_spinner="Computing the week's figures…", ttl=60, max_entries=50)
 def weekly_report(community_id: int, community: str, week, timezone: str):
-    """The weekly report (dashboard.weekly_report.WeeklyReport), kept for a minute."""
+    """The weekly report (dashboard.report.figures.WeeklyReport), kept for a minute."""
     with engine().connect() as conn:
         return build_weekly_report(conn, community_id, community, week, timezone)
 

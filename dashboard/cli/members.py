@@ -6,9 +6,10 @@ import argparse
 from datetime import UTC, datetime
 
 from analysis.permissions import SERVER_SHELL
-from dashboard.commands import add_community_option, community_id_of
-from dashboard.progress import Bar
+from dashboard.cli.common import add_community_option
+from dashboard.cli.progress import Bar
 from data_access import members
+from data_access.communities import community_id_of
 from data_access.db import make_engine
 from data_access.setup import init_database
 

@@ -7,9 +7,10 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from analysis.weeks import last_complete_week, parse_week
-from dashboard.commands import add_community_option, community_id_of
-from dashboard.report_pdf import report_pdf
-from dashboard.weekly_report import weekly_report
+from dashboard.cli.common import add_community_option
+from dashboard.report.figures import weekly_report
+from dashboard.report.pdf import report_pdf
+from data_access.communities import community_id_of
 from data_access.db import make_engine
 
 

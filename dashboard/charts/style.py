@@ -1,0 +1,50 @@
+"""The colours and the small pieces every chart shares."""
+
+from __future__ import annotations
+
+import html
+
+import plotly.graph_objects as go
+
+TRACE_GREEN = "#00c853"
+BAND_FILL = "rgba(120, 144, 156, 0.25)"
+ALL_CHANNELS = "All channels"
+ALL_COLOUR = "#212121"  # the whole community: dark and thick, never a channel's colour
+# distinct colours for channels, none near the whole community's or another's (Dark24)
+CHANNEL_COLOURS = (
+    "#2e91e5", "#e15f99", "#1ca71c", "#fb0d0d", "#da16ff", "#b68100", "#750d86", "#eb663b",
+    "#511cfb", "#00a08b", "#fb00d1", "#fc0080", "#b2828d", "#6c7c32", "#778aae", "#862a16",
+    "#a777f1", "#620042", "#1616a7", "#da60ca", "#6c4516", "#0d2a63", "#af0038",
+)  # fmt: skip
+LABEL_COLOURS = {
+    "negative": "#d62728",
+    "neutral": "#9e9e9e",
+    "positive": "#2ca02c",
+    "unscored": "#bdbdbd",
+}
+
+
+def plain(text: object) -> str:
+    """A community's name (channel, topic) for plotly, which reads a few HTML tags in its
+    labels (<b>, <a href>, ...): escaped, so it shows the characters, never a tag."""
+    return html.escape(str(text), quote=False)
+
+
+FORECAST_FILL = "rgba(30, 136, 229, 0.22)"  # the range ahead: the forecast line's blue
+
+
+def shaded_range(x, lower, upper, name: str, fill: str = BAND_FILL) -> list[go.Scatter]:
+    """A shaded range: an invisible upper edge, then the lower edge filled up to it."""
+    edge = {"x": x, "mode": "lines", "line": {"width": 0}}
+    return [
+        go.Scatter(y=upper, showlegend=False, hoverinfo="skip", **edge),
+        go.Scatter(y=lower, fill="tonexty", fillcolor=fill, name=name, **edge),
+    ]
+
+
+def channel_colours(channels: list[str]) -> dict[str, str]:
+    """One colour per channel, the same in every panel: the whole community dark, the
+    channels from CHANNEL_COLOURS in order (repeating only past 23 channels)."""
+    shown = [c for c in channels if c != ALL_CHANNELS]
+    colours = {c: CHANNEL_COLOURS[i % len(CHANNEL_COLOURS)] for i, c in enumerate(shown)}
+    return {ALL_CHANNELS: ALL_COLOUR, **colours}

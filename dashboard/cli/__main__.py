@@ -1,0 +1,3 @@
+from dashboard.cli.main import main
+
+raise SystemExit(main())

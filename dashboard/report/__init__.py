@@ -1,0 +1,1 @@
+"""The weekly report: its figures, its PDF and its mail."""

@@ -1,0 +1,1 @@
+"""The worker: the scheduler and one module per job it runs."""

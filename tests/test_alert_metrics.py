@@ -9,7 +9,7 @@ import pytest
 
 from alerts.metrics import MetricData, distinct_authors, score_series
 from alerts.rules import Rule, Scope
-from dashboard.alert_charts import merged_spans
+from dashboard.charts.alerts import merged_spans
 
 H = 500_000  # an hour, in hours since the epoch
 T = H * 60  # its first minute

@@ -8,8 +8,8 @@ from datetime import datetime
 
 from sqlalchemy import Connection, Engine
 
+from access.permissions import Action, Actor, Role, require
 from alerts.rules import DEFAULT_RULES, Rule, RuleValidationError, rule_from_dict, rule_to_dict
-from analysis.permissions import Action, Actor, Role, require
 from data_access import alert_store
 
 DEFAULTS = Actor(alert_store.DEFAULTS_AUTHOR, Role.ADMIN)

@@ -21,9 +21,9 @@ from analysis.topics import DEFAULT_TOPICS  # noqa: E402
 from dashboard.communities import prepare_community  # noqa: E402
 from data_access.db import make_engine  # noqa: E402
 from data_access.setup import init_database, seed_topics  # noqa: E402
+from data_access.topics import rule_values  # noqa: E402
 from ingest.pipeline import ImportTarget, run_import  # noqa: E402
 from ingest.records import ParsedRow  # noqa: E402
-from ingest.retag import rule_values  # noqa: E402
 from ingest.simulate import CommunitySpec, SourceSpec, default_incidents, simulate_source  # noqa: E402
 
 END = datetime(2026, 11, 2, tzinfo=UTC)

@@ -112,7 +112,7 @@ def time_first_renders(url: str, end, days: int, pages) -> dict[str, float]:
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    from analysis.permissions import SERVER_SHELL, Role
+    from access.permissions import SERVER_SHELL, Role
     from dashboard.web.auth import ACCOUNT_KEY, LAST_SEEN_KEY
     from data_access import accounts
 

@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import select, text  # noqa: E402
 
-from analysis.permissions import SERVER_SHELL, Role  # noqa: E402
+from access.permissions import SERVER_SHELL, Role  # noqa: E402
 from analysis.weeks import last_complete_week  # noqa: E402
 from bench.common import MILLION, million_messages  # noqa: E402
 from dashboard.cli.main import main as ecg  # noqa: E402

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from analysis.permissions import Action
+from access.permissions import Action
 from dashboard.web import auth, components
 
 PAGES = Path(__file__).resolve().parents[1] / "pages"

@@ -13,9 +13,9 @@ from alerts.catalog import ensure_default_rules
 from analysis.topics import DEFAULT_TOPICS
 from data_access.communities import community_id_of
 from data_access.setup import init_database, seed_topics
+from data_access.topics import rule_values
 from ingest.pipeline import ImportSummary, ImportTarget, Progress, run_import
 from ingest.records import ParsedRow, RawMessage
-from ingest.retag import rule_values
 from ingest.simulate import CommunitySpec, default_incidents, simulate_source
 
 log = logging.getLogger(__name__)

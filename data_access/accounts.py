@@ -14,7 +14,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Connection, Engine, delete, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from analysis.permissions import SERVER_SHELL, Action, Actor, Role, require
+from access.permissions import SERVER_SHELL, Action, Actor, Role, require
 from data_access import audit, web_sessions
 from data_access.schema import LoginThrottle, User
 

@@ -9,7 +9,7 @@ from datetime import datetime
 import pandas as pd
 from sqlalchemy import Connection, Engine, insert, or_, select, update
 
-from analysis.permissions import Action, Actor, require
+from access.permissions import Action, Actor, require
 from data_access import audit
 from data_access.schema import (
     AlertEpisode,

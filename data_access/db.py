@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
 DEFAULT_DATABASE_URL = "sqlite:///data/ecg.db"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+LOCK_RETRIES = 6
+T = TypeVar("T")
 
 
 def make_engine(url: str = DEFAULT_DATABASE_URL) -> Engine:
@@ -19,6 +25,21 @@ def make_engine(url: str = DEFAULT_DATABASE_URL) -> Engine:
     if parsed.drivername == "postgresql":
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
     return create_engine(url, pool_pre_ping=True)
+
+
+def in_transaction(engine: Engine, work: Callable[[Connection], T]) -> T:
+    """`work(conn)` in one transaction; when another writer holds the database (SQLite's
+    lock, a PostgreSQL deadlock), the transaction starts again after a short pause."""
+    for attempt in range(LOCK_RETRIES):
+        try:
+            with engine.begin() as conn:
+                return work(conn)
+        except OperationalError as error:
+            text = str(error.orig).lower()
+            if attempt == LOCK_RETRIES - 1 or not ("locked" in text or "deadlock" in text):
+                raise
+            time.sleep(0.05 * 2**attempt)
+    raise AssertionError("unreachable")
 
 
 def is_sqlite(engine: Engine) -> bool:

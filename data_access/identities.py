@@ -10,8 +10,8 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, delete, insert, or_, select, update
 from sqlalchemy.orm import aliased
 
+from access.permissions import Action, Actor, require
 from analysis.identity import Account, Suggestion
-from analysis.permissions import Action, Actor, require
 from data_access import audit
 from data_access.frames import frame_of
 from data_access.schema import IdentityDecision, Member, Source, WeeklyFigures

@@ -10,7 +10,7 @@ from datetime import datetime
 import pandas as pd
 from sqlalchemy import Connection, Engine, delete, func, or_, select, update
 
-from analysis.permissions import Action, Actor, require
+from access.permissions import Action, Actor, require
 from data_access import audit
 from data_access.frames import frame_of
 from data_access.rollups import refresh_rollups

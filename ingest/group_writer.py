@@ -19,8 +19,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Engine
 
+from data_access.db import in_transaction
 from data_access.store import BatchResult, ensure_community, ensure_source, topic_ids, write_batch
-from ingest.pipeline import TopicIndex, enrich, in_transaction, load_compiled_topics
+from ingest.pipeline import TopicIndex, enrich, load_compiled_topics
 from ingest.records import RawMessage
 
 log = logging.getLogger(__name__)

@@ -14,14 +14,12 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import TypeVar
 
-from sqlalchemy import Connection, Engine, select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import Engine
 
 from analysis.sentiment import analyse_unescaped
-from analysis.topics import CompiledTopic, TopicIndex, TopicRule, compile_rule, prepare
-from data_access.schema import Topic
+from analysis.topics import CompiledTopic, TopicIndex, compile_rule, prepare
+from data_access.db import in_transaction
 from data_access.store import (
     EnrichedMessage,
     ensure_community,
@@ -30,6 +28,7 @@ from data_access.store import (
     write_activity,
     write_batch,
 )
+from data_access.topics import topic_rules
 from ingest.records import (
     MAX_TEXT_CHARS,
     Activity,
@@ -136,42 +135,10 @@ def _storable(message: RawMessage) -> RawMessage:
 
 
 def load_compiled_topics(engine: Engine, community: str) -> list[CompiledTopic]:
+    """The community's topic rules, compiled for matching (the community is made if new)."""
     community_id = in_transaction(engine, lambda conn: ensure_community(conn, community))
     with engine.connect() as conn:
-        query = select(Topic.__table__).where(Topic.community_id == community_id)
-        rows = conn.execute(query.order_by(Topic.name)).mappings().all()
-        return [compile_rule(topic_rule_of(row)) for row in rows]
-
-
-def topic_rule_of(row) -> TopicRule:
-    """The rule of a `topics` row (any mapping of its columns)."""
-    return TopicRule(
-        name=row["name"],
-        keywords=tuple(row["keywords"]),
-        phrases=tuple(row["phrases"]),
-        patterns=tuple(row["patterns"]),
-        exclusions=tuple(row["exclusions"]),
-        colour=row["colour"],
-    )
-
-
-LOCK_RETRIES = 6
-T = TypeVar("T")
-
-
-def in_transaction(engine: Engine, work: Callable[[Connection], T]) -> T:
-    """`work(conn)` in one transaction; when another writer holds the database (SQLite's
-    lock, a PostgreSQL deadlock), the transaction starts again after a short pause."""
-    for attempt in range(LOCK_RETRIES):
-        try:
-            with engine.begin() as conn:
-                return work(conn)
-        except OperationalError as error:
-            text = str(error.orig).lower()
-            if attempt == LOCK_RETRIES - 1 or not ("locked" in text or "deadlock" in text):
-                raise
-            time.sleep(0.05 * 2**attempt)
-    raise AssertionError("unreachable")
+        return [compile_rule(rule) for rule in topic_rules(conn, community_id)]
 
 
 def run_import(
@@ -207,7 +174,7 @@ def run_import(
         source_id = ensure_source(conn, community_id, target.source, target.platform)
         topic_ids_by_name = topic_ids(conn, community_id)
         result = write_batch(
-            conn, community_id, source_id, batch, topic_ids_by_name, datetime.now(UTC)
+            conn, community_id, source_id, batch, topic_ids_by_name, now
         )
         return result, write_activity(conn, community_id, source_id, activity)
 

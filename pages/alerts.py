@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import streamlit as st
 
+from access.permissions import Action, PermissionDenied
 from alerts.rules import METRICS, rule_to_dict
-from analysis.permissions import Action, PermissionDenied
 from dashboard.charts import alerts as alert_charts
 from dashboard.web import auth, components, resources
 from data_access import alert_store

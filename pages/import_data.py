@@ -7,13 +7,13 @@ from pathlib import Path
 
 import streamlit as st
 
-from analysis.permissions import PermissionDenied
+from access.permissions import PermissionDenied
+from dashboard.changes.uploads import import_upload
 from dashboard.communities import prepare_community
 from dashboard.web import auth, components, resources, upload_files
 from ingest.formats.detect import choose_format, needs_mapping
 from ingest.formats.tabular import ColumnMapping
 from ingest.records import ImportFormatError
-from ingest.uploads import import_upload
 
 st.header("Import")
 st.caption(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analysis.permissions import PermissionDenied
+from access.permissions import PermissionDenied
 from dashboard.web import auth, components, resources
 from data_access import members
 

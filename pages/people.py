@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from access.permissions import PermissionDenied
 from analysis.identity import suggest
-from analysis.permissions import PermissionDenied
 from dashboard.web import auth, components, resources
 from data_access import identities
 

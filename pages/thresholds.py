@@ -9,6 +9,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
+from access.permissions import PermissionDenied
 from alerts.backtest import default_period, summary
 from alerts.catalog import save_rule
 from alerts.rules import (
@@ -22,7 +23,6 @@ from alerts.rules import (
     rule_from_fields,
     rule_to_dict,
 )
-from analysis.permissions import PermissionDenied
 from dashboard.charts import alerts as alert_charts
 from dashboard.web import auth, components, resources
 from data_access.alert_data import minute_of

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analysis.permissions import PermissionDenied
+from access.permissions import PermissionDenied
 from analysis.topics import TopicRule, TopicRuleError, compile_rule, prepare, validate
+from dashboard.changes.topics import delete_topic, save_topic
 from dashboard.web import auth, components, resources
-from ingest.pipeline import topic_rule_of
-from ingest.retag import delete_topic, save_topic
+from data_access.topics import topic_rule_of
 
 PREVIEW_MESSAGES = 500
 NEW = "➕ New topic"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analysis.permissions import PermissionDenied, Role
+from access.permissions import PermissionDenied, Role
 from dashboard.web import auth, components, resources
 from data_access import accounts
 from data_access.accounts import AccountError

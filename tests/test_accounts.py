@@ -7,8 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import text
 
-from analysis.permissions import SERVER_SHELL, Action, Actor, PermissionDenied, Role, may
+from access.permissions import SERVER_SHELL, Action, Actor, PermissionDenied, Role, may
 from analysis.topics import TopicRule
+from dashboard.changes.topics import delete_topic, save_topic
 from data_access import audit
 from data_access.accounts import (
     AccountError,
@@ -21,7 +22,6 @@ from data_access.accounts import (
     remove_user,
     set_password,
 )
-from ingest.retag import delete_topic, save_topic
 
 NOW = datetime(2026, 3, 2, 9, tzinfo=UTC)
 PASSWORD = "correct horse battery"

@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 from sqlalchemy import select
 
+from access.permissions import Role
 from alerts.cycle import evaluate_community
-from analysis.permissions import Role
 from data_access import alert_store, audit
 from data_access.db import make_engine
 from data_access.schema import Community

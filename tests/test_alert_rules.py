@@ -6,12 +6,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import insert, select
 
+from access.permissions import Actor, PermissionDenied, Role
 from alerts.catalog import ensure_default_rules, rules_of, save_rule
 from alerts.cycle import evaluate_community
 from alerts.delivery import notify
 from alerts.notify import ContactPoint, NotificationSettings
 from alerts.rules import DEFAULT_RULES, RuleValidationError, Scope, rule_from_fields
-from analysis.permissions import Actor, PermissionDenied, Role
 from data_access import alert_store, audit
 from data_access.schema import Community
 from ingest.pipeline import ImportTarget, run_import

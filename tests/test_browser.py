@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from analysis.permissions import Role
+from access.permissions import Role
 from dashboard.communities import simulate
 from data_access.db import make_engine
 from ingest.pipeline import ImportTarget, run_import
@@ -332,7 +332,7 @@ def test_a_reload_a_bookmark_and_a_typed_address_keep_the_sign_in(served_app, br
 
 
 def test_a_password_change_ends_the_browser_sessions(served_app, browser):
-    from analysis.permissions import SERVER_SHELL
+    from access.permissions import SERVER_SHELL
     from data_access import accounts
 
     page = sign_in(browser, served_app, "executive", path="/overview")
@@ -357,7 +357,7 @@ def test_every_page_of_the_role_is_in_the_sidebar(served_app, browser):
 
 
 def test_the_first_sign_in_leads_to_the_page_asked_for(served_app, browser):
-    from analysis.permissions import SERVER_SHELL
+    from access.permissions import SERVER_SHELL
     from data_access import accounts
 
     engine = make_engine(SERVED_DATABASE["url"])

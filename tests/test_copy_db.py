@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select, text
 
+from access.permissions import SERVER_SHELL, Role
 from alerts.cycle import evaluate_community
-from analysis.permissions import SERVER_SHELL, Role
 from dashboard.cli.main import main as ecg
 from dashboard.communities import simulate
 from data_access import accounts

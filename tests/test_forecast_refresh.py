@@ -137,7 +137,7 @@ def test_forecast_command(forecast_url, monkeypatch, capsys):
 
 
 def test_forecasts_page_shows_the_spike(monkeypatch, forecast_url):
-    from analysis.permissions import Role
+    from access.permissions import Role
     from tests.test_pages import charts, open_page, trace, values
 
     app = open_page(monkeypatch, forecast_url, "../pages/forecasts.py", role=Role.MANAGER)

@@ -5,8 +5,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from access.permissions import Actor, PermissionDenied, Role
 from analysis.identity import Account, handle, suggest
-from analysis.permissions import Actor, PermissionDenied, Role
 from analysis.weeks import Week
 from dashboard.report.figures import weekly_report
 from data_access import audit, identities

@@ -387,7 +387,7 @@ def test_discourse_list_of_topics_and_a_wrong_file(tmp_path):
 
 
 def test_an_analyst_uploads_an_export_on_the_import_page(monkeypatch, database_url):
-    from analysis.permissions import Role
+    from access.permissions import Role
     from data_access.setup import init_database
     from tests.test_pages import open_page
 
@@ -409,8 +409,8 @@ def test_an_analyst_uploads_an_export_on_the_import_page(monkeypatch, database_u
 def test_a_manager_cannot_import_even_through_the_function(engine, tmp_path):
     from datetime import UTC, datetime
 
-    from analysis.permissions import Actor, PermissionDenied, Role
-    from ingest.uploads import import_upload
+    from access.permissions import Actor, PermissionDenied, Role
+    from dashboard.changes.uploads import import_upload
 
     with pytest.raises(PermissionDenied, match="a manager may not import exports"):
         import_upload(

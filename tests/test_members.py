@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select, text
 
-from analysis.permissions import Actor, PermissionDenied, Role
+from access.permissions import Actor, PermissionDenied, Role
 from analysis.weeks import Week
 from dashboard.cli.main import main as ecg
 from dashboard.report.figures import weekly_report

@@ -12,10 +12,10 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import insert
 
+from access.permissions import Actor, Role
 from alerts.catalog import ensure_default_rules, rules_of
 from alerts.delivery import notify
 from alerts.notify import ContactPoint, DeliveryError, NotificationSettings, Smtp, send_email
-from analysis.permissions import Actor, Role
 from data_access import alert_store
 from data_access.schema import Community
 from tests.conftest import free_port

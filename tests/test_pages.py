@@ -15,7 +15,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 from streamlit.testing.v1 import AppTest
 
-from analysis.permissions import SERVER_SHELL, Role
+from access.permissions import SERVER_SHELL, Role
 from analysis.topics import DEFAULT_TOPICS, compile_rule
 from dashboard.web.auth import ACCOUNT_KEY, LAST_SEEN_KEY
 from data_access import accounts

@@ -8,9 +8,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select, text
 
+from access.permissions import SERVER_SHELL
 from alerts.backtest import default_period
-from analysis.permissions import SERVER_SHELL
 from analysis.topics import TopicRule
+from dashboard.changes.topics import save_topic
 from dashboard.cli.main import main
 from dashboard.communities import prepare_community
 from dashboard.worker.scheduler import StoragePolicy, maintain_storage
@@ -20,7 +21,6 @@ from data_access.retention import RetentionError, apply_retention, kept_since
 from data_access.schema import Topic
 from ingest.pipeline import ImportTarget, run_import
 from ingest.records import ParsedRow, RawMessage
-from ingest.retag import save_topic
 
 NOW = datetime(2026, 7, 15, 12, tzinfo=UTC)
 MONTHS = (1, 2, 3, 5, 7)  # of 2026; with 4 months kept on July 15, January and February go

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from analysis.permissions import SERVER_SHELL, Role
+from access.permissions import SERVER_SHELL, Role
 from dashboard.web.auth import ACCOUNT_KEY, LAST_SEEN_KEY
 from data_access import accounts
 from data_access.db import make_engine

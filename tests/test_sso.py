@@ -1,7 +1,7 @@
 import pytest
 
-from analysis.permissions import Role
-from analysis.sso import SsoMappingError, role_for_email
+from access.permissions import Role
+from access.sso import SsoMappingError, role_for_email
 
 MAPPING = {
     "Boss@Example.com": "admin",

@@ -8,13 +8,13 @@ import pandas as pd
 import pytest
 from sqlalchemy import select, text
 
-from analysis.permissions import SERVER_SHELL
+from access.permissions import SERVER_SHELL
 from analysis.topics import TopicRule, TopicRuleError, compile_rule, match_topics, validate
+from dashboard.changes.topics import delete_topic, save_topic
 from dashboard.communities import prepare_community
 from data_access.schema import Community, Topic
 from ingest.pipeline import ImportTarget, run_import
 from ingest.records import ParsedRow, RawMessage
-from ingest.retag import delete_topic, save_topic
 
 NOW = datetime(2026, 3, 3, tzinfo=UTC)
 BILLING = TopicRule(

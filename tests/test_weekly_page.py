@@ -2,7 +2,7 @@
 
 import pytest
 
-from analysis.permissions import Role
+from access.permissions import Role
 from analysis.weeks import Week
 from data_access.db import make_engine
 from tests.kpi_fixture import build_kpi_community

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import OperationalError
 
-from analysis.permissions import PermissionDenied
+from access.permissions import PermissionDenied
 from dashboard import communities
 from dashboard.cli import alerts as cli_alerts
 from dashboard.cli import members as cli_members

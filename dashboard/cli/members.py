@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from datetime import UTC, datetime
 
-from analysis.permissions import SERVER_SHELL
+from access.permissions import SERVER_SHELL
 from dashboard.cli.common import add_community_option
 from dashboard.cli.progress import Bar
 from data_access import members

@@ -6,16 +6,16 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from analysis.permissions import SERVER_SHELL
+from access.permissions import SERVER_SHELL
 from analysis.topics import TopicRule, TopicRuleError
+from dashboard.changes.topics import delete_topic, save_topic
 from dashboard.cli.common import add_community_option
 from dashboard.cli.progress import Bar
 from dashboard.communities import prepare_community
 from data_access import queries
 from data_access.db import make_engine
 from data_access.schema import Community, Topic
-from ingest.pipeline import topic_rule_of
-from ingest.retag import delete_topic, save_topic
+from data_access.topics import topic_rule_of
 
 RULE_FIELDS = ("keywords", "phrases", "patterns", "exclusions")
 

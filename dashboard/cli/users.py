@@ -5,7 +5,7 @@ from __future__ import annotations
 import getpass
 from datetime import UTC, datetime
 
-from analysis.permissions import SERVER_SHELL, Role
+from access.permissions import SERVER_SHELL, Role
 from data_access import accounts
 from data_access.db import make_engine
 from data_access.setup import init_database

@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 
 import streamlit as st
 
-from analysis.permissions import Action, may
-from analysis.sso import role_for_email
+from access.permissions import Action, may
+from access.sso import role_for_email
 from dashboard.web import resources, session_cookie
 from dashboard.web.components import plain
 from data_access import accounts, web_sessions

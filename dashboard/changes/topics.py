@@ -10,12 +10,12 @@ from __future__ import annotations
 import logging
 from array import array
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine, delete, func, insert, select, update
 
-from analysis.permissions import Action, Actor, require
+from access.permissions import Action, Actor, require
 from analysis.topics import (
     CompiledTopic,
     TopicRule,
@@ -28,6 +28,7 @@ from data_access import audit
 from data_access.retention import raw_messages_kept_since
 from data_access.rollups import replace_topic_links
 from data_access.schema import Message, Topic
+from data_access.topics import rule_values, stored_values
 
 log = logging.getLogger(__name__)
 SCAN_CHUNK = 20_000
@@ -70,7 +71,7 @@ def save_topic(
             topic_id = conn.execute(stmt).scalar_one()
             old = None
         else:
-            old = _stored_values(conn, topic_id)
+            old = stored_values(conn, topic_id)
             conn.execute(update(Topic).where(Topic.id == topic_id).values(**values))
         audit.record(conn, now, actor.name, "topic.save", rule.name, old, values)
     result = retag(engine, community_id, topic_id, compile_rule(rule), on_progress)
@@ -82,24 +83,10 @@ def delete_topic(engine: Engine, topic_id: int, *, actor: Actor, now: datetime) 
     """Remove a topic with its links and rollups. Analysts and admins only; audited."""
     require(actor, Action.EDIT_TOPICS)
     with engine.begin() as conn:
-        old = _stored_values(conn, topic_id)
+        old = stored_values(conn, topic_id)
         replace_topic_links(conn, topic_id, [])  # every hour: the topic is gone
         conn.execute(delete(Topic).where(Topic.id == topic_id))
         audit.record(conn, now, actor.name, "topic.remove", old["name"] if old else "?", old)
-
-
-def rule_values(rule: TopicRule) -> dict:
-    """A topic rule as the columns of the topics table."""
-    return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(rule).items()}
-
-
-def _stored_values(conn, topic_id: int) -> dict | None:
-    row = conn.execute(select(Topic.__table__).where(Topic.id == topic_id)).mappings().first()
-    if row is None:
-        return None
-    return {
-        key: row[key] for key in ("name", "keywords", "phrases", "patterns", "exclusions", "colour")
-    }
 
 
 def retag(

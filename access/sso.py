@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from analysis.permissions import Role
+from access.permissions import Role
 
 
 class SsoMappingError(ValueError):

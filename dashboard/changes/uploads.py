@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from analysis.permissions import Action, Actor, require
+from access.permissions import Action, Actor, require
 from data_access import audit
 from ingest.formats.detect import platform_of, read_rows
 from ingest.formats.tabular import ColumnMapping

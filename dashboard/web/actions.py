@@ -1,0 +1,244 @@
+"""Every write a user makes from a page, in one place.
+
+Each action runs as the signed-in user at the page's clock (the room that writes audits
+it), clears the cached reads when it is done, and turns a refusal (PermissionDenied) or a
+value the write cannot take (AccountError, ImportFormatError, a topic's TopicRuleError)
+into a message on the page instead of a traceback. An action returns `Done` with what
+the write returned, or None when it was not done (the page has said why).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Generic, TypeVar
+
+import streamlit as st
+
+from access.permissions import PermissionDenied, Role
+from alerts.catalog import save_rule as store_rule
+from alerts.rules import Rule
+from analysis.identity import Suggestion
+from analysis.topics import TopicRule, TopicRuleError
+from dashboard.communities import prepare_community
+from dashboard.web import auth, components, resources, upload_files
+from dashboard.web.retag import RetagResult
+from dashboard.web.retag import delete_topic as remove_topic
+from dashboard.web.retag import save_topic as store_topic
+from dashboard.web.uploads import import_upload
+from data_access import accounts, alert_store, identities, members
+from data_access.accounts import AccountError
+from ingest.formats.tabular import ColumnMapping
+from ingest.pipeline import ImportSummary
+from ingest.records import ImportFormatError
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+Progress = Callable[[int, int], None]
+REFUSALS = (PermissionDenied, AccountError, TopicRuleError, ImportFormatError)
+
+
+@dataclass(frozen=True)
+class Done(Generic[T]):
+    """A write that was made, with what it returned."""
+
+    result: T
+
+
+def _attempt(refused: str, write: Callable[[str, datetime], T]) -> Done[T] | None:
+    """`write(actor, now)` as the signed-in user; on a refusal, `refused: why.` on the page."""
+    try:
+        result = write(auth.current_account().actor, auth.now())
+    except REFUSALS as error:
+        st.error(components.plain(f"{refused}: {_reason(error)}."))
+        return None
+    resources.clear()
+    return Done(result)
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, TopicRuleError):
+        return f"{error.field.capitalize()}: {error.reason}"
+    return str(error).rstrip(".")
+
+
+# ---- alerts
+
+
+def acknowledge_alert(episode_id: int) -> Done[None] | None:
+    engine = resources.engine()
+    return _attempt(
+        "Not acknowledged",
+        lambda actor, now: alert_store.acknowledge(engine, episode_id, actor=actor, now=now),
+    )
+
+
+def silence_alerts(
+    community_id: int,
+    rule_id: int | None,
+    scope_key: str | None,
+    starts: datetime,
+    lasting: timedelta,
+    comment: str,
+) -> Done[None] | None:
+    """Silence the notifications of a rule (every rule: None) in a scope (every scope: None)
+    from `starts` for `lasting`."""
+    engine = resources.engine()
+    return _attempt(
+        "Not silenced",
+        lambda actor, now: alert_store.add_silence(
+            engine,
+            community_id,
+            rule_id,
+            scope_key,
+            starts,
+            starts + lasting,
+            comment,
+            actor=actor,
+            now=now,
+        ),
+    )
+
+
+def save_rule(community_id: int, rule: Rule) -> Done[Rule] | None:
+    """Save an alert rule as a new version. A RuleValidationError is the caller's to show
+    (it names the field), so it is not caught here."""
+    engine = resources.engine()
+    done = _attempt(
+        "Not saved", lambda actor, now: store_rule(engine, community_id, rule, actor=actor, now=now)
+    )
+    if done:
+        resources.clear_alert_rules()
+    return done
+
+
+# ---- topics
+
+
+def save_topic(
+    community_id: int, rule: TopicRule, topic_id: int | None, on_progress: Progress
+) -> Done[RetagResult] | None:
+    """Save a topic rule (new when `topic_id` is None) and re-tag every past message."""
+    engine = resources.engine()
+    return _attempt(
+        "Not saved",
+        lambda actor, now: store_topic(
+            engine, community_id, rule, topic_id, on_progress, actor=actor, now=now
+        ),
+    )
+
+
+def delete_topic(topic_id: int) -> Done[None] | None:
+    engine = resources.engine()
+    return _attempt(
+        "Not deleted", lambda actor, now: remove_topic(engine, topic_id, actor=actor, now=now)
+    )
+
+
+# ---- people, bots and staff
+
+
+def decide_identity(community_id: int, suggestion: Suggestion, same: bool) -> Done[None] | None:
+    """Confirm (same person) or reject a suggested match of two accounts."""
+    engine = resources.engine()
+    return _attempt(
+        "Not done",
+        lambda actor, now: identities.decide(
+            engine, community_id, suggestion, same, actor=actor, now=now
+        ),
+    )
+
+
+def undo_identity(decision_id: int) -> Done[None] | None:
+    engine = resources.engine()
+    return _attempt(
+        "Not undone", lambda actor, now: identities.undo(engine, decision_id, actor=actor, now=now)
+    )
+
+
+def set_exclude_staff(community_id: int, exclude: bool, on_progress: Progress):
+    engine = resources.engine()
+    return _attempt(
+        "Not changed",
+        lambda actor, now: members.set_exclude_staff(
+            engine, community_id, exclude, actor=actor, now=now, on_progress=on_progress
+        ),
+    )
+
+
+def set_member_flags(
+    community_id: int, flags: dict[int, tuple[bool, bool]], on_progress: Progress
+) -> Done[None] | None:
+    """Mark accounts as bots or staff: {member id: (is bot, is staff)}."""
+    engine = resources.engine()
+    return _attempt(
+        "Not saved",
+        lambda actor, now: members.set_flags(
+            engine, community_id, flags, actor=actor, now=now, on_progress=on_progress
+        ),
+    )
+
+
+# ---- users
+
+
+def add_user(name: str, role: Role, password: str) -> Done[None] | None:
+    """Add an account whose one-time `password` must be changed at its first sign-in."""
+    engine = resources.engine()
+    return _attempt(
+        "Not added",
+        lambda actor, now: accounts.add_user(
+            engine, actor, name, role, password, now, must_change_password=True
+        ),
+    )
+
+
+def reset_password(name: str, password: str) -> Done[None] | None:
+    engine = resources.engine()
+    return _attempt(
+        "Not reset",
+        lambda actor, now: accounts.set_password(engine, actor, name, password, now),
+    )
+
+
+def remove_user(name: str) -> Done[None] | None:
+    engine = resources.engine()
+    return _attempt(
+        "Not removed", lambda actor, now: accounts.remove_user(engine, actor, name, now)
+    )
+
+
+# ---- imports
+
+
+def import_file(
+    path: Path,
+    format_name: str,
+    mapping: ColumnMapping | None,
+    community: str,
+    source: str,
+    on_progress: Callable[[ImportSummary], None],
+) -> Done[ImportSummary] | None:
+    """Import an uploaded export into `community` (made when new) as `source`; the upload's
+    copy on disk is removed whatever happens."""
+    engine = resources.engine()
+
+    def write(actor: str, now: datetime) -> ImportSummary:
+        prepare_community(engine, community)
+        return import_upload(
+            engine, actor, path, format_name, mapping, community, source, now, on_progress
+        )
+
+    try:
+        return _attempt("Not imported", write)
+    except ValueError as error:  # a mapping the file does not have
+        st.error(components.plain(f"Not imported: {error}"))
+    except Exception:  # a parser's slip must still read as a message, never a traceback
+        log.exception("import of %s failed", source)
+        st.error("Not imported: the file could not be read (details are in the server log).")
+    finally:
+        upload_files.discard()
+    return None

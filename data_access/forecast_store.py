@@ -3,16 +3,50 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pandas as pd
 from sqlalchemy import Connection, delete, func, insert, select
 
-from data_access.schema import ChannelHourly, ForecastPoint, StoredForecast, TopicHourly
+from data_access.schema import Channel, ChannelHourly, ForecastPoint, Source, Topic, TopicHourly
+from data_access.schema import StoredForecast as ForecastRow
 
 COMMUNITY = "community"
 TOPIC = "topic"
 CHANNEL = "channel"
+
+
+@dataclass(frozen=True)
+class ForecastAccuracy:
+    """How the forecast did on the days before it, each forecast from the data before it."""
+
+    days: int
+    mean_absolute_error: float  # messages per hour
+    share_inside: float  # of the hours inside the forecast's 80% range
+
+
+@dataclass(frozen=True)
+class StoredForecast:
+    """A series' forecast: made when, by which method, from data up to `history_end`;
+    `points` (ds, yhat, yhat_lower, yhat_upper, ds in UTC) cover the fitted past and the
+    hours ahead."""
+
+    made_at: datetime
+    history_end: datetime
+    method: str
+    note: str | None
+    points: pd.DataFrame
+    accuracy: ForecastAccuracy | None
+
+    @property
+    def fitted(self) -> pd.DataFrame:
+        """The points up to the end of the data the forecast was made from."""
+        return self.points[self.points["ds"] <= pd.Timestamp(self.history_end)]
+
+    @property
+    def ahead(self) -> pd.DataFrame:
+        """The points after the data: the forecast proper."""
+        return self.points[self.points["ds"] > pd.Timestamp(self.history_end)]
 
 
 @dataclass(frozen=True)
@@ -49,11 +83,11 @@ def stored_state(conn: Connection, community_id: int, key: SeriesKey) -> StoredS
     """What the stored forecast of `key` knew, None when there is none."""
     row = conn.execute(
         select(
-            StoredForecast.history_end,
-            StoredForecast.backtest_days,
-            StoredForecast.backtest_mae,
-            StoredForecast.backtest_inside,
-            StoredForecast.backtest_for,
+            ForecastRow.history_end,
+            ForecastRow.backtest_days,
+            ForecastRow.backtest_mae,
+            ForecastRow.backtest_inside,
+            ForecastRow.backtest_for,
         ).where(*_matches(community_id, key))
     ).first()
     if row is None:
@@ -80,7 +114,7 @@ def replace_forecast(
 ) -> None:
     """Store a series' forecast (points: ds, yhat, yhat_lower, yhat_upper), replacing its
     last; `backtest` is (days, mean absolute error, share inside the band)."""
-    conn.execute(delete(StoredForecast).where(*_matches(community_id, key)))
+    conn.execute(delete(ForecastRow).where(*_matches(community_id, key)))
     days, mae, inside = backtest if backtest is not None else (None, None, None)
     values = {
         "community_id": community_id,
@@ -96,7 +130,7 @@ def replace_forecast(
         "backtest_for": backtest_for,
     }
     forecast_id = conn.execute(
-        insert(StoredForecast).values(**values).returning(StoredForecast.id)
+        insert(ForecastRow).values(**values).returning(ForecastRow.id)
     ).scalar_one()
     rows = [
         {
@@ -114,10 +148,9 @@ def replace_forecast(
         conn.execute(insert(ForecastPoint), rows)
 
 
-def stored_forecast(conn: Connection, community_id: int, key: SeriesKey):
-    """(made_at, history_end, method, note, points, backtest) of a series, or None; the
-    backtest is (days, mean absolute error, share inside the band) or None."""
-    head = conn.execute(select(StoredForecast).where(*_matches(community_id, key))).first()
+def stored_forecast(conn: Connection, community_id: int, key: SeriesKey) -> StoredForecast | None:
+    """The stored forecast of a series, None when it has none yet."""
+    head = conn.execute(select(ForecastRow).where(*_matches(community_id, key))).first()
     if head is None:
         return None
     rows = conn.execute(
@@ -133,17 +166,43 @@ def stored_forecast(conn: Connection, community_id: int, key: SeriesKey):
     points = pd.DataFrame(
         [tuple(r) for r in rows], columns=["ds", "yhat", "yhat_lower", "yhat_upper"]
     )
-    backtest = (
+    points["ds"] = pd.to_datetime(points["ds"], utc=True)
+    accuracy = (
         None
         if head.backtest_days is None
-        else (head.backtest_days, head.backtest_mae, head.backtest_inside)
+        else ForecastAccuracy(head.backtest_days, head.backtest_mae, head.backtest_inside)
     )
-    return head.made_at, head.history_end, head.method, head.note, points, backtest
+    return StoredForecast(
+        _utc(head.made_at), _utc(head.history_end), head.method, head.note, points, accuracy
+    )
+
+
+def _utc(moment: datetime) -> datetime:
+    """A stored time as aware UTC (SQLite gives it back naive)."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _matches(community_id: int, key: SeriesKey):
     return (
-        StoredForecast.community_id == community_id,
-        StoredForecast.series_kind == key.kind,
-        StoredForecast.series_id == key.id,
+        ForecastRow.community_id == community_id,
+        ForecastRow.series_kind == key.kind,
+        ForecastRow.series_id == key.id,
+    )
+
+
+def series_keys_of(conn: Connection, community_id: int) -> list[SeriesKey]:
+    """The series forecast in a community: the whole community, each topic, each channel."""
+    topics = conn.execute(
+        select(Topic.id, Topic.name).where(Topic.community_id == community_id).order_by(Topic.name)
+    ).all()
+    channels = conn.execute(
+        select(Channel.id, Channel.name, Source.platform)
+        .join(Source, Source.id == Channel.source_id)
+        .where(Channel.community_id == community_id)
+        .order_by(Source.platform, Channel.name)
+    ).all()
+    return (
+        [SeriesKey(COMMUNITY, 0, "whole community")]
+        + [SeriesKey(TOPIC, int(t.id), str(t.name)) for t in topics]
+        + [SeriesKey(CHANNEL, int(c.id), f"#{c.name} ({c.platform})") for c in channels]
     )

@@ -11,7 +11,7 @@ from sqlalchemy import Connection, Engine, delete, insert, or_, select, update
 from sqlalchemy.orm import aliased
 
 from access.permissions import Action, Actor, require
-from analysis.identity import Account, Suggestion
+from analysis.identity import Account, Suggestion, suggest
 from data_access import audit
 from data_access.frames import frame_of
 from data_access.schema import IdentityDecision, Member, Source, WeeklyFigures
@@ -43,6 +43,11 @@ def decided_pairs(conn: Connection, community_id: int) -> set[tuple[int, int]]:
         )
     ).all()
     return {(min(a, b), max(a, b)) for a, b in rows}
+
+
+def open_suggestions(conn: Connection, community_id: int) -> list[Suggestion]:
+    """Suggested matches between the community's accounts not decided yet, best first."""
+    return suggest(accounts(conn, community_id), decided_pairs(conn, community_id))
 
 
 def decisions(conn: Connection, community_id: int, status: str) -> pd.DataFrame:

@@ -15,12 +15,10 @@ from sqlalchemy import Engine, select
 
 from data_access import queries
 from data_access.forecast_store import (
-    CHANNEL,
-    COMMUNITY,
-    TOPIC,
     SeriesKey,
     hourly_counts,
     replace_forecast,
+    series_keys_of,
     stored_state,
 )
 from data_access.schema import Community
@@ -46,16 +44,7 @@ class RefreshSummary:
 def series_of(engine: Engine, community_id: int) -> list[SeriesKey]:
     """The whole community, each topic and each channel."""
     with engine.connect() as conn:
-        topics = queries.topics(conn, community_id)
-        channels = queries.channels(conn, community_id)
-    return (
-        [SeriesKey(COMMUNITY, 0, "whole community")]
-        + [SeriesKey(TOPIC, int(r.id), str(r.name)) for r in topics.itertuples()]
-        + [
-            SeriesKey(CHANNEL, int(r.id), f"#{r.name} ({r.platform})")
-            for r in channels.itertuples()
-        ]
-    )
+        return series_keys_of(conn, community_id)
 
 
 def refresh(

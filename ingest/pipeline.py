@@ -173,9 +173,7 @@ def run_import(
         # the source is made with its first messages: a failed import leaves no empty one
         source_id = ensure_source(conn, community_id, target.source, target.platform)
         topic_ids_by_name = topic_ids(conn, community_id)
-        result = write_batch(
-            conn, community_id, source_id, batch, topic_ids_by_name, now
-        )
+        result = write_batch(conn, community_id, source_id, batch, topic_ids_by_name, now)
         return result, write_activity(conn, community_id, source_id, activity)
 
     def flush() -> None:

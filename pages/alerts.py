@@ -3,18 +3,16 @@ and up acknowledge and silence from here."""
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pandas as pd
 import streamlit as st
 
-from access.permissions import Action, PermissionDenied
-from alerts.rules import METRICS, rule_to_dict
 from dashboard.charts import alerts as alert_charts
-from dashboard.web import auth, components, resources
-from data_access import alert_store
+from dashboard.web import actions, auth, components, resources
+from dashboard.web.auth import Action
+from dashboard.web.rule_editor import METRICS, uses_sentiment
 
 EVIDENCE_BEFORE = timedelta(hours=6)
 EVIDENCE_AFTER = timedelta(hours=2)
@@ -53,7 +51,7 @@ def table(episodes: pd.DataFrame) -> pd.DataFrame:
 
 
 def firing_now(now) -> None:
-    firing = resources.read("alert_episodes", filters.community_id, now, now, True)
+    firing = resources.alert_episodes(filters.community_id, now, now, True)
     st.subheader(f"Firing now: {len(firing)}")
     if firing.empty:
         st.success("Nothing is firing.")
@@ -87,7 +85,7 @@ def evidence(episode, now) -> None:
     shown_end = min(max(end, episode.started_at) + EVIDENCE_AFTER, now, last_data + EVIDENCE_AFTER)
     scores = resources.episode_scores(
         filters.community_id,
-        json.dumps(rule_to_dict(rule)),
+        rule,
         episode.scope_key,
         episode.started_at - EVIDENCE_BEFORE,
         shown_end,
@@ -101,13 +99,12 @@ def evidence(episode, now) -> None:
         )
         st.plotly_chart(figure, width="stretch")
     window_start = episode.onset_at - timedelta(minutes=rule.window_minutes)
-    messages = resources.read(
-        "episode_messages",
+    messages = resources.episode_messages(
         filters.community_id,
         episode.scope_key,
         window_start,
         end,
-        "negative" in rule.metric or "sentiment" in rule.metric,
+        uses_sentiment(rule),
         DRIVING_MESSAGES,
     )
     st.markdown("**Messages that drove it**")
@@ -116,41 +113,30 @@ def evidence(episode, now) -> None:
     )
 
 
-def actions(episode, now) -> None:
-    account = auth.current_account()
-    if not auth.allowed(account, Action.ACKNOWLEDGE_ALERTS):
+def episode_actions(episode, now) -> None:
+    if not auth.allowed(auth.current_account(), Action.ACKNOWLEDGE_ALERTS):
         return
     left, right = st.columns(2)
-    if pd.isna(episode.acknowledged_by) and left.button("Acknowledge"):
-        alert_store.acknowledge(resources.engine(), int(episode.id), actor=account.actor, now=now)
-        resources.clear()
+    acknowledge = pd.isna(episode.acknowledged_by) and left.button("Acknowledge")
+    if acknowledge and actions.acknowledge_alert(int(episode.id)):
         st.rerun()
     with right.popover("Silence"):
         duration = st.selectbox("For", list(SILENCE_FOR))
         whole_rule = st.checkbox("Every scope of this rule", value=False)
         comment = st.text_input("Why", placeholder="known incident, fix deploying")
-        if st.button("Silence notifications"):
-            try:
-                alert_store.add_silence(
-                    resources.engine(),
-                    filters.community_id,
-                    int(episode.rule_id),
-                    None if whole_rule else episode.scope_key,
-                    now,
-                    now + timedelta(hours=SILENCE_FOR[duration]),
-                    comment,
-                    actor=account.actor,
-                    now=now,
-                )
-            except PermissionDenied as error:
-                st.error(components.plain(str(error)))
-                return
-            resources.clear()
+        if st.button("Silence notifications") and actions.silence_alerts(
+            filters.community_id,
+            int(episode.rule_id),
+            None if whole_rule else episode.scope_key,
+            now,
+            timedelta(hours=SILENCE_FOR[duration]),
+            comment,
+        ):
             st.success(f"Silenced for {duration}.")
 
 
 def silences(now) -> None:
-    current = resources.read("alert_silences", filters.community_id, now)
+    current = resources.alert_silences(filters.community_id, now)
     with st.expander(f"Silences ({len(current)} in force or planned)"):
         for row in current.itertuples():
             since = components.local_text(row.starts_at, filters.timezone)
@@ -179,24 +165,15 @@ def new_silence(now) -> None:
     comment = right.text_input("Why", key="planned-silence-why")
     if st.button("Add silence"):
         starts = datetime.combine(day, at, tzinfo=zone).astimezone(UTC)
-        alert_store.add_silence(
-            resources.engine(),
-            filters.community_id,
-            rule_id,
-            scope,
-            starts,
-            starts + timedelta(hours=hours),
-            comment,
-            actor=auth.current_account().actor,
-            now=now,
-        )
-        resources.clear()
-        st.rerun()
+        if actions.silence_alerts(
+            filters.community_id, rule_id, scope, starts, timedelta(hours=hours), comment
+        ):
+            st.rerun()
 
 
 def scope_choices() -> dict:
-    channels = resources.read("channels", filters.community_id)
-    topics = resources.read("topics", filters.community_id)
+    channels = resources.channels(filters.community_id)
+    topics = resources.topics(filters.community_id)
     choices = {None: "every scope", "all": "everything"}
     choices |= {f"platform:{p}": f"platform {p}" for p in sorted(channels["platform"].unique())}
     choices |= {f"channel:{r.id}": f"channel {r.name}" for r in channels.itertuples()}
@@ -208,7 +185,7 @@ def body() -> None:
     now = components.now()
     firing_now(now)
     start, end = filters.time_range.start, filters.time_range.end
-    episodes = resources.read("alert_episodes", filters.community_id, start, end)
+    episodes = resources.alert_episodes(filters.community_id, start, end)
     if episodes.empty:
         st.info("No alert fired in the chosen period. Widen it in the sidebar.")
         silences(now)
@@ -223,7 +200,7 @@ def body() -> None:
     }
     chosen = st.selectbox("Episode", list(labels), format_func=labels.get)
     episode = next(r for r in shown.itertuples() if int(r.id) == chosen)
-    actions(episode, now)
+    episode_actions(episode, now)
     evidence(episode, now)
     silences(now)
 

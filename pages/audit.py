@@ -8,7 +8,6 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.web import components, resources
-from data_access import audit
 
 MAX_ROWS = 300
 filters = components.current_filters()
@@ -24,14 +23,9 @@ def body() -> None:
     left, right = st.columns(2)
     actor = left.text_input("Only this person", placeholder="anyone")
     action = right.text_input("Only this action", placeholder="any, e.g. topic.save")
-    with resources.engine().connect() as conn:
-        log = audit.entries(
-            conn,
-            window.start,
-            window.end,
-            actor.strip().lower() or None,
-            action.strip() or None,
-        )
+    log = resources.audit_entries(
+        window.start, window.end, actor.strip().lower() or None, action.strip() or None
+    )
     if log.empty:
         st.info("No changes recorded in this range.")
         return

@@ -6,10 +6,8 @@ from datetime import timedelta
 
 import streamlit as st
 
-from analysis.activity import live_state, normal_band
-from analysis.series import minute_counts
 from dashboard.charts import activity as activity_charts
-from dashboard.web import auth, components, resources
+from dashboard.web import auth, components, resources, views
 
 TRACE_MINUTES = 60
 ACTIVE_MINUTES = 15
@@ -38,41 +36,28 @@ def live_panel() -> None:
         st.rerun(scope="app")  # the whole app runs again and asks to sign in
     moment = components.now()
     cid, channels = filters.community_id, filters.channel_ids
-    this_minute = moment.replace(second=0, microsecond=0)
-    shown_from = this_minute - timedelta(minutes=TRACE_MINUTES)
-    # the current minute counts in the figures; the trace draws whole minutes only
-    per_minute = resources.read("messages_per_minute", cid, shown_from, moment, channels)
-    minutes = minute_counts(per_minute, this_minute, TRACE_MINUTES)
-    hour = moment.replace(minute=0, second=0, microsecond=0)
-    band = normal_band(
-        resources.read("same_hour_in_past_weeks", cid, hour, BASELINE_WEEKS, channels)
-    )
-    since = this_minute - timedelta(minutes=ACTIVE_MINUTES)
-    recent = int(per_minute[per_minute.index >= since].sum())
-    state = live_state(recent, ACTIVE_MINUTES, band)
-    LEVEL_BOX[state.level](f"**{state.level.capitalize()}**: {state.reason}")
+    live = views.live_view(cid, channels, moment, TRACE_MINUTES, ACTIVE_MINUTES, BASELINE_WEEKS)
+    LEVEL_BOX[live.state.level](f"**{live.state.level.capitalize()}**: {live.state.reason}")
 
     left, middle, right = st.columns(3)
-    left.metric(f"Messages, last {ACTIVE_MINUTES} min", recent)
-    middle.metric(
-        f"Active members, last {ACTIVE_MINUTES} min",
-        resources.read("members_active_since", cid, since, channels),
-    )
-    total = int(per_minute.sum())
-    right.metric(f"Messages, last {TRACE_MINUTES} min", total)
+    left.metric(f"Messages, last {ACTIVE_MINUTES} min", live.recent)
+    middle.metric(f"Active members, last {ACTIVE_MINUTES} min", live.active_members)
+    right.metric(f"Messages, last {TRACE_MINUTES} min", live.total)
 
-    if not total:
+    if not live.total:
         last = filters.extent[1] if filters.extent else None
         st.info(
             f"No messages in the last {TRACE_MINUTES} minutes. The newest data is from the "
             f"hour of {components.local_text(last, filters.timezone)}; the Sentiment and "
             "Topic heat pages show the past."
         )
-    trace = activity_charts.live_trace(minutes, band, filters.timezone)
+    trace = activity_charts.live_trace(live.minutes, live.band, filters.timezone)
+    this_minute = moment.replace(second=0, microsecond=0)
+    shown_from = this_minute - timedelta(minutes=TRACE_MINUTES)
     st.plotly_chart(components.with_episodes(trace, shown_from, this_minute), width="stretch")
 
     st.subheader("Newest messages")
-    newest = resources.read("newest_messages", cid, 15, channels, moment + timedelta(minutes=1))
+    newest = resources.newest_messages(cid, 15, channels, moment + timedelta(minutes=1))
     components.message_table(newest, filters.timezone, key="newest")
 
 

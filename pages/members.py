@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from access.permissions import PermissionDenied
-from dashboard.web import auth, components, resources
-from data_access import members
+from dashboard.web import actions, components, resources
 
 filters = components.current_filters()
 st.header("Bots and staff")
@@ -24,13 +22,10 @@ def progress_bar(text: str):
 
 
 def exclusion(cid: int) -> None:
-    with resources.engine().connect() as conn:
-        current = members.excludes_staff(conn, cid)
+    current = resources.excludes_staff(cid)
     wanted = st.toggle("Leave staff out of sentiment and response figures", value=current)
-    if wanted != current and _saved(
-        lambda **who: members.set_exclude_staff(resources.engine(), cid, wanted, **who),
-        "Recounting the figures…",
-        "Not changed",
+    if wanted != current and actions.set_exclude_staff(
+        cid, wanted, progress_bar("Recounting the figures…")
     ):
         st.success("Saved; every figure is recounted.")
 
@@ -60,34 +55,14 @@ def save(cid: int, before, after) -> None:
         st.info("Nothing changed.")
         return
     flags = {int(r.id): (bool(r.is_bot), bool(r.is_staff)) for r in changed.itertuples(index=False)}
-    if _saved(
-        lambda **who: members.set_flags(resources.engine(), cid, flags, **who),
-        "Recounting the hours they wrote in…",
-        "Not saved",
-    ):
+    if actions.set_member_flags(cid, flags, progress_bar("Recounting the hours they wrote in…")):
         st.success(f"Saved {len(flags)} account(s).")
-
-
-def _saved(write, progress: str, refused: str) -> bool:
-    """Run an audited write as the signed-in user with a progress bar; say why if refused."""
-    try:
-        write(
-            actor=auth.current_account().actor,
-            now=auth.now(),
-            on_progress=progress_bar(progress),
-        )
-    except PermissionDenied as error:
-        st.error(components.plain(f"{refused}: {error}."))
-        return False
-    resources.clear()
-    return True
 
 
 def body() -> None:
     cid = filters.community_id
     exclusion(cid)
-    with resources.engine().connect() as conn:
-        marked = members.flagged(conn, cid)
+    marked = resources.flagged_members(cid)
     st.subheader(f"Marked now: {len(marked)}")
     if marked.empty:
         st.caption("No account is marked as a bot or staff yet.")
@@ -99,8 +74,7 @@ def body() -> None:
     text = st.text_input("Name or account id contains", placeholder="bob, @support, U024BE7LH")
     if not text.strip():
         return
-    with resources.engine().connect() as conn:
-        found = members.find(conn, cid, text)
+    found = resources.find_members(cid, text)
     if found.empty:
         st.info("No account matches.")
         return

@@ -7,10 +7,10 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from analysis.series import sentiment_series
 from dashboard.charts import activity as activity_charts
 from dashboard.web import components, resources
 from dashboard.web.timeranges import TimeRange, range_with_data
+from dashboard.web.views import sentiment_series
 
 filters = components.current_filters()
 st.header("Overview")
@@ -22,14 +22,12 @@ st.caption(
 
 
 def figures(cid: int, window: TimeRange) -> dict[str, float | None]:
-    rollup = resources.read("channel_hourly", cid, window.start, window.end, None)
+    rollup = resources.channel_hourly(cid, window.start, window.end, None)
     sums = rollup[["messages", "sentiment_sum", "sentiment_count", "negative_count"]].sum()
     scored = sums["sentiment_count"]
     return {
         "Messages": float(sums["messages"]),
-        "Active members": float(
-            resources.read("active_members", cid, window.start, window.end, None)
-        ),
+        "Active members": float(resources.active_members(cid, window.start, window.end, None)),
         "Average sentiment": sums["sentiment_sum"] / scored if scored else None,
         "Negative share": sums["negative_count"] / scored if scored else None,
     }
@@ -51,7 +49,7 @@ def body() -> None:
             _change(name, value, before[name]),
             delta_color="inverse" if name == "Negative share" else "normal",
         )
-    rollup = resources.read("channel_hourly", cid, window.start, window.end, None)
+    rollup = resources.channel_hourly(cid, window.start, window.end, None)
     daily = sentiment_series(rollup, filters.channel_names, "day", filters.timezone)
     total = daily[daily["channel"] == "All channels"]
     st.subheader("Messages per day")

@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from access.permissions import PermissionDenied
-from analysis.identity import suggest
-from dashboard.web import auth, components, resources
-from data_access import identities
+from dashboard.web import actions, components, resources
 
 SHOWN = 30
 
@@ -22,20 +19,8 @@ st.caption(
 )
 
 
-def act(change, *args) -> None:
-    """Make the change as the signed-in user, then draw the page again."""
-    try:
-        change(resources.engine(), *args, actor=auth.current_account().actor, now=auth.now())
-    except PermissionDenied as error:
-        st.error(components.plain(f"Not done: {error}."))
-        return
-    resources.clear()
-    st.rerun()
-
-
 def suggestions(cid: int, names: dict) -> None:
-    with resources.engine().connect() as conn:
-        found = suggest(identities.accounts(conn, cid), identities.decided_pairs(conn, cid))
+    found = resources.identity_suggestions(cid)
     least = st.slider("Show suggestions scoring at least", 0.5, 1.0, 0.6, 0.05)
     found = [s for s in found if s.score >= least]
     st.subheader(f"Suggestions: {len(found)}")
@@ -51,31 +36,35 @@ def suggestions(cid: int, names: dict) -> None:
             for why in s.evidence:
                 left.text(f"• {why}")
             if right.button("Confirm", key=f"yes-{s.first}-{s.second}", type="primary"):
-                act(identities.decide, cid, s, True)
+                _then_redraw(actions.decide_identity(cid, s, True))
             if right.button("Reject", key=f"no-{s.first}-{s.second}"):
-                act(identities.decide, cid, s, False)
+                _then_redraw(actions.decide_identity(cid, s, False))
     if len(found) > SHOWN:
         st.caption(f"The {SHOWN} best are shown; decide on them to see more.")
 
 
 def merged(cid: int) -> None:
-    with resources.engine().connect() as conn:
-        done = identities.decisions(conn, cid, "confirmed")
+    done = resources.identity_decisions(cid, "confirmed")
     st.subheader(f"Merged: {len(done)}")
-    for row in done.itertuples():
+    for row in done.to_dict("records"):
         left, right = st.columns([4, 1])
-        left.text(f"{row.account} ({row[4]}) counts as {row.person}; by {row.decided_by}")
-        if right.button("Undo", key=f"undo-{row.id}"):
-            act(identities.undo, int(row.id))
+        left.text(
+            f"{row['account']} ({row['account id']}) counts as {row['person']}; "
+            f"by {row['decided_by']}"
+        )
+        if right.button("Undo", key=f"undo-{row['id']}"):
+            _then_redraw(actions.undo_identity(int(row["id"])))
 
 
 def body() -> None:
     cid = filters.community_id
-    with resources.engine().connect() as conn:
-        accounts = identities.accounts(conn, cid)
-    names = {a.id: f"{a.display_name} ({a.platform} {a.external_id})" for a in accounts}
-    suggestions(cid, names)
+    suggestions(cid, resources.account_names(cid))
     merged(cid)
+
+
+def _then_redraw(done) -> None:
+    if done:
+        st.rerun()
 
 
 if filters.community_id is None:

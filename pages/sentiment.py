@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analysis.series import bucket_edges, label_distribution, sentiment_series
 from dashboard.charts import sentiment as sentiment_charts
 from dashboard.web import components, resources
 from dashboard.web.timeranges import bucket_for
+from dashboard.web.views import bucket_edges, label_distribution, sentiment_series
 
 MAX_CHANNEL_LINES = 8
 
@@ -24,7 +24,7 @@ def body() -> None:
     cid, window = filters.community_id, filters.time_range
     bucket = bucket_for(window)
     edges = bucket_edges(window.start, window.end, bucket, filters.timezone)
-    rollup = resources.read("channel_sums", cid, edges, filters.channel_ids)
+    rollup = resources.channel_sums(cid, edges, filters.channel_ids)
     if rollup.empty:
         st.info("No messages in this range for the chosen platform and channels.")
         return
@@ -74,9 +74,7 @@ def body() -> None:
     )
 
     st.subheader("Most negative messages in this range")
-    worst = resources.read(
-        "most_negative_messages", cid, window.start, window.end, filters.channel_ids, 25
-    )
+    worst = resources.most_negative_messages(cid, window.start, window.end, filters.channel_ids, 25)
     components.message_table(worst, filters.timezone, key="most_negative", since=window.start)
 
 

@@ -3,16 +3,15 @@ edited rule beside the saved one before anything is saved."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
 
-from access.permissions import PermissionDenied
-from alerts.backtest import default_period, summary
-from alerts.catalog import save_rule
-from alerts.rules import (
+from dashboard.charts import alerts as alert_charts
+from dashboard.web import actions, components, resources
+from dashboard.web.rule_editor import (
+    BLANK,
     CONDITIONS,
     DIRECTIONS,
     METRICS,
@@ -20,15 +19,11 @@ from alerts.rules import (
     SEVERITIES,
     Rule,
     RuleValidationError,
+    backtest_totals,
     rule_from_fields,
-    rule_to_dict,
 )
-from dashboard.charts import alerts as alert_charts
-from dashboard.web import auth, components, resources
-from data_access.alert_data import minute_of
 
 NEW = "➕ New rule"
-BLANK = Rule("", "volume", "zscore", "above", 4.0, min_volume=10)
 NUMBERS = {
     "threshold": "Threshold",
     "recovery_threshold": "Recovery threshold (blank: the threshold)",
@@ -154,9 +149,7 @@ def episodes_frame(results, timezone: str) -> pd.DataFrame:
 
 
 def preview(rule: Rule, before: Rule | None) -> None:
-    period = default_period(
-        resources.engine(), filters.community_id, resources.settings().backtest_days
-    )
+    period = resources.backtest_period(filters.community_id, resources.settings().backtest_days)
     if period is None:
         st.info(
             "No messages to preview the rule on: none yet, or the retention setting "
@@ -166,21 +159,17 @@ def preview(rule: Rule, before: Rule | None) -> None:
     start, end = period
     days = (end - start).days
     with st.spinner(f"Backtesting over the last {days} days with data…"):
-        edited = resources.backtest(
-            filters.community_id, json.dumps(rule_to_dict(rule)), start, end
-        )
+        edited = resources.backtest(filters.community_id, rule, start, end)
         saved = None
         if before is not None:
-            saved = resources.backtest(
-                filters.community_id, json.dumps(rule_to_dict(before)), start, end
-            )
+            saved = resources.backtest(filters.community_id, before, start, end)
     st.subheader(f"Backtest: the last {days} days with data")
     st.caption(
         f"{components.local_text(start, filters.timezone)} to "
         f"{components.local_text(end, filters.timezone)}, replayed minute by minute."
     )
-    now_totals = summary(edited, minute_of(end))
-    was = summary(saved, minute_of(end)) if saved is not None else None
+    now_totals = backtest_totals(edited, end)
+    was = backtest_totals(saved, end) if saved is not None else None
     episodes, hours, longest = st.columns(3)
     count = now_totals["episodes"]
     episodes.metric(
@@ -225,7 +214,7 @@ def pick_scope(results) -> str:
 
 
 def history(rule_id: int) -> None:
-    versions = resources.read("alert_rule_versions", rule_id)
+    versions = resources.alert_rule_versions(rule_id)
     with st.expander(f"Version history ({len(versions)})"):
         for row in versions.itertuples():
             changed = sorted(
@@ -263,8 +252,8 @@ def body() -> None:
     # opens on the first rule, so its backtest preview shows at once
     choice = st.selectbox("Rule to edit", [*[r.name for r in rules], NEW])
     before = None if choice == NEW else next(r for r in rules if r.name == choice)
-    channels = resources.read("channels", cid)
-    topics = resources.read("topics", cid)
+    channels = resources.channels(cid)
+    topics = resources.topics(cid)
     fields, slots = rule_inputs(before or BLANK, f"rule-{choice}", channels, topics)
     try:
         rule = rule_from_fields(**fields)
@@ -274,16 +263,13 @@ def body() -> None:
     rule = replace(rule, id=None if before is None else before.id)
     if st.button("Save rule", type="primary"):
         try:
-            saved = save_rule(
-                resources.engine(), cid, rule, actor=auth.current_account().actor, now=auth.now()
-            )
+            done = actions.save_rule(cid, rule)
         except RuleValidationError as error:
             show_problem(error, slots, fields)
             return
-        except PermissionDenied as error:
-            st.error(components.plain(f"Not saved: {error}."))
+        if not done:
             return
-        resources.clear_alert_rules()
+        saved = done.result
         st.success(f"Saved {components.plain(saved.name)} as version {saved.version}.")
         before = saved
     preview(rule, before)

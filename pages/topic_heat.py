@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analysis.series import BUCKET_LENGTH, bucket_edges, rising_topics, topic_heat
 from dashboard.charts import topics as topic_charts
 from dashboard.web import components, resources
 from dashboard.web.timeranges import bucket_for
+from dashboard.web.views import BUCKET_LENGTH, bucket_edges, rising_topics, topic_heat
 
 filters = components.current_filters()
 st.header("Topic heat")
@@ -20,14 +20,14 @@ st.caption(
 
 def body() -> None:
     cid, window = filters.community_id, filters.time_range
-    topics = resources.read("topics", cid)
+    topics = resources.topics(cid)
     if topics.empty:
         st.info("No topics are defined yet: add some on the Topics page.")
         return
     names = dict(zip(topics["id"], topics["name"], strict=True))
     bucket = bucket_for(window)
     edges = bucket_edges(window.start, window.end, bucket, filters.timezone)
-    current = resources.read("topic_sums", cid, edges, filters.channel_ids)
+    current = resources.topic_sums(cid, edges, filters.channel_ids)
     if current.empty:
         st.info("No message in this range matches a topic for the chosen channels.")
         return
@@ -39,7 +39,7 @@ def body() -> None:
 
     st.subheader("Rising fastest against the previous period")
     before = window.previous()
-    previous = resources.read("topic_sums", cid, (before.start, before.end), filters.channel_ids)
+    previous = resources.topic_sums(cid, (before.start, before.end), filters.channel_ids)
     rising = rising_topics(current, previous, names)
     st.plotly_chart(topic_charts.rising_topics(rising), width="stretch")
 
@@ -56,7 +56,7 @@ def body() -> None:
     local_start = pd.Timestamp(period)
     start = local_start.tz_convert("UTC").to_pydatetime()
     end = (local_start + BUCKET_LENGTH[bucket]).tz_convert("UTC").to_pydatetime()
-    messages = resources.read("topic_messages", cid, topic_id, start, end, filters.channel_ids, 100)
+    messages = resources.topic_messages(cid, topic_id, start, end, filters.channel_ids, 100)
     components.message_table(messages, filters.timezone, key="topic_messages", since=start)
 
 

@@ -72,7 +72,7 @@ def rule_problem(rule: TopicRule) -> str | None:
 
 def body() -> None:
     cid = filters.community_id
-    topics = resources.read("topics", cid)
+    topics = resources.topics(cid)
     if not topics.empty:
         listing = topics[["name", "keywords", "phrases", "patterns", "exclusions", "colour"]]
         st.table(  # a table, not a grid: long keyword lists wrap instead of being cut
@@ -103,7 +103,7 @@ def body() -> None:
             st.error(components.plain(problem))
         return
 
-    recent = resources.read("recent_texts", cid, PREVIEW_MESSAGES)
+    recent = resources.recent_texts(cid, PREVIEW_MESSAGES)
     preview(rule, before, recent)
 
     save, remove = st.columns(2)

@@ -5,10 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from access.permissions import PermissionDenied, Role
-from dashboard.web import auth, components, resources
-from data_access import accounts
-from data_access.accounts import AccountError
+from dashboard.web import actions, components, resources
+from dashboard.web.actions import Role
 
 st.header("Users")
 st.caption(
@@ -19,9 +17,7 @@ st.caption(
 
 
 def body() -> None:
-    actor = auth.current_account().actor
-    engine = resources.engine()
-    users = accounts.list_users(engine)
+    users = resources.users()
     st.dataframe(
         pd.DataFrame(
             [
@@ -41,36 +37,17 @@ def body() -> None:
         name = st.text_input("User name")
         role = st.selectbox("Role", [r.value for r in Role])
         password = st.text_input("One-time password (at least 10 characters)", type="password")
-        if st.form_submit_button("Add user"):
-            _attempt(
-                lambda: accounts.add_user(
-                    engine, actor, name, Role(role), password, auth.now(), must_change_password=True
-                ),
-                f"Added {name.strip().lower()}.",
-            )
+        if st.form_submit_button("Add user") and actions.add_user(name, Role(role), password):
+            st.success(components.plain(f"Added {name.strip().lower()}."))
     with reset, st.form("reset_password", clear_on_submit=True):
         who = st.selectbox("User", [u.name for u in users], key="reset_who")
         password = st.text_input("One-time password", type="password")
-        if st.form_submit_button("Reset password"):
-            _attempt(
-                lambda: accounts.set_password(engine, actor, who, password, auth.now()),
-                f"Reset the password of {who}.",
-            )
+        if st.form_submit_button("Reset password") and actions.reset_password(who, password):
+            st.success(components.plain(f"Reset the password of {who}."))
     with remove, st.form("remove_user"):
         who = st.selectbox("User", [u.name for u in users], key="remove_who")
-        if st.form_submit_button("Remove user"):
-            _attempt(
-                lambda: accounts.remove_user(engine, actor, who, auth.now()), f"Removed {who}."
-            )
-
-
-def _attempt(change, done: str) -> None:
-    try:
-        change()
-    except (AccountError, PermissionDenied) as error:
-        st.error(components.plain(f"Not done: {error}."))
-    else:
-        st.success(components.plain(done))
+        if st.form_submit_button("Remove user") and actions.remove_user(who):
+            st.success(components.plain(f"Removed {who}."))
 
 
 components.database_guard(body)

@@ -38,12 +38,11 @@ def _series(url: str, name: str):
     engine = make_engine(url)
     key = next(k for k in series_of(engine, 1) if k.name == name)
     with engine.connect() as conn:
-        made_at, last_hour, method, note, points, backtest = stored_forecast(conn, 1, key)
+        stored = stored_forecast(conn, 1, key)
         actual = hourly_counts(conn, 1, key, END - timedelta(days=30), END)
     engine.dispose()
     actual["ds"] = pd.to_datetime(actual["ds"], utc=True)
-    points["ds"] = pd.to_datetime(points["ds"], utc=True)
-    return last_hour, method, actual, points
+    return stored.history_end, stored.method, actual, stored.points
 
 
 def test_every_series_is_forecast_and_refit_only_with_new_data(forecast_url):
@@ -173,9 +172,9 @@ def test_the_backtest_is_stored_and_kept_for_the_day(forecast_url):
     engine = make_engine(forecast_url)
     key = next(k for k in series_of(engine, 1) if k.name == "whole community")
     with engine.connect() as conn:
-        backtest = stored_forecast(conn, 1, key)[5]
-    days, mae, inside = backtest
-    assert days == 7 and mae > 0 and 0.5 <= inside <= 1.0
+        accuracy = stored_forecast(conn, 1, key).accuracy
+    assert accuracy.days == 7 and accuracy.mean_absolute_error > 0
+    assert 0.5 <= accuracy.share_inside <= 1.0
 
 
 def _fit_that_hangs(history, start, last_hour, with_backtest):
@@ -203,12 +202,12 @@ def test_a_young_community_is_fitted_from_its_first_message(engine):
     assert refresh(engine, "demo", END, only={"whole community"}).made == ["whole community"]
     key = next(k for k in series_of(engine, 1) if k.name == "whole community")
     with engine.connect() as conn:
-        _, last_hour, _, _, points, _ = stored_forecast(conn, 1, key)
+        stored = stored_forecast(conn, 1, key)
         actual = hourly_counts(conn, 1, key, first, END)
-    points["ds"] = pd.to_datetime(points["ds"], utc=True)
     actual["ds"] = pd.to_datetime(actual["ds"], utc=True)
-    assert points["ds"].iloc[0] == pd.Timestamp(first)
-    fitted = points[points["ds"] <= pd.Timestamp(last_hour)]
+    last_hour, fitted = stored.history_end, stored.fitted
+    assert stored.points["ds"].iloc[0] == pd.Timestamp(first)
+    assert len(stored.fitted) + len(stored.ahead) == len(stored.points)
     assert anomalies(actual, fitted).empty
     assert spike_starts(actual, fitted["ds"].iloc[0], last_hour).empty
 

@@ -18,17 +18,17 @@ from typing import Generic, TypeVar
 
 import streamlit as st
 
-from access.permissions import PermissionDenied, Role
+from access.permissions import Actor, PermissionDenied, Role
 from alerts.catalog import save_rule as store_rule
 from alerts.rules import Rule
 from analysis.identity import Suggestion
 from analysis.topics import TopicRule, TopicRuleError
+from dashboard.changes.topics import RetagResult
+from dashboard.changes.topics import delete_topic as remove_topic
+from dashboard.changes.topics import save_topic as store_topic
+from dashboard.changes.uploads import import_upload
 from dashboard.communities import prepare_community
 from dashboard.web import auth, components, resources, upload_files
-from dashboard.web.retag import RetagResult
-from dashboard.web.retag import delete_topic as remove_topic
-from dashboard.web.retag import save_topic as store_topic
-from dashboard.web.uploads import import_upload
 from data_access import accounts, alert_store, identities, members
 from data_access.accounts import AccountError
 from ingest.formats.tabular import ColumnMapping
@@ -48,7 +48,7 @@ class Done(Generic[T]):
     result: T
 
 
-def _attempt(refused: str, write: Callable[[str, datetime], T]) -> Done[T] | None:
+def _attempt(refused: str, write: Callable[[Actor, datetime], T]) -> Done[T] | None:
     """`write(actor, now)` as the signed-in user; on a refusal, `refused: why.` on the page."""
     try:
         result = write(auth.current_account().actor, auth.now())
@@ -111,7 +111,7 @@ def save_rule(community_id: int, rule: Rule) -> Done[Rule] | None:
         "Not saved", lambda actor, now: store_rule(engine, community_id, rule, actor=actor, now=now)
     )
     if done:
-        resources.clear_alert_rules()
+        resources.clear()
     return done
 
 
@@ -159,7 +159,8 @@ def undo_identity(decision_id: int) -> Done[None] | None:
     )
 
 
-def set_exclude_staff(community_id: int, exclude: bool, on_progress: Progress):
+def set_exclude_staff(community_id: int, exclude: bool, on_progress: Progress) -> Done[int] | None:
+    """Leave staff out of (or back in) sentiment and response figures; recounts them."""
     engine = resources.engine()
     return _attempt(
         "Not changed",
@@ -171,8 +172,9 @@ def set_exclude_staff(community_id: int, exclude: bool, on_progress: Progress):
 
 def set_member_flags(
     community_id: int, flags: dict[int, tuple[bool, bool]], on_progress: Progress
-) -> Done[None] | None:
-    """Mark accounts as bots or staff: {member id: (is bot, is staff)}."""
+) -> Done[int] | None:
+    """Mark accounts as bots or staff ({member id: (is bot, is staff)}); recounts the
+    hours they wrote in."""
     engine = resources.engine()
     return _attempt(
         "Not saved",
@@ -226,7 +228,7 @@ def import_file(
     copy on disk is removed whatever happens."""
     engine = resources.engine()
 
-    def write(actor: str, now: datetime) -> ImportSummary:
+    def write(actor: Actor, now: datetime) -> ImportSummary:
         prepare_community(engine, community)
         return import_upload(
             engine, actor, path, format_name, mapping, community, source, now, on_progress

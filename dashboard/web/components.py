@@ -72,7 +72,7 @@ def now() -> datetime:
 def sidebar() -> Filters:
     """Draw the shared sidebar and keep the viewer's choices for the pages."""
     st.sidebar.header("Community ECG")
-    communities = resources.read("communities")
+    communities = resources.communities()
     if communities.empty:
         filters = Filters(
             None,
@@ -90,7 +90,7 @@ def sidebar() -> Filters:
     community_id = int(communities.loc[communities["name"] == community, "id"].iloc[0])
     timezone = _timezone_picker()
     time_range = _range_picker(timezone)
-    channels = resources.read("channels", community_id)
+    channels = resources.channels(community_id)
     channel_ids = _channel_picker(channels)
     filters = Filters(
         community_id=community_id,
@@ -99,7 +99,7 @@ def sidebar() -> Filters:
         channel_ids=channel_ids,
         channel_names=dict(zip(channels["id"], channels["name"], strict=True)),
         timezone=timezone,
-        extent=resources.read("data_extent", community_id),
+        extent=resources.data_extent(community_id),
     )
     st.session_state[FILTERS_KEY] = filters
     return filters
@@ -193,7 +193,7 @@ def message_table(
 ) -> None:
     """Messages as a plain-text table (never rendered as markdown or HTML). With `since`
     (the start of the range shown), says so when a retention removed part of it."""
-    kept_since = resources.read("raw_messages_kept_since") if since else None
+    kept_since = resources.raw_messages_kept_since() if since else None
     if kept_since and since < kept_since:
         st.caption(
             f"Messages sent before {local_text(kept_since, timezone)} are no longer kept "
@@ -248,7 +248,7 @@ def with_episodes(figure, start: datetime, end: datetime, scope_keys: set[str] |
     """The figure with the alert episodes of [start, end) shaded (crisis highlighting);
     only those of `scope_keys` ('all', 'topic:3', ...) when given."""
     filters = current_filters()
-    episodes = resources.read("alert_episodes", filters.community_id, start, end)
+    episodes = resources.alert_episodes(filters.community_id, start, end)
     if scope_keys is not None and not episodes.empty:
         episodes = episodes[episodes["scope_key"].isin(scope_keys)]
     return alert_charts.shade_episodes(figure, episodes, filters.timezone, start, min(end, now()))
@@ -260,7 +260,7 @@ def critical_banner(alerts_page) -> None:
     if filters.community_id is None:
         return
     moment = now()
-    firing = resources.read("alert_episodes", filters.community_id, moment, moment, True)
+    firing = resources.alert_episodes(filters.community_id, moment, moment, True)
     critical = firing[firing["severity"] == "critical"] if not firing.empty else firing
     if critical.empty:
         return

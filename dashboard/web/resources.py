@@ -1,21 +1,37 @@
-"""The only cache layer: the engine as a resource, reads as data with a short ttl."""
+"""The only cache layer: the engine as a resource, and every read a page makes as a typed
+function of its own, cached for a couple of seconds (QUERY_TTL_SECONDS) unless it says
+otherwise. A write clears them all (clear)."""
 
 from __future__ import annotations
 
-import json
 import os
+from collections.abc import Callable, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from typing import ParamSpec, TypeVar
 
+import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
-from alerts.backtest import backtest_range, scope_scores
+from alerts.backtest import backtest_range, default_period, scope_scores
 from alerts.catalog import rules_of
-from alerts.rules import rule_from_dict
+from alerts.rules import Rule
+from analysis.identity import Suggestion
+from analysis.weeks import Week
+from dashboard.report.figures import WeeklyReport
 from dashboard.report.figures import weekly_report as build_weekly_report
 from dashboard.settings import Settings, load_settings
-from data_access import queries
+from data_access import accounts, audit, identities, members, queries
 from data_access.db import make_engine
+from data_access.forecast_store import SeriesKey, StoredForecast, series_keys_of
 from data_access.heartbeat import Heartbeat, last_beat
+
+P = ParamSpec("P")
+R = TypeVar("R")
+ChannelIds = Sequence[int] | None  # None: every channel
+QUERY_TTL_SECONDS = 2  # no longer than the shortest live refresh interval allowed
+_CACHED: list = []  # every cached read, for clear()
 
 
 def secrets() -> dict:
@@ -35,63 +51,287 @@ def engine() -> Engine:
     return make_engine(settings().database_url)
 
 
-QUERY_TTL_SECONDS = 2  # no longer than the shortest live refresh interval allowed
-
-
-def read(query: str, *args):
-    """Run `data_access.queries.<query>(conn, *args)`, cached for a couple of seconds."""
-    return _read(query, *args)
-
-
-@st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=500)
-def _read(query: str, *args):
+@contextmanager
+def connection():
     with engine().connect() as conn:
-        return getattr(queries, query)(conn, *args)
+        yield conn
+
+
+def cached(ttl: float = QUERY_TTL_SECONDS, max_entries: int = 500, spinner: bool | str = False):
+    """A read kept `ttl` seconds per arguments, and cleared by every write."""
+
+    def decorate(read: Callable[P, R]) -> Callable[P, R]:
+        kept = st.cache_data(show_spinner=spinner, ttl=ttl, max_entries=max_entries)(read)
+        _CACHED.append(kept)
+        return kept
+
+    return decorate
 
 
 def clear() -> None:
-    _read.clear()
+    """After a write: every read is made again."""
+    for kept in _CACHED:
+        kept.clear()
 
 
-def alert_rules(community_id: int) -> list:
-    """The community's alert rules (alerts.rules.Rule), cached like the other reads."""
-    return _alert_rules(community_id)
+def _read(query: Callable[..., R], *args) -> R:
+    with connection() as conn:
+        return query(conn, *args)
 
 
-@st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS, max_entries=50)
-def _alert_rules(community_id: int) -> list:
-    with engine().connect() as conn:
-        return rules_of(conn, community_id)
+# ---- communities, channels and the data there is
 
 
-@st.cache_data(show_spinner=False, ttl=300, max_entries=50)
-def backtest(community_id: int, rule_json: str, start, end) -> list:
-    """A rule's backtest (alerts.backtest.ScopeBacktest per scope), kept for five minutes:
-    the preview redraws on every edit, and the same rule over the same days is the same."""
-    rule = rule_from_dict(json.loads(rule_json))
+@cached()
+def communities() -> pd.DataFrame:
+    return _read(queries.communities)
+
+
+@cached()
+def channels(community_id: int) -> pd.DataFrame:
+    return _read(queries.channels, community_id)
+
+
+@cached()
+def data_extent(community_id: int) -> tuple[datetime, datetime] | None:
+    """The first and the last hour with messages, None without any."""
+    return _read(queries.data_extent, community_id)
+
+
+@cached()
+def raw_messages_kept_since() -> datetime | None:
+    return _read(queries.raw_messages_kept_since)
+
+
+# ---- volumes and sentiment
+
+
+@cached()
+def channel_hourly(
+    community_id: int, start: datetime, end: datetime, channel_ids: ChannelIds
+) -> pd.DataFrame:
+    return _read(queries.channel_hourly, community_id, start, end, channel_ids)
+
+
+@cached()
+def channel_sums(community_id: int, edges: tuple, channel_ids: ChannelIds) -> pd.DataFrame:
+    """Per channel and bucket of `edges`, the hourly figures summed by the database."""
+    return _read(queries.channel_sums, community_id, edges, channel_ids)
+
+
+@cached()
+def active_members(
+    community_id: int, start: datetime, end: datetime, channel_ids: ChannelIds
+) -> int:
+    return _read(queries.active_members, community_id, start, end, channel_ids)
+
+
+@cached()
+def messages_per_minute(
+    community_id: int, start: datetime, end: datetime, channel_ids: ChannelIds
+) -> pd.Series:
+    return _read(queries.messages_per_minute, community_id, start, end, channel_ids)
+
+
+@cached()
+def same_hour_in_past_weeks(
+    community_id: int, hour: datetime, weeks: int, channel_ids: ChannelIds
+) -> list[int]:
+    return _read(queries.same_hour_in_past_weeks, community_id, hour, weeks, channel_ids)
+
+
+@cached()
+def members_active_since(community_id: int, since: datetime, channel_ids: ChannelIds) -> int:
+    return _read(queries.members_active_since, community_id, since, channel_ids)
+
+
+# ---- messages
+
+
+@cached()
+def newest_messages(
+    community_id: int, limit: int, channel_ids: ChannelIds, before: datetime
+) -> pd.DataFrame:
+    return _read(queries.newest_messages, community_id, limit, channel_ids, before)
+
+
+@cached()
+def most_negative_messages(
+    community_id: int, start: datetime, end: datetime, channel_ids: ChannelIds, limit: int
+) -> pd.DataFrame:
+    return _read(queries.most_negative_messages, community_id, start, end, channel_ids, limit)
+
+
+@cached()
+def recent_texts(community_id: int, limit: int) -> pd.DataFrame:
+    return _read(queries.recent_texts, community_id, limit)
+
+
+# ---- topics
+
+
+@cached()
+def topics(community_id: int) -> pd.DataFrame:
+    return _read(queries.topics, community_id)
+
+
+@cached()
+def topic_sums(community_id: int, edges: tuple, channel_ids: ChannelIds) -> pd.DataFrame:
+    return _read(queries.topic_sums, community_id, edges, channel_ids)
+
+
+@cached()
+def topic_messages(
+    community_id: int,
+    topic_id: int,
+    start: datetime,
+    end: datetime,
+    channel_ids: ChannelIds,
+    limit: int,
+) -> pd.DataFrame:
+    return _read(queries.topic_messages, community_id, topic_id, start, end, channel_ids, limit)
+
+
+# ---- forecasts
+
+
+@cached()
+def forecast(community_id: int, key: SeriesKey) -> StoredForecast | None:
+    return _read(queries.forecast, community_id, key.kind, key.id)
+
+
+@cached()
+def series_counts(
+    community_id: int, key: SeriesKey, start: datetime, end: datetime
+) -> pd.DataFrame:
+    """Messages per hour (ds, y) of a series in [start, end)."""
+    return _read(queries.series_counts, community_id, key.kind, key.id, start, end)
+
+
+@cached()
+def series_keys(community_id: int) -> list[SeriesKey]:
+    """The series that have forecasts: the community, each topic, each channel."""
+    return _read(series_keys_of, community_id)
+
+
+# ---- people, members and users
+
+
+@cached(ttl=60, max_entries=20, spinner="Looking for accounts of the same person…")
+def identity_suggestions(community_id: int) -> list[Suggestion]:
+    """Suggested matches not decided yet, best first (kept a minute: it compares every
+    pair of accounts)."""
+    return _read(identities.open_suggestions, community_id)
+
+
+@cached()
+def account_names(community_id: int) -> dict[int, str]:
+    """Each account's name as shown: 'name (platform account id)'."""
+    with connection() as conn:
+        found = identities.accounts(conn, community_id)
+    return {a.id: f"{a.display_name} ({a.platform} {a.external_id})" for a in found}
+
+
+@cached()
+def identity_decisions(community_id: int, status: str) -> pd.DataFrame:
+    return _read(identities.decisions, community_id, status)
+
+
+@cached()
+def excludes_staff(community_id: int) -> bool:
+    return _read(members.excludes_staff, community_id)
+
+
+@cached()
+def flagged_members(community_id: int) -> pd.DataFrame:
+    return _read(members.flagged, community_id)
+
+
+@cached()
+def find_members(community_id: int, text: str) -> pd.DataFrame:
+    return _read(members.find, community_id, text)
+
+
+@cached()
+def users() -> list[accounts.Account]:
+    return accounts.list_users(engine())
+
+
+@cached()
+def audit_entries(
+    start: datetime, end: datetime, actor: str | None, action: str | None
+) -> pd.DataFrame:
+    return _read(audit.entries, start, end, actor, action)
+
+
+@cached()
+def worker_heartbeat() -> Heartbeat | None:
+    """The worker's newest heartbeat, None when no worker ever ran on this database."""
+    return _read(last_beat)
+
+
+# ---- alerts
+
+
+@cached()
+def alert_rules(community_id: int) -> list[Rule]:
+    return _read(rules_of, community_id)
+
+
+@cached()
+def alert_episodes(
+    community_id: int, start: datetime, end: datetime, only_open: bool = False
+) -> pd.DataFrame:
+    """Episodes overlapping [start, end) (or those still firing), newest first."""
+    return _read(queries.alert_episodes, community_id, start, end, only_open)
+
+
+@cached()
+def alert_silences(community_id: int, now: datetime) -> pd.DataFrame:
+    return _read(queries.alert_silences, community_id, now)
+
+
+@cached()
+def alert_rule_versions(rule_id: int) -> pd.DataFrame:
+    return _read(queries.alert_rule_versions, rule_id)
+
+
+@cached()
+def episode_messages(
+    community_id: int,
+    scope_key: str,
+    start: datetime,
+    end: datetime,
+    most_negative_first: bool,
+    limit: int,
+) -> pd.DataFrame:
+    return _read(
+        queries.episode_messages, community_id, scope_key, start, end, most_negative_first, limit
+    )
+
+
+@cached(ttl=300, max_entries=50)
+def backtest(community_id: int, rule: Rule, start: datetime, end: datetime) -> list:
+    """A rule's backtest (alerts.backtest.ScopeBacktest per scope), kept five minutes: the
+    preview redraws on every edit, and the same rule over the same days is the same."""
     return backtest_range(engine(), community_id, rule, start, end)
 
 
-def clear_alert_rules() -> None:
-    _alert_rules.clear()
-    _read.clear()
-
-
-@st.cache_data(show_spinner=False, ttl=60, max_entries=50)
-def episode_scores(community_id: int, rule_json: str, scope_key: str, start, end):
-    rule = rule_from_dict(json.loads(rule_json))
+@cached(ttl=60, max_entries=50)
+def episode_scores(community_id: int, rule: Rule, scope_key: str, start, end) -> pd.DataFrame:
     return scope_scores(engine(), community_id, rule, scope_key, start, end)
 
 
-@st.cache_data(show_spinner="Computing the week's figures…", ttl=60, max_entries=50)
-def weekly_report(community_id: int, community: str, week, timezone: str):
-    """The weekly report (dashboard.report.figures.WeeklyReport), kept for a minute."""
-    with engine().connect() as conn:
+@cached(ttl=300, max_entries=20)
+def backtest_period(community_id: int, days: int) -> tuple[datetime, datetime] | None:
+    """The last `days` with data that a rule's preview replays, None without any."""
+    return default_period(engine(), community_id, days)
+
+
+# ---- the weekly report
+
+
+@cached(ttl=60, max_entries=50, spinner="Computing the week's figures…")
+def weekly_report(community_id: int, community: str, week: Week, timezone: str) -> WeeklyReport:
+    with connection() as conn:
         return build_weekly_report(conn, community_id, community, week, timezone)
-
-
-@st.cache_data(show_spinner=False, ttl=QUERY_TTL_SECONDS)
-def worker_heartbeat() -> Heartbeat | None:
-    """The worker's newest heartbeat, None when no worker ever ran on this database."""
-    with engine().connect() as conn:
-        return last_beat(conn)

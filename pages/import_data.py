@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 import streamlit as st
 
-from access.permissions import PermissionDenied
-from dashboard.changes.uploads import import_upload
-from dashboard.communities import prepare_community
-from dashboard.web import auth, components, resources, upload_files
-from ingest.formats.detect import choose_format, needs_mapping
-from ingest.formats.tabular import ColumnMapping
-from ingest.records import ImportFormatError
+from dashboard.web import actions, components, upload_files
+from dashboard.web.upload_files import ColumnMapping, choose_format, needs_mapping
 
 st.header("Import")
 st.caption(
@@ -67,31 +61,11 @@ def body() -> None:
     def progress(summary) -> None:
         bar.progress(0.5, text=f"{summary.read:,} rows read, {summary.rate:,.0f}/s")
 
-    engine = resources.engine()
-    prepare_community(engine, community)
-    try:
-        summary = import_upload(
-            engine,
-            auth.current_account().actor,
-            path,
-            fmt,
-            mapping,
-            community,
-            source,
-            auth.now(),
-            progress,
-        )
-    except (ImportFormatError, PermissionDenied, ValueError) as error:
-        st.error(components.plain(f"Not imported: {error}"))
+    done = actions.import_file(path, fmt, mapping, community, source, progress)
+    if not done:
         return
-    except Exception:  # a parser's slip must still read as a message, never a traceback
-        logging.getLogger(__name__).exception("import of %s failed", source)
-        st.error("Not imported: the file could not be read (details are in the server log).")
-        return
-    finally:
-        upload_files.discard()
+    summary = done.result
     bar.progress(1.0, text="Done")
-    resources.clear()
     cols = st.columns(3)
     cols[0].metric("Imported", f"{summary.imported:,}")
     cols[1].metric("Skipped as duplicates", f"{summary.duplicates:,}")

@@ -5,15 +5,19 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from access.permissions import PermissionDenied
-from analysis.topics import TopicRule, TopicRuleError, compile_rule, prepare, validate
-from dashboard.changes.topics import delete_topic, save_topic
-from dashboard.web import auth, components, resources
-from data_access.topics import topic_rule_of
+from dashboard.web import actions, components, resources
+from dashboard.web.topic_editor import (
+    FIELDS,
+    TopicRule,
+    is_blank,
+    preview,
+    rule_from_inputs,
+    rule_problem,
+    topic_rule_of,
+)
 
 PREVIEW_MESSAGES = 500
 NEW = "➕ New topic"
-FIELDS = ("keywords", "phrases", "patterns", "exclusions")
 HELP = {
     "keywords": "Whole words, one per line; any of them puts a message in the topic.",
     "phrases": "Several words in this order, one phrase per line.",
@@ -29,45 +33,19 @@ st.caption(
 )
 
 
-def rule_from_inputs(name: str, colour: str, texts: dict[str, str]) -> TopicRule:
-    def lines(field: str) -> tuple[str, ...]:
-        return tuple(line for line in texts[field].splitlines() if line.strip())
-
-    return TopicRule(name=name, colour=colour, **{field: lines(field) for field in FIELDS})
-
-
-def preview(rule: TopicRule, before: TopicRule | None, recent: pd.DataFrame) -> None:
-    try:
-        edited = compile_rule(validate(rule))
-    except TopicRuleError:
-        return
-    current = compile_rule(before) if before else None
-    prepared = [prepare(text) for text in recent["text"]]
-    now = [edited.matches(p) for p in prepared]
-    was = [current.matches(p) if current else False for p in prepared]
-    recent = recent.assign(now=now, was=was)
+def show_preview(rule: TopicRule, before: TopicRule | None, recent: pd.DataFrame) -> None:
+    shown = preview(rule, before, recent)
     st.subheader("Preview on the newest messages")
     cols = st.columns(3)
-    cols[0].metric(f"Match, of {len(recent)}", sum(now))
-    cols[1].metric("Newly matched", sum(n and not w for n, w in zip(now, was, strict=True)))
-    cols[2].metric("No longer matched", sum(w and not n for n, w in zip(now, was, strict=True)))
+    cols[0].metric(f"Match, of {len(recent)}", len(shown.matched))
+    cols[1].metric("Newly matched", len(shown.newly_matched))
+    cols[2].metric("No longer matched", len(shown.no_longer_matched))
     matched, missed = st.tabs(["Would match", "Would miss (matched before)"])
     with matched:
-        components.message_table(recent[recent["now"]].head(50), filters.timezone, "preview_hit")
+        components.message_table(shown.matched.head(50), filters.timezone, "preview_hit")
     with missed:
-        lost = recent[recent["was"] & ~recent["now"]]
-        components.message_table(lost.head(50), filters.timezone, "preview_lost")
-
-
-def rule_problem(rule: TopicRule) -> str | None:
-    """What is wrong with the rule as typed, in words for the page; None when it can be saved."""
-    if rule == TopicRule("", colour=rule.colour):
-        return "Give the topic a name and at least one keyword, phrase or pattern to preview it."
-    try:
-        validate(rule)
-    except TopicRuleError as error:
-        return f"{error.field.capitalize()}: {error.reason}"
-    return None
+        lost = shown.no_longer_matched.head(50)
+        components.message_table(lost, filters.timezone, "preview_lost")
 
 
 def body() -> None:
@@ -97,14 +75,14 @@ def body() -> None:
     rule = rule_from_inputs(name, colour, texts)
     problem = rule_problem(rule)
     if problem is not None:
-        if rule == TopicRule("", colour=colour):
+        if is_blank(rule):
             st.info(problem)
         else:
             st.error(components.plain(problem))
         return
 
     recent = resources.recent_texts(cid, PREVIEW_MESSAGES)
-    preview(rule, before, recent)
+    show_preview(rule, before, recent)
 
     save, remove = st.columns(2)
     if save.button("Save and re-tag past messages", type="primary"):
@@ -113,32 +91,16 @@ def body() -> None:
         def progress(done: int, total: int) -> None:
             bar.progress(done / total if total else 1.0, text=f"Re-tagged {done:,} of {total:,}")
 
-        try:
-            result = save_topic(
-                resources.engine(),
-                cid,
-                rule,
-                None if row is None else int(row["id"]),
-                progress,
-                actor=auth.current_account().actor,
-                now=auth.now(),
-            )
-        except TopicRuleError as error:
-            st.error(components.plain(f"{error.field.capitalize()}: {error.reason}"))
+        saved = actions.save_topic(cid, rule, None if row is None else int(row["id"]), progress)
+        if not saved:
             return
-        except PermissionDenied as error:
-            st.error(components.plain(f"Not saved: {error}."))
-            return
-        resources.clear()
+        result = saved.result
         st.success(
             f"Saved. {result.matched:,} of {result.scanned:,} messages are in the topic "
             f"{components.plain(rule.name)} now."
         )
-    if row is not None and remove.button("Delete this topic"):
-        delete_topic(
-            resources.engine(), int(row["id"]), actor=auth.current_account().actor, now=auth.now()
-        )
-        resources.clear()
+    deleting = row is not None and remove.button("Delete this topic")
+    if deleting and actions.delete_topic(int(row["id"])):
         st.rerun()
 
 

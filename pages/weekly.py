@@ -6,10 +6,16 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analysis.kpi_cards import DEFINITIONS, change_text, format_value
-from analysis.weeks import Week, last_complete_week, week_of
-from dashboard.report.pdf import report_pdf
 from dashboard.web import components, resources
+from dashboard.web.weekly_view import (
+    DEFINITIONS,
+    Week,
+    change_text,
+    format_value,
+    label,
+    report_pdf,
+    week_choices,
+)
 
 WEEKS_OFFERED = 52
 PER_ROW = 4
@@ -20,20 +26,6 @@ st.caption(
     "One ISO week (Monday to Sunday in your time zone, chosen in the sidebar) against the "
     "week before. Every figure's definition is under its ⓘ and in docs/kpis.md."
 )
-
-
-def week_choices() -> list[Week]:
-    newest = last_complete_week(components.now(), filters.timezone)
-    weeks = [newest.shifted(-n) for n in range(WEEKS_OFFERED)]
-    if filters.extent is not None:
-        first = week_of(filters.extent[0].date())
-        weeks = [w for w in weeks if w >= first] or [newest]
-    return weeks
-
-
-def label(week: Week) -> str:
-    monday = week.monday()
-    return f"{week.name} ({monday:%d %b} – {monday + pd.Timedelta(days=6):%d %b %Y})"
 
 
 def cards(report) -> None:
@@ -143,7 +135,7 @@ def compare(weeks: list[Week]) -> None:
 
 
 def body() -> None:
-    weeks = week_choices()
+    weeks = week_choices(components.now(), filters.timezone, filters.extent, WEEKS_OFFERED)
     week = st.selectbox("Week", weeks, format_func=label)
     report = resources.weekly_report(
         filters.community_id, filters.community, week, filters.timezone

@@ -1,6 +1,7 @@
 """An uploaded export on disk while the Import page needs it: one copy per upload, kept
 across reruns, removed after the import or when the upload is replaced or taken away.
-(Every rerun used to write a new /tmp copy that nothing removed.)"""
+(Every rerun used to write a new /tmp copy that nothing removed.) With what the page
+asks of the file before importing it: its format, and the column mapping it needs."""
 
 from __future__ import annotations
 
@@ -9,6 +10,11 @@ import tempfile
 from pathlib import Path
 
 import streamlit as st
+
+from ingest.formats.detect import choose_format, needs_mapping
+from ingest.formats.tabular import ColumnMapping
+
+__all__ = ["ColumnMapping", "choose_format", "discard", "kept_copy", "needs_mapping"]
 
 KEPT = "kept_upload"  # session key: {"file_id", "path"} of the copy on disk
 PREFIX = "ecg-upload-"

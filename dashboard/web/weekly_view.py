@@ -1,0 +1,31 @@
+"""What the Weekly report page needs besides the report itself (resources.weekly_report):
+the weeks it offers, their labels, how a KPI's change is written, and the PDF."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from analysis.kpi_cards import DEFINITIONS, change_text, format_value
+from analysis.weeks import Week, last_complete_week, week_of
+from dashboard.report.pdf import report_pdf
+
+__all__ = ["DEFINITIONS", "Week", "change_text", "format_value", "report_pdf"]
+
+
+def week_choices(
+    now: datetime, timezone: str, extent: tuple[datetime, datetime] | None, offered: int
+) -> list[Week]:
+    """The `offered` complete weeks before `now`, newest first, from the week the data
+    begins (`extent`: the first and last hour with messages); at least the newest."""
+    newest = last_complete_week(now, timezone)
+    weeks = [newest.shifted(-n) for n in range(offered)]
+    if extent is not None:
+        first = week_of(extent[0].date())
+        weeks = [w for w in weeks if w >= first] or [newest]
+    return weeks
+
+
+def label(week: Week) -> str:
+    """'2026-W48 (23 Nov – 29 Nov 2026)'."""
+    monday = week.monday()
+    return f"{week.name} ({monday:%d %b} – {monday + timedelta(days=6):%d %b %Y})"

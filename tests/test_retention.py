@@ -14,7 +14,7 @@ from analysis.topics import TopicRule
 from dashboard.changes.topics import save_topic
 from dashboard.cli.main import main
 from dashboard.communities import prepare_community
-from dashboard.worker.scheduler import StoragePolicy, maintain_storage
+from dashboard.worker.storage import StoragePolicy, maintain_storage
 from data_access.db import make_engine
 from data_access.partitions import stored_months
 from data_access.retention import RetentionError, apply_retention, kept_since

@@ -10,7 +10,8 @@ from sqlalchemy import text
 from analysis.sentiment import analyse
 from analysis.topics import DEFAULT_TOPICS, compile_rule
 from dashboard.communities import DEMO_COMMUNITY, DEMO_SPEC, simulate
-from dashboard.worker.scheduler import append_demo_messages, run_worker
+from dashboard.worker.demo import append_demo_messages
+from dashboard.worker.scheduler import run_worker
 from ingest.simulate import DEMO_SOURCES, CommunitySpec, Incident, simulate_source
 
 START = datetime(2026, 3, 2, tzinfo=UTC)  # a Monday

@@ -298,7 +298,8 @@ def _worker_parser(sub) -> None:
 def cmd_worker(args, settings) -> int:
     import threading
 
-    from dashboard.worker.scheduler import StoragePolicy, install_stop_signals, run_worker
+    from dashboard.worker.scheduler import install_stop_signals, run_worker
+    from dashboard.worker.storage import StoragePolicy
 
     stop = threading.Event()
     install_stop_signals(stop)

@@ -1,0 +1,34 @@
+"""Job: refit, in every community, the forecasts of the series with new data."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy import Engine
+
+from data_access.communities import community_names
+from forecasting.refresh import TIME_LIMIT_SECONDS, refresh
+
+log = logging.getLogger(__name__)
+
+
+def refresh_forecasts(
+    engine: Engine,
+    now: datetime,
+    on_progress: Callable[[int, int], None] | None = None,
+    time_limit: float = TIME_LIMIT_SECONDS,
+) -> None:
+    """Refit, in every community, the series with new data since their last forecast."""
+    for community in community_names(engine):
+        summary = refresh(engine, community, now, on_progress=on_progress, time_limit=time_limit)
+        if summary.made or summary.failed:
+            log.info(
+                "forecasts of %s: %d made, %d unchanged, %d failed %s",
+                community,
+                len(summary.made),
+                len(summary.skipped),
+                len(summary.failed),
+                summary.failed or "",
+            )

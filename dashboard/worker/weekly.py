@@ -1,0 +1,21 @@
+"""Job: count the member and response figures of complete weeks ahead of the Weekly page."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from sqlalchemy import Engine
+
+from dashboard.report.figures import refresh_stored_figures
+from data_access.communities import community_id_of, community_names
+
+log = logging.getLogger(__name__)
+
+
+def store_weekly_figures(engine: Engine, timezone: str, now: datetime) -> None:
+    """Count the member and response figures of complete weeks ahead of the Weekly page."""
+    for community in community_names(engine):
+        counted = refresh_stored_figures(engine, community_id_of(engine, community), timezone, now)
+        if counted:
+            log.info("weekly figures of %s: %d week(s) counted", community, counted)

@@ -38,6 +38,24 @@ class ReportMail:
     at: time = time(8, 0)
 
 
+def load_report_mail(section: Mapping, environ: Mapping[str, str]) -> ReportMail:
+    """`[report]` of secrets.toml, or ECG_REPORT_RECIPIENTS, _DAY and _TIME."""
+    recipients = environ.get("ECG_REPORT_RECIPIENTS", section.get("recipients", []))
+    if isinstance(recipients, str):
+        recipients = recipients.split(",")
+    day = str(environ.get("ECG_REPORT_DAY", section.get("day", "monday"))).strip().lower()
+    if day not in WEEKDAYS:
+        raise NotificationSettingsError(f"report day: {day!r} is not a weekday name")
+    at_text = str(environ.get("ECG_REPORT_TIME", section.get("time", "08:00")))
+    try:
+        at = time.fromisoformat(at_text)
+    except ValueError:
+        raise NotificationSettingsError(
+            f"report time: {at_text!r} is not a time like 08:00"
+        ) from None
+    return ReportMail(tuple(r.strip() for r in recipients if r.strip()), WEEKDAYS.index(day), at)
+
+
 def load_notifications(secrets: Mapping, environ: Mapping[str, str]) -> NotificationSettings:
     section = secrets.get("notifications", {})
     contacts = [_contact(entry, index) for index, entry in enumerate(section.get("contacts", []))]

@@ -125,6 +125,7 @@ def test_every_command_has_help(capsys):
         "forecast",
         "detect",
         "follow",
+        "config",
     ]:
         with pytest.raises(SystemExit) as exit_:
             main([command, "--help"])

@@ -125,3 +125,48 @@ def test_secrets_stay_out_of_the_settings_repr():
     assert "smtp-secret" not in shown and "ingest-secret" not in shown
     assert "hook-secret" not in shown
     assert "host='m'" in shown  # the rest is still there to read
+
+
+def test_every_plain_setting_is_a_field_and_a_row_of_the_documentation():
+    from dataclasses import fields
+
+    from dashboard.settings import SETTINGS, markdown_table
+    from tests.conftest import ROOT
+
+    named = [setting.name for setting in SETTINGS]
+    assert named == [f.name for f in fields(Settings)][: len(SETTINGS)]
+    assert {f.name for f in fields(Settings)} - set(named) == {"notifications", "report_mail"}
+    for setting in SETTINGS:  # each default is what load_settings gives with nothing set
+        assert getattr(Settings(), setting.name) == setting.parse(setting.default, setting.named)
+    assert markdown_table() in (ROOT / "docs" / "configuration.md").read_text()
+
+
+def test_ecg_config_shows_each_value_and_where_it_came_from(tmp_path):
+    from tests.ecg_process import run_ecg
+
+    (tmp_path / ".streamlit").mkdir()
+    (tmp_path / ".streamlit" / "secrets.toml").write_text(
+        '[display]\ntimezone = "Asia/Tokyo"\n[ingest]\ntoken = "s3cret-token"\n'
+    )
+    done = run_ecg(
+        ["config"],
+        tmp_path,
+        ECG_DATABASE_URL="postgresql://ecg:hunter22@db.example/ecg",
+        ECG_BACKTEST_DAYS="7",
+    )
+    assert done.returncode == 0, done.stderr
+    lines = {line.split()[0]: line.split(maxsplit=1)[1] for line in done.stdout.splitlines()}
+    assert lines["database_url"] == "postgresql://ecg:***@db.example/ecg  (environment)"
+    assert lines["timezone"] == "Asia/Tokyo  (secrets.toml)"
+    assert lines["backtest_days"] == "7  (environment)"
+    assert lines["ingest_token"] == "set  (secrets.toml)"
+    assert lines["live_refresh_seconds"] == "5.0  (default)"
+    assert "hunter22" not in done.stdout and "s3cret-token" not in done.stdout
+
+
+def test_ecg_config_names_a_bad_setting(tmp_path):
+    from tests.ecg_process import run_ecg
+
+    done = run_ecg(["config"], tmp_path, ECG_LIVE_REFRESH_SECONDS="0.5")
+    assert done.returncode == 2
+    assert "live_refresh_seconds: must be at least 2" in done.stderr

@@ -14,6 +14,7 @@ from sqlalchemy.exc import OperationalError
 from access.permissions import PermissionDenied
 from dashboard import communities
 from dashboard.cli import alerts as cli_alerts
+from dashboard.cli import config as cli_config
 from dashboard.cli import members as cli_members
 from dashboard.cli import report as cli_report
 from dashboard.cli import retention as cli_retention
@@ -85,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     _ingest_server_parser(sub)
     _score_parser(sub)
     _migrate_db_parser(sub)
+    cli_config.add_parser(sub)
     return parser
 
 

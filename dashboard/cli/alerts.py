@@ -19,7 +19,7 @@ from data_access.db import make_engine
 BACKTEST_DAYS = 30
 
 
-def add_parser(sub) -> None:
+def add_parsers(sub) -> None:
     p = sub.add_parser("alerts", help="evaluate, list or backtest alert rules")
     actions = p.add_subparsers(required=True, metavar="ACTION")
     evaluate = actions.add_parser("evaluate", help="evaluate every enabled rule now")

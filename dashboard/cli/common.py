@@ -5,7 +5,9 @@ from __future__ import annotations
 from sqlalchemy import Engine
 
 from data_access.communities import community_names
+from data_access.db import make_engine
 from data_access.setup import init_database
+from ingest.records import MAX_TEXT_CHARS
 
 FIRST_COMMUNITY = "main"  # the name a first import gives its community
 
@@ -38,3 +40,34 @@ def add_community_option(parser, creates: bool = False) -> None:
         + (f" ({FIRST_COMMUNITY!r} when there is none yet)" if creates else ""),
     )
     parser.set_defaults(community_creates=creates)
+
+
+def engine_for(settings) -> Engine:
+    return make_engine(settings.database_url)
+
+
+def format_summary(summary) -> str:
+    lines = [
+        f"read {summary.read:,} rows in {summary.seconds:.1f}s ({summary.rate:,.0f}/s)",
+        f"imported: {summary.imported:,}",
+        f"skipped as duplicates: {summary.duplicates:,}",
+        f"rejected: {summary.rejected_total:,}",
+    ]
+    if summary.past_retention:
+        lines.append(
+            f"skipped as older than the raw messages kept (retention): {summary.past_retention:,}"
+        )
+    for reason, count in summary.rejected.most_common():
+        shown = ", ".join(str(n) for n in summary.rejected_lines[reason])
+        more = ", …" if count > len(summary.rejected_lines[reason]) else ""
+        lines.append(f"  {count:,} × {reason} (line {shown}{more})")
+    if summary.cut:
+        lines.append(
+            f"texts longer than {MAX_TEXT_CHARS:,} characters, stored cut: {summary.cut:,}"
+        )
+    if summary.activity:
+        lines.append(f"member activity kept: {summary.activity:,} (joins, leaves, reactions)")
+    if summary.events:
+        lines.append(f"platform events, not messages: {sum(summary.events.values()):,}")
+        lines += [f"  {count:,} × {event}" for event, count in summary.events.most_common()]
+    return "\n".join(lines)

@@ -9,7 +9,7 @@ import os
 from dashboard.settings import described, markdown_table, secrets_file
 
 
-def add_parser(sub) -> None:
+def add_parsers(sub) -> None:
     p = sub.add_parser("config", help="show the settings in force and where each comes from")
     p.add_argument(
         "--markdown", action="store_true", help="print the settings table of the documentation"

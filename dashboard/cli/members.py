@@ -14,7 +14,7 @@ from data_access.db import make_engine
 from data_access.setup import init_database
 
 
-def add_parser(sub) -> None:
+def add_parsers(sub) -> None:
     p = sub.add_parser("members", help="mark bots and staff; staff in or out of the figures")
     add_community_option(p)
     actions = p.add_subparsers(required=True, metavar="ACTION")

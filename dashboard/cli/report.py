@@ -14,7 +14,7 @@ from data_access.communities import community_id_of
 from data_access.db import make_engine
 
 
-def add_parser(sub) -> None:
+def add_parsers(sub) -> None:
     p = sub.add_parser("report", help="write the weekly report as a one-page PDF")
     p.add_argument("--week", help="ISO week like 2026-W47 (default: the last complete week)")
     add_community_option(p)

@@ -10,7 +10,7 @@ from data_access.retention import apply_retention, validate_months
 from data_access.setup import init_database
 
 
-def add_parser(sub) -> None:
+def add_parsers(sub) -> None:
     p = sub.add_parser(
         "retention",
         help="remove raw messages older than the retention setting (the worker does it daily)",

@@ -20,7 +20,7 @@ from data_access.topics import topic_rule_of
 RULE_FIELDS = ("keywords", "phrases", "patterns", "exclusions")
 
 
-def add_parser(sub) -> None:
+def add_parsers(sub) -> None:
     p = sub.add_parser("topics", help="list, add, edit or remove topic rules")
     add_community_option(p, creates=True)
     actions = p.add_subparsers(required=True, metavar="ACTION")

@@ -11,7 +11,7 @@ from data_access.db import make_engine
 from data_access.setup import init_database
 
 
-def add_parser(sub) -> None:
+def add_parsers(sub) -> None:
     p = sub.add_parser("users", help="add, list, change or remove local accounts")
     actions = p.add_subparsers(required=True, metavar="ACTION")
     add = actions.add_parser("add", help="add an account (asks for a one-time password)")

@@ -1,0 +1,103 @@
+"""`ecg forecast`, `ecg detect` and `ecg score`: forecasts, spike scores and text scores."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from dashboard.cli.common import engine_for
+from dashboard.cli.progress import Bar
+from data_access.communities import community_names
+from data_access.setup import init_database
+
+log = logging.getLogger("ecg")
+
+
+def add_parsers(sub) -> None:
+    _forecast_parser(sub)
+    _detect_parser(sub)
+    _score_parser(sub)
+
+
+def _forecast_parser(sub) -> None:
+    p = sub.add_parser("forecast", help="refit the forecasts that have new data, now")
+    p.add_argument("--community", help="one community (default: every one)")
+    p.add_argument(
+        "--topic",
+        action="append",
+        metavar="NAME",
+        help="only this topic (repeatable); default: every series",
+    )
+    p.set_defaults(handler=cmd_forecast)
+
+
+def cmd_forecast(args, settings) -> int:
+    from forecasting.refresh import refresh
+
+    engine = engine_for(settings)
+    init_database(engine)
+    names = [args.community] if args.community else community_names(engine)
+    for community in names:
+        with Bar(f"forecast {community}", unit=" series") as bar:
+            summary = refresh(
+                engine,
+                community,
+                datetime.now(UTC),
+                set(args.topic) if args.topic else None,
+                bar.set,
+                time_limit=settings.forecast_time_limit_seconds,
+            )
+        print(
+            f"{community}: {len(summary.made)} forecast(s) made, {len(summary.skipped)} "
+            "unchanged (no new data)"
+        )
+        for series, reason in summary.failed.items():
+            print(f"  failed: {series}: {reason}")
+    return 0
+
+
+def _detect_parser(sub) -> None:
+    p = sub.add_parser(
+        "detect",
+        help="score a timestamp,value series for spikes (CSV out)",
+        description="Writes timestamp,value,anomaly_score,is_spike; see "
+        "docs/forecasting.md for the method.",
+    )
+    p.add_argument("path", type=Path, help="a CSV with timestamp and value columns")
+    p.add_argument("--output", type=Path, required=True)
+    p.add_argument(
+        "--z",
+        type=float,
+        default=None,
+        help="how many standard deviations above recent values start a spike",
+    )
+    p.set_defaults(handler=cmd_detect)
+
+
+def cmd_detect(args, settings) -> int:
+    from dashboard.cli.detect import detect_file
+
+    result = detect_file(args.path, args.output, args.z)
+    print(
+        f"{result.points:,} points, {result.spikes} spike(s); the first "
+        f"{result.learning_points:,} points are too few to judge and score 0"
+    )
+    return 0
+
+
+def _score_parser(sub) -> None:
+    p = sub.add_parser("score", help="score texts: language, label, compound (CSV out)")
+    p.add_argument("path", type=Path, help="a text file (one text per line) or a CSV")
+    p.add_argument("--column", help="the CSV column holding the text")
+    p.add_argument("--explain", action="store_true", help="add the words that moved the score")
+    p.add_argument("--output", type=Path, help="write here instead of standard output")
+    p.set_defaults(handler=cmd_score)
+
+
+def cmd_score(args, settings) -> int:
+    from dashboard.cli.score import score_file
+
+    score_file(args.path, args.column, args.explain, args.output or sys.stdout)
+    return 0

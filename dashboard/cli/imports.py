@@ -1,0 +1,179 @@
+"""`ecg import`, `ecg follow` and `ecg ingest-server`: messages in, from files or HTTP."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+from dashboard import communities
+from dashboard.cli.common import add_community_option, engine_for, format_summary
+from dashboard.cli.progress import Bar
+from ingest.formats.detect import FORMATS
+from ingest.pipeline import DEFAULT_BATCH_SIZE
+
+log = logging.getLogger("ecg")
+
+
+def add_parsers(sub) -> None:
+    _import_parser(sub)
+    _follow_parser(sub)
+    _ingest_server_parser(sub)
+
+
+def _import_parser(sub) -> None:
+    p = sub.add_parser(
+        "import",
+        help="import a chat export (CSV, JSONL, Discord, Slack, Telegram, Reddit, Discourse)",
+        description="Import messages; see docs/import.md for the mapping.",
+    )
+    p.add_argument("path", type=Path)
+    p.add_argument(
+        "--format",
+        choices=FORMATS,
+        help="default: recognised from the content (Discord, Slack, Telegram, Reddit, "
+        "Discourse), else from the file extension",
+    )
+    p.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="FIELD=COLUMN",
+        help="timestamp, author and text are required; channel, id, reply_to, "
+        "author_name and is_bot are optional",
+    )
+    add_community_option(p, creates=True)
+    p.add_argument("--source", help="name of this source (default: the file name)")
+    p.add_argument(
+        "--platform",
+        help="platform name shown in filters (default: discord for Discord exports, else chat)",
+    )
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="stop at the first bad row instead of rejecting it and going on",
+    )
+    p.add_argument(
+        "--bot",
+        action="append",
+        default=[],
+        metavar="AUTHOR",
+        help="an author id or name to count as a bot (repeatable; adds to the bots setting)",
+    )
+    p.add_argument(
+        "--batch-size",
+        type=int,
+        default=DEFAULT_BATCH_SIZE,
+        help=f"messages per transaction ({DEFAULT_BATCH_SIZE:,})",
+    )
+    p.set_defaults(handler=cmd_import)
+
+
+def cmd_import(args, settings) -> int:
+    from ingest.formats.detect import choose_format, needs_mapping, platform_of, read_rows
+    from ingest.formats.tabular import ColumnMapping
+    from ingest.pipeline import ImportTarget, run_import
+
+    fmt, why = choose_format(args.path, args.format)
+    print(f"format: {fmt} ({why})")
+    mapping = ColumnMapping.parse(args.map) if needs_mapping(fmt) else None
+    rows = read_rows(fmt, args.path, mapping)
+    engine = engine_for(settings)
+    communities.prepare_community(engine, args.community)
+    platform = args.platform or platform_of(fmt)
+    target = ImportTarget(args.community, args.source or args.path.name, platform)
+    with Bar("import") as bar:
+        summary = run_import(
+            engine,
+            rows,
+            target,
+            path=str(args.path),
+            strict=args.strict,
+            bots=settings.bots | frozenset(args.bot),
+            batch_size=args.batch_size,
+            on_progress=lambda progress: bar.set(progress.read),
+        )
+    print(format_summary(summary))
+    if summary.rejected_total and not (summary.imported or summary.duplicates):
+        print(
+            "ecg: error: nothing was imported: every message row was rejected (see the "
+            "reasons above; for CSV and JSONL, check the --map columns)",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+def _follow_parser(sub) -> None:
+    p = sub.add_parser("follow", help="import new lines of a growing JSONL file (or folder)")
+    p.add_argument("path", type=Path, help="a .jsonl file, or a folder of them")
+    p.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="FIELD=COLUMN",
+        help="as for import: timestamp, author and text are required",
+    )
+    add_community_option(p, creates=True)
+    p.add_argument("--platform", default="chat")
+    p.add_argument("--interval", type=float, default=2.0, help="seconds between looks (2)")
+    p.set_defaults(handler=cmd_follow)
+
+
+def cmd_follow(args, settings) -> int:
+    import signal
+    import threading
+
+    from ingest.follow import follow
+    from ingest.formats.tabular import ColumnMapping
+
+    mapping = ColumnMapping.parse(args.map)
+    if not args.path.exists():
+        raise ValueError(f"{args.path}: no such file or folder")
+    engine = engine_for(settings)
+    communities.prepare_community(engine, args.community)
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    print(f"following {args.path} (Ctrl-C stops)", flush=True)
+
+    def report(summary) -> None:
+        print(
+            f"{summary.imported:,} new, {summary.duplicates:,} already stored, "
+            f"{summary.rejected_total:,} rejected",
+            flush=True,
+        )
+
+    follow(engine, args.path, mapping, args.community, args.platform, stop, args.interval, report)
+    return 0
+
+
+def _ingest_server_parser(sub) -> None:
+    p = sub.add_parser(
+        "ingest-server", help="take messages from bots over HTTP (POST /v1/messages)"
+    )
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
+    p.add_argument("--port", type=int, default=8765)
+    add_community_option(p, creates=True)
+    p.add_argument("--platform", default="api")
+    p.set_defaults(handler=cmd_ingest_server)
+
+
+def cmd_ingest_server(args, settings) -> int:
+    from ingest.server import IngestConfig, make_server
+
+    engine = engine_for(settings)
+    communities.prepare_community(engine, args.community)
+    server = make_server(
+        IngestConfig(engine, settings.ingest_token, args.community, args.platform),
+        args.host,
+        args.port,
+    )
+    print(
+        f"taking messages on http://{args.host}:{args.port}/v1/messages (Ctrl-C stops)", flush=True
+    )
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
+    return 0

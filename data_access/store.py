@@ -146,38 +146,15 @@ def write_batch(
     concurrent writers). Messages sent before the raw messages kept (a retention removed
     them, their rollups stay) are skipped too: storing them again would count them twice.
     """
-    kept_since = raw_messages_kept_since(conn)
-    in_batch: dict[str, EnrichedMessage] = {}
-    for message in batch:  # the first copy of an id, whatever the batch size
-        in_batch.setdefault(message.external_id, message)
-    kept = [m for m in in_batch.values() if kept_since is None or m.sent_at >= kept_since]
-    past_retention = len(in_batch) - len(kept)
-    stored = _stored_ids(conn, source_id, [m.external_id for m in kept])
-    unique = [m for m in kept if m.external_id not in stored]
+    unique, past_retention = _new_messages(conn, source_id, batch)
     if not unique:
         return BatchResult(0, len(batch) - past_retention, past_retention)
     ensure_months(conn, (m.sent_at for m in unique))
     channels = _ensure_channels(conn, community_id, source_id, {m.channel for m in unique})
     hours = [hour_of(m.sent_at) for m in unique]
     members, moved_hours = _ensure_members(conn, community_id, source_id, unique, hours)
-    dialect = conn.dialect.name
-    stored_hours = {hour: storage_time(hour, dialect) for hour in set(hours)}
-    rows = [
-        (
-            community_id,
-            source_id,
-            channels[m.channel],
-            members[m.author_id],
-            m.external_id,
-            storage_time(m.sent_at, dialect),
-            stored_hours[hour],
-            m.text,
-            m.reply_to,
-            m.language,
-            m.sentiment,
-        )
-        for m, hour in zip(unique, hours, strict=True)
-    ]
+    ids = {m.external_id: (channels[m.channel], members[m.author_id]) for m in unique}
+    rows = _message_rows(community_id, source_id, unique, hours, ids, conn.dialect.name)
     inserted = dict(
         (external_id, id_)
         for id_, external_id in insert_new_rows(
@@ -185,7 +162,7 @@ def write_batch(
             "messages",
             _MESSAGE_COLUMNS,
             rows,
-            MESSAGE_KEY[dialect],
+            MESSAGE_KEY[conn.dialect.name],
             ("id", "external_id"),
         )
     )
@@ -207,6 +184,48 @@ def write_batch(
         conn, community_id, ((c, members[m.author_id], m.sent_at) for _, c, _, m in new), now
     )
     return BatchResult(len(inserted), len(batch) - len(inserted) - past_retention, past_retention)
+
+
+def _new_messages(
+    conn: Connection, source_id: int, batch: Sequence[EnrichedMessage]
+) -> tuple[list[EnrichedMessage], int]:
+    """The messages of `batch` to store (the first copy of each id, not stored yet, not
+    before the raw messages kept), and how many were before those kept."""
+    kept_since = raw_messages_kept_since(conn)
+    in_batch: dict[str, EnrichedMessage] = {}
+    for message in batch:  # the first copy of an id, whatever the batch size
+        in_batch.setdefault(message.external_id, message)
+    kept = [m for m in in_batch.values() if kept_since is None or m.sent_at >= kept_since]
+    stored = _stored_ids(conn, source_id, [m.external_id for m in kept])
+    return [m for m in kept if m.external_id not in stored], len(in_batch) - len(kept)
+
+
+def _message_rows(
+    community_id: int,
+    source_id: int,
+    messages: list[EnrichedMessage],
+    hours: list[datetime],
+    ids: dict[str, tuple[int, int]],
+    dialect: str,
+) -> list[tuple]:
+    """The rows of `messages` in _MESSAGE_COLUMNS' order; `ids` gives each external id's
+    (channel id, member id)."""
+    stored_hours = {hour: storage_time(hour, dialect) for hour in set(hours)}
+    return [
+        (
+            community_id,
+            source_id,
+            *ids[m.external_id],
+            m.external_id,
+            storage_time(m.sent_at, dialect),
+            stored_hours[hour],
+            m.text,
+            m.reply_to,
+            m.language,
+            m.sentiment,
+        )
+        for m, hour in zip(messages, hours, strict=True)
+    ]
 
 
 def _stored_ids(conn: Connection, source_id: int, external_ids: list[str]) -> set[str]:
@@ -279,12 +298,7 @@ def _ensure_members(
         if hour < first_hour.get(m.author_id, _END_OF_TIME):
             first_hour[m.author_id] = hour
         latest[m.author_id] = m
-    known: dict[str, tuple[int, datetime]] = {}
-    for ids in chunked(list(first_hour), 500):
-        query = select(Member.external_id, Member.id, Member.first_seen_hour).where(
-            Member.source_id == source_id, among(Member.external_id, ids)
-        )
-        known.update((ext, (id_, hour)) for ext, id_, hour in conn.execute(query))
+    known = _known_members(conn, source_id, list(first_hour))
     moved = [(id_, old) for a, (id_, old) in known.items() if first_hour[a] < old]
     if moved:
         conn.execute(
@@ -312,24 +326,24 @@ def _ensure_members(
         if author not in known
     ]
     ids = {author: id_ for author, (id_, _) in known.items()}
-    ids.update(
-        insert_new_rows(
-            conn,
-            "members",
-            _MEMBER_COLUMNS,
-            new,
-            ("source_id", "external_id"),
-            ("external_id", "id"),
-        )
-    )
+    key, returned = ("source_id", "external_id"), ("external_id", "id")
+    ids.update(insert_new_rows(conn, "members", _MEMBER_COLUMNS, new, key, returned))
     raced = [row[2] for row in new if row[2] not in ids]  # stored meanwhile by another writer
-    if raced:
-        for authors in chunked(raced, 500):
-            query = select(Member.external_id, Member.id).where(
-                Member.source_id == source_id, among(Member.external_id, authors)
-            )
-            ids.update((ext, id_) for ext, id_ in conn.execute(query))
+    ids.update((a, id_) for a, (id_, _) in _known_members(conn, source_id, raced).items())
     return ids, moved
+
+
+def _known_members(
+    conn: Connection, source_id: int, authors: list[str]
+) -> dict[str, tuple[int, datetime]]:
+    """(member id, first hour) of those of `authors` the source already has."""
+    known: dict[str, tuple[int, datetime]] = {}
+    for ids in chunked(authors, 500):
+        query = select(Member.external_id, Member.id, Member.first_seen_hour).where(
+            Member.source_id == source_id, among(Member.external_id, ids)
+        )
+        known.update((ext, (id_, hour)) for ext, id_, hour in conn.execute(query))
+    return known
 
 
 def _keys_at_hours(

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from analysis.sentiment import analyse_unescaped
 from analysis.topics import CompiledTopic, TopicIndex, compile_rule, prepare
@@ -165,51 +165,78 @@ def run_import(
     topics = TopicIndex(load_compiled_topics(engine, target.community))
     community_id = in_transaction(engine, lambda conn: ensure_community(conn, target.community))
     summary = ImportSummary()
-    started = time.perf_counter()
-    batch: list[EnrichedMessage] = []
-    activity: list[Activity] = []
-
-    def write(conn):
-        # the source is made with its first messages: a failed import leaves no empty one
-        source_id = ensure_source(conn, community_id, target.source, target.platform)
-        topic_ids_by_name = topic_ids(conn, community_id)
-        result = write_batch(conn, community_id, source_id, batch, topic_ids_by_name, now)
-        return result, write_activity(conn, community_id, source_id, activity)
-
-    def flush() -> None:
-        if not batch and not activity:
-            return
-        result, activities = in_transaction(engine, write)
-        summary.imported += result.inserted
-        summary.duplicates += result.duplicates
-        summary.past_retention += result.past_retention
-        summary.activity += activities
-        batch.clear()
-        activity.clear()
-        summary.seconds = time.perf_counter() - started
-        if on_progress:
-            on_progress(summary)
-
+    batch = _Batch(engine, community_id, target, now, summary, on_progress)
     for row in rows:
         summary.read += 1
         row = row.within(now)
-        activity.extend(
-            replace(a, is_bot=a.is_bot or a.author_id in bots or a.author_name in bots)
-            for a in row.activity
-            if implausible_time(a.at, now) is None
-        )
-        if row.message is None and row.event:
-            summary.events[row.error] += 1
-            continue
-        if row.message is None:
-            if strict:
-                raise ImportFormatError(path, row.line, row.error or "invalid row")
-            summary.reject(row.line, row.error or "invalid row")
-            continue
-        summary.cut += len(row.message.text) > MAX_TEXT_CHARS
-        batch.append(enrich(row.message, topics, bots))
-        if len(batch) >= batch_size or len(activity) >= batch_size:
-            flush()
-    flush()
-    summary.seconds = time.perf_counter() - started
+        batch.activity.extend(_activity_of(row, bots, now))
+        message = _message_of(row, summary, strict, path)
+        if message is not None:
+            summary.cut += len(message.text) > MAX_TEXT_CHARS
+            batch.messages.append(enrich(message, topics, bots))
+            if batch.holds(batch_size):
+                batch.write()
+    batch.write()
     return summary
+
+
+def _activity_of(row: ParsedRow, bots: frozenset[str], now: datetime) -> list[Activity]:
+    """The row's member activity with a plausible time, its bots marked."""
+    return [
+        replace(a, is_bot=a.is_bot or a.author_id in bots or a.author_name in bots)
+        for a in row.activity
+        if implausible_time(a.at, now) is None
+    ]
+
+
+def _message_of(
+    row: ParsedRow, summary: ImportSummary, strict: bool, path: str
+) -> RawMessage | None:
+    """The row's message; None for a platform event (counted) or a rejected row (counted
+    with its line, or ImportFormatError when `strict`)."""
+    if row.message is not None:
+        return row.message
+    if row.event:
+        summary.events[row.error] += 1
+    elif strict:
+        raise ImportFormatError(path, row.line, row.error or "invalid row")
+    else:
+        summary.reject(row.line, row.error or "invalid row")
+    return None
+
+
+class _Batch:
+    """The messages and activity in hand, written together in one transaction."""
+
+    def __init__(self, engine, community_id, target, now, summary, on_progress) -> None:
+        self.engine, self.community_id, self.target = engine, community_id, target
+        self.now, self.summary, self.on_progress = now, summary, on_progress
+        self.started = time.perf_counter()
+        self.messages: list[EnrichedMessage] = []
+        self.activity: list[Activity] = []
+
+    def holds(self, size: int) -> bool:
+        return len(self.messages) >= size or len(self.activity) >= size
+
+    def write(self) -> None:
+        """Write what is in hand (if anything), count it, and report progress."""
+        summary, wrote = self.summary, bool(self.messages or self.activity)
+        if wrote:
+            result, activities = in_transaction(self.engine, self._store)
+            summary.imported += result.inserted
+            summary.duplicates += result.duplicates
+            summary.past_retention += result.past_retention
+            summary.activity += activities
+            self.messages.clear()
+            self.activity.clear()
+        summary.seconds = time.perf_counter() - self.started
+        if wrote and self.on_progress:
+            self.on_progress(summary)
+
+    def _store(self, conn: Connection) -> tuple:
+        # the source is made with its first messages: a failed import leaves no empty one
+        target, community_id = self.target, self.community_id
+        source_id = ensure_source(conn, community_id, target.source, target.platform)
+        topics_by_name = topic_ids(conn, community_id)
+        result = write_batch(conn, community_id, source_id, self.messages, topics_by_name, self.now)
+        return result, write_activity(conn, community_id, source_id, self.activity)

@@ -20,19 +20,11 @@ st.caption(
 )
 
 
-def body() -> None:
-    cid, window = filters.community_id, filters.time_range
-    bucket = bucket_for(window)
-    edges = bucket_edges(window.start, window.end, bucket, filters.timezone)
-    rollup = resources.channel_sums(cid, edges, filters.channel_ids)
-    if rollup.empty:
-        st.info("No messages in this range for the chosen platform and channels.")
-        return
-    series = sentiment_series(rollup, filters.channel_names, bucket, filters.timezone)
+def headline(series) -> None:
+    """The range's average, negative share and how many messages were (not) scored."""
     total = series[series["channel"] == "All channels"]
     scored, unscored = int(total["sentiment_count"].sum()), int(total["unscored_count"].sum())
     messages = int(total["messages"].sum())
-
     cols = st.columns(4)
     average = total["sentiment_sum"].sum() / scored if scored else None
     negative = total["negative_count"].sum() / scored if scored else None
@@ -50,6 +42,9 @@ def body() -> None:
             "languages that are not scored and are left out of the averages."
         )
 
+
+def over_time(series, bucket: str, window) -> None:
+    """The whole community and its busiest channels, bucket by bucket."""
     busiest = (
         series[series["channel"] != "All channels"]
         .groupby("channel")["messages"]
@@ -64,8 +59,21 @@ def body() -> None:
             f"The {MAX_CHANNEL_LINES} busiest channels are drawn; pick channels in the "
             "sidebar to see others."
         )
-    over_time = components.mark_partial_buckets(sentiment_charts.sentiment_over_time(shown), bucket)
-    st.plotly_chart(components.with_episodes(over_time, window.start, window.end), width="stretch")
+    figure = components.mark_partial_buckets(sentiment_charts.sentiment_over_time(shown), bucket)
+    st.plotly_chart(components.with_episodes(figure, window.start, window.end), width="stretch")
+
+
+def body() -> None:
+    cid, window = filters.community_id, filters.time_range
+    bucket = bucket_for(window)
+    edges = bucket_edges(window.start, window.end, bucket, filters.timezone)
+    rollup = resources.channel_sums(cid, edges, filters.channel_ids)
+    if rollup.empty:
+        st.info("No messages in this range for the chosen platform and channels.")
+        return
+    series = sentiment_series(rollup, filters.channel_names, bucket, filters.timezone)
+    headline(series)
+    over_time(series, bucket, window)
 
     st.subheader("Distribution by channel")
     st.plotly_chart(

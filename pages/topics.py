@@ -48,19 +48,15 @@ def show_preview(rule: TopicRule, before: TopicRule | None, recent: pd.DataFrame
         components.message_table(lost, filters.timezone, "preview_lost")
 
 
-def body() -> None:
-    cid = filters.community_id
-    topics = resources.topics(cid)
-    if not topics.empty:
-        listing = topics[["name", "keywords", "phrases", "patterns", "exclusions", "colour"]]
-        st.table(  # a table, not a grid: long keyword lists wrap instead of being cut
-            listing.map(lambda v: ", ".join(v) if isinstance(v, list) else v).set_index("name")
-        )
-    choice = st.selectbox("Topic to edit", [NEW, *topics["name"].tolist()])
-    row = None if choice == NEW else topics[topics["name"] == choice].iloc[0]
-    before = None if row is None else topic_rule_of(row)
-    key = f"topic-{choice}"
+def topic_table(topics: pd.DataFrame) -> None:
+    listing = topics[["name", "keywords", "phrases", "patterns", "exclusions", "colour"]]
+    st.table(  # a table, not a grid: long keyword lists wrap instead of being cut
+        listing.map(lambda v: ", ".join(v) if isinstance(v, list) else v).set_index("name")
+    )
 
+
+def rule_form(before: TopicRule | None, key: str) -> TopicRule:
+    """The editor's fields, filled from `before` (None: a new topic); the rule as typed."""
     name = st.text_input("Name", value="" if before is None else before.name, key=f"{key}-name")
     colour = st.color_picker(
         "Colour", value="#636efa" if before is None else before.colour, key=f"{key}-colour"
@@ -72,7 +68,33 @@ def body() -> None:
         texts[field] = columns[index % 2].text_area(
             field.capitalize(), value=value, help=HELP[field], key=f"{key}-{field}"
         )
-    rule = rule_from_inputs(name, colour, texts)
+    return rule_from_inputs(name, colour, texts)
+
+
+def save_and_retag(cid: int, rule: TopicRule, topic_id: int | None) -> None:
+    bar = st.progress(0.0, text="Re-tagging past messages…")
+
+    def progress(done: int, total: int) -> None:
+        bar.progress(done / total if total else 1.0, text=f"Re-tagged {done:,} of {total:,}")
+
+    saved = actions.save_topic(cid, rule, topic_id, progress)
+    if saved:
+        result = saved.result
+        st.success(
+            f"Saved. {result.matched:,} of {result.scanned:,} messages are in the topic "
+            f"{components.plain(rule.name)} now."
+        )
+
+
+def body() -> None:
+    cid = filters.community_id
+    topics = resources.topics(cid)
+    if not topics.empty:
+        topic_table(topics)
+    choice = st.selectbox("Topic to edit", [NEW, *topics["name"].tolist()])
+    row = None if choice == NEW else topics[topics["name"] == choice].iloc[0]
+    before = None if row is None else topic_rule_of(row)
+    rule = rule_form(before, f"topic-{choice}")
     problem = rule_problem(rule)
     if problem is not None:
         if is_blank(rule):
@@ -81,26 +103,13 @@ def body() -> None:
             st.error(components.plain(problem))
         return
 
-    recent = resources.recent_texts(cid, PREVIEW_MESSAGES)
-    show_preview(rule, before, recent)
-
+    show_preview(rule, before, resources.recent_texts(cid, PREVIEW_MESSAGES))
     save, remove = st.columns(2)
+    topic_id = None if row is None else int(row["id"])
     if save.button("Save and re-tag past messages", type="primary"):
-        bar = st.progress(0.0, text="Re-tagging past messages…")
-
-        def progress(done: int, total: int) -> None:
-            bar.progress(done / total if total else 1.0, text=f"Re-tagged {done:,} of {total:,}")
-
-        saved = actions.save_topic(cid, rule, None if row is None else int(row["id"]), progress)
-        if not saved:
-            return
-        result = saved.result
-        st.success(
-            f"Saved. {result.matched:,} of {result.scanned:,} messages are in the topic "
-            f"{components.plain(rule.name)} now."
-        )
-    deleting = row is not None and remove.button("Delete this topic")
-    if deleting and actions.delete_topic(int(row["id"])):
+        save_and_retag(cid, rule, topic_id)
+    deleting = topic_id is not None and remove.button("Delete this topic")
+    if deleting and actions.delete_topic(topic_id):
         st.rerun()
 
 

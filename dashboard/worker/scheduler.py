@@ -10,6 +10,7 @@ import os
 import signal
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine
@@ -51,6 +52,51 @@ def install_stop_signals(stop: threading.Event) -> None:
         signal.signal(stop_signal, on_signal)
 
 
+Job = tuple[str, Callable[..., None], tuple]  # a name for the log, the job, its arguments
+
+
+@dataclass
+class Schedule:
+    """Which jobs are due when: the demo every loop, forecasts and the weekly figures every
+    `forecast_every`, alert rules every `alerts_every`, notifications every loop, storage
+    upkeep daily, the weekly mail checked every minute when it has recipients."""
+
+    demo: bool
+    forecast_every: timedelta
+    alerts_every: timedelta
+    notifications: NotificationSettings
+    report_mail: ReportMail
+    timezone: str
+    storage: StoragePolicy
+    forecast_time_limit: float
+    last_run: dict[str, datetime] = field(default_factory=dict)
+
+    def due(self, job: str, every: timedelta, now: datetime) -> bool:
+        if job in self.last_run and now - self.last_run[job] < every:
+            return False
+        self.last_run[job] = now
+        return True
+
+    def jobs(self, engine: Engine, now: datetime, fitting: Callable[..., None]) -> list[Job]:
+        """The jobs due at `now`, in order, each with its arguments."""
+        planned: list[Job] = [("demo", demo_tick, (engine, now))] if self.demo else []
+        if self.due("forecast", self.forecast_every, now):
+            fit = (engine, now, fitting, self.forecast_time_limit)
+            planned.append(("forecast", refresh_forecasts, fit))
+        if self.due("alerts", self.alerts_every, now):
+            planned.append(("alerts", evaluate_alerts, (engine, now)))
+        planned.append(("notifications", send_notifications, (engine, self.notifications, now)))
+        if self.due("storage", timedelta(days=1), now):
+            planned.append(("storage", maintain_storage, (engine, self.storage, now)))
+        if self.due("weekly figures", self.forecast_every, now):
+            figures = (engine, self.timezone, now)
+            planned.append(("weekly figures", store_weekly_figures, figures))
+        if self.report_mail.recipients and self.due("weekly report", timedelta(minutes=1), now):
+            mail = (engine, self.report_mail, self.notifications.smtp, self.timezone, now)
+            planned.append(("weekly report", send_weekly_reports, mail))
+        return planned
+
+
 def run_worker(
     engine: Engine,
     interval_seconds: float,
@@ -65,13 +111,14 @@ def run_worker(
     storage: StoragePolicy = KEEP_EVERYTHING,
     forecast_time_limit: float = TIME_LIMIT_SECONDS,
 ) -> None:
-    """Run the jobs until `stop` is set: the demo every `interval_seconds`, forecasts every
-    `forecast_every` (only series with new data are refitted), alert rules every
-    `alerts_every`, storage upkeep (partitions ahead, retention) daily. A failing job is
-    logged and tried again next time. A heartbeat is written every loop and as forecasts
-    progress; WorkerStopping (from install_stop_signals) ends it at once."""
+    """Run the jobs (see Schedule) every `interval_seconds` until `stop` is set. A failing
+    job is logged and tried again next time. A heartbeat is written every loop and as
+    forecasts progress; WorkerStopping (from install_stop_signals) ends it at once."""
     log.info("worker started (every %gs, demo %s)", interval_seconds, "on" if demo else "off")
-    last_run: dict[str, datetime] = {}
+    schedule = Schedule(
+        demo, forecast_every, alerts_every, notifications, report_mail, timezone, storage,
+        forecast_time_limit,
+    )  # fmt: skip
     started = clock()
 
     def alive(now: datetime) -> None:
@@ -80,35 +127,11 @@ def run_worker(
     def fitting(*_progress) -> None:  # a long refresh beats as its series are fitted
         alive(clock())
 
-    def due(job: str, every: timedelta, now: datetime) -> bool:
-        if job in last_run and now - last_run[job] < every:
-            return False
-        last_run[job] = now
-        return True
-
-    def jobs(now: datetime) -> list[tuple[str, Callable[..., None], tuple]]:
-        """The jobs due at `now`, in order, each with its arguments."""
-        planned = [("demo", demo_tick, (engine, now))] if demo else []
-        if due("forecast", forecast_every, now):
-            fit = (engine, now, fitting, forecast_time_limit)
-            planned.append(("forecast", refresh_forecasts, fit))
-        if due("alerts", alerts_every, now):
-            planned.append(("alerts", evaluate_alerts, (engine, now)))
-        planned.append(("notifications", send_notifications, (engine, notifications, now)))
-        if due("storage", timedelta(days=1), now):
-            planned.append(("storage", maintain_storage, (engine, storage, now)))
-        if due("weekly figures", forecast_every, now):
-            planned.append(("weekly figures", store_weekly_figures, (engine, timezone, now)))
-        if report_mail.recipients and due("weekly report", timedelta(minutes=1), now):
-            mail = (engine, report_mail, notifications.smtp, timezone, now)
-            planned.append(("weekly report", send_weekly_reports, mail))
-        return planned
-
     try:
         while not stop.is_set():
             now = clock()
             alive(now)
-            for name, job, args in jobs(now):
+            for name, job, args in schedule.jobs(engine, now, fitting):
                 _guarded(name, job, *args)
             stop.wait(interval_seconds)
     except WorkerStopping as stopping:

@@ -9,23 +9,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
-from sqlalchemy import Connection, Table, bindparam, select, update
+from sqlalchemy import Connection, Table, select
 
 from data_access import recent
 from data_access.partitions import ensure_months
 from data_access.retention import raw_messages_kept_since
 from data_access.rollups import add_to_rollups, refresh_rollups
 from data_access.schema import (
-    Channel,
     ChannelHourly,
     Community,
-    Member,
     Message,
     Source,
     Topic,
 )
+from data_access.senders import ensure_channels, ensure_members
 from data_access.sql import (
     ROWS_PER_STATEMENT,
     among,
@@ -36,16 +35,6 @@ from data_access.sql import (
 )
 
 MESSAGES: Table = Message.__table__
-_END_OF_TIME = datetime.max.replace(tzinfo=UTC)
-_MEMBER_COLUMNS = (
-    "community_id",
-    "source_id",
-    "external_id",
-    "display_name",
-    "is_bot",
-    "first_seen_hour",
-    "email",
-)
 _MESSAGE_COLUMNS = (
     "community_id",
     "source_id",
@@ -61,7 +50,6 @@ _MESSAGE_COLUMNS = (
 )
 _SENT_AT = _MESSAGE_COLUMNS.index("sent_at")
 SOURCE_NAME_LENGTH = 200  # schema.Source.name
-MEMBERS: Table = Member.__table__
 # The idempotency key of messages: PostgreSQL's partitioned table needs the partition key
 # in it (a platform gives a message the same time on every export).
 MESSAGE_KEY = {
@@ -150,9 +138,9 @@ def write_batch(
     if not unique:
         return BatchResult(0, len(batch) - past_retention, past_retention)
     ensure_months(conn, (m.sent_at for m in unique))
-    channels = _ensure_channels(conn, community_id, source_id, {m.channel for m in unique})
+    channels = ensure_channels(conn, community_id, source_id, {m.channel for m in unique})
     hours = [hour_of(m.sent_at) for m in unique]
-    members, moved_hours = _ensure_members(conn, community_id, source_id, unique, hours)
+    members, moved_hours = ensure_members(conn, community_id, source_id, unique, hours)
     ids = {m.external_id: (channels[m.channel], members[m.author_id]) for m in unique}
     rows = _message_rows(community_id, source_id, unique, hours, ids, conn.dialect.name)
     inserted = dict(
@@ -265,87 +253,6 @@ def hour_of(moment: datetime) -> datetime:
     return moment.replace(minute=0, second=0, microsecond=0)
 
 
-def _ensure_channels(
-    conn: Connection, community_id: int, source_id: int, names: set[str]
-) -> dict[str, int]:
-    query = select(Channel.name, Channel.id).where(Channel.source_id == source_id)
-    known = {name: id_ for name, id_ in conn.execute(query) if name in names}
-    missing = [(community_id, source_id, name) for name in sorted(names - known.keys())]
-    if missing:
-        insert_new_rows(
-            conn,
-            "channels",
-            ("community_id", "source_id", "name"),
-            missing,
-            ("source_id", "name"),
-            ("id",),
-        )
-        known = {name: id_ for name, id_ in conn.execute(query) if name in names}
-    return known
-
-
-def _ensure_members(
-    conn: Connection,
-    community_id: int,
-    source_id: int,
-    batch: Sequence[EnrichedMessage],
-    hours: Sequence[datetime],
-) -> tuple[dict[str, int], list[tuple[int, datetime]]]:
-    """Member ids by author id; also (member, old first hour) where a first hour moved earlier."""
-    first_hour: dict[str, datetime] = {}
-    latest: dict[str, EnrichedMessage] = {}
-    for m, hour in zip(batch, hours, strict=True):
-        if hour < first_hour.get(m.author_id, _END_OF_TIME):
-            first_hour[m.author_id] = hour
-        latest[m.author_id] = m
-    known = _known_members(conn, source_id, list(first_hour))
-    moved = [(id_, old) for a, (id_, old) in known.items() if first_hour[a] < old]
-    if moved:
-        conn.execute(
-            update(MEMBERS)
-            .where(MEMBERS.c.id == bindparam("member_id"))
-            .values(first_seen_hour=bindparam("hour")),
-            [
-                {"member_id": id_, "hour": first_hour[a]}
-                for a, (id_, old) in known.items()
-                if first_hour[a] < old
-            ],
-        )
-    dialect = conn.dialect.name
-    new = [
-        (
-            community_id,
-            source_id,
-            author,
-            latest[author].author_name,
-            latest[author].is_bot,
-            storage_time(first_hour[author], dialect),
-            latest[author].author_email,
-        )
-        for author in first_hour
-        if author not in known
-    ]
-    ids = {author: id_ for author, (id_, _) in known.items()}
-    key, returned = ("source_id", "external_id"), ("external_id", "id")
-    ids.update(insert_new_rows(conn, "members", _MEMBER_COLUMNS, new, key, returned))
-    raced = [row[2] for row in new if row[2] not in ids]  # stored meanwhile by another writer
-    ids.update((a, id_) for a, (id_, _) in _known_members(conn, source_id, raced).items())
-    return ids, moved
-
-
-def _known_members(
-    conn: Connection, source_id: int, authors: list[str]
-) -> dict[str, tuple[int, datetime]]:
-    """(member id, first hour) of those of `authors` the source already has."""
-    known: dict[str, tuple[int, datetime]] = {}
-    for ids in chunked(authors, 500):
-        query = select(Member.external_id, Member.id, Member.first_seen_hour).where(
-            Member.source_id == source_id, among(Member.external_id, ids)
-        )
-        known.update((ext, (id_, hour)) for ext, id_, hour in conn.execute(query))
-    return known
-
-
 def _keys_at_hours(
     conn: Connection, community_id: int, hours: set[datetime]
 ) -> set[tuple[int, datetime]]:
@@ -372,9 +279,9 @@ def write_activity(conn: Connection, community_id: int, source_id: int, activiti
     if not activities:
         return 0
     unique = list({(a.kind, a.author_id, a.at, a.ref): a for a in activities}.values())
-    channels = _ensure_channels(conn, community_id, source_id, {a.channel for a in unique})
+    channels = ensure_channels(conn, community_id, source_id, {a.channel for a in unique})
     hours = [hour_of(a.at) for a in unique]
-    members, moved_hours = _ensure_members(conn, community_id, source_id, unique, hours)
+    members, moved_hours = ensure_members(conn, community_id, source_id, unique, hours)
     dialect = conn.dialect.name
     rows = [
         (

@@ -71,32 +71,34 @@ def refresh(
     # its data began are unknown, not quiet
     start = max(last_hour - timedelta(days=HISTORY_DAYS) + timedelta(hours=1), extent[0])
     keys = [k for k in series_of(engine, community_id) if only is None or k.name in only]
-    due: list[Due] = []
     with engine.connect() as conn:
-        for key in keys:
-            state = stored_state(conn, community_id, key)
-            if state is not None and state.history_end == last_hour:
-                summary.skipped.append(key.name)
-                continue
-            history = hourly_counts(conn, community_id, key, start, last_hour + timedelta(hours=1))
-            fresh = (
-                state is not None
-                and state.backtest_for is not None
-                and (state.backtest_for.date() == last_hour.date())
-            )
-            due.append(
-                Due(
-                    key,
-                    history,
-                    state.backtest if fresh else None,
-                    state.backtest_for if fresh else None,
-                )
-            )
+        due = _due(conn, community_id, keys, start, last_hour, summary)
     if due:
         log.info("forecasting %d series of %s", len(due), community)
     limits = (workers, time_limit)
     _fit_all(engine, community_id, due, now, start, last_hour, limits, summary, on_progress)
     return summary
+
+
+def _due(conn, community_id: int, keys, start, last_hour, summary) -> list[Due]:
+    """The series with data newer than their forecast, each with its history from `start`
+    and the backtest to keep when today's was made already; the others go in
+    `summary.skipped`."""
+    due: list[Due] = []
+    for key in keys:
+        state = stored_state(conn, community_id, key)
+        if state is not None and state.history_end == last_hour:
+            summary.skipped.append(key.name)
+            continue
+        history = hourly_counts(conn, community_id, key, start, last_hour + timedelta(hours=1))
+        fresh = (
+            state is not None
+            and state.backtest_for is not None
+            and state.backtest_for.date() == last_hour.date()
+        )
+        kept = (state.backtest, state.backtest_for) if fresh else (None, None)
+        due.append(Due(key, history, *kept))
+    return due
 
 
 @dataclass(frozen=True)

@@ -168,6 +168,14 @@ def preview(rule: Rule, before: Rule | None) -> None:
         f"{components.local_text(start, filters.timezone)} to "
         f"{components.local_text(end, filters.timezone)}, replayed minute by minute."
     )
+    totals(edited, saved, end)
+    scope_chart(rule, edited, saved, end)
+    st.dataframe(episodes_frame(edited, filters.timezone), hide_index=True, width="stretch")
+
+
+def totals(edited, saved, end) -> None:
+    """Episodes, hours firing and the longest episode of the edited rule, with the change
+    from the saved one."""
     now_totals = backtest_totals(edited, end)
     was = backtest_totals(saved, end) if saved is not None else None
     episodes, hours, longest = st.columns(3)
@@ -182,24 +190,30 @@ def preview(rule: Rule, before: Rule | None) -> None:
         value = round(now_totals[field] / 60, 1)
         delta = None if was is None else round(value - was[field] / 60, 1)
         col.metric(label, value, delta=delta, delta_color="off")
+
+
+def scope_chart(rule: Rule, edited, saved, end) -> None:
+    """One scope's score with the edited and the saved rule's episodes over it."""
     scope = pick_scope(edited)
     shown = next(r for r in edited if r.key == scope)
     before_shown = None if saved is None else next((r for r in saved if r.key == scope), None)
-    edited_eps = episodes_frame([shown], filters.timezone)
-    saved_eps = None if before_shown is None else episodes_frame([before_shown], filters.timezone)
+    open_until = {"end": pd.Timestamp(end).tz_convert(filters.timezone)}
+    edited_eps = episodes_frame([shown], filters.timezone).fillna(open_until)
+    saved_eps = (
+        None
+        if before_shown is None
+        else episodes_frame([before_shown], filters.timezone).fillna(open_until)
+    )
     figure = alert_charts.rule_preview(
         shown.scores,
-        edited_eps.fillna({"end": pd.Timestamp(end).tz_convert(filters.timezone)}),
+        edited_eps,
         None if before_shown is None else before_shown.scores,
-        None
-        if saved_eps is None
-        else saved_eps.fillna({"end": pd.Timestamp(end).tz_convert(filters.timezone)}),
+        saved_eps,
         METRICS[rule.metric],
         rule.direction,
         filters.timezone,
     )
     st.plotly_chart(figure, width="stretch")
-    st.dataframe(episodes_frame(edited, filters.timezone), hide_index=True, width="stretch")
 
 
 def pick_scope(results) -> str:

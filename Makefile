@@ -34,6 +34,7 @@ bench: $(STAMP)
 	$(PY) bench/weekly.py
 	$(PY) bench/exports.py
 	$(PY) bench/ingest_server.py
+	$(PY) bench/sentiment.py
 
 clean:
 	rm -rf $(VENV) test-artifacts

@@ -8,7 +8,6 @@ read gets no score at all (None), never a neutral 0.
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
@@ -18,8 +17,6 @@ from analysis.language import ENGLISH, detect_language
 NEGATIVE_AT_MOST = -0.05
 POSITIVE_AT_LEAST = 0.05
 SCORED_LANGUAGES = frozenset({ENGLISH})
-
-_TOKEN = re.compile(r"[\w']+|[:;=8xX][-o*']?[()\[\]dDpP/\\|@3]")
 
 
 @dataclass(frozen=True)
@@ -57,8 +54,7 @@ def analyse_unescaped(text: str, words: Collection[str] | None = None) -> Sentim
 
 
 def explain(text: str) -> list[tuple[str, float]]:
-    """The words of `text` found in VADER's lexicon, with their valence, strongest first."""
-    lexicon = vader.lexicon()
-    words = _TOKEN.findall(html.unescape(text))
-    found = {word: lexicon[word.lower()] for word in words if word.lower() in lexicon}
-    return sorted(found.items(), key=lambda item: -abs(item[1]))
+    """The words and emoticons of `text` that moved its score, with the valence each added
+    after VADER's rules (negation, boosters, 'but'), strongest first."""
+    found = vader.contributions(html.unescape(text))
+    return sorted(found, key=lambda item: -abs(item[1]))

@@ -1,34 +1,54 @@
-"""VADER's compound score, exactly as `SentimentIntensityAnalyzer.polarity_scores`
-gives it, with two shortcuts for ASCII text (most chat), where VADER's emoji step
-cannot change anything:
+"""VADER's compound score, exactly as `SentimentIntensityAnalyzer.polarity_scores` gives
+it with VADER's lexicon plus the community words of analysis/community_lexicon.py, and
+each word's part in it (`contributions`, for --explain).
 
-* the emoji step itself, a character-by-character Python loop, is skipped;
-* a text with no word of VADER's lexicon scores exactly 0.0 (only lexicon words
-  carry valence; boosters, negations and punctuation only scale it), so the
-  scoring loop is skipped too.
-
-Non-ASCII text takes VADER's own path. The scoring loop below is VADER 3.3.2's,
-calling its own methods; a test holds every score to `polarity_scores` on
-tens of thousands of real texts.
+The scoring below is VADER 3.3.2's `polarity_scores`, calling its own methods, with
+two shortcuts for ASCII text (most chat), where VADER's emoji step cannot change
+anything: the emoji step itself, a character-by-character Python loop, is skipped; and
+a text with no word of the lexicon scores exactly 0.0 (only lexicon words carry
+valence; boosters, negations and punctuation only scale it), so the scoring loop is
+skipped too. A test holds every score to `polarity_scores` (same lexicon) on tens of
+thousands of real texts.
 """
 
 from __future__ import annotations
 
 from functools import cache
 
+from analysis.community_lexicon import COMMUNITY_LEXICON
+
 
 def compound(text: str) -> float:
-    analyzer = _analyzer()
-    if not text.isascii():
-        return analyzer.polarity_scores(text)["compound"]
+    scored = _scored(text)
+    if scored is None:
+        return 0.0
+    text, _, sentiments = scored
+    return _analyzer().score_valence(sentiments, text)["compound"]
+
+
+def contributions(text: str) -> list[tuple[str, float]]:
+    """Each word or emoticon that moved the score, in the text's order, with its valence
+    after VADER's rules (a negated word turns, a booster scales, 'but' shifts the weight):
+    'not bad' gives ('bad', +1.85), not bad's -2.5."""
+    scored = _scored(text)
+    if scored is None:
+        return []
+    _, words, sentiments = scored
+    return [(word, valence) for word, valence in zip(words, sentiments, strict=True) if valence]
+
+
+def _scored(text: str) -> tuple[str, list[str], list[float]] | None:
+    """(the text as scored, its words and emoticons, each one's valence); None when no
+    word carries any."""
     from vaderSentiment.vaderSentiment import BOOSTER_DICT, SentiText
 
-    text = text.strip()
+    analyzer = _analyzer()
+    text = text.strip() if text.isascii() else _emojis_described(text, analyzer.emojis)
     sentitext = SentiText(text)
     words = sentitext.words_and_emoticons
     lexicon = analyzer.lexicon
     if not any(word.lower() in lexicon for word in words):
-        return 0.0
+        return None
     sentiments: list[float] = []
     for i, item in enumerate(words):
         lower = item.lower()
@@ -38,15 +58,31 @@ def compound(text: str) -> float:
             sentiments.append(0)
             continue
         sentiments = analyzer.sentiment_valence(0, sentitext, item, i, sentiments)
-    sentiments = analyzer._but_check(words, sentiments)
-    return analyzer.score_valence(sentiments, text)["compound"]
+    return text, words, analyzer._but_check(words, sentiments)
+
+
+def _emojis_described(text: str, emojis: dict[str, str]) -> str:
+    """VADER's first step: each emoji replaced by its words ('😂' -> 'face with tears of
+    joy'), spaced from what comes before it."""
+    described = ""
+    after_space = True
+    for character in text:
+        if character in emojis:
+            described += ("" if after_space else " ") + emojis[character]
+            after_space = False
+        else:
+            described += character
+            after_space = character == " "
+    return described.strip()
 
 
 @cache
 def _analyzer():
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-    return SentimentIntensityAnalyzer()
+    analyzer = SentimentIntensityAnalyzer()
+    analyzer.lexicon.update(COMMUNITY_LEXICON)
+    return analyzer
 
 
 def lexicon() -> dict[str, float]:

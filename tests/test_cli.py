@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 
 import pytest
 from sqlalchemy import text
@@ -204,3 +205,18 @@ def test_adding_a_user_with_no_terminal_says_how_to_give_the_password(
     assert "no password given: type it at a terminal, or set ECG_PASSWORD" in (
         capsys.readouterr().err
     )
+
+
+def test_ecg_score_explains_every_word_that_moved_the_score(tmp_path):
+    from tests.ecg_process import run_ecg
+
+    texts = tmp_path / "texts.txt"
+    texts.write_text("this is not bad\ngreat update but the app is buggy and crashes\n")
+    done = run_ecg(["score", str(texts), "--explain"], tmp_path)
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.DictReader(io.StringIO(done.stdout)))
+    # 'not' turns bad's -2.5 into +1.85; after 'but' words weigh 1.5x, before it 0.5x:
+    # great 3.1 x 0.5, buggy -1.0 x 1.5, crashes -1.7 x 1.5 (the community words)
+    assert rows[0]["explanation"] == "bad(+1.9)"
+    assert rows[1]["explanation"] == "crashes(-2.5) great(+1.6) buggy(-1.5)"
+    assert rows[1]["label"] == "negative"

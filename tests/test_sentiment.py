@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pytest
 
+from analysis.community_lexicon import COMMUNITY_LEXICON
 from analysis.sentiment import analyse, explain, label_for
 
 GROUND_TRUTH = [
@@ -121,7 +122,8 @@ def test_english_scores_are_exactly_vaders(shared_data):
     texts += [
         m.text for m in simulate_source(spec, spec.sources[0], start, start + timedelta(days=2))
     ]
-    vader = SentimentIntensityAnalyzer()
+    vader = SentimentIntensityAnalyzer()  # the reference, with the same community words
+    vader.lexicon.update(COMMUNITY_LEXICON)
     skipped = 0
     for text in texts:
         result = analyse(text)
@@ -145,3 +147,42 @@ def test_english_scores_are_exactly_vaders(shared_data):
 )
 def test_languages_by_script(text, language):
     assert analyse(text).language == language
+
+
+def test_the_community_words_are_new_to_vader_and_on_its_scale():
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    vaders_own = SentimentIntensityAnalyzer().lexicon
+    assert not set(COMMUNITY_LEXICON) & set(vaders_own)  # no VADER value is changed
+    assert all(-4 <= valence <= 4 for valence in COMMUNITY_LEXICON.values())
+
+
+@pytest.mark.parametrize(
+    ("text", "compound"),
+    [
+        # one word of valence v alone: VADER's normalisation v / sqrt(v² + 15)
+        ("the server is laggy", -0.3612),  # -1.5 / sqrt(2.25 + 15)
+        ("another outage", -0.4215),  # -1.8 / sqrt(3.24 + 15)
+        ("that was a phishing link", -0.5106),  # -2.3 / sqrt(5.29 + 15)
+        ("poggers", 0.4404),  # 1.9 / sqrt(3.61 + 15)
+        ("the app crashed", -0.4019),  # -1.7 / sqrt(2.89 + 15)
+        ("I got scammed", -0.5719),  # -2.7 / sqrt(7.29 + 15)
+    ],
+)
+def test_community_words_score_by_hand(text, compound):
+    assert analyse(text).compound == compound
+
+
+@pytest.mark.parametrize("word", sorted(COMMUNITY_LEXICON))
+def test_every_community_word_alone_scores_its_valence(word):
+    valence = COMMUNITY_LEXICON[word]
+    assert analyse(f"it is {word}").compound == round(valence / (valence**2 + 15) ** 0.5, 4)
+
+
+def test_explain_gives_each_words_part_after_vaders_rules():
+    # 'bad' (-2.5) negated by 'not': -2.5 x -0.74 = +1.85, a word that moved the score up
+    assert explain("this is not bad") == [("bad", 1.85)]
+    # across the full stop VADER's negation still reaches: 'can't' turns 'Horrible' (-2.5)
+    # and 'downtime' (-1.6); the explanation says so instead of listing them as negative
+    words = dict(explain("Everything is offline, we can't work. Horrible downtime"))
+    assert words == {"offline": -0.5, "Horrible": 1.85, "downtime": pytest.approx(1.184)}

@@ -30,6 +30,7 @@ from data_access.store import (
 )
 from data_access.topics import topic_rules
 from ingest.records import (
+    DELETED_AUTHOR_ID,
     MAX_TEXT_CHARS,
     Activity,
     ImportFormatError,
@@ -60,6 +61,7 @@ class ImportSummary:
     events: Counter = field(default_factory=Counter)  # joins, pins...: not messages
     activity: int = 0  # joins, leaves and reactions stored as member activity
     cut: int = 0  # texts longer than MAX_TEXT_CHARS, stored cut
+    deleted_authors: int = 0  # messages kept under the deleted-author placeholder
     seconds: float = 0.0
 
     @property
@@ -173,6 +175,7 @@ def run_import(
         message = _message_of(row, summary, strict, path)
         if message is not None:
             summary.cut += len(message.text) > MAX_TEXT_CHARS
+            summary.deleted_authors += message.author_id == DELETED_AUTHOR_ID
             batch.messages.append(enrich(message, topics, bots))
             if batch.holds(batch_size):
                 batch.write()

@@ -67,6 +67,26 @@ class RawMessage:
     author_email: str | None = None  # where the platform gives it (Slack), to match people
 
 
+# Messages whose author was deleted or is not given are kept under one placeholder member
+# per source, marked like a bot so that no member figure counts it; replies to them stay.
+DELETED_AUTHOR_ID = "[deleted]"
+DELETED_AUTHOR_NAME = "deleted"
+GONE_AUTHORS = frozenset({"", "[deleted]", "[removed]"})
+
+
+def placeholder_author(message: RawMessage) -> RawMessage:
+    """`message` under the deleted-author placeholder when its author is gone or unknown."""
+    if message.author_id.strip() not in GONE_AUTHORS:
+        return message
+    return replace(
+        message,
+        author_id=DELETED_AUTHOR_ID,
+        author_name=DELETED_AUTHOR_NAME,
+        is_bot=True,
+        author_email=None,
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class ParsedRow:
     """A parser's output: the line it started on, and a message or the reason it has none."""

@@ -70,6 +70,11 @@ def body() -> None:
     cols[0].metric("Imported", f"{summary.imported:,}")
     cols[1].metric("Skipped as duplicates", f"{summary.duplicates:,}")
     cols[2].metric("Rejected", f"{summary.rejected_total:,}")
+    if summary.deleted_authors:
+        st.caption(
+            f"{summary.deleted_authors:,} messages of deleted or unknown authors were kept "
+            "under one 'deleted' member, which no member figure counts."
+        )
     if summary.past_retention:
         st.caption(
             f"{summary.past_retention:,} messages were older than the raw messages this "

@@ -117,7 +117,7 @@ def _slack(tmp_path: Path) -> Path:
 
 # the messages each unchanged fixture gives (tests/test_importers.py checks them by hand)
 MESSAGES = {"discord": 5, "telegram": 5, "discourse": 4, "reddit": 5, "slack": 5}
-REJECTED = {"reddit": 1}  # the fixture's deleted author
+REJECTED = {"reddit": 1}  # the fixture's removed comment (its author deleted too)
 
 
 @pytest.mark.parametrize(

@@ -51,14 +51,14 @@ def test_import_prints_a_summary_and_is_idempotent(database, tmp_path, capsys):
     ]
     assert main(args) == 0
     out = capsys.readouterr().out
-    assert "imported: 2\n" in out
+    assert "imported: 3\n" in out  # line 5, with no author, is kept under 'deleted'
     assert "skipped as duplicates: 0\n" in out
-    assert "rejected: 2\n" in out
+    assert "rejected: 1\n" in out
     assert "1 × bad timestamp 'not a time' (expected ISO 8601 or Unix time) (line 4)" in out
-    assert "1 × no author (line 5)" in out
+    assert "kept under one 'deleted' member (not counted as a member): 1" in out
     assert main(args) == 0
-    assert "imported: 0\nskipped as duplicates: 2" in capsys.readouterr().out
-    assert _count(database, "SELECT count(*) FROM messages") == 2
+    assert "imported: 0\nskipped as duplicates: 3" in capsys.readouterr().out
+    assert _count(database, "SELECT count(*) FROM messages") == 3
     # +01:00 is stored as UTC
     assert str(_count(database, "SELECT min(sent_at) FROM messages")).startswith("2026-03-01 09:05")
 

@@ -309,7 +309,7 @@ def test_reddit_dump_is_recognised_and_imported(database, capsys):
     out = capsys.readouterr().out
     assert "format: reddit (Reddit submissions and comments, recognised from their fields)" in out
     assert "imported: 5\n" in out
-    assert "1 × deleted author (line 5)" in out
+    assert "1 × removed or empty comment (line 5)" in out  # a deleted author, no text
     assert _rows(database, "SELECT name FROM channels") == [("acme",)]
     assert _rows(database, "SELECT external_id, is_bot FROM members ORDER BY external_id") == [
         ("AutoModerator", 1),
@@ -423,3 +423,70 @@ def test_a_manager_cannot_import_even_through_the_function(engine, tmp_path):
             "general.json",
             datetime.now(UTC),
         )
+
+
+def test_deleted_authors_and_titles_of_a_csv_are_kept(database_url, tmp_path):
+    """A Reddit-style CSV: posts with a title, comments by deleted accounts. Every message
+    is kept; the deleted ones under one 'deleted' member that no member figure counts; a
+    reply to a deleted author's comment still points at it; a re-import adds nothing."""
+    from tests.ecg_process import run_ecg
+
+    export = tmp_path / "forum.csv"
+    export.write_text(
+        "id,created,author,title,body,parent\n"
+        "p1,2026-03-02T10:00:00Z,ann,Chances at a state school?,3.9 GPA and a 1400,\n"
+        "c1,2026-03-02T10:05:00Z,[deleted],,you will be fine,p1\n"
+        "c2,2026-03-02T10:06:00Z,bob,,agreed with the comment above,c1\n"
+        "c3,2026-03-02T10:07:00Z,[removed],,same here,p1\n"
+        "c4,2026-03-02T10:08:00Z,,,no name on this one,p1\n"
+        "p2,2026-03-02T10:09:00Z,cara,Decision day,,\n"
+    )
+    mapping = ["id=id", "timestamp=created", "author=author", "title=title", "text=body"]
+    args = ["import", str(export), "--community", "forum"]
+    for pair in [*mapping, "reply_to=parent"]:
+        args += ["--map", pair]
+    done = run_ecg(args, tmp_path, ECG_DATABASE_URL=database_url)
+    assert done.returncode == 0, done.stderr
+    assert "imported: 6\n" in done.stdout and "rejected: 0\n" in done.stdout
+    assert "kept under one 'deleted' member (not counted as a member): 3" in done.stdout
+    engine = make_engine(database_url)
+    with engine.connect() as conn:
+        members = conn.execute(
+            text("SELECT external_id, display_name, is_bot FROM members ORDER BY external_id")
+        ).all()
+        texts = dict(conn.execute(text("SELECT external_id, text FROM messages")).all())
+        replies = dict(
+            conn.execute(text("SELECT external_id, reply_to_external_id FROM messages")).all()
+        )
+        active = conn.scalar(text("SELECT sum(active_authors) FROM channel_hourly"))
+    engine.dispose()
+    assert [tuple(m) for m in members] == [
+        ("[deleted]", "deleted", True),
+        ("ann", "ann", False),
+        ("bob", "bob", False),
+        ("cara", "cara", False),
+    ]
+    assert texts["p1"] == "Chances at a state school?\n\n3.9 GPA and a 1400"
+    assert texts["p2"] == "Decision day"  # a post with a title only
+    assert replies["c2"] == "c1"  # the reply to the deleted author's comment stays
+    assert active == 3  # ann, bob, cara: the placeholder is no member
+    again = run_ecg(args, tmp_path, ECG_DATABASE_URL=database_url)
+    assert "imported: 0\nskipped as duplicates: 6" in again.stdout
+
+
+def test_a_reddit_comment_of_a_deleted_account_is_kept_under_the_placeholder(tmp_path):
+    from ingest.formats.reddit import read_reddit
+
+    path = tmp_path / "comments.ndjson"
+    path.write_text(
+        '{"id": "k9", "subreddit": "acme", "author": "[deleted]", "created_utc": 1772435800,'
+        ' "body": "still a useful answer", "parent_id": "t3_1abcde"}\n'
+    )
+    (row,) = list(read_reddit(path))
+    message = row.message
+    assert (message.author_id, message.author_name, message.is_bot) == (
+        "[deleted]",
+        "deleted",
+        True,
+    )
+    assert (message.text, message.reply_to) == ("still a useful answer", "t3_1abcde")

@@ -65,6 +65,11 @@ def format_summary(summary) -> str:
         lines.append(
             f"texts longer than {MAX_TEXT_CHARS:,} characters, stored cut: {summary.cut:,}"
         )
+    if summary.deleted_authors:
+        lines.append(
+            "messages of deleted or unknown authors, kept under one 'deleted' member "
+            f"(not counted as a member): {summary.deleted_authors:,}"
+        )
     if summary.activity:
         lines.append(f"member activity kept: {summary.activity:,} (joins, leaves, reactions)")
     if summary.events:

@@ -2,7 +2,8 @@
 
 A submission is a message with its title and text; a comment answers its parent (the
 submission or another comment). The subreddit is the channel. `AutoModerator` is a bot.
-Removed or deleted content ("[removed]", "[deleted]") has no text and is counted apart.
+Removed or deleted content ("[removed]", "[deleted]") has no text and is counted apart;
+a deleted account's message is kept under the placeholder author (ingest.records).
 """
 
 from __future__ import annotations
@@ -13,7 +14,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ingest.formats.tabular import text_lines
-from ingest.records import ImportFormatError, ParsedRow, RawMessage, RowError, time_from_unix
+from ingest.records import (
+    ImportFormatError,
+    ParsedRow,
+    RawMessage,
+    RowError,
+    placeholder_author,
+    time_from_unix,
+)
 
 KNOWN_BOTS = frozenset({"AutoModerator"})
 GONE = frozenset({"[removed]", "[deleted]"})
@@ -61,13 +69,11 @@ def _message(record) -> RawMessage:
     kind = "t1" if is_comment else "t3"
     if not record.get("id"):
         raise RowError("no id")
-    author = str(record.get("author") or "")
-    if not author or author in GONE:
-        raise RowError("deleted author")
+    author = str(record.get("author") or "")  # gone: kept under the placeholder, see records
     text = _content(record, is_comment)
     sent_at = time_from_unix(record.get("created_utc"), "created_utc")
     parent = record.get("parent_id") if is_comment else None
-    return RawMessage(
+    message = RawMessage(
         external_id=f"{kind}_{record['id']}",
         sent_at=sent_at,
         channel=str(record.get("subreddit") or "reddit"),
@@ -77,6 +83,7 @@ def _message(record) -> RawMessage:
         reply_to=str(parent) if parent else None,
         is_bot=author in KNOWN_BOTS,
     )
+    return placeholder_author(message)
 
 
 def _content(record: dict, is_comment: bool) -> str:

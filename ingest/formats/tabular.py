@@ -17,11 +17,20 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ingest.records import ImportFormatError, ParsedRow, RawMessage, RowError, time_from_unix
+from ingest.records import (
+    ImportFormatError,
+    ParsedRow,
+    RawMessage,
+    RowError,
+    placeholder_author,
+    time_from_unix,
+)
 
 MAX_LINE_BYTES = 1_000_000
 REQUIRED_FIELDS = ("timestamp", "author", "text")
-OPTIONAL_FIELDS = ("channel", "id", "reply_to", "author_name", "is_bot", "author_email")
+OPTIONAL_FIELDS = (
+    "channel", "id", "reply_to", "author_name", "is_bot", "author_email", "title",
+)  # fmt: skip
 DEFAULT_CHANNEL = "general"
 _TRUE = {"1", "true", "yes", "y", "t"}
 
@@ -154,15 +163,13 @@ def _to_message(get, columns: Mapping[str, str]) -> RawMessage:
         return "" if raw is None else str(raw).strip()
 
     sent_at = parse_timestamp(value("timestamp"))
-    author = value("author")
-    if not author:
-        raise RowError("no author")
-    text = value("text")
+    author = value("author")  # empty or [deleted]: kept under the placeholder, see records
+    text = "\n\n".join(part for part in (value("title"), value("text")) if part)
     if not text:
         raise RowError("no text")
     channel = value("channel") or DEFAULT_CHANNEL
     external_id = value("id") or _content_id(sent_at, channel, author, text)
-    return RawMessage(
+    message = RawMessage(
         external_id=external_id,
         sent_at=sent_at,
         channel=channel,
@@ -173,6 +180,7 @@ def _to_message(get, columns: Mapping[str, str]) -> RawMessage:
         is_bot=value("is_bot").lower() in _TRUE,
         author_email=value("author_email").lower() or None,
     )
+    return placeholder_author(message)
 
 
 def parse_timestamp(raw: str) -> datetime:

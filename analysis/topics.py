@@ -237,6 +237,8 @@ DEFAULT_TOPICS: tuple[TopicRule, ...] = (
         "#bcbd22",
         "release released changelog upgrade update version",
         "new version",
-        (r"\bv?\d+\.\d+(?:\.\d+)?\b",),
+        # a version is v-prefixed (v2.3) or has three parts (1.2.3): a plain decimal such
+        # as a grade average (3.9) or a price (4.50) is not one
+        (r"\bv\d+(?:\.\d+){1,2}\b|\b\d+\.\d+\.\d+\b",),
     ),
 )

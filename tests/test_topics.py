@@ -220,3 +220,21 @@ def test_the_index_gives_exactly_what_each_rule_alone_gives(shared_data):
         assert index.match(message) == expected
         matched += bool(expected)
     assert matched > 500
+
+
+@pytest.mark.parametrize(
+    ("message", "is_release"),
+    [
+        ("v2.3 is out", True),
+        ("upgraded to 1.12.4 and it works", True),
+        ("the changelog is long", True),  # a keyword
+        ("a 3.9, for others its a 4.0", False),  # grade averages, not versions
+        ("it costs 4.50 a month", False),
+        ("scored 1400 on the SAT", False),
+    ],
+)
+def test_the_releases_topic_matches_versions_not_plain_numbers(message, is_release):
+    from analysis.topics import DEFAULT_TOPICS, compile_rule, prepare
+
+    releases = compile_rule(next(rule for rule in DEFAULT_TOPICS if rule.name == "releases"))
+    assert releases.matches(prepare(message)) is is_release

@@ -4,10 +4,11 @@ KPIs count `coalesce(person_id, id)`, so the person counts once. Audited."""
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, delete, insert, or_, select, update
+from sqlalchemy import Connection, Engine, delete, func, insert, or_, select, update
 from sqlalchemy.orm import aliased
 
 from access.permissions import Action, Actor, require
@@ -62,6 +63,7 @@ def decisions(conn: Connection, community_id: int, status: str) -> pd.DataFrame:
             IdentityDecision.evidence,
             IdentityDecision.decided_by,
             IdentityDecision.decided_at,
+            IdentityDecision.batch,
         )
         .join(primary, primary.id == IdentityDecision.primary_id)
         .join(member, member.id == IdentityDecision.member_id)
@@ -82,44 +84,109 @@ def decide(
 ) -> None:
     """Confirm (merge) or reject a suggested pair. Analysts and admins only."""
     require(actor, Action.MERGE_IDENTITIES)
-    status = "confirmed" if confirmed else "rejected"
     with engine.begin() as conn:
-        primary = (
-            conn.scalar(select(Member.person_id).where(Member.id == suggestion.first))
-            or suggestion.first
-        )
-        if confirmed:
-            conn.execute(
-                update(Member)
-                .where(
-                    Member.community_id == community_id,
-                    or_(Member.id == suggestion.second, Member.person_id == suggestion.second),
-                )
-                .values(person_id=primary)
+        _decide(conn, community_id, suggestion, confirmed, actor, now, None)
+
+
+def confirm_batch(
+    engine: Engine,
+    community_id: int,
+    suggestions: list[Suggestion],
+    *,
+    actor: Actor,
+    now: datetime,
+) -> str:
+    """Confirm many suggested pairs in one transaction, best first; returns the batch's
+    name, by which undo_batch splits them all again. Analysts and admins only."""
+    require(actor, Action.MERGE_IDENTITIES)
+    batch = f"{now:%Y%m%dT%H%M%S}-{secrets.token_hex(4)}"
+    with engine.begin() as conn:
+        for suggestion in sorted(suggestions, key=lambda s: -s.score):
+            _decide(conn, community_id, suggestion, True, actor, now, batch)
+        audit.record(conn, now, actor.name, "identity.confirm_batch", batch, None, len(suggestions))
+    return batch
+
+
+def _decide(conn, community_id, suggestion, confirmed, actor, now, batch) -> None:
+    primary = (
+        conn.scalar(select(Member.person_id).where(Member.id == suggestion.first))
+        or suggestion.first
+    )
+    if confirmed:
+        conn.execute(
+            update(Member)
+            .where(
+                Member.community_id == community_id,
+                or_(Member.id == suggestion.second, Member.person_id == suggestion.second),
             )
-            _stale(conn, community_id)
-        _record(conn, community_id, suggestion, status, primary, actor, now)
+            .values(person_id=primary)
+        )
+        _stale(conn, community_id)
+    status = "confirmed" if confirmed else "rejected"
+    _record(conn, community_id, suggestion, status, primary, actor, now, batch)
 
 
 def undo(engine: Engine, decision_id: int, *, actor: Actor, now: datetime) -> None:
     """Split a confirmed merge again: the account counts as its own person."""
     require(actor, Action.MERGE_IDENTITIES)
     with engine.begin() as conn:
-        row = conn.execute(
-            select(IdentityDecision.__table__).where(IdentityDecision.id == decision_id)
-        ).one()
-        conn.execute(update(Member).where(Member.id == row.member_id).values(person_id=None))
-        conn.execute(
-            update(IdentityDecision)
-            .where(IdentityDecision.id == decision_id)
-            .values(status="undone", decided_by=actor.name, decided_at=now)
+        _undo(conn, decision_id, actor, now)
+
+
+def undo_batch(engine: Engine, batch: str, *, actor: Actor, now: datetime) -> int:
+    """Split again every merge of a batch still confirmed; returns how many."""
+    require(actor, Action.MERGE_IDENTITIES)
+    with engine.begin() as conn:
+        ids = list(
+            conn.scalars(
+                select(IdentityDecision.id).where(
+                    IdentityDecision.batch == batch, IdentityDecision.status == "confirmed"
+                )
+            )
         )
-        _stale(conn, row.community_id)
-        target = f"accounts {row.primary_id} and {row.member_id}"
-        audit.record(conn, now, actor.name, "identity.undo", target, "confirmed", "undone")
+        for decision_id in ids:
+            _undo(conn, decision_id, actor, now)
+    return len(ids)
 
 
-def _record(conn, community_id, suggestion: Suggestion, status, primary, actor, now) -> None:
+def batches(conn: Connection, community_id: int) -> pd.DataFrame:
+    """Batches with merges still confirmed, newest first: batch, merges, decided_by, decided_at."""
+    query = (
+        select(
+            IdentityDecision.batch,
+            func.count().label("merges"),
+            func.min(IdentityDecision.decided_by).label("decided_by"),
+            func.max(IdentityDecision.decided_at).label("decided_at"),
+        )
+        .where(
+            IdentityDecision.community_id == community_id,
+            IdentityDecision.status == "confirmed",
+            IdentityDecision.batch.is_not(None),
+        )
+        .group_by(IdentityDecision.batch)
+        .order_by(func.max(IdentityDecision.decided_at).desc())
+    )
+    return frame_of(conn, query)
+
+
+def _undo(conn: Connection, decision_id: int, actor: Actor, now: datetime) -> None:
+    row = conn.execute(
+        select(IdentityDecision.__table__).where(IdentityDecision.id == decision_id)
+    ).one()
+    conn.execute(update(Member).where(Member.id == row.member_id).values(person_id=None))
+    conn.execute(
+        update(IdentityDecision)
+        .where(IdentityDecision.id == decision_id)
+        .values(status="undone", decided_by=actor.name, decided_at=now)
+    )
+    _stale(conn, row.community_id)
+    target = f"accounts {row.primary_id} and {row.member_id}"
+    audit.record(conn, now, actor.name, "identity.undo", target, "confirmed", "undone")
+
+
+def _record(
+    conn, community_id, suggestion: Suggestion, status, primary, actor, now, batch=None
+) -> None:
     pair = (primary, suggestion.second)
     conn.execute(
         delete(IdentityDecision).where(
@@ -136,6 +203,7 @@ def _record(conn, community_id, suggestion: Suggestion, status, primary, actor, 
             evidence=list(suggestion.evidence),
             decided_by=actor.name,
             decided_at=now,
+            batch=batch,
         )
     )
     target = f"accounts {pair[0]} and {pair[1]}"

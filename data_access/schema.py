@@ -457,6 +457,7 @@ class IdentityDecision(Base):
     evidence: Mapped[list] = mapped_column(JSON)
     decided_by: Mapped[str] = mapped_column(String(100))
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    batch: Mapped[str | None] = mapped_column(String(40), index=True)  # confirmed together
 
 
 class MemberActivity(Base):

@@ -1,13 +1,21 @@
-"""People: accounts on several platforms that look like one person. Confirm or reject each
-suggestion; confirmed merges count the person once in member figures, and can be undone."""
+"""People: accounts on several platforms that look like one person. Filter and sort the
+suggestions, confirm or reject each, or confirm every one shown in one batch after a
+preview; confirmed merges count the person once in member figures, and can be undone one
+by one or a whole batch at once."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from dashboard.web import actions, components, resources
 
 SHOWN = 30
+MERGES_LISTED = 100
+SORTS = {
+    "best score first": lambda s, names: (-s.score, names[s.first].lower()),
+    "by name": lambda s, names: (names[s.first].lower(), -s.score),
+}
 
 filters = components.current_filters()
 st.header("People")
@@ -19,13 +27,46 @@ st.caption(
 )
 
 
-def suggestions(cid: int, names: dict) -> None:
+def chosen(cid: int, names: dict) -> list:
+    """The open suggestions the filters keep, in the chosen order."""
     found = resources.identity_suggestions(cid)
-    least = st.slider("Show suggestions scoring at least", 0.5, 1.0, 0.6, 0.05)
-    found = [s for s in found if s.score >= least]
+    least, contains, order = st.columns([2, 2, 1])
+    lowest = least.slider("Show suggestions scoring at least", 0.5, 1.0, 0.6, 0.05)
+    text = contains.text_input("Name or account contains", placeholder="ana, slack").lower()
+    sort = order.selectbox("Order", list(SORTS))
+    kept = [
+        s
+        for s in found
+        if s.score >= lowest
+        and (not text or text in names[s.first].lower() or text in names[s.second].lower())
+    ]
+    return sorted(kept, key=lambda s: SORTS[sort](s, names))
+
+
+def bulk_confirm(cid: int, found: list, names: dict) -> None:
+    """All the suggestions shown, merged in one batch after a look at what will merge."""
+    with st.expander(f"Confirm all {len(found)} shown in one batch"):
+        preview = pd.DataFrame(
+            {
+                "account": [names[s.first] for s in found],
+                "counts as one person with": [names[s.second] for s in found],
+                "score": [round(s.score, 2) for s in found],
+                "evidence": ["; ".join(s.evidence) for s in found],
+            }
+        )
+        st.dataframe(preview, hide_index=True, width="stretch")
+        st.caption("The batch can be undone as a whole below, under Batches.")
+        if st.button(f"Merge these {len(found)} pairs", type="primary"):
+            _then_redraw(actions.confirm_identities(cid, found))
+
+
+def suggestions(cid: int, names: dict) -> None:
+    found = chosen(cid, names)
     st.subheader(f"Suggestions: {len(found)}")
     if not found:
-        st.caption("No suggestion at this score.")
+        st.caption("No suggestion at this score and filter.")
+        return
+    bulk_confirm(cid, found, names)
     for s in found[:SHOWN]:
         with st.container(border=True):
             left, right = st.columns([4, 1])
@@ -40,13 +81,28 @@ def suggestions(cid: int, names: dict) -> None:
             if right.button("Reject", key=f"no-{s.first}-{s.second}"):
                 _then_redraw(actions.decide_identity(cid, s, False))
     if len(found) > SHOWN:
-        st.caption(f"The {SHOWN} best are shown; decide on them to see more.")
+        st.caption(f"The first {SHOWN} are shown one by one; the batch above holds them all.")
+
+
+def batches(cid: int) -> None:
+    done = resources.identity_batches(cid)
+    if done.empty:
+        return
+    st.subheader(f"Batches: {len(done)}")
+    for row in done.to_dict("records"):
+        left, right = st.columns([4, 1])
+        when = components.local_text(row["decided_at"], filters.timezone)
+        left.text(f"{row['batch']}: {row['merges']} merges by {row['decided_by']}, {when}")
+        if right.button("Undo batch", key=f"undo-batch-{row['batch']}"):
+            _then_redraw(actions.undo_identity_batch(row["batch"]))
 
 
 def merged(cid: int) -> None:
     done = resources.identity_decisions(cid, "confirmed")
     st.subheader(f"Merged: {len(done)}")
-    for row in done.to_dict("records"):
+    if len(done) > MERGES_LISTED:
+        st.caption(f"The newest {MERGES_LISTED}; a whole batch is undone under Batches.")
+    for row in done.head(MERGES_LISTED).to_dict("records"):
         left, right = st.columns([4, 1])
         left.text(
             f"{row['account']} ({row['account id']}) counts as {row['person']}; "
@@ -59,6 +115,7 @@ def merged(cid: int) -> None:
 def body() -> None:
     cid = filters.community_id
     suggestions(cid, resources.account_names(cid))
+    batches(cid)
     merged(cid)
 
 

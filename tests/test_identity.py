@@ -137,3 +137,70 @@ def test_people_page_confirms_then_undoes(monkeypatch, database_url):
     next(b for b in app.button if b.label == "Undo").click().run()
     assert app.subheader[1].value == "Merged: 0"
     assert people(engine, community_id) == (4, 2, 2, 1)
+
+
+def add_slack_twins(engine):
+    """Alice, Bob and Carol also write on Slack (as U1, U2, U3), in week 45."""
+    rows = [
+        ParsedRow(
+            n,
+            RawMessage(
+                f"s{n}", datetime(2026, 11, 4, 17, n, tzinfo=UTC), "general", f"U{n}", name, "hi"
+            ),
+        )
+        for n, name in enumerate(["Alice", "Bob", "Carol"], start=1)
+    ]
+    run_import(engine, rows, ImportTarget("acme", "workspace", "slack"))
+
+
+def test_a_batch_is_confirmed_together_and_undone_together(engine):
+    community_id = build_kpi_community(engine)
+    add_slack_twins(engine)
+    with engine.connect() as conn:
+        pairs = [s for s in identities.open_suggestions(conn, community_id) if s.score >= 0.8]
+    assert len(pairs) == 3
+    with pytest.raises(PermissionDenied):
+        identities.confirm_batch(
+            engine, community_id, pairs, actor=Actor("max", Role.MANAGER), now=NOW
+        )
+    batch = identities.confirm_batch(engine, community_id, pairs, actor=ANALYST, now=NOW)
+    with engine.connect() as conn:
+        assert identities.open_suggestions(conn, community_id) == []
+        listed = identities.batches(conn, community_id)
+        merged = identities.decisions(conn, community_id, "confirmed")
+    assert listed[["batch", "merges", "decided_by"]].values.tolist() == [[batch, 3, "ana"]]
+    assert sorted(merged["account"]) == ["Alice", "Bob", "Carol"]
+    assert set(merged["batch"]) == {batch}
+    assert identities.undo_batch(engine, batch, actor=ANALYST, now=NOW) == 3
+    with engine.connect() as conn:
+        assert identities.decisions(conn, community_id, "confirmed").empty
+        assert identities.batches(conn, community_id).empty
+        log = audit.entries(conn, NOW, datetime(2027, 1, 1, tzinfo=UTC), actor="ana")
+    assert sorted(log["action"]).count("identity.confirm") == 3
+    assert sorted(log["action"]).count("identity.undo") == 3
+    assert "identity.confirm_batch" in set(log["action"])
+
+
+def test_people_page_filters_previews_merges_a_batch_and_undoes_it(monkeypatch, database_url):
+    engine = make_engine(database_url)
+    community_id = build_kpi_community(engine)
+    add_slack_twins(engine)
+    # W45 apart: dave, bob, carol and the three Slack accounts active; dave and the three
+    # new; bob and carol returning; Discord-Alice (last seen W44) churned
+    assert people(engine, community_id) == (6, 4, 2, 1)
+    app = open_page(monkeypatch, database_url, "../pages/people.py", role=Role.ANALYST)
+    app.slider[0].set_value(0.8).run()
+    assert app.subheader[0].value == "Suggestions: 3"
+    app.text_input[0].input("bo").run()  # only Bob's pair
+    assert app.subheader[0].value == "Suggestions: 1"
+    app.text_input[0].input("").run()
+    preview = app.dataframe[0].value
+    assert sorted(preview["account"].str.split(" ").str[0]) == ["Alice", "Bob", "Carol"]
+    next(b for b in app.button if b.label == "Merge these 3 pairs").click().run()
+    headings = [h.value for h in app.subheader]
+    assert headings == ["Suggestions: 0", "Batches: 1", "Merged: 3"]
+    # merged: dave, bob, carol, alice active; only dave new; the other three returning
+    assert people(engine, community_id) == (4, 1, 3, 0)
+    next(b for b in app.button if b.label == "Undo batch").click().run()
+    assert [h.value for h in app.subheader] == ["Suggestions: 3", "Merged: 0"]
+    assert people(engine, community_id) == (6, 4, 2, 1)

@@ -152,6 +152,25 @@ def decide_identity(community_id: int, suggestion: Suggestion, same: bool) -> Do
     )
 
 
+def confirm_identities(community_id: int, suggestions: list[Suggestion]) -> Done[str] | None:
+    """Merge every pair of `suggestions` in one batch (undone together by undo_batch)."""
+    engine = resources.engine()
+    return _attempt(
+        "Not merged",
+        lambda actor, now: identities.confirm_batch(
+            engine, community_id, suggestions, actor=actor, now=now
+        ),
+    )
+
+
+def undo_identity_batch(batch: str) -> Done[int] | None:
+    engine = resources.engine()
+    return _attempt(
+        "Not undone",
+        lambda actor, now: identities.undo_batch(engine, batch, actor=actor, now=now),
+    )
+
+
 def undo_identity(decision_id: int) -> Done[None] | None:
     engine = resources.engine()
     return _attempt(

@@ -238,6 +238,12 @@ def identity_decisions(community_id: int, status: str) -> pd.DataFrame:
 
 
 @cached()
+def identity_batches(community_id: int) -> pd.DataFrame:
+    """Batches of merges confirmed together and not undone: batch, merges, who, when."""
+    return _read(identities.batches, community_id)
+
+
+@cached()
 def excludes_staff(community_id: int) -> bool:
     return _read(members.excludes_staff, community_id)
 

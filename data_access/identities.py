@@ -103,6 +103,7 @@ def confirm_batch(
     with engine.begin() as conn:
         for suggestion in sorted(suggestions, key=lambda s: -s.score):
             _decide(conn, community_id, suggestion, True, actor, now, batch)
+        _stale(conn, community_id)
         audit.record(conn, now, actor.name, "identity.confirm_batch", batch, None, len(suggestions))
     return batch
 
@@ -121,7 +122,8 @@ def _decide(conn, community_id, suggestion, confirmed, actor, now, batch) -> Non
             )
             .values(person_id=primary)
         )
-        _stale(conn, community_id)
+        if batch is None:  # a batch marks the figures stale once, at its end
+            _stale(conn, community_id)
     status = "confirmed" if confirmed else "rejected"
     _record(conn, community_id, suggestion, status, primary, actor, now, batch)
 

@@ -17,7 +17,10 @@ from alerts.rules import COUNT_METRICS, Rule, Scope
 
 WEEK_HOURS = 7 * 24
 BASELINE_WEEKS = 8
-MIN_BASELINE_WEEKS = 2  # weeks with any message at that hour, before a baseline exists
+MIN_BASELINE_WEEKS = 2  # weeks with any message at that hour, before a weekly baseline
+DAY_HOURS = 24
+BASELINE_DAYS = 7  # a young community's baseline: the same hour on the days before
+MIN_BASELINE_DAYS = 1  # days with any message at that hour, before a daily baseline
 NEGATIVE_AT_MOST = -0.05
 LOOKBACK_HOURS = BASELINE_WEEKS * WEEK_HOURS  # a scope with nothing in it for this long: no data
 SPIKE_LOOKAHEAD_HOURS = 24
@@ -205,29 +208,53 @@ def _has_data(hours: pd.DataFrame, minutes: np.ndarray) -> np.ndarray:
 
 
 def _hourly_baseline(hours: pd.DataFrame, column: str, first_hour: int, end_hour: int):
-    """Mean and spread of `column` at the same hour of the week in the previous weeks, for
-    the hours [first_hour, end_hour); NaN with fewer than MIN_BASELINE_WEEKS weeks of data.
-    Weeks before the scope's first message are not counted as zeros."""
+    """Mean and spread of `column` at the same hour in the past, for the hours
+    [first_hour, end_hour): of the same hour of the week in the previous BASELINE_WEEKS
+    weeks once MIN_BASELINE_WEEKS of them have messages; until then (a young community)
+    of the same hour on the previous BASELINE_DAYS days (while the scope's history is
+    shorter than MIN_BASELINE_WEEKS weeks), from MIN_BASELINE_DAYS with messages; NaN
+    otherwise. Hours before the scope's first message are unknown, never zeros."""
     span = np.arange(first_hour - LOOKBACK_HOURS, end_hour, dtype=np.int64)
     series = hours.set_index("hour")[column].reindex(span, fill_value=0).to_numpy(dtype=float)
     with_data = hours.loc[hours["messages"] > 0, "hour"]
     known_from = int(with_data.min()) if len(with_data) else end_hour
-    count = end_hour - first_hour
-    weeks = []
-    for k in range(1, BASELINE_WEEKS + 1):
-        offset = LOOKBACK_HOURS - k * WEEK_HOURS
-        past = series[offset : offset + count].copy()
-        past_hours = np.arange(first_hour, end_hour) - k * WEEK_HOURS
-        past[past_hours < known_from] = np.nan
-        weeks.append(past)
-    stacked = np.vstack(weeks)
-    known = np.sum(~np.isnan(stacked), axis=0)
-    nonzero = np.sum(np.nan_to_num(stacked) > 0, axis=0)
-    with np.errstate(invalid="ignore"):
-        mean = np.nanmean(np.where(known > 0, stacked, 0.0), axis=0)
-        spread = np.nanstd(np.where(known > 0, stacked, 0.0), axis=0)
-    enough = nonzero >= MIN_BASELINE_WEEKS
-    return np.where(enough, mean, np.nan), np.where(enough, spread, np.nan)
+    past = _SamePast(series, known_from, first_hour, end_hour)
+    weekly = past.mean_and_spread(WEEK_HOURS, BASELINE_WEEKS, MIN_BASELINE_WEEKS)
+    daily = past.mean_and_spread(DAY_HOURS, BASELINE_DAYS, MIN_BASELINE_DAYS)
+    # the days before stand in only while the scope is younger than two weeks: an hour of
+    # the week that stays quiet in an older community has no baseline, as before
+    history = np.arange(first_hour, end_hour) - known_from
+    young = (history < MIN_BASELINE_WEEKS * WEEK_HOURS) & np.isnan(weekly[0])
+    return np.where(young, daily[0], weekly[0]), np.where(young, daily[1], weekly[1])
+
+
+class _SamePast:
+    """The values of the same hour 1..k periods back, for a run of hours."""
+
+    def __init__(self, series: np.ndarray, known_from: int, first_hour: int, end_hour: int):
+        self.series, self.known_from = series, known_from
+        self.first_hour, self.end_hour = first_hour, end_hour
+
+    def mean_and_spread(self, period: int, periods: int, least: int):
+        """Mean and spread over `periods` periods of `period` hours back; NaN where fewer
+        than `least` of them had messages at that hour."""
+        count = self.end_hour - self.first_hour
+        rows = []
+        for k in range(1, periods + 1):
+            offset = LOOKBACK_HOURS - k * period
+            values = self.series[offset : offset + count].copy()
+            values[np.arange(self.first_hour, self.end_hour) - k * period < self.known_from] = (
+                np.nan
+            )
+            rows.append(values)
+        stacked = np.vstack(rows)
+        known = np.sum(~np.isnan(stacked), axis=0)
+        nonzero = np.sum(np.nan_to_num(stacked) > 0, axis=0)
+        with np.errstate(invalid="ignore"):
+            mean = np.nanmean(np.where(known > 0, stacked, 0.0), axis=0)
+            spread = np.nanstd(np.where(known > 0, stacked, 0.0), axis=0)
+        enough = nonzero >= least
+        return np.where(enough, mean, np.nan), np.where(enough, spread, np.nan)
 
 
 def _baseline(rule: Rule, hours: pd.DataFrame, first: int, end: int, window: int):

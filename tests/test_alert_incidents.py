@@ -17,7 +17,7 @@ from data_access import alert_store
 from data_access.alert_data import minute_of, moment_of
 from data_access.db import make_engine
 from data_access.schema import Community
-from ingest.simulate import CommunitySpec, default_incidents
+from ingest.simulate import CommunitySpec, Incident, default_incidents
 from tests.conftest import engine_of_kind
 
 END = datetime(2026, 11, 20, tzinfo=UTC)
@@ -161,3 +161,21 @@ def test_sentiment_evidence_lists_scored_messages_first_on_both_databases(engine
         "アップデートが最悪です",  # the unscored last, newest first
         "这次更新太糟糕了，什么都不能用",
     ]
+
+
+def test_a_community_four_days_old_has_a_working_activity_drop(engine):
+    """Before two weeks of history the same hour on the days before is the baseline: a
+    quiet spell on day 4 is caught (it used to wait for two same weekdays)."""
+    first = datetime(2026, 11, 16, tzinfo=UTC)  # a Monday: days 1-4 are weekdays
+    quiet = first + timedelta(days=3, hours=10)  # day 4, 10:00-16:00 at 5% of usual
+    spec = CommunitySpec(messages_per_hour=100, incidents=(Incident("quiet", quiet, 6, 0.05),))
+    simulate(engine, "young", first, first + timedelta(days=4), spec)
+    with engine.connect() as conn:
+        community_id = conn.scalar(select(Community.id).where(Community.name == "young"))
+    days = (first, first + timedelta(days=4))
+    (drop,) = episodes_between(engine, community_id, default_rule("Activity drop"), *days)
+    # the hour-long window is mostly quiet after ~50 minutes, then 30 minutes pending
+    assert quiet + timedelta(minutes=60) <= drop[1] <= quiet + timedelta(minutes=100)
+    assert quiet + timedelta(hours=6) <= drop[2] <= quiet + timedelta(hours=7)
+    for name in ("Volume surge", "Negative-sentiment surge"):  # and nothing else fires
+        assert episodes_between(engine, community_id, default_rule(name), *days) == []

@@ -133,10 +133,25 @@ def test_z_score_against_the_same_hour_of_the_week():
 
 
 def test_too_little_history_is_no_data():
-    hours = [(H - 168, 1, 60, 60, 60, 0)]  # one week only
+    # messages 8 days back only: not this hour on any of the 7 days before, and fewer
+    # than two weeks at this hour of the week
+    hours = [(H - 200, 1, 60, 60, 60, 0)]
     frame = scores_at(rule(condition="zscore", window_minutes=60), data([], hours), T + 60)
     assert math.isnan(frame["score"].iloc[0])
     assert math.isnan(scores_at(rule(), data([], hours=[]), T)["score"].iloc[0])  # no data at all
+
+
+def test_a_young_community_is_judged_against_the_same_hour_on_the_days_before():
+    # three days of history: this hour had 40 and 80 messages the two days before, and
+    # nothing three days before (the community's first hour, so a known zero)
+    hours = [(H - 72, 1, 1, 1, 1, 0), (H - 48, 1, 80, 80, 80, 0), (H - 24, 1, 40, 40, 40, 0)]
+    zscore = scores_at(rule(condition="zscore", window_minutes=60), data([], hours), T + 60)
+    # the days 1..7 back known since the first hour: 40, 80, 1 (day 3), mean 121 / 3
+    mean = (40 + 80 + 1) / 3
+    spread = math.sqrt(((40 - mean) ** 2 + (80 - mean) ** 2 + (1 - mean) ** 2) / 3)
+    assert zscore["score"].iloc[0] == pytest.approx((0 - mean) / math.sqrt(mean + spread**2))
+    ratio = scores_at(rule(condition="baseline_ratio", window_minutes=60), data([], hours), T + 60)
+    assert ratio["score"].iloc[0] == 0.0  # nothing this hour: a drop to 0 of usual
 
 
 def test_distance_from_the_forecast_band_in_half_widths():

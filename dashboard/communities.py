@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Engine
 
 from alerts.catalog import ensure_default_rules
-from analysis.topics import DEFAULT_TOPICS
+from analysis.topic_templates import template
 from data_access.communities import community_id_of
 from data_access.setup import init_database, seed_topics
 from data_access.topics import rule_values
@@ -24,11 +24,14 @@ DEMO_DAYS = 60
 DEMO_SPEC = CommunitySpec(messages_per_hour=120)  # the worker appends with the same spec
 
 
-def prepare_community(engine: Engine, community: str) -> int:
-    """Make sure the schema is current and the community has its starting topics and alert
-    rules; returns the community's id."""
+def prepare_community(engine: Engine, community: str, topics: str = "software") -> int:
+    """Make sure the schema is current and the community exists with its default alert
+    rules; a community made now starts with the topic template `topics` (see
+    analysis.topic_templates; an existing one keeps its own, even none). Returns its id."""
+    rules = template(topics)
     init_database(engine)
-    seed_topics(engine, community, [rule_values(rule) for rule in DEFAULT_TOPICS])
+    if community_id_of(engine, community) is None:
+        seed_topics(engine, community, [rule_values(rule) for rule in rules])
     community_id = community_id_of(engine, community)
     ensure_default_rules(engine, community_id, datetime.now(UTC))
     return community_id

@@ -17,11 +17,13 @@ def init_database(engine: Engine) -> None:
 
 
 def seed_topics(engine: Engine, community: str, topics: Iterable[dict]) -> int:
-    """Store `topics` (dicts of Topic columns) for a community that has none yet."""
+    """Store `topics` (dicts of Topic columns) for a community that has none yet; the
+    community is made when new."""
     with engine.begin() as conn:
         community_id = ensure_community(conn, community)
         if conn.scalar(select(Topic.id).where(Topic.community_id == community_id).limit(1)):
             return 0
         rows = [{**topic, "community_id": community_id} for topic in topics]
-        conn.execute(insert(Topic), rows)
+        if rows:
+            conn.execute(insert(Topic), rows)
         return len(rows)

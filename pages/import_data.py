@@ -6,8 +6,13 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard.web import actions, components, upload_files
-from dashboard.web.upload_files import ColumnMapping, choose_format, needs_mapping
+from dashboard.web import actions, components, resources, upload_files
+from dashboard.web.upload_files import (
+    TOPIC_TEMPLATES,
+    ColumnMapping,
+    choose_format,
+    needs_mapping,
+)
 
 st.header("Import")
 st.caption(
@@ -49,6 +54,14 @@ def body() -> None:
     left, right = st.columns(2)
     community = left.text_input("Community", value=components.current_filters().community or "main")
     source = right.text_input("Source name", value=Path(upload.name).name)
+    topics = "none"
+    if community.strip() not in set(resources.communities()["name"]):
+        topics = st.selectbox(
+            "Starting topics of the new community",
+            list(TOPIC_TEMPLATES),
+            format_func=lambda name: f"{name}: {TOPIC_TEMPLATES[name]}",
+            help="Topics are rules you can change at any time on the Topics page.",
+        )
     try:
         mapping = mapping_inputs() if needs_mapping(fmt) else None
     except ValueError as error:
@@ -61,7 +74,7 @@ def body() -> None:
     def progress(summary) -> None:
         bar.progress(0.5, text=f"{summary.read:,} rows read, {summary.rate:,.0f}/s")
 
-    done = actions.import_file(path, fmt, mapping, community, source, progress)
+    done = actions.import_file(path, fmt, mapping, community, source, progress, topics)
     if not done:
         return
     summary = done.result

@@ -8,6 +8,7 @@ from datetime import datetime
 import pytest
 from sqlalchemy import text
 
+from analysis.topic_templates import TEMPLATES
 from dashboard.cli.main import main
 from data_access.db import make_engine
 from ingest.formats.discord import read_discord
@@ -490,3 +491,63 @@ def test_a_reddit_comment_of_a_deleted_account_is_kept_under_the_placeholder(tmp
         True,
     )
     assert (message.text, message.reply_to) == ("still a useful answer", "t3_1abcde")
+
+
+def test_an_import_page_upload_into_a_new_community_starts_it_with_the_chosen_topics(
+    monkeypatch, database_url
+):
+    from access.permissions import Role
+    from data_access.setup import init_database
+    from tests.test_pages import open_page
+
+    init_database(make_engine(database_url))
+    app = open_page(monkeypatch, database_url, "../pages/import_data.py", role=Role.ANALYST)
+    app.get("file_uploader")[0].upload("general.json", DISCORD.read_bytes()).run()
+    choice = next(s for s in app.selectbox if s.label == "Starting topics of the new community")
+    assert choice.value == "none"
+    choice.set_value("gaming").run()
+    next(b for b in app.button if b.label == "Import").click().run()
+    assert not app.exception
+    topics = [name for (name,) in _rows(database_url, "SELECT name FROM topics ORDER BY name")]
+    assert topics == sorted(rule.name for rule in TEMPLATES["gaming"])
+
+
+def test_ecg_import_starts_a_new_community_with_no_topics_or_the_template_named(
+    database_url, tmp_path
+):
+    from tests.ecg_process import run_ecg
+
+    def topics_of(community: str) -> list[str]:
+        return [
+            name
+            for (name,) in _rows(
+                database_url,
+                "SELECT t.name FROM topics t JOIN communities c ON c.id = t.community_id "
+                f"WHERE c.name = '{community}' ORDER BY t.name",
+            )
+        ]
+
+    plain = run_ecg(
+        ["import", str(DISCORD), "--community", "club"], tmp_path, ECG_DATABASE_URL=database_url
+    )
+    assert plain.returncode == 0, plain.stderr
+    assert topics_of("club") == []  # a new community starts with none
+    forum = run_ecg(
+        ["import", str(REDDIT), "--community", "forum", "--topics", "education"],
+        tmp_path,
+        ECG_DATABASE_URL=database_url,
+    )
+    assert forum.returncode == 0, forum.stderr
+    assert topics_of("forum") == sorted(rule.name for rule in TEMPLATES["education"])
+    # importing again with another template changes nothing: the community has its own
+    again = run_ecg(
+        ["import", str(REDDIT), "--community", "forum", "--topics", "gaming"],
+        tmp_path,
+        ECG_DATABASE_URL=database_url,
+    )
+    assert again.returncode == 0 and "imported: 0" in again.stdout
+    assert topics_of("forum") == sorted(rule.name for rule in TEMPLATES["education"])
+    wrong = run_ecg(
+        ["import", str(REDDIT), "--topics", "cooking"], tmp_path, ECG_DATABASE_URL=database_url
+    )
+    assert wrong.returncode == 2 and "invalid choice: 'cooking'" in wrong.stderr

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
+from analysis.topic_templates import DESCRIPTIONS, TEMPLATES
 from data_access.communities import community_names
 from data_access.db import make_engine
 from data_access.setup import init_database
@@ -29,6 +30,18 @@ def chosen_community(engine: Engine, creates: bool) -> str:
         )
     raise ValueError(
         f"there are {len(names)} communities: choose one with --community ({', '.join(names)})"
+    )
+
+
+def add_topics_option(parser) -> None:
+    """--topics: the topic template a community made by this command starts with."""
+    parser.add_argument(
+        "--topics",
+        choices=list(TEMPLATES),
+        default="none",
+        help="the topics a community made now starts with: "
+        + "; ".join(f"{name}: {text}" for name, text in DESCRIPTIONS.items())
+        + " (default: none; an existing community keeps its own)",
     )
 
 

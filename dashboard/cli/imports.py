@@ -7,7 +7,12 @@ import sys
 from pathlib import Path
 
 from dashboard import communities
-from dashboard.cli.common import add_community_option, engine_for, format_summary
+from dashboard.cli.common import (
+    add_community_option,
+    add_topics_option,
+    engine_for,
+    format_summary,
+)
 from dashboard.cli.progress import Bar
 from ingest.formats.detect import FORMATS
 from ingest.pipeline import DEFAULT_BATCH_SIZE
@@ -43,6 +48,7 @@ def _import_parser(sub) -> None:
         "author_name and is_bot are optional",
     )
     add_community_option(p, creates=True)
+    add_topics_option(p)
     p.add_argument("--source", help="name of this source (default: the file name)")
     p.add_argument(
         "--platform",
@@ -79,7 +85,7 @@ def cmd_import(args, settings) -> int:
     mapping = ColumnMapping.parse(args.map) if needs_mapping(fmt) else None
     rows = read_rows(fmt, args.path, mapping)
     engine = engine_for(settings)
-    communities.prepare_community(engine, args.community)
+    communities.prepare_community(engine, args.community, args.topics)
     platform = args.platform or platform_of(fmt)
     target = ImportTarget(args.community, args.source or args.path.name, platform)
     with Bar("import") as bar:
@@ -115,6 +121,7 @@ def _follow_parser(sub) -> None:
         help="as for import: timestamp, author and text are required",
     )
     add_community_option(p, creates=True)
+    add_topics_option(p)
     p.add_argument("--platform", default="chat")
     p.add_argument("--interval", type=float, default=2.0, help="seconds between looks (2)")
     p.set_defaults(handler=cmd_follow)
@@ -131,7 +138,7 @@ def cmd_follow(args, settings) -> int:
     if not args.path.exists():
         raise ValueError(f"{args.path}: no such file or folder")
     engine = engine_for(settings)
-    communities.prepare_community(engine, args.community)
+    communities.prepare_community(engine, args.community, args.topics)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
@@ -155,6 +162,7 @@ def _ingest_server_parser(sub) -> None:
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
     p.add_argument("--port", type=int, default=8765)
     add_community_option(p, creates=True)
+    add_topics_option(p)
     p.add_argument("--platform", default="api")
     p.set_defaults(handler=cmd_ingest_server)
 
@@ -163,7 +171,7 @@ def cmd_ingest_server(args, settings) -> int:
     from ingest.server import IngestConfig, make_server
 
     engine = engine_for(settings)
-    communities.prepare_community(engine, args.community)
+    communities.prepare_community(engine, args.community, args.topics)
     server = make_server(
         IngestConfig(engine, settings.ingest_token, args.community, args.platform),
         args.host,

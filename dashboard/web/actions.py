@@ -242,13 +242,15 @@ def import_file(
     community: str,
     source: str,
     on_progress: Callable[[ImportSummary], None],
+    topics: str = "none",
 ) -> Done[ImportSummary] | None:
-    """Import an uploaded export into `community` (made when new) as `source`; the upload's
-    copy on disk is removed whatever happens."""
+    """Import an uploaded export into `community` as `source`; a community made now starts
+    with the topic template `topics`. The upload's copy on disk is removed whatever
+    happens."""
     engine = resources.engine()
 
     def write(actor: Actor, now: datetime) -> ImportSummary:
-        prepare_community(engine, community)
+        prepare_community(engine, community, topics)
         return import_upload(
             engine, actor, path, format_name, mapping, community, source, now, on_progress
         )

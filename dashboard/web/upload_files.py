@@ -11,10 +11,18 @@ from pathlib import Path
 
 import streamlit as st
 
+from analysis.topic_templates import DESCRIPTIONS as TOPIC_TEMPLATES
 from ingest.formats.detect import choose_format, needs_mapping
 from ingest.formats.tabular import ColumnMapping
 
-__all__ = ["ColumnMapping", "choose_format", "discard", "kept_copy", "needs_mapping"]
+__all__ = [
+    "TOPIC_TEMPLATES",
+    "ColumnMapping",
+    "choose_format",
+    "discard",
+    "kept_copy",
+    "needs_mapping",
+]
 
 KEPT = "kept_upload"  # session key: {"file_id", "path"} of the copy on disk
 PREFIX = "ecg-upload-"

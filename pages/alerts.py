@@ -12,7 +12,7 @@ import streamlit as st
 from dashboard.charts import alerts as alert_charts
 from dashboard.web import actions, auth, components, resources
 from dashboard.web.auth import Action
-from dashboard.web.rule_editor import METRICS, uses_sentiment
+from dashboard.web.rule_editor import METRICS, baseline_note, uses_sentiment
 
 EVIDENCE_BEFORE = timedelta(hours=6)
 EVIDENCE_AFTER = timedelta(hours=2)
@@ -91,6 +91,9 @@ def evidence(episode, now) -> None:
         shown_end,
     )
     st.caption(rule.runbook or "This rule has no runbook.")
+    note = baseline_note(rule, filters.extent)
+    if note:
+        st.caption(note)
     if scores.empty:
         st.info("The scope of this episode has no data any more.")
     else:

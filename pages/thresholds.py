@@ -20,6 +20,7 @@ from dashboard.web.rule_editor import (
     Rule,
     RuleValidationError,
     backtest_totals,
+    baseline_note,
     rule_from_fields,
 )
 
@@ -168,6 +169,9 @@ def preview(rule: Rule, before: Rule | None) -> None:
         f"{components.local_text(start, filters.timezone)} to "
         f"{components.local_text(end, filters.timezone)}, replayed minute by minute."
     )
+    note = baseline_note(rule, filters.extent)
+    if note:
+        st.caption(note)
     totals(edited, saved, end)
     scope_chart(rule, edited, saved, end)
     st.dataframe(episodes_frame(edited, filters.timezone), hide_index=True, width="stretch")

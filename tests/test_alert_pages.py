@@ -71,6 +71,9 @@ def test_thresholds_page_previews_an_edit_beside_the_saved_rule(monkeypatch, arc
     app.selectbox[0].set_value("Volume surge").run()
     metrics = {m.label: m.value for m in app.metric}
     assert metrics["Episodes"] == "1"  # the outage, once, in the 21 days of the archive
+    # 21 days of history: three whole weeks for the same hour of the week
+    notes = [c.value for c in app.caption]
+    assert "Baseline: the same hour of the week in the last 3 weeks with data." in notes
     (chart,) = charts(app)
     shapes = chart["layout"]["shapes"]
     assert len(shapes) == 2  # the edited rule's episode and the saved one's: the same

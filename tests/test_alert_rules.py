@@ -142,3 +142,25 @@ def test_a_silence_keeps_the_episode_but_marks_it_silenced(engine):
     contact = ContactPoint("hook", "webhook", url="http://127.0.0.1:9/never")
     sent = notify(engine, NotificationSettings(contacts=(contact,)), burst + timedelta(minutes=30))
     assert (sent.planned, sent.sent) == (0, 0)
+
+
+def test_the_baseline_a_rule_is_on_is_said_with_the_history_behind_it():
+    from datetime import UTC, datetime, timedelta
+
+    from alerts.rules import Rule
+    from dashboard.web.rule_editor import baseline_note
+
+    drop = Rule("drop", "volume", "baseline_ratio", "below", 0.2)
+    first = datetime(2026, 11, 2, tzinfo=UTC)
+    four_days = (first, first + timedelta(days=4) - timedelta(hours=1))
+    assert baseline_note(drop, four_days) == (
+        "Baseline: the same hour on the days before (4 days of history); "
+        "the same hour of the week takes over after 2 weeks."
+    )
+    ten_weeks = (first, first + timedelta(weeks=10))
+    assert baseline_note(drop, ten_weeks) == (
+        "Baseline: the same hour of the week in the last 8 weeks with data."
+    )
+    assert baseline_note(drop, None) == "No history yet: the rule has nothing to compare with."
+    negative = Rule("neg", "negative_share", "threshold", "above", 0.5)
+    assert baseline_note(negative, ten_weeks) is None  # the value itself: no baseline

@@ -7,8 +7,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from alerts.backtest import ScopeBacktest, summary
+from alerts.metrics import BASELINE_WEEKS, MIN_BASELINE_WEEKS, WEEK_HOURS
 from alerts.rules import (
     CONDITIONS,
+    COUNT_METRICS,
     DIRECTIONS,
     METRICS,
     SCOPES,
@@ -29,6 +31,7 @@ __all__ = [
     "Rule",
     "RuleValidationError",
     "backtest_totals",
+    "baseline_note",
     "rule_from_fields",
 ]
 
@@ -44,3 +47,25 @@ def backtest_totals(results: list[ScopeBacktest], end: datetime) -> dict[str, fl
 def uses_sentiment(rule: Rule) -> bool:
     """Whether the messages that drove the rule are the most negative ones (else the newest)."""
     return "negative" in rule.metric or "sentiment" in rule.metric
+
+
+def baseline_note(rule: Rule, extent: tuple[datetime, datetime] | None) -> str | None:
+    """What the rule compares with, and how much history the community has for it (the
+    first and last hour with messages); None for a rule on the value itself."""
+    if rule.condition == "forecast_band" or rule.metric in (
+        "forecast_deviation",
+        "predicted_spike",
+    ):
+        return "Compared with the stored forecast of the scope (the worker refits it)."
+    if rule.condition not in ("baseline_ratio", "zscore") or rule.metric not in COUNT_METRICS:
+        return None
+    if extent is None:
+        return "No history yet: the rule has nothing to compare with."
+    hours = (extent[1] - extent[0]).total_seconds() / 3600 + 1
+    if hours < MIN_BASELINE_WEEKS * WEEK_HOURS:
+        return (
+            f"Baseline: the same hour on the days before ({hours / 24:.0f} days of history); "
+            f"the same hour of the week takes over after {MIN_BASELINE_WEEKS} weeks."
+        )
+    weeks = min(BASELINE_WEEKS, int(hours // WEEK_HOURS))
+    return f"Baseline: the same hour of the week in the last {weeks} weeks with data."

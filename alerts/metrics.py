@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from alerts.rules import COUNT_METRICS, Rule, Scope
+from alerts.rules import COUNT_METRICS, SHARE_METRICS, Rule, Scope
 
 WEEK_HOURS = 7 * 24
 BASELINE_WEEKS = 8
@@ -21,6 +21,8 @@ MIN_BASELINE_WEEKS = 2  # weeks with any message at that hour, before a weekly b
 DAY_HOURS = 24
 BASELINE_DAYS = 7  # a young community's baseline: the same hour on the days before
 MIN_BASELINE_DAYS = 1  # days with any message at that hour, before a daily baseline
+SHARE_BASELINE_DAYS = 7  # a topic's usual share: of all messages in the days before
+MIN_SHARE_BASELINE_MESSAGES = 100  # fewer messages than this there: no usual share yet
 NEGATIVE_AT_MOST = -0.05
 LOOKBACK_HOURS = BASELINE_WEEKS * WEEK_HOURS  # a scope with nothing in it for this long: no data
 SPIKE_LOOKAHEAD_HOURS = 24
@@ -83,6 +85,8 @@ def score_series(rule: Rule, scope: Scope, data: MetricData, start: int, end: in
     """Per minute t in [start, end): value (the metric), score (what the threshold is
     compared with), guard (the volume the minimum-volume guard checks) and limit (the
     threshold in the metric's units, for charts). NaN score: no data."""
+    if rule.metric in SHARE_METRICS:
+        return _share_series(rule, scope, data, start, end)
     minutes = np.arange(start, end, dtype=np.int64)
     window = rule.window_minutes
     rows, hours = _scoped(rule, scope, data)
@@ -100,6 +104,55 @@ def score_series(rule: Rule, scope: Scope, data: MetricData, start: int, end: in
     return pd.DataFrame(
         {"minute": minutes, "value": value, "score": score, "guard": guard, "limit": limit}
     )
+
+
+def _share_series(rule: Rule, scope: Scope, data: MetricData, start: int, end: int):
+    """score_series of a topic's share of all messages: the value is the share in the
+    window; with baseline_ratio the score is that share, less two Poisson sigmas of the
+    topic's count, ÷ the topic's usual share: its share of all messages over the
+    SHARE_BASELINE_DAYS before the window (none while the
+    community has fewer than MIN_SHARE_BASELINE_MESSAGES there). The guard is the topic's
+    own count, so min_volume asks for that many of its messages."""
+    minutes = np.arange(start, end, dtype=np.int64)
+    window = rule.window_minutes
+    topic_rows, topic_hours = _scoped(rule, scope, data)
+    everything = data.channel_hours.groupby("hour", as_index=False)[HOURLY_COLUMNS[1:]].sum()
+    topic = _window_sums(topic_rows, start - window, end, window)["count"]
+    total = _window_sums(data.messages, start - window, end, window)["count"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value = np.where(total > 0, topic / total, np.nan)
+        usual = _usual_share(topic_hours, everything, (minutes - window) // 60)
+        if rule.condition == "baseline_ratio":  # the share less two Poisson sigmas of the
+            # topic's count, so that a few messages at a quiet hour do not double it
+            surely = np.maximum(topic - 2 * np.sqrt(topic), 0) / np.where(total > 0, total, 1)
+            ratio = np.where(usual > 0, surely / usual, np.where(surely > 0, np.inf, 1.0))
+            score, limit = np.where(np.isnan(usual), np.nan, ratio), usual * rule.threshold
+        else:
+            score, limit = value, np.full(len(minutes), rule.threshold)
+    score = np.where(_has_data(everything, minutes), score, np.nan)
+    return pd.DataFrame(
+        {"minute": minutes, "value": value, "score": score, "guard": topic, "limit": limit}
+    )
+
+
+def _usual_share(topic_hours: pd.DataFrame, all_hours: pd.DataFrame, before: np.ndarray):
+    """The topic's share of all messages in the SHARE_BASELINE_DAYS of hours before each
+    hour of `before`; NaN where all messages there number fewer than
+    MIN_SHARE_BASELINE_MESSAGES."""
+    if not len(before):
+        return np.zeros(0)
+    span = np.arange(int(before.min()) - SHARE_BASELINE_DAYS * DAY_HOURS, int(before.max()))
+
+    def running(hours: pd.DataFrame) -> np.ndarray:
+        counts = hours.set_index("hour")["messages"].reindex(span, fill_value=0)
+        return np.concatenate([[0.0], np.cumsum(counts.to_numpy(dtype=float))])
+
+    topic, total = running(topic_hours), running(all_hours)
+    last = before - span[0]
+    first = last - SHARE_BASELINE_DAYS * DAY_HOURS
+    in_total = total[last] - total[first]
+    share = (topic[last] - topic[first]) / np.where(in_total > 0, in_total, 1.0)
+    return np.where(in_total >= MIN_SHARE_BASELINE_MESSAGES, share, np.nan)
 
 
 def _scoped(rule: Rule, scope: Scope, data: MetricData) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -21,11 +21,13 @@ METRICS = {
     "negative_share": "negative share",
     "topic_volume": "topic volume",
     "topic_negative_share": "topic negative share",
+    "topic_share": "topic share of all messages",
     "forecast_deviation": "deviation from the forecast band",
     "predicted_spike": "predicted spike (forecast peak ÷ normal, next 24 h)",
 }
 COUNT_METRICS = {"volume", "active_members", "topic_volume"}
-TOPIC_METRICS = {"topic_volume", "topic_negative_share"}
+TOPIC_METRICS = {"topic_volume", "topic_negative_share", "topic_share"}
+SHARE_METRICS = {"topic_share"}  # baseline_ratio: against the usual share of the days before
 FORECAST_METRICS = {"forecast_deviation", "predicted_spike"}
 
 CONDITIONS = {
@@ -101,7 +103,8 @@ class Rule:
     def describe(self) -> str:
         what = {
             "threshold": METRICS[self.metric],
-            "baseline_ratio": f"{METRICS[self.metric]} ÷ usual for the hour",
+            "baseline_ratio": f"{METRICS[self.metric]} ÷ usual "
+            + ("of the 7 days before" if self.metric in SHARE_METRICS else "for the hour"),
             "zscore": f"z-score of {METRICS[self.metric]}",
             "forecast_band": f"{METRICS[self.metric]} vs forecast band (half-widths)",
         }[self.condition]
@@ -180,7 +183,9 @@ def _check_combination(rule: Rule) -> None:
         raise RuleValidationError("scope", f"{METRICS[rule.metric]} needs a topic scope")
     if rule.scope.kind in ("platform", "channel", "topic") and rule.scope.value in (None, ""):
         raise RuleValidationError("scope", f"choose which {rule.scope.kind}")
-    if rule.condition in ("baseline_ratio", "zscore") and rule.metric not in COUNT_METRICS:
+    ratio_of_share = rule.condition == "baseline_ratio" and rule.metric in SHARE_METRICS
+    counts_only = rule.condition in ("baseline_ratio", "zscore") and not ratio_of_share
+    if counts_only and rule.metric not in COUNT_METRICS:
         raise RuleValidationError(
             "condition",
             f"{CONDITIONS[rule.condition]} applies to counts, not {METRICS[rule.metric]}",
@@ -264,6 +269,22 @@ DEFAULT_RULES = (
         min_volume=15,
         severity="warning",
         runbook="Open the topic's drill-down (Topic heat) and check what changed.",
+    ),
+    Rule(
+        name="Topic share surge",
+        metric="topic_share",
+        condition="baseline_ratio",
+        direction="above",
+        threshold=2.0,
+        recovery_threshold=1.5,
+        window_minutes=180,
+        scope=Scope("each_topic"),
+        for_minutes=60,
+        keep_firing_minutes=60,
+        min_volume=20,
+        severity="warning",
+        runbook="A topic takes twice its usual share of the conversation, even if the volume "
+        "did not move: read its newest messages (Topic heat) to see what people ask.",
     ),
     Rule(
         name="Predicted topic spike",

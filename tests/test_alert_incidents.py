@@ -179,3 +179,16 @@ def test_a_community_four_days_old_has_a_working_activity_drop(engine):
     assert quiet + timedelta(hours=6) <= drop[2] <= quiet + timedelta(hours=7)
     for name in ("Volume surge", "Negative-sentiment surge"):  # and nothing else fires
         assert episodes_between(engine, community_id, default_rule(name), *days) == []
+
+
+def test_the_share_rule_catches_the_billing_topic_taking_over(community):
+    """The billing incident multiplies the topic's share 8x for 6 hours."""
+    engine, community_id = community
+    week = (END - timedelta(days=6), END)
+    shares = episodes_between(engine, community_id, default_rule("Topic share surge"), *week)
+    billing = [s for s in shares if s[0] == "topic billing"]
+    assert len(billing) == 1
+    # a 3-hour window: twice the usual share once a fraction of it is the incident,
+    # then held an hour
+    assert BILLING + timedelta(hours=1) <= billing[0][1] <= BILLING + timedelta(hours=3)
+    assert all(s[1] >= BURST for s in shares if s[0] != "topic billing")  # else: the outage

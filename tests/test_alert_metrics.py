@@ -196,3 +196,61 @@ def test_overlapping_episodes_share_one_shaded_span():
         (at, at + timedelta(minutes=90), "critical", "Topic spike +1"),
         (at + timedelta(hours=5), at + timedelta(hours=6), "info", "Predicted topic spike"),
     ]
+
+
+def share_data(topic_in_window: int) -> MetricData:
+    """A week of 200 messages an hour, 10 of them on topic 1 (a usual share of 5%); then
+    the hour H, with 200 messages again, `topic_in_window` of them on topic 1."""
+    week = range(H - 7 * 24, H)
+    channel_hours = pd.DataFrame([(h, 1, 200, 50, 200, 0) for h in week], columns=HOUR_COLUMNS)
+    topic_hours = pd.DataFrame(
+        [(h, 1, 10, 10, 10, 0) for h in week], columns=["hour", "topic_id", *HOUR_COLUMNS[2:]]
+    )
+    messages = pd.DataFrame(
+        [(T + n % 60, 1, n, 0.0, False) for n in range(200)], columns=MESSAGE_COLUMNS
+    )
+    links = messages.head(topic_in_window).assign(topic_id=1)
+    return MetricData(
+        first=T - 2000,
+        end=T + 2000,
+        messages=messages,
+        topic_links=links,
+        channel_hours=channel_hours,
+        topic_hours=topic_hours,
+        channel_names={1: "general"},
+        topic_names={1: "admissions"},
+    )
+
+
+def test_the_share_rule_fires_on_a_doubling_share_at_flat_volume():
+    share = rule(metric="topic_share", condition="baseline_ratio", threshold=2.0, window_minutes=60)
+    frame = score_series(share, Scope("topic", 1), share_data(40), T + 60, T + 61)
+    # 40 of the hour's 200 messages: a share of 20%; less two Poisson sigmas of the 40,
+    # (40 - 2 x sqrt(40)) / 200 = 0.1368, against the usual 10 / 200 = 5%: 2.74 x usual
+    assert frame["value"].iloc[0] == pytest.approx(0.2)
+    assert frame["score"].iloc[0] == pytest.approx((40 - 2 * math.sqrt(40)) / 200 / 0.05)
+    assert frame["limit"].iloc[0] == pytest.approx(0.05 * 2.0)
+    assert frame["guard"].iloc[0] == 40  # min_volume counts the topic's own messages
+    # the volume did not move: 200 in the hour, as on each of the days before (z = 0)
+    volume = rule(condition="zscore", threshold=6.0, window_minutes=60)
+    flat = score_series(volume, Scope(), share_data(40), T + 60, T + 61)
+    assert flat["score"].iloc[0] == pytest.approx(0.0)
+    # a few messages more than usual are noise: 14 of 200 (7%) is less than usual, surely
+    noise = score_series(share, Scope("topic", 1), share_data(14), T + 60, T + 61)
+    assert noise["score"].iloc[0] == pytest.approx((14 - 2 * math.sqrt(14)) / 200 / 0.05)
+    assert noise["score"].iloc[0] < 1
+
+
+def test_the_usual_share_waits_for_enough_messages():
+    data = share_data(40)
+    sparse = MetricData(  # 99 messages in the week before: too few to know a usual share
+        first=data.first,
+        end=data.end,
+        messages=data.messages,
+        topic_links=data.topic_links,
+        channel_hours=data.channel_hours.assign(messages=[99] + [0] * 167),
+        topic_hours=data.topic_hours.assign(messages=[5] + [0] * 167),
+    )
+    share = rule(metric="topic_share", condition="baseline_ratio", window_minutes=60)
+    frame = score_series(share, Scope("topic", 1), sparse, T + 60, T + 61)
+    assert math.isnan(frame["score"].iloc[0])

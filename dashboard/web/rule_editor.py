@@ -15,6 +15,7 @@ from alerts.rules import (
     METRICS,
     SCOPES,
     SEVERITIES,
+    SHARE_METRICS,
     Rule,
     RuleValidationError,
     rule_from_fields,
@@ -57,6 +58,8 @@ def baseline_note(rule: Rule, extent: tuple[datetime, datetime] | None) -> str |
         "predicted_spike",
     ):
         return "Compared with the stored forecast of the scope (the worker refits it)."
+    if rule.condition == "baseline_ratio" and rule.metric in SHARE_METRICS:
+        return "Compared with the topic's share of all messages in the 7 days before."
     if rule.condition not in ("baseline_ratio", "zscore") or rule.metric not in COUNT_METRICS:
         return None
     if extent is None:

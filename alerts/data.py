@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import Connection
 
-from alerts.metrics import LOOKBACK_HOURS, MetricData
+from alerts.baselines import LOOKBACK_HOURS
+from alerts.metrics import MetricData
 from alerts.rules import FORECAST_METRICS, TOPIC_METRICS, Rule
 from data_access import alert_data
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from alerts.backtest import ScopeBacktest, summary
-from alerts.metrics import BASELINE_WEEKS, MIN_BASELINE_WEEKS, WEEK_HOURS
+from alerts.baselines import BASELINE_WEEKS, MIN_BASELINE_WEEKS, WEEK_HOURS
 from alerts.rules import (
     CONDITIONS,
     COUNT_METRICS,

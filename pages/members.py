@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.web import actions, components, resources
+from dashboard.web import account_reads, actions, components
 
 filters = components.current_filters()
 st.header("Bots and staff")
@@ -22,7 +22,7 @@ def progress_bar(text: str):
 
 
 def exclusion(cid: int) -> None:
-    current = resources.excludes_staff(cid)
+    current = account_reads.excludes_staff(cid)
     wanted = st.toggle("Leave staff out of sentiment and response figures", value=current)
     if wanted != current and actions.set_exclude_staff(
         cid, wanted, progress_bar("Recounting the figures…")
@@ -62,7 +62,7 @@ def save(cid: int, before, after) -> None:
 def body() -> None:
     cid = filters.community_id
     exclusion(cid)
-    marked = resources.flagged_members(cid)
+    marked = account_reads.flagged_members(cid)
     st.subheader(f"Marked now: {len(marked)}")
     if marked.empty:
         st.caption("No account is marked as a bot or staff yet.")
@@ -74,7 +74,7 @@ def body() -> None:
     text = st.text_input("Name or account id contains", placeholder="bob, @support, U024BE7LH")
     if not text.strip():
         return
-    found = resources.find_members(cid, text)
+    found = account_reads.find_members(cid, text)
     if found.empty:
         st.info("No account matches.")
         return

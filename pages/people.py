@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard.web import actions, components, resources
+from dashboard.web import account_reads, actions, components
 
 SHOWN = 30
 MERGES_LISTED = 100
@@ -29,7 +29,7 @@ st.caption(
 
 def chosen(cid: int, names: dict) -> list:
     """The open suggestions the filters keep, in the chosen order."""
-    found = resources.identity_suggestions(cid)
+    found = account_reads.identity_suggestions(cid)
     least, contains, order = st.columns([2, 2, 1])
     lowest = least.slider("Show suggestions scoring at least", 0.5, 1.0, 0.6, 0.05)
     text = contains.text_input("Name or account contains", placeholder="ana, slack").lower()
@@ -85,7 +85,7 @@ def suggestions(cid: int, names: dict) -> None:
 
 
 def batches(cid: int) -> None:
-    done = resources.identity_batches(cid)
+    done = account_reads.identity_batches(cid)
     if done.empty:
         return
     st.subheader(f"Batches: {len(done)}")
@@ -98,7 +98,7 @@ def batches(cid: int) -> None:
 
 
 def merged(cid: int) -> None:
-    done = resources.identity_decisions(cid, "confirmed")
+    done = account_reads.identity_decisions(cid, "confirmed")
     st.subheader(f"Merged: {len(done)}")
     if len(done) > MERGES_LISTED:
         st.caption(f"The newest {MERGES_LISTED}; a whole batch is undone under Batches.")
@@ -114,7 +114,7 @@ def merged(cid: int) -> None:
 
 def body() -> None:
     cid = filters.community_id
-    suggestions(cid, resources.account_names(cid))
+    suggestions(cid, account_reads.account_names(cid))
     batches(cid)
     merged(cid)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard.web import actions, components, resources
+from dashboard.web import account_reads, actions, components
 from dashboard.web.actions import Role
 
 st.header("Users")
@@ -17,7 +17,7 @@ st.caption(
 
 
 def body() -> None:
-    users = resources.users()
+    users = account_reads.users()
     st.dataframe(
         pd.DataFrame(
             [

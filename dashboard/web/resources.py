@@ -17,12 +17,11 @@ from sqlalchemy import Engine
 from alerts.backtest import backtest_range, default_period, scope_scores
 from alerts.catalog import rules_of
 from alerts.rules import Rule
-from analysis.identity import Suggestion
 from analysis.weeks import Week
 from dashboard.report.figures import WeeklyReport
 from dashboard.report.figures import weekly_report as build_weekly_report
 from dashboard.settings import Settings, load_settings
-from data_access import accounts, audit, identities, members, queries
+from data_access import audit, queries
 from data_access.db import make_engine
 from data_access.forecast_store import SeriesKey, StoredForecast, series_keys_of
 from data_access.heartbeat import Heartbeat, last_beat
@@ -74,7 +73,7 @@ def clear() -> None:
         kept.clear()
 
 
-def _read(query: Callable[..., R], *args) -> R:
+def read_with(query: Callable[..., R], *args) -> R:
     with connection() as conn:
         return query(conn, *args)
 
@@ -84,23 +83,23 @@ def _read(query: Callable[..., R], *args) -> R:
 
 @cached()
 def communities() -> pd.DataFrame:
-    return _read(queries.communities)
+    return read_with(queries.communities)
 
 
 @cached()
 def channels(community_id: int) -> pd.DataFrame:
-    return _read(queries.channels, community_id)
+    return read_with(queries.channels, community_id)
 
 
 @cached()
 def data_extent(community_id: int) -> tuple[datetime, datetime] | None:
     """The first and the last hour with messages, None without any."""
-    return _read(queries.data_extent, community_id)
+    return read_with(queries.data_extent, community_id)
 
 
 @cached()
 def raw_messages_kept_since() -> datetime | None:
-    return _read(queries.raw_messages_kept_since)
+    return read_with(queries.raw_messages_kept_since)
 
 
 # ---- volumes and sentiment
@@ -110,39 +109,39 @@ def raw_messages_kept_since() -> datetime | None:
 def channel_hourly(
     community_id: int, start: datetime, end: datetime, channel_ids: ChannelIds
 ) -> pd.DataFrame:
-    return _read(queries.channel_hourly, community_id, start, end, channel_ids)
+    return read_with(queries.channel_hourly, community_id, start, end, channel_ids)
 
 
 @cached()
 def channel_sums(community_id: int, edges: tuple, channel_ids: ChannelIds) -> pd.DataFrame:
     """Per channel and bucket of `edges`, the hourly figures summed by the database."""
-    return _read(queries.channel_sums, community_id, edges, channel_ids)
+    return read_with(queries.channel_sums, community_id, edges, channel_ids)
 
 
 @cached()
 def active_members(
     community_id: int, start: datetime, end: datetime, channel_ids: ChannelIds
 ) -> int:
-    return _read(queries.active_members, community_id, start, end, channel_ids)
+    return read_with(queries.active_members, community_id, start, end, channel_ids)
 
 
 @cached()
 def messages_per_minute(
     community_id: int, start: datetime, end: datetime, channel_ids: ChannelIds
 ) -> pd.Series:
-    return _read(queries.messages_per_minute, community_id, start, end, channel_ids)
+    return read_with(queries.messages_per_minute, community_id, start, end, channel_ids)
 
 
 @cached()
 def same_hour_in_past_weeks(
     community_id: int, hour: datetime, weeks: int, channel_ids: ChannelIds
 ) -> list[int]:
-    return _read(queries.same_hour_in_past_weeks, community_id, hour, weeks, channel_ids)
+    return read_with(queries.same_hour_in_past_weeks, community_id, hour, weeks, channel_ids)
 
 
 @cached()
 def members_active_since(community_id: int, since: datetime, channel_ids: ChannelIds) -> int:
-    return _read(queries.members_active_since, community_id, since, channel_ids)
+    return read_with(queries.members_active_since, community_id, since, channel_ids)
 
 
 # ---- messages
@@ -152,19 +151,19 @@ def members_active_since(community_id: int, since: datetime, channel_ids: Channe
 def newest_messages(
     community_id: int, limit: int, channel_ids: ChannelIds, before: datetime
 ) -> pd.DataFrame:
-    return _read(queries.newest_messages, community_id, limit, channel_ids, before)
+    return read_with(queries.newest_messages, community_id, limit, channel_ids, before)
 
 
 @cached()
 def most_negative_messages(
     community_id: int, start: datetime, end: datetime, channel_ids: ChannelIds, limit: int
 ) -> pd.DataFrame:
-    return _read(queries.most_negative_messages, community_id, start, end, channel_ids, limit)
+    return read_with(queries.most_negative_messages, community_id, start, end, channel_ids, limit)
 
 
 @cached()
 def recent_texts(community_id: int, limit: int) -> pd.DataFrame:
-    return _read(queries.recent_texts, community_id, limit)
+    return read_with(queries.recent_texts, community_id, limit)
 
 
 # ---- topics
@@ -172,12 +171,12 @@ def recent_texts(community_id: int, limit: int) -> pd.DataFrame:
 
 @cached()
 def topics(community_id: int) -> pd.DataFrame:
-    return _read(queries.topics, community_id)
+    return read_with(queries.topics, community_id)
 
 
 @cached()
 def topic_sums(community_id: int, edges: tuple, channel_ids: ChannelIds) -> pd.DataFrame:
-    return _read(queries.topic_sums, community_id, edges, channel_ids)
+    return read_with(queries.topic_sums, community_id, edges, channel_ids)
 
 
 @cached()
@@ -189,7 +188,7 @@ def topic_messages(
     channel_ids: ChannelIds,
     limit: int,
 ) -> pd.DataFrame:
-    return _read(queries.topic_messages, community_id, topic_id, start, end, channel_ids, limit)
+    return read_with(queries.topic_messages, community_id, topic_id, start, end, channel_ids, limit)
 
 
 # ---- forecasts
@@ -197,7 +196,7 @@ def topic_messages(
 
 @cached()
 def forecast(community_id: int, key: SeriesKey) -> StoredForecast | None:
-    return _read(queries.forecast, community_id, key.kind, key.id)
+    return read_with(queries.forecast, community_id, key.kind, key.id)
 
 
 @cached()
@@ -205,75 +204,26 @@ def series_counts(
     community_id: int, key: SeriesKey, start: datetime, end: datetime
 ) -> pd.DataFrame:
     """Messages per hour (ds, y) of a series in [start, end)."""
-    return _read(queries.series_counts, community_id, key.kind, key.id, start, end)
+    return read_with(queries.series_counts, community_id, key.kind, key.id, start, end)
 
 
 @cached()
 def series_keys(community_id: int) -> list[SeriesKey]:
     """The series that have forecasts: the community, each topic, each channel."""
-    return _read(series_keys_of, community_id)
-
-
-# ---- people, members and users
-
-
-@cached(ttl=60, max_entries=20, spinner="Looking for accounts of the same person…")
-def identity_suggestions(community_id: int) -> list[Suggestion]:
-    """Suggested matches not decided yet, best first (kept a minute: it compares every
-    pair of accounts)."""
-    return _read(identities.open_suggestions, community_id)
-
-
-@cached()
-def account_names(community_id: int) -> dict[int, str]:
-    """Each account's name as shown: 'name (platform account id)'."""
-    with connection() as conn:
-        found = identities.accounts(conn, community_id)
-    return {a.id: f"{a.display_name} ({a.platform} {a.external_id})" for a in found}
-
-
-@cached()
-def identity_decisions(community_id: int, status: str) -> pd.DataFrame:
-    return _read(identities.decisions, community_id, status)
-
-
-@cached()
-def identity_batches(community_id: int) -> pd.DataFrame:
-    """Batches of merges confirmed together and not undone: batch, merges, who, when."""
-    return _read(identities.batches, community_id)
-
-
-@cached()
-def excludes_staff(community_id: int) -> bool:
-    return _read(members.excludes_staff, community_id)
-
-
-@cached()
-def flagged_members(community_id: int) -> pd.DataFrame:
-    return _read(members.flagged, community_id)
-
-
-@cached()
-def find_members(community_id: int, text: str) -> pd.DataFrame:
-    return _read(members.find, community_id, text)
-
-
-@cached()
-def users() -> list[accounts.Account]:
-    return accounts.list_users(engine())
+    return read_with(series_keys_of, community_id)
 
 
 @cached()
 def audit_entries(
     start: datetime, end: datetime, actor: str | None, action: str | None
 ) -> pd.DataFrame:
-    return _read(audit.entries, start, end, actor, action)
+    return read_with(audit.entries, start, end, actor, action)
 
 
 @cached()
 def worker_heartbeat() -> Heartbeat | None:
     """The worker's newest heartbeat, None when no worker ever ran on this database."""
-    return _read(last_beat)
+    return read_with(last_beat)
 
 
 # ---- alerts
@@ -281,7 +231,7 @@ def worker_heartbeat() -> Heartbeat | None:
 
 @cached()
 def alert_rules(community_id: int) -> list[Rule]:
-    return _read(rules_of, community_id)
+    return read_with(rules_of, community_id)
 
 
 @cached()
@@ -289,17 +239,17 @@ def alert_episodes(
     community_id: int, start: datetime, end: datetime, only_open: bool = False
 ) -> pd.DataFrame:
     """Episodes overlapping [start, end) (or those still firing), newest first."""
-    return _read(queries.alert_episodes, community_id, start, end, only_open)
+    return read_with(queries.alert_episodes, community_id, start, end, only_open)
 
 
 @cached()
 def alert_silences(community_id: int, now: datetime) -> pd.DataFrame:
-    return _read(queries.alert_silences, community_id, now)
+    return read_with(queries.alert_silences, community_id, now)
 
 
 @cached()
 def alert_rule_versions(rule_id: int) -> pd.DataFrame:
-    return _read(queries.alert_rule_versions, rule_id)
+    return read_with(queries.alert_rule_versions, rule_id)
 
 
 @cached()
@@ -311,7 +261,7 @@ def episode_messages(
     most_negative_first: bool,
     limit: int,
 ) -> pd.DataFrame:
-    return _read(
+    return read_with(
         queries.episode_messages, community_id, scope_key, start, end, most_negative_first, limit
     )
 

@@ -18,26 +18,7 @@ def launch(port: int, address: str = "127.0.0.1") -> int:
     # Each child leads a process group of its own, so that stopping it reaches whatever
     # it started (a forecast pool's fitting processes): nothing outlives `ecg run`.
     worker = subprocess.Popen([sys.executable, "-m", "dashboard.cli", "worker"], process_group=0)
-    dashboard = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(SERVED),
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-            "--server.address",
-            address,
-            "--client.showErrorDetails",
-            "none",
-            "--client.toolbarMode",
-            "viewer",
-        ],
-        process_group=0,
-    )
+    dashboard = subprocess.Popen(_dashboard_command(port, address), process_group=0)
     shown = "localhost" if address in ("127.0.0.1", "localhost") else address
     print(
         f"\n  Community ECG is starting on http://{shown}:{port}  (Ctrl-C stops it)\n", flush=True
@@ -59,6 +40,28 @@ def launch(port: int, address: str = "127.0.0.1") -> int:
     )
     _stop(children)
     return died.returncode or 1
+
+
+def _dashboard_command(port: int, address: str) -> list[str]:
+    """Streamlit serving the app with its sign-in routes, tracebacks and the developer
+    toolbar hidden from users."""
+    return [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(SERVED),
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--server.address",
+        address,
+        "--client.showErrorDetails",
+        "none",
+        "--client.toolbarMode",
+        "viewer",
+    ]
 
 
 def _interrupt(*_) -> None:

@@ -206,7 +206,7 @@ def set_member_flags(
 # ---- users
 
 
-def add_user(name: str, role: Role, password: str) -> Done[None] | None:
+def add_user(name: str, role: Role, password: str) -> Done[accounts.Account] | None:
     """Add an account whose one-time `password` must be changed at its first sign-in."""
     engine = resources.engine()
     return _attempt(

@@ -46,6 +46,9 @@ class MetricData:
     platforms: dict[int, str] = field(default_factory=dict)  # channel id -> platform
     topic_names: dict[int, str] = field(default_factory=dict)
     channel_names: dict[int, str] = field(default_factory=dict)
+    # what every topic scope of a cycle shares (the community's hours and window counts),
+    # worked out once: see _community
+    shared: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -106,15 +109,14 @@ def _share_series(rule: Rule, scope: Scope, data: MetricData, start: int, end: i
     """score_series of a topic's share of all messages: the value is the share in the
     window; with baseline_ratio the score is that share, less two Poisson sigmas of the
     topic's count, ÷ the topic's usual share: its share of all messages over the
-    SHARE_BASELINE_DAYS before the window (none while the
-    community has fewer than MIN_SHARE_BASELINE_MESSAGES there). The guard is the topic's
-    own count, so min_volume asks for that many of its messages."""
+    SHARE_BASELINE_DAYS before the window (none while the community has fewer than
+    MIN_SHARE_BASELINE_MESSAGES there). The guard is the topic's own count, so min_volume
+    asks for that many of its messages."""
     minutes = np.arange(start, end, dtype=np.int64)
     window = rule.window_minutes
     topic_rows, topic_hours = _scoped(rule, scope, data)
-    everything = data.channel_hours.groupby("hour", as_index=False)[HOURLY_COLUMNS[1:]].sum()
+    everything, total = _community(data, start - window, end, window)
     topic = _window_sums(topic_rows, start - window, end, window)["count"]
-    total = _window_sums(data.messages, start - window, end, window)["count"]
     with np.errstate(divide="ignore", invalid="ignore"):
         value = np.where(total > 0, topic / total, np.nan)
         usual = usual_share(topic_hours, everything, (minutes - window) // 60)
@@ -129,6 +131,18 @@ def _share_series(rule: Rule, scope: Scope, data: MetricData, start: int, end: i
     return pd.DataFrame(
         {"minute": minutes, "value": value, "score": score, "guard": topic, "limit": limit}
     )
+
+
+def _community(data: MetricData, first: int, end: int, window: int):
+    """The whole community's hourly rollup, and its message count over the `window` before
+    each minute of [first + window, end): the same for every topic of a cycle, so kept."""
+    key = (first, end, window)
+    if key not in data.shared:
+        hours = data.channel_hours.groupby("hour", as_index=False)[HOURLY_COLUMNS[1:]].sum()
+        minute = data.messages["minute"].to_numpy(dtype=np.int64)
+        counts = rolling(_per_minute(minute, None, first, end), window)[: end - first - window]
+        data.shared[key] = (hours, counts)
+    return data.shared[key]
 
 
 def _scoped(rule: Rule, scope: Scope, data: MetricData) -> tuple[pd.DataFrame, pd.DataFrame]:

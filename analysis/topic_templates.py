@@ -6,58 +6,49 @@ numbers. The demo community uses `software`."""
 from __future__ import annotations
 
 from analysis.topics import DEFAULT_TOPICS, TopicRule
-
-
-def _topic(name: str, colour: str, keywords: str, phrases: str = "") -> TopicRule:
-    return TopicRule(
-        name=name,
-        keywords=tuple(keywords.split()),
-        phrases=tuple(p for p in phrases.split("|") if p),
-        colour=colour,
-    )
-
+from analysis.topics import keyword_rule as rule
 
 GAMING = (
-    _topic("bugs and crashes", "#d62728", "bug bugs crash crashed crashes glitch glitchy freeze"),
-    _topic("lag and servers", "#8c564b", "lag laggy ping servers disconnect disconnected dc"),
-    _topic("matchmaking", "#1f77b4", "matchmaking queue ranked elo mmr lobby teammates"),
-    _topic("balance", "#ff7f0e", "nerf nerfed buff buffed overpowered meta balance"),
-    _topic("cheating", "#e377c2", "cheater cheaters cheating hacker hackers aimbot wallhack"),
-    _topic("updates", "#bcbd22", "patch update season changelog", "patch notes|new season"),
-    _topic("store and purchases", "#2ca02c", "refund purchase purchased skins store bundle"),
-    _topic("events", "#9467bd", "event tournament giveaway stream scrim"),
+    rule("bugs and crashes", "#d62728", "bug bugs crash crashed crashes glitch glitchy freeze"),
+    rule("lag and servers", "#8c564b", "lag laggy ping servers disconnect disconnected dc"),
+    rule("matchmaking", "#1f77b4", "matchmaking queue ranked elo mmr lobby teammates"),
+    rule("balance", "#ff7f0e", "nerf nerfed buff buffed overpowered meta balance"),
+    rule("cheating", "#e377c2", "cheater cheaters cheating hacker hackers aimbot wallhack"),
+    rule("updates", "#bcbd22", "patch update season changelog", "patch notes|new season"),
+    rule("store and purchases", "#2ca02c", "refund purchase purchased skins store bundle"),
+    rule("events", "#9467bd", "event tournament giveaway stream scrim"),
 )
 
 EDUCATION = (
-    _topic(
+    rule(
         "admissions",
         "#1f77b4",
         "admission admissions accepted rejected waitlist waitlisted deferred decision "
         "decisions application applications",
         "early decision|regular decision",
     ),
-    _topic("courses", "#ff7f0e", "course courses class classes professor lecture syllabus"),
-    _topic("exams and grades", "#d62728", "exam exams midterm midterms finals grade grades gpa"),
-    _topic("financial aid", "#2ca02c", "scholarship scholarships tuition fafsa loan loans", "aid"),
-    _topic("campus life", "#9467bd", "dorm dorms housing roommate campus club clubs"),
-    _topic("careers", "#8c564b", "internship internships job jobs career resume interview"),
+    rule("courses", "#ff7f0e", "course courses class classes professor lecture syllabus"),
+    rule("exams and grades", "#d62728", "exam exams midterm midterms finals grade grades gpa"),
+    rule("financial aid", "#2ca02c", "scholarship scholarships tuition fafsa loan loans", "aid"),
+    rule("campus life", "#9467bd", "dorm dorms housing roommate campus club clubs"),
+    rule("careers", "#8c564b", "internship internships job jobs career resume interview"),
 )
 
 COMMERCE = (
-    _topic("orders and shipping", "#1f77b4", "order orders shipping shipped delivery tracking"),
-    _topic("returns and refunds", "#d62728", "return returns refund refunds exchange"),
-    _topic("payments", "#ff7f0e", "payment pay card charged invoice checkout"),
-    _topic("product quality", "#8c564b", "broken defective damaged quality fake"),
-    _topic("customer service", "#9467bd", "support service agent reply", "no response"),
-    _topic("promotions", "#2ca02c", "discount coupon sale promo deal"),
+    rule("orders and shipping", "#1f77b4", "order orders shipping shipped delivery tracking"),
+    rule("returns and refunds", "#d62728", "return returns refund refunds exchange"),
+    rule("payments", "#ff7f0e", "payment pay card charged invoice checkout"),
+    rule("product quality", "#8c564b", "broken defective damaged quality fake"),
+    rule("customer service", "#9467bd", "support service agent reply", "no response"),
+    rule("promotions", "#2ca02c", "discount coupon sale promo deal"),
 )
 
 GENERAL = (
-    _topic("welcome", "#2ca02c", "welcome hello joined introduce introduction"),
-    _topic("events", "#9467bd", "event events meetup meeting call stream"),
-    _topic("feedback", "#1f77b4", "feedback suggestion suggestions idea ideas"),
-    _topic("moderation", "#d62728", "spam rules ban banned report reported mod moderator"),
-    _topic("announcements", "#bcbd22", "announcement announcements news"),
+    rule("welcome", "#2ca02c", "welcome hello joined introduce introduction"),
+    rule("events", "#9467bd", "event events meetup meeting call stream"),
+    rule("feedback", "#1f77b4", "feedback suggestion suggestions idea ideas"),
+    rule("moderation", "#d62728", "spam rules ban banned report reported mod moderator"),
+    rule("announcements", "#bcbd22", "announcement announcements news"),
 )
 
 TEMPLATES: dict[str, tuple[TopicRule, ...]] = {

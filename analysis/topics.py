@@ -172,7 +172,10 @@ def _clean(items: Iterable[str]) -> tuple[str, ...]:
     return tuple(seen)
 
 
-def _rule(name: str, colour: str, keywords: str, phrases: str = "", patterns=()) -> TopicRule:
+def keyword_rule(
+    name: str, colour: str, keywords: str, phrases: str = "", patterns=()
+) -> TopicRule:
+    """A rule from space-separated keywords and |-separated phrases."""
     return TopicRule(
         name=name,
         keywords=tuple(keywords.split()),
@@ -183,56 +186,56 @@ def _rule(name: str, colour: str, keywords: str, phrases: str = "", patterns=())
 
 
 DEFAULT_TOPICS: tuple[TopicRule, ...] = (
-    _rule(
+    keyword_rule(
         "billing",
         "#d62728",
         "billing invoice invoices refund refunds charged charge subscription payment "
         "payments price pricing",
         "credit card|double charged",
     ),
-    _rule(
+    keyword_rule(
         "bugs",
         "#ff7f0e",
         "bug bugs crash crashes crashed broken error errors exception regression glitch",
         "doesn't work|does not work|stack trace",
     ),
-    _rule(
+    keyword_rule(
         "outage",
         "#8c564b",
         "outage down downtime unreachable offline 502 503 504 timeout timeouts",
         "not loading|status page",
     ),
-    _rule(
+    keyword_rule(
         "feature requests",
         "#2ca02c",
         "feature roadmap suggestion proposal wishlist",
         "would be nice|please add|it would be great",
     ),
-    _rule(
+    keyword_rule(
         "help",
         "#1f77b4",
         "help how install installing setup configure tutorial docs documentation",
         "how do i|how to|getting started",
     ),
-    _rule(
+    keyword_rule(
         "praise",
         "#9467bd",
         "thanks thank love awesome great amazing kudos",
         "well done|good job",
     ),
-    _rule(
+    keyword_rule(
         "security",
         "#e377c2",
         "security vulnerability exploit hacked phishing password leak breach 2fa",
         "",
     ),
-    _rule(
+    keyword_rule(
         "performance",
         "#17becf",
         "slow slowness latency lag laggy performance fast faster memory cpu",
         "takes forever",
     ),
-    _rule(
+    keyword_rule(
         "releases",
         "#bcbd22",
         "release released changelog upgrade update version",

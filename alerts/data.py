@@ -42,6 +42,7 @@ def metric_data(
             else {}
         ),
         platforms=platforms,
+        channel_sources=alert_data.channel_sources(conn, community_id),
         topic_names=topic_names,
         channel_names=channel_names,
     )

@@ -21,6 +21,7 @@ from alerts.baselines import (
 )
 from alerts.forecast_scores import band_distance, predicted_peak, predicted_ratio
 from alerts.rules import COUNT_METRICS, SHARE_METRICS, Rule, Scope
+from alerts.silence import silent_sources
 
 NEGATIVE_AT_MOST = -0.05
 HOURLY_COLUMNS = ["hour", "messages", "active_authors", "sentiment_count", "negative_count"]
@@ -44,6 +45,7 @@ class MetricData:
     topic_hours: pd.DataFrame
     forecasts: dict[tuple[str, int], pd.DataFrame] = field(default_factory=dict)
     platforms: dict[int, str] = field(default_factory=dict)  # channel id -> platform
+    channel_sources: dict[int, int] = field(default_factory=dict)  # channel id -> source id
     topic_names: dict[int, str] = field(default_factory=dict)
     channel_names: dict[int, str] = field(default_factory=dict)
     # what every topic scope of a cycle shares (the community's hours and window counts),
@@ -86,6 +88,8 @@ def score_series(rule: Rule, scope: Scope, data: MetricData, start: int, end: in
     threshold in the metric's units, for charts). NaN score: no data."""
     if rule.metric in SHARE_METRICS:
         return _share_series(rule, scope, data, start, end)
+    if rule.metric == "silent_sources":
+        return _silence_series(rule, scope, data, start, end)
     minutes = np.arange(start, end, dtype=np.int64)
     window = rule.window_minutes
     rows, hours = _scoped(rule, scope, data)
@@ -93,6 +97,8 @@ def score_series(rule: Rule, scope: Scope, data: MetricData, start: int, end: in
     value = _metric_value(rule, sums, rows, minutes, window)
     has_data = _has_data(hours, minutes)
     expected, sigma = _baseline(rule, hours, start - window, end, window)
+    if rule.direction == "below" and rule.metric in COUNT_METRICS:
+        expected = _without_silent_sources(rule, scope, data, start, end, expected)
     score, limit = _score(rule, scope, data, value, expected, sigma, minutes, hours)
     guard = sums["count"]
     if rule.metric == "predicted_spike":
@@ -103,6 +109,64 @@ def score_series(rule: Rule, scope: Scope, data: MetricData, start: int, end: in
     return pd.DataFrame(
         {"minute": minutes, "value": value, "score": score, "guard": guard, "limit": limit}
     )
+
+
+def _silence_series(rule: Rule, scope: Scope, data: MetricData, start: int, end: int):
+    """score_series of the sources of the scope that are silent (see alerts.silence)."""
+    silent = _silent_count(scope, data, start, end)
+    return pd.DataFrame(
+        {
+            "minute": np.arange(start, end, dtype=np.int64),
+            "value": silent,
+            "score": silent,
+            "guard": np.full(len(silent), np.inf),
+            "limit": np.full(len(silent), rule.threshold),
+        }
+    )
+
+
+def _silent_count(scope: Scope, data: MetricData, start: int, end: int) -> np.ndarray:
+    """How many of the scope's sources are silent at each minute of [start, end)."""
+    channels = _channels_of(scope, data)
+    sources = (
+        set(data.channel_sources.values())
+        if channels is None
+        else {data.channel_sources.get(c) for c in channels}
+    )
+    flags = _silent_flags(data, start, end)
+    silent = [flags[source] for source in sources if source in flags]
+    return np.sum(silent, axis=0).astype(float) if silent else np.zeros(end - start)
+
+
+def _silent_flags(data: MetricData, start: int, end: int) -> dict[int, np.ndarray]:
+    key = ("silent", start, end)
+    if key not in data.shared:
+        data.shared[key] = silent_sources(
+            data.messages, data.channel_hours, data.channel_sources, start, end
+        )
+    return data.shared[key]
+
+
+def _without_silent_sources(rule, scope, data, start, end, expected) -> np.ndarray:
+    """The expected count less what silent sources would have brought: a drop is judged
+    on the sources that still deliver (a silent one is a data problem, told apart by the
+    Source silent rule), so an importer that stops is no activity drop, while a
+    community that goes quiet everywhere still is one."""
+    window = rule.window_minutes
+    channels = _channels_of(scope, data)
+    for source, silent in _silent_flags(data, start, end).items():
+        if not silent.any():
+            continue
+        own = [
+            c
+            for c, s in data.channel_sources.items()
+            if s == source and (channels is None or c in channels)
+        ]
+        hours = data.channel_hours[data.channel_hours["channel_id"].isin(own)]
+        hours = hours.groupby("hour", as_index=False)[HOURLY_COLUMNS[1:]].sum()
+        due, _ = _baseline(rule, hours, start - window, end, window)
+        expected = np.where(silent, np.maximum(expected - np.nan_to_num(due), 0), expected)
+    return expected
 
 
 def _share_series(rule: Rule, scope: Scope, data: MetricData, start: int, end: int):

@@ -24,6 +24,7 @@ METRICS = {
     "topic_share": "topic share of all messages",
     "forecast_deviation": "deviation from the forecast band",
     "predicted_spike": "predicted spike (forecast peak ÷ normal, next 24 h)",
+    "silent_sources": "sources gone silent (nothing where 20 messages were due)",
 }
 COUNT_METRICS = {"volume", "active_members", "topic_volume"}
 TOPIC_METRICS = {"topic_volume", "topic_negative_share", "topic_share"}
@@ -192,6 +193,12 @@ def _check_combination(rule: Rule) -> None:
         )
     if rule.condition == "forecast_band" and rule.metric not in ("volume", "topic_volume"):
         raise RuleValidationError("condition", "the forecast band applies to message volume")
+    if rule.metric == "silent_sources" and rule.condition != "threshold":
+        raise RuleValidationError("condition", "silent sources take a plain threshold")
+    if rule.metric == "silent_sources" and rule.scope.kind in ("each_topic", "each_channel"):
+        raise RuleValidationError(
+            "scope", "sources are watched for everything, a platform or a channel"
+        )
     if rule.metric in FORECAST_METRICS and rule.condition != "threshold":
         raise RuleValidationError("condition", f"{METRICS[rule.metric]} takes a plain threshold")
     if rule.metric in FORECAST_METRICS and rule.scope.kind == "platform":
@@ -314,7 +321,21 @@ DEFAULT_RULES = (
         keep_firing_minutes=15,
         min_volume=20,
         severity="warning",
-        runbook="The community went quiet or ingestion stopped: check the worker and the "
-        "import jobs first (Import page, `ecg worker` log), then the platform's status.",
+        runbook="The community went quiet: check the platform's status, then what changed "
+        "(an announcement, a moved channel). A source that stopped delivering is reported "
+        "as Source silent instead, and this rule is not judged over its minutes.",
+    ),
+    Rule(
+        name="Source silent",
+        metric="silent_sources",
+        condition="threshold",
+        direction="above",
+        threshold=0.5,
+        recovery_threshold=0.5,
+        window_minutes=1,
+        severity="warning",
+        runbook="A data problem, not a crisis: a source delivered nothing where about 20 "
+        "messages were due. Check its import job, follower or ingest server (Import page, "
+        "`ecg worker` log) and its credentials; the figures of the silent hours are low.",
     ),
 )

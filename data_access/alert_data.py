@@ -131,6 +131,14 @@ def forecast_points(conn: Connection, community_id: int) -> dict[tuple[str, int]
     }
 
 
+def channel_sources(conn: Connection, community_id: int) -> dict[int, int]:
+    """The source of each channel of a community."""
+    rows = conn.execute(
+        select(Channel.id, Channel.source_id).where(Channel.community_id == community_id)
+    ).all()
+    return {row.id: row.source_id for row in rows}
+
+
 def names(conn: Connection, community_id: int):
     """(platform of each channel, channel names, topic names) of a community."""
     channels = conn.execute(

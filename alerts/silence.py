@@ -1,0 +1,103 @@
+"""Sources gone silent: a data problem, told apart from a community going quiet.
+
+A source (an import, a follower, the ingest server, the demo) is silent at minute t when
+nothing of it has arrived since its last message although, at its usual rate for those
+hours (the same baseline as the count rules), SILENT_AFTER_EXPECTED messages were due
+while the community's other sources kept delivering (with 20 due, a lull leaves nothing
+at all about once in 500 million times), or SILENT_ALONE_AFTER were due when it has no
+other source or they went quiet too. A community that goes quiet still says something,
+and quiets everywhere at once; a broken importer says nothing, on its own. An activity
+drop is judged without what a silent source would have brought (`alerts.metrics`), and
+the Source silent rule reports the source instead.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from alerts.baselines import hourly_baseline
+
+SILENT_AFTER_EXPECTED = 20.0  # messages due with none arrived: e**-20 ≈ 2e-9 by chance
+OTHERS_DELIVER = 0.3  # ... while the other sources brought at least this share of theirs
+OTHERS_LEAST_DUE = 5.0  # (evidence only when that many of theirs were due)
+SILENT_ALONE_AFTER = 60.0  # messages due when the other sources are quiet too, or absent
+
+
+def silent_sources(
+    messages: pd.DataFrame,
+    channel_hours: pd.DataFrame,
+    channel_sources: dict[int, int],
+    first: int,
+    end: int,
+) -> dict[int, np.ndarray]:
+    """For each source, whether it is silent at each minute of [first, end)."""
+    minutes_of = _source_of(messages["channel_id"], channel_sources)
+    hours_of = _source_of(channel_hours["channel_id"], channel_sources)
+    minute = messages["minute"].to_numpy(dtype=np.int64)
+    tallies = {}
+    for source in sorted(set(channel_sources.values())):
+        hours = channel_hours[hours_of == source]
+        hours = hours.groupby("hour", as_index=False)["messages"].sum()
+        tallies[source] = _Tally(np.sort(minute[minutes_of == source]), hours, first, end)
+    found = {}
+    for source, own in tallies.items():
+        since = own.last_before()
+        due = own.due_since(since)
+        others = [t for s, t in tallies.items() if s != source]
+        others_due = sum((t.due_since(since) for t in others), np.zeros(end - first))
+        others_came = sum((t.arrived_since(since) for t in others), np.zeros(end - first))
+        others_deliver = (others_due >= OTHERS_LEAST_DUE) & (
+            others_came >= OTHERS_DELIVER * others_due
+        )
+        found[source] = (due >= SILENT_ALONE_AFTER) | (
+            others_deliver & (due >= SILENT_AFTER_EXPECTED)
+        )
+    return found
+
+
+def _source_of(channels: pd.Series, channel_sources: dict[int, int]) -> np.ndarray:
+    return channels.map(channel_sources).fillna(-1).to_numpy(dtype=np.int64)
+
+
+class _Tally:
+    """One source's arrivals and its messages due (at its usual rate), as running sums
+    over the minutes [first, end): index i is the start of minute first + i."""
+
+    def __init__(self, own: np.ndarray, hours: pd.DataFrame, first: int, end: int):
+        self.own, self.first, self.size = own, first, end - first
+        self.hours = hours
+        per_minute = np.zeros(self.size)
+        if not hours.empty and self.size > 0:
+            first_hour, end_hour = first // 60, -(-end // 60)
+            mean, _ = hourly_baseline(hours, "messages", first_hour, end_hour)
+            per_minute = np.nan_to_num(mean)[np.arange(first, end) // 60 - first_hour] / 60
+        self.due = np.concatenate([[0.0], np.cumsum(per_minute)])
+        inside = own[(own >= first) & (own < end)] - first
+        arrived = np.bincount(inside, minlength=self.size).astype(float)
+        self.arrived = np.concatenate([[0.0], np.cumsum(arrived)])
+
+    def last_before(self) -> np.ndarray:
+        """For each minute, the index just after this source's last message before it
+        (0 when that was before `first`)."""
+        minutes = np.arange(self.first, self.first + self.size)
+        before = np.searchsorted(self.own, minutes, side="left")
+        last = np.where(
+            before > 0,
+            self.own[np.maximum(before - 1, 0)] + 1,
+            _last_hour_end(self.hours, self.first),
+        )
+        return np.clip(last - self.first, 0, self.size)
+
+    def due_since(self, since: np.ndarray) -> np.ndarray:
+        return self.due[np.arange(self.size)] - self.due[since]
+
+    def arrived_since(self, since: np.ndarray) -> np.ndarray:
+        return self.arrived[np.arange(self.size)] - self.arrived[since]
+
+
+def _last_hour_end(hours: pd.DataFrame, first: int) -> int:
+    """Where a source's last message before `first` was, from the hourly rollup: the end
+    of its last hour with messages (the kindest guess), or `first` if it has none."""
+    earlier = hours.loc[(hours["messages"] > 0) & (hours["hour"] * 60 < first), "hour"]
+    return int(min((earlier.max() + 1) * 60, first)) if len(earlier) else first

@@ -18,19 +18,26 @@ MIN_SHARE_BASELINE_MESSAGES = 100  # fewer messages than this there: no usual sh
 LOOKBACK_HOURS = BASELINE_WEEKS * WEEK_HOURS  # a scope with nothing in it for this long: no data
 
 
-def usual_share(topic_hours: pd.DataFrame, all_hours: pd.DataFrame, before: np.ndarray):
-    """The topic's share of all messages in the SHARE_BASELINE_DAYS of hours before each
-    hour of `before`; NaN where all messages there number fewer than
-    MIN_SHARE_BASELINE_MESSAGES."""
+def usual_share(
+    topic_hours: pd.DataFrame,
+    all_hours: pd.DataFrame,
+    before: np.ndarray,
+    part: str = "messages",
+    whole: str = "messages",
+):
+    """The share `part` of `topic_hours` holds of `whole` of `all_hours` (by default: a
+    topic's share of all messages; or negative_count of sentiment_count) in the
+    SHARE_BASELINE_DAYS of hours before each hour of `before`; NaN where the whole
+    there numbers fewer than MIN_SHARE_BASELINE_MESSAGES."""
     if not len(before):
         return np.zeros(0)
     span = np.arange(int(before.min()) - SHARE_BASELINE_DAYS * DAY_HOURS, int(before.max()))
 
-    def running(hours: pd.DataFrame) -> np.ndarray:
-        counts = hours.set_index("hour")["messages"].reindex(span, fill_value=0)
+    def running(hours: pd.DataFrame, column: str) -> np.ndarray:
+        counts = hours.set_index("hour")[column].reindex(span, fill_value=0)
         return np.concatenate([[0.0], np.cumsum(counts.to_numpy(dtype=float))])
 
-    topic, total = running(topic_hours), running(all_hours)
+    topic, total = running(topic_hours, part), running(all_hours, whole)
     last = before - span[0]
     first = last - SHARE_BASELINE_DAYS * DAY_HOURS
     in_total = total[last] - total[first]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Connection
 
 from alerts.baselines import LOOKBACK_HOURS
-from alerts.metrics import MetricData
+from alerts.metrics import MetricData, reach_minutes
 from alerts.rules import FORECAST_METRICS, TOPIC_METRICS, Rule
 from data_access import alert_data
 
@@ -15,7 +15,7 @@ def metric_data(
 ) -> MetricData:
     """What `rules` need to be scored for each minute in [start, end): messages of the
     longest window before `start` onwards, rollups of eight weeks more, forecasts if used."""
-    window = max((r.window_minutes for r in rules), default=60)
+    window = max((reach_minutes(r) for r in rules), default=60)
     first = start - window
     platforms, channel_names, topic_names = alert_data.names(conn, community_id)
     with_topics = any(

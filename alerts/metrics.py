@@ -8,7 +8,7 @@ eight weeks) come from the hourly rollups, forecasts from the stored forecast po
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -24,6 +24,11 @@ from alerts.rules import COUNT_METRICS, SHARE_METRICS, Rule, Scope
 from alerts.silence import silent_sources
 
 NEGATIVE_AT_MOST = -0.05
+SHARE_SIGMAS = 2.0  # a share's count is lessened by this many Poisson sigmas
+MEMBER_CAP = 10  # one member's messages in a window count toward a surge up to this
+WIDEN_FACTORS = (1, 2, 4, 8)  # a drop rule's window, widened until min_volume is due
+SPREAD_FLOOR = 0.25  # an hour's spread across weeks is taken as at least this share of
+# its mean: two or three weeks of history understate how much real hours vary
 HOURLY_COLUMNS = ["hour", "messages", "active_authors", "sentiment_count", "negative_count"]
 
 
@@ -86,15 +91,52 @@ def score_series(rule: Rule, scope: Scope, data: MetricData, start: int, end: in
     """Per minute t in [start, end): value (the metric), score (what the threshold is
     compared with), guard (the volume the minimum-volume guard checks) and limit (the
     threshold in the metric's units, for charts). NaN score: no data."""
-    if rule.metric in SHARE_METRICS:
+    if rule.metric == "topic_share":
         return _share_series(rule, scope, data, start, end)
+    if rule.metric in SHARE_METRICS and rule.condition == "baseline_ratio":
+        return _negative_ratio_series(rule, scope, data, start, end)
     if rule.metric == "silent_sources":
         return _silence_series(rule, scope, data, start, end)
+    if widens(rule):
+        return _widened_series(rule, scope, data, start, end)
+    return _count_series(rule, scope, data, start, end)
+
+
+def widens(rule: Rule) -> bool:
+    """Whether the rule's window widens until enough messages are due (a drop rule)."""
+    return rule.direction == "below" and rule.metric in COUNT_METRICS and rule.min_volume > 0
+
+
+def reach_minutes(rule: Rule) -> int:
+    """How far before a minute the rule reads messages: its window, or its widest."""
+    return rule.window_minutes * (WIDEN_FACTORS[-1] if widens(rule) else 1)
+
+
+def _widened_series(rule: Rule, scope: Scope, data: MetricData, start: int, end: int):
+    """score_series of a drop rule whose window is widened (×2, ×4, ×8) at the minutes
+    where fewer than min_volume messages are due in it: a small community's drop is
+    judged over the hours that hold enough messages to tell, not never."""
+    frames = [
+        _count_series(
+            replace(rule, window_minutes=rule.window_minutes * f), scope, data, start, end
+        )
+        for f in WIDEN_FACTORS
+    ]
+    chosen = frames[-1].copy()
+    for frame in reversed(frames[:-1]):
+        enough = (frame["guard"] >= rule.min_volume).to_numpy()
+        chosen.loc[enough] = frame.loc[enough]
+    return chosen
+
+
+def _count_series(rule: Rule, scope: Scope, data: MetricData, start: int, end: int):
     minutes = np.arange(start, end, dtype=np.int64)
     window = rule.window_minutes
     rows, hours = _scoped(rule, scope, data)
     sums = _window_sums(rows, start - window, end, window)
     value = _metric_value(rule, sums, rows, minutes, window)
+    if rule.metric in ("volume", "topic_volume") and rule.direction == "above":
+        value = value - _beyond_member_cap(rows, start - window, end, window)
     has_data = _has_data(hours, minutes)
     expected, sigma = _baseline(rule, hours, start - window, end, window)
     if rule.direction == "below" and rule.metric in COUNT_METRICS:
@@ -184,17 +226,60 @@ def _share_series(rule: Rule, scope: Scope, data: MetricData, start: int, end: i
     with np.errstate(divide="ignore", invalid="ignore"):
         value = np.where(total > 0, topic / total, np.nan)
         usual = usual_share(topic_hours, everything, (minutes - window) // 60)
-        if rule.condition == "baseline_ratio":  # the share less two Poisson sigmas of the
-            # topic's count, so that a few messages at a quiet hour do not double it
-            surely = np.maximum(topic - 2 * np.sqrt(topic), 0) / np.where(total > 0, total, 1)
-            ratio = np.where(usual > 0, surely / usual, np.where(surely > 0, np.inf, 1.0))
-            score, limit = np.where(np.isnan(usual), np.nan, ratio), usual * rule.threshold
+        if rule.condition == "baseline_ratio":
+            score, limit = _ratio_to_usual(topic, total, usual, rule.threshold)
         else:
             score, limit = value, np.full(len(minutes), rule.threshold)
     score = np.where(_has_data(everything, minutes), score, np.nan)
     return pd.DataFrame(
         {"minute": minutes, "value": value, "score": score, "guard": topic, "limit": limit}
     )
+
+
+def _negative_ratio_series(rule: Rule, scope: Scope, data: MetricData, start: int, end: int):
+    """score_series of the negative share against its usual: the share of the scored
+    messages in the window that are negative, less SHARE_SIGMAS Poisson sigmas of the
+    negative count, ÷ the scope's negative share over the SHARE_BASELINE_DAYS before. A
+    community that always grumbles is judged against its own grumbling."""
+    minutes = np.arange(start, end, dtype=np.int64)
+    window = rule.window_minutes
+    rows, hours = _scoped(rule, scope, data)
+    sums = _window_sums(rows, start - window, end, window)
+    negative, scored = sums["negative"], sums["scored"]
+    before = (minutes - window) // 60
+    usual = usual_share(hours, hours, before, part="negative_count", whole="sentiment_count")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value = np.where(scored > 0, negative / scored, np.nan)
+        score, limit = _ratio_to_usual(negative, scored, usual, rule.threshold)
+    score = np.where(_has_data(hours, minutes) & (scored > 0), score, np.nan)
+    return pd.DataFrame(
+        {"minute": minutes, "value": value, "score": score, "guard": sums["count"], "limit": limit}
+    )
+
+
+def _ratio_to_usual(part, whole, usual, threshold):
+    """(score, limit) of a share against its usual share: the share is first lessened by
+    SHARE_SIGMAS Poisson sigmas of its count, so that a few messages at a quiet hour do
+    not double it; NaN where there is no usual share yet."""
+    surely = np.maximum(part - SHARE_SIGMAS * np.sqrt(part), 0) / np.where(whole > 0, whole, 1)
+    ratio = np.where(usual > 0, surely / usual, np.where(surely > 0, np.inf, 1.0))
+    return np.where(np.isnan(usual), np.nan, ratio), usual * threshold
+
+
+def _beyond_member_cap(rows: pd.DataFrame, first: int, end: int, window: int) -> np.ndarray:
+    """Messages over MEMBER_CAP that one human member wrote in each window: a surge is
+    many people, so one member's flood counts only up to the cap (bots and bridges,
+    which relay many people, are not capped)."""
+    size = end - first - window
+    excess = np.zeros(max(size, 0))
+    humans = rows.loc[~rows["is_bot"].astype(bool), ["member_id", "minute"]]
+    inside = humans[(humans["minute"] >= first) & (humans["minute"] < end)]
+    counts = inside["member_id"].value_counts()
+    for member in counts.index[counts > MEMBER_CAP]:
+        minute = inside.loc[inside["member_id"] == member, "minute"].to_numpy(dtype=np.int64)
+        own = rolling(_per_minute(minute, None, first, end), window)[:size]
+        excess += np.maximum(own - MEMBER_CAP, 0)
+    return excess
 
 
 def _community(data: MetricData, first: int, end: int, window: int):
@@ -316,7 +401,8 @@ def _baseline(rule: Rule, hours: pd.DataFrame, first: int, end: int, window: int
     offsets = np.arange(first, end) // 60 - first_hour
     expected = rolling(mean[offsets] / 60, window)[:size]
     last_minute_hours = np.arange(first + window, end) - 1
-    hour_spread = spread[last_minute_hours // 60 - first_hour]
+    at_hour = last_minute_hours // 60 - first_hour
+    hour_spread = np.fmax(spread[at_hour], SPREAD_FLOOR * mean[at_hour])
     sigma = np.sqrt(expected + (hour_spread * window / 60) ** 2)
     return expected, sigma
 

@@ -28,7 +28,8 @@ METRICS = {
 }
 COUNT_METRICS = {"volume", "active_members", "topic_volume"}
 TOPIC_METRICS = {"topic_volume", "topic_negative_share", "topic_share"}
-SHARE_METRICS = {"topic_share"}  # baseline_ratio: against the usual share of the days before
+# baseline_ratio of a share: against its usual share over the 7 days before
+SHARE_METRICS = {"topic_share", "negative_share", "topic_negative_share"}
 FORECAST_METRICS = {"forecast_deviation", "predicted_spike"}
 
 CONDITIONS = {
@@ -250,13 +251,13 @@ DEFAULT_RULES = (
     Rule(
         name="Negative-sentiment surge",
         metric="negative_share",
-        condition="threshold",
+        condition="baseline_ratio",
         direction="above",
-        threshold=0.5,
-        recovery_threshold=0.35,
-        window_minutes=60,
+        threshold=2.0,
+        recovery_threshold=1.5,
+        window_minutes=120,
         for_minutes=15,
-        keep_firing_minutes=15,
+        keep_firing_minutes=30,
         min_volume=15,
         severity="critical",
         runbook="Read the most negative messages (Sentiment page); answer in the channel; "

@@ -51,7 +51,12 @@ def main() -> None:
             traffic, incidents = scenario(log, BACKGROUNDS[name], seed)
             verdict = judge(traffic, incidents, list(DEFAULT_RULES))
             weeks += verdict.weeks
-            for incident, delay, _ in verdict.incidents:
+            for incident, delay, fired in verdict.incidents:
+                if fired and not incident.must_fire:
+                    print(
+                        f"  seed {seed}: {incident.kind} ({incident.detail}) set off "
+                        f"{', '.join(sorted(set(fired)))}"
+                    )
                 if incident.must_fire:
                     if delay is None:
                         missed[incident.kind] += 1

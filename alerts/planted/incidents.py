@@ -37,6 +37,8 @@ CRISES = {  # kind -> the default rule that must catch it
 HARMLESS = ("weekly_peak", "slow_drift", "quiet_day", "noisy_member")
 
 SURGE_FACTOR, SURGE_MINUTES, SURGE_LEAST_PER_HOUR = (3.0, 6.0), (60, 180), 40
+LEAST_MESSAGES = 30  # a crisis moves at least this many messages: a quiet community's
+# incident lasts longer (up to its range's longest) until it does
 SHARE_FACTOR, SHARE_HOURS = (2.0, 3.0), (6, 24)
 NEGATIVE_RISE, NEGATIVE_HOURS = (0.25, 0.45), (2, 8)  # added to the negative share
 DROP_KEEPS, DROP_HOURS = (0.05, 0.15), (2, 8)
@@ -96,6 +98,16 @@ def _busy_start(traffic: Traffic, day: int, rng: np.random.Generator) -> int:
     return hour * 60 + int(rng.integers(0, 60))
 
 
+def _lasting(traffic: Traffic, start: int, bounds, moved: float, rng) -> int:
+    """Hours drawn in `bounds`, lengthened (up to the longest) until the share `moved` of
+    the usual messages from `start` on reaches LEAST_MESSAGES."""
+    hours = int(rng.integers(bounds[0], bounds[1] + 1))
+    usual = np.cumsum(traffic.usual[start // 60 :])
+    while hours < bounds[1] and moved * usual[min(hours, len(usual)) - 1] < LEAST_MESSAGES:
+        hours += 1
+    return hours
+
+
 def _inside(messages: pd.DataFrame, start: int, end: int) -> np.ndarray:
     minute = messages["minute"].to_numpy()
     return (minute >= start) & (minute < end)
@@ -143,12 +155,12 @@ def _share_surge(traffic: Traffic, day: int, rng: np.random.Generator):
     """A topic's share multiplies while the volume stays: messages of other topics give
     way to messages of this one (its rows in the log)."""
     start = _busy_start(traffic, day, rng)
-    hours = int(rng.integers(SHARE_HOURS[0], SHARE_HOURS[1] + 1))
+    topic_id, share = _usual_topic(traffic, start, rng)
+    factor = _uniform(rng, SHARE_FACTOR)
+    hours = _lasting(traffic, start, SHARE_HOURS, (factor - 1) * share, rng)
     end = start + hours * 60
     messages = traffic.messages
     topics = traffic.read_log.topics_of_row
-    topic_id, share = _usual_topic(traffic, start, rng)
-    factor = _uniform(rng, SHARE_FACTOR)
     inside = _inside(messages, start, end)
     others = np.flatnonzero(inside & ~np.array([topic_id in topics[r] for r in messages["row"]]))
     wanted = int(round((factor - 1) * share * inside.sum()))
@@ -176,11 +188,11 @@ def _negative_shift(traffic: Traffic, day: int, rng: np.random.Generator):
     """The negative share rises by a drawn amount at flat volume: other messages give way
     to negative ones (the log's negative rows)."""
     start = _busy_start(traffic, day, rng)
-    hours = int(rng.integers(NEGATIVE_HOURS[0], NEGATIVE_HOURS[1] + 1))
+    rise = _uniform(rng, NEGATIVE_RISE)
+    hours = _lasting(traffic, start, NEGATIVE_HOURS, rise, rng)
     end = start + hours * 60
     messages = traffic.messages.copy()
     sentiment = traffic.read_log.sentiment[messages["row"].to_numpy()]
-    rise = _uniform(rng, NEGATIVE_RISE)
     inside = _inside(messages, start, end)
     others = np.flatnonzero(inside & ~(sentiment <= -0.05))
     chosen = rng.choice(
@@ -201,8 +213,8 @@ def _thinned(traffic: Traffic, start: int, end: int, keeps: float, rng, source=N
 
 def _activity_drop(traffic: Traffic, day: int, rng: np.random.Generator):
     start = _busy_start(traffic, day, rng)
-    hours = int(rng.integers(DROP_HOURS[0], DROP_HOURS[1] + 1))
     keeps = _uniform(rng, DROP_KEEPS)
+    hours = _lasting(traffic, start, DROP_HOURS, 1 - keeps, rng)
     detail = f"volume to {keeps:.0%} for {hours} h"
     end = start + hours * 60
     return _thinned(traffic, start, end, keeps, rng), Incident("activity_drop", start, end, detail)

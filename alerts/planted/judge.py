@@ -41,7 +41,8 @@ class Verdict:
     """One planted timeline judged: each incident with the delay of its catch (None:
     missed, or for a harmless event: whether anything fired over it), and false alarms."""
 
-    incidents: list[tuple[Incident, int | None, bool]]  # incident, delay, anything fired
+    # incident, delay, the rules that fired falsely over it
+    incidents: list[tuple[Incident, int | None, list[str]]]
     false_alarms: list[Alarm]
     weeks: float
 
@@ -120,9 +121,9 @@ def judge(traffic: Traffic, incidents: list[Incident], rules: list[Rule]) -> Ver
     data = metric_data(traffic)
     start, end = WARM_UP_DAYS * 1440, traffic.hours * 60
     found = alarms(rules, data, start, end)
-    judged = [(i, _delay(i, found), _fired_over(i, found)) for i in incidents]
     crises = [i for i in incidents if i.must_fire]
     false = [a for a in found if not any(_explains(i, a) for i in crises)]
+    judged = [(i, _delay(i, found), _fired_over(i, false)) for i in incidents]
     return Verdict(judged, false, (end - start) / (7 * 1440))
 
 
@@ -141,9 +142,9 @@ def _delay(incident: Incident, found: list[Alarm]) -> int | None:
     return min(starts) - incident.start if starts else None
 
 
-def _fired_over(incident: Incident, found: list[Alarm]) -> bool:
-    """Whether any alarm started during the incident (or its grace after)."""
-    return any(incident.start <= a.start <= incident.end + GRACE_MINUTES for a in found)
+def _fired_over(incident: Incident, false: list[Alarm]) -> list[str]:
+    """The rules whose false alarms started during the incident (or its grace after)."""
+    return [a.rule for a in false if incident.start <= a.start <= incident.end + GRACE_MINUTES]
 
 
 def _explains(incident: Incident, alarm: Alarm) -> bool:
@@ -158,7 +159,7 @@ def harmless_fired(verdict: Verdict) -> dict[str, tuple[int, int]]:
     for incident, _, fired in verdict.incidents:
         if not incident.must_fire:
             seen = counts.setdefault(incident.kind, [0, 0])
-            seen[0] += int(fired)
+            seen[0] += int(bool(fired))
             seen[1] += 1
     return {kind: (fired, total) for kind, (fired, total) in counts.items()}
 

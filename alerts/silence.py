@@ -22,6 +22,7 @@ SILENT_AFTER_EXPECTED = 20.0  # messages due with none arrived: e**-20 ≈ 2e-9 
 OTHERS_DELIVER = 0.3  # ... while the other sources brought at least this share of theirs
 OTHERS_LEAST_DUE = 5.0  # (evidence only when that many of theirs were due)
 SILENT_ALONE_AFTER = 60.0  # messages due when the other sources are quiet too, or absent
+LONGEST_GAP_MINUTES = 7 * 24 * 60  # a gap is followed back this far at most
 
 
 def silent_sources(
@@ -35,11 +36,21 @@ def silent_sources(
     minutes_of = _source_of(messages["channel_id"], channel_sources)
     hours_of = _source_of(channel_hours["channel_id"], channel_sources)
     minute = messages["minute"].to_numpy(dtype=np.int64)
-    tallies = {}
+    sources = {}
     for source in sorted(set(channel_sources.values())):
         hours = channel_hours[hours_of == source]
         hours = hours.groupby("hour", as_index=False)["messages"].sum()
-        tallies[source] = _Tally(np.sort(minute[minutes_of == source]), hours, first, end)
+        sources[source] = (np.sort(minute[minutes_of == source]), hours)
+    # count what was due from the earliest last message (a gap may have begun earlier)
+    begin = min((_last_before(own, hours, first) for own, hours in sources.values()), default=first)
+    begin = max(begin, first - LONGEST_GAP_MINUTES)
+    found = _silent_from(
+        {s: _Tally(own, hours, begin, end) for s, (own, hours) in sources.items()}, begin, end
+    )
+    return {source: flags[first - begin :] for source, flags in found.items()}
+
+
+def _silent_from(tallies: dict, first: int, end: int) -> dict[int, np.ndarray]:
     found = {}
     for source, own in tallies.items():
         since = own.last_before()
@@ -85,7 +96,7 @@ class _Tally:
         last = np.where(
             before > 0,
             self.own[np.maximum(before - 1, 0)] + 1,
-            _last_hour_end(self.hours, self.first),
+            _last_before(np.zeros(0, dtype=np.int64), self.hours, self.first),
         )
         return np.clip(last - self.first, 0, self.size)
 
@@ -96,8 +107,12 @@ class _Tally:
         return self.arrived[np.arange(self.size)] - self.arrived[since]
 
 
-def _last_hour_end(hours: pd.DataFrame, first: int) -> int:
-    """Where a source's last message before `first` was, from the hourly rollup: the end
-    of its last hour with messages (the kindest guess), or `first` if it has none."""
-    earlier = hours.loc[(hours["messages"] > 0) & (hours["hour"] * 60 < first), "hour"]
-    return int(min((earlier.max() + 1) * 60, first)) if len(earlier) else first
+def _last_before(own: np.ndarray, hours: pd.DataFrame, first: int) -> int:
+    """The minute after a source's last message before `first`: from its messages, else
+    from the hourly rollup (the end of its last hour with messages, the kindest guess);
+    `first` if it has none."""
+    earlier = own[own < first]
+    if len(earlier):
+        return int(earlier.max()) + 1
+    with_messages = hours.loc[(hours["messages"] > 0) & (hours["hour"] * 60 < first), "hour"]
+    return int(min((with_messages.max() + 1) * 60, first)) if len(with_messages) else first

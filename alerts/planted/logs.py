@@ -54,7 +54,7 @@ def read_log(path: Path) -> ChatLog:
         texts=tuple(frame[picked["text"]]),
         authors=authors,
         channels=tuple(frame[picked["channel"]].astype(str)),
-        hour_of_week=(at.dt.dayofweek * 24 + at.dt.hour).to_numpy(dtype=np.int64),
+        hour_of_week=(at.dt.day_of_week * 24 + at.dt.hour).to_numpy(dtype=np.int64),
         is_bot=np.array([bool(_BOT.search(a)) for a in authors]),
     )
 

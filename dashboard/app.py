@@ -113,4 +113,9 @@ else:
                 (p for pages in sections.values() for p in pages if p.url_path == "alerts"), None
             )
             components.database_guard(lambda: components.critical_banner(alerts_page))
+            import_page = next(
+                (p for pages in sections.values() for p in pages if p.url_path == "import_data"),
+                None,
+            )
+            components.database_guard(lambda: components.data_problem_banner(import_page))
         navigation.run()

@@ -161,3 +161,39 @@ def test_a_manager_plans_a_silence(monkeypatch, archive):
         None,
     )
     assert silence.ends_at - silence.starts_at == timedelta(hours=2)
+
+
+def test_a_silent_source_shows_a_data_problem_banner_not_a_crisis(monkeypatch, archive):
+    engine = make_engine(archive)
+    with engine.begin() as conn:
+        rule_id = next(
+            rule_id
+            for rule_id, _, definition in alert_store.stored_rules(conn, 1)
+            if definition["metric"] == "silent_sources"
+        )
+        episode = alert_store.open_episode(
+            conn,
+            {
+                "community_id": 1,
+                "rule_id": rule_id,
+                "rule_version": 1,
+                "rule_name": "Source silent",
+                "severity": "warning",
+                "scope_key": "all",
+                "scope_label": "everything",
+                "onset_at": BURST,
+                "started_at": BURST,
+                "peak_value": 1.0,
+                "peak_score": 1.0,
+                "silenced": False,
+            },
+        )
+    try:
+        app = open_page(monkeypatch, archive, "../pages/live.py", role=Role.MANAGER)
+        (banner,) = [w.value for w in app.warning if w.value.startswith("Data problem")]
+        assert "a source stopped delivering (everything, since" in banner
+        assert "this is not an activity drop" in banner
+    finally:
+        with engine.begin() as conn:
+            alert_store.update_episode(conn, episode, ended_at=BURST + timedelta(hours=1))
+        engine.dispose()

@@ -270,6 +270,34 @@ def critical_banner(alerts_page) -> None:
         st.page_link(alerts_page, label="Open the Alerts page", icon=":material/notifications:")
 
 
+def data_problem_banner(import_page) -> None:
+    """A banner on every page while a Source silent rule fires: the figures of those
+    hours are low because data stopped coming, not because the community went quiet."""
+    filters = current_filters()
+    if filters.community_id is None:
+        return
+    moment = now()
+    firing = resources.alert_episodes(filters.community_id, moment, moment, True)
+    if firing.empty:
+        return
+    silence_rules = {
+        r.id for r in resources.alert_rules(filters.community_id) if r.metric == "silent_sources"
+    }
+    silent = firing[firing["rule_id"].isin(silence_rules)]
+    if silent.empty:
+        return
+    since = local_text(silent["started_at"].min(), filters.timezone)
+    st.warning(
+        f"Data problem: a source stopped delivering ({plain(', '.join(silent['scope_label']))}, "
+        f"since {since}). Its messages are missing from the figures, so recent hours read "
+        "low; this is not an activity drop. Check its import job, follower or ingest server "
+        "and the worker log.",
+        icon=":material/cloud_off:",
+    )
+    if import_page is not None:
+        st.page_link(import_page, label="Open the Import page", icon=":material/upload:")
+
+
 def worker_banner() -> None:
     """A banner on every page when the worker is not running: without it no demo messages,
     forecasts, alerts or notifications come, and the figures quietly go stale."""

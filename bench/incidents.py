@@ -1,9 +1,9 @@
 """The planted-incident benchmark: the default rules on real chat re-timed onto five
 weeks, with incidents drawn at random per seed (alerts/planted). Prints, per rule and for
-all together: recall, median and worst delay, false crises per week; and what fired over
-the harmless events.
+all together: recall, median and worst delay, false crises per week; the same per
+background; and what fired over the harmless events.
 
-    .venv/bin/python bench/incidents.py [--seeds N] [--backgrounds NAME ...]
+    .venv/bin/python bench/incidents.py [--seeds N] [--backgrounds NAME ...] [--verbose]
 """
 
 from __future__ import annotations
@@ -11,14 +11,13 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from alerts.planted.incidents import CRISES, scenario  # noqa: E402
-from alerts.planted.judge import harmless_fired, judge, median  # noqa: E402
+from alerts.planted.judge import Figures, judge, median  # noqa: E402
 from alerts.planted.logs import read_log  # noqa: E402
 from alerts.planted.traffic import read  # noqa: E402
 from alerts.rules import DEFAULT_RULES  # noqa: E402
@@ -35,65 +34,63 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=10)
     parser.add_argument("--backgrounds", nargs="*", default=list(BACKGROUNDS))
+    parser.add_argument("--verbose", action="store_true", help="each miss and false alarm")
     args = parser.parse_args()
-    delays, missed = defaultdict(list), defaultdict(int)
-    false_by_rule, weeks = defaultdict(int), 0.0
-    harmless = defaultdict(lambda: [0, 0])
     began = time.perf_counter()
+    overall, per_background = Figures(), {}
     for name in args.backgrounds:
-        read_at = time.perf_counter()
         log = read(read_log(CHAT / f"{name}.csv"))
-        print(
-            f"{name}: {len(log.log)} rows read in {time.perf_counter() - read_at:.1f} s; "
-            f"topics {', '.join(log.topic_names.values())}"
-        )
+        print(f"{name} ({BACKGROUNDS[name]}/day): topics {', '.join(log.topic_names.values())}")
+        figures = per_background[name] = Figures()
         for seed in range(args.seeds):
             traffic, incidents = scenario(log, BACKGROUNDS[name], seed)
             verdict = judge(traffic, incidents, list(DEFAULT_RULES))
-            weeks += verdict.weeks
-            for incident, delay, fired in verdict.incidents:
-                if fired and not incident.must_fire:
-                    print(
-                        f"  seed {seed}: {incident.kind} ({incident.detail}) set off "
-                        f"{', '.join(sorted(set(fired)))}"
-                    )
-                if incident.must_fire:
-                    if delay is None:
-                        missed[incident.kind] += 1
-                        print(f"  seed {seed}: missed {incident.kind}: {incident.detail}")
-                    else:
-                        delays[incident.kind].append(delay)
-            for alarm in verdict.false_alarms:
-                false_by_rule[alarm.rule] += 1
-            for kind, (fired, total) in harmless_fired(verdict).items():
-                harmless[kind][0] += fired
-                harmless[kind][1] += total
+            figures.add(verdict)
+            overall.add(verdict)
+            if args.verbose:
+                _explain(seed, verdict)
     print(
         f"\n{len(args.backgrounds)} backgrounds × {args.seeds} seeds, "
-        f"{weeks:.0f} community-weeks judged, {time.perf_counter() - began:.0f} s"
+        f"{overall.weeks:.0f} community-weeks judged, {time.perf_counter() - began:.0f} s\n"
     )
-    print(f"{'incident':16} {'rule':26} {'recall':>7} {'median':>8} {'worst':>8}  false/wk")
-    caught_all = total_all = 0
-    for kind, rule in CRISES.items():
-        caught, total = len(delays[kind]), len(delays[kind]) + missed[kind]
-        caught_all, total_all = caught_all + caught, total_all + total
-        mid = median(delays[kind])
-        worst = max(delays[kind], default=None)
+    _table(overall)
+    print("\nper background: recall per incident kind, false crises a week")
+    for name, figures in per_background.items():
+        recalls = " ".join(f"{kind} {figures.recall(kind):.2f}" for kind in CRISES)
         print(
-            f"{kind:16} {rule:26} {caught / total if total else 0:7.2f} "
-            f"{_minutes(mid):>8} {_minutes(worst):>8}  {false_by_rule[rule] / weeks:.2f}"
+            f"  {name:24} {recalls}; all {figures.recall():.2f}, "
+            f"false {figures.false_per_week():.2f}/wk"
         )
-    others = {r: n for r, n in false_by_rule.items() if r not in CRISES.values()}
-    for rule, count in sorted(others.items()):
-        print(f"{'':16} {rule:26} {'':>7} {'':>8} {'':>8}  {count / weeks:.2f}")
     print(
-        f"{'all together':43} {caught_all / total_all:7.2f} {'':>17}  "
-        f"{sum(false_by_rule.values()) / weeks:.2f}"
+        "\nharmless events that set something off: "
+        + ", ".join(f"{k} {fired}/{total}" for k, (fired, total) in overall.harmless.items())
     )
-    print(
-        "harmless events that set something off: "
-        + ", ".join(f"{kind} {fired}/{total}" for kind, (fired, total) in harmless.items())
-    )
+
+
+def _table(figures: Figures) -> None:
+    print(f"{'incident':16} {'rule':26} {'recall':>7} {'median':>8} {'worst':>8}  false/wk")
+    for kind, rule in CRISES.items():
+        delays = figures.delays.get(kind, [])
+        print(
+            f"{kind:16} {rule:26} {figures.recall(kind):7.2f} "
+            f"{_minutes(median(delays)):>8} {_minutes(max(delays, default=None)):>8}  "
+            f"{figures.false_per_week(rule):.2f}"
+        )
+    for rule in sorted(set(figures.false_by_rule) - set(CRISES.values())):
+        print(f"{'':16} {rule:26} {'':>7} {'':>8} {'':>8}  {figures.false_per_week(rule):.2f}")
+    print(f"{'all together':43} {figures.recall():7.2f} {'':>17}  {figures.false_per_week():.2f}")
+
+
+def _explain(seed: int, verdict) -> None:
+    for incident, delay, fired in verdict.incidents:
+        if incident.must_fire and delay is None:
+            print(f"  seed {seed}: missed {incident.kind}: {incident.detail}")
+        if fired and not incident.must_fire:
+            print(
+                f"  seed {seed}: {incident.kind} ({incident.detail}) set off {sorted(set(fired))}"
+            )
+    for alarm in verdict.false_alarms:
+        print(f"  seed {seed}: false {alarm.rule} on {alarm.scope} at day {alarm.start / 1440:.1f}")
 
 
 def _minutes(value: float | None) -> str:

@@ -12,7 +12,7 @@ silent source is always false.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -153,16 +153,41 @@ def _explains(incident: Incident, alarm: Alarm) -> bool:
     return incident.start <= alarm.start <= incident.end + EXPLAINED_MINUTES
 
 
-def harmless_fired(verdict: Verdict) -> dict[str, tuple[int, int]]:
-    """Per harmless kind: (times something fired over it, times planted)."""
-    counts: dict[str, list[int]] = {}
-    for incident, _, fired in verdict.incidents:
-        if not incident.must_fire:
-            seen = counts.setdefault(incident.kind, [0, 0])
-            seen[0] += int(bool(fired))
-            seen[1] += 1
-    return {kind: (fired, total) for kind, (fired, total) in counts.items()}
-
-
 def median(values: list[int]) -> float | None:
     return float(np.median(values)) if values else None
+
+
+@dataclass
+class Figures:
+    """Verdicts added up: per crisis kind its delays and misses, false alarms per rule,
+    the harmless events that set something off, and the community-weeks judged."""
+
+    delays: dict[str, list[int]] = field(default_factory=dict)
+    missed: dict[str, int] = field(default_factory=dict)
+    false_by_rule: dict[str, int] = field(default_factory=dict)
+    harmless: dict[str, list[int]] = field(default_factory=dict)  # kind -> [fired, planted]
+    weeks: float = 0.0
+
+    def add(self, verdict: Verdict) -> None:
+        self.weeks += verdict.weeks
+        for incident, delay, fired in verdict.incidents:
+            if incident.must_fire and delay is None:
+                self.missed[incident.kind] = self.missed.get(incident.kind, 0) + 1
+            elif incident.must_fire:
+                self.delays.setdefault(incident.kind, []).append(delay)
+            else:
+                seen = self.harmless.setdefault(incident.kind, [0, 0])
+                seen[0] += int(bool(fired))
+                seen[1] += 1
+        for alarm in verdict.false_alarms:
+            self.false_by_rule[alarm.rule] = self.false_by_rule.get(alarm.rule, 0) + 1
+
+    def recall(self, kind: str | None = None) -> float:
+        kinds = [kind] if kind else [*self.delays, *self.missed]
+        caught = sum(len(self.delays.get(k, [])) for k in set(kinds))
+        total = caught + sum(self.missed.get(k, 0) for k in set(kinds))
+        return caught / total if total else float("nan")
+
+    def false_per_week(self, rule: str | None = None) -> float:
+        count = self.false_by_rule.get(rule, 0) if rule else sum(self.false_by_rule.values())
+        return count / self.weeks if self.weeks else float("nan")

@@ -24,25 +24,53 @@ def usual_share(
     before: np.ndarray,
     part: str = "messages",
     whole: str = "messages",
-):
+) -> np.ndarray:
     """The share `part` of `topic_hours` holds of `whole` of `all_hours` (by default: a
     topic's share of all messages; or negative_count of sentiment_count) in the
     SHARE_BASELINE_DAYS of hours before each hour of `before`; NaN where the whole
     there numbers fewer than MIN_SHARE_BASELINE_MESSAGES."""
+    return usual_share_and_dispersion(topic_hours, all_hours, before, part, whole)[0]
+
+
+def usual_share_and_dispersion(
+    topic_hours: pd.DataFrame,
+    all_hours: pd.DataFrame,
+    before: np.ndarray,
+    part: str = "messages",
+    whole: str = "messages",
+    block_hours: int = 1,
+) -> tuple[np.ndarray, np.ndarray]:
+    """`usual_share`, and how much more the part varies around that share than Poisson
+    counts would, over blocks of `block_hours` (the window judged) in the same days: the
+    Pearson dispersion Σ (O - sT)² / (sT) ÷ (blocks - 1), at least 1. Chat comes in
+    conversations and a topic's share moves from day to day, so a share rule allows for
+    the noise the scope's own history shows at the time scale it judges."""
     if not len(before):
-        return np.zeros(0)
-    span = np.arange(int(before.min()) - SHARE_BASELINE_DAYS * DAY_HOURS, int(before.max()))
+        return np.zeros(0), np.ones(0)
+    days = SHARE_BASELINE_DAYS * DAY_HOURS
+    span = np.arange(int(before.min()) - days, int(before.max()))
 
     def running(hours: pd.DataFrame, column: str) -> np.ndarray:
-        counts = hours.set_index("hour")[column].reindex(span, fill_value=0)
+        counts = hours.groupby("hour")[column].sum().reindex(span, fill_value=0)
         return np.concatenate([[0.0], np.cumsum(counts.to_numpy(dtype=float))])
 
     topic, total = running(topic_hours, part), running(all_hours, whole)
     last = before - span[0]
-    first = last - SHARE_BASELINE_DAYS * DAY_HOURS
-    in_total = total[last] - total[first]
-    share = (topic[last] - topic[first]) / np.where(in_total > 0, in_total, 1.0)
-    return np.where(in_total >= MIN_SHARE_BASELINE_MESSAGES, share, np.nan)
+    in_total = total[last] - total[last - days]
+    share = (topic[last] - topic[last - days]) / np.where(in_total > 0, in_total, 1.0)
+    pearson, blocks = np.zeros(len(before)), np.zeros(len(before))
+    block = max(1, min(block_hours, days // 4))  # at least four blocks to compare
+    for end in range(0, days - block + 1, block):
+        block_total = total[last - end] - total[last - end - block]
+        block_topic = topic[last - end] - topic[last - end - block]
+        expected = share * block_total
+        with np.errstate(divide="ignore", invalid="ignore"):
+            term = np.where(expected > 0, (block_topic - expected) ** 2 / expected, 0.0)
+        pearson += term
+        blocks += block_total > 0
+    dispersion = np.maximum(pearson / np.maximum(blocks - 1, 1), 1.0)
+    enough = in_total >= MIN_SHARE_BASELINE_MESSAGES
+    return np.where(enough, share, np.nan), dispersion
 
 
 def rolling(per_minute: np.ndarray, window: int) -> np.ndarray:

@@ -17,7 +17,7 @@ from alerts.baselines import (
     LOOKBACK_HOURS,
     hourly_baseline,
     rolling,
-    usual_share,
+    usual_share_and_dispersion,
 )
 from alerts.forecast_scores import band_distance, predicted_peak, predicted_ratio
 from alerts.rules import COUNT_METRICS, SHARE_METRICS, Rule, Scope
@@ -26,6 +26,7 @@ from alerts.silence import silent_sources
 NEGATIVE_AT_MOST = -0.05
 SHARE_SIGMAS = 2.0  # a share's count is lessened by this many Poisson sigmas
 MEMBER_CAP = 10  # one member's messages in a window count toward a surge up to this
+DROP_SIGMAS = 1.0  # a drop's count is raised by this many Poisson sigmas before the ratio
 WIDEN_FACTORS = (1, 2, 4, 8)  # a drop rule's window, widened until min_volume is due
 SPREAD_FLOOR = 0.25  # an hour's spread across weeks is taken as at least this share of
 # its mean: two or three weeks of history understate how much real hours vary
@@ -91,10 +92,12 @@ def score_series(rule: Rule, scope: Scope, data: MetricData, start: int, end: in
     """Per minute t in [start, end): value (the metric), score (what the threshold is
     compared with), guard (the volume the minimum-volume guard checks) and limit (the
     threshold in the metric's units, for charts). NaN score: no data."""
+    if rule.metric == "topic_share" and rule.condition == "baseline_ratio":
+        return _scanned(_share_series, rule, scope, data, start, end)
     if rule.metric == "topic_share":
         return _share_series(rule, scope, data, start, end)
     if rule.metric in SHARE_METRICS and rule.condition == "baseline_ratio":
-        return _negative_ratio_series(rule, scope, data, start, end)
+        return _scanned(_negative_ratio_series, rule, scope, data, start, end)
     if rule.metric == "silent_sources":
         return _silence_series(rule, scope, data, start, end)
     if widens(rule):
@@ -107,9 +110,47 @@ def widens(rule: Rule) -> bool:
     return rule.direction == "below" and rule.metric in COUNT_METRICS and rule.min_volume > 0
 
 
+def scans(rule: Rule) -> bool:
+    """Whether the rule looks at several windows at once (a share against its usual)."""
+    return rule.metric in SHARE_METRICS and rule.condition == "baseline_ratio"
+
+
 def reach_minutes(rule: Rule) -> int:
     """How far before a minute the rule reads messages: its window, or its widest."""
-    return rule.window_minutes * (WIDEN_FACTORS[-1] if widens(rule) else 1)
+    return rule.window_minutes * (WIDEN_FACTORS[-1] if widens(rule) or scans(rule) else 1)
+
+
+def _scanned(series, rule: Rule, scope: Scope, data: MetricData, start: int, end: int):
+    """`series` of a share rule over its window and windows ×2, ×4 and ×8 longer, taking
+    at each minute the one that scores highest with at least min_volume messages: a
+    rise is judged at the time scale it has, so a slow one that a short window cannot
+    tell from noise is still seen, while every window keeps its own noise allowance.
+    A longer window counts only while the share in the rule's own window is still at
+    its recovery threshold times the usual (before the noise allowance): an episode ends
+    when the rise does, not when it leaves the longest window, and an old rise in a long
+    window does not fire again on an ordinary hour."""
+    frames = [
+        series(replace(rule, window_minutes=rule.window_minutes * f), scope, data, start, end)
+        for f in WIDEN_FACTORS
+    ]
+    chosen = frames[0].copy()
+    best = _comparable(chosen, rule)
+    usual = chosen["limit"].to_numpy(dtype=float) / rule.threshold
+    with np.errstate(invalid="ignore"):
+        still_rising = chosen["value"].to_numpy(dtype=float) >= usual * rule.recovery
+    for frame in frames[1:]:
+        score = np.where(still_rising, _comparable(frame, rule), -np.inf)
+        better = score > best
+        chosen.loc[better] = frame.loc[better]
+        best = np.where(better, score, best)
+    return chosen
+
+
+def _comparable(frame: pd.DataFrame, rule: Rule) -> np.ndarray:
+    """A frame's scores where its guard passes, else -inf (NaN: no data, also -inf)."""
+    score = frame["score"].to_numpy(dtype=float)
+    passes = (frame["guard"].to_numpy(dtype=float) >= rule.min_volume) & ~np.isnan(score)
+    return np.where(passes, score, -np.inf)
 
 
 def _widened_series(rule: Rule, scope: Scope, data: MetricData, start: int, end: int):
@@ -225,9 +266,11 @@ def _share_series(rule: Rule, scope: Scope, data: MetricData, start: int, end: i
     topic = _window_sums(topic_rows, start - window, end, window)["count"]
     with np.errstate(divide="ignore", invalid="ignore"):
         value = np.where(total > 0, topic / total, np.nan)
-        usual = usual_share(topic_hours, everything, (minutes - window) // 60)
+        usual, spread = usual_share_and_dispersion(
+            topic_hours, everything, (minutes - window) // 60, block_hours=-(-window // 60)
+        )
         if rule.condition == "baseline_ratio":
-            score, limit = _ratio_to_usual(topic, total, usual, rule.threshold)
+            score, limit = _ratio_to_usual(topic, total, usual, spread, rule.threshold)
         else:
             score, limit = value, np.full(len(minutes), rule.threshold)
     score = np.where(_has_data(everything, minutes), score, np.nan)
@@ -247,21 +290,30 @@ def _negative_ratio_series(rule: Rule, scope: Scope, data: MetricData, start: in
     sums = _window_sums(rows, start - window, end, window)
     negative, scored = sums["negative"], sums["scored"]
     before = (minutes - window) // 60
-    usual = usual_share(hours, hours, before, part="negative_count", whole="sentiment_count")
+    usual, spread = usual_share_and_dispersion(
+        hours,
+        hours,
+        before,
+        part="negative_count",
+        whole="sentiment_count",
+        block_hours=-(-window // 60),
+    )
     with np.errstate(divide="ignore", invalid="ignore"):
         value = np.where(scored > 0, negative / scored, np.nan)
-        score, limit = _ratio_to_usual(negative, scored, usual, rule.threshold)
+        score, limit = _ratio_to_usual(negative, scored, usual, spread, rule.threshold)
     score = np.where(_has_data(hours, minutes) & (scored > 0), score, np.nan)
     return pd.DataFrame(
         {"minute": minutes, "value": value, "score": score, "guard": sums["count"], "limit": limit}
     )
 
 
-def _ratio_to_usual(part, whole, usual, threshold):
+def _ratio_to_usual(part, whole, usual, dispersion, threshold):
     """(score, limit) of a share against its usual share: the share is first lessened by
-    SHARE_SIGMAS Poisson sigmas of its count, so that a few messages at a quiet hour do
-    not double it; NaN where there is no usual share yet."""
-    surely = np.maximum(part - SHARE_SIGMAS * np.sqrt(part), 0) / np.where(whole > 0, whole, 1)
+    SHARE_SIGMAS sigmas of its count (Poisson, times the dispersion its history shows),
+    so that a few messages at a quiet hour, or one conversation, do not double it; NaN
+    where there is no usual share yet."""
+    sigma = np.sqrt(dispersion * part)
+    surely = np.maximum(part - SHARE_SIGMAS * sigma, 0) / np.where(whole > 0, whole, 1)
     ratio = np.where(usual > 0, surely / usual, np.where(surely > 0, np.inf, 1.0))
     return np.where(np.isnan(usual), np.nan, ratio), usual * threshold
 
@@ -400,10 +452,11 @@ def _baseline(rule: Rule, hours: pd.DataFrame, first: int, end: int, window: int
     mean, spread = hourly_baseline(hours, column, first_hour, end_hour)
     offsets = np.arange(first, end) // 60 - first_hour
     expected = rolling(mean[offsets] / 60, window)[:size]
-    last_minute_hours = np.arange(first + window, end) - 1
-    at_hour = last_minute_hours // 60 - first_hour
-    hour_spread = np.fmax(spread[at_hour], SPREAD_FLOOR * mean[at_hour])
-    sigma = np.sqrt(expected + (hour_spread * window / 60) ** 2)
+    # the spread of each hour the window covers, for the minutes it covers (hours of one
+    # week move together): a window astride a busy and a quiet hour gets both
+    hour_spread = np.fmax(spread, SPREAD_FLOOR * mean)
+    window_spread = rolling(hour_spread[offsets] / 60, window)[:size]
+    sigma = np.sqrt(expected + window_spread**2)
     return expected, sigma
 
 
@@ -411,6 +464,8 @@ def _score(rule, scope, data, value, expected, sigma, minutes, hours):
     """(score, limit): what the threshold is compared with, and the threshold in metric units."""
     threshold = rule.threshold
     if rule.condition == "baseline_ratio":
+        if rule.direction == "below":  # surely below: a few messages short is noise
+            value = value + DROP_SIGMAS * np.sqrt(np.maximum(value, 0))
         with np.errstate(divide="ignore", invalid="ignore"):
             score = np.where(expected > 0, value / expected, np.where(value > 0, np.inf, 1.0))
         return np.where(np.isnan(expected), np.nan, score), expected * threshold

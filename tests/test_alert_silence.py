@@ -76,9 +76,10 @@ def test_an_activity_drop_leaves_out_what_a_silent_source_would_bring():
     metric = data(rows, history({1: 60, 2: 60}))
     drop = next(r for r in DEFAULT_RULES if r.name == "Activity drop")
     frame = score_series(drop, Scope(), metric, T + 59, T + 61).set_index("minute")
-    # at T + 60 the hour holds source 1's 60 messages; 120 were usual, less source 2's 60
+    # at T + 60 the hour holds source 1's 60 messages; 120 were usual, less source 2's 60;
+    # a drop's count is first raised by one Poisson sigma: (60 + sqrt 60) / 60
     assert frame.loc[T + 60, "value"] == 60
-    assert frame.loc[T + 60, "score"] == pytest.approx(1.0)
+    assert frame.loc[T + 60, "score"] == pytest.approx((60 + math.sqrt(60)) / 60)
     silent = next(r for r in DEFAULT_RULES if r.name == "Source silent")
     flags = score_series(silent, Scope(), metric, T + 19, T + 21).set_index("minute")
     assert list(flags["score"]) == [0.0, 1.0]

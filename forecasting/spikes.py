@@ -86,6 +86,7 @@ def predicted_spike(
 DETECT_WINDOW = timedelta(days=22)
 DETECT_REFRACTORY = timedelta(days=1)
 DETECT_Z = 5.0
+DETECT_SMOOTH = timedelta(minutes=30)  # a point is judged by the mean of this span to it
 MIN_LEARNING_POINTS = 24
 
 
@@ -102,10 +103,13 @@ def detect_spikes(
     z_open: float = DETECT_Z,
     window: timedelta = DETECT_WINDOW,
     refractory: timedelta = DETECT_REFRACTORY,
+    smooth: timedelta = DETECT_SMOOTH,
 ) -> Detection:
     """Score each point against the mean and spread of the points before it, within
     `window` (a windowed Gaussian); a spike starts where the score's z reaches `z_open`,
-    and the next can start only `refractory` later, so one incident is one spike.
+    and the next can start only `refractory` later, so one incident is one spike. A point
+    is first averaged with the points of the `smooth` span before it (one point when the
+    series is coarser): one noisy reading is not a spike, a rise that holds is.
 
     Causal: a point's score uses only the points up to it. Missing values score 0 and are
     left out of the statistics.
@@ -114,7 +118,9 @@ def detect_spikes(
     size = max(MIN_LEARNING_POINTS, int(window / step))
     quiet = max(1, int(refractory / step))
     learn = min(size, max(MIN_LEARNING_POINTS, int(timedelta(days=1) / step)))
-    x = pd.to_numeric(values, errors="coerce").astype(float).reset_index(drop=True)
+    raw = pd.to_numeric(values, errors="coerce").astype(float).reset_index(drop=True)
+    span = max(1, round(smooth / step))
+    x = raw.rolling(span, min_periods=1).mean().where(raw.notna())
     past = x.shift(1).rolling(size, min_periods=learn)
     mean, spread = past.mean(), past.std()
     floor = 1e-9 * mean.abs().clip(lower=1.0)

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from alerts.metrics import MetricData
 SPIKE_LOOKAHEAD_HOURS = 24
 SPIKE_NORMAL_DAYS = 7
+MIN_NORMAL_DAYS = 3  # days of the scope's own history before a predicted spike can fire
 
 
 def _forecast_of(scope: Scope, data: MetricData) -> pd.DataFrame | None:
@@ -76,18 +77,29 @@ def _next_day(forecast: np.ndarray, index: int) -> np.ndarray:
 
 def predicted_ratio(scope, data, minutes, hours) -> np.ndarray:
     """For the hour of each minute: the forecast's highest ratio over normal in the next
-    24 hours (normal: the mean of the same hour of the day over the previous 7 days)."""
+    24 hours. Normal: the median of the same hour of the day over the previous 7 days,
+    counting only days since the scope's first message, and none (no score) before
+    MIN_NORMAL_DAYS of them: a normal made of the empty hours before the data began, or
+    pulled down by a gap of a few days, would make every forecast a spike."""
     found = _forecast_ahead(scope, data, minutes)
     if found is None:
         return np.full(len(minutes), np.nan)
     first_hour, end_hour, forecast = found
     history = SPIKE_NORMAL_DAYS * 24
     actual = _hourly_actual(hours, first_hour - history, end_hour)
+    with_data = hours.loc[hours["messages"] > 0, "hour"]
+    known_from = int(with_data.min()) if len(with_data) else end_hour
     ahead_offsets = np.arange(1, SPIKE_LOOKAHEAD_HOURS + 1)
     ratios = []
     for index in range(end_hour - first_hour):
         # row j of a day is the hour (H + j) % 24, where H is this minute's hour
-        usual = actual[index : index + history].reshape(SPIKE_NORMAL_DAYS, 24).mean(axis=0)
+        days = actual[index : index + history].reshape(SPIKE_NORMAL_DAYS, 24)
+        day_starts = first_hour - history + index + 24 * np.arange(SPIKE_NORMAL_DAYS)
+        known = days[day_starts >= known_from]
+        if len(known) < MIN_NORMAL_DAYS:
+            ratios.append(np.nan)
+            continue
+        usual = np.median(known, axis=0)
         ahead = _next_day(forecast, index)
         normal = np.maximum(usual[ahead_offsets % 24], 1.0)
         ratios.append(np.nanmax(ahead / normal) if np.any(~np.isnan(ahead)) else np.nan)

@@ -91,7 +91,7 @@ def evidence(episode, now) -> None:
         shown_end,
     )
     st.caption(rule.runbook or "This rule has no runbook.")
-    note = baseline_note(rule, filters.extent)
+    note = baseline_note(rule, filters.extent, bool(resources.series_keys(filters.community_id)))
     if note:
         st.caption(note)
     if scores.empty:

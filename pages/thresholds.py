@@ -169,7 +169,7 @@ def preview(rule: Rule, before: Rule | None) -> None:
         f"{components.local_text(start, filters.timezone)} to "
         f"{components.local_text(end, filters.timezone)}, replayed minute by minute."
     )
-    note = baseline_note(rule, filters.extent)
+    note = baseline_note(rule, filters.extent, bool(resources.series_keys(filters.community_id)))
     if note:
         st.caption(note)
     totals(edited, saved, end)

@@ -179,6 +179,18 @@ def test_predicted_spike_is_the_forecast_peak_over_normal():
     frame = scores_at(spike, data([], hours, {("community", 0): ahead}), T + 10)
     assert frame["score"].iloc[0] == pytest.approx(4.5)
     assert frame["guard"].iloc[0] == pytest.approx(45.0)  # the volume the guard checks
+    # two days of history are too few for a normal: no score, never an episode
+    young = [(H - h, 1, 10, 10, 10, 0) for h in range(1, 2 * 24 + 1)]
+    frame = scores_at(spike, data([], young, {("community", 0): ahead}), T + 10)
+    assert math.isnan(frame["score"].iloc[0])
+    # three days are enough; the hours before the first message are not zeros of normal
+    three = [(H - h, 1, 10, 10, 10, 0) for h in range(1, 3 * 24 + 1)]
+    frame = scores_at(spike, data([], three, {("community", 0): ahead}), T + 10)
+    assert frame["score"].iloc[0] == pytest.approx(4.5)
+    # a gap of two days (a stopped import) does not pull the median normal down
+    gap = [row for row in hours if not H - 3 * 24 <= row[0] < H - 24]
+    frame = scores_at(spike, data([], gap, {("community", 0): ahead}), T + 10)
+    assert frame["score"].iloc[0] == pytest.approx(4.5)
 
 
 def test_overlapping_episodes_share_one_shaded_span():

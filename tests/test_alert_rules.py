@@ -164,3 +164,8 @@ def test_the_baseline_a_rule_is_on_is_said_with_the_history_behind_it():
     assert baseline_note(drop, None) == "No history yet: the rule has nothing to compare with."
     negative = Rule("neg", "negative_share", "threshold", "above", 0.5)
     assert baseline_note(negative, ten_weeks) is None  # the value itself: no baseline
+    spike = Rule("spike", "predicted_spike", "threshold", "above", 3.0)
+    assert baseline_note(spike, ten_weeks, has_forecasts=False).startswith(
+        "No forecasts yet: this rule says nothing until the worker has made them"
+    )
+    assert "from 3 days of the scope's history" in baseline_note(spike, ten_weeks)

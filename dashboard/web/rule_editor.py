@@ -8,6 +8,7 @@ from datetime import datetime
 
 from alerts.backtest import ScopeBacktest, summary
 from alerts.baselines import BASELINE_WEEKS, MIN_BASELINE_WEEKS, WEEK_HOURS
+from alerts.forecast_scores import MIN_NORMAL_DAYS
 from alerts.rules import (
     CONDITIONS,
     COUNT_METRICS,
@@ -50,13 +51,28 @@ def uses_sentiment(rule: Rule) -> bool:
     return "negative" in rule.metric or "sentiment" in rule.metric
 
 
-def baseline_note(rule: Rule, extent: tuple[datetime, datetime] | None) -> str | None:
+def baseline_note(
+    rule: Rule, extent: tuple[datetime, datetime] | None, has_forecasts: bool = True
+) -> str | None:
     """What the rule compares with, and how much history the community has for it (the
-    first and last hour with messages); None for a rule on the value itself."""
+    first and last hour with messages); None for a rule on the value itself.
+    `has_forecasts`: whether the community has any stored forecast yet."""
     if rule.condition == "forecast_band" or rule.metric in (
         "forecast_deviation",
         "predicted_spike",
     ):
+        if not has_forecasts:
+            return (
+                "No forecasts yet: this rule says nothing until the worker has made them "
+                "(it fits them after data arrives, every 15 minutes; `ecg forecast` makes "
+                "them now)."
+            )
+        if rule.metric == "predicted_spike":
+            return (
+                "Compared with the stored forecast of the scope (the worker refits it); "
+                f"normal is the same hour on the days before, from {MIN_NORMAL_DAYS} days "
+                "of the scope's history."
+            )
         return "Compared with the stored forecast of the scope (the worker refits it)."
     if rule.condition == "baseline_ratio" and rule.metric == "topic_share":
         return "Compared with the topic's share of all messages in the 7 days before."

@@ -89,6 +89,7 @@ class Rule:
     severity: str = "warning"
     enabled: bool = True
     runbook: str = ""
+    pinned: bool = False  # an analyst set the threshold: calibration leaves it (calibrate.py)
     id: int | None = None
     version: int = 0
 

@@ -150,6 +150,11 @@ SETTINGS = (
     Setting("backtest_days", "ECG_BACKTEST_DAYS", "alerts", "backtest_days", 30,
             whole_at_least(1), "days the Thresholds page backtests a rule over",
             label="backtest_days"),
+    Setting("alert_budget_per_week", "ECG_ALERT_BUDGET_PER_WEEK", "alerts",
+            "episodes_per_week", 1.0, number_at_least(0.1),
+            "false-alarm budget: each shipped, unpinned rule's threshold is set daily so it "
+            "would have opened at most this many episodes a week in the last 30 days",
+            label="episodes_per_week"),
     Setting("forecast_time_limit_seconds", "ECG_FORECAST_TIME_LIMIT_SECONDS", "forecasts",
             "time_limit_seconds", 120.0, number_at_least(0.001),
             "seconds one forecast series may take to fit; past it the fit is killed and "
@@ -174,6 +179,7 @@ class Settings:
     bots: frozenset[str] = frozenset()  # author ids or names counted as bots on import
     alert_interval_seconds: float = 60.0  # how often the worker evaluates the alert rules
     backtest_days: int = 30  # the period the thresholds page previews a rule over
+    alert_budget_per_week: float = 1.0  # calibration: episodes a week a rule may open
     forecast_time_limit_seconds: float = 120.0  # one series' fit; past it, killed and reported
     retention_months: int = 0  # raw messages kept: this many whole months; 0 = all
     retention_archive: bool = False  # PostgreSQL: keep removed months as archived_* tables

@@ -21,6 +21,7 @@ from dashboard.web.rule_editor import (
     RuleValidationError,
     backtest_totals,
     baseline_note,
+    calibration_text,
     rule_from_fields,
 )
 
@@ -119,6 +120,13 @@ def rule_inputs(before: Rule, key: str, channels, topics) -> tuple[dict, dict]:
             key=f"{key}-direction",
         )
         fields["enabled"] = st.toggle("Enabled", before.enabled, key=f"{key}-enabled")
+        fields["pinned"] = st.toggle(
+            "Pin the threshold",
+            before.pinned,
+            help="A shipped rule's threshold is recalibrated daily to the false-alarm budget "
+            "(see below); a pinned one stays as set. Changing the threshold pins it.",
+            key=f"{key}-pinned",
+        )
     columns = st.columns(3)
     for index, (name, label) in enumerate(NUMBERS.items()):
         with columns[index % 3]:
@@ -130,6 +138,12 @@ def rule_inputs(before: Rule, key: str, channels, topics) -> tuple[dict, dict]:
         "Runbook: what to do when it fires", before.runbook, key=f"{key}-runbook"
     )
     return fields, slots
+
+
+def calibration_note(rule: Rule) -> None:
+    note = calibration_text(rule, resources.settings().alert_budget_per_week)
+    if note:
+        st.caption(note)
 
 
 def episodes_frame(results, timezone: str) -> pd.DataFrame:
@@ -279,6 +293,9 @@ def body() -> None:
         show_problem(error, slots, fields)
         return
     rule = replace(rule, id=None if before is None else before.id)
+    if before is not None and rule.threshold != before.threshold:
+        rule = replace(rule, pinned=True)  # a threshold set by hand stays
+    calibration_note(rule)
     if st.button("Save rule", type="primary"):
         try:
             done = actions.save_rule(cid, rule)

@@ -75,6 +75,7 @@ def test_thresholds_page_previews_an_edit_beside_the_saved_rule(monkeypatch, arc
     # 21 days of history: three whole weeks for the same hour of the week
     notes = [c.value for c in app.caption]
     assert "Baseline: the same hour of the week in the last 3 weeks with data." in notes
+    assert any(n.startswith("Calibrated: each day the worker sets this threshold") for n in notes)
     (chart,) = charts(app)
     shapes = chart["layout"]["shapes"]
     assert len(shapes) == 2  # the edited rule's episode and the saved one's: the same
@@ -91,6 +92,8 @@ def test_thresholds_page_previews_an_edit_beside_the_saved_rule(monkeypatch, arc
     text_input(app, "Threshold").set_value("2").run()  # two sigma: fires far more often
     assert problems(app) == ["Must be on the recovered side: at most 2"]  # recovery was 3
     text_input(app, "Recovery threshold (blank: the threshold)").set_value("1").run()
+    # a threshold set by hand is pinned: calibration will leave it
+    assert "Pinned: calibration leaves this threshold as set." in [c.value for c in app.caption]
     metrics = {m.label: (m.value, m.proto.delta) for m in app.metric}
     episodes, delta = metrics["Episodes"]
     assert int(episodes) > 1 and delta == str(int(episodes) - 1)
@@ -107,6 +110,7 @@ def test_thresholds_page_previews_an_edit_beside_the_saved_rule(monkeypatch, arc
         log.iloc[0]["old_value"]["threshold"] == 6.0
         and log.iloc[0]["new_value"]["threshold"] == 2.0
     )
+    assert log.iloc[0]["new_value"]["pinned"] is True
 
 
 def test_alerts_page_shows_the_episode_its_evidence_and_acknowledges(monkeypatch, archive):

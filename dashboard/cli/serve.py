@@ -45,6 +45,7 @@ def cmd_worker(args, settings) -> int:
         timezone=settings.timezone,
         storage=StoragePolicy(settings.retention_months, settings.retention_archive),
         forecast_time_limit=settings.forecast_time_limit_seconds,
+        alert_budget_per_week=settings.alert_budget_per_week,
     )
     return 0
 

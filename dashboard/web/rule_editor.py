@@ -8,6 +8,7 @@ from datetime import datetime
 
 from alerts.backtest import ScopeBacktest, summary
 from alerts.baselines import BASELINE_WEEKS, MIN_BASELINE_WEEKS, WEEK_HOURS
+from alerts.calibrate import CALIBRATION_DAYS, SHIPPED, calibratable
 from alerts.forecast_scores import MIN_NORMAL_DAYS
 from alerts.rules import (
     CONDITIONS,
@@ -34,6 +35,7 @@ __all__ = [
     "RuleValidationError",
     "backtest_totals",
     "baseline_note",
+    "calibration_text",
     "rule_from_fields",
 ]
 
@@ -49,6 +51,22 @@ def backtest_totals(results: list[ScopeBacktest], end: datetime) -> dict[str, fl
 def uses_sentiment(rule: Rule) -> bool:
     """Whether the messages that drove the rule are the most negative ones (else the newest)."""
     return "negative" in rule.metric or "sentiment" in rule.metric
+
+
+def calibration_text(rule: Rule, per_week: float) -> str | None:
+    """How the rule's threshold is kept: calibrated daily to the budget, pinned, or by
+    hand (a rule of one's own); None for a rule calibration never touches."""
+    shipped = SHIPPED.get(rule.name)
+    if rule.pinned:
+        return "Pinned: calibration leaves this threshold as set."
+    if not calibratable(rule) or shipped is None:
+        return None
+    return (
+        f"Calibrated: each day the worker sets this threshold from the community's last "
+        f"{CALIBRATION_DAYS} days, the least strict of {shipped.threshold:g} (as shipped) "
+        f"and stricter ones that would have fired at most {per_week:g} time(s) a week; "
+        "the backtest below shows what the current one would have done."
+    )
 
 
 def baseline_note(

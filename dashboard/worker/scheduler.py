@@ -19,6 +19,7 @@ from alerts.notify import NotificationSettings
 from dashboard.notify_settings import ReportMail
 from dashboard.report.mail import send_weekly_reports
 from dashboard.worker.alerts import evaluate_alerts, send_notifications
+from dashboard.worker.calibration import calibrate_thresholds
 from dashboard.worker.demo import demo_tick
 from dashboard.worker.forecasts import refresh_forecasts
 from dashboard.worker.storage import StoragePolicy, maintain_storage
@@ -59,7 +60,8 @@ Job = tuple[str, Callable[..., None], tuple]  # a name for the log, the job, its
 class Schedule:
     """Which jobs are due when: the demo every loop, forecasts and the weekly figures every
     `forecast_every`, alert rules every `alerts_every`, notifications every loop, storage
-    upkeep daily, the weekly mail checked every minute when it has recipients."""
+    upkeep and threshold calibration daily, the weekly mail checked every minute when it
+    has recipients."""
 
     demo: bool
     forecast_every: timedelta
@@ -69,6 +71,7 @@ class Schedule:
     timezone: str
     storage: StoragePolicy
     forecast_time_limit: float
+    alert_budget_per_week: float = 1.0
     last_run: dict[str, datetime] = field(default_factory=dict)
 
     def due(self, job: str, every: timedelta, now: datetime) -> bool:
@@ -86,6 +89,9 @@ class Schedule:
         if self.due("alerts", self.alerts_every, now):
             planned.append(("alerts", evaluate_alerts, (engine, now)))
         planned.append(("notifications", send_notifications, (engine, self.notifications, now)))
+        if self.due("calibration", timedelta(days=1), now):
+            budget = (engine, self.alert_budget_per_week, now)
+            planned.append(("calibration", calibrate_thresholds, budget))
         if self.due("storage", timedelta(days=1), now):
             planned.append(("storage", maintain_storage, (engine, self.storage, now)))
         if self.due("weekly figures", self.forecast_every, now):
@@ -110,6 +116,7 @@ def run_worker(
     timezone: str = "UTC",
     storage: StoragePolicy = KEEP_EVERYTHING,
     forecast_time_limit: float = TIME_LIMIT_SECONDS,
+    alert_budget_per_week: float = 1.0,
 ) -> None:
     """Run the jobs (see Schedule) every `interval_seconds` until `stop` is set. A failing
     job is logged and tried again next time. A heartbeat is written every loop and as
@@ -117,7 +124,7 @@ def run_worker(
     log.info("worker started (every %gs, demo %s)", interval_seconds, "on" if demo else "off")
     schedule = Schedule(
         demo, forecast_every, alerts_every, notifications, report_mail, timezone, storage,
-        forecast_time_limit,
+        forecast_time_limit, alert_budget_per_week,
     )  # fmt: skip
     started = clock()
 

@@ -153,6 +153,20 @@ def _comparable(frame: pd.DataFrame, rule: Rule) -> np.ndarray:
     return np.where(passes, score, -np.inf)
 
 
+def _with_topic_dispersion(data, topic_hours, start, end, window, expected, sigma):
+    """A topic count's sigma with its Poisson part scaled by how much more the topic's
+    messages cluster than Poisson counts would (its share's dispersion over the week
+    before, at the window's scale): a topic comes in conversations, and one conversation
+    is not a spike."""
+    minutes = np.arange(start, end, dtype=np.int64)
+    everything, _ = _community(data, start - window, end, window)
+    _, dispersion = usual_share_and_dispersion(
+        topic_hours, everything, (minutes - window) // 60, block_hours=-(-window // 60)
+    )
+    extra = np.nan_to_num(expected) * (dispersion - 1)
+    return np.sqrt(sigma**2 + extra)
+
+
 def _widened_series(rule: Rule, scope: Scope, data: MetricData, start: int, end: int):
     """score_series of a drop rule whose window is widened (×2, ×4, ×8) at the minutes
     where fewer than min_volume messages are due in it: a small community's drop is
@@ -180,6 +194,8 @@ def _count_series(rule: Rule, scope: Scope, data: MetricData, start: int, end: i
         value = value - _beyond_member_cap(rows, start - window, end, window)
     has_data = _has_data(hours, minutes)
     expected, sigma = _baseline(rule, hours, start - window, end, window)
+    if scope.kind == "topic" and rule.condition == "zscore":
+        sigma = _with_topic_dispersion(data, hours, start, end, window, expected, sigma)
     if rule.direction == "below" and rule.metric in COUNT_METRICS:
         expected = _without_silent_sources(rule, scope, data, start, end, expected)
     score, limit = _score(rule, scope, data, value, expected, sigma, minutes, hours)

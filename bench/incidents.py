@@ -4,6 +4,7 @@ all together: recall, median and worst delay, false crises per week; the same pe
 background; and what fired over the harmless events.
 
     .venv/bin/python bench/incidents.py [--seeds N] [--backgrounds NAME ...] [--verbose]
+        [--calibrated]
 """
 
 from __future__ import annotations
@@ -35,6 +36,11 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=10)
     parser.add_argument("--backgrounds", nargs="*", default=list(BACKGROUNDS))
     parser.add_argument("--verbose", action="store_true", help="each miss and false alarm")
+    parser.add_argument(
+        "--calibrated",
+        action="store_true",
+        help="calibrate the rules first, on the week before the incidents (budget 1 a week)",
+    )
     args = parser.parse_args()
     began = time.perf_counter()
     overall, per_background = Figures(), {}
@@ -44,7 +50,7 @@ def main() -> None:
         figures = per_background[name] = Figures()
         for seed in range(args.seeds):
             traffic, incidents = scenario(log, BACKGROUNDS[name], seed)
-            verdict = judge(traffic, incidents, list(DEFAULT_RULES))
+            verdict = judge(traffic, incidents, list(DEFAULT_RULES), args.calibrated)
             figures.add(verdict)
             overall.add(verdict)
             if args.verbose:

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from alerts.backtest import backtest
+from alerts.calibrate import calibratable, calibrate
 from alerts.metrics import HOURLY_COLUMNS, MetricData
 from alerts.planted.incidents import WARM_UP_DAYS, Incident
 from alerts.planted.traffic import START, Traffic
@@ -117,8 +118,24 @@ def alarms(rules: list[Rule], data: MetricData, start: int, end: int) -> list[Al
     return found
 
 
-def judge(traffic: Traffic, incidents: list[Incident], rules: list[Rule]) -> Verdict:
+def calibrated(rules: list[Rule], data: MetricData, per_week: float = 1.0) -> list[Rule]:
+    """The rules calibrated as the worker would, on the week before the incidents (days
+    7 to 14 of the timeline: nothing is planted there but the weekly peak)."""
+    start, end = EPOCH_MINUTE + 7 * 1440, EPOCH_MINUTE + WARM_UP_DAYS * 1440
+    return [
+        calibrate(rule, backtest(rule, data, start, end), 7, per_week).rule
+        if calibratable(rule)
+        else rule
+        for rule in rules
+    ]
+
+
+def judge(
+    traffic: Traffic, incidents: list[Incident], rules: list[Rule], calibrate_first: bool = False
+) -> Verdict:
     data = metric_data(traffic)
+    if calibrate_first:
+        rules = calibrated(rules, data)
     start, end = WARM_UP_DAYS * 1440, traffic.hours * 60
     found = alarms(rules, data, start, end)
     crises = [i for i in incidents if i.must_fire]

@@ -1,6 +1,8 @@
-"""VADER's compound score, exactly as `SentimentIntensityAnalyzer.polarity_scores` gives
-it with VADER's lexicon plus the community words of analysis/community_lexicon.py, and
-each word's part in it (`contributions`, for --explain).
+"""VADER's compound score, as `SentimentIntensityAnalyzer.polarity_scores` gives it with
+VADER's lexicon plus the community words of analysis/community_lexicon.py, with one
+change: its negation, booster and idiom rules act within a sentence; and each
+word's part in it (`contributions`, for --explain). A one-sentence text scores exactly as
+`polarity_scores` does.
 
 The scoring below is VADER 3.3.2's `polarity_scores`, calling its own methods, with
 two shortcuts for ASCII text (most chat), where VADER's emoji step cannot change
@@ -13,9 +15,12 @@ thousands of real texts.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from analysis.community_lexicon import COMMUNITY_LEXICON
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
 def compound(text: str) -> float:
@@ -39,16 +44,31 @@ def contributions(text: str) -> list[tuple[str, float]]:
 
 def _scored(text: str) -> tuple[str, list[str], list[float]] | None:
     """(the text as scored, its words and emoticons, each one's valence); None when no
-    word carries any."""
-    from vaderSentiment.vaderSentiment import BOOSTER_DICT, SentiText
-
+    word carries any. Negations, boosters and idioms act within their sentence:
+    VADER's own rules look three words back across a full stop, so "we can't work.
+    Horrible downtime" read 'Horrible' as negated (positive); here a sentence ends at
+    . ! or ? followed by a space."""
     analyzer = _analyzer()
     text = text.strip() if text.isascii() else _emojis_described(text, analyzer.emojis)
-    sentitext = SentiText(text)
-    words = sentitext.words_and_emoticons
-    lexicon = analyzer.lexicon
-    if not any(word.lower() in lexicon for word in words):
+    words: list[str] = []
+    sentiments: list[float] = []
+    for sentence in _SENTENCE_END.split(text):
+        own_words, own_sentiments = _sentence_valences(analyzer, sentence)
+        words += own_words
+        sentiments += own_sentiments
+    if not any(sentiments) and not any(word.lower() in analyzer.lexicon for word in words):
         return None
+    return text, words, analyzer._but_check(words, sentiments)  # 'but' weighs the text
+
+
+def _sentence_valences(analyzer, sentence: str) -> tuple[list[str], list[float]]:
+    """VADER's valence of each word of one sentence, after its rules."""
+    from vaderSentiment.vaderSentiment import BOOSTER_DICT, SentiText
+
+    sentitext = SentiText(sentence)
+    words = sentitext.words_and_emoticons
+    if not any(word.lower() in analyzer.lexicon for word in words):
+        return words, [0.0] * len(words)
     sentiments: list[float] = []
     for i, item in enumerate(words):
         lower = item.lower()
@@ -58,7 +78,7 @@ def _scored(text: str) -> tuple[str, list[str], list[float]] | None:
             sentiments.append(0)
             continue
         sentiments = analyzer.sentiment_valence(0, sentitext, item, i, sentiments)
-    return text, words, analyzer._but_check(words, sentiments)
+    return words, sentiments
 
 
 def _emojis_described(text: str, emojis: dict[str, str]) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import html
+import math
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
@@ -11,6 +12,7 @@ import pytest
 
 from analysis.community_lexicon import COMMUNITY_LEXICON
 from analysis.sentiment import analyse, explain, label_for
+from analysis.vader import _SENTENCE_END
 
 GROUND_TRUTH = [
     "amazonReviewSnippets_GroundTruth.txt",
@@ -106,8 +108,20 @@ def test_explain_lists_the_words_that_moved_the_score():
     ]
 
 
+def test_a_negation_does_not_reach_across_a_full_stop():
+    # VADER looks three words back across the stop: "can't work. Horrible" turned
+    # 'Horrible' positive (+0.55 with the community words); within its sentence it is not
+    text = "Everything is offline, we can't work. Horrible downtime"
+    assert explain(text) == [("Horrible", -2.5), ("downtime", -1.6), ("offline", -0.5)]
+    # VADER's normalisation of the summed valences, -4.6: -4.6 / sqrt(4.6**2 + 15)
+    assert analyse(text).compound == pytest.approx(-4.6 / math.sqrt(4.6**2 + 15), abs=1e-4)
+    # within a sentence VADER's rule stands: "not bad" is mildly good
+    assert explain("It's not bad. I like it")[0] == ("bad", 1.85)
+
+
 def test_english_scores_are_exactly_vaders(shared_data):
-    """Skipping VADER for texts without a lexicon word changes no score."""
+    """One-sentence texts score exactly as VADER's polarity_scores (with the community
+    words); skipping VADER for texts without a lexicon word changes no score."""
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
     from ingest.simulate import CommunitySpec, simulate_source
@@ -125,12 +139,15 @@ def test_english_scores_are_exactly_vaders(shared_data):
     vader = SentimentIntensityAnalyzer()  # the reference, with the same community words
     vader.lexicon.update(COMMUNITY_LEXICON)
     skipped = 0
+    one_sentence = 0
     for text in texts:
         result = analyse(text)
-        if result.compound is None:
+        if result.compound is None or _SENTENCE_END.search(html.unescape(text).strip()):
             continue
         assert result.compound == vader.polarity_scores(html.unescape(text))["compound"], text
         skipped += result.compound == 0.0
+        one_sentence += 1
+    assert one_sentence > 30_000
     assert skipped > 1000  # the shortcut is really taken
 
 
@@ -182,7 +199,4 @@ def test_every_community_word_alone_scores_its_valence(word):
 def test_explain_gives_each_words_part_after_vaders_rules():
     # 'bad' (-2.5) negated by 'not': -2.5 x -0.74 = +1.85, a word that moved the score up
     assert explain("this is not bad") == [("bad", 1.85)]
-    # across the full stop VADER's negation still reaches: 'can't' turns 'Horrible' (-2.5)
-    # and 'downtime' (-1.6); the explanation says so instead of listing them as negative
-    words = dict(explain("Everything is offline, we can't work. Horrible downtime"))
-    assert words == {"offline": -0.5, "Horrible": 1.85, "downtime": pytest.approx(1.184)}
+    # a negation stops at the full stop: see test_a_negation_does_not_reach_across_a_full_stop

@@ -5,7 +5,10 @@ Evidence, strongest first:
 * the same e-mail address (where a platform gives one): 1.0;
 * the same handle (account id or name, lower-case, without '@' and punctuation) on two
   platforms: 0.8;
-* very similar display names (difflib ratio of at least 0.85): 0.5 to 0.7.
+* very similar display names (difflib ratio of at least 0.85): 0.5 to 0.7;
+* a name in Chinese characters whose pinyin (without tones, either name order) is the
+  other account's handle or name: '张伟' and 'zhangwei' or 'Wei Zhang': 0.5, the weakest
+  (common names are shared by very many people).
 Several kinds together add 0.1 each, up to 1.0. Only accounts of different sources are
 paired (two accounts on one platform are usually two people), bots never.
 """
@@ -85,6 +88,9 @@ def suggest(
                 score = 0.5 + 0.2 * (ratio - SIMILAR_NAMES) / (1 - SIMILAR_NAMES)
                 why = f"display names '{a.display_name}' and '{b.display_name}' {ratio:.0%} alike"
                 note(a, b, "name", round(score, 3), why)
+    for a, b, reading in _pinyin_pairs(accounts, by_handle):
+        why = f"'{a.display_name}' is '{reading}' in pinyin, a name on {b.platform}"
+        note(a, b, "pinyin", 0.5, why)
     suggestions = []
     for (first, second), found in evidence.items():
         scores = sorted((s for s, _ in found.values()), reverse=True)
@@ -92,6 +98,31 @@ def suggest(
         whys = tuple(why for _, why in sorted(found.values(), key=lambda v: -v[0]))
         suggestions.append(Suggestion(first, second, round(score, 3), whys))
     return sorted(suggestions, key=lambda s: (-s.score, s.first, s.second))
+
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def pinyin_readings(name: str) -> set[str]:
+    """The handles a name in Chinese characters is written as in Latin letters: its
+    pinyin without tones, family name first or last ('张伟' -> zhangwei, weizhang); empty
+    for a name without two Han characters."""
+    from pypinyin import lazy_pinyin
+
+    han = "".join(_HAN.findall(name))
+    if len(han) < 2:
+        return set()
+    syllables = [s.lower() for s in lazy_pinyin(han)]
+    return {"".join(syllables), "".join(syllables[1:] + syllables[:1])}
+
+
+def _pinyin_pairs(accounts: list[Account], by_handle: dict[str, list[Account]]):
+    """(account with a Chinese name, account whose handle is its pinyin, the reading)."""
+    for account in accounts:
+        for reading in sorted(pinyin_readings(account.display_name)):
+            for other in by_handle.get(reading, ()):
+                if other.id != account.id:
+                    yield account, other, reading
 
 
 def _grouped(accounts: list[Account], key) -> list[list[Account]]:

@@ -204,3 +204,48 @@ def test_people_page_filters_previews_merges_a_batch_and_undoes_it(monkeypatch, 
     next(b for b in app.button if b.label == "Undo batch").click().run()
     assert [h.value for h in app.subheader] == ["Suggestions: 3", "Merged: 0"]
     assert people(engine, community_id) == (6, 4, 2, 1)
+
+
+def test_a_chinese_name_matches_its_pinyin_in_either_order():
+    from analysis.identity import pinyin_readings
+
+    assert pinyin_readings("张伟") == {"zhangwei", "weizhang"}
+    assert pinyin_readings("李小龍") == {"lixiaolong", "xiaolongli"}  # Traditional too
+    assert pinyin_readings("张") == set()  # one character says nothing
+    accounts = [
+        Account(1, "wechat", "wechat", "wxid_9", "张伟"),
+        Account(2, "discord", "discord", "zhangwei#1", "Zhang Wei"),
+        Account(3, "slack", "slack", "U9", "Wei Zhang"),
+        Account(4, "telegram", "telegram", "t1", "Li Na"),
+    ]
+    found = {(s.first, s.second): s for s in suggest(accounts)}
+    assert found[(1, 2)].score == 0.5
+    assert found[(1, 2)].evidence == ("'张伟' is 'zhangwei' in pinyin, a name on discord",)
+    assert found[(1, 3)].evidence == ("'张伟' is 'weizhang' in pinyin, a name on slack",)
+    assert set(found) == {(1, 2), (1, 3)}
+
+
+def test_people_page_suggests_a_chinese_name_and_its_pinyin(monkeypatch, database_url):
+    engine = make_engine(database_url)
+    build_kpi_community(engine)
+    rows = [
+        ParsedRow(
+            1, RawMessage("w1", datetime(2026, 11, 4, 9, tzinfo=UTC), "群", "wx1", "张伟", "你好")
+        ),
+    ]
+    run_import(engine, rows, ImportTarget("acme", "wechat group", "wechat"))
+    rows = [
+        ParsedRow(
+            1,
+            RawMessage(
+                "s9", datetime(2026, 11, 4, 10, tzinfo=UTC), "general", "U9", "Zhang Wei", "hi"
+            ),
+        ),
+    ]
+    run_import(engine, rows, ImportTarget("acme", "workspace", "slack"))
+    app = open_page(monkeypatch, database_url, "../pages/people.py", role=Role.ANALYST)
+    app.slider[0].set_value(0.5).run()
+    shown = app.dataframe[0].value
+    pinyin = shown[shown.astype(str).apply(lambda r: "in pinyin" in " ".join(r), axis=1)]
+    assert len(pinyin) == 1
+    assert "张伟" in " ".join(pinyin.astype(str).iloc[0])

@@ -8,7 +8,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard.web import account_reads, actions, components
+from dashboard.web import account_reads, actions, auth, components
+from dashboard.web.auth import Action
 
 SHOWN = 30
 MERGES_LISTED = 100
@@ -112,11 +113,44 @@ def merged(cid: int) -> None:
             _then_redraw(actions.undo_identity(int(row["id"])))
 
 
+def forgetting(cid: int) -> None:
+    """Admins: forget one member for good, the way to honour a deletion request."""
+    with st.expander("Forget a member (a deletion request)"):
+        st.caption(
+            "Forgets the member and every account merged with it: empties their texts, "
+            "replaces their names, handles and e-mails, removes the identity decisions about "
+            "them. Their anonymous counts stay, so past weeks' figures do not change. "
+            "Audited without the name. Cannot be undone."
+        )
+        text = st.text_input("Name or account id", key="forget-find")
+        found = account_reads.find_members(cid, text) if text.strip() else pd.DataFrame()
+        if found.empty:
+            if text.strip():
+                st.info("No member's name or id contains that.")
+            return
+        labels = {
+            int(r.id): f"{r.display_name} ({r.platform} {r.external_id}, {r.messages} messages)"
+            for r in found.itertuples()
+        }
+        member = st.selectbox("Member", list(labels), format_func=labels.get, key="forget-who")
+        sure = st.checkbox(f"Forget {labels[member]} for good", key="forget-sure")
+        if st.button("Forget", disabled=not sure, key="forget-go"):
+            done = actions.forget_member(cid, member)
+            if done:
+                st.success(
+                    f"Forgotten: {len(done.result.member_ids)} account(s), "
+                    f"{done.result.texts} texts emptied, "
+                    f"{done.result.decisions} identity decisions removed."
+                )
+
+
 def body() -> None:
     cid = filters.community_id
     suggestions(cid, account_reads.account_names(cid))
     batches(cid)
     merged(cid)
+    if auth.allowed(auth.current_account(), Action.MANAGE_USERS):
+        forgetting(cid)
 
 
 def _then_redraw(done) -> None:

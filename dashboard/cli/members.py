@@ -30,6 +30,15 @@ def add_parsers(sub) -> None:
     mark.add_argument("--bot", **flag, help="a bot (--no-bot: a person)")
     mark.add_argument("--staff", **flag, help="staff (--no-staff: not staff)")
     mark.set_defaults(handler=cmd_mark)
+    forget = actions.add_parser(
+        "forget",
+        help="forget one account (by its id on the platform) and the accounts merged with it: "
+        "texts, names and identity decisions removed, anonymous counts kept (a deletion "
+        "request; cannot be undone)",
+    )
+    forget.add_argument("account")
+    forget.add_argument("--yes", action="store_true", help="really forget it")
+    forget.set_defaults(handler=cmd_forget)
     figures = actions.add_parser("staff-figures", help="count staff in sentiment and responses?")
     figures.add_argument("choice", choices=["include", "exclude"])
     figures.set_defaults(handler=cmd_staff_figures)
@@ -63,15 +72,42 @@ def cmd_find(args, settings) -> int:
     return 0
 
 
+def cmd_forget(args, settings) -> int:
+    from data_access.forget import forget_member
+
+    engine = make_engine(settings.database_url)
+    community_id = _community(engine, args.community)
+    row = _one_account(engine, community_id, args.account)
+    if not args.yes:
+        raise ValueError(
+            f"this forgets {row['display_name']!r} ({row['platform']} {args.account}) and the "
+            "accounts merged with it for good: texts, names and identity decisions; add --yes "
+            "to do it"
+        )
+    done = forget_member(
+        engine, community_id, int(row["id"]), actor=SERVER_SHELL, now=datetime.now(UTC)
+    )
+    print(
+        f"forgotten: {len(done.member_ids)} account(s) ({', '.join(map(str, done.member_ids))}); "
+        f"{done.texts} texts emptied, {done.decisions} identity decisions removed; their "
+        "counts stay in the figures"
+    )
+    return 0
+
+
+def _one_account(engine, community_id: int, account: str):
+    with engine.connect() as conn:
+        matches = members.find(conn, community_id, account)
+    exact = matches[matches["external_id"] == account]
+    if len(exact) != 1:
+        raise ValueError(f"{len(exact)} accounts have the id {account!r}; `ecg members find`")
+    return exact.iloc[0]
+
+
 def cmd_mark(args, settings) -> int:
     engine = make_engine(settings.database_url)
     community_id = _community(engine, args.community)
-    with engine.connect() as conn:
-        matches = members.find(conn, community_id, args.account)
-    exact = matches[matches["external_id"] == args.account]
-    if len(exact) != 1:
-        raise ValueError(f"{len(exact)} accounts have the id {args.account!r}; `ecg members find`")
-    row = exact.iloc[0]
+    row = _one_account(engine, community_id, args.account)
     is_bot = bool(row["is_bot"]) if args.bot is None else args.bot
     is_staff = bool(row["is_staff"]) if args.staff is None else args.staff
     with Bar("recount", unit=" hours") as bar:

@@ -31,6 +31,8 @@ from dashboard.communities import prepare_community
 from dashboard.web import auth, components, resources, upload_files
 from data_access import accounts, alert_store, identities, members
 from data_access.accounts import AccountError
+from data_access.forget import Forgotten, UnknownMember
+from data_access.forget import forget_member as forget
 from ingest.formats.tabular import ColumnMapping
 from ingest.pipeline import ImportSummary
 from ingest.records import ImportFormatError
@@ -38,7 +40,7 @@ from ingest.records import ImportFormatError
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 Progress = Callable[[int, int], None]
-REFUSALS = (PermissionDenied, AccountError, TopicRuleError, ImportFormatError)
+REFUSALS = (PermissionDenied, AccountError, TopicRuleError, ImportFormatError, UnknownMember)
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,18 @@ def _reason(error: Exception) -> str:
     if isinstance(error, TopicRuleError):
         return f"{error.field.capitalize()}: {error.reason}"
     return str(error).rstrip(".")
+
+
+# ---- members
+
+
+def forget_member(community_id: int, member_id: int) -> Done[Forgotten] | None:
+    """Forget a member for good (a deletion request): admins only, audited."""
+    engine = resources.engine()
+    return _attempt(
+        "Not forgotten",
+        lambda actor, now: forget(engine, community_id, member_id, actor=actor, now=now),
+    )
 
 
 # ---- alerts

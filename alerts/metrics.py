@@ -21,7 +21,7 @@ from alerts.baselines import (
 )
 from alerts.forecast_scores import band_distance, predicted_peak, predicted_ratio
 from alerts.rules import COUNT_METRICS, SHARE_METRICS, Rule, Scope
-from alerts.silence import silent_sources
+from alerts.silence import data_ended, silent_sources
 
 NEGATIVE_AT_MOST = -0.05
 SHARE_SIGMAS = 2.0  # a share's count is lessened by this many Poisson sigmas
@@ -198,6 +198,8 @@ def _count_series(rule: Rule, scope: Scope, data: MetricData, start: int, end: i
         sigma = _with_topic_dispersion(data, hours, start, end, window, expected, sigma)
     if rule.direction == "below" and rule.metric in COUNT_METRICS:
         expected = _without_silent_sources(rule, scope, data, start, end, expected)
+        ended = data_ended(data.messages, data.channel_hours, start, end)
+        expected = np.where(ended, np.nan, expected)  # no drop once the data has ended
     score, limit = _score(rule, scope, data, value, expected, sigma, minutes, hours)
     guard = sums["count"]
     if rule.metric == "predicted_spike":

@@ -5,7 +5,9 @@ nothing of it has arrived since its last message although, at its usual rate for
 hours (the same baseline as the count rules), SILENT_AFTER_EXPECTED messages were due
 while the community's other sources kept delivering (with 20 due, a lull leaves nothing
 at all about once in 500 million times), or SILENT_ALONE_AFTER were due when it has no
-other source or they went quiet too. A community that goes quiet still says something,
+other source or they went quiet too (for a day: with nothing from any source for longer,
+the community's data has ended, as an imported archive's does, and nothing is silent).
+A community that goes quiet still says something,
 and quiets everywhere at once; a broken importer says nothing, on its own. An activity
 drop is judged without what a silent source would have brought (`alerts.metrics`), and
 the Source silent rule reports the source instead.
@@ -23,6 +25,7 @@ OTHERS_DELIVER = 0.3  # ... while the other sources brought at least this share 
 OTHERS_LEAST_DUE = 5.0  # (evidence only when that many of theirs were due)
 SILENT_ALONE_AFTER = 60.0  # messages due when the other sources are quiet too, or absent
 LONGEST_GAP_MINUTES = 7 * 24 * 60  # a gap is followed back this far at most
+DATA_ENDED_AFTER_MINUTES = 24 * 60  # nothing from any source this long: the data ended
 
 
 def silent_sources(
@@ -52,8 +55,13 @@ def silent_sources(
 
 def _silent_from(tallies: dict, first: int, end: int) -> dict[int, np.ndarray]:
     found = {}
+    lasts = {source: own.last_before() for source, own in tallies.items()}
+    community_last = np.max(list(lasts.values()), axis=0) if lasts else np.zeros(end - first)
+    # with nothing at all from the community for a day, its data has ended (an archive,
+    # a closed community): that is no longer a source's silence
+    recent = np.arange(end - first) - community_last <= DATA_ENDED_AFTER_MINUTES
     for source, own in tallies.items():
-        since = own.last_before()
+        since = lasts[source]
         due = own.due_since(since)
         others = [t for s, t in tallies.items() if s != source]
         others_due = sum((t.due_since(since) for t in others), np.zeros(end - first))
@@ -61,7 +69,7 @@ def _silent_from(tallies: dict, first: int, end: int) -> dict[int, np.ndarray]:
         others_deliver = (others_due >= OTHERS_LEAST_DUE) & (
             others_came >= OTHERS_DELIVER * others_due
         )
-        found[source] = (due >= SILENT_ALONE_AFTER) | (
+        found[source] = ((due >= SILENT_ALONE_AFTER) & recent) | (
             others_deliver & (due >= SILENT_AFTER_EXPECTED)
         )
     return found
@@ -116,3 +124,20 @@ def _last_before(own: np.ndarray, hours: pd.DataFrame, first: int) -> int:
         return int(earlier.max()) + 1
     with_messages = hours.loc[(hours["messages"] > 0) & (hours["hour"] * 60 < first), "hour"]
     return int(min((with_messages.max() + 1) * 60, first)) if len(with_messages) else first
+
+
+def data_ended(
+    messages: pd.DataFrame, channel_hours: pd.DataFrame, first: int, end: int
+) -> np.ndarray:
+    """Whether, at each minute of [first, end), nothing at all has come from the community
+    for DATA_ENDED_AFTER_MINUTES: its data has ended (an archive's last day is behind, or
+    every source stopped a day ago), so a drop there is no news."""
+    own = np.sort(messages["minute"].to_numpy(dtype=np.int64))
+    hours = channel_hours.groupby("hour", as_index=False)["messages"].sum()
+    minutes = np.arange(first, end)
+    before = np.searchsorted(own, minutes, side="left")
+    last = np.where(
+        before > 0, own[np.maximum(before - 1, 0)] + 1, _last_before(own[:0], hours, first)
+    )
+    with_any = len(own) or (hours["messages"] > 0).any()
+    return (minutes - last > DATA_ENDED_AFTER_MINUTES) if with_any else np.zeros(len(minutes), bool)

@@ -138,3 +138,17 @@ def test_a_small_communitys_drop_window_widens_until_enough_is_due():
     assert frame["guard"].iloc[0] == pytest.approx(20)
     assert frame["score"].iloc[0] == 0.0
     assert np.isfinite(frame["score"]).all()
+
+
+def test_a_day_after_the_last_message_the_data_has_ended_nothing_is_silent_or_dropping():
+    # an archive, or a community whose every source stopped: a lone source is silent
+    # once 60 were due, for a day; after that its data has simply ended
+    rows = messages((1, T - 300, T, 1, False, 0.0))
+    day = 24 * 60
+    found = silent_sources(rows, history({1: 60}), {1: 1}, T, T + day + 10)
+    assert found[1][60] and found[1][day - 1]
+    assert not found[1][day + 1 :].any()
+    drop = next(r for r in DEFAULT_RULES if r.name == "Activity drop")
+    metric = data(rows, history({1: 60}), {1: 1})
+    frame = score_series(drop, Scope(), metric, T + day + 5, T + day + 6)
+    assert math.isnan(frame["score"].iloc[0])

@@ -10,8 +10,9 @@ from sqlalchemy import Engine
 
 from alerts.data import metric_data
 from alerts.evaluate import Episode, episodes_of, run
-from alerts.metrics import MetricData, concrete_scopes, scope_label, score_series
+from alerts.metrics import score_series
 from alerts.rules import Rule
+from alerts.windows import MetricData, concrete_scopes, scope_label
 from data_access import queries
 from data_access.alert_data import minute_of
 

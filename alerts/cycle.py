@@ -12,8 +12,9 @@ from sqlalchemy import Engine, delete
 from alerts.catalog import rules_of
 from alerts.data import metric_data
 from alerts.evaluate import AlertState, Change, run
-from alerts.metrics import MetricData, ScopeNames, concrete_scopes, scope_label, score_series
+from alerts.metrics import score_series
 from alerts.rules import Rule
+from alerts.windows import MetricData, ScopeNames, concrete_scopes, scope_label
 from data_access import alert_data, alert_store
 from data_access.alert_data import minute_of, moment_of
 from data_access.schema import AlertStateRow

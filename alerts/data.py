@@ -5,8 +5,9 @@ from __future__ import annotations
 from sqlalchemy import Connection
 
 from alerts.baselines import LOOKBACK_HOURS
-from alerts.metrics import MetricData, reach_minutes
+from alerts.metrics import reach_minutes
 from alerts.rules import FORECAST_METRICS, TOPIC_METRICS, Rule
+from alerts.windows import MetricData
 from data_access import alert_data
 
 

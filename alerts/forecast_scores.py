@@ -12,7 +12,7 @@ from alerts.baselines import rolling
 from alerts.rules import Scope
 
 if TYPE_CHECKING:
-    from alerts.metrics import MetricData
+    from alerts.windows import MetricData
 SPIKE_LOOKAHEAD_HOURS = 24
 SPIKE_NORMAL_DAYS = 7
 MIN_NORMAL_DAYS = 3  # days of the scope's own history before a predicted spike can fire

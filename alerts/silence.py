@@ -19,6 +19,8 @@ import numpy as np
 import pandas as pd
 
 from alerts.baselines import hourly_baseline
+from alerts.rules import Rule, Scope
+from alerts.windows import HOURLY_COLUMNS, MetricData, channels_of, count_baseline
 
 SILENT_AFTER_EXPECTED = 20.0  # messages due with none arrived: e**-20 ≈ 2e-9 by chance
 OTHERS_DELIVER = 0.3  # ... while the other sources brought at least this share of theirs
@@ -141,3 +143,61 @@ def data_ended(
     )
     with_any = len(own) or (hours["messages"] > 0).any()
     return (minutes - last > DATA_ENDED_AFTER_MINUTES) if with_any else np.zeros(len(minutes), bool)
+
+
+def silence_series(rule: Rule, scope: Scope, data: MetricData, start: int, end: int):
+    """score_series of the sources of the scope that are silent (see alerts.silence)."""
+    silent = _silent_count(scope, data, start, end)
+    return pd.DataFrame(
+        {
+            "minute": np.arange(start, end, dtype=np.int64),
+            "value": silent,
+            "score": silent,
+            "guard": np.full(len(silent), np.inf),
+            "limit": np.full(len(silent), rule.threshold),
+        }
+    )
+
+
+def _silent_count(scope: Scope, data: MetricData, start: int, end: int) -> np.ndarray:
+    """How many of the scope's sources are silent at each minute of [start, end)."""
+    channels = channels_of(scope, data)
+    sources = (
+        set(data.channel_sources.values())
+        if channels is None
+        else {data.channel_sources.get(c) for c in channels}
+    )
+    flags = _silent_flags(data, start, end)
+    silent = [flags[source] for source in sources if source in flags]
+    return np.sum(silent, axis=0).astype(float) if silent else np.zeros(end - start)
+
+
+def _silent_flags(data: MetricData, start: int, end: int) -> dict[int, np.ndarray]:
+    key = ("silent", start, end)
+    if key not in data.shared:
+        data.shared[key] = silent_sources(
+            data.messages, data.channel_hours, data.channel_sources, start, end
+        )
+    return data.shared[key]
+
+
+def without_silent_sources(rule, scope, data, start, end, expected) -> np.ndarray:
+    """The expected count less what silent sources would have brought: a drop is judged
+    on the sources that still deliver (a silent one is a data problem, told apart by the
+    Source silent rule), so an importer that stops is no activity drop, while a
+    community that goes quiet everywhere still is one."""
+    window = rule.window_minutes
+    channels = channels_of(scope, data)
+    for source, silent in _silent_flags(data, start, end).items():
+        if not silent.any():
+            continue
+        own = [
+            c
+            for c, s in data.channel_sources.items()
+            if s == source and (channels is None or c in channels)
+        ]
+        hours = data.channel_hours[data.channel_hours["channel_id"].isin(own)]
+        hours = hours.groupby("hour", as_index=False)[HOURLY_COLUMNS[1:]].sum()
+        due, _ = count_baseline(rule, hours, start - window, end, window)
+        expected = np.where(silent, np.maximum(expected - np.nan_to_num(due), 0), expected)
+    return expected

@@ -1,5 +1,5 @@
 """The rows alert rules are judged on: raw messages of the evaluated minutes, hourly
-rollups for the baselines, and the stored forecasts. Read into `alerts.metrics.MetricData`
+rollups for the baselines, and the stored forecasts. Read into `alerts.windows.MetricData`
 shapes (plain DataFrames with times as whole minutes or hours since the epoch)."""
 
 from __future__ import annotations

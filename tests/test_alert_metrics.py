@@ -7,8 +7,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from alerts.metrics import MetricData, distinct_authors, score_series
+from alerts.metrics import distinct_authors, score_series
 from alerts.rules import Rule, Scope
+from alerts.windows import MetricData
 from dashboard.charts.alerts import merged_spans
 
 H = 500_000  # an hour, in hours since the epoch

@@ -7,9 +7,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from alerts.metrics import MetricData, score_series
+from alerts.metrics import score_series
 from alerts.rules import DEFAULT_RULES, Rule, Scope
 from alerts.silence import silent_sources
+from alerts.windows import MetricData
 
 H = 500_000  # an hour, in hours since the epoch
 T = H * 60  # its first minute

@@ -19,10 +19,10 @@ import pandas as pd
 
 from alerts.backtest import backtest
 from alerts.calibrate import calibratable, calibrate
-from alerts.metrics import HOURLY_COLUMNS, MetricData
 from alerts.planted.incidents import WARM_UP_DAYS, Incident
 from alerts.planted.traffic import START, Traffic
 from alerts.rules import FORECAST_METRICS, Rule
+from alerts.windows import HOURLY_COLUMNS, MetricData
 
 GRACE_MINUTES = 60
 EXPLAINED_MINUTES = 180

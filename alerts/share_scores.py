@@ -1,0 +1,122 @@
+"""A share against its usual (a topic's share of all messages, the negative share of the
+scored ones), judged at several time scales with the noise the scope's own history
+shows. Pure numpy and pandas on `MetricData`."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+
+from alerts.baselines import usual_share_and_dispersion
+from alerts.rules import Rule, Scope
+from alerts.windows import (
+    WINDOW_FACTORS,
+    MetricData,
+    community_window,
+    has_data,
+    scoped,
+    window_sums,
+)
+
+SHARE_SIGMAS = 2.0  # a share's count is lessened by this many Poisson sigmas
+
+
+def scanned(series, rule: Rule, scope: Scope, data: MetricData, start: int, end: int):
+    """`series` of a share rule over its window and windows ×2, ×4 and ×8 longer, taking
+    at each minute the one that scores highest with at least min_volume messages: a
+    rise is judged at the time scale it has, so a slow one that a short window cannot
+    tell from noise is still seen, while every window keeps its own noise allowance.
+    A longer window counts only while the share in the rule's own window is still at
+    its recovery threshold times the usual (before the noise allowance): an episode ends
+    when the rise does, not when it leaves the longest window, and an old rise in a long
+    window does not fire again on an ordinary hour."""
+    frames = [
+        series(replace(rule, window_minutes=rule.window_minutes * f), scope, data, start, end)
+        for f in WINDOW_FACTORS
+    ]
+    chosen = frames[0].copy()
+    best = _comparable(chosen, rule)
+    usual = chosen["limit"].to_numpy(dtype=float) / rule.threshold
+    with np.errstate(invalid="ignore"):
+        still_rising = chosen["value"].to_numpy(dtype=float) >= usual * rule.recovery
+    for frame in frames[1:]:
+        score = np.where(still_rising, _comparable(frame, rule), -np.inf)
+        better = score > best
+        chosen.loc[better] = frame.loc[better]
+        best = np.where(better, score, best)
+    return chosen
+
+
+def _comparable(frame: pd.DataFrame, rule: Rule) -> np.ndarray:
+    """A frame's scores where its guard passes, else -inf (NaN: no data, also -inf)."""
+    score = frame["score"].to_numpy(dtype=float)
+    passes = (frame["guard"].to_numpy(dtype=float) >= rule.min_volume) & ~np.isnan(score)
+    return np.where(passes, score, -np.inf)
+
+
+def share_series(rule: Rule, scope: Scope, data: MetricData, start: int, end: int):
+    """score_series of a topic's share of all messages: the value is the share in the
+    window; with baseline_ratio the score is that share, less two Poisson sigmas of the
+    topic's count, ÷ the topic's usual share: its share of all messages over the
+    SHARE_BASELINE_DAYS before the window (none while the community has fewer than
+    MIN_SHARE_BASELINE_MESSAGES there). The guard is the topic's own count, so min_volume
+    asks for that many of its messages."""
+    minutes = np.arange(start, end, dtype=np.int64)
+    window = rule.window_minutes
+    topic_rows, topic_hours = scoped(rule, scope, data)
+    everything, total = community_window(data, start - window, end, window)
+    topic = window_sums(topic_rows, start - window, end, window)["count"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value = np.where(total > 0, topic / total, np.nan)
+        usual, spread = usual_share_and_dispersion(
+            topic_hours, everything, (minutes - window) // 60, block_hours=-(-window // 60)
+        )
+        if rule.condition == "baseline_ratio":
+            score, limit = _ratio_to_usual(topic, total, usual, spread, rule.threshold)
+        else:
+            score, limit = value, np.full(len(minutes), rule.threshold)
+    score = np.where(has_data(everything, minutes), score, np.nan)
+    return pd.DataFrame(
+        {"minute": minutes, "value": value, "score": score, "guard": topic, "limit": limit}
+    )
+
+
+def negative_ratio_series(rule: Rule, scope: Scope, data: MetricData, start: int, end: int):
+    """score_series of the negative share against its usual: the share of the scored
+    messages in the window that are negative, less SHARE_SIGMAS Poisson sigmas of the
+    negative count, ÷ the scope's negative share over the SHARE_BASELINE_DAYS before. A
+    community that always grumbles is judged against its own grumbling."""
+    minutes = np.arange(start, end, dtype=np.int64)
+    window = rule.window_minutes
+    rows, hours = scoped(rule, scope, data)
+    sums = window_sums(rows, start - window, end, window)
+    negative, scored = sums["negative"], sums["scored"]
+    before = (minutes - window) // 60
+    usual, spread = usual_share_and_dispersion(
+        hours,
+        hours,
+        before,
+        part="negative_count",
+        whole="sentiment_count",
+        block_hours=-(-window // 60),
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value = np.where(scored > 0, negative / scored, np.nan)
+        score, limit = _ratio_to_usual(negative, scored, usual, spread, rule.threshold)
+    score = np.where(has_data(hours, minutes) & (scored > 0), score, np.nan)
+    return pd.DataFrame(
+        {"minute": minutes, "value": value, "score": score, "guard": sums["count"], "limit": limit}
+    )
+
+
+def _ratio_to_usual(part, whole, usual, dispersion, threshold):
+    """(score, limit) of a share against its usual share: the share is first lessened by
+    SHARE_SIGMAS sigmas of its count (Poisson, times the dispersion its history shows),
+    so that a few messages at a quiet hour, or one conversation, do not double it; NaN
+    where there is no usual share yet."""
+    sigma = np.sqrt(dispersion * part)
+    surely = np.maximum(part - SHARE_SIGMAS * sigma, 0) / np.where(whole > 0, whole, 1)
+    ratio = np.where(usual > 0, surely / usual, np.where(surely > 0, np.inf, 1.0))
+    return np.where(np.isnan(usual), np.nan, ratio), usual * threshold

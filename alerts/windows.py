@@ -1,0 +1,170 @@
+"""What every rule's score is built from: a community's rows (`MetricData`), the rows and
+hourly rollup of one scope, their running sums over a window before each minute, and the
+expected count of a window from the same hour in the past. Pure numpy and pandas.
+
+Times are whole minutes since the Unix epoch (UTC); a window before minute `t` is
+`[t - W, t)`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from alerts.baselines import LOOKBACK_HOURS, hourly_baseline, rolling
+from alerts.rules import COUNT_METRICS, Rule, Scope
+
+NEGATIVE_AT_MOST = -0.05
+WINDOW_FACTORS = (1, 2, 4, 8)  # the windows a drop widens to, or a share is scanned at
+SPREAD_FLOOR = 0.25  # an hour's spread across weeks is taken as at least this share of
+# its mean: two or three weeks of history understate how much real hours vary
+HOURLY_COLUMNS = ["hour", "messages", "active_authors", "sentiment_count", "negative_count"]
+
+
+@dataclass(frozen=True)
+class MetricData:
+    """A community's rows that the rules need for the minutes [first, end).
+
+    messages: minute, channel_id, member_id, sentiment (NaN: not scored), is_bot.
+    topic_links: the same columns plus topic_id, one row per message and topic.
+    channel_hours / topic_hours: hourly rollups (hour in epoch hours) by channel_id / topic_id.
+    forecasts: (kind, id) -> hourly points (hour, yhat, yhat_lower, yhat_upper).
+    """
+
+    first: int
+    end: int
+    messages: pd.DataFrame
+    topic_links: pd.DataFrame
+    channel_hours: pd.DataFrame
+    topic_hours: pd.DataFrame
+    forecasts: dict[tuple[str, int], pd.DataFrame] = field(default_factory=dict)
+    platforms: dict[int, str] = field(default_factory=dict)  # channel id -> platform
+    channel_sources: dict[int, int] = field(default_factory=dict)  # channel id -> source id
+    topic_names: dict[int, str] = field(default_factory=dict)
+    channel_names: dict[int, str] = field(default_factory=dict)
+    # what every topic scope of a cycle shares (the community's hours and window counts),
+    # worked out once: see community_window
+    shared: dict = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class ScopeNames:
+    """What scopes a community has, before any of its data is read."""
+
+    topic_names: dict[int, str]
+    channel_names: dict[int, str]
+
+
+def concrete_scopes(rule: Rule, data: MetricData | ScopeNames) -> list[tuple[str, Scope]]:
+    """The (key, scope) pairs a rule is evaluated for: one, or one per topic or channel."""
+    if rule.scope.kind == "each_topic":
+        return [(f"topic:{i}", Scope("topic", i)) for i in sorted(data.topic_names)]
+    if rule.scope.kind == "each_channel":
+        return [(f"channel:{i}", Scope("channel", i)) for i in sorted(data.channel_names)]
+    if rule.scope.kind == "all":
+        return [("all", rule.scope)]
+    return [(f"{rule.scope.kind}:{rule.scope.value}", rule.scope)]
+
+
+def scope_label(scope: Scope, data: MetricData) -> str:
+    if scope.kind == "topic":
+        return f"topic {data.topic_names.get(int(scope.value), scope.value)}"
+    if scope.kind == "channel":
+        return f"channel {data.channel_names.get(int(scope.value), scope.value)}"
+    if scope.kind == "platform":
+        return f"platform {scope.value}"
+    return "everything"
+
+
+def community_window(data: MetricData, first: int, end: int, window: int):
+    """The whole community's hourly rollup, and its message count over the `window` before
+    each minute of [first + window, end): the same for every topic of a cycle, so kept."""
+    key = (first, end, window)
+    if key not in data.shared:
+        hours = data.channel_hours.groupby("hour", as_index=False)[HOURLY_COLUMNS[1:]].sum()
+        minute = data.messages["minute"].to_numpy(dtype=np.int64)
+        counts = rolling(per_minute(minute, None, first, end), window)[: end - first - window]
+        data.shared[key] = (hours, counts)
+    return data.shared[key]
+
+
+def scoped(rule: Rule, scope: Scope, data: MetricData) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The message rows and hourly rollup (summed per hour) of one concrete scope."""
+    if scope.kind == "topic":
+        topic = int(scope.value)
+        rows = data.topic_links[data.topic_links["topic_id"] == topic]
+        hours = data.topic_hours[data.topic_hours["topic_id"] == topic]
+    else:
+        rows, hours = data.messages, data.channel_hours
+        channels = channels_of(scope, data)
+        if channels is not None:
+            rows = rows[rows["channel_id"].isin(channels)]
+            hours = hours[hours["channel_id"].isin(channels)]
+    summed = hours.groupby("hour", as_index=False)[HOURLY_COLUMNS[1:]].sum()
+    return rows, summed
+
+
+def channels_of(scope: Scope, data: MetricData) -> list[int] | None:
+    if scope.kind == "channel":
+        return [int(scope.value)]
+    if scope.kind == "platform":
+        return [c for c, p in data.platforms.items() if p == scope.value]
+    return None
+
+
+def per_minute(minute: np.ndarray, weights: np.ndarray | None, first: int, end: int) -> np.ndarray:
+    inside = (minute >= first) & (minute < end)
+    return np.bincount(
+        minute[inside] - first,
+        weights=None if weights is None else weights[inside],
+        minlength=end - first,
+    ).astype(float)
+
+
+def window_sums(rows: pd.DataFrame, first: int, end: int, window: int) -> dict[str, np.ndarray]:
+    minute = rows["minute"].to_numpy(dtype=np.int64)
+    sentiment = rows["sentiment"].to_numpy(dtype=float)
+    scored = ~np.isnan(sentiment)
+    columns = {
+        "count": None,
+        "scored": scored.astype(float),
+        "sentiment": np.where(scored, sentiment, 0.0),
+        "negative": (scored & (sentiment <= NEGATIVE_AT_MOST)).astype(float),
+    }
+    sums = {
+        name: rolling(per_minute(minute, weights, first, end), window)[: end - first - window]
+        for name, weights in columns.items()
+    }
+    return sums
+
+
+def has_data(hours: pd.DataFrame, minutes: np.ndarray) -> np.ndarray:
+    """Whether the scope had any message in the LOOKBACK_HOURS before each minute."""
+    with_messages = hours.loc[hours["messages"] > 0, "hour"].to_numpy(dtype=np.int64)
+    if not len(with_messages) or not len(minutes):
+        return np.zeros(len(minutes), dtype=bool)
+    current_hour = minutes // 60  # an hour's messages count once it has begun
+    latest = np.searchsorted(np.sort(with_messages), current_hour, side="right")
+    newest = np.where(latest > 0, np.sort(with_messages)[np.maximum(latest - 1, 0)], -(10**9))
+    return (latest > 0) & (current_hour - newest < LOOKBACK_HOURS)
+
+
+def count_baseline(rule: Rule, hours: pd.DataFrame, first: int, end: int, window: int):
+    """Expected count over each window and its sigma (Poisson noise plus the spread across
+    weeks); NaN where no baseline exists or the metric is not a count."""
+    size = end - first - window
+    if rule.metric not in COUNT_METRICS or rule.condition not in ("baseline_ratio", "zscore"):
+        return np.full(size, np.nan), np.full(size, np.nan)
+    column = "active_authors" if rule.metric == "active_members" else "messages"
+    first_hour, end_hour = first // 60, -(-end // 60)
+    mean, spread = hourly_baseline(hours, column, first_hour, end_hour)
+    offsets = np.arange(first, end) // 60 - first_hour
+    expected = rolling(mean[offsets] / 60, window)[:size]
+    # the spread of each hour the window covers, for the minutes it covers (hours of one
+    # week move together): a window astride a busy and a quiet hour gets both
+    hour_spread = np.fmax(spread, SPREAD_FLOOR * mean)
+    window_spread = rolling(hour_spread[offsets] / 60, window)[:size]
+    sigma = np.sqrt(expected + window_spread**2)
+    return expected, sigma

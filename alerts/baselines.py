@@ -47,6 +47,12 @@ def usual_share_and_dispersion(
     the noise the scope's own history shows at the time scale it judges."""
     if not len(before):
         return np.zeros(0), np.ones(0)
+    hours, back = np.unique(before, return_inverse=True)  # minutes share their hour's
+    if len(hours) < len(before):
+        share, dispersion = usual_share_and_dispersion(
+            topic_hours, all_hours, hours, part, whole, block_hours
+        )
+        return share[back], dispersion[back]
     days = SHARE_BASELINE_DAYS * DAY_HOURS
     span = np.arange(int(before.min()) - days, int(before.max()))
 

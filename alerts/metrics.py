@@ -82,17 +82,19 @@ def _with_topic_dispersion(data, topic_hours, start, end, window, expected, sigm
 def _widened_series(rule: Rule, scope: Scope, data: MetricData, start: int, end: int):
     """score_series of a drop rule whose window is widened (×2, ×4, ×8) at the minutes
     where fewer than min_volume messages are due in it: a small community's drop is
-    judged over the hours that hold enough messages to tell, not never."""
-    frames = [
-        _count_series(
-            replace(rule, window_minutes=rule.window_minutes * f), scope, data, start, end
-        )
-        for f in WINDOW_FACTORS
-    ]
-    chosen = frames[-1].copy()
-    for frame in reversed(frames[:-1]):
+    judged over the hours that hold enough messages to tell, not never. (A wider window
+    is computed only when some minute needs it.)"""
+    chosen = _count_series(rule, scope, data, start, end)
+    short = (chosen["guard"] < rule.min_volume).to_numpy().copy()
+    for factor in WINDOW_FACTORS[1:]:
+        if not short.any():
+            break
+        wider = replace(rule, window_minutes=rule.window_minutes * factor)
+        frame = _count_series(wider, scope, data, start, end)
         enough = (frame["guard"] >= rule.min_volume).to_numpy()
-        chosen.loc[enough] = frame.loc[enough]
+        taken = short & (enough | (factor == WINDOW_FACTORS[-1]))  # the widest: as it is
+        chosen.loc[taken] = frame.loc[taken]
+        short = short & ~enough
     return chosen
 
 
@@ -127,15 +129,23 @@ def _count_series(rule: Rule, scope: Scope, data: MetricData, start: int, end: i
 def _beyond_member_cap(rows: pd.DataFrame, first: int, end: int, window: int) -> np.ndarray:
     """Messages over MEMBER_CAP that one human member wrote in each window: a surge is
     many people, so one member's flood counts only up to the cap (bots and bridges,
-    which relay many people, are not capped)."""
+    which relay many people, are not capped). Only members who ever wrote more than the
+    cap within one window are counted minute by minute (few: the others add nothing)."""
     size = end - first - window
     excess = np.zeros(max(size, 0))
     humans = rows.loc[~rows["is_bot"].astype(bool), ["member_id", "minute"]]
     inside = humans[(humans["minute"] >= first) & (humans["minute"] < end)]
-    counts = inside["member_id"].value_counts()
-    for member in counts.index[counts > MEMBER_CAP]:
-        minute = inside.loc[inside["member_id"] == member, "minute"].to_numpy(dtype=np.int64)
-        own = rolling(per_minute(minute, None, first, end), window)[:size]
+    ordered = inside.sort_values(["member_id", "minute"], kind="stable")
+    member = ordered["member_id"].to_numpy()
+    minute = ordered["minute"].to_numpy(dtype=np.int64)
+    if len(minute) <= MEMBER_CAP:
+        return excess
+    # the message MEMBER_CAP places later is the same member's, within one window
+    crowded = (member[MEMBER_CAP:] == member[:-MEMBER_CAP]) & (
+        minute[MEMBER_CAP:] - minute[:-MEMBER_CAP] < window
+    )
+    for flooding in np.unique(member[MEMBER_CAP:][crowded]):
+        own = rolling(per_minute(minute[member == flooding], None, first, end), window)[:size]
         excess += np.maximum(own - MEMBER_CAP, 0)
     return excess
 

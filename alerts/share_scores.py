@@ -31,17 +31,18 @@ def scanned(series, rule: Rule, scope: Scope, data: MetricData, start: int, end:
     A longer window counts only while the share in the rule's own window is still at
     its recovery threshold times the usual (before the noise allowance): an episode ends
     when the rise does, not when it leaves the longest window, and an old rise in a long
-    window does not fire again on an ordinary hour."""
-    frames = [
-        series(replace(rule, window_minutes=rule.window_minutes * f), scope, data, start, end)
-        for f in WINDOW_FACTORS
-    ]
-    chosen = frames[0].copy()
+    window does not fire again on an ordinary hour. (The longer windows are computed only
+    when some minute is still rising.)"""
+    chosen = series(rule, scope, data, start, end)
     best = _comparable(chosen, rule)
     usual = chosen["limit"].to_numpy(dtype=float) / rule.threshold
     with np.errstate(invalid="ignore"):
         still_rising = chosen["value"].to_numpy(dtype=float) >= usual * rule.recovery
-    for frame in frames[1:]:
+    if not still_rising.any():
+        return chosen
+    for factor in WINDOW_FACTORS[1:]:
+        longer = replace(rule, window_minutes=rule.window_minutes * factor)
+        frame = series(longer, scope, data, start, end)
         score = np.where(still_rising, _comparable(frame, rule), -np.inf)
         better = score > best
         chosen.loc[better] = frame.loc[better]

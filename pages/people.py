@@ -22,9 +22,9 @@ filters = components.current_filters()
 st.header("People")
 st.caption(
     "Suggested matches between accounts on different platforms: the same e-mail, the same "
-    "handle, or very similar names, each with its score and evidence. Nothing is merged until "
-    "you confirm it; a merge can be undone. Member figures (active, new, returning) count a "
-    "merged person once."
+    "handle, very similar names, or a Chinese name and its pinyin, each with its score and "
+    "evidence. Nothing is merged until you confirm it; a merge can be undone. Member figures "
+    "(active, new, returning) count a merged person once. Admins forget a member at the foot."
 )
 
 

@@ -220,3 +220,26 @@ def test_ecg_score_explains_every_word_that_moved_the_score(tmp_path):
     assert rows[0]["explanation"] == "bad(+1.9)"
     assert rows[1]["explanation"] == "crashes(-2.5) great(+1.6) buggy(-1.5)"
     assert rows[1]["label"] == "negative"
+
+
+def test_a_closed_pipe_ends_a_listing_quietly(tmp_path):
+    """`ecg members find a | head -1`: the reader goes away, no traceback follows. (`true`
+    closes the pipe at once, long before the command has started and writes.)"""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from data_access.db import make_engine
+    from tests.kpi_fixture import build_kpi_community
+
+    url = f"sqlite:///{tmp_path / 'pipe.db'}"
+    build_kpi_community(make_engine(url))
+    env = {"PATH": os.environ["PATH"], "ECG_DATABASE_URL": url, "HOME": str(tmp_path)}
+    piped = subprocess.run(
+        f"{sys.executable} -m dashboard.cli members --community acme find a | true; "
+        "exit ${PIPESTATUS[0]}",
+        shell=True, executable="/bin/bash", env=env, capture_output=True, text=True,
+        cwd=Path(__file__).resolve().parents[1],
+    )  # fmt: skip
+    assert piped.returncode == 0 and "Traceback" not in piped.stderr

@@ -59,7 +59,9 @@ def main(argv: list[str] | None = None) -> int:
             args.check(args, settings)
         if getattr(args, "community_creates", None) is not None and not args.community:
             args.community = chosen_community(engine_for(settings), args.community_creates)
-        return args.handler(args, settings)
+        code = args.handler(args, settings)
+        sys.stdout.flush()  # here, so that a reader gone away is handled below
+        return code
     except (ImportFormatError, SettingsError, ValueError, PermissionDenied) as error:
         print(f"ecg: error: {error}", file=sys.stderr)
         return 2
@@ -73,6 +75,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `ecg ... | head` closed the pipe: nothing more to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -18,20 +18,6 @@ MIN_SHARE_BASELINE_MESSAGES = 100  # fewer messages than this there: no usual sh
 LOOKBACK_HOURS = BASELINE_WEEKS * WEEK_HOURS  # a scope with nothing in it for this long: no data
 
 
-def usual_share(
-    topic_hours: pd.DataFrame,
-    all_hours: pd.DataFrame,
-    before: np.ndarray,
-    part: str = "messages",
-    whole: str = "messages",
-) -> np.ndarray:
-    """The share `part` of `topic_hours` holds of `whole` of `all_hours` (by default: a
-    topic's share of all messages; or negative_count of sentiment_count) in the
-    SHARE_BASELINE_DAYS of hours before each hour of `before`; NaN where the whole
-    there numbers fewer than MIN_SHARE_BASELINE_MESSAGES."""
-    return usual_share_and_dispersion(topic_hours, all_hours, before, part, whole)[0]
-
-
 def usual_share_and_dispersion(
     topic_hours: pd.DataFrame,
     all_hours: pd.DataFrame,
@@ -40,9 +26,12 @@ def usual_share_and_dispersion(
     whole: str = "messages",
     block_hours: int = 1,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """`usual_share`, and how much more the part varies around that share than Poisson
-    counts would, over blocks of `block_hours` (the window judged) in the same days: the
-    Pearson dispersion Σ (O - sT)² / (sT) ÷ (blocks - 1), at least 1. Chat comes in
+    """The share `part` of `topic_hours` holds of `whole` of `all_hours` (by default: a
+    topic's share of all messages; or negative_count of sentiment_count) in the
+    SHARE_BASELINE_DAYS of hours before each hour of `before` (NaN where the whole there
+    numbers fewer than MIN_SHARE_BASELINE_MESSAGES), and how much more the part varies
+    around that share than Poisson counts would, over blocks of `block_hours` (the window
+    judged) in the same days: the Pearson dispersion Σ (O - sT)² / (sT) ÷ (blocks - 1), at least 1. Chat comes in
     conversations and a topic's share moves from day to day, so a share rule allows for
     the noise the scope's own history shows at the time scale it judges."""
     if not len(before):

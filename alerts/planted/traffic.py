@@ -19,11 +19,11 @@ from datetime import UTC, datetime
 import numpy as np
 import pandas as pd
 
+from alerts.baselines import WEEK_HOURS
 from alerts.planted.logs import ChatLog
 from analysis.sentiment import analyse
 from analysis.topics import TopicIndex, compile_rule, keyword_rule
 
-WEEK_HOURS = 7 * 24
 START = datetime(2026, 1, 5, tzinfo=UTC)  # a Monday: the timeline's first hour
 MAIN_SOURCE_SHARE = 0.8
 DAY_NOISE, HOUR_NOISE = 0.15, 0.25  # coefficients of variation of the gamma factors

@@ -31,9 +31,9 @@ def usual_share_and_dispersion(
     SHARE_BASELINE_DAYS of hours before each hour of `before` (NaN where the whole there
     numbers fewer than MIN_SHARE_BASELINE_MESSAGES), and how much more the part varies
     around that share than Poisson counts would, over blocks of `block_hours` (the window
-    judged) in the same days: the Pearson dispersion Σ (O - sT)² / (sT) ÷ (blocks - 1), at least 1. Chat comes in
-    conversations and a topic's share moves from day to day, so a share rule allows for
-    the noise the scope's own history shows at the time scale it judges."""
+    judged) in the same days: the Pearson dispersion Σ (O - sT)² / (sT) ÷ (blocks - 1),
+    at least 1. Chat comes in conversations and a topic's share moves from day to day, so
+    a share rule allows for the noise the scope's own history shows at the time scale it judges."""
     if not len(before):
         return np.zeros(0), np.ones(0)
     hours, back = np.unique(before, return_inverse=True)  # minutes share their hour's

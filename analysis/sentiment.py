@@ -1,8 +1,12 @@
-"""Sentiment: VADER's compound score for English, nothing for other languages.
+"""Sentiment: VADER's compound score for English, the product's Chinese model
+(analysis/zh_sentiment.py) for Chinese, on the same -1..1 scale; nothing for other
+languages.
 
 Labels use VADER's own cut-offs: compound <= -0.05 is negative, >= 0.05 is
-positive, anything between is neutral. A message in a language VADER cannot
-read gets no score at all (None), never a neutral 0.
+positive, anything between is neutral. A message in a language neither can read gets
+no score at all (None), never a neutral 0. A message that mixes Chinese and English
+("Oh i see 😂 我很想去台灣留學") is scored by its parts: the Chinese runs by the Chinese
+model, the rest by VADER, their valences added the way VADER adds its words.
 """
 
 from __future__ import annotations
@@ -11,12 +15,15 @@ import html
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from analysis import vader
+from analysis import vader, zh_sentiment
+from analysis.chinese import has_han, split_by_script
 from analysis.language import ENGLISH, detect_language
 
+CHINESE = "zh"
 NEGATIVE_AT_MOST = -0.05
 POSITIVE_AT_LEAST = 0.05
-SCORED_LANGUAGES = frozenset({ENGLISH})
+SCORED_LANGUAGES = frozenset({ENGLISH, CHINESE})
+EXPLAINED_NGRAMS = 8  # the strongest Chinese n-grams an explanation lists
 
 
 @dataclass(frozen=True)
@@ -50,11 +57,31 @@ def analyse_unescaped(text: str, words: Collection[str] | None = None) -> Sentim
     language = detect_language(text, words)
     if language not in SCORED_LANGUAGES:
         return SentimentResult(language, None)
-    return SentimentResult(language, vader.compound(text))
+    if not has_han(text):
+        return SentimentResult(language, vader.compound(text))
+    return SentimentResult(language, _mixed_compound(text))
+
+
+def _mixed_compound(text: str) -> float:
+    """Chinese runs and the rest scored apart, their valence sums added and normalised
+    as VADER normalises (a text of Chinese alone: the Chinese model's score)."""
+    chinese, rest = split_by_script(text)
+    valence = zh_sentiment.model().valence(chinese)
+    if any(ch.isalpha() for ch in rest) or not rest.isascii():
+        valence += zh_sentiment.valence_sum(vader.compound(rest))
+    return zh_sentiment.normalised(valence)
 
 
 def explain(text: str) -> list[tuple[str, float]]:
-    """The words and emoticons of `text` that moved its score, with the valence each added
-    after VADER's rules (negation, boosters, 'but'), strongest first."""
-    found = vader.contributions(html.unescape(text))
+    """The words, emoticons and Chinese n-grams of `text` that moved its score, with the
+    valence each added (after VADER's rules for English: negation, boosters, 'but'),
+    strongest first; for Chinese the EXPLAINED_NGRAMS strongest n-grams."""
+    text = html.unescape(text)
+    if not has_han(text):
+        found = vader.contributions(text)
+    else:
+        chinese, rest = split_by_script(text)
+        grams = zh_sentiment.model().contributions(chinese)
+        grams = sorted(grams, key=lambda item: -abs(item[1]))[:EXPLAINED_NGRAMS]
+        found = grams + vader.contributions(rest)
     return sorted(found, key=lambda item: -abs(item[1]))

@@ -51,6 +51,29 @@ GENERAL = (
     rule("announcements", "#bcbd22", "announcement announcements news"),
 )
 
+# A Chinese (or mixed Chinese-English) group: terms of two characters or more, matched
+# as characters and in either script (analysis/topics.py); a few English words for the
+# English half of a mixed group.
+CHINESE = (
+    rule(
+        "产品反馈",
+        "#1f77b4",
+        "反馈 建议 体验 新功能 好用 难用 希望能 能不能 feedback suggestion",
+    ),
+    rule(
+        "故障",
+        "#d62728",
+        "故障 闪退 卡顿 崩溃 报错 打不开 登不上 加载不出 bug 死机 黑屏 掉线",
+    ),
+    rule("售后", "#8c564b", "售后 退款 退货 换货 维修 保修 客服 退钱 refund"),
+    rule("订单物流", "#ff7f0e", "订单 发货 快递 物流 到货 收货 配送 包裹"),
+    rule("活动", "#2ca02c", "活动 抽奖 福利 红包 报名 直播 线下 优惠券 秒杀 打折"),
+    rule("投诉", "#e377c2", "投诉 举报 差评 骗子 欺骗 维权 曝光 太坑"),
+    rule("价格支付", "#bcbd22", "价格 多少钱 付款 支付 充值 扣费 会员费 涨价"),
+    rule("新人欢迎", "#9467bd", "欢迎 新人 进群 入群 自我介绍 大家好 welcome"),
+    rule("群管理", "#17becf", "群规 广告 刷屏 禁言 踢出 违规 管理员"),
+)
+
 TEMPLATES: dict[str, tuple[TopicRule, ...]] = {
     "none": (),
     "software": DEFAULT_TOPICS,
@@ -58,6 +81,7 @@ TEMPLATES: dict[str, tuple[TopicRule, ...]] = {
     "education": EDUCATION,
     "commerce": COMMERCE,
     "general": GENERAL,
+    "chinese": CHINESE,
 }
 DESCRIPTIONS = {
     "none": "no topics: add your own on the Topics page",
@@ -66,6 +90,7 @@ DESCRIPTIONS = {
     "education": "a school or admissions forum: admissions, courses, exams, aid…",
     "commerce": "a shop: orders, returns and refunds, payments, quality…",
     "general": "any community: welcome, events, feedback, moderation…",
+    "chinese": "a Chinese group (中文社群): 产品反馈, 故障, 售后, 活动, 投诉…",
 }
 
 

@@ -4,6 +4,12 @@ A message belongs to a topic when any keyword (a whole word), phrase (whole
 words in order) or pattern (a case-insensitive regular expression) matches,
 and no exclusion (a word or phrase) does. A message can belong to several
 topics.
+
+Chinese has no spaces between words, so a keyword, phrase or exclusion written with
+Chinese characters (退款, 售后服务, "微信 支付") matches as a run of characters anywhere
+in the message, both folded to Simplified characters, in lower case and without spaces:
+售后 matches 我要找售后 and 售後服務 alike. Preview, tagging and re-tag all
+match through `prepare`, so they agree.
 """
 
 from __future__ import annotations
@@ -11,6 +17,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+
+from analysis.chinese import has_han, to_simplified
 
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 
@@ -41,11 +49,18 @@ class PreparedText:
     raw: str
     words: frozenset[str]
     joined: str  # " word word ... ", for whole-word phrase tests
+    characters: str = ""  # for text with Chinese: folded, lower case, no spaces
 
 
 def prepare(text: str) -> PreparedText:
     words = _WORD.findall(text.lower())
-    return PreparedText(text, frozenset(words), f" {' '.join(words)} ")
+    characters = compact(text) if has_han(text) else ""
+    return PreparedText(text, frozenset(words), f" {' '.join(words)} ", characters)
+
+
+def compact(text: str) -> str:
+    """`text` as Chinese terms are matched: Simplified, lower case, without spaces."""
+    return "".join(to_simplified(text.lower()).split())
 
 
 @dataclass(frozen=True)
@@ -53,11 +68,14 @@ class _Matcher:
     words: frozenset[str]
     phrases: tuple[str, ...]
     pattern: re.Pattern | None
+    chinese: tuple[str, ...] = ()  # terms with Chinese characters, compacted
 
     def search(self, text: PreparedText) -> bool:
         if not self.words.isdisjoint(text.words):
             return True
         if any(phrase in text.joined for phrase in self.phrases):
+            return True
+        if text.characters and any(term in text.characters for term in self.chinese):
             return True
         return self.pattern is not None and self.pattern.search(text.raw) is not None
 
@@ -129,6 +147,11 @@ class TopicIndex:
             for phrase in topic.include.phrases:  # " first second ... "
                 first = phrase.split(maxsplit=1)[0]
                 self._by_phrase_start.setdefault(first, []).append((position, phrase))
+        self._chinese = [
+            (position, term)
+            for position, topic in enumerate(self.topics)
+            for term in topic.include.chinese
+        ]
         self._with_pattern = [
             position
             for position, topic in enumerate(self.topics)
@@ -145,6 +168,8 @@ class TopicIndex:
             for position, phrase in self._by_phrase_start.get(word, ()):
                 if phrase in prepared.joined:
                     hits.add(position)
+        if prepared.characters:
+            hits.update(p for p, term in self._chinese if term in prepared.characters)
         for position in self._with_pattern:
             pattern = self.topics[position].include.pattern
             if position not in hits and pattern.search(prepared.raw):
@@ -155,12 +180,14 @@ class TopicIndex:
 
 
 def _matcher(terms: Iterable[str], patterns: Iterable[str]) -> _Matcher:
-    tokenised = [_WORD.findall(term.lower()) for term in terms]
+    terms = list(terms)
+    chinese = tuple(dict.fromkeys(compact(term) for term in terms if has_han(term)))
+    tokenised = [_WORD.findall(term.lower()) for term in terms if not has_han(term)]
     words = frozenset(tokens[0] for tokens in tokenised if len(tokens) == 1)
     phrases = tuple(f" {' '.join(tokens)} " for tokens in tokenised if len(tokens) > 1)
     patterns = [f"(?:{p})" for p in patterns]
     pattern = re.compile("|".join(patterns), re.IGNORECASE) if patterns else None
-    return _Matcher(words, phrases, pattern)
+    return _Matcher(words, phrases, pattern, chinese)
 
 
 def _clean(items: Iterable[str]) -> tuple[str, ...]:

@@ -16,8 +16,8 @@ filters = components.current_filters()
 st.header("Overview")
 st.caption(
     "The last 7 days that have data against the 7 days before, for the whole community (the "
-    "sidebar's time range does not apply here). Sentiment counts English messages; other languages "
-    "are counted apart."
+    "sidebar's time range does not apply here). Sentiment counts English and Chinese messages; "
+    "other languages are counted apart."
 )
 
 

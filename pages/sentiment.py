@@ -14,9 +14,9 @@ MAX_CHANNEL_LINES = 8
 filters = components.current_filters()
 st.header("Sentiment")
 st.caption(
-    "Average VADER compound score (-1 to +1) and the share of negative messages "
-    "(compound ≤ -0.05) among scored messages. Messages in languages other than English "
-    "are not scored and are counted apart."
+    "Average compound score (-1 to +1: VADER for English, the Chinese model for Chinese, "
+    "on one scale) and the share of negative messages (compound ≤ -0.05) among scored "
+    "messages. Messages in other languages are not scored and are counted apart."
 )
 
 

@@ -19,7 +19,10 @@ from dashboard.web.topic_editor import (
 PREVIEW_MESSAGES = 500
 NEW = "➕ New topic"
 HELP = {
-    "keywords": "Whole words, one per line; any of them puts a message in the topic.",
+    "keywords": (
+        "Whole words, one per line; any of them puts a message in the topic. Chinese terms "
+        "(退款, 售后) match as characters anywhere in a message, Simplified or Traditional."
+    ),
     "phrases": "Several words in this order, one phrase per line.",
     "patterns": "Regular expressions (case-insensitive), one per line, for example `v\\d+\\.\\d+`.",
     "exclusions": "Words or phrases that keep a message out of the topic even when it matches.",

@@ -141,7 +141,7 @@ def test_sentiment_evidence_lists_scored_messages_first_on_both_databases(engine
 
     at = datetime(2026, 3, 2, 10, tzinfo=UTC)
     texts = [
-        "这次更新太糟糕了，什么都不能用",  # Chinese: not scored
+        "업데이트가 최악이에요, 아무것도 안 돼요",  # Korean: not scored
         "This is terrible, nothing works and I hate it",
         "ok thanks",
         "アップデートが最悪です",  # Japanese: not scored
@@ -159,7 +159,7 @@ def test_sentiment_evidence_lists_scored_messages_first_on_both_databases(engine
         "Awful update, everything is broken",
         "ok thanks",
         "アップデートが最悪です",  # the unscored last, newest first
-        "这次更新太糟糕了，什么都不能用",
+        "업데이트가 최악이에요, 아무것도 안 돼요",
     ]
 
 

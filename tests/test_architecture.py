@@ -35,7 +35,7 @@ PAGE_LIBRARIES = {"streamlit", "pandas"}  # besides the standard library
 def _python_files() -> Iterator[tuple[Path, Path]]:
     for path in ROOT.rglob("*.py"):
         relative = path.relative_to(ROOT)
-        if relative.parts[0] not in {".venv", "build", "tests", "bench"}:
+        if relative.parts[0] not in {".venv", "build", "tests", "bench", "scripts"}:
             yield relative, path
 
 

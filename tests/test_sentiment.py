@@ -50,11 +50,11 @@ def test_correlation_with_people_is_at_least_plain_vaders(shared_data, name):
     assert ours_r > 0.4
 
 
-def test_chinese_reviews_are_not_scored(shared_data):
+def test_chinese_reviews_are_scored(shared_data):
     with open(shared_data / "sentiment_zh" / "waimai_10k.csv", encoding="utf-8") as handle:
         reviews = [row["review"] for row in csv.DictReader(handle)][:2000]
     results = [analyse(text) for text in reviews]
-    assert sum(r.compound is None for r in results) / len(results) > 0.99
+    assert sum(r.compound is None for r in results) / len(results) < 0.01
     assert sum(r.language == "zh" for r in results) / len(results) > 0.95
 
 
@@ -63,7 +63,6 @@ def test_chinese_reviews_are_not_scored(shared_data):
     [
         ("Das ist wirklich ein schlechter Service, ich bin sehr enttäuscht von euch.", "de"),
         ("Ich habe die Rechnung noch nicht bekommen, könnt ihr mir bitte helfen?", "de"),
-        ("这家店的外卖太难吃了，再也不会点了", "zh"),
         ("アップデートの後にアプリが起動しません。", "ja"),
     ],
 )
@@ -142,7 +141,7 @@ def test_english_scores_are_exactly_vaders(shared_data):
     one_sentence = 0
     for text in texts:
         result = analyse(text)
-        if result.compound is None or _SENTENCE_END.search(html.unescape(text).strip()):
+        if result.language != "en" or _SENTENCE_END.search(html.unescape(text).strip()):
             continue
         assert result.compound == vader.polarity_scores(html.unescape(text))["compound"], text
         skipped += result.compound == 0.0

@@ -38,8 +38,8 @@ PERSON = func.coalesce(Member.person_id, Member.id)  # merged accounts count as 
 
 
 def member_weeks(conn: Connection, community_id: int, edges: list[datetime]) -> pd.DataFrame:
-    """(week, member_id) for each human who wrote or reacted in a week; member_id is the
-    person's."""
+    """(week, member_id) for each human who wrote, reacted or posted something without
+    text (an image, a voice message) in a week; member_id is the person's."""
     wrote = (
         select(_week_of(Message.sent_at, edges).label("week"), PERSON.label("member_id"))
         .join(Member, Member.id == Message.member_id)
@@ -55,7 +55,7 @@ def member_weeks(conn: Connection, community_id: int, edges: list[datetime]) -> 
         .join(Member, Member.id == MemberActivity.member_id)
         .where(
             MemberActivity.community_id == community_id,
-            MemberActivity.kind == "reaction",
+            MemberActivity.kind.in_(("reaction", "media")),  # media: a post without text
             MemberActivity.at >= edges[0],
             MemberActivity.at < edges[-1],
             Member.is_bot.is_(False),

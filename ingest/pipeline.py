@@ -59,7 +59,8 @@ class ImportSummary:
     rejected: Counter = field(default_factory=Counter)
     rejected_lines: dict[str, list[int]] = field(default_factory=dict)
     events: Counter = field(default_factory=Counter)  # joins, pins...: not messages
-    activity: int = 0  # joins, leaves and reactions stored as member activity
+    without_text: Counter = field(default_factory=Counter)  # images, voice...: activity
+    activity: int = 0  # joins, leaves, reactions, posts without text stored as activity
     cut: int = 0  # texts longer than MAX_TEXT_CHARS, stored cut
     deleted_authors: int = 0  # messages kept under the deleted-author placeholder
     seconds: float = 0.0
@@ -199,7 +200,9 @@ def _message_of(
     with its line, or ImportFormatError when `strict`)."""
     if row.message is not None:
         return row.message
-    if row.event:
+    if row.without_text:
+        summary.without_text[row.error] += 1
+    elif row.event:
         summary.events[row.error] += 1
     elif strict:
         raise ImportFormatError(path, row.line, row.error or "invalid row")

@@ -37,12 +37,22 @@ class NotAMessage(RowError):
         self.activity = activity
 
 
+class WithoutText(NotAMessage):
+    """A member's post with no text to read (an image, a voice message, a sticker, a
+    call): counted as activity without text, apart from platform events. `activity` holds
+    the one MEDIA activity that records it."""
+
+
+MEDIA = "media"  # the Activity kind of a post without text
+
+
 @dataclass(frozen=True, slots=True)
 class Activity:
-    """What a member did besides writing: joined or left (a channel, a group, a server), or
-    reacted to a message (`ref`: that message's id)."""
+    """What a member did besides writing: joined or left (a channel, a group, a server),
+    reacted to a message (`ref`: that message's id), or posted something without text
+    (media; `ref`: the post's own id)."""
 
-    kind: str  # join, leave, reaction
+    kind: str  # join, leave, reaction, media
     at: datetime
     channel: str
     author_id: str
@@ -96,6 +106,7 @@ class ParsedRow:
     error: str | None = None
     event: bool = False  # the row is a platform event (NotAMessage), not a bad row
     activity: tuple[Activity, ...] = ()  # joins, leaves, reactions the row records
+    without_text: bool = False  # the event is a post without text (WithoutText)
 
     @classmethod
     def attempt(cls, line: int, make, *args, where: str = "") -> ParsedRow:
@@ -122,7 +133,7 @@ class ParsedRow:
         """The row for a message that could not be made, or for a platform event."""
         reason = f"{error} ({where})" if where else str(error)
         if isinstance(error, NotAMessage):
-            return cls(line, None, reason, True, error.activity)
+            return cls(line, None, reason, True, error.activity, isinstance(error, WithoutText))
         return cls(line, None, reason)
 
 

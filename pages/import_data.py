@@ -44,7 +44,7 @@ def mapping_inputs() -> ColumnMapping:
 
 
 def body() -> None:
-    upload = st.file_uploader("Export file", type=["json", "zip", "csv", "jsonl", "ndjson"])
+    upload = st.file_uploader("Export file", type=["json", "zip", "csv", "jsonl", "ndjson", "txt"])
     if upload is None:
         upload_files.discard()
         return
@@ -97,6 +97,11 @@ def body() -> None:
     for reason, count in summary.rejected.most_common():
         lines = ", ".join(str(n) for n in summary.rejected_lines[reason])
         st.text(f"{count:,} × {reason} (line {lines})")
+    if summary.without_text:
+        st.caption(
+            "Posts without text, kept as member activity: "
+            + ", ".join(f"{n:,} × {kind}" for kind, n in summary.without_text.most_common())
+        )
     if summary.events:
         st.caption(
             "Platform events, not messages: "

@@ -44,7 +44,8 @@ def test_discord_export_is_recognised_and_imported(database, capsys):
     out = capsys.readouterr().out
     assert "format: discord (a DiscordChatExporter JSON export, recognised from its content)" in out
     assert "imported: 5\n" in out
-    assert "rejected: 0\nmember activity kept: 2 (joins, leaves, reactions)\n" in out
+    kept = "member activity kept: 2 (joins, leaves, reactions, posts without text)"
+    assert f"rejected: 0\n{kept}\n" in out
     assert "platform events, not messages: 1\n  1 × GuildMemberJoin (a system event)" in out
     assert _rows(database, "SELECT name FROM channels") == [("general",)]
     assert _rows(database, "SELECT platform FROM sources") == [("discord",)]
@@ -74,7 +75,7 @@ def test_discord_export_is_recognised_and_imported(database, capsys):
     assert _rows(database, "SELECT sum(messages), sum(active_authors) FROM channel_hourly") == [
         (5, 3)
     ]
-    assert "member activity kept: 2 (joins, leaves, reactions)" in out
+    assert "member activity kept: 2 (joins, leaves, reactions, posts without text)" in out
     activity = _rows(
         database,
         "SELECT a.kind, m.external_id, a.ref FROM member_activity a"

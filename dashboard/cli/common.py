@@ -83,8 +83,16 @@ def format_summary(summary) -> str:
             "messages of deleted or unknown authors, kept under one 'deleted' member "
             f"(not counted as a member): {summary.deleted_authors:,}"
         )
+    if summary.without_text:
+        lines.append(
+            f"posts without text, kept as member activity: {sum(summary.without_text.values()):,}"
+        )
+        lines += [f"  {count:,} × {kind}" for kind, count in summary.without_text.most_common()]
     if summary.activity:
-        lines.append(f"member activity kept: {summary.activity:,} (joins, leaves, reactions)")
+        lines.append(
+            f"member activity kept: {summary.activity:,} (joins, leaves, reactions, posts "
+            "without text)"
+        )
     if summary.events:
         lines.append(f"platform events, not messages: {sum(summary.events.values()):,}")
         lines += [f"  {count:,} × {event}" for event, count in summary.events.most_common()]

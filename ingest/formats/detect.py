@@ -7,10 +7,12 @@ from pathlib import Path
 
 from ingest.formats.discord import looks_like_discord, read_discord
 from ingest.formats.discourse import looks_like_discourse, read_discourse
+from ingest.formats.qq import looks_like_qq, read_qq
 from ingest.formats.reddit import looks_like_reddit, read_reddit
 from ingest.formats.slack import looks_like_slack, read_slack
 from ingest.formats.tabular import ColumnMapping, read_csv, read_jsonl
 from ingest.formats.telegram import looks_like_telegram, read_telegram
+from ingest.formats.wechat import looks_like_wechat, read_wechat
 from ingest.records import ParsedRow
 
 PLATFORM_FORMATS = {  # format -> (recogniser, reader, why)
@@ -38,6 +40,16 @@ PLATFORM_FORMATS = {  # format -> (recogniser, reader, why)
         looks_like_reddit,
         read_reddit,
         "Reddit submissions and comments, recognised from their fields",
+    ),
+    "wechat": (
+        looks_like_wechat,
+        read_wechat,
+        "a WeChat group export of WeChatMsg (留痕), CSV or TXT, recognised from its content",
+    ),
+    "qq": (
+        looks_like_qq,
+        read_qq,
+        "a QQ message-manager TXT export, recognised from its content",
     ),
 }
 FORMATS = ("csv", "jsonl", *PLATFORM_FORMATS)

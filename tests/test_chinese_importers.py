@@ -1,0 +1,168 @@
+"""WeChat (WeChatMsg v1 CSV, v2 CSV, TXT) and QQ (message-manager TXT) exports, through
+`ecg import` as a user runs it: exact counts of messages, members, posts without text
+and events from the fixtures (written by hand from the exporters' code), nothing added
+by a second import, named errors for cut and wrongly encoded files."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from data_access.db import make_engine
+from ingest.formats.detect import choose_format, read_rows
+from tests.ecg_process import run_ecg
+
+FIXTURES = Path(__file__).parent / "fixtures"
+WECHAT_V1 = FIXTURES / "wechat" / "产品交流群_utf8.csv"
+WECHAT_V2 = FIXTURES / "wechat" / "产品交流群.csv"
+WECHAT_TXT = FIXTURES / "wechat" / "产品交流群.txt"
+QQ_TXT = FIXTURES / "qq" / "qq_groups.txt"  # GB18030, CRLF, two chats
+
+# fixture -> (format, messages, members who wrote, posts without text, events, rejected)
+EXPECTED = {
+    WECHAT_V1: ("wechat", 4, 3, 5, 2, 1),
+    WECHAT_V2: ("wechat", 3, 3, 2, 2, 0),
+    WECHAT_TXT: ("wechat", 3, 3, 3, 2, 0),
+    QQ_TXT: ("qq", 4, 2, 1, 1, 0),
+}
+
+
+@pytest.mark.parametrize("export", list(EXPECTED), ids=lambda p: p.name)
+def test_an_export_imports_with_exact_counts_and_once(export, database_url, tmp_path):
+    fmt, messages, writers, without_text, events, rejected = EXPECTED[export]
+    first = run_ecg(
+        ["import", str(export), "--community", "群"], tmp_path, ECG_DATABASE_URL=database_url
+    )
+    assert first.returncode == 0, first.stderr
+    out = first.stdout
+    assert f"format: {fmt} (" in out
+    assert f"imported: {messages}\n" in out
+    assert f"rejected: {rejected}\n" in out
+    assert f"posts without text, kept as member activity: {without_text}\n" in out
+    assert f"platform events, not messages: {events}\n" in out
+    counts = _counts(database_url)
+    assert counts == (messages, writers, without_text)
+    again = run_ecg(
+        ["import", str(export), "--community", "群"], tmp_path, ECG_DATABASE_URL=database_url
+    )
+    assert again.returncode == 0, again.stderr
+    assert "imported: 0\n" in again.stdout
+    assert f"skipped as duplicates: {messages}\n" in again.stdout
+    assert "member activity kept" not in again.stdout
+    assert _counts(database_url) == counts
+
+
+def test_wechat_v1_rows_read_as_the_exporter_wrote_them():
+    rows = list(read_rows("wechat", WECHAT_V1))
+    texts = [
+        (r.message.author_id, r.message.author_name, r.message.text) for r in rows if r.message
+    ]
+    assert texts == [
+        ("wxid_a", "小王", "大家好，新版本什么时候发布？"),
+        ("wxid_b", "小李", "下周一发布，敬请期待 🎉"),
+        ("wxid_c", "张工", "App 闪退了\n打不开，怎么办"),  # the remark before the nickname
+        ("wxid_c", "张工", "thanks, works now 👍"),
+    ]
+    # CreateTime 1772413200 is 2026-03-02 09:00 in Beijing
+    assert rows[0].message.sent_at == datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
+    assert rows[0].message.channel == "产品交流群"  # the chat, from the file's name
+    events = [r.error for r in rows if r.event and not r.without_text]
+    assert events == ["joined the group (a system line)", "recalled a message (a system line)"]
+    media = [(r.error, r.activity[0].author_id) for r in rows if r.without_text]
+    assert media == [
+        ("image", "wxid_b"),
+        ("sticker", "wxid_a"),
+        ("voice message", "wxid_c"),
+        ("quoted reply (its text is not in a v1 CSV)", "wxid_c"),
+        ("call", "wxid_a"),
+    ]
+
+
+def test_wechat_txt_keeps_multi_line_text_and_drops_the_quoted_line():
+    messages = [r.message.text for r in read_rows("wechat", WECHAT_TXT) if r.message]
+    assert messages == ["大家好，新版本什么时候发布？", "下周一发布\n更新内容很多", "好的"]
+
+
+def test_qq_reads_both_chats_twelve_hour_clocks_and_placeholders():
+    rows = [r.message for r in read_rows("qq", QQ_TXT) if r.message]
+    assert [(m.channel, m.author_id, m.author_name, m.text) for m in rows] == [
+        ("游戏交流群", "10001", "阿强", "今晚开黑吗？"),
+        ("游戏交流群", "10001", "阿强", "服务器又卡了\n一直掉线"),  # [表情] dropped
+        ("游戏交流群", "10003", "大刘", "大家好"),
+        ("另一个群", "10001", "阿强", "早"),
+    ]
+    # 下午 1:02:03 and 1:10:00 PM are 13:02:03 and 13:10 in Beijing
+    assert rows[1].sent_at == datetime(2026, 3, 2, 5, 2, 3, tzinfo=UTC)
+    assert rows[2].sent_at == datetime(2026, 3, 2, 5, 10, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "gb18030"])
+def test_qq_exports_read_the_same_in_every_encoding(encoding, tmp_path):
+    copy = tmp_path / "qq_groups.txt"
+    copy.write_bytes(QQ_TXT.read_bytes().decode("gb18030").encode(encoding))
+    assert choose_format(copy)[0] == "qq"
+    original = [(r.line, r.message, r.error) for r in read_rows("qq", QQ_TXT)]
+    assert [(r.line, r.message, r.error) for r in read_rows("qq", copy)] == original
+
+
+def test_a_cut_wechat_csv_is_a_named_error_and_nothing_is_written(database_url, tmp_path):
+    data = WECHAT_V1.read_bytes()
+    cut = tmp_path / "产品交流群_utf8.csv"
+    cut.write_bytes(data[: data.index(b"thanks") + 3])  # inside the 10th row
+    done = run_ecg(["import", str(cut)], tmp_path, ECG_DATABASE_URL=database_url)
+    assert done.returncode != 0
+    assert f"{cut}, line 12: the file ends mid-row" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert _counts(database_url) == (0, 0, 0)
+
+
+def test_a_wechat_csv_in_another_encoding_is_a_named_error(database_url, tmp_path):
+    wrong = tmp_path / "产品交流群_utf8.csv"
+    wrong.write_bytes(WECHAT_V1.read_text(encoding="utf-8-sig").encode("gb18030"))
+    done = run_ecg(["import", str(wrong)], tmp_path, ECG_DATABASE_URL=database_url)
+    assert done.returncode != 0
+    assert f"{wrong}, line 2: invalid UTF-8" in done.stderr
+
+
+def test_a_qq_file_of_mixed_encodings_is_a_named_error(tmp_path):
+    mixed = tmp_path / "qq_groups.txt"
+    text_ = QQ_TXT.read_bytes().decode("gb18030")
+    head, tail = text_[:200], text_[200:]
+    mixed.write_bytes(head.encode("utf-8") + ("x" * 70_000 + tail).encode("gb18030"))
+    from ingest.records import ImportFormatError
+
+    with pytest.raises(ImportFormatError) as caught:
+        list(read_rows("qq", mixed))
+    assert "not valid utf-8 text" in str(caught.value)
+
+
+def test_the_import_page_takes_a_wechat_export(monkeypatch, database_url):
+    from access.permissions import Role
+    from data_access.setup import init_database
+    from tests.test_pages import open_page
+
+    init_database(make_engine(database_url))
+    app = open_page(monkeypatch, database_url, "../pages/import_data.py", role=Role.ANALYST)
+    app.get("file_uploader")[0].upload(WECHAT_V1.name, WECHAT_V1.read_bytes()).run()
+    assert any("Format: **wechat**" in m.value for m in app.markdown)
+    next(s for s in app.selectbox if s.label == "Starting topics of the new community").set_value(
+        "chinese"
+    ).run()
+    next(b for b in app.button if b.label == "Import").click().run()
+    assert not app.exception
+    assert any("Posts without text, kept as member activity" in c.value for c in app.caption)
+    assert _counts(database_url) == (4, 3, 5)
+
+
+def _counts(url: str) -> tuple[int, int, int]:
+    """(messages, members who wrote one, posts without text kept as activity)."""
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        messages = conn.scalar(text("SELECT count(*) FROM messages")) or 0
+        writers = conn.scalar(text("SELECT count(DISTINCT member_id) FROM messages")) or 0
+        media = conn.scalar(text("SELECT count(*) FROM member_activity WHERE kind = 'media'"))
+    engine.dispose()
+    return messages, writers, media or 0

@@ -7,12 +7,14 @@ from pathlib import Path
 
 from ingest.formats.discord import looks_like_discord, read_discord
 from ingest.formats.discourse import looks_like_discourse, read_discourse
+from ingest.formats.messenger import looks_like_messenger, read_messenger
 from ingest.formats.qq import looks_like_qq, read_qq
 from ingest.formats.reddit import looks_like_reddit, read_reddit
 from ingest.formats.slack import looks_like_slack, read_slack
 from ingest.formats.tabular import ColumnMapping, read_csv, read_jsonl
 from ingest.formats.telegram import looks_like_telegram, read_telegram
 from ingest.formats.wechat import looks_like_wechat, read_wechat
+from ingest.formats.whatsapp import looks_like_whatsapp, read_whatsapp
 from ingest.records import ParsedRow
 
 PLATFORM_FORMATS = {  # format -> (recogniser, reader, why)
@@ -50,6 +52,16 @@ PLATFORM_FORMATS = {  # format -> (recogniser, reader, why)
         looks_like_qq,
         read_qq,
         "a QQ message-manager TXT export, recognised from its content",
+    ),
+    "messenger": (
+        looks_like_messenger,
+        read_messenger,
+        "a Facebook Messenger message_*.json, recognised from its content",
+    ),
+    "whatsapp": (
+        looks_like_whatsapp,
+        read_whatsapp,
+        "a WhatsApp chat export (.txt), recognised from its content",
     ),
 }
 FORMATS = ("csv", "jsonl", *PLATFORM_FORMATS)

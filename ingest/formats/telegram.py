@@ -34,7 +34,8 @@ def looks_like_telegram(path: Path) -> bool:
     head = head_of(path)
     single = b'"messages"' in head and b'"type"' in head and b'"name"' in head
     account = b'"chats"' in head and b'"list"' in head
-    return head.lstrip().startswith(b"{") and b'"guild"' not in head and (single or account)
+    others = b'"guild"' in head or b'"sender_name"' in head  # Discord's, Messenger's
+    return head.lstrip().startswith(b"{") and not others and (single or account)
 
 
 def read_telegram(path: Path) -> Iterator[ParsedRow]:

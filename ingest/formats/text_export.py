@@ -75,16 +75,21 @@ class Record:
 
 
 def records(
-    path: Path, lines: Iterator[str], header: re.Pattern, on_other: Callable[[str], None]
+    path: Path,
+    lines: Iterator[str],
+    header: re.Pattern,
+    on_other: Callable[[str], None],
+    after_blank: bool = True,
 ) -> Iterator[Record]:
-    """Records of `lines`: a line `header` matches, after a blank line or at the start,
-    opens one; the lines up to the next such header are its body (blank lines at its
-    end dropped). Lines before the first header go to `on_other` (a file's preamble)."""
+    """Records of `lines`: a line `header` matches (`after_blank`: only after a blank
+    line or at the start) opens one; the lines up to the next such header are its body
+    (blank lines at its end dropped). Lines before the first header go to `on_other` (a
+    file's preamble)."""
     current: Record | None = None
     body: list[str] = []
     blank_before = True
     for number, line in enumerate(lines, 1):
-        match = header.match(line) if blank_before else None
+        match = header.match(line) if blank_before or not after_blank else None
         if match:
             if current is not None:
                 yield _closed(current, body)

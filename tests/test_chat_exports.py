@@ -1,6 +1,7 @@
-"""WeChat (WeChatMsg v1 CSV, v2 CSV, TXT) and QQ (message-manager TXT) exports, through
-`ecg import` as a user runs it: exact counts of messages, members, posts without text
-and events from the fixtures (written by hand from the exporters' code), nothing added
+"""WeChat (WeChatMsg v1 CSV, v2 CSV, TXT), QQ (message-manager TXT), WhatsApp (.txt,
+Android and iOS) and Facebook Messenger (message_*.json) exports, through `ecg import` as
+a user runs it: exact counts of messages, members, posts without text and events from
+the fixtures (written by hand from the exporters' code and documentation), nothing added
 by a second import, named errors for cut and wrongly encoded files."""
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ WECHAT_V1 = FIXTURES / "wechat" / "产品交流群_utf8.csv"
 WECHAT_V2 = FIXTURES / "wechat" / "产品交流群.csv"
 WECHAT_TXT = FIXTURES / "wechat" / "产品交流群.txt"
 QQ_TXT = FIXTURES / "qq" / "qq_groups.txt"  # GB18030, CRLF, two chats
+WHATSAPP_ANDROID = FIXTURES / "whatsapp" / "WhatsApp Chat with Hiking Club.txt"
+WHATSAPP_IOS = FIXTURES / "whatsapp" / "WhatsApp Chat - Family.txt"
+MESSENGER = FIXTURES / "messenger" / "message_1.json"
 
 # fixture -> (format, messages, members who wrote, posts without text, events, rejected)
 EXPECTED = {
@@ -27,6 +31,9 @@ EXPECTED = {
     WECHAT_V2: ("wechat", 3, 3, 2, 2, 0),
     WECHAT_TXT: ("wechat", 3, 3, 3, 2, 0),
     QQ_TXT: ("qq", 4, 2, 1, 1, 0),
+    WHATSAPP_ANDROID: ("whatsapp", 4, 3, 2, 6, 0),
+    WHATSAPP_IOS: ("whatsapp", 3, 3, 2, 3, 0),
+    MESSENGER: ("messenger", 3, 2, 2, 3, 0),
 }
 
 
@@ -97,6 +104,63 @@ def test_qq_reads_both_chats_twelve_hour_clocks_and_placeholders():
     # 下午 1:02:03 and 1:10:00 PM are 13:02:03 and 13:10 in Beijing
     assert rows[1].sent_at == datetime(2026, 3, 2, 5, 2, 3, tzinfo=UTC)
     assert rows[2].sent_at == datetime(2026, 3, 2, 5, 10, tzinfo=UTC)
+
+
+def test_whatsapp_android_lines_read_with_their_senders_and_twelve_hour_clock():
+    rows = list(read_rows("whatsapp", WHATSAPP_ANDROID))
+    messages = [(m.author_id, m.text) for m in (r.message for r in rows) if m]
+    assert messages == [
+        ("Ana", "Welcome everyone! Trail on Saturday?"),
+        ("Ben", "Count me in\nbut I might be late"),  # a continuation line
+        ("Cleo", "hi all, the weather looks awful for Saturday :("),
+        ("Ben", "view from the top!"),  # an attachment's caption
+    ]
+    # 1/2/26 could be either order and runs forward both ways: a 12-hour clock, month first
+    first = next(r.message for r in rows if r.message)
+    assert first.sent_at == datetime(2026, 1, 2, 21, 20, tzinfo=UTC)
+    assert first.channel == "Hiking Club"
+    media = [r.activity[0].author_id for r in rows if r.without_text]
+    assert media == ["+1 555 010 0199", "Ben"]  # direction marks around the number dropped
+    events = [r.error for r in rows if r.event and not r.without_text]
+    assert events == [
+        "the encryption notice (a system line)",
+        "created the group (a system line)",
+        "added a member (a system line)",
+        "deleted a message (a system line)",
+        "joined the group (a system line)",
+        "left the group (a system line)",
+    ]
+
+
+def test_whatsapp_day_and_month_order_comes_from_the_whole_file(tmp_path):
+    # iOS fixture: 06/11 then 01/12 runs backwards read month first, so day first
+    ios = [r.message for r in read_rows("whatsapp", WHATSAPP_IOS) if r.message]
+    assert [m.sent_at.date().isoformat() for m in ios] == ["2025-11-05", "2025-11-05", "2025-12-01"]
+    # a day above 12 anywhere settles it, even on the last line
+    lines = ["03/04/2026, 10:00 - Ana: first", "13/04/2026, 10:00 - Ben: second"]
+    written = tmp_path / "WhatsApp Chat with X.txt"
+    written.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    dates = [r.message.sent_at.date() for r in read_rows("whatsapp", written)]
+    assert [d.isoformat() for d in dates] == ["2026-04-03", "2026-04-13"]
+
+
+def test_messenger_text_is_repaired_and_reactions_and_joins_are_kept():
+    rows = list(read_rows("messenger", MESSENGER))
+    messages = [(m.channel, m.author_id, m.text) for m in (r.message for r in rows) if m]
+    assert messages == [
+        ("Book Club 📚", "Ben", "See you all on Thursday"),
+        ("Book Club 📚", "Ana López", "Nos vemos en el café ☕"),  # Latin-1 mojibake undone
+        ("Book Club 📚", "Ana López", "Welcome to the book club!"),
+    ]
+    activity = [(a.kind, a.author_id) for r in rows for a in r.activity]
+    assert activity == [
+        ("reaction", "Ana López"),
+        ("reaction", "Cleo"),
+        ("media", "Cleo"),
+        ("join", "Cleo"),
+        ("leave", "Dee"),
+        ("media", "Ben"),
+    ]
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "gb18030"])

@@ -101,6 +101,24 @@ def test_the_shipped_model_was_trained_on_the_shared_data_as_it_is(shared_data):
         assert hashlib.sha256((shared_data / name).read_bytes()).hexdigest() == digest, name
 
 
+def test_the_training_script_reproduces_the_shipped_model(shared_data):
+    """The final fit of scripts/train_zh_sentiment.py, run again on the shared data, gives
+    the committed weights, bias and neutral band exactly (`--check` also redoes the
+    figures, in minutes)."""
+    import gzip
+    import json
+
+    from analysis.training.zh_sentiment import Features, reviews, shipped_model
+
+    texts, labels, kinds = reviews(shared_data)
+    made = shipped_model(Features(texts), labels, kinds)
+    with gzip.open(zh_sentiment.MODEL_PATH, "rt", encoding="utf-8") as handle:
+        stored = json.load(handle)
+    assert len(made.weights) == len(stored["weights"]) > 100_000
+    assert made.weights == stored["weights"]
+    assert (made.bias, made.neutral_evidence) == (stored["bias"], stored["neutral_evidence"])
+
+
 def test_the_english_scale_is_fitted_on_vaders_rated_sets(shared_data):
     assert english_calibration(shared_data) == MODEL.valence_per_log_odds
 

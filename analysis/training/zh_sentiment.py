@@ -26,6 +26,7 @@ import gzip
 import hashlib
 import io
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -160,8 +161,7 @@ def figures(features: Features, labels: np.ndarray, kinds: list[str]):
     headlines are always trained on, the other half (`plain`, returned) set the neutral
     band of each model measured and of the shipped one."""
     kinds_array = np.array(kinds)
-    neutral = np.flatnonzero(kinds_array == NEUTRAL_KIND)
-    anchors, plain = neutral[::2], neutral[1::2]
+    anchors, plain = headline_halves(kinds)
     delivery = np.flatnonzero(kinds_array == DELIVERY_KIND)
     shopping = np.flatnonzero((kinds_array != DELIVERY_KIND) & (kinds_array != NEUTRAL_KIND))
     rng = np.random.default_rng(SPLIT_SEED)
@@ -189,7 +189,41 @@ def figures(features: Features, labels: np.ndarray, kinds: list[str]):
         if name.startswith("leave_out_"):
             pooled += np.array([by_sign, by_label]) * len(test)
     found["leave_one_kind_out"], found["leave_one_kind_out_labels"] = pooled / len(reviewed)
-    return {name: round(float(value), 4) for name, value in found.items()}, plain
+    return {name: round(float(value), 4) for name, value in found.items()}
+
+
+def headline_halves(kinds: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(the headlines every model trains on, the `plain` ones no model sees, which set the
+    neutral band): alternate lines."""
+    neutral = np.flatnonzero(np.array(kinds) == NEUTRAL_KIND)
+    return neutral[::2], neutral[1::2]
+
+
+@dataclass(frozen=True)
+class Shipped:
+    """What the product reads from the model file, as the training makes it."""
+
+    weights: dict[str, float]  # n-gram -> weight, the ones kept
+    bias: float
+    neutral_evidence: float
+
+
+def shipped_model(features: Features, labels: np.ndarray, kinds: list[str]) -> Shipped:
+    """The shipped model: trained on every review and the anchor headlines."""
+    plain = headline_halves(kinds)[1]
+    trained = np.setdiff1d(np.arange(len(labels)), plain)
+    rows, columns, kept = features.select(trained)
+    weights, bias = fit(rows, columns, labels[trained], len(kept))
+    weights = np.where(np.abs(weights) >= KEEP_AT_LEAST, np.round(weights, 4), 0.0)
+    by_gram = np.zeros(len(features.grams))
+    by_gram[kept] = weights
+    evidence = np.bincount(features.rows, weights=by_gram[features.columns], minlength=len(labels))
+    shipped = {features.grams[g]: float(w) for g, w in zip(kept, weights, strict=True) if w}
+    return Shipped(
+        dict(sorted(shipped.items())),
+        round(float(bias), 4),
+        neutral_evidence(evidence, plain),
+    )
 
 
 def english_calibration(data: Path) -> float:
@@ -222,16 +256,8 @@ def sha256(path: Path) -> str:
 def build(data: Path) -> tuple[bytes, dict[str, float]]:
     texts, labels, kinds = reviews(data)
     features = Features(texts)
-    measured, plain = figures(features, labels, kinds)
-    trained = np.setdiff1d(np.arange(len(texts)), plain)
-    rows, columns, kept = features.select(trained)
-    weights, bias = fit(rows, columns, labels[trained], len(kept))
-    weights = np.where(np.abs(weights) >= KEEP_AT_LEAST, np.round(weights, 4), 0.0)
-    by_gram = np.zeros(len(features.grams))
-    by_gram[kept] = weights
-    evidence = np.bincount(features.rows, weights=by_gram[features.columns], minlength=len(texts))
-    valence_per_log_odds = english_calibration(data)
-    shipped = {features.grams[g]: float(w) for g, w in zip(kept, weights, strict=True) if w}
+    measured = figures(features, labels, kinds)
+    shipped = shipped_model(features, labels, kinds)
     stored = {
         "model": "logistic regression on character 1-3-grams (analysis/zh_sentiment.py)",
         "made_by": "python scripts/train_zh_sentiment.py",
@@ -249,10 +275,10 @@ def build(data: Path) -> tuple[bytes, dict[str, float]]:
             "split_seed": SPLIT_SEED,
         },
         "figures": measured,
-        "bias": round(float(bias), 4),
-        "neutral_evidence": neutral_evidence(evidence, plain),
-        "valence_per_log_odds": valence_per_log_odds,
-        "weights": dict(sorted(shipped.items())),
+        "bias": shipped.bias,
+        "neutral_evidence": shipped.neutral_evidence,
+        "valence_per_log_odds": english_calibration(data),
+        "weights": shipped.weights,
     }
     text = json.dumps(stored, ensure_ascii=False, indent=0, sort_keys=False)
     buffer = io.BytesIO()

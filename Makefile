@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 ECG_PORT ?= 8501
 
-.PHONY: run test lint bench install clean
+.PHONY: run test lint bench install clean i18n
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -38,3 +38,14 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) test-artifacts
+
+LOCALE := dashboard/i18n/locale
+
+# The interface's strings: extract them from the code, add the new ones to each language's
+# catalog (translate them there), compile the catalogs the app reads.
+i18n: $(STAMP)
+	$(VENV)/bin/pybabel extract -F babel.cfg -k N_ --no-location --sort-output --omit-header \
+		-o $(LOCALE)/messages.pot .
+	$(VENV)/bin/pybabel update -i $(LOCALE)/messages.pot -d $(LOCALE) -l zh_CN \
+		--no-fuzzy-matching --ignore-obsolete --width 100
+	$(VENV)/bin/pybabel compile -d $(LOCALE) -l zh_CN

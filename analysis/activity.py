@@ -27,7 +27,11 @@ class Band:
 @dataclass(frozen=True)
 class LiveState:
     level: str  # "normal", "elevated", "critical", "quiet" or "unknown"
-    reason: str
+    reason: str  # in English; the interface words it from the fields below
+    observed: int = 0
+    minutes: int = 0
+    expected: float | None = None  # None: too little history to judge
+    ratio: float = 0.0
 
 
 def normal_band(same_hour_counts: list[int]) -> Band | None:
@@ -48,6 +52,8 @@ def live_state(observed: int, minutes: int, band: Band | None) -> LiveState:
             "unknown",
             f"{observed} messages in the last {minutes} minutes; "
             f"at least {MIN_BASELINE_WEEKS} weeks of history are needed to judge.",
+            observed,
+            minutes,
         )
     expected = band.expected_per_minute * minutes
     sigma = math.sqrt(expected + (band.hourly_spread * minutes / 60) ** 2) or 1.0
@@ -62,4 +68,5 @@ def live_state(observed: int, minutes: int, band: Band | None) -> LiveState:
         level, how = "quiet", f"well below {usual}"
     else:
         level, how = "normal", f"close to {usual}"
-    return LiveState(level, f"{observed} messages in the last {minutes} minutes, {how}.")
+    reason = f"{observed} messages in the last {minutes} minutes, {how}."
+    return LiveState(level, reason, observed, minutes, expected, ratio)

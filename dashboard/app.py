@@ -10,7 +10,8 @@ from pathlib import Path
 import streamlit as st
 
 from access.permissions import Action
-from dashboard.web import auth, components
+from dashboard.i18n import N_, _
+from dashboard.web import auth, components, languages
 
 PAGES = Path(__file__).resolve().parents[1] / "pages"
 
@@ -25,28 +26,54 @@ class PageSpec:
 
 
 PAGE_SPECS = (
-    PageSpec("live.py", "Live", ":material/monitor_heart:", "Monitor", Action.VIEW_MONITORING),
-    PageSpec("sentiment.py", "Sentiment", ":material/mood:", "Monitor", Action.VIEW_MONITORING),
+    PageSpec(
+        "live.py", N_("Live"), ":material/monitor_heart:", N_("Monitor"), Action.VIEW_MONITORING
+    ),
+    PageSpec(
+        "sentiment.py", N_("Sentiment"), ":material/mood:", N_("Monitor"), Action.VIEW_MONITORING
+    ),
     PageSpec(
         "topic_heat.py",
-        "Topic heat",
+        N_("Topic heat"),
         ":material/local_fire_department:",
-        "Monitor",
+        N_("Monitor"),
         Action.VIEW_MONITORING,
     ),
     PageSpec(
-        "forecasts.py", "Forecasts", ":material/trending_up:", "Monitor", Action.VIEW_MONITORING
+        "forecasts.py",
+        N_("Forecasts"),
+        ":material/trending_up:",
+        N_("Monitor"),
+        Action.VIEW_MONITORING,
     ),
-    PageSpec("alerts.py", "Alerts", ":material/notifications:", "Monitor", Action.VIEW_MONITORING),
-    PageSpec("weekly.py", "Weekly report", ":material/event_note:", "Report", Action.VIEW_OVERVIEW),
-    PageSpec("overview.py", "Overview", ":material/summarize:", "Report", Action.VIEW_OVERVIEW),
-    PageSpec("topics.py", "Topics", ":material/sell:", "Configure", Action.EDIT_TOPICS),
-    PageSpec("thresholds.py", "Thresholds", ":material/tune:", "Configure", Action.EDIT_RULES),
-    PageSpec("import_data.py", "Import", ":material/upload:", "Configure", Action.IMPORT_DATA),
-    PageSpec("members.py", "Bots and staff", ":material/badge:", "Configure", Action.MARK_MEMBERS),
-    PageSpec("people.py", "People", ":material/join:", "Configure", Action.MERGE_IDENTITIES),
-    PageSpec("users.py", "Users", ":material/group:", "Admin", Action.MANAGE_USERS),
-    PageSpec("audit.py", "Audit log", ":material/history:", "Admin", Action.READ_AUDIT_LOG),
+    PageSpec(
+        "alerts.py", N_("Alerts"), ":material/notifications:", N_("Monitor"), Action.VIEW_MONITORING
+    ),
+    PageSpec(
+        "weekly.py",
+        N_("Weekly report"),
+        ":material/event_note:",
+        N_("Report"),
+        Action.VIEW_OVERVIEW,
+    ),
+    PageSpec(
+        "overview.py", N_("Overview"), ":material/summarize:", N_("Report"), Action.VIEW_OVERVIEW
+    ),
+    PageSpec("topics.py", N_("Topics"), ":material/sell:", N_("Configure"), Action.EDIT_TOPICS),
+    PageSpec(
+        "thresholds.py", N_("Thresholds"), ":material/tune:", N_("Configure"), Action.EDIT_RULES
+    ),
+    PageSpec(
+        "import_data.py", N_("Import"), ":material/upload:", N_("Configure"), Action.IMPORT_DATA
+    ),
+    PageSpec(
+        "members.py", N_("Bots and staff"), ":material/badge:", N_("Configure"), Action.MARK_MEMBERS
+    ),
+    PageSpec(
+        "people.py", N_("People"), ":material/join:", N_("Configure"), Action.MERGE_IDENTITIES
+    ),
+    PageSpec("users.py", N_("Users"), ":material/group:", N_("Admin"), Action.MANAGE_USERS),
+    PageSpec("audit.py", N_("Audit log"), ":material/history:", N_("Admin"), Action.READ_AUDIT_LOG),
 )
 
 
@@ -60,7 +87,7 @@ def role_navigation(account) -> dict[str, list]:
         if auth.allowed(account, spec.needs):
             page = st.Page(
                 PAGES / spec.file,
-                title=spec.title,
+                title=_(spec.title),
                 icon=spec.icon,
                 url_path=url_path,
                 default=not default_set,
@@ -68,12 +95,12 @@ def role_navigation(account) -> dict[str, list]:
             default_set = True
         else:
             page = st.Page(
-                auth.denied(spec.title, account, spec.needs),
-                title=spec.title,
+                auth.denied(_(spec.title), account, spec.needs),
+                title=_(spec.title),
                 url_path=url_path,
                 visibility="hidden",
             )
-        sections.setdefault(spec.section, []).append(page)
+        sections.setdefault(_(spec.section), []).append(page)
     return sections
 
 
@@ -96,21 +123,25 @@ def at_every_address(page, title: str, icon: str) -> list:
     return pages
 
 
+languages.install()
 account = components.database_guard_value(auth.current_account)
 if account is None:  # the sign-in form, at every page's address
-    st.navigation(at_every_address(auth.login_page, "Sign in", ":material/login:")).run()
+    st.navigation(at_every_address(auth.login_page, _("Sign in"), ":material/login:")).run()
 elif account.must_change_password:  # then the page asked for opens
     change = auth.change_password_page_of(account)
-    st.navigation(at_every_address(change, "New password", ":material/password:")).run()
+    st.navigation(at_every_address(change, _("New password"), ":material/password:")).run()
 else:
+    languages.adopt(account)
     sections = role_navigation(account)
     navigation = st.navigation(sections, expanded=True)  # every page of the role in view
     auth.account_box(account)
+    languages.picker(account)
     if components.database_guard(components.sidebar):
         components.database_guard(components.worker_banner)
         if auth.allowed(account, Action.VIEW_MONITORING):
             alerts_page = next(
-                (p for pages in sections.values() for p in pages if p.url_path == "alerts"), None
+                (p for pages in sections.values() for p in pages if p.url_path == "alerts"),
+                None,
             )
             components.database_guard(lambda: components.critical_banner(alerts_page))
             import_page = next(

@@ -39,6 +39,7 @@ class Account:
     name: str
     role: Role
     must_change_password: bool
+    language: str | None = None  # the interface language chosen (None: the browser's)
 
     @property
     def actor(self) -> Actor:
@@ -140,9 +141,16 @@ def find(engine: Engine, name: str) -> Account | None:
     """The account of `name` as it is now (role changed, or removed: None)."""
     with engine.connect() as conn:
         row = _row(conn, name)
-    return (
-        None if row is None else Account(row.name, Role(row.role), bool(row.must_change_password))
-    )
+    if row is None:
+        return None
+    return Account(row.name, Role(row.role), bool(row.must_change_password), row.language)
+
+
+def set_language(engine: Engine, name: str, language: str | None) -> None:
+    """Save the interface language `name` chose (None: follow the browser). A preference
+    of the user's own, not audited."""
+    with engine.begin() as conn:
+        conn.execute(update(User).where(User.name == _clean_name(name)).values(language=language))
 
 
 def list_users(engine: Engine) -> list[Account]:

@@ -7,11 +7,19 @@ from datetime import timedelta
 import streamlit as st
 
 from dashboard.charts import activity as activity_charts
+from dashboard.i18n import N_, _
 from dashboard.web import auth, components, resources, views
 
 TRACE_MINUTES = 60
 ACTIVE_MINUTES = 15
 BASELINE_WEEKS = 8
+LEVEL_NAMES = {
+    "normal": N_("Normal"),
+    "elevated": N_("Elevated"),
+    "critical": N_("Critical"),
+    "quiet": N_("Quiet"),
+    "unknown": N_("Unknown"),
+}
 LEVEL_BOX = {
     "normal": st.success,
     "elevated": st.warning,
@@ -21,12 +29,18 @@ LEVEL_BOX = {
 }
 
 filters = components.current_filters()
-st.header("Live activity")
+st.header(_("Live activity"))
 st.caption(
-    f"Messages per minute over the last {TRACE_MINUTES} minutes, against the normal band "
-    f"for this hour of the week (from the previous {BASELINE_WEEKS} weeks). Updates by "
-    f"itself every {resources.settings().live_refresh_seconds:g} seconds. The time range "
-    "in the sidebar does not apply here; platform and channel do."
+    _(
+        "Messages per minute over the last {minutes} minutes, against the normal band for "
+        "this hour of the week (from the previous {weeks} weeks). Updates by itself every "
+        "{seconds:g} seconds. The time range in the sidebar does not apply here; platform "
+        "and channel do."
+    ).format(
+        minutes=TRACE_MINUTES,
+        weeks=BASELINE_WEEKS,
+        seconds=resources.settings().live_refresh_seconds,
+    )
 )
 
 
@@ -37,26 +51,31 @@ def live_panel() -> None:
     moment = components.now()
     cid, channels = filters.community_id, filters.channel_ids
     live = views.live_view(cid, channels, moment, TRACE_MINUTES, ACTIVE_MINUTES, BASELINE_WEEKS)
-    LEVEL_BOX[live.state.level](f"**{live.state.level.capitalize()}**: {live.state.reason}")
+    level = _(LEVEL_NAMES[live.state.level])
+    LEVEL_BOX[live.state.level](f"**{level}**: {views.live_reason(live.state)}")
 
     left, middle, right = st.columns(3)
-    left.metric(f"Messages, last {ACTIVE_MINUTES} min", live.recent)
-    middle.metric(f"Active members, last {ACTIVE_MINUTES} min", live.active_members)
-    right.metric(f"Messages, last {TRACE_MINUTES} min", live.total)
+    left.metric(_("Messages, last {minutes} min").format(minutes=ACTIVE_MINUTES), live.recent)
+    middle.metric(
+        _("Active members, last {minutes} min").format(minutes=ACTIVE_MINUTES),
+        live.active_members,
+    )
+    right.metric(_("Messages, last {minutes} min").format(minutes=TRACE_MINUTES), live.total)
 
     if not live.total:
         last = filters.extent[1] if filters.extent else None
         st.info(
-            f"No messages in the last {TRACE_MINUTES} minutes. The newest data is from the "
-            f"hour of {components.local_text(last, filters.timezone)}; the Sentiment and "
-            "Topic heat pages show the past."
+            _(
+                "No messages in the last {minutes} minutes. The newest data is from the hour "
+                "of {time}; the Sentiment and Topic heat pages show the past."
+            ).format(minutes=TRACE_MINUTES, time=components.local_text(last, filters.timezone))
         )
     trace = activity_charts.live_trace(live.minutes, live.band, filters.timezone)
     this_minute = moment.replace(second=0, microsecond=0)
     shown_from = this_minute - timedelta(minutes=TRACE_MINUTES)
     st.plotly_chart(components.with_episodes(trace, shown_from, this_minute), width="stretch")
 
-    st.subheader("Newest messages")
+    st.subheader(_("Newest messages"))
     newest = resources.newest_messages(cid, 15, channels, moment + timedelta(minutes=1))
     components.message_table(newest, filters.timezone, key="newest")
 

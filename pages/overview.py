@@ -8,16 +8,25 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.charts import activity as activity_charts
+from dashboard.i18n import N_, _, number, percent
 from dashboard.web import components, resources
 from dashboard.web.timeranges import TimeRange, range_with_data
 from dashboard.web.views import sentiment_series
 
 filters = components.current_filters()
-st.header("Overview")
+MESSAGES, ACTIVE, AVERAGE, NEGATIVE = (
+    N_("Messages"),
+    N_("Active members"),
+    N_("Average sentiment"),
+    N_("Negative share"),
+)
+st.header(_("Overview"))
 st.caption(
-    "The last 7 days that have data against the 7 days before, for the whole community (the "
-    "sidebar's time range does not apply here). Sentiment counts English and Chinese messages; "
-    "other languages are counted apart."
+    _(
+        "The last 7 days that have data against the 7 days before, for the whole community "
+        "(the sidebar's time range does not apply here). Sentiment counts English and "
+        "Chinese messages; other languages are counted apart."
+    )
 )
 
 
@@ -26,10 +35,10 @@ def figures(cid: int, window: TimeRange) -> dict[str, float | None]:
     sums = rollup[["messages", "sentiment_sum", "sentiment_count", "negative_count"]].sum()
     scored = sums["sentiment_count"]
     return {
-        "Messages": float(sums["messages"]),
-        "Active members": float(resources.active_members(cid, window.start, window.end, None)),
-        "Average sentiment": sums["sentiment_sum"] / scored if scored else None,
-        "Negative share": sums["negative_count"] / scored if scored else None,
+        MESSAGES: float(sums["messages"]),
+        ACTIVE: float(resources.active_members(cid, window.start, window.end, None)),
+        AVERAGE: sums["sentiment_sum"] / scored if scored else None,
+        NEGATIVE: sums["negative_count"] / scored if scored else None,
     }
 
 
@@ -39,20 +48,22 @@ def body() -> None:
     window = range_with_data(last_hour, timedelta(days=7))
     now, before = figures(cid, window), figures(cid, window.previous())
     st.caption(
-        f"{components.local_text(window.start, filters.timezone)} to "
-        f"{components.local_text(window.end, filters.timezone)}"
+        _("{start} to {end}").format(
+            start=components.local_text(window.start, filters.timezone),
+            end=components.local_text(window.end, filters.timezone),
+        )
     )
     for column, (name, value) in zip(st.columns(len(now)), now.items(), strict=True):
         column.metric(
-            name,
+            _(name),
             _shown(name, value),
             _change(name, value, before[name]),
-            delta_color="inverse" if name == "Negative share" else "normal",
+            delta_color="inverse" if name == NEGATIVE else "normal",
         )
     rollup = resources.channel_hourly(cid, window.start, window.end, None)
     daily = sentiment_series(rollup, filters.channel_names, "day", filters.timezone)
     total = daily[daily["channel"] == "All channels"]
-    st.subheader("Messages per day")
+    st.subheader(_("Messages per day"))
     shown = components.mark_partial_buckets(activity_charts.daily_messages(total), "day", window)
     st.plotly_chart(shown, width="stretch")
 
@@ -60,19 +71,19 @@ def body() -> None:
 def _shown(name: str, value: float | None) -> str:
     if value is None or pd.isna(value):
         return "–"
-    if name == "Negative share":
-        return f"{value:.1%}"
-    if name == "Average sentiment":
+    if name == NEGATIVE:
+        return percent(value, 1)
+    if name == AVERAGE:
         return f"{value:+.3f}"
-    return f"{value:,.0f}"
+    return number(value)
 
 
 def _change(name: str, value: float | None, previous: float | None) -> str | None:
     if value is None or previous is None:
         return None
-    if name == "Negative share":
-        return f"{(value - previous) * 100:+.1f} points"
-    if name == "Average sentiment":
+    if name == NEGATIVE:
+        return _("{change:+.1f} points").format(change=(value - previous) * 100)
+    if name == AVERAGE:
         return f"{value - previous:+.3f}"
     if not previous:
         return None

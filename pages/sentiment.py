@@ -5,18 +5,26 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.charts import sentiment as sentiment_charts
+from dashboard.i18n import N_, _, number, percent
 from dashboard.web import components, resources
 from dashboard.web.timeranges import bucket_for
 from dashboard.web.views import bucket_edges, label_distribution, sentiment_series
 
 MAX_CHANNEL_LINES = 8
+OVER_TIME = {
+    "hour": N_("Over time, by hour"),
+    "day": N_("Over time, by day"),
+    "week": N_("Over time, by week"),
+}
 
 filters = components.current_filters()
-st.header("Sentiment")
+st.header(_("Sentiment"))
 st.caption(
-    "Average compound score (-1 to +1: VADER for English, the Chinese model for Chinese, "
-    "on one scale) and the share of negative messages (compound ≤ -0.05) among scored "
-    "messages. Messages in other languages are not scored and are counted apart."
+    _(
+        "Average compound score (-1 to +1: VADER for English, the Chinese model for Chinese, "
+        "on one scale) and the share of negative messages (compound ≤ -0.05) among scored "
+        "messages. Messages in other languages are not scored and are counted apart."
+    )
 )
 
 
@@ -28,18 +36,24 @@ def headline(series) -> None:
     cols = st.columns(4)
     average = total["sentiment_sum"].sum() / scored if scored else None
     negative = total["negative_count"].sum() / scored if scored else None
-    cols[0].metric("Average sentiment", "–" if average is None else f"{average:+.3f}")
-    cols[1].metric("Negative share", "–" if negative is None else f"{negative:.1%}")
-    cols[2].metric("Scored messages", f"{scored:,}")
+    cols[0].metric(_("Average sentiment"), "–" if average is None else f"{average:+.3f}")
+    cols[1].metric(_("Negative share"), "–" if negative is None else percent(negative, 1))
+    cols[2].metric(_("Scored messages"), number(scored))
     cols[3].metric(
-        "Not scored (other languages)",
-        f"{unscored:,}",
-        help="Messages whose language VADER cannot read; left out of the figures.",
+        _("Not scored (other languages)"),
+        number(unscored),
+        help=_("Messages in languages that are not scored; left out of the figures."),
     )
     if unscored:
         st.caption(
-            f"{unscored:,} of {messages:,} messages ({unscored / messages:.1%}) are in "
-            "languages that are not scored and are left out of the averages."
+            _(
+                "{unscored} of {messages} messages ({share}) are in languages that are not "
+                "scored and are left out of the averages."
+            ).format(
+                unscored=number(unscored),
+                messages=number(messages),
+                share=percent(unscored / messages, 1),
+            )
         )
 
 
@@ -53,11 +67,13 @@ def over_time(series, bucket: str, window) -> None:
         .index
     )
     shown = series[series["channel"].isin([*busiest, "All channels"])]
-    st.subheader(f"Over time, by {bucket}")
+    st.subheader(_(OVER_TIME[bucket]))
     if len(busiest) < series["channel"].nunique() - 1:
         st.caption(
-            f"The {MAX_CHANNEL_LINES} busiest channels are drawn; pick channels in the "
-            "sidebar to see others."
+            _(
+                "The {count} busiest channels are drawn; pick channels in the sidebar to see "
+                "others."
+            ).format(count=MAX_CHANNEL_LINES)
         )
     figure = components.mark_partial_buckets(sentiment_charts.sentiment_over_time(shown), bucket)
     st.plotly_chart(components.with_episodes(figure, window.start, window.end), width="stretch")
@@ -69,19 +85,19 @@ def body() -> None:
     edges = bucket_edges(window.start, window.end, bucket, filters.timezone)
     rollup = resources.channel_sums(cid, edges, filters.channel_ids)
     if rollup.empty:
-        st.info("No messages in this range for the chosen platform and channels.")
+        st.info(_("No messages in this range for the chosen platform and channels."))
         return
     series = sentiment_series(rollup, filters.channel_names, bucket, filters.timezone)
     headline(series)
     over_time(series, bucket, window)
 
-    st.subheader("Distribution by channel")
+    st.subheader(_("Distribution by channel"))
     st.plotly_chart(
         sentiment_charts.label_distribution(label_distribution(rollup, filters.channel_names)),
         width="stretch",
     )
 
-    st.subheader("Most negative messages in this range")
+    st.subheader(_("Most negative messages in this range"))
     worst = resources.most_negative_messages(cid, window.start, window.end, filters.channel_ids, 25)
     components.message_table(worst, filters.timezone, key="most_negative", since=window.start)
 

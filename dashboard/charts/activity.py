@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 
 from analysis.activity import Band
 from dashboard.charts.style import TRACE_GREEN, shaded_range
+from dashboard.i18n import _
 
 
 def live_trace(minutes: pd.DataFrame, band: Band | None, timezone: str) -> go.Figure:
@@ -16,13 +17,13 @@ def live_trace(minutes: pd.DataFrame, band: Band | None, timezone: str) -> go.Fi
     if band is not None:
         n = len(x)
         figure.add_traces(
-            shaded_range(x, [band.low_per_minute] * n, [band.high_per_minute] * n, "normal band")
+            shaded_range(x, [band.low_per_minute] * n, [band.high_per_minute] * n, _("normal band"))
         )
         figure.add_trace(
             go.Scatter(
                 x=x,
                 y=[band.expected_per_minute] * len(x),
-                name="usual",
+                name=_("usual"),
                 line={"color": "#78909c", "dash": "dot", "width": 1},
                 mode="lines",
             )
@@ -31,7 +32,7 @@ def live_trace(minutes: pd.DataFrame, band: Band | None, timezone: str) -> go.Fi
         go.Scatter(
             x=x,
             y=minutes["messages"],
-            name="messages / minute",
+            name=_("messages / minute"),
             mode="lines",
             line={"color": TRACE_GREEN, "width": 2, "shape": "linear"},
         )
@@ -39,7 +40,7 @@ def live_trace(minutes: pd.DataFrame, band: Band | None, timezone: str) -> go.Fi
     figure.update_layout(
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
         height=320,
-        yaxis_title="messages per minute",
+        yaxis_title=_("messages per minute"),
         yaxis_rangemode="tozero",
         legend={"orientation": "h", "y": 1.12},
         hovermode="x unified",
@@ -50,9 +51,9 @@ def live_trace(minutes: pd.DataFrame, band: Band | None, timezone: str) -> go.Fi
 def daily_messages(daily: pd.DataFrame) -> go.Figure:
     """Bars of messages per day."""
     figure = go.Figure(
-        go.Bar(x=daily["bucket"], y=daily["messages"], marker_color="#00a152", name="messages")
+        go.Bar(x=daily["bucket"], y=daily["messages"], marker_color="#00a152", name=_("messages"))
     )
     figure.update_layout(
-        height=300, margin={"l": 10, "r": 10, "t": 30, "b": 10}, yaxis_title="messages"
+        height=300, margin={"l": 10, "r": 10, "t": 30, "b": 10}, yaxis_title=_("messages")
     )
     return figure

@@ -7,6 +7,9 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from dashboard.charts.style import ALL_CHANNELS, LABEL_COLOURS, channel_colours, plain
+from dashboard.i18n import N_, _
+
+LABEL_NAMES = {"positive": N_("positive"), "neutral": N_("neutral"), "negative": N_("negative")}
 
 
 def sentiment_over_time(series: pd.DataFrame) -> go.Figure:
@@ -16,14 +19,14 @@ def sentiment_over_time(series: pd.DataFrame) -> go.Figure:
         cols=1,
         shared_xaxes=True,
         vertical_spacing=0.08,
-        subplot_titles=("Average sentiment (VADER compound)", "Share of negative messages"),
+        subplot_titles=(_("Average sentiment (compound score)"), _("Share of negative messages")),
     )
     colours = channel_colours(list(series["channel"].unique()))
     for channel, rows in series.groupby("channel", sort=False):
         width = 3 if channel == ALL_CHANNELS else 1.5
         common = {
             "x": rows["bucket"],
-            "name": plain(channel),
+            "name": _(ALL_CHANNELS) if channel == ALL_CHANNELS else plain(channel),
             "legendgroup": plain(channel),
             "mode": "lines+markers",
             "line": {"width": width, "color": colours[channel]},
@@ -46,13 +49,20 @@ def label_distribution(distribution: pd.DataFrame) -> go.Figure:
         rows = distribution[distribution["label"] == label]
         figure.add_trace(
             go.Bar(
-                x=rows["channel"].map(plain), y=rows["messages"], name=label, marker_color=colour
+                x=rows["channel"].map(_shown_channel),
+                y=rows["messages"],
+                name=_(LABEL_NAMES.get(label, label)),
+                marker_color=colour,
             )
         )
     figure.update_layout(
         barmode="stack",
         height=320,
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        yaxis_title="messages",
+        yaxis_title=_("messages"),
     )
     return figure
+
+
+def _shown_channel(channel: str) -> str:
+    return _(ALL_CHANNELS) if channel == ALL_CHANNELS else plain(channel)

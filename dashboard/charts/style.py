@@ -6,9 +6,11 @@ import html
 
 import plotly.graph_objects as go
 
+from dashboard.i18n import N_
+
 TRACE_GREEN = "#00c853"
 BAND_FILL = "rgba(120, 144, 156, 0.25)"
-ALL_CHANNELS = "All channels"
+ALL_CHANNELS = N_("All channels")  # the series of the whole community; shown translated
 ALL_COLOUR = "#212121"  # the whole community: dark and thick, never a channel's colour
 # distinct colours for channels, none near the whole community's or another's (Dark24)
 CHANNEL_COLOURS = (

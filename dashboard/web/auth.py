@@ -12,6 +12,7 @@ import streamlit as st
 
 from access.permissions import Action, may
 from access.sso import role_for_email
+from dashboard.i18n import N_, _
 from dashboard.web import resources, session_cookie
 from dashboard.web.components import plain
 from data_access import accounts, web_sessions
@@ -212,9 +213,21 @@ def change_password_page(account: Account) -> None:
         st.rerun()
 
 
+ROLE_NAMES = {  # the roles as the interface names them
+    "executive": N_("executive"),
+    "manager": N_("manager"),
+    "analyst": N_("analyst"),
+    "admin": N_("admin"),
+}
+
+
 def account_box(account: Account) -> None:
-    st.sidebar.caption(f"Signed in as **{account.name}** ({account.role.value})")
-    if st.sidebar.button("Sign out"):
+    st.sidebar.caption(
+        _("Signed in as **{name}** ({role})").format(
+            name=account.name, role=_(ROLE_NAMES[account.role.value])
+        )
+    )
+    if st.sidebar.button(_("Sign out")):
         if ACCOUNT_KEY not in st.session_state and sso_roles():
             st.logout()
         sign_out()

@@ -17,6 +17,7 @@ from sqlalchemy.exc import OperationalError
 
 from analysis.series import partial_buckets
 from dashboard.charts import alerts as alert_charts
+from dashboard.i18n import N_, _, translator
 from dashboard.web import resources
 from dashboard.web.timeranges import (
     CUSTOM,
@@ -39,11 +40,17 @@ COMMON_ZONES = [
     "Asia/Tokyo",
     "Australia/Sydney",
 ]
-GET_DATA_IN = (
+GET_DATA_IN = N_(
     "Get data in with `ecg simulate --days 90` (a demo community) or "
     "`ecg import export.csv --map timestamp=... --map author=... --map text=...` "
     "(see docs/import.md)."
 )
+ALL_PLATFORMS = "all"
+PART_OF = {
+    "hour": N_("part of an hour"),
+    "day": N_("part of a day"),
+    "week": N_("part of a week"),
+}
 
 
 @dataclass(frozen=True)
@@ -86,7 +93,7 @@ def sidebar() -> Filters:
         st.session_state[FILTERS_KEY] = filters
         return filters
     names = communities["name"].tolist()
-    community = st.sidebar.selectbox("Community", names, disabled=len(names) == 1)
+    community = st.sidebar.selectbox(_("Community"), names, disabled=len(names) == 1)
     community_id = int(communities.loc[communities["name"] == community, "id"].iloc[0])
     timezone = _timezone_picker()
     time_range = _range_picker(timezone)
@@ -114,24 +121,28 @@ def _timezone_picker() -> str:
     default = resources.settings().timezone
     zones = list(dict.fromkeys([default, *COMMON_ZONES, *sorted(available_timezones())]))
     return st.sidebar.selectbox(
-        "Time zone",
+        _("Time zone"),
         zones,
         key="timezone",
-        help="Times and day/week buckets are shown in this zone.",
+        help=_("Times and day/week buckets are shown in this zone."),
     )
 
 
 def _range_picker(timezone: str) -> TimeRange:
     options = [*PRESETS, CUSTOM]
     preset = st.sidebar.selectbox(
-        "Time range", options, index=options.index(DEFAULT_PRESET), key="preset"
+        _("Time range"),
+        options,
+        index=options.index(DEFAULT_PRESET),
+        key="preset",
+        format_func=translator(),
     )
     if preset != CUSTOM:
         return preset_range(preset, now())
     if "custom_dates" not in st.session_state:  # a default, unless chosen or set before
         today = now().astimezone(ZoneInfo(timezone)).date()
         st.session_state["custom_dates"] = (today - timedelta(days=6), today)
-    picked = st.sidebar.date_input("From and to (inclusive)", key="custom_dates")
+    picked = st.sidebar.date_input(_("From and to (inclusive)"), key="custom_dates")
     if isinstance(picked, tuple | list) and len(picked) == 2:
         return custom_range(picked[0], picked[1], timezone)
     first = picked[0] if isinstance(picked, tuple | list) else picked
@@ -140,32 +151,43 @@ def _range_picker(timezone: str) -> TimeRange:
 
 def _channel_picker(channels: pd.DataFrame) -> tuple[int, ...] | None:
     platforms = sorted(channels["platform"].unique())
-    platform = st.sidebar.selectbox("Platform", ["All platforms", *platforms], key="platform")
-    if platform != "All platforms":
+    everyone = _("All platforms")
+    platform = st.sidebar.selectbox(
+        _("Platform"),
+        [ALL_PLATFORMS, *platforms],
+        key="platform",
+        format_func=lambda name: everyone if name == ALL_PLATFORMS else name,
+    )
+    if platform != ALL_PLATFORMS:
         channels = channels[channels["platform"] == platform]
     labels = {int(r.id): f"{r.name} ({r.platform})" for r in channels.itertuples()}
     picked = st.sidebar.multiselect(
-        "Channels", list(labels), format_func=labels.get, key="channels", placeholder="All channels"
+        _("Channels"),
+        list(labels),
+        format_func=labels.get,
+        key="channels",
+        placeholder=_("All channels"),
     )
     if picked:
         return tuple(picked)
-    return None if platform == "All platforms" else tuple(labels)
+    return None if platform == ALL_PLATFORMS else tuple(labels)
 
 
 def needs_data(filters: Filters) -> bool:
     """Explain an empty database or an empty range; True when the page has nothing to draw."""
     if filters.community_id is None or filters.extent is None:
-        st.info("There are no messages yet. " + GET_DATA_IN)
+        st.info(_("There are no messages yet.") + " " + _(GET_DATA_IN))
         return True
     first, last = filters.extent
     if last < filters.time_range.start or first >= filters.time_range.end:
         newest = local_text(last, filters.timezone)
         st.warning(
-            f"No messages in this range. The data runs from "
-            f"{local_text(first, filters.timezone)} to {newest}."
+            _("No messages in this range. The data runs from {first} to {last}.").format(
+                first=local_text(first, filters.timezone), last=newest
+            )
         )
         st.button(
-            "Show the 30 days that have the newest data",
+            _("Show the 30 days that have the newest data"),
             on_click=_jump_to_data,
             args=(last, filters.timezone),
             type="primary",
@@ -196,11 +218,13 @@ def message_table(
     kept_since = resources.raw_messages_kept_since() if since else None
     if kept_since and since < kept_since:
         st.caption(
-            f"Messages sent before {local_text(kept_since, timezone)} are no longer kept "
-            "(the retention setting); the charts still count them."
+            _(
+                "Messages sent before {time} are no longer kept (the retention setting); "
+                "the charts still count them."
+            ).format(time=local_text(kept_since, timezone))
         )
     if messages.empty:
-        st.caption("No messages to show.")
+        st.caption(_("No messages to show."))
         return
     shown = messages.assign(
         time=pd.to_datetime(messages["sent_at"], utc=True)
@@ -213,8 +237,12 @@ def message_table(
         width="stretch",
         key=key,
         column_config={
-            "sentiment": st.column_config.NumberColumn(format="%.2f"),
-            "text": st.column_config.TextColumn(width="large"),
+            "time": st.column_config.TextColumn(_("time")),
+            "channel": st.column_config.TextColumn(_("channel")),
+            "author": st.column_config.TextColumn(_("author")),
+            "sentiment": st.column_config.NumberColumn(_("sentiment"), format="%.2f"),
+            "language": st.column_config.TextColumn(_("language")),
+            "text": st.column_config.TextColumn(_("text"), width="large"),
         },
     )
 
@@ -234,11 +262,18 @@ def database_guard(run) -> bool:
         run()
     except OperationalError as error:
         reason = str(error.orig).strip().splitlines()[0] if str(error.orig).strip() else ""
+        why = f"{plain(type(error.orig).__name__)}: {plain(reason)}" if reason else ""
         st.error(
-            "The database cannot be reached"
-            + (f": {plain(type(error.orig).__name__)}: {plain(reason)}" if reason else "")
-            + ". Check `ECG_DATABASE_URL` (or `[database] url` in `.streamlit/secrets.toml`) "
-            "and that the database server is running; this page retries when reloaded."
+            (
+                _("The database cannot be reached: {why}.")
+                if why
+                else _("The database cannot be reached.")
+            ).format(why=why)
+            + " "
+            + _(
+                "Check `ECG_DATABASE_URL` (or `[database] url` in `.streamlit/secrets.toml`) "
+                "and that the database server is running; this page retries when reloaded."
+            )
         )
         return False
     return True
@@ -264,10 +299,15 @@ def critical_banner(alerts_page) -> None:
     critical = firing[firing["severity"] == "critical"] if not firing.empty else firing
     if critical.empty:
         return
-    what = "; ".join(f"{r.rule_name} on {r.scope_label}" for r in critical.itertuples())
-    st.error(f"Critical alert firing: {plain(what)}", icon=":material/emergency:")
+    what = "; ".join(
+        _("{rule} on {scope}").format(rule=r.rule_name, scope=r.scope_label)
+        for r in critical.itertuples()
+    )
+    st.error(
+        _("Critical alert firing: {what}").format(what=plain(what)), icon=":material/emergency:"
+    )
     if alerts_page is not None:
-        st.page_link(alerts_page, label="Open the Alerts page", icon=":material/notifications:")
+        st.page_link(alerts_page, label=_("Open the Alerts page"), icon=":material/notifications:")
 
 
 def data_problem_banner(import_page) -> None:
@@ -288,31 +328,40 @@ def data_problem_banner(import_page) -> None:
         return
     since = local_text(silent["started_at"].min(), filters.timezone)
     st.warning(
-        f"Data problem: a source stopped delivering ({plain(', '.join(silent['scope_label']))}, "
-        f"since {since}). Its messages are missing from the figures, so recent hours read "
-        "low; this is not an activity drop. Check its import job, follower or ingest server "
-        "and the worker log.",
+        _(
+            "Data problem: a source stopped delivering ({sources}, since {since}). Its "
+            "messages are missing from the figures, so recent hours read low; this is not an "
+            "activity drop. Check its import job, follower or ingest server and the worker log."
+        ).format(sources=plain(", ".join(silent["scope_label"])), since=since),
         icon=":material/cloud_off:",
     )
     if import_page is not None:
-        st.page_link(import_page, label="Open the Import page", icon=":material/upload:")
+        st.page_link(import_page, label=_("Open the Import page"), icon=":material/upload:")
 
 
 def worker_banner() -> None:
     """A banner on every page when the worker is not running: without it no demo messages,
     forecasts, alerts or notifications come, and the figures quietly go stale."""
     heartbeat = resources.worker_heartbeat()
-    start_it = "Start it with `ecg worker` (`make run` starts it with the dashboard)."
+    start_it = _("Start it with `ecg worker` (`make run` starts it with the dashboard).")
     if heartbeat is None:
         st.warning(
-            "The worker has never run on this database: no forecasts, alerts or "
-            f"notifications until it does. {start_it}",
+            _(
+                "The worker has never run on this database: no forecasts, alerts or "
+                "notifications until it does."
+            )
+            + " "
+            + start_it,
             icon=":material/warning:",
         )
     elif heartbeat.stale(now()):
         since = local_text(heartbeat.beat_at, current_filters().timezone)
         st.warning(
-            f"The worker is not running: figures and alerts are stale since {since}. {start_it}",
+            _("The worker is not running: figures and alerts are stale since {since}.").format(
+                since=since
+            )
+            + " "
+            + start_it,
             icon=":material/warning:",
         )
 
@@ -332,7 +381,7 @@ def mark_partial_buckets(figure, bucket: str, window: TimeRange | None = None):
             y=1,
             yref="paper",
             yanchor="bottom",
-            text=f"part of a {bucket}",
+            text=_(PART_OF[bucket]) if bucket in PART_OF else f"part of a {bucket}",
             showarrow=False,
             font={"size": 10, "color": "#757575"},
         )

@@ -6,14 +6,16 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-PRESETS: dict[str, timedelta] = {
-    "Last 24 hours": timedelta(hours=24),
-    "Last 7 days": timedelta(days=7),
-    "Last 30 days": timedelta(days=30),
-    "Last 90 days": timedelta(days=90),
-    "Last 365 days": timedelta(days=365),
+from dashboard.i18n import N_
+
+PRESETS: dict[str, timedelta] = {  # the names are shown translated
+    N_("Last 24 hours"): timedelta(hours=24),
+    N_("Last 7 days"): timedelta(days=7),
+    N_("Last 30 days"): timedelta(days=30),
+    N_("Last 90 days"): timedelta(days=90),
+    N_("Last 365 days"): timedelta(days=365),
 }
-CUSTOM = "Custom"
+CUSTOM = N_("Custom")
 DEFAULT_PRESET = "Last 7 days"
 
 

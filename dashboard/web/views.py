@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 import pandas as pd
 
-from analysis.activity import Band, LiveState, live_state, normal_band
+from analysis.activity import MIN_BASELINE_WEEKS, Band, LiveState, live_state, normal_band
 from analysis.series import (
     BUCKET_LENGTH,
     bucket_edges,
@@ -21,6 +21,7 @@ from analysis.series import (
     sentiment_series,
     topic_heat,
 )
+from dashboard.i18n import _
 from dashboard.web import resources
 from data_access.forecast_store import TOPIC, SeriesKey, StoredForecast
 from forecasting.refresh import HISTORY_DAYS
@@ -88,6 +89,25 @@ class ForecastView:
     actual: pd.DataFrame  # ds, y: messages per hour
     broke_out: pd.DataFrame  # the hours outside the usual range
     starts: pd.DataFrame  # where the spike detector started a spike
+
+
+def live_reason(state: LiveState) -> str:
+    """Why the Live page reads as it does, in the viewer's language."""
+    said = _("{observed} messages in the last {minutes} minutes").format(
+        observed=state.observed, minutes=state.minutes
+    )
+    if state.expected is None:
+        return _("{said}; at least {weeks} weeks of history are needed to judge.").format(
+            said=said, weeks=MIN_BASELINE_WEEKS
+        )
+    usual = round(state.expected)
+    how = {
+        "critical": _("{ratio:.1f}× the usual {usual} for this hour of the week"),
+        "elevated": _("{ratio:.1f}× the usual {usual} for this hour of the week"),
+        "quiet": _("well below the usual {usual} for this hour of the week"),
+        "normal": _("close to the usual {usual} for this hour of the week"),
+    }[state.level].format(ratio=state.ratio, usual=usual)
+    return _("{said}, {how}.").format(said=said, how=how)
 
 
 def history_window(last_hour: datetime) -> tuple[datetime, datetime]:

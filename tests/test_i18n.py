@@ -1,0 +1,162 @@
+"""The interface in Simplified Chinese: every string the code marks has a translation,
+the compiled catalog is the one the .po makes, the language follows the account (saved)
+or the browser, and the pages translated so far show no English of their own."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+from access.permissions import Role
+from analysis.activity import Band, live_state
+from dashboard import i18n
+from data_access import accounts
+from data_access.db import make_engine
+from tests.conftest import ROOT
+from tests.pages_fixtures import build_archive
+
+CATALOG = i18n.LOCALE_DIR / "zh_CN" / "LC_MESSAGES" / "messages.po"
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+TRANSLATED_PAGES = ["../pages/live.py", "../pages/sentiment.py", "../pages/overview.py"]
+
+
+@pytest.fixture
+def chinese():
+    i18n.use(i18n.CHINESE)
+    yield
+    i18n.use(i18n.ENGLISH)
+
+
+@pytest.mark.parametrize(
+    ("tag", "language"),
+    [
+        ("zh-CN", "zh_CN"),
+        ("zh-Hans", "zh_CN"),
+        ("zh_TW", "zh_CN"),
+        ("zh", "zh_CN"),
+        ("en-US", "en"),
+        ("de-DE", "en"),
+        (None, "en"),
+        ("", "en"),
+    ],
+)
+def test_a_browser_language_becomes_one_the_interface_speaks(tag, language):
+    assert i18n.normalised(tag) == language
+
+
+def test_numbers_dates_and_weeks_are_written_as_each_language_writes_them(chinese):
+    monday = date(2026, 3, 2)
+    assert (i18n.number(12345.6, 1), i18n.percent(0.123, 1)) == ("12,345.6", "12.3%")
+    assert (i18n.day(monday), i18n.week_of(monday)) == ("2026年3月2日", "2026年第10周")
+    i18n.use(i18n.ENGLISH)
+    assert (i18n.day(monday), i18n.week_of(monday)) == ("Mar 2, 2026", "week 10 of 2026")
+
+
+def _marked_strings() -> set[str]:
+    found = set()
+    for folder in ("dashboard", "pages"):
+        for _file, _line, message, _comments, _context in extract_from_dir(
+            ROOT / folder, keywords=KEYWORDS
+        ):
+            found.update(message if isinstance(message, tuple) else (message,))
+    return found
+
+
+def test_every_marked_string_has_a_chinese_translation_with_the_same_placeholders():
+    with open(CATALOG, "rb") as handle:
+        catalog = read_po(handle)
+    marked = _marked_strings()
+    assert len(marked) > 100
+    untranslated = [m for m in sorted(marked) if not (catalog.get(m) and catalog.get(m).string)]
+    assert untranslated == [], "run `make i18n` and translate these in messages.po"
+    for message in marked:
+        translated = catalog.get(message).string
+        assert sorted(PLACEHOLDER.findall(translated)) == sorted(PLACEHOLDER.findall(message))
+
+
+def test_the_compiled_catalog_is_the_one_its_po_makes():
+    with open(CATALOG, "rb") as handle:
+        catalog = read_po(handle)
+    made = io.BytesIO()
+    write_mo(made, catalog)
+    assert CATALOG.with_suffix(".mo").read_bytes() == made.getvalue()
+
+
+def test_the_live_reason_in_english_is_the_judgement_word_for_word():
+    from dashboard.web.views import live_reason
+
+    band = Band(2.0, 1.0, 3.0, 10.0)
+    for observed in (0, 30, 31, 90, 400):
+        state = live_state(observed, 15, band)
+        assert live_reason(state) == state.reason
+    assert live_reason(live_state(7, 15, None)) == live_state(7, 15, None).reason
+
+
+def test_the_live_reason_in_chinese(chinese):
+    from dashboard.web.views import live_reason
+
+    state = live_state(90, 15, Band(2.0, 1.0, 3.0, 10.0))  # 3.0x the usual 30
+    assert live_reason(state) == "最近 15 分钟有 90 条消息，是一周中这一小时通常的 30 条的 3.0 倍。"
+
+
+@pytest.fixture(scope="module")
+def chinese_archive(module_database_url) -> str:
+    build_archive(module_database_url)
+    engine = make_engine(module_database_url)
+    from tests.test_pages import ensure_user
+
+    ensure_user(module_database_url, Role.ADMIN)
+    accounts.set_language(engine, "admin", "zh_CN")  # saved with the account
+    engine.dispose()
+    return module_database_url
+
+
+def _shown_texts(app) -> list[str]:
+    """What the page itself wrote: titles, captions, boxes, labels."""
+    texts = [e.value for kind in ("header", "subheader", "caption", "info", "warning", "error")
+             for e in getattr(app, kind)]  # fmt: skip
+    texts += [m.label for m in app.metric]
+    texts += [w.label for w in (*app.selectbox, *app.multiselect, *app.button, *app.date_input)]
+    return [t for t in texts if t]
+
+
+@pytest.mark.parametrize("page", TRANSLATED_PAGES)
+def test_a_translated_page_in_chinese_shows_no_english_of_its_own(
+    monkeypatch, chinese_archive, page
+):
+    from tests.test_pages import charts, open_page
+
+    app = open_page(monkeypatch, chinese_archive, page)
+    shown = _shown_texts(app)
+    assert shown
+    english = [
+        text
+        for text in shown
+        if not re.search("[\u4e00-\u9fff]", text)
+        and text not in ("Language / 语言", "main", "Community ECG")  # names
+        and not text.startswith("2026-")  # a time range
+    ]
+    assert english == []
+    for chart in charts(app):
+        layout = str(chart["layout"])
+        assert "messages" not in layout and "Average sentiment" not in layout
+
+
+def test_the_language_chosen_in_the_sidebar_is_saved_with_the_account(monkeypatch, database_url):
+    from tests.test_pages import open_page
+
+    app = open_page(monkeypatch, database_url)
+    assert app.selectbox(key="language_picker").value == ""  # as the browser, at first
+    app.selectbox(key="language_picker").set_value("zh_CN").run()
+    assert not app.exception
+    assert any("还没有消息" in box.value for box in app.info)
+    engine = make_engine(database_url)
+    assert accounts.find(engine, "admin").language == "zh_CN"
+    engine.dispose()

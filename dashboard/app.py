@@ -14,6 +14,7 @@ from dashboard.i18n import N_, _
 from dashboard.web import auth, components, languages
 
 PAGES = Path(__file__).resolve().parents[1] / "pages"
+DEFAULT_PATH = "start"  # the path Streamlit reserves for the page served at "/"
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ def role_navigation(account) -> dict[str, list]:
     """The role's pages by section; every other page stays reachable by URL only to say
     that this role cannot open it."""
     sections: dict[str, list] = {}
-    default_set = False
+    default_set, first_allowed = False, None
     for spec in PAGE_SPECS:
         url_path = spec.file.removesuffix(".py")
         if auth.allowed(account, spec.needs):
@@ -89,9 +90,13 @@ def role_navigation(account) -> dict[str, list]:
                 PAGES / spec.file,
                 title=_(spec.title),
                 icon=spec.icon,
-                url_path=url_path,
+                # the first page is served at "/" but reserves its path, where Streamlit
+                # then says "Page not found": it reserves DEFAULT_PATH instead, and its
+                # own path opens it (below)
+                url_path=url_path if default_set else DEFAULT_PATH,
                 default=not default_set,
             )
+            first_allowed = page if not default_set else first_allowed
             default_set = True
         else:
             page = st.Page(
@@ -101,7 +106,24 @@ def role_navigation(account) -> dict[str, list]:
                 visibility="hidden",
             )
         sections.setdefault(_(spec.section), []).append(page)
+        if page is first_allowed:  # it lives at "/": its own address must not be "not found"
+            sections[_(spec.section)].append(
+                st.Page(
+                    _switch_to(page, url_path),
+                    title=_(spec.title),
+                    url_path=url_path,
+                    visibility="hidden",
+                )
+            )
     return sections
+
+
+def _switch_to(page, url_path: str):
+    def open_default_page() -> None:
+        st.switch_page(page)
+
+    open_default_page.__name__ = f"open_default_page_at_{url_path}"
+    return open_default_page
 
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")

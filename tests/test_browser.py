@@ -168,6 +168,20 @@ def test_page_draws_without_errors(served_app, browser, name):
         page.context.close()
 
 
+@pytest.mark.parametrize(("name", "path", "heading"), [
+    ("manager", "/live", "Live activity"),  # the manager's first page, served at "/"
+    ("executive", "/weekly", "Weekly report"),
+])  # fmt: skip
+def test_the_first_page_opens_at_its_own_address_too(served_app, browser, name, path, heading):
+    page = sign_in(browser, served_app, name, path=path)
+    try:
+        page.get_by_role("heading", name=heading).first.wait_for(timeout=60_000)
+        page.wait_for_timeout(1000)
+        assert page.get_by_text("Page not found").count() == 0
+    finally:
+        page.context.close()
+
+
 def test_live_trace_is_drawn_with_points(served_app, browser):
     page = sign_in(browser, served_app, "manager")
     try:

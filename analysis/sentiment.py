@@ -67,9 +67,14 @@ def _mixed_compound(text: str) -> float:
     as VADER normalises (a text of Chinese alone: the Chinese model's score)."""
     chinese, rest = split_by_script(text)
     valence = zh_sentiment.model().valence(chinese)
-    if any(ch.isalpha() for ch in rest) or not rest.isascii():
+    if rest.translate(_CHINESE_PUNCTUATION).strip():  # words, emoji, emoticons left
         valence += zh_sentiment.valence_sum(vader.compound(rest))
     return zh_sentiment.normalised(valence)
+
+
+# Chinese (full-width) punctuation, which VADER reads as nothing: dropped before asking
+# whether anything is left for VADER to read (ASCII punctuation stays: ":)" is a smile)
+_CHINESE_PUNCTUATION = dict.fromkeys(map(ord, "，。！？、；：“”‘’（）《》【】「」『』…—～·"), None)
 
 
 def explain(text: str) -> list[tuple[str, float]]:

@@ -54,6 +54,10 @@ def among(column, values: Sequence) -> ColumnElement[bool]:
 class _DialectIn(ColumnElement):
     inherit_cache = False
     type = Boolean()
+    # a comparison, not a boolean column: without this SQLite got "... IN (...) = 1",
+    # which its planner cannot serve from the (source_id, external_id) index, so every
+    # batch of an import scanned all of the source's ids (imports slowed as they grew)
+    _is_implicitly_boolean = True
 
     def __init__(self, column, values: list) -> None:
         self.column = column

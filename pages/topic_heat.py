@@ -6,15 +6,21 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.charts import topics as topic_charts
+from dashboard.i18n import N_, _, translator
 from dashboard.web import components, resources
 from dashboard.web.timeranges import bucket_for
 from dashboard.web.views import BUCKET_LENGTH, bucket_edges, rising_topics, topic_heat
 
+VOLUME, SENTIMENT = N_("volume"), N_("average sentiment")
+PERIOD = {"hour": N_("Hour"), "day": N_("Day"), "week": N_("Week")}
+
 filters = components.current_filters()
-st.header("Topic heat")
+st.header(_("Topic heat"))
 st.caption(
-    "How much each topic is discussed over time, and how people feel about it. "
-    "Topics are keyword and pattern rules, edited on the Topics page."
+    _(
+        "How much each topic is discussed over time, and how people feel about it. "
+        "Topics are keyword and pattern rules, edited on the Topics page."
+    )
 )
 
 
@@ -22,33 +28,36 @@ def body() -> None:
     cid, window = filters.community_id, filters.time_range
     topics = resources.topics(cid)
     if topics.empty:
-        st.info("No topics are defined yet: add some on the Topics page.")
+        st.info(_("No topics are defined yet: add some on the Topics page."))
         return
     names = dict(zip(topics["id"], topics["name"], strict=True))
     bucket = bucket_for(window)
     edges = bucket_edges(window.start, window.end, bucket, filters.timezone)
     current = resources.topic_sums(cid, edges, filters.channel_ids)
     if current.empty:
-        st.info("No message in this range matches a topic for the chosen channels.")
+        st.info(_("No message in this range matches a topic for the chosen channels."))
         return
     heat = topic_heat(current, names, bucket, filters.timezone)
 
-    colour_by = st.radio("Colour by", ["volume", "average sentiment"], horizontal=True)
-    heatmap = components.mark_partial_buckets(topic_charts.topic_heatmap(heat, colour_by), bucket)
+    colour_by = st.radio(
+        _("Colour by"), [VOLUME, SENTIMENT], horizontal=True, format_func=translator()
+    )
+    by_volume = colour_by == VOLUME
+    heatmap = components.mark_partial_buckets(topic_charts.topic_heatmap(heat, by_volume), bucket)
     st.plotly_chart(components.with_episodes(heatmap, window.start, window.end), width="stretch")
 
-    st.subheader("Rising fastest against the previous period")
+    st.subheader(_("Rising fastest against the previous period"))
     before = window.previous()
     previous = resources.topic_sums(cid, (before.start, before.end), filters.channel_ids)
     rising = rising_topics(current, previous, names)
     st.plotly_chart(topic_charts.rising_topics(rising), width="stretch")
 
-    st.subheader("Drill down")
+    st.subheader(_("Drill down"))
     left, right = st.columns(2)
-    topic = left.selectbox("Topic", rising["topic"].tolist())
+    topic = left.selectbox(_("Topic"), rising["topic"].tolist())
     periods = sorted(heat.loc[heat["topic"] == topic, "bucket"].unique(), reverse=True)
     period = right.selectbox(
-        f"{bucket.capitalize()}",
+        _(PERIOD[bucket]),
         periods,
         format_func=lambda p: pd.Timestamp(p).strftime("%Y-%m-%d %H:%M"),
     )

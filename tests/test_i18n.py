@@ -24,7 +24,13 @@ from tests.pages_fixtures import build_archive
 CATALOG = i18n.LOCALE_DIR / "zh_CN" / "LC_MESSAGES" / "messages.po"
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")
-TRANSLATED_PAGES = ["../pages/live.py", "../pages/sentiment.py", "../pages/overview.py"]
+TRANSLATED_PAGES = [
+    "../pages/live.py",
+    "../pages/sentiment.py",
+    "../pages/overview.py",
+    "../pages/topic_heat.py",
+    "../pages/forecasts.py",
+]
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.charts.style import BAND_FILL, FORECAST_FILL, shaded_range
+from dashboard.i18n import _
 
 SHOWN_BEFORE_FORECAST = pd.Timedelta(days=7)  # the chart opens on a week and the 48 h ahead
 
@@ -25,7 +26,7 @@ def forecast_chart(
         return pd.to_datetime(frame["ds"], utc=True).dt.tz_convert(timezone)
 
     figure = go.Figure()
-    bands = ((fitted, "usual range", BAND_FILL), (ahead, "forecast range", FORECAST_FILL))
+    bands = ((fitted, _("usual range"), BAND_FILL), (ahead, _("forecast range"), FORECAST_FILL))
     for frame, name, fill in bands:
         figure.add_traces(
             shaded_range(local(frame), frame["yhat_lower"], frame["yhat_upper"], name, fill)
@@ -35,7 +36,7 @@ def forecast_chart(
             x=local(actual),
             y=actual["y"],
             mode="lines",
-            name="messages",
+            name=_("messages"),
             line={"color": "#37474f", "width": 1.2},
         )
     )
@@ -44,15 +45,15 @@ def forecast_chart(
             x=local(ahead),
             y=ahead["yhat"],
             mode="lines",
-            name="forecast",
+            name=_("forecast"),
             line={"color": "#1e88e5", "width": 2, "dash": "dash"},
         )
     )
     marks = (
-        (broke_out, "broke out of the range", {"color": "#d62728", "size": 8, "symbol": "x"}),
+        (broke_out, _("broke out of the range"), {"color": "#d62728", "size": 8, "symbol": "x"}),
         (
             starts,
-            "spike starts",
+            _("spike starts"),
             {
                 "color": "#ff6f00",
                 "size": 12,
@@ -68,7 +69,7 @@ def forecast_chart(
     figure.update_layout(
         height=380,
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        yaxis_title="messages per hour",
+        yaxis_title=_("messages per hour"),
         yaxis_rangemode="tozero",
         legend={"orientation": "h", "y": 1.12},
         hovermode="x unified",

@@ -6,19 +6,20 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.charts.style import plain
+from dashboard.i18n import _
 
 
-def topic_heatmap(heat: pd.DataFrame, colour_by: str) -> go.Figure:
+def topic_heatmap(heat: pd.DataFrame, by_volume: bool = True) -> go.Figure:
     """Topics (rows) by time bucket (columns), coloured by volume or average sentiment."""
-    value = "messages" if colour_by == "volume" else "avg_sentiment"
+    value = "messages" if by_volume else "avg_sentiment"
     grid = heat.pivot_table(index="topic", columns="bucket", values=value, aggfunc="sum")
     if value == "messages":
         grid = grid.fillna(0)
         colours = {"colorscale": "YlOrRd", "zmin": 0}
-        title = "messages"
+        title = _("messages")
     else:
         colours = {"colorscale": "RdYlGn", "zmin": -1, "zmax": 1, "zmid": 0}
-        title = "avg sentiment"
+        title = _("avg sentiment")
     figure = go.Figure(
         go.Heatmap(
             z=grid.to_numpy(),
@@ -44,7 +45,10 @@ def rising_topics(rising: pd.DataFrame) -> go.Figure:
             y=top["topic"].map(plain),
             orientation="h",
             marker_color="#ff7043",
-            text=[f"{m} vs {p}" for m, p in zip(top["messages"], top["previous"], strict=True)],
+            text=[
+                _("{now} vs {before}").format(now=m, before=p)
+                for m, p in zip(top["messages"], top["previous"], strict=True)
+            ],
             textposition="auto",
         )
     )
@@ -52,6 +56,6 @@ def rising_topics(rising: pd.DataFrame) -> go.Figure:
     figure.update_layout(
         height=320,
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        xaxis_title="growth against the previous period (×)",
+        xaxis_title=_("growth against the previous period (×)"),
     )
     return figure

@@ -166,3 +166,17 @@ def test_the_language_chosen_in_the_sidebar_is_saved_with_the_account(monkeypatc
     engine = make_engine(database_url)
     assert accounts.find(engine, "admin").language == "zh_CN"
     engine.dispose()
+
+
+def test_the_sign_in_form_speaks_the_viewers_language(monkeypatch, database_url):
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard.web.languages import LANGUAGE_KEY
+    from tests.test_pages import APP, ensure_user
+
+    ensure_user(database_url, Role.ADMIN)
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.session_state[LANGUAGE_KEY] = "zh_CN"  # as a browser in Chinese gives it
+    app.run()
+    assert [box.label for box in app.text_input] == ["用户名", "密码"]
+    assert "ecg users add" in app.caption[0].value and "还没有账户" in app.caption[0].value

@@ -164,24 +164,24 @@ def change_password_page_of(account: Account):
 def _login_form() -> None:
     st.header("Community ECG")
     if st.session_state.pop("ecg_expired", False):
-        st.info("Your session ended after a while without activity. Please sign in again.")
+        st.info(_("Your session ended after a while without activity. Please sign in again."))
     with st.form("login"):
-        name = st.text_input("User name")
-        password = st.text_input("Password", type="password")
-        submitted = st.form_submit_button("Sign in", type="primary")
+        name = st.text_input(_("User name"))
+        password = st.text_input(_("Password"), type="password")
+        submitted = st.form_submit_button(_("Sign in"), type="primary")
     if submitted:
         try:
             account = accounts.authenticate(
                 resources.engine(), name, password, now(), client_address()
             )
         except LoginRefused as refused:
-            st.error(f"Not signed in: {refused}.")
+            st.error(_("Not signed in: {reason}.").format(reason=refused))
             return
         sign_in(account)
         st.rerun()
     if sso_roles():
-        st.button("Sign in with single sign-on", on_click=st.login)
-    st.caption("No account yet? An admin adds one with `ecg users add NAME --role ROLE`.")
+        st.button(_("Sign in with single sign-on"), on_click=st.login)
+    st.caption(_("No account yet? An admin adds one with `ecg users add NAME --role ROLE`."))
 
 
 def client_address() -> str:
@@ -192,20 +192,20 @@ def client_address() -> str:
 
 def change_password_page(account: Account) -> None:
     asked = asked_path()
-    st.header("Choose a new password")
-    st.info("This account has a one-time password. Choose your own to go on.")
+    st.header(_("Choose a new password"))
+    st.info(_("This account has a one-time password. Choose your own to go on."))
     with st.form("new_password"):
-        first = st.text_input("New password", type="password")
-        second = st.text_input("The same again", type="password")
-        submitted = st.form_submit_button("Save", type="primary")
+        first = st.text_input(_("New password"), type="password")
+        second = st.text_input(_("The same again"), type="password")
+        submitted = st.form_submit_button(_("Save"), type="primary")
     if submitted:
         if first != second:
-            st.error("The two passwords differ.")
+            st.error(_("The two passwords differ."))
             return
         try:
             accounts.set_password(resources.engine(), account.actor, account.name, first, now())
         except AccountError as error:
-            st.error(f"Not saved: {error}.")
+            st.error(_("Not saved: {reason}.").format(reason=error))
             return
         # the change ended every session of this user: this browser gets a new one, on
         # the page it asked for
@@ -240,8 +240,9 @@ def denied(title: str, account: Account, action: Action):
     def page() -> None:
         st.header(title)
         st.error(
-            f"Your role ({account.role.value}) cannot open this page: it is for those "
-            f"who may {action.value}."
+            _("Your role ({role}) cannot open this page: it is for those who may {action}.").format(
+                role=_(ROLE_NAMES[account.role.value]), action=action.value
+            )
         )
 
     page.__name__ = f"denied_{title.lower().replace(' ', '_')}"

@@ -180,3 +180,16 @@ def test_the_sign_in_form_speaks_the_viewers_language(monkeypatch, database_url)
     app.run()
     assert [box.label for box in app.text_input] == ["用户名", "密码"]
     assert "ecg users add" in app.caption[0].value and "还没有账户" in app.caption[0].value
+
+
+def test_time_axes_are_dated_the_chinese_way(chinese):
+    import plotly.graph_objects as go
+
+    from dashboard.charts.style import CHINESE_DATE_TICKS, dated
+
+    shown = dated(go.Figure(go.Scatter(x=["2026-03-02", "2026-03-03"], y=[1, 2])))
+    stops = [stop.value for stop in shown.layout.xaxis.tickformatstops]
+    assert stops == [stop["value"] for stop in CHINESE_DATE_TICKS]
+    assert "%-m月%-d日" in stops
+    i18n.use(i18n.ENGLISH)
+    assert dated(go.Figure()).layout.xaxis.tickformatstops == ()

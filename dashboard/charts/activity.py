@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analysis.activity import Band
-from dashboard.charts.style import TRACE_GREEN, shaded_range
+from dashboard.charts.style import TRACE_GREEN, dated, shaded_range
 from dashboard.i18n import _
 
 
@@ -45,7 +45,7 @@ def live_trace(minutes: pd.DataFrame, band: Band | None, timezone: str) -> go.Fi
         legend={"orientation": "h", "y": 1.12},
         hovermode="x unified",
     )
-    return figure
+    return dated(figure)
 
 
 def daily_messages(daily: pd.DataFrame) -> go.Figure:
@@ -56,4 +56,4 @@ def daily_messages(daily: pd.DataFrame) -> go.Figure:
     figure.update_layout(
         height=300, margin={"l": 10, "r": 10, "t": 30, "b": 10}, yaxis_title=_("messages")
     )
-    return figure
+    return dated(figure)

@@ -8,7 +8,7 @@ from datetime import datetime
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.charts.style import plain
+from dashboard.charts.style import dated, plain
 
 SEVERITY_COLOURS = {"critical": "#d32f2f", "warning": "#f57c00", "info": "#1e88e5"}
 SEVERITY_RANK = {"info": 0, "warning": 1, "critical": 2}
@@ -124,7 +124,7 @@ def rule_preview(
         hovermode="x unified",
         yaxis_title=plain(metric_label),
     )
-    return figure
+    return dated(figure)
 
 
 def _episode_bars(figure, episodes: pd.DataFrame, name: str, colour: str, opacity: float):
@@ -186,4 +186,4 @@ def evidence(
         legend={"orientation": "h", "y": 1.14},
         hovermode="x unified",
     )
-    return figure
+    return dated(figure)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.charts.style import BAND_FILL, FORECAST_FILL, shaded_range
+from dashboard.charts.style import BAND_FILL, FORECAST_FILL, dated, shaded_range
 from dashboard.i18n import _
 
 SHOWN_BEFORE_FORECAST = pd.Timedelta(days=7)  # the chart opens on a week and the 48 h ahead
@@ -80,4 +80,4 @@ def forecast_chart(
         figure.update_xaxes(
             range=[max(first, end - SHOWN_BEFORE_FORECAST - pd.Timedelta(2, "D")), end]
         )
-    return figure
+    return dated(figure)

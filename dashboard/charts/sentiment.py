@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from dashboard.charts.style import ALL_CHANNELS, LABEL_COLOURS, channel_colours, plain
+from dashboard.charts.style import ALL_CHANNELS, LABEL_COLOURS, channel_colours, dated, plain
 from dashboard.i18n import N_, _
 
 LABEL_NAMES = {"positive": N_("positive"), "neutral": N_("neutral"), "negative": N_("negative")}
@@ -39,7 +39,7 @@ def sentiment_over_time(series: pd.DataFrame) -> go.Figure:
     figure.update_yaxes(range=[-1, 1], row=1, col=1)
     figure.update_yaxes(tickformat=".0%", rangemode="tozero", row=2, col=1)
     figure.update_layout(height=520, margin={"l": 10, "r": 10, "t": 40, "b": 10})
-    return figure
+    return dated(figure)
 
 
 def label_distribution(distribution: pd.DataFrame) -> go.Figure:

@@ -6,7 +6,7 @@ import html
 
 import plotly.graph_objects as go
 
-from dashboard.i18n import N_
+from dashboard.i18n import CHINESE, N_, current
 
 TRACE_GREEN = "#00c853"
 BAND_FILL = "rgba(120, 144, 156, 0.25)"
@@ -50,3 +50,20 @@ def channel_colours(channels: list[str]) -> dict[str, str]:
     shown = [c for c in channels if c != ALL_CHANNELS]
     colours = {c: CHANNEL_COLOURS[i % len(CHANNEL_COLOURS)] for i, c in enumerate(shown)}
     return {ALL_CHANNELS: ALL_COLOUR, **colours}
+
+
+# How a Chinese reader writes the dates on a time axis, by how far apart the ticks are
+# (plotly names months and weekdays in English whatever the page's language)
+CHINESE_DATE_TICKS = [
+    {"dtickrange": [None, 86_399_999], "value": "%H:%M<br>%-m月%-d日"},
+    {"dtickrange": [86_400_000, "M1"], "value": "%-m月%-d日"},
+    {"dtickrange": ["M1", "M12"], "value": "%Y年%-m月"},
+    {"dtickrange": ["M12", None], "value": "%Y年"},
+]
+
+
+def dated(figure: go.Figure) -> go.Figure:
+    """The figure's time axes written in the viewer's language (English: plotly's own)."""
+    if current() == CHINESE:
+        figure.update_xaxes(tickformatstops=CHINESE_DATE_TICKS)
+    return figure

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.charts.style import plain
+from dashboard.charts.style import dated, plain
 from dashboard.i18n import _
 
 
@@ -33,7 +33,7 @@ def topic_heatmap(heat: pd.DataFrame, by_volume: bool = True) -> go.Figure:
     figure.update_layout(
         height=max(300, 40 * len(grid.index) + 80), margin={"l": 10, "r": 10, "t": 30, "b": 10}
     )
-    return figure
+    return dated(figure)
 
 
 def rising_topics(rising: pd.DataFrame) -> go.Figure:

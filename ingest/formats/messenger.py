@@ -18,8 +18,7 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
-import ijson
-
+from ingest.formats.json_stream import json_items
 from ingest.formats.sniff import head_of
 from ingest.formats.text_export import content_id
 from ingest.records import (
@@ -63,10 +62,10 @@ def fixed(text) -> str:
 
 
 def read_messenger(path: Path) -> Iterator[ParsedRow]:
-    chat = fixed(next(_stream(path, "title"), "")) or path.parent.name or path.stem
+    chat = fixed(next(json_items(path, "title"), "")) or path.parent.name or path.stem
     seen: Counter = Counter()
     count = 0
-    for item in _stream(path, "messages.item"):
+    for item in json_items(path, "messages.item"):
         count += 1
         row = ParsedRow.attempt(count, _message, item, chat, seen)
         if row.message is not None and isinstance(item, dict) and item.get("reactions"):
@@ -74,15 +73,6 @@ def read_messenger(path: Path) -> Iterator[ParsedRow]:
         yield row
     if count == 0:
         raise ImportFormatError(str(path), 0, "no messages in this export")
-
-
-def _stream(path: Path, prefix: str) -> Iterator:
-    with open(path, "rb") as handle:
-        try:
-            yield from ijson.items(handle, prefix)
-        except ijson.JSONError as error:
-            where = f"near byte {handle.tell():,}"
-            raise ImportFormatError(str(path), 0, f"broken JSON {where}: {error}") from None
 
 
 def _message(item, chat: str, seen: Counter) -> RawMessage:

@@ -15,8 +15,7 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
-import ijson
-
+from ingest.formats.json_stream import json_items
 from ingest.formats.sniff import head_of
 from ingest.formats.tabular import parse_timestamp
 from ingest.records import (
@@ -43,7 +42,7 @@ def read_telegram(path: Path) -> Iterator[ParsedRow]:
     chats = _account_chats(path) if b'"chats"' in head else [(_chat_name(path), None)]
     count = 0
     for name, messages in chats:
-        items = messages if messages is not None else _stream(path, "messages.item")
+        items = messages if messages is not None else json_items(path, "messages.item")
         for item in items:
             count += 1
             row = ParsedRow.attempt(count, _message, item, name)
@@ -54,24 +53,15 @@ def read_telegram(path: Path) -> Iterator[ParsedRow]:
         raise ImportFormatError(str(path), 0, "no messages in this export")
 
 
-def _stream(path: Path, prefix: str) -> Iterator:
-    with open(path, "rb") as handle:
-        try:
-            yield from ijson.items(handle, prefix)
-        except ijson.JSONError as error:
-            where = f"near byte {handle.tell():,}"
-            raise ImportFormatError(str(path), 0, f"broken JSON {where}: {error}") from None
-
-
 def _chat_name(path: Path) -> str:
-    name = next(_stream(path, "name"), None)
+    name = next(json_items(path, "name"), None)
     if not name:
         raise ImportFormatError(str(path), 0, "no chat name: not a Telegram export")
     return str(name)
 
 
 def _account_chats(path: Path) -> Iterator[tuple[str, list]]:
-    for chat in _stream(path, "chats.list.item"):
+    for chat in json_items(path, "chats.list.item"):
         if isinstance(chat, dict):
             yield str(chat.get("name") or chat.get("id")), list(chat.get("messages") or [])
 

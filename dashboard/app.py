@@ -82,39 +82,34 @@ def role_navigation(account) -> dict[str, list]:
     """The role's pages by section; every other page stays reachable by URL only to say
     that this role cannot open it."""
     sections: dict[str, list] = {}
-    default_set, first_allowed = False, None
+    default_set = False
     for spec in PAGE_SPECS:
         url_path = spec.file.removesuffix(".py")
-        if auth.allowed(account, spec.needs):
-            page = st.Page(
-                PAGES / spec.file,
-                title=_(spec.title),
-                icon=spec.icon,
-                # the first page is served at "/" but reserves its path, where Streamlit
-                # then says "Page not found": it reserves DEFAULT_PATH instead, and its
-                # own path opens it (below)
-                url_path=url_path if default_set else DEFAULT_PATH,
-                default=not default_set,
+        section = sections.setdefault(_(spec.section), [])
+        if not auth.allowed(account, spec.needs):
+            denied = auth.denied(_(spec.title), account, spec.needs)
+            section.append(
+                st.Page(denied, title=_(spec.title), url_path=url_path, visibility="hidden")
             )
-            first_allowed = page if not default_set else first_allowed
-            default_set = True
-        else:
-            page = st.Page(
-                auth.denied(_(spec.title), account, spec.needs),
-                title=_(spec.title),
-                url_path=url_path,
-                visibility="hidden",
+            continue
+        # the first page is served at "/" but reserves its path, where Streamlit then
+        # says "Page not found": it reserves DEFAULT_PATH instead, and a hidden page at
+        # its own path opens it
+        first = not default_set
+        page = st.Page(
+            PAGES / spec.file,
+            title=_(spec.title),
+            icon=spec.icon,
+            url_path=DEFAULT_PATH if first else url_path,
+            default=first,
+        )
+        section.append(page)
+        if first:
+            opener = _switch_to(page, url_path)
+            section.append(
+                st.Page(opener, title=_(spec.title), url_path=url_path, visibility="hidden")
             )
-        sections.setdefault(_(spec.section), []).append(page)
-        if page is first_allowed:  # it lives at "/": its own address must not be "not found"
-            sections[_(spec.section)].append(
-                st.Page(
-                    _switch_to(page, url_path),
-                    title=_(spec.title),
-                    url_path=url_path,
-                    visibility="hidden",
-                )
-            )
+        default_set = True
     return sections
 
 

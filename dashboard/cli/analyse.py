@@ -1,4 +1,5 @@
-"""`ecg forecast`, `ecg detect` and `ecg score`: forecasts, spike scores and text scores."""
+"""`ecg forecast`, `ecg detect`, `ecg score` and `ecg classify`: forecasts, spike scores,
+text scores and message kinds."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from dashboard.cli.common import engine_for
+from dashboard.cli.common import add_column_option, engine_for
 from dashboard.cli.progress import Bar
 from data_access.communities import community_names
 from data_access.setup import init_database
@@ -19,6 +20,7 @@ def add_parsers(sub) -> None:
     _forecast_parser(sub)
     _detect_parser(sub)
     _score_parser(sub)
+    _classify_parser(sub)
 
 
 def _forecast_parser(sub) -> None:
@@ -90,7 +92,7 @@ def cmd_detect(args, settings) -> int:
 def _score_parser(sub) -> None:
     p = sub.add_parser("score", help="score texts: language, label, compound (CSV out)")
     p.add_argument("path", type=Path, help="a text file (one text per line) or a CSV")
-    p.add_argument("--column", help="the CSV column holding the text")
+    add_column_option(p)
     p.add_argument("--explain", action="store_true", help="add the words that moved the score")
     p.add_argument("--output", type=Path, help="write here instead of standard output")
     p.set_defaults(handler=cmd_score)
@@ -100,4 +102,26 @@ def cmd_score(args, settings) -> int:
     from dashboard.cli.score import score_file
 
     score_file(args.path, args.column, args.explain, args.output or sys.stdout)
+    return 0
+
+
+def _classify_parser(sub) -> None:
+    p = sub.add_parser(
+        "classify",
+        help="the kind of each text: question, bug report, feature request, complaint, "
+        "praise or other (CSV out)",
+        description="Writes row,text,language,kind,confidence; see docs/kinds.md",
+    )
+    p.add_argument("path", type=Path, help="a text file (one text per line) or a CSV")
+    add_column_option(p)
+    p.add_argument("--output", type=Path, help="write here instead of standard output")
+    p.set_defaults(handler=cmd_classify)
+
+
+def cmd_classify(args, settings) -> int:
+    from dashboard.cli.classify import classify_file
+
+    count = classify_file(args.path, args.column, args.output or sys.stdout)
+    if args.output:
+        log.info("classified %s texts into %s", f"{count:,}", args.output)
     return 0

@@ -97,3 +97,14 @@ def format_summary(summary) -> str:
         lines.append(f"platform events, not messages: {sum(summary.events.values()):,}")
         lines += [f"  {count:,} × {event}" for event, count in summary.events.most_common()]
     return "\n".join(lines)
+
+
+def add_column_option(parser) -> None:
+    """`--column NAME` (repeatable) for commands that read texts from a file."""
+    parser.add_argument(
+        "--column",
+        action="append",
+        metavar="NAME",
+        help="the CSV column holding the text; repeat to join columns (title, then body); "
+        "without it every line of the file is one text",
+    )

@@ -1,0 +1,53 @@
+"""Texts in, CSV out: what `ecg score`, `ecg classify` and `ecg topics discover` read
+from a file and how they write their results."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TextIO
+
+from ingest.records import ImportFormatError
+
+csv.field_size_limit(min(sys.maxsize, 1 << 31 - 1))  # issue bodies can be megabytes long
+
+
+def texts_of(path: Path, columns: list[str] | None) -> Iterator[str]:
+    """Lines of a text file, or the `columns` of each row of a CSV file joined by a line
+    break (`--column title --column body`: the title is the first line)."""
+    try:
+        handle = open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115
+    except OSError as error:
+        raise ImportFormatError(str(path), 0, error.strerror or str(error)) from None
+    with handle:
+        try:
+            if not columns:
+                yield from (line.rstrip("\r\n") for line in handle if line.strip())
+                return
+            reader = csv.DictReader(handle)
+            missing = [column for column in columns if column not in (reader.fieldnames or [])]
+            if missing:
+                raise ImportFormatError(
+                    str(path), 1, f"no column {missing[0]!r} in {reader.fieldnames}"
+                )
+            for row in reader:
+                yield "\n".join(row[column] or "" for column in columns)
+        except UnicodeDecodeError as error:
+            raise ImportFormatError(str(path), 0, f"invalid UTF-8: {error}") from None
+
+
+@contextmanager
+def csv_output(out: TextIO | Path, columns: list[str]):
+    """A csv.DictWriter on `out` (a path is created, a stream is written to), its
+    header written."""
+    handle = open(out, "w", newline="", encoding="utf-8") if isinstance(out, Path) else out  # noqa: SIM115
+    try:
+        writer = csv.DictWriter(handle, fieldnames=columns)
+        writer.writeheader()
+        yield writer
+    finally:
+        if isinstance(out, Path):
+            handle.close()

@@ -17,6 +17,7 @@ from sqlalchemy import Connection, bindparam, delete, insert, text
 
 from data_access.schema import (
     ADDITIVE_COLUMNS,
+    KIND_COUNT_COLUMNS,
     METRIC_COLUMNS,
     ChannelHourly,
     MessageTopic,
@@ -102,13 +103,16 @@ def refresh_rollups(
 # Staff messages are left out of the sentiment columns when the community says so.
 _LEFT_OUT = "(mb.is_staff AND c.exclude_staff)"
 _SCORED = f"CASE WHEN {_LEFT_OUT} THEN NULL ELSE m.sentiment END"
+_KIND_COUNTS = ",".join(
+    f"\n    sum(CASE WHEN m.kind = '{kind}' THEN 1 ELSE 0 END)" for kind in KIND_COUNT_COLUMNS
+)
 _ADDITIVE_SELECT = f"""
     count(*),
     coalesce(sum({_SCORED}), 0.0),
     count({_SCORED}),
     sum(CASE WHEN {_SCORED} <= -0.05 THEN 1 ELSE 0 END),
     sum(CASE WHEN {_SCORED} >= 0.05 THEN 1 ELSE 0 END),
-    sum(CASE WHEN m.sentiment IS NULL THEN 1 ELSE 0 END)
+    sum(CASE WHEN m.sentiment IS NULL THEN 1 ELSE 0 END),{_KIND_COUNTS}
 """
 
 
@@ -123,7 +127,7 @@ def _metrics_select(counted: str = "TRUE") -> str:
     count({_SCORED}),
     sum(CASE WHEN {_SCORED} <= -0.05 THEN 1 ELSE 0 END),
     sum(CASE WHEN {_SCORED} >= 0.05 THEN 1 ELSE 0 END),
-    sum(CASE WHEN m.sentiment IS NULL THEN 1 ELSE 0 END)
+    sum(CASE WHEN m.sentiment IS NULL THEN 1 ELSE 0 END),{_KIND_COUNTS}
 """
 
 

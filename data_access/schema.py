@@ -120,6 +120,8 @@ class Message(Base):
     reply_to_external_id: Mapped[str | None] = mapped_column(String(300))
     language: Mapped[str] = mapped_column(String(16))
     sentiment: Mapped[float | None] = mapped_column(Float)  # NULL: language not scored
+    kind: Mapped[str | None] = mapped_column(String(20))  # analysis.kinds; NULL: not read
+    kind_confidence: Mapped[float | None] = mapped_column(Float)
 
 
 class Topic(Base):
@@ -173,6 +175,11 @@ class _HourlyMetrics:
     negative_count: Mapped[int] = mapped_column(Integer)
     positive_count: Mapped[int] = mapped_column(Integer)
     unscored_count: Mapped[int] = mapped_column(Integer)
+    question_count: Mapped[int] = mapped_column(Integer, default=0)
+    bug_report_count: Mapped[int] = mapped_column(Integer, default=0)
+    feature_request_count: Mapped[int] = mapped_column(Integer, default=0)
+    complaint_count: Mapped[int] = mapped_column(Integer, default=0)
+    praise_count: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class ChannelHourly(_HourlyMetrics, Base):
@@ -207,6 +214,11 @@ class TopicTotal(Base):
     negative_count: Mapped[int] = mapped_column(Integer)
     positive_count: Mapped[int] = mapped_column(Integer)
     unscored_count: Mapped[int] = mapped_column(Integer)
+    question_count: Mapped[int] = mapped_column(Integer, default=0)
+    bug_report_count: Mapped[int] = mapped_column(Integer, default=0)
+    feature_request_count: Mapped[int] = mapped_column(Integer, default=0)
+    complaint_count: Mapped[int] = mapped_column(Integer, default=0)
+    praise_count: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class RecentMinute(Base):
@@ -235,6 +247,11 @@ class RecentMember(Base):
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+# the messages of each kind but "other" (analysis.kinds), counted in every rollup
+KIND_COUNT_COLUMNS = {
+    kind: f"{kind}_count"
+    for kind in ("question", "bug_report", "feature_request", "complaint", "praise")
+}
 METRIC_COLUMNS = (
     "messages",
     "active_authors",
@@ -244,6 +261,7 @@ METRIC_COLUMNS = (
     "negative_count",
     "positive_count",
     "unscored_count",
+    *KIND_COUNT_COLUMNS.values(),
 )
 ADDITIVE_COLUMNS = tuple(c for c in METRIC_COLUMNS if c not in ("active_authors", "new_authors"))
 

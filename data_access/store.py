@@ -47,6 +47,8 @@ _MESSAGE_COLUMNS = (
     "reply_to_external_id",
     "language",
     "sentiment",
+    "kind",
+    "kind_confidence",
 )
 _SENT_AT = _MESSAGE_COLUMNS.index("sent_at")
 SOURCE_NAME_LENGTH = 200  # schema.Source.name
@@ -60,7 +62,7 @@ MESSAGE_KEY = {
 
 @dataclass(frozen=True, slots=True)
 class EnrichedMessage:
-    """A message ready to store: parsed, with language, sentiment and topic names."""
+    """A message ready to store: parsed, with language, sentiment, kind and topic names."""
 
     external_id: str
     sent_at: datetime
@@ -74,6 +76,8 @@ class EnrichedMessage:
     sentiment: float | None
     topics: tuple[str, ...]
     author_email: str | None = None
+    kind: str | None = None  # analysis.kinds
+    kind_confidence: float | None = None
 
 
 @dataclass(frozen=True)
@@ -211,6 +215,8 @@ def _message_rows(
             m.reply_to,
             m.language,
             m.sentiment,
+            m.kind,
+            m.kind_confidence,
         )
         for m, hour in zip(messages, hours, strict=True)
     ]

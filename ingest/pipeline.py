@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Engine
 
+from analysis.kinds import read_kind
 from analysis.sentiment import analyse_unescaped
 from analysis.topics import CompiledTopic, TopicIndex, compile_rule, prepare
 from data_access.db import in_transaction
@@ -86,7 +87,7 @@ Progress = Callable[[ImportSummary], None]
 def enrich(
     message: RawMessage, topics: TopicIndex, bots: frozenset[str] = frozenset()
 ) -> EnrichedMessage:
-    """Language, sentiment and topics of a message; an author in `bots` (by id or
+    """Language, sentiment, kind and topics of a message; an author in `bots` (by id or
     display name) is marked as a bot, like a platform's own bot flag. NUL characters are
     dropped (PostgreSQL's text cannot hold them) display names cut to what the
     database keeps, texts to MAX_TEXT_CHARS."""
@@ -94,6 +95,7 @@ def enrich(
     clean = html.unescape(message.text)
     words = prepare(clean)  # tokenised once for the language and the topics
     result = analyse_unescaped(clean, words.words)
+    kind = read_kind(clean, result.compound)
     return EnrichedMessage(
         external_id=message.external_id,
         sent_at=message.sent_at,
@@ -107,6 +109,8 @@ def enrich(
         sentiment=result.compound,
         topics=tuple(topics.match_prepared(words)),
         author_email=message.author_email,
+        kind=kind.kind,
+        kind_confidence=kind.confidence,
     )
 
 

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import text
 
 from dashboard.communities import prepare_community
-from data_access.schema import ADDITIVE_COLUMNS
+from data_access.schema import ADDITIVE_COLUMNS, KIND_COUNT_COLUMNS
 from ingest.formats.tabular import ColumnMapping, read_csv
 from ingest.pipeline import ImportTarget, run_import
 from tests.conftest import SHARED_DATA, engine_of_kind, unavailable
@@ -85,6 +85,8 @@ def test_every_rollup_row_equals_a_group_by_over_raw_messages(imported):
         topic_rollup = pd.read_sql(text("SELECT * FROM topic_hourly"), conn)
         topic_totals = pd.read_sql(text("SELECT * FROM topic_totals"), conn)
     assert len(links) > 1000  # the default topics match a good part of real chat
+    assert raw["kind"].notna().all()
+    assert (raw["kind"] == "question").sum() > 1000  # real chat asks a lot
     expected_channels = _recount(raw, ["channel_id", "hour"])
     expected_topics = _recount(
         raw.merge(links, left_on="id", right_on="message_id"), ["topic_id", "channel_id", "hour"]
@@ -101,7 +103,7 @@ def test_every_rollup_row_equals_a_group_by_over_raw_messages(imported):
 def _raw_messages(conn) -> pd.DataFrame:
     return pd.read_sql(
         text(
-            "SELECT m.id, m.channel_id, m.hour, m.member_id, m.sentiment, mb.is_bot,"
+            "SELECT m.id, m.channel_id, m.hour, m.member_id, m.sentiment, m.kind, mb.is_bot,"
             " mb.first_seen_hour FROM messages m JOIN members mb ON mb.id = m.member_id"
         ),
         conn,
@@ -117,6 +119,7 @@ def _recount(raw: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
         negative=lambda f: (f["sentiment"] <= -0.05).astype(int),
         positive=lambda f: (f["sentiment"] >= 0.05).astype(int),
         unscored=lambda f: f["sentiment"].isna().astype(int),
+        **{column: raw["kind"].eq(kind).astype(int) for kind, column in KIND_COUNT_COLUMNS.items()},
     )
     return (
         raw.groupby(keys)
@@ -129,6 +132,7 @@ def _recount(raw: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
             negative_count=("negative", "sum"),
             positive_count=("positive", "sum"),
             unscored_count=("unscored", "sum"),
+            **{column: (column, "sum") for column in KIND_COUNT_COLUMNS.values()},
         )
         .reset_index()
     )

@@ -48,7 +48,7 @@ def test_upgrading_again_keeps_existing_data(any_engine):
     init_database(any_engine)
     with any_engine.connect() as conn:
         assert conn.scalar(text("SELECT name FROM communities")) == "kept"
-        assert conn.scalar(text("SELECT version_num FROM alembic_version")) == "0018"
+        assert conn.scalar(text("SELECT version_num FROM alembic_version")) == "0019"
 
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
@@ -82,9 +82,10 @@ def test_upgrading_a_database_with_data_from_an_earlier_version(request, tmp_pat
                 text(
                     "INSERT INTO messages (id, community_id, source_id, channel_id, member_id,"
                     " external_id, sent_at, hour, text, language, sentiment)"
-                    " VALUES (:id, 1, 1, 1, 1, :ext, :sent_at, :hour, 'hi', 'en', 0.0)"
+                    " VALUES (:id, 1, 1, 1, 1, :ext, :sent_at, :hour, :text, 'en', 0.0)"
                 ),
                 {
+                    "text": ("How do I install it?", "hi")[n],
                     "id": n + 1,
                     "ext": f"x{n}",
                     "sent_at": sent_at,
@@ -110,6 +111,15 @@ def test_upgrading_a_database_with_data_from_an_earlier_version(request, tmp_pat
                 ),
                 {"hour": datetime(2026, 3, 1, count), "n": count},
             )
+        conn.execute(
+            text(
+                "INSERT INTO channel_hourly (community_id, channel_id, hour, messages,"
+                " active_authors, new_authors, sentiment_sum, sentiment_count,"
+                " negative_count, positive_count, unscored_count)"
+                " VALUES (1, 1, :hour, 1, 1, 1, 0.0, 1, 0, 0, 0)"
+            ),
+            {"hour": datetime(2026, 3, 1, 9)},
+        )
     init_database(any_engine)
     with any_engine.connect() as conn:
         row = conn.execute(text("SELECT display_name, is_staff, person_id FROM members")).one()
@@ -130,6 +140,13 @@ def test_upgrading_a_database_with_data_from_an_earlier_version(request, tmp_pat
             text("SELECT messages, sentiment_count FROM topic_totals ORDER BY hour")
         ).all()
         assert [tuple(t) for t in totals] == [(2, 2), (3, 3)]
+        # the stored messages are read for their kind, and the rollups count them
+        kinds = conn.execute(text("SELECT kind FROM messages ORDER BY id")).scalars().all()
+        assert kinds == ["question", "other"]
+        counted = conn.execute(
+            text("SELECT question_count, bug_report_count FROM channel_hourly")
+        ).one()
+        assert tuple(counted) == (1, 0)
         # topic links carry their message's time (PostgreSQL partitions them by it)
         link = conn.execute(text("SELECT message_id, topic_id, sent_at FROM message_topics")).one()
         assert (link[0], link[1], str(link[2])[:16]) == (1, 1, "2026-03-01 09:10")

@@ -188,6 +188,14 @@ def recent_texts(conn: Connection, community_id: int, limit: int) -> pd.DataFram
     return frame_of(conn, query.order_by(Message.sent_at.desc()).limit(limit))
 
 
+def messages_since(
+    conn: Connection, community_id: int, since: datetime, limit: int
+) -> pd.DataFrame:
+    """The newest `limit` messages sent since `since`, newest first (topic discovery)."""
+    query = _message_view().where(Message.community_id == community_id, Message.sent_at >= since)
+    return frame_of(conn, query.order_by(Message.sent_at.desc()).limit(limit))
+
+
 def topics(conn: Connection, community_id: int) -> pd.DataFrame:
     query = select(Topic.__table__).where(Topic.community_id == community_id).order_by(Topic.name)
     return frame_of(conn, query)

@@ -1,15 +1,18 @@
-"""`ecg topics list|add|edit|remove`: manage topic rules from the shell."""
+"""`ecg topics list|add|edit|remove|discover`: manage topic rules from the shell, and
+suggest new ones."""
 
 from __future__ import annotations
 
+import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 from sqlalchemy import select
 
 from access.permissions import SERVER_SHELL
 from analysis.topics import TopicRule, TopicRuleError
 from dashboard.changes.topics import delete_topic, save_topic
-from dashboard.cli.common import add_community_option
+from dashboard.cli.common import add_column_option, add_community_option
 from dashboard.cli.progress import Bar
 from dashboard.communities import prepare_community
 from data_access import queries
@@ -40,6 +43,42 @@ def add_parsers(sub) -> None:
     r = actions.add_parser("remove", help="remove a topic and its figures")
     r.add_argument("name")
     r.set_defaults(handler=cmd_remove)
+    _discover_parser(actions)
+
+
+def _discover_parser(actions) -> None:
+    d = actions.add_parser(
+        "discover",
+        help="suggest topics by clustering messages: the community's recent ones, or a file",
+        description="Without FILE: suggested topics of the community's messages of the last "
+        "--days days. With FILE: writes row,cluster,cluster_name for each of its texts. "
+        "See docs/discovery.md",
+    )
+    d.add_argument(
+        "path",
+        nargs="?",
+        type=Path,
+        metavar="FILE",
+        help="a text file (one text per line) or a CSV (with --column)",
+    )
+    add_column_option(d)
+    d.add_argument("--k", type=int, help="how many topics (default: chosen between 2 and 20)")
+    d.add_argument("--days", type=int, default=14, help="the community's last N days (default 14)")
+    d.add_argument("--output", type=Path, help="FILE's clusters here (default: standard output)")
+    d.set_defaults(handler=cmd_discover, community_creates=None)
+
+
+def cmd_discover(args, settings) -> int:
+    from dashboard.cli.discover import discover_community, discover_file
+
+    if args.k is not None and args.k < 1:
+        raise ValueError("--k must be at least 1")
+    if args.days < 1:
+        raise ValueError("--days must be at least 1")
+    if args.path is None:
+        return discover_community(settings, args.community, args.days, args.k)
+    discover_file(args.path, args.column, args.k, args.output or sys.stdout)
+    return 0
 
 
 def _community_id(engine, name: str) -> int:

@@ -36,6 +36,7 @@ from data_access.schema import (
 )
 
 ChannelIds = Sequence[int] | None  # None: every channel
+Kinds = Sequence[str] | None  # message kinds (analysis.kinds); None: every kind
 
 # the Live page's reads, from the tables kept for it
 members_active_since = recent.members_active_since
@@ -126,6 +127,7 @@ def _message_view() -> Select:
             Message.text,
             Message.language,
             Message.sentiment,
+            Message.kind,
         )
         .join(Channel, Channel.id == Message.channel_id)
         .join(Member, Member.id == Message.member_id)
@@ -133,12 +135,23 @@ def _message_view() -> Select:
 
 
 def newest_messages(
-    conn: Connection, community_id: int, limit: int, channel_ids: ChannelIds, before: datetime
+    conn: Connection,
+    community_id: int,
+    limit: int,
+    channel_ids: ChannelIds,
+    before: datetime,
+    kinds: Kinds = None,
 ) -> pd.DataFrame:
     query = _message_view().where(Message.community_id == community_id, Message.sent_at < before)
     if channel_ids is not None:
         query = query.where(Message.channel_id.in_(channel_ids))
+    query = _of_kinds(query, kinds)
     return frame_of(conn, query.order_by(Message.sent_at.desc()).limit(limit))
+
+
+def _of_kinds(query: Select, kinds: Kinds) -> Select:
+    """Only messages of `kinds` (analysis.kinds), when given."""
+    return query if kinds is None else query.where(Message.kind.in_(kinds))
 
 
 def most_negative_messages(
@@ -148,6 +161,7 @@ def most_negative_messages(
     end: datetime,
     channel_ids: ChannelIds,
     limit: int,
+    kinds: Kinds = None,
 ) -> pd.DataFrame:
     query = _message_view().where(
         Message.community_id == community_id,
@@ -157,6 +171,7 @@ def most_negative_messages(
     )
     if channel_ids is not None:
         query = query.where(Message.channel_id.in_(channel_ids))
+    query = _of_kinds(query, kinds)
     order = (Message.sentiment.asc().nulls_last(), Message.sent_at.desc())
     return frame_of(conn, query.order_by(*order).limit(limit))
 
@@ -169,6 +184,7 @@ def topic_messages(
     end: datetime,
     channel_ids: ChannelIds,
     limit: int,
+    kinds: Kinds = None,
 ) -> pd.DataFrame:
     query = (
         _message_view()
@@ -179,6 +195,7 @@ def topic_messages(
     )
     if channel_ids is not None:
         query = query.where(Message.channel_id.in_(channel_ids))
+    query = _of_kinds(query, kinds)
     return frame_of(conn, query.order_by(Message.sent_at.desc()).limit(limit))
 
 
@@ -245,6 +262,7 @@ def episode_messages(
     end: datetime,
     most_negative_first: bool,
     limit: int,
+    kinds: Kinds = None,
 ) -> pd.DataFrame:
     """Messages of an alert's scope ('all', 'channel:ID', 'platform:NAME', 'topic:ID') in
     [start, end): the most negative first for sentiment alerts, else the newest."""
@@ -258,5 +276,6 @@ def episode_messages(
         query = query.join(Source, Source.id == Message.source_id).where(Source.platform == value)
     elif kind == "topic":
         query = query.join(MessageTopic, links_joined(start, end, int(value)))
+    query = _of_kinds(query, kinds)
     order = (Message.sentiment.asc().nulls_last(),) if most_negative_first else ()
     return frame_of(conn, query.order_by(*order, Message.sent_at.desc()).limit(limit))

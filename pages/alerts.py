@@ -102,6 +102,8 @@ def evidence(episode, now) -> None:
         )
         st.plotly_chart(figure, width="stretch")
     window_start = episode.onset_at - timedelta(minutes=rule.window_minutes)
+    st.markdown("**Messages that drove it**")
+    kinds = components.kind_picker(f"evidence-kinds-{episode.id}")
     messages = resources.episode_messages(
         filters.community_id,
         episode.scope_key,
@@ -109,8 +111,8 @@ def evidence(episode, now) -> None:
         end,
         uses_sentiment(rule),
         DRIVING_MESSAGES,
+        kinds,
     )
-    st.markdown("**Messages that drove it**")
     components.message_table(
         messages, filters.timezone, f"evidence-{episode.id}", since=window_start
     )

@@ -76,7 +76,8 @@ def live_panel() -> None:
     st.plotly_chart(components.with_episodes(trace, shown_from, this_minute), width="stretch")
 
     st.subheader(_("Newest messages"))
-    newest = resources.newest_messages(cid, 15, channels, moment + timedelta(minutes=1))
+    kinds = components.kind_picker("newest_kinds")
+    newest = resources.newest_messages(cid, 15, channels, moment + timedelta(minutes=1), kinds)
     components.message_table(newest, filters.timezone, key="newest")
 
 

@@ -98,7 +98,10 @@ def body() -> None:
     )
 
     st.subheader(_("Most negative messages in this range"))
-    worst = resources.most_negative_messages(cid, window.start, window.end, filters.channel_ids, 25)
+    kinds = components.kind_picker("most_negative_kinds")
+    worst = resources.most_negative_messages(
+        cid, window.start, window.end, filters.channel_ids, 25, kinds
+    )
     components.message_table(worst, filters.timezone, key="most_negative", since=window.start)
 
 

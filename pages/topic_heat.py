@@ -65,7 +65,8 @@ def body() -> None:
     local_start = pd.Timestamp(period)
     start = local_start.tz_convert("UTC").to_pydatetime()
     end = (local_start + BUCKET_LENGTH[bucket]).tz_convert("UTC").to_pydatetime()
-    messages = resources.topic_messages(cid, topic_id, start, end, filters.channel_ids, 100)
+    kinds = components.kind_picker("topic_message_kinds")
+    messages = resources.topic_messages(cid, topic_id, start, end, filters.channel_ids, 100, kinds)
     components.message_table(messages, filters.timezone, key="topic_messages", since=start)
 
 

@@ -343,3 +343,16 @@ def test_a_day_the_data_covers_in_part_is_labelled_so(monkeypatch, database_url)
         app = open_page(monkeypatch, database_url, page)
         notes = [a["text"] for a in charts(app)[0]["layout"].get("annotations", [])]
         assert notes.count("part of a day") == expected, page
+
+
+def test_a_drill_down_shows_each_messages_kind_and_filters_by_it(monkeypatch, database_url):
+    """The burst says "the app is broken again" (a bug report), the calm "hello there"."""
+    build_live(database_url, datetime.now(UTC))
+    app = open_page(monkeypatch, database_url, "../pages/live.py")
+    newest = app.dataframe[0].value
+    assert newest["kind"].value_counts().to_dict() == {"bug report": 12, "other": 3}
+    app.multiselect(key="newest_kinds").set_value(["other"]).run()
+    newest = app.dataframe[0].value
+    assert len(newest) == 15
+    assert set(newest["kind"]) == {"other"}
+    assert set(newest["text"]) == {"hello there"}

@@ -46,6 +46,14 @@ GET_DATA_IN = N_(
     "(see docs/import.md)."
 )
 ALL_PLATFORMS = "all"
+KIND_LABELS = {  # analysis.kinds.KINDS
+    "question": N_("question"),
+    "bug_report": N_("bug report"),
+    "feature_request": N_("feature request"),
+    "complaint": N_("complaint"),
+    "praise": N_("praise"),
+    "other": N_("other"),
+}
 PART_OF = {
     "hour": N_("part of an hour"),
     "day": N_("part of a day"),
@@ -230,7 +238,8 @@ def message_table(
         time=pd.to_datetime(messages["sent_at"], utc=True)
         .dt.tz_convert(timezone)
         .dt.strftime("%Y-%m-%d %H:%M"),
-    )[["time", "channel", "author", "sentiment", "language", "text"]]
+        kind=messages["kind"].map(lambda kind: _(KIND_LABELS[kind]) if kind in KIND_LABELS else ""),
+    )[["time", "channel", "author", "kind", "sentiment", "language", "text"]]
     st.dataframe(
         shown,
         hide_index=True,
@@ -240,11 +249,28 @@ def message_table(
             "time": st.column_config.TextColumn(_("time")),
             "channel": st.column_config.TextColumn(_("channel")),
             "author": st.column_config.TextColumn(_("author")),
+            "kind": st.column_config.TextColumn(_("kind")),
             "sentiment": st.column_config.NumberColumn(_("sentiment"), format="%.2f"),
             "language": st.column_config.TextColumn(_("language")),
             "text": st.column_config.TextColumn(_("text"), width="large"),
         },
     )
+
+
+def kind_picker(key: str) -> tuple[str, ...] | None:
+    """The kinds of message a drill-down shows (docs/kinds.md); None: every kind."""
+    picked = st.multiselect(
+        _("Kinds of message"),
+        list(KIND_LABELS),
+        format_func=lambda kind: _(KIND_LABELS[kind]),
+        key=key,
+        placeholder=_("All kinds"),
+        help=_(
+            "Question, bug report, feature request, complaint, praise or other: each message "
+            "is read for its kind when it arrives."
+        ),
+    )
+    return tuple(picked) or None
 
 
 def database_guard_value(read):

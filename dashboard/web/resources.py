@@ -29,6 +29,7 @@ from data_access.heartbeat import Heartbeat, last_beat
 P = ParamSpec("P")
 R = TypeVar("R")
 ChannelIds = Sequence[int] | None  # None: every channel
+Kinds = tuple[str, ...] | None  # message kinds; None: every kind
 QUERY_TTL_SECONDS = 2  # no longer than the shortest live refresh interval allowed
 _CACHED: list = []  # every cached read, for clear()
 
@@ -149,16 +150,23 @@ def members_active_since(community_id: int, since: datetime, channel_ids: Channe
 
 @cached()
 def newest_messages(
-    community_id: int, limit: int, channel_ids: ChannelIds, before: datetime
+    community_id: int, limit: int, channel_ids: ChannelIds, before: datetime, kinds: Kinds = None
 ) -> pd.DataFrame:
-    return read_with(queries.newest_messages, community_id, limit, channel_ids, before)
+    return read_with(queries.newest_messages, community_id, limit, channel_ids, before, kinds)
 
 
 @cached()
 def most_negative_messages(
-    community_id: int, start: datetime, end: datetime, channel_ids: ChannelIds, limit: int
+    community_id: int,
+    start: datetime,
+    end: datetime,
+    channel_ids: ChannelIds,
+    limit: int,
+    kinds: Kinds = None,
 ) -> pd.DataFrame:
-    return read_with(queries.most_negative_messages, community_id, start, end, channel_ids, limit)
+    return read_with(
+        queries.most_negative_messages, community_id, start, end, channel_ids, limit, kinds
+    )
 
 
 @cached()
@@ -187,8 +195,11 @@ def topic_messages(
     end: datetime,
     channel_ids: ChannelIds,
     limit: int,
+    kinds: Kinds = None,
 ) -> pd.DataFrame:
-    return read_with(queries.topic_messages, community_id, topic_id, start, end, channel_ids, limit)
+    return read_with(
+        queries.topic_messages, community_id, topic_id, start, end, channel_ids, limit, kinds
+    )
 
 
 # ---- forecasts
@@ -260,9 +271,17 @@ def episode_messages(
     end: datetime,
     most_negative_first: bool,
     limit: int,
+    kinds: Kinds = None,
 ) -> pd.DataFrame:
     return read_with(
-        queries.episode_messages, community_id, scope_key, start, end, most_negative_first, limit
+        queries.episode_messages,
+        community_id,
+        scope_key,
+        start,
+        end,
+        most_negative_first,
+        limit,
+        kinds,
     )
 
 

@@ -47,6 +47,8 @@ QUESTION, BUG, FEATURE, COMPLAINT, PRAISE, OTHER = (
 )
 KINDS = (QUESTION, BUG, FEATURE, COMPLAINT, PRAISE, OTHER)
 MODEL_KINDS = (QUESTION, BUG, FEATURE)  # what the linear model tells apart
+# each kind but "other" is counted in every hourly rollup, in a column of this name
+KIND_COUNT_COLUMNS = {kind: f"{kind}_count" for kind in KINDS if kind != OTHER}
 PRAISE_AT_LEAST = 0.3  # a message with a praise cue and at least this sentiment is praise
 COMPLAINT_AT_MOST = -0.3  # a message with a complaint cue and at most this, a complaint
 STRONGLY_NEGATIVE = -0.6  # a complaint even without a cue

@@ -10,7 +10,10 @@ Definitions (also in docs/kpis.md):
 * response rate: of the questions (top-level messages with a "?") and threads started,
   the share answered by someone other than the asker; median time to first response:
   from the message to the first reply by someone else, over the answered ones;
-* average sentiment and negative share: of the messages VADER scored.
+* average sentiment and negative share: of the messages VADER scored;
+* messages of each kind (docs/kinds.md); open questions: questions of the week (a
+  question's kind, not a reply) no one else has replied to within a week; top bug
+  reports: the week's bug reports, those with most replies by others first.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
+
+from analysis.kinds import KIND_COUNT_COLUMNS
 
 
 @dataclass(frozen=True)
@@ -138,3 +143,46 @@ def incidents(episodes: pd.DataFrame, start, end) -> dict:
             names.append(f"{row.rule_name} on {row.scope_label}")
     hours = sum((b - a).total_seconds() for a, b in spans) / 3600
     return {"counts": counts, "firing_hours": hours, "critical": names}
+
+
+def kind_counts(channel_weeks: pd.DataFrame, week: int) -> pd.DataFrame:
+    """kind, messages, previous (the week before), change: messages of each kind in
+    `week` (an index of `channel_weeks`) and the week before; other is the rest."""
+    sums = channel_weeks.groupby("week")[["messages", *KIND_COUNT_COLUMNS.values()]].sum()
+
+    def counts(index: int) -> dict[str, int]:
+        row = sums.loc[index] if index in sums.index else None
+        found = {k: 0 if row is None else int(row[c]) for k, c in KIND_COUNT_COLUMNS.items()}
+        total = 0 if row is None else int(row["messages"])
+        return found | {"other": total - sum(found.values())}
+
+    now, before = counts(week), counts(week - 1)
+    return pd.DataFrame(
+        {
+            "kind": list(now),
+            "messages": list(now.values()),
+            "previous": [before[k] for k in now],
+            "change": [now[k] - before[k] for k in now],
+        }
+    )
+
+
+def answered_by_others(replies: pd.DataFrame) -> pd.Series:
+    """How many replies by someone other than the author each message got (by id)."""
+    by_others = replies[replies["replier"] != replies["asker"]]
+    return by_others.groupby("parent_id").size()
+
+
+def open_questions(questions: pd.DataFrame, replies: pd.DataFrame) -> pd.DataFrame:
+    """The questions (messages_of_kind rows) no one else replied to, newest first."""
+    answered = answered_by_others(replies)
+    return questions[~questions["id"].isin(answered.index)].reset_index(drop=True)
+
+
+def top_bug_reports(reports: pd.DataFrame, replies: pd.DataFrame, limit: int) -> pd.DataFrame:
+    """The bug reports with most replies by others first (then the newest), with a
+    `replies` column."""
+    answered = answered_by_others(replies)
+    counted = reports.assign(replies=reports["id"].map(answered).fillna(0).astype(int))
+    ordered = counted.sort_values(["replies", "sent_at"], ascending=[False, False], kind="stable")
+    return ordered.head(limit).reset_index(drop=True)

@@ -13,6 +13,7 @@ import pandas as pd
 from sqlalchemy import Connection, and_, case, func, or_, select, union
 from sqlalchemy.orm import aliased
 
+from analysis.kinds import KIND_COUNT_COLUMNS
 from data_access.frames import frame_of, raw_time
 from data_access.schema import (
     Channel,
@@ -100,9 +101,16 @@ def new_members(conn: Connection, community_id: int, edges: list[datetime]) -> p
 
 
 def channel_weeks(conn: Connection, community_id: int, edges: list[datetime]) -> pd.DataFrame:
-    """Per (week, channel_id): messages, sentiment sum and count, negative count."""
+    """Per (week, channel_id): messages, sentiment sum and count, negative count, and the
+    messages of each kind (KIND_COUNT_COLUMNS)."""
     week = _week_of(ChannelHourly.hour, edges).label("week")
-    columns = ("messages", "sentiment_sum", "sentiment_count", "negative_count")
+    columns = (
+        "messages",
+        "sentiment_sum",
+        "sentiment_count",
+        "negative_count",
+        *KIND_COUNT_COLUMNS.values(),
+    )
     query = (
         select(
             week,
@@ -221,3 +229,33 @@ def channel_members(
         .distinct()
     )
     return frame_of(conn, query)
+
+
+def messages_of_kind(
+    conn: Connection, community_id: int, kind: str, start: datetime, end: datetime
+) -> pd.DataFrame:
+    """id, sent_at, channel, author, member_id and text of the top-level messages (not
+    replies) of `kind` (analysis.kinds) sent in [start, end) by people (not bots),
+    newest first."""
+    query = (
+        select(
+            Message.id,
+            raw_time(Message.sent_at).label("sent_at"),
+            Channel.name.label("channel"),
+            Member.display_name.label("author"),
+            Message.member_id,
+            Message.text,
+        )
+        .join(Channel, Channel.id == Message.channel_id)
+        .join(Member, Member.id == Message.member_id)
+        .where(
+            Message.community_id == community_id,
+            Message.sent_at >= start,
+            Message.sent_at < end,
+            Message.kind == kind,
+            Message.reply_to_external_id.is_(None),
+            Member.is_bot.is_(False),
+        )
+        .order_by(Message.sent_at.desc())
+    )
+    return frame_of(conn, query, times=("sent_at",))

@@ -15,9 +15,9 @@ from itertools import islice
 
 from sqlalchemy import Connection, bindparam, delete, insert, text
 
+from analysis.kinds import KIND_COUNT_COLUMNS
 from data_access.schema import (
     ADDITIVE_COLUMNS,
-    KIND_COUNT_COLUMNS,
     METRIC_COLUMNS,
     ChannelHourly,
     MessageTopic,

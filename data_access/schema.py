@@ -24,6 +24,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from analysis.kinds import KIND_COUNT_COLUMNS
+
 
 class UTCDateTime(TypeDecorator):
     """A datetime stored as naive UTC and returned timezone-aware.
@@ -247,11 +249,6 @@ class RecentMember(Base):
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-# the messages of each kind but "other" (analysis.kinds), counted in every rollup
-KIND_COUNT_COLUMNS = {
-    kind: f"{kind}_count"
-    for kind in ("question", "bug_report", "feature_request", "complaint", "praise")
-}
 METRIC_COLUMNS = (
     "messages",
     "active_authors",

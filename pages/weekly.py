@@ -95,6 +95,32 @@ def topics_and_incidents(report) -> None:
             st.text(f"• {name}")
 
 
+def kinds_and_questions(report) -> None:
+    st.subheader("Kinds of message")
+    kinds = report.kinds.assign(kind=report.kinds["kind"].map(components.kind_label))
+    st.dataframe(
+        kinds.rename(columns={"messages": "this week", "previous": "week before"}),
+        hide_index=True,
+        width="stretch",
+        key="kinds",
+    )
+    left, right = st.columns(2)
+    with left:
+        st.subheader("Open questions")
+        st.caption(
+            f"{report.open_question_count} question(s) of the week that no one else has "
+            "replied to (top-level messages read as questions; where a platform keeps no "
+            "reply links, every question shows here)."
+        )
+        components.listed_messages(report.open_questions, filters.timezone, "open_questions")
+    with right:
+        st.subheader("Top bug reports")
+        st.caption("The week's bug reports, those with most replies by others first.")
+        components.listed_messages(
+            report.bug_reports, filters.timezone, "bug_reports", extra=("replies",)
+        )
+
+
 def _difference(before, after) -> str:
     if before.value is None or after.value is None:
         return "–"
@@ -146,6 +172,7 @@ def body() -> None:
     health(report)
     cards(report)
     topics_and_incidents(report)
+    kinds_and_questions(report)
     st.subheader("By platform and by channel")
     platforms, channels = st.tabs(["Platforms", "Channels"])
     platforms.dataframe(report.platforms, hide_index=True, width="stretch")

@@ -6,8 +6,9 @@ import pandas as pd
 import pytest
 from sqlalchemy import text
 
+from analysis.kinds import KIND_COUNT_COLUMNS
 from dashboard.communities import prepare_community
-from data_access.schema import ADDITIVE_COLUMNS, KIND_COUNT_COLUMNS
+from data_access.schema import ADDITIVE_COLUMNS
 from ingest.formats.tabular import ColumnMapping, read_csv
 from ingest.pipeline import ImportTarget, run_import
 from tests.conftest import SHARED_DATA, engine_of_kind, unavailable

@@ -10,12 +10,23 @@ import pandas as pd
 from sqlalchemy import Connection
 
 from analysis.kpi_cards import HealthComponent, Kpi, health_score, kpi_cards, summary
-from analysis.kpis import WeekFigures, incidents, member_figures, response_figures, week_figures
+from analysis.kpis import (
+    WeekFigures,
+    incidents,
+    kind_counts,
+    member_figures,
+    open_questions,
+    response_figures,
+    top_bug_reports,
+    week_figures,
+)
 from analysis.series import rising_topics
 from analysis.weeks import Week, boundaries, last_complete_week
 from data_access import alert_store, figure_cache, kpi_queries, members, queries
 
 WEEKS_READ = 13  # the 12 weeks of the sparklines, and the one before for returning members
+OPEN_QUESTIONS_SHOWN = 10
+BUG_REPORTS_SHOWN = 5
 EMPTY_COUNTS = {
     "active": 0,
     "returning": None,
@@ -44,6 +55,10 @@ class WeeklyReport:
     channels: pd.DataFrame  # platform, channel, messages, active members, sentiment
     platforms: pd.DataFrame
     summary: str
+    kinds: pd.DataFrame  # kind, messages, previous, change (analysis.kpis.kind_counts)
+    open_questions: pd.DataFrame  # sent_at, channel, author, text; newest first
+    open_question_count: int
+    bug_reports: pd.DataFrame  # sent_at, channel, author, text, replies; most replies first
 
     def card(self, key: str) -> Kpi:
         return next(c for c in self.cards if c.key == key)
@@ -76,6 +91,7 @@ def weekly_report(
     cards = kpi_cards(figures)
     top = (topics.iloc[0]["topic"], int(topics.iloc[0]["messages"])) if not topics.empty else None
     channels, platforms = _breakdown(conn, community_id, channel_weeks, start, end)
+    unanswered, bug_reports = _questions_and_bugs(conn, community_id, start, end)
     return WeeklyReport(
         community=community,
         week=week,
@@ -92,7 +108,19 @@ def weekly_report(
         channels=channels,
         platforms=platforms,
         summary=summary(cards, happened, top),
+        kinds=kind_counts(channel_weeks, WEEKS_READ - 1),
+        open_questions=unanswered.head(OPEN_QUESTIONS_SHOWN),
+        open_question_count=len(unanswered),
+        bug_reports=bug_reports,
     )
+
+
+def _questions_and_bugs(conn, community_id, start, end) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(the week's questions no one else replied to, its top bug reports)."""
+    replies = kpi_queries.replies(conn, community_id, [start, end])
+    asked = kpi_queries.messages_of_kind(conn, community_id, "question", start, end)
+    reports = kpi_queries.messages_of_kind(conn, community_id, "bug_report", start, end)
+    return open_questions(asked, replies), top_bug_reports(reports, replies, BUG_REPORTS_SHOWN)
 
 
 def _messages_per_week(channel_weeks: pd.DataFrame) -> list[int]:

@@ -1,6 +1,7 @@
 """The weekly report as a one-page A4 PDF, drawn with matplotlib (no browser needed):
-summary, KPI table with changes, health score and its parts, 12-week sparklines, topics
-and incidents. Text stays text (TrueType fonts), so the PDF can be searched and read back."""
+summary, KPI table with changes, health score and its parts, 12-week sparklines, topics,
+incidents and the kinds of message. Text stays text (TrueType fonts), so the PDF can be
+searched and read back."""
 
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ def report_pdf(report: WeeklyReport) -> bytes:
         _health(figure, report)
         _sparklines(figure, report)
         _topics_and_incidents(figure, report)
+        _kinds(figure, report)
         buffer = io.BytesIO()
         figure.savefig(
             buffer, format="pdf", metadata={"Title": f"{report.community} {report.week.name}"}
@@ -88,6 +90,38 @@ def _sparklines(figure, report: WeeklyReport) -> None:
         axes.set_xticks([])
         for side in ("top", "right"):
             axes.spines[side].set_visible(False)
+
+
+KIND_NAMES = {
+    "question": "questions",
+    "bug_report": "bug reports",
+    "feature_request": "feature requests",
+    "complaint": "complaints",
+    "praise": "praise",
+    "other": "other",
+}
+
+
+def _kinds(figure, report: WeeklyReport) -> None:
+    """Messages of each kind against the week before, open questions, top bug reports."""
+    top = 0.28
+    figure.text(0.06, top, "Kinds of message", fontsize=10, weight="bold")
+    for row, kind in enumerate(report.kinds.itertuples(), start=1):
+        figure.text(
+            0.06,
+            top - row * 0.016,
+            f"{KIND_NAMES.get(kind.kind, kind.kind)}: {kind.messages:,} "
+            f"(week before {kind.previous:,})",
+            fontsize=8,
+        )
+    figure.text(0.52, top, "Open questions and top bug reports", fontsize=10, weight="bold")
+    lines = [f"{report.open_question_count:,} question(s) no one else has replied to"]
+    lines += [
+        f"- bug ({row.replies} repl{'y' if row.replies == 1 else 'ies'}): {row.text}"
+        for row in report.bug_reports.head(4).itertuples()
+    ]
+    for row, line in enumerate(lines, start=1):
+        figure.text(0.52, top - row * 0.016, textwrap.shorten(line, 62), fontsize=8)
 
 
 def _topics_and_incidents(figure, report: WeeklyReport) -> None:

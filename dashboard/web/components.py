@@ -238,7 +238,7 @@ def message_table(
         time=pd.to_datetime(messages["sent_at"], utc=True)
         .dt.tz_convert(timezone)
         .dt.strftime("%Y-%m-%d %H:%M"),
-        kind=messages["kind"].map(lambda kind: _(KIND_LABELS[kind]) if kind in KIND_LABELS else ""),
+        kind=messages["kind"].map(lambda kind: kind_label(kind) if isinstance(kind, str) else ""),
     )[["time", "channel", "author", "kind", "sentiment", "language", "text"]]
     st.dataframe(
         shown,
@@ -254,6 +254,30 @@ def message_table(
             "language": st.column_config.TextColumn(_("language")),
             "text": st.column_config.TextColumn(_("text"), width="large"),
         },
+    )
+
+
+def kind_label(kind: str) -> str:
+    return _(KIND_LABELS[kind]) if kind in KIND_LABELS else kind
+
+
+def listed_messages(messages: pd.DataFrame, timezone: str, key: str, extra=()) -> None:
+    """A short list of messages (time, channel, author, text and the `extra` columns) as
+    plain text, or a caption when there is none."""
+    if messages.empty:
+        st.caption(_("No messages to show."))
+        return
+    shown = messages.assign(
+        time=pd.to_datetime(messages["sent_at"], utc=True)
+        .dt.tz_convert(timezone)
+        .dt.strftime("%Y-%m-%d %H:%M"),
+    )[["time", "channel", "author", "text", *extra]]
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        key=key,
+        column_config={"text": st.column_config.TextColumn(_("text"), width="large")},
     )
 
 

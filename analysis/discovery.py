@@ -348,3 +348,12 @@ def growth(sent_at: Sequence, members: np.ndarray, middle) -> float | None:
     share_after = (inside & later).sum() / after
     share_before = (inside & ~later).sum() / before
     return round(float(share_after / share_before), 2)
+
+
+def mostly_the_same(keywords: Sequence[str], others: Sequence[str]) -> bool:
+    """Whether at least half of the shorter of two keyword lists is in the other: a
+    suggestion already rejected, or already a topic, found again."""
+    mine, theirs = set(keywords), set(others)
+    if not mine or not theirs:
+        return False
+    return len(mine & theirs) >= min(len(mine), len(theirs)) / 2

@@ -139,6 +139,19 @@ class Topic(Base):
     colour: Mapped[str] = mapped_column(String(16), default="#636efa")
 
 
+class RejectedSuggestion(Base):
+    """A topic that discovery suggested and an analyst rejected: suggestions whose keywords
+    are mostly these are not offered again (analysis.discovery)."""
+
+    __tablename__ = "rejected_suggestions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    keywords: Mapped[list[str]] = mapped_column(JSON, default=list)
+    rejected_by: Mapped[str] = mapped_column(String(100))
+    rejected_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class MessageTopic(Base):
     """A message's topic. Carries the message's `sent_at` so that PostgreSQL partitions it
     by month like messages (there the key is (message_id, topic_id, sent_at) and the

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import pandas as pd
 import streamlit as st
 
@@ -18,6 +20,9 @@ from dashboard.web.topic_editor import (
 
 PREVIEW_MESSAGES = 500
 NEW = "➕ New topic"
+CHOICE_KEY = "topic-choice"
+SUGGESTED_KEY = "suggested-topics"  # the suggestions found, kept while the page is open
+REJECTED_KEY = "suggestions-rejected"
 HELP = {
     "keywords": (
         "Whole words, one per line; any of them puts a message in the topic. Chinese terms "
@@ -58,20 +63,96 @@ def topic_table(topics: pd.DataFrame) -> None:
     )
 
 
+def _filled(key: str, value: str) -> dict:
+    """The starting value of a field, unless an accepted suggestion already filled it."""
+    return {} if key in st.session_state else {"value": value}
+
+
 def rule_form(before: TopicRule | None, key: str) -> TopicRule:
     """The editor's fields, filled from `before` (None: a new topic); the rule as typed."""
-    name = st.text_input("Name", value="" if before is None else before.name, key=f"{key}-name")
+    name_key = f"{key}-name"
+    name = st.text_input(
+        "Name", key=name_key, **_filled(name_key, "" if before is None else before.name)
+    )
     colour = st.color_picker(
         "Colour", value="#636efa" if before is None else before.colour, key=f"{key}-colour"
     )
     texts = {}
     columns = st.columns(2)
     for index, field in enumerate(FIELDS):
+        field_key = f"{key}-{field}"
         value = "" if before is None else "\n".join(getattr(before, field))
         texts[field] = columns[index % 2].text_area(
-            field.capitalize(), value=value, help=HELP[field], key=f"{key}-{field}"
+            field.capitalize(), help=HELP[field], key=field_key, **_filled(field_key, value)
         )
     return rule_from_inputs(name, colour, texts)
+
+
+def _accept(suggestion) -> None:
+    """Open the editor on a new topic made of the suggestion: its name and keywords."""
+    st.session_state[CHOICE_KEY] = NEW
+    st.session_state[f"topic-{NEW}-name"] = suggestion.name
+    st.session_state[f"topic-{NEW}-keywords"] = "\n".join(suggestion.keywords)
+    for field in FIELDS[1:]:
+        st.session_state[f"topic-{NEW}-{field}"] = ""
+
+
+def _trend(growth: float | None) -> str:
+    if growth is None:
+        return "new in the later half"
+    return f"×{growth:.2f} its share of the earlier half"
+
+
+def suggestions_panel(cid: int) -> None:
+    with st.expander(
+        "Suggested topics: what the messages are about, found without rules",
+        expanded=SUGGESTED_KEY in st.session_state,
+    ):
+        st.caption(
+            "Groups the newest messages (up to 20,000) by what they say and names each group "
+            "by its most telling words. Accept one to open it in the editor below as a new "
+            "topic, with its preview; reject it and it is not suggested again. Groups that "
+            "are mostly an existing topic are left out. See docs/discovery.md."
+        )
+        left, right = st.columns([1, 3], vertical_alignment="bottom")
+        days = left.number_input("Days of messages", 1, 90, 14, key="suggest-days")
+        if right.button("Find topics", key="suggest-find"):
+            hour = components.now().replace(minute=0, second=0, microsecond=0)
+            try:
+                st.session_state[SUGGESTED_KEY] = resources.suggested_topics(cid, days, hour)
+            except ValueError as error:
+                st.session_state.pop(SUGGESTED_KEY, None)
+                st.info(components.plain(str(error)))
+        found = st.session_state.get(SUGGESTED_KEY)
+        if found is not None:
+            show_suggestions(cid, found)
+
+
+def show_suggestions(cid: int, found) -> None:
+    rejected = st.session_state.setdefault(REJECTED_KEY, set())
+    left_out = found.already_topics + found.rejected_before
+    st.caption(
+        f"{len(found.suggestions)} suggestions in {found.messages:,} messages"
+        + (f"; {left_out} left out (already a topic, or rejected before)" if left_out else "")
+    )
+    for index, suggestion in enumerate(found.suggestions):
+        if suggestion.name in rejected:
+            continue
+        with st.container(border=True):
+            st.markdown(
+                f"**{components.plain(suggestion.name)}** · {suggestion.size:,} messages · "
+                f"{_trend(suggestion.growth)}"
+            )
+            st.caption("Keywords: " + components.plain(", ".join(suggestion.keywords)))
+            for sample in suggestion.samples:
+                st.text(textwrap.shorten(sample, 160))
+            accept, reject, _ = st.columns([1, 1, 4])
+            accept.button("Accept", key=f"accept-{index}", on_click=_accept, args=(suggestion,))
+            if reject.button("Reject", key=f"reject-{index}") and actions.reject_suggestion(
+                cid, suggestion
+            ):
+                rejected.add(suggestion.name)
+                st.rerun()
 
 
 def save_and_retag(cid: int, rule: TopicRule, topic_id: int | None) -> None:
@@ -94,7 +175,8 @@ def body() -> None:
     topics = resources.topics(cid)
     if not topics.empty:
         topic_table(topics)
-    choice = st.selectbox("Topic to edit", [NEW, *topics["name"].tolist()])
+    suggestions_panel(cid)
+    choice = st.selectbox("Topic to edit", [NEW, *topics["name"].tolist()], key=CHOICE_KEY)
     row = None if choice == NEW else topics[topics["name"] == choice].iloc[0]
     before = None if row is None else topic_rule_of(row)
     rule = rule_form(before, f"topic-{choice}")

@@ -4,20 +4,19 @@ of any text file as `row,cluster,cluster_name` CSV (how discovery is measured)."
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
 from sqlalchemy import select
 
-from analysis.discovery import discover, growth
+from analysis.discovery import discover
 from dashboard.cli.common import chosen_community, engine_for
 from dashboard.cli.text_files import csv_output, texts_of
-from data_access import queries
+from dashboard.topic_suggestions import suggest_topics
 from data_access.schema import Community
 
 log = logging.getLogger("ecg")
-MOST_MESSAGES = 20_000  # the newest messages of the window a community's discovery reads
 SAMPLES = 2
 
 
@@ -46,31 +45,33 @@ def _log_choice(found) -> None:
 def discover_community(settings, community: str | None, days: int, k: int | None) -> int:
     engine = engine_for(settings)
     name = community or chosen_community(engine, creates=False)
-    now = datetime.now(UTC)
-    since = now - timedelta(days=days)
     with engine.connect() as conn:
         community_id = conn.scalar(select(Community.id).where(Community.name == name))
-        if community_id is None:
-            raise ValueError(f"no community named {name!r}")
-        messages = queries.messages_since(conn, community_id, since, MOST_MESSAGES)
-    messages = messages[messages["text"].str.strip() != ""]
-    if len(messages) < 20:
-        raise ValueError(
-            f"{name}: {len(messages)} messages in the last {days} days, too few to find "
-            "topics in (try more --days)"
-        )
-    texts = messages["text"].tolist()
-    log.info("clustering the %s newest messages of %s", f"{len(texts):,}", name)
-    found = discover(texts, k)
-    _log_choice(found)
-    sent = messages["sent_at"].tolist()
-    middle = sent[-1] + (sent[0] - sent[-1]) / 2
-    print(f"{len(found.clusters)} suggested topics in {len(texts):,} messages of {name}:")
-    for cluster in found.clusters:
-        change = growth(sent, cluster.members, middle)
-        trend = "new" if change is None else f"x{change:.2f} share"
-        print(f"\n{cluster.name}  ({cluster.size:,} messages, {trend})")
-        print(f"  keywords: {', '.join(cluster.keywords)}")
-        for index in cluster.members[:SAMPLES]:
-            print(f"  - {' '.join(texts[index].split())[:120]}")
+    if community_id is None:
+        raise ValueError(f"no community named {name!r}")
+    log.info("clustering the newest messages of %s's last %d days", name, days)
+    try:
+        found = suggest_topics(engine, community_id, days, k, datetime.now(UTC))
+    except ValueError as error:
+        raise ValueError(f"{name}: {error}") from None
+    print(
+        f"{len(found.suggestions)} suggested topics in {found.messages:,} messages of {name}"
+        + _left_out(found)
+        + ":"
+    )
+    for suggestion in found.suggestions:
+        trend = "new" if suggestion.growth is None else f"x{suggestion.growth:.2f} share"
+        print(f"\n{suggestion.name}  ({suggestion.size:,} messages, {trend})")
+        print(f"  keywords: {', '.join(suggestion.keywords)}")
+        for sample in suggestion.samples[:SAMPLES]:
+            print(f"  - {sample[:120]}")
     return 0
+
+
+def _left_out(found) -> str:
+    parts = []
+    if found.already_topics:
+        parts.append(f"{found.already_topics} already a topic")
+    if found.rejected_before:
+        parts.append(f"{found.rejected_before} rejected before")
+    return f" ({', '.join(parts)}: left out)" if parts else ""

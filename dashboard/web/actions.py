@@ -23,6 +23,7 @@ from alerts.catalog import save_rule as store_rule
 from alerts.rules import Rule
 from analysis.identity import Suggestion
 from analysis.topics import TopicRule, TopicRuleError
+from dashboard import topic_suggestions
 from dashboard.changes.topics import RetagResult
 from dashboard.changes.topics import delete_topic as remove_topic
 from dashboard.changes.topics import save_topic as store_topic
@@ -149,6 +150,19 @@ def delete_topic(topic_id: int) -> Done[None] | None:
     engine = resources.engine()
     return _attempt(
         "Not deleted", lambda actor, now: remove_topic(engine, topic_id, actor=actor, now=now)
+    )
+
+
+def reject_suggestion(
+    community_id: int, suggestion: topic_suggestions.Suggestion
+) -> Done[None] | None:
+    """Remember that a suggested topic is not wanted (not offered again); audited."""
+    engine = resources.engine()
+    return _attempt(
+        "Not rejected",
+        lambda actor, now: topic_suggestions.reject_suggestion(
+            engine, community_id, suggestion, actor=actor, now=now
+        ),
     )
 
 

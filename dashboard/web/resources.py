@@ -21,6 +21,7 @@ from analysis.weeks import Week
 from dashboard.report.figures import WeeklyReport
 from dashboard.report.figures import weekly_report as build_weekly_report
 from dashboard.settings import Settings, load_settings
+from dashboard.topic_suggestions import Suggestions, suggest_topics
 from data_access import audit, queries
 from data_access.db import make_engine
 from data_access.forecast_store import SeriesKey, StoredForecast, series_keys_of
@@ -200,6 +201,13 @@ def topic_messages(
     return read_with(
         queries.topic_messages, community_id, topic_id, start, end, channel_ids, limit, kinds
     )
+
+
+@cached(ttl=600, max_entries=20, spinner="Clustering the newest messages…")
+def suggested_topics(community_id: int, days: int, as_of_hour: datetime) -> Suggestions:
+    """Suggested topics of the last `days` days up to `as_of_hour` (kept for ten minutes:
+    clustering takes seconds). ValueError when there are too few messages."""
+    return suggest_topics(engine(), community_id, days, None, as_of_hour)
 
 
 # ---- forecasts

@@ -1,0 +1,102 @@
+"""Suggested topics of a community: its recent messages clustered (analysis.discovery),
+without the suggestions already rejected or already a topic. Shared by
+`ecg topics discover` and the Topics page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Engine, insert, select
+
+from access.permissions import Action, Actor, require
+from analysis.discovery import discover, growth, mostly_the_same
+from data_access import audit, queries
+from data_access.schema import RejectedSuggestion
+
+MOST_MESSAGES = 20_000  # the newest messages of the window that are read
+FEWEST_MESSAGES = 20
+SAMPLES = 3
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    name: str
+    keywords: tuple[str, ...]
+    size: int
+    growth: float | None  # share after the window's middle over share before; None: new
+    samples: tuple[str, ...]  # the messages nearest its centre
+
+
+@dataclass(frozen=True)
+class Suggestions:
+    messages: int  # how many messages were clustered
+    suggestions: list[Suggestion]  # largest first
+    already_topics: int  # suggestions left out: mostly an existing topic's keywords
+    rejected_before: int  # left out: mostly the keywords of one rejected before
+
+
+def suggest_topics(
+    engine: Engine, community_id: int, days: int, k: int | None, now: datetime
+) -> Suggestions:
+    """Suggested topics of the messages of the last `days` days (ValueError: too few)."""
+    with engine.connect() as conn:
+        messages = queries.messages_since(
+            conn, community_id, now - timedelta(days=days), MOST_MESSAGES
+        )
+        topics = queries.topics(conn, community_id)
+        rejected = rejected_keywords(conn, community_id)
+    messages = messages[messages["text"].str.strip() != ""]
+    if len(messages) < FEWEST_MESSAGES:
+        raise ValueError(
+            f"{len(messages)} messages in the last {days} days, too few to find topics in "
+            "(take more days)"
+        )
+    texts = messages["text"].tolist()
+    found = discover(texts, k)
+    sent = messages["sent_at"].tolist()  # newest first
+    middle = sent[-1] + (sent[0] - sent[-1]) / 2
+    existing = [list(words) for words in topics["keywords"]] if not topics.empty else []
+    kept, already, again = [], 0, 0
+    for cluster in found.clusters:
+        if any(mostly_the_same(cluster.keywords, words) for words in existing):
+            already += 1
+            continue
+        if any(mostly_the_same(cluster.keywords, words) for words in rejected):
+            again += 1
+            continue
+        kept.append(
+            Suggestion(
+                name=cluster.name,
+                keywords=cluster.keywords,
+                size=cluster.size,
+                growth=growth(sent, cluster.members, middle),
+                samples=tuple(" ".join(texts[i].split()) for i in cluster.members[:SAMPLES]),
+            )
+        )
+    return Suggestions(len(texts), kept, already, again)
+
+
+def rejected_keywords(conn, community_id: int) -> list[list[str]]:
+    query = select(RejectedSuggestion.keywords).where(
+        RejectedSuggestion.community_id == community_id
+    )
+    return [list(words) for words in conn.scalars(query)]
+
+
+def reject_suggestion(
+    engine: Engine, community_id: int, suggestion: Suggestion, *, actor: Actor, now: datetime
+) -> None:
+    """Remember that a suggestion is not wanted: it is not offered again. Analysts and
+    admins only; audited."""
+    require(actor, Action.EDIT_TOPICS)
+    values = {"name": suggestion.name, "keywords": list(suggestion.keywords)}
+    with engine.begin() as conn:
+        conn.execute(
+            insert(RejectedSuggestion).values(
+                community_id=community_id, rejected_by=actor.name, rejected_at=now, **values
+            )
+        )
+        audit.record(
+            conn, now, actor.name, "topic.suggestion.reject", suggestion.name, None, values
+        )

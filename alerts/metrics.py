@@ -37,9 +37,9 @@ def score_series(rule: Rule, scope: Scope, data: MetricData, start: int, end: in
     """Per minute t in [start, end): value (the metric), score (what the threshold is
     compared with), guard (the volume the minimum-volume guard checks) and limit (the
     threshold in the metric's units, for charts). NaN score: no data."""
-    if rule.metric == "topic_share" and rule.condition == "baseline_ratio":
+    if rule.metric in ("topic_share", "kind_share") and rule.condition == "baseline_ratio":
         return scanned(share_series, rule, scope, data, start, end)
-    if rule.metric == "topic_share":
+    if rule.metric in ("topic_share", "kind_share"):
         return share_series(rule, scope, data, start, end)
     if rule.metric in SHARE_METRICS and rule.condition == "baseline_ratio":
         return scanned(negative_ratio_series, rule, scope, data, start, end)

@@ -14,6 +14,8 @@ import math
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
+from analysis.kinds import KINDS
+
 METRICS = {
     "volume": "message volume",
     "active_members": "active members",
@@ -22,6 +24,7 @@ METRICS = {
     "topic_volume": "topic volume",
     "topic_negative_share": "topic negative share",
     "topic_share": "topic share of all messages",
+    "kind_share": "share of one kind of message (question, bug report…) of all messages",
     "forecast_deviation": "deviation from the forecast band",
     "predicted_spike": "predicted spike (forecast peak ÷ normal, next 24 h)",
     "silent_sources": "sources gone silent (nothing where 20 messages were due)",
@@ -29,7 +32,9 @@ METRICS = {
 COUNT_METRICS = {"volume", "active_members", "topic_volume"}
 TOPIC_METRICS = {"topic_volume", "topic_negative_share", "topic_share"}
 # baseline_ratio of a share: against its usual share over the 7 days before
-SHARE_METRICS = {"topic_share", "negative_share", "topic_negative_share"}
+SHARE_METRICS = {"topic_share", "negative_share", "topic_negative_share", "kind_share"}
+KIND_SCOPE_METRICS = {"volume", "kind_share"}  # what a kind scope can watch
+
 FORECAST_METRICS = {"forecast_deviation", "predicted_spike"}
 
 CONDITIONS = {
@@ -44,6 +49,7 @@ SCOPES = {
     "platform": "one platform",
     "channel": "one channel",
     "topic": "one topic",
+    "kind": "one kind of message",
     "each_topic": "each topic",
     "each_channel": "each channel",
 }
@@ -186,6 +192,17 @@ def _check_combination(rule: Rule) -> None:
         raise RuleValidationError("scope", f"{METRICS[rule.metric]} needs a topic scope")
     if rule.scope.kind in ("platform", "channel", "topic") and rule.scope.value in (None, ""):
         raise RuleValidationError("scope", f"choose which {rule.scope.kind}")
+    if rule.metric == "kind_share" and rule.scope.kind != "kind":
+        raise RuleValidationError("scope", f"{METRICS[rule.metric]} needs a kind scope")
+    if rule.scope.kind == "kind":
+        if rule.scope.value not in KINDS:
+            raise RuleValidationError("scope", f"choose a kind: {', '.join(KINDS)}")
+        if rule.metric not in KIND_SCOPE_METRICS:
+            raise RuleValidationError(
+                "metric", "a kind of message is watched by its volume or its share"
+            )
+        if rule.condition == "forecast_band":
+            raise RuleValidationError("condition", "kinds of message have no forecast")
     ratio_of_share = rule.condition == "baseline_ratio" and rule.metric in SHARE_METRICS
     counts_only = rule.condition in ("baseline_ratio", "zscore") and not ratio_of_share
     if counts_only and rule.metric not in COUNT_METRICS:

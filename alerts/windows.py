@@ -15,6 +15,7 @@ import pandas as pd
 
 from alerts.baselines import LOOKBACK_HOURS, hourly_baseline, rolling
 from alerts.rules import COUNT_METRICS, Rule, Scope
+from analysis.kinds import KIND_COUNT_COLUMNS
 
 NEGATIVE_AT_MOST = -0.05
 WINDOW_FACTORS = (1, 2, 4, 8)  # the windows a drop widens to, or a share is scanned at
@@ -27,7 +28,7 @@ HOURLY_COLUMNS = ["hour", "messages", "active_authors", "sentiment_count", "nega
 class MetricData:
     """A community's rows that the rules need for the minutes [first, end).
 
-    messages: minute, channel_id, member_id, sentiment (NaN: not scored), is_bot.
+    messages: minute, channel_id, member_id, sentiment (NaN: not scored), is_bot, kind.
     topic_links: the same columns plus topic_id, one row per message and topic.
     channel_hours / topic_hours: hourly rollups (hour in epoch hours) by channel_id / topic_id.
     forecasts: (kind, id) -> hourly points (hour, yhat, yhat_lower, yhat_upper).
@@ -75,6 +76,8 @@ def scope_label(scope: Scope, data: MetricData) -> str:
         return f"channel {data.channel_names.get(int(scope.value), scope.value)}"
     if scope.kind == "platform":
         return f"platform {scope.value}"
+    if scope.kind == "kind":
+        return f"kind {str(scope.value).replace('_', ' ')}"
     return "everything"
 
 
@@ -91,8 +94,13 @@ def community_window(data: MetricData, first: int, end: int, window: int):
 
 
 def scoped(rule: Rule, scope: Scope, data: MetricData) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The message rows and hourly rollup (summed per hour) of one concrete scope."""
-    if scope.kind == "topic":
+    """The message rows and hourly rollup (summed per hour) of one concrete scope. A kind
+    of message is read like a topic: its messages, and its count in the rollups as the
+    hour's messages (only volume and share rules watch a kind)."""
+    if scope.kind == "kind":
+        rows = data.messages[data.messages["kind"] == scope.value]
+        hours = data.channel_hours.assign(messages=kind_counts(data.channel_hours, scope.value))
+    elif scope.kind == "topic":
         topic = int(scope.value)
         rows = data.topic_links[data.topic_links["topic_id"] == topic]
         hours = data.topic_hours[data.topic_hours["topic_id"] == topic]
@@ -104,6 +112,14 @@ def scoped(rule: Rule, scope: Scope, data: MetricData) -> tuple[pd.DataFrame, pd
             hours = hours[hours["channel_id"].isin(channels)]
     summed = hours.groupby("hour", as_index=False)[HOURLY_COLUMNS[1:]].sum()
     return rows, summed
+
+
+def kind_counts(hours: pd.DataFrame, kind: str) -> pd.Series:
+    """The messages of `kind` in each rollup row: its column, or for "other" what the
+    columns of the other kinds leave."""
+    if kind in KIND_COUNT_COLUMNS:
+        return hours[KIND_COUNT_COLUMNS[kind]]
+    return hours["messages"] - hours[list(KIND_COUNT_COLUMNS.values())].sum(axis=1)
 
 
 def channels_of(scope: Scope, data: MetricData) -> list[int] | None:

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, func, select
 
+from analysis.kinds import KIND_COUNT_COLUMNS
 from data_access.frames import frame_of, raw_time
 from data_access.partitions import links_joined
 from data_access.schema import (
@@ -25,7 +26,13 @@ from data_access.schema import (
     TopicHourly,
 )
 
-HOURLY = ("messages", "active_authors", "sentiment_count", "negative_count")
+HOURLY = (
+    "messages",
+    "active_authors",
+    "sentiment_count",
+    "negative_count",
+    *KIND_COUNT_COLUMNS.values(),
+)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -45,7 +52,8 @@ def _epoch(frame: pd.DataFrame, column: str, unit_seconds: int) -> np.ndarray:
 
 
 def message_rows(conn: Connection, community_id: int, first: int, end: int) -> pd.DataFrame:
-    """minute, channel_id, member_id, sentiment, is_bot of the messages in [first, end)."""
+    """minute, channel_id, member_id, sentiment, is_bot, kind of the messages in
+    [first, end)."""
     return _with_minutes(frame_of(conn, _rows_in(community_id, first, end)))
 
 
@@ -64,6 +72,7 @@ def _rows_in(community_id: int, first: int, end: int):
             Message.member_id,
             Message.sentiment,
             Member.is_bot,
+            Message.kind,
         )
         .join(Member, Member.id == Message.member_id)
         .where(

@@ -264,7 +264,8 @@ def episode_messages(
     limit: int,
     kinds: Kinds = None,
 ) -> pd.DataFrame:
-    """Messages of an alert's scope ('all', 'channel:ID', 'platform:NAME', 'topic:ID') in
+    """Messages of an alert's scope ('all', 'channel:ID', 'platform:NAME', 'topic:ID',
+    'kind:KIND') in
     [start, end): the most negative first for sentiment alerts, else the newest."""
     kind, _, value = scope_key.partition(":")
     query = _message_view().where(
@@ -276,6 +277,8 @@ def episode_messages(
         query = query.join(Source, Source.id == Message.source_id).where(Source.platform == value)
     elif kind == "topic":
         query = query.join(MessageTopic, links_joined(start, end, int(value)))
+    elif kind == "kind":
+        query = query.where(Message.kind == value)
     query = _of_kinds(query, kinds)
     order = (Message.sentiment.asc().nulls_last(),) if most_negative_first else ()
     return frame_of(conn, query.order_by(*order, Message.sent_at.desc()).limit(limit))

@@ -73,6 +73,8 @@ def scope_input(before: Rule, key: str, channels: pd.DataFrame, topics: pd.DataF
         options = {int(r.id): f"{r.name} ({r.platform})" for r in channels.itertuples()}
     elif kind == "topic":
         options = {int(r.id): r.name for r in topics.itertuples()}
+    elif kind == "kind":
+        options = {k: components.kind_label(k) for k in components.KIND_LABELS}
     if not options:
         return {"kind": kind, "value": None}
     values = list(options)

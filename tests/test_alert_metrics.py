@@ -267,3 +267,43 @@ def test_the_usual_share_waits_for_enough_messages():
     share = rule(metric="topic_share", condition="baseline_ratio", window_minutes=60)
     frame = score_series(share, Scope("topic", 1), sparse, T + 60, T + 61)
     assert math.isnan(frame["score"].iloc[0])
+
+
+def kind_data(bugs_in_window: int) -> MetricData:
+    """share_data's week and hour again, the topic's messages now bug reports: 10 of each
+    hour's 200 in the week before (5%), `bugs_in_window` of the hour H's 200."""
+    week = range(H - 7 * 24, H)
+    kinds = ["question_count", "bug_report_count", "feature_request_count"]
+    kinds += ["complaint_count", "praise_count"]
+    channel_hours = pd.DataFrame(
+        [(h, 1, 200, 50, 200, 0, 30, 10, 0, 0, 0) for h in week], columns=HOUR_COLUMNS + kinds
+    )
+    messages = pd.DataFrame(
+        [(T + n % 60, 1, n, 0.0, False) for n in range(200)], columns=MESSAGE_COLUMNS
+    ).assign(kind=["bug_report"] * bugs_in_window + ["other"] * (200 - bugs_in_window))
+    return MetricData(
+        first=T - 2000,
+        end=T + 2000,
+        messages=messages,
+        topic_links=messages.assign(topic_id=1).iloc[0:0],
+        channel_hours=channel_hours,
+        topic_hours=pd.DataFrame(columns=["hour", "topic_id", *HOUR_COLUMNS[2:]]),
+        channel_names={1: "general"},
+    )
+
+
+def test_a_kinds_share_and_volume_are_read_like_a_topics():
+    share = rule(metric="kind_share", condition="baseline_ratio", threshold=2.0, window_minutes=60)
+    frame = score_series(share, Scope("kind", "bug_report"), kind_data(40), T + 60, T + 61)
+    # as for the topic: (40 - 2 x sqrt(40)) / 200 against the usual 10 / 200
+    assert frame["value"].iloc[0] == pytest.approx(0.2)
+    assert frame["score"].iloc[0] == pytest.approx((40 - 2 * math.sqrt(40)) / 200 / 0.05)
+    assert frame["guard"].iloc[0] == 40
+    # the volume of bug reports against the same hour of the days before: 10 an hour
+    volume = rule(condition="baseline_ratio", threshold=3.0, window_minutes=60)
+    counted = score_series(volume, Scope("kind", "bug_report"), kind_data(40), T + 60, T + 61)
+    assert counted["value"].iloc[0] == 40
+    assert counted["score"].iloc[0] == pytest.approx(4.0)  # 40 ÷ the usual 10
+    # "other" is what the kinds' columns leave: 200 - 30 - 10 = 160 an hour
+    others = score_series(volume, Scope("kind", "other"), kind_data(40), T + 60, T + 61)
+    assert others["score"].iloc[0] == pytest.approx(160 / 160)

@@ -44,6 +44,14 @@ GOOD = {
         ({"metric": "avg_sentiment", "scope": {"kind": "all"}}, "condition", "applies to counts"),
         ({"severity": "apocalyptic"}, "severity", "unknown severity"),
         ({"min_volume": "-1"}, "min_volume", "cannot be negative"),
+        ({"metric": "kind_share", "condition": "baseline_ratio"}, "scope", "needs a kind scope"),
+        ({"metric": "volume", "scope": {"kind": "kind", "value": "gossip"}}, "scope", "a kind:"),
+        (
+            {"metric": "negative_share", "condition": "threshold", "threshold": "0.5"}
+            | {"scope": {"kind": "kind", "value": "question"}},
+            "metric",
+            "volume or its share",
+        ),
     ],
 )
 def test_bad_fields_are_refused_naming_the_field(change, field, words):
@@ -57,6 +65,14 @@ def test_good_fields_make_a_rule():
     rule = rule_from_fields(**GOOD, recovery_threshold="")
     assert (rule.threshold, rule.window_minutes, rule.recovery) == (4.0, 30, 4.0)
     assert rule.scope == Scope("topic", 1)
+
+
+def test_a_kind_of_message_is_a_scope_for_volume_and_share():
+    fields = {**GOOD, "metric": "kind_share", "condition": "baseline_ratio"}
+    rule = rule_from_fields(**fields | {"scope": {"kind": "kind", "value": "bug_report"}})
+    assert rule.scope == Scope("kind", "bug_report")
+    volume = rule_from_fields(**{**GOOD, "metric": "volume", "scope": rule.scope})
+    assert volume.metric == "volume"
 
 
 def community(engine) -> int:
@@ -169,3 +185,37 @@ def test_the_baseline_a_rule_is_on_is_said_with_the_history_behind_it():
         "No forecasts yet: this rule says nothing until the worker has made them"
     )
     assert "from 3 days of the scope's history" in baseline_note(spike, ten_weeks)
+
+
+def test_ecg_alerts_backtest_finds_a_burst_of_bug_reports(tmp_path, database_url):
+    """tests/pages_fixtures.build_live: 60 "hello there" an hour for 8 weeks, then 12
+    "the app is broken again" (bug reports) 3 minutes ago: a rule on the volume of bug
+    reports fires on the burst, and on nothing else."""
+    from data_access.db import make_engine
+    from tests.ecg_process import run_ecg
+    from tests.pages_fixtures import build_live
+
+    now = datetime.now(UTC)
+    build_live(database_url, now)
+    engine = make_engine(database_url)
+    with engine.connect() as conn:
+        community_id = conn.scalar(select(Community.id).where(Community.name == "live"))
+    rule = rule_from_fields(
+        name="Bug reports pile up",
+        metric="volume",
+        condition="threshold",
+        direction="above",
+        threshold="5",
+        window_minutes="15",
+        scope={"kind": "kind", "value": "bug_report"},
+    )
+    save_rule(engine, community_id, rule, actor=ANALYST, now=now)
+    engine.dispose()
+    done = run_ecg(
+        ["alerts", "backtest", "Bug reports pile up", "--community", "live"],
+        tmp_path,
+        ECG_DATABASE_URL=database_url,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "kind bug report" in done.stdout
+    assert "1 episode" in done.stdout

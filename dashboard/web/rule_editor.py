@@ -94,6 +94,8 @@ def baseline_note(
         return "Compared with the stored forecast of the scope (the worker refits it)."
     if rule.condition == "baseline_ratio" and rule.metric == "topic_share":
         return "Compared with the topic's share of all messages in the 7 days before."
+    if rule.condition == "baseline_ratio" and rule.metric == "kind_share":
+        return "Compared with the kind's share of all messages in the 7 days before."
     if rule.condition == "baseline_ratio" and rule.metric in SHARE_METRICS:
         return "Compared with the scope's negative share of scored messages in the 7 days before."
     if rule.condition not in ("baseline_ratio", "zscore") or rule.metric not in COUNT_METRICS:

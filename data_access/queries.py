@@ -213,6 +213,24 @@ def messages_since(
     return frame_of(conn, query.order_by(Message.sent_at.desc()).limit(limit))
 
 
+def people_texts_between(
+    conn: Connection, community_id: int, start: datetime, end: datetime
+) -> pd.DataFrame:
+    """sent_at, member_id and text of the messages people (not bots) sent in [start, end):
+    what emerging terms are counted on."""
+    query = (
+        select(raw_time(Message.sent_at).label("sent_at"), Message.member_id, Message.text)
+        .join(Member, Member.id == Message.member_id)
+        .where(
+            Message.community_id == community_id,
+            Message.sent_at >= start,
+            Message.sent_at < end,
+            Member.is_bot.is_(False),
+        )
+    )
+    return frame_of(conn, query, times=("sent_at",))
+
+
 def topics(conn: Connection, community_id: int) -> pd.DataFrame:
     query = select(Topic.__table__).where(Topic.community_id == community_id).order_by(Topic.name)
     return frame_of(conn, query)

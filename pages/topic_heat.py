@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import streamlit as st
 
 from dashboard.charts import topics as topic_charts
 from dashboard.i18n import N_, _, translator
 from dashboard.web import components, resources
+from dashboard.web.emerging import MIN_AUTHORS, WINDOW_HOURS, hour_start
 from dashboard.web.timeranges import bucket_for
+from dashboard.web.topic_editor import prefill_new_topic
 from dashboard.web.views import BUCKET_LENGTH, bucket_edges, rising_topics, topic_heat
 
 VOLUME, SENTIMENT = N_("volume"), N_("average sentiment")
@@ -24,8 +28,49 @@ st.caption(
 )
 
 
+TOPICS_PAGE = Path(__file__).with_name("topics.py")
+
+
+def emerging_now(cid: int) -> None:
+    st.subheader(_("Emerging now"))
+    moment = components.now()
+    as_of = moment.replace(minute=moment.minute // 5 * 5, second=0, microsecond=0)
+    found = resources.emerging_terms(cid, as_of)
+    st.caption(
+        _(
+            "Words far more frequent in the last {hours} hours than in their own usual week, "
+            "used by at least {people} people (docs/discovery.md). The community's everyday "
+            "words never show here."
+        ).format(hours=WINDOW_HOURS, people=MIN_AUTHORS)
+    )
+    if not found.terms:
+        st.caption(_("Nothing is emerging now."))
+        return
+    table = pd.DataFrame(
+        {
+            _("term"): [t.term for t in found.terms],
+            _("× usual"): [t.ratio for t in found.terms],
+            _("messages"): [t.recent for t in found.terms],
+            _("people"): [t.authors for t in found.terms],
+            _("since"): [
+                components.local_text(hour_start(t.first_hour), filters.timezone)
+                for t in found.terms
+            ],
+            _("for example"): [found.samples[t.term][0] for t in found.terms],
+        }
+    )
+    st.dataframe(table, hide_index=True, width="stretch", key="emerging")
+    left, right = st.columns([2, 1], vertical_alignment="bottom")
+    term = left.selectbox(_("Term"), [t.term for t in found.terms], key="emerging-term")
+    if right.button(_("Make it a topic"), key="emerging-make-topic"):
+        field = "phrases" if " " in term else "keywords"
+        prefill_new_topic(st.session_state, term, **{field: (term,)})
+        st.switch_page(TOPICS_PAGE)
+
+
 def body() -> None:
     cid, window = filters.community_id, filters.time_range
+    emerging_now(cid)
     topics = resources.topics(cid)
     if topics.empty:
         st.info(_("No topics are defined yet: add some on the Topics page."))

@@ -9,9 +9,12 @@ import streamlit as st
 
 from dashboard.web import actions, components, resources
 from dashboard.web.topic_editor import (
+    CHOICE_KEY,
     FIELDS,
+    NEW,
     TopicRule,
     is_blank,
+    prefill_new_topic,
     preview,
     rule_from_inputs,
     rule_problem,
@@ -19,8 +22,6 @@ from dashboard.web.topic_editor import (
 )
 
 PREVIEW_MESSAGES = 500
-NEW = "➕ New topic"
-CHOICE_KEY = "topic-choice"
 SUGGESTED_KEY = "suggested-topics"  # the suggestions found, kept while the page is open
 REJECTED_KEY = "suggestions-rejected"
 HELP = {
@@ -90,11 +91,7 @@ def rule_form(before: TopicRule | None, key: str) -> TopicRule:
 
 def _accept(suggestion) -> None:
     """Open the editor on a new topic made of the suggestion: its name and keywords."""
-    st.session_state[CHOICE_KEY] = NEW
-    st.session_state[f"topic-{NEW}-name"] = suggestion.name
-    st.session_state[f"topic-{NEW}-keywords"] = "\n".join(suggestion.keywords)
-    for field in FIELDS[1:]:
-        st.session_state[f"topic-{NEW}-{field}"] = ""
+    prefill_new_topic(st.session_state, suggestion.name, keywords=suggestion.keywords)
 
 
 def _trend(growth: float | None) -> str:

@@ -18,6 +18,7 @@ from alerts.backtest import backtest_range, default_period, scope_scores
 from alerts.catalog import rules_of
 from alerts.rules import Rule
 from analysis.weeks import Week
+from dashboard.emerging_now import EmergingNow, emerging_now
 from dashboard.report.figures import WeeklyReport
 from dashboard.report.figures import weekly_report as build_weekly_report
 from dashboard.settings import Settings, load_settings
@@ -208,6 +209,12 @@ def suggested_topics(community_id: int, days: int, as_of_hour: datetime) -> Sugg
     """Suggested topics of the last `days` days up to `as_of_hour` (kept for ten minutes:
     clustering takes seconds). ValueError when there are too few messages."""
     return suggest_topics(engine(), community_id, days, None, as_of_hour)
+
+
+@cached(ttl=300, max_entries=20)
+def emerging_terms(community_id: int, as_of: datetime) -> EmergingNow:
+    """What is emerging as of `as_of` (pages pass it rounded to 5 minutes)."""
+    return emerging_now(engine(), community_id, as_of)
 
 
 # ---- forecasts

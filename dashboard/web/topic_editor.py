@@ -12,10 +12,13 @@ from analysis.topics import TopicRule, TopicRuleError, compile_rule, prepare, va
 from data_access.topics import topic_rule_of
 
 __all__ = [
+    "CHOICE_KEY",
     "FIELDS",
+    "NEW",
     "TopicPreview",
     "TopicRule",
     "is_blank",
+    "prefill_new_topic",
     "preview",
     "rule_from_inputs",
     "rule_problem",
@@ -23,6 +26,18 @@ __all__ = [
 ]
 
 FIELDS = ("keywords", "phrases", "patterns", "exclusions")
+NEW = "➕ New topic"  # the editor's choice for a topic not yet saved
+CHOICE_KEY = "topic-choice"
+
+
+def prefill_new_topic(state, name: str, **fields: tuple[str, ...]) -> None:
+    """Open the Topics page's editor (its session `state`) on a new topic of this name
+    and these keywords, phrases…: a suggestion or an emerging term made a topic, to edit
+    with its preview and save."""
+    state[CHOICE_KEY] = NEW
+    state[f"topic-{NEW}-name"] = name
+    for field in FIELDS:
+        state[f"topic-{NEW}-{field}"] = "\n".join(fields.get(field, ()))
 
 
 def rule_from_inputs(name: str, colour: str, texts: dict[str, str]) -> TopicRule:

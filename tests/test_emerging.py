@@ -1,0 +1,164 @@
+"""Emerging terms: shrinkage by hand, and a planted burst of a new word inside real chat."""
+
+from __future__ import annotations
+
+import csv
+import random
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from analysis.emerging import (
+    BASELINE_HOURS,
+    PRIOR,
+    emerging_terms,
+    message_terms,
+)
+from dashboard.communities import prepare_community
+from dashboard.emerging_now import emerging_now
+from data_access.db import make_engine
+from data_access.schema import Community
+from ingest.pipeline import ImportTarget, run_import
+from ingest.records import ParsedRow, RawMessage
+
+NOW_HOUR = 500_000
+
+
+def test_message_terms_are_words_and_english_pairs_each_once():
+    assert message_terms("Refund scam? The refund SCAM again") == {
+        "refund",
+        "scam",
+        "refund scam",
+        "scam refund",  # stopwords ("the", "again") are not terms and make no pair
+    }
+    assert message_terms("退款太慢") == {"退款", "款太", "太慢"}  # pairs, no single characters
+
+
+def test_a_word_seen_a_few_times_never_emerges_and_everyday_words_need_a_real_rise():
+    counts = Counter({(NOW_HOUR, "zorblax"): 4})  # new, but only 4 messages
+    assert emerging_terms(counts, NOW_HOUR, {"zorblax": 4}) == []
+    counts[(NOW_HOUR, "zorblax")] = 12
+    (found,) = emerging_terms(counts, NOW_HOUR, {"zorblax": 6})
+    # expected 0: ratio (12 + 3) / (0 + 3) = 5, z = 12 / sqrt(3)
+    assert (found.recent, found.expected, found.ratio) == (12, 0.0, 5.0)
+    assert found.z == pytest.approx(12 / PRIOR**0.5, abs=0.01)
+    assert emerging_terms(counts, NOW_HOUR, {"zorblax": 2}) == []  # two people: a chat
+    # "python" is said 10 times an hour every hour: 60 in 6 hours is usual, 90 is not 4x
+    everyday = Counter({(h, "python"): 10 for h in range(NOW_HOUR - BASELINE_HOURS - 6, NOW_HOUR)})
+    for h in range(NOW_HOUR - 5, NOW_HOUR + 1):
+        everyday[(h, "python")] = 15
+    assert emerging_terms(everyday, NOW_HOUR, {"python": 40}) == []
+
+
+def _real_chat(shared_data, count: int) -> list[str]:
+    with open(shared_data / "chat" / "matrix_array_languages.csv", encoding="utf-8") as handle:
+        texts = [row["text"] for row in csv.DictReader(handle) if row["text"].strip()]
+    random.Random(7).shuffle(texts)  # shuffled: a quiet background, no conversation bursts
+    return texts[:count]
+
+
+def _community(url: str, texts: list[str], burst: list[tuple[str, str]], now: datetime) -> int:
+    engine = make_engine(url)
+    prepare_community(engine, "chat")
+    span = timedelta(days=8)
+    rows = [
+        RawMessage(
+            f"bg{n}",
+            now - span + span * n / len(texts),
+            "general",
+            f"u{n % 40}",
+            f"U{n % 40}",
+            text,
+        )
+        for n, text in enumerate(texts)
+    ]
+    rows += [
+        RawMessage(
+            f"burst{n}", now - timedelta(minutes=50 - 4 * n), "general", author, author, text
+        )
+        for n, (author, text) in enumerate(burst)
+    ]
+    run_import(
+        engine,
+        [ParsedRow(n, m) for n, m in enumerate(rows, 1)],
+        ImportTarget("chat", "chat", "discord"),
+    )
+    with engine.connect() as conn:
+        community_id = conn.scalar(select(Community.id).where(Community.name == "chat"))
+    engine.dispose()
+    return community_id
+
+
+def test_a_planted_burst_of_a_new_word_surfaces_within_the_hour(shared_data, database_url):
+    now = datetime.now(UTC).replace(microsecond=0)
+    burst = [
+        (f"p{n % 6}", text)
+        for n, text in enumerate(
+            [
+                "anyone else getting the zorblax error on startup?",
+                "zorblax again, the build is stuck",
+                "same zorblax here after the update",
+                "is zorblax a known issue?",
+                "zorblax on my laptop too",
+                "I see zorblax when I open a file",
+                "zorblax zorblax zorblax",
+                "any fix for zorblax yet?",
+                "zorblax after the upgrade, on linux",
+                "rolled back, no more zorblax",
+                "the zorblax bug is back",
+                "got zorblax in the repl",
+            ]
+        )
+    ]
+    community_id = _community(database_url, _real_chat(shared_data, 6000), burst, now)
+    found = emerging_now(make_engine(database_url), community_id, now)
+    assert found.terms, "nothing emerged"
+    top = found.terms[0]
+    assert top.term == "zorblax"
+    assert (top.recent, top.authors) == (12, 6)
+    assert len(found.samples["zorblax"]) == 3
+    # the window's 6 hours (from the start of the hour 5 hours ago) and the week before
+    start = found.window_start - timedelta(hours=BASELINE_HOURS)
+    span = timedelta(days=8)
+    background = sum(now - span + span * n / 6000 >= start for n in range(6000))
+    assert found.messages == background + 12
+
+
+def test_a_quiet_background_has_nothing_emerging(shared_data, database_url):
+    now = datetime.now(UTC).replace(microsecond=0)
+    community_id = _community(database_url, _real_chat(shared_data, 6000), [], now)
+    found = emerging_now(make_engine(database_url), community_id, now)
+    assert [t.term for t in found.terms] == []
+
+
+def test_topic_heat_shows_what_is_emerging_and_makes_it_a_topic(
+    monkeypatch, shared_data, database_url
+):
+    from tests.test_pages import open_page
+
+    now = datetime.now(UTC).replace(microsecond=0)
+    said = [
+        "zorblax is down for me",
+        "anyone else seeing zorblax fail?",
+        "zorblax again this morning",
+        "is zorblax broken for everyone",
+        "yes zorblax here as well",
+        "restarting does not fix zorblax",
+        "zorblax, still",
+        "they posted about zorblax on the status page",
+        "my zorblax works now",
+        "zorblax back for me",
+    ]
+    burst = [(f"p{n % 5}", text) for n, text in enumerate(said)]
+    _community(database_url, _real_chat(shared_data, 3000), burst, now)
+    app = open_page(monkeypatch, database_url, "../pages/topic_heat.py")
+    table = next(frame.value for frame in app.dataframe if "× usual" in frame.value.columns)
+    assert table["term"].tolist() == ["zorblax"]
+    assert table["people"].tolist()[0] == 5
+    app.selectbox(key="emerging-term").set_value("zorblax").run()
+    app.button(key="emerging-make-topic").click().run()
+    assert not app.exception, [e.message for e in app.exception]
+    assert app.session_state["topic-choice"] == "➕ New topic"
+    assert app.session_state["topic-➕ New topic-keywords"] == "zorblax"

@@ -28,6 +28,7 @@ class Action(StrEnum):
     IMPORT_DATA = "import exports"
     MARK_MEMBERS = "mark bots and staff"
     MERGE_IDENTITIES = "merge the accounts of one person"
+    CORRECT_MESSAGES = "correct how a message was read"
     MANAGE_USERS = "manage users"
     READ_AUDIT_LOG = "read the audit log"
 
@@ -40,6 +41,7 @@ _ANALYST = _MANAGER | {
     Action.IMPORT_DATA,
     Action.MARK_MEMBERS,
     Action.MERGE_IDENTITIES,
+    Action.CORRECT_MESSAGES,
 }
 _ADMIN = _ANALYST | {Action.MANAGE_USERS, Action.READ_AUDIT_LOG}
 RIGHTS: dict[Role, frozenset[Action]] = {

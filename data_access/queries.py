@@ -15,6 +15,7 @@ from sqlalchemy import (
     Connection,
     Select,
     distinct,
+    exists,
     func,
     select,
 )
@@ -28,6 +29,7 @@ from data_access.schema import (
     Channel,
     ChannelHourly,
     Community,
+    Correction,
     Member,
     Message,
     MessageTopic,
@@ -128,6 +130,7 @@ def _message_view() -> Select:
             Message.language,
             Message.sentiment,
             Message.kind,
+            exists().where(Correction.message_id == Message.id).label("corrected"),
         )
         .join(Channel, Channel.id == Message.channel_id)
         .join(Member, Member.id == Message.member_id)

@@ -139,6 +139,23 @@ class Topic(Base):
     colour: Mapped[str] = mapped_column(String(16), default="#636efa")
 
 
+class Correction(Base):
+    """An analyst's correction of how a message was read: its kind or its sentiment
+    label. Applied to the message and its rollups at once (dashboard/changes/corrections)."""
+
+    __tablename__ = "corrections"
+    __table_args__ = (Index("ix_corrections_message", "message_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
+    message_id: Mapped[int] = mapped_column(Integer)  # messages.id (partitioned: no FK)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    field: Mapped[str] = mapped_column(String(20))  # "kind" or "sentiment"
+    old_value: Mapped[str | None] = mapped_column(String(40))
+    new_value: Mapped[str] = mapped_column(String(40))
+    corrected_by: Mapped[str] = mapped_column(String(100))
+    corrected_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class RejectedSuggestion(Base):
     """A topic that discovery suggested and an analyst rejected: suggestions whose keywords
     are mostly these are not offered again (analysis.discovery)."""

@@ -9,6 +9,7 @@ import streamlit as st
 from dashboard.charts import activity as activity_charts
 from dashboard.i18n import N_, _
 from dashboard.web import auth, components, resources, views
+from dashboard.web.corrections_view import correction_form
 
 TRACE_MINUTES = 60
 ACTIVE_MINUTES = 15
@@ -79,6 +80,7 @@ def live_panel() -> None:
     kinds = components.kind_picker("newest_kinds")
     newest = resources.newest_messages(cid, 15, channels, moment + timedelta(minutes=1), kinds)
     components.message_table(newest, filters.timezone, key="newest")
+    correction_form(cid, newest, "newest")
 
 
 if filters.community_id is None or filters.extent is None:

@@ -7,6 +7,7 @@ import streamlit as st
 from dashboard.charts import sentiment as sentiment_charts
 from dashboard.i18n import N_, _, number, percent
 from dashboard.web import components, resources
+from dashboard.web.corrections_view import correction_form
 from dashboard.web.timeranges import bucket_for
 from dashboard.web.views import bucket_edges, label_distribution, sentiment_series
 
@@ -103,6 +104,7 @@ def body() -> None:
         cid, window.start, window.end, filters.channel_ids, 25, kinds
     )
     components.message_table(worst, filters.timezone, key="most_negative", since=window.start)
+    correction_form(cid, worst, "most_negative")
 
 
 if not components.needs_data(filters):

@@ -10,6 +10,7 @@ import streamlit as st
 from dashboard.charts import topics as topic_charts
 from dashboard.i18n import N_, _, translator
 from dashboard.web import components, resources
+from dashboard.web.corrections_view import correction_form
 from dashboard.web.emerging import MIN_AUTHORS, WINDOW_HOURS, hour_start
 from dashboard.web.timeranges import bucket_for
 from dashboard.web.topic_editor import prefill_new_topic
@@ -113,6 +114,7 @@ def body() -> None:
     kinds = components.kind_picker("topic_message_kinds")
     messages = resources.topic_messages(cid, topic_id, start, end, filters.channel_ids, 100, kinds)
     components.message_table(messages, filters.timezone, key="topic_messages", since=start)
+    correction_form(cid, messages, "topic_messages")
 
 
 if not components.needs_data(filters):

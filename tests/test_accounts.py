@@ -44,6 +44,7 @@ EXPECTED = {  # role -> the actions it may take, as the issue specifies
         Action.IMPORT_DATA,
         Action.MARK_MEMBERS,
         Action.MERGE_IDENTITIES,
+        Action.CORRECT_MESSAGES,
     },
     Role.ADMIN: set(Action),
 }

@@ -24,6 +24,7 @@ from alerts.rules import Rule
 from analysis.identity import Suggestion
 from analysis.topics import TopicRule, TopicRuleError
 from dashboard import topic_suggestions
+from dashboard.changes import corrections
 from dashboard.changes.topics import RetagResult
 from dashboard.changes.topics import delete_topic as remove_topic
 from dashboard.changes.topics import save_topic as store_topic
@@ -41,7 +42,14 @@ from ingest.records import ImportFormatError
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 Progress = Callable[[int, int], None]
-REFUSALS = (PermissionDenied, AccountError, TopicRuleError, ImportFormatError, UnknownMember)
+REFUSALS = (
+    PermissionDenied,
+    AccountError,
+    TopicRuleError,
+    ImportFormatError,
+    UnknownMember,
+    corrections.CorrectionError,
+)
 
 
 @dataclass(frozen=True)
@@ -162,6 +170,19 @@ def reject_suggestion(
         "Not rejected",
         lambda actor, now: topic_suggestions.reject_suggestion(
             engine, community_id, suggestion, actor=actor, now=now
+        ),
+    )
+
+
+def correct_message(
+    community_id: int, message_id: int, field: str, value: str
+) -> Done[str | None] | None:
+    """Correct a message's kind or sentiment label; its figures follow at once."""
+    engine = resources.engine()
+    return _attempt(
+        "Not corrected",
+        lambda actor, now: corrections.correct_message(
+            engine, community_id, message_id, field, value, actor=actor, now=now
         ),
     )
 

@@ -238,7 +238,14 @@ def message_table(
         time=pd.to_datetime(messages["sent_at"], utc=True)
         .dt.tz_convert(timezone)
         .dt.strftime("%Y-%m-%d %H:%M"),
-        kind=messages["kind"].map(lambda kind: kind_label(kind) if isinstance(kind, str) else ""),
+        kind=[
+            (kind_label(kind) if isinstance(kind, str) else "") + (" ✎" if fixed else "")
+            for kind, fixed in zip(
+                messages["kind"],
+                messages.get("corrected", pd.Series(False, index=messages.index)),
+                strict=True,
+            )
+        ],
     )[["time", "channel", "author", "kind", "sentiment", "language", "text"]]
     st.dataframe(
         shown,

@@ -156,6 +156,20 @@ class Correction(Base):
     corrected_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class CommunityKindModel(Base):
+    """A community's kind model: the change to the shipped weights that its corrections
+    taught (analysis/kind_tuning.py), with the figures of the training."""
+
+    __tablename__ = "kind_models"
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), primary_key=True)
+    delta: Mapped[dict] = mapped_column(JSON)  # feature -> change of its weights
+    bias_delta: Mapped[list[float]] = mapped_column(JSON)
+    corrections: Mapped[int] = mapped_column(Integer)  # how many it learnt from
+    figures: Mapped[dict] = mapped_column(JSON)
+    trained_by: Mapped[str] = mapped_column(String(100))
+    trained_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class RejectedSuggestion(Base):
     """A topic that discovery suggested and an analyst rejected: suggestions whose keywords
     are mostly these are not offered again (analysis.discovery)."""

@@ -21,7 +21,7 @@ from sqlalchemy import Connection, Engine
 
 from data_access.db import in_transaction
 from data_access.store import BatchResult, ensure_community, ensure_source, topic_ids, write_batch
-from ingest.pipeline import TopicIndex, enrich, load_compiled_topics
+from ingest.pipeline import TopicIndex, enrich, load_compiled_topics, load_kind_model
 from ingest.records import RawMessage
 
 log = logging.getLogger(__name__)
@@ -88,7 +88,11 @@ class GroupWriter:
     def _write(self, group: list[_Request]) -> None:
         try:
             topics = TopicIndex(load_compiled_topics(self._engine, self._community))
-            batches = [[enrich(m, topics) for m in r.messages] for r in group]
+            community_id = in_transaction(
+                self._engine, lambda conn: ensure_community(conn, self._community)
+            )
+            kinds = load_kind_model(self._engine, community_id)
+            batches = [[enrich(m, topics, kinds=kinds) for m in r.messages] for r in group]
             results = in_transaction(self._engine, lambda conn: self._store(conn, group, batches))
         except Exception as error:
             if len(group) > 1:

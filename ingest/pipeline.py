@@ -17,10 +17,13 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Engine
 
-from analysis.kinds import read_kind
+from analysis.kind_tuning import tuned_model
+from analysis.kinds import KindModel
+from analysis.kinds import model as shipped_kind_model
 from analysis.sentiment import analyse_unescaped
 from analysis.topics import CompiledTopic, TopicIndex, compile_rule, prepare
 from data_access.db import in_transaction
+from data_access.kind_models import stored_tuning
 from data_access.store import (
     EnrichedMessage,
     ensure_community,
@@ -85,9 +88,13 @@ Progress = Callable[[ImportSummary], None]
 
 
 def enrich(
-    message: RawMessage, topics: TopicIndex, bots: frozenset[str] = frozenset()
+    message: RawMessage,
+    topics: TopicIndex,
+    bots: frozenset[str] = frozenset(),
+    kinds: KindModel | None = None,
 ) -> EnrichedMessage:
-    """Language, sentiment, kind and topics of a message; an author in `bots` (by id or
+    """Language, sentiment, kind (by the community's `kinds` model, else the shipped
+    one) and topics of a message; an author in `bots` (by id or
     display name) is marked as a bot, like a platform's own bot flag. NUL characters are
     dropped (PostgreSQL's text cannot hold them) display names cut to what the
     database keeps, texts to MAX_TEXT_CHARS."""
@@ -95,7 +102,7 @@ def enrich(
     clean = html.unescape(message.text)
     words = prepare(clean)  # tokenised once for the language and the topics
     result = analyse_unescaped(clean, words.words)
-    kind = read_kind(clean, result.compound)
+    kind = (kinds or shipped_kind_model()).read(clean, result.compound)
     return EnrichedMessage(
         external_id=message.external_id,
         sent_at=message.sent_at,
@@ -148,6 +155,15 @@ def load_compiled_topics(engine: Engine, community: str) -> list[CompiledTopic]:
         return [compile_rule(rule) for rule in topic_rules(conn, community_id)]
 
 
+def load_kind_model(engine: Engine, community_id: int) -> KindModel:
+    """The community's kind model: the shipped one, tuned by `ecg classify train` if it
+    was (data_access.kind_models)."""
+    with engine.connect() as conn:
+        tuning = stored_tuning(conn, community_id)
+    shipped = shipped_kind_model()
+    return shipped if tuning is None else tuned_model(shipped, tuning)
+
+
 def run_import(
     engine: Engine,
     rows: Iterable[ParsedRow],
@@ -171,6 +187,7 @@ def run_import(
     now = now or datetime.now(UTC)
     topics = TopicIndex(load_compiled_topics(engine, target.community))
     community_id = in_transaction(engine, lambda conn: ensure_community(conn, target.community))
+    kinds = load_kind_model(engine, community_id)
     summary = ImportSummary()
     batch = _Batch(engine, community_id, target, now, summary, on_progress)
     for row in rows:
@@ -181,7 +198,7 @@ def run_import(
         if message is not None:
             summary.cut += len(message.text) > MAX_TEXT_CHARS
             summary.deleted_authors += message.author_id == DELETED_AUTHOR_ID
-            batch.messages.append(enrich(message, topics, bots))
+            batch.messages.append(enrich(message, topics, bots, kinds))
             if batch.holds(batch_size):
                 batch.write()
     batch.write()

@@ -109,18 +109,27 @@ def _classify_parser(sub) -> None:
     p = sub.add_parser(
         "classify",
         help="the kind of each text: question, bug report, feature request, complaint, "
-        "praise or other (CSV out)",
-        description="Writes row,text,language,kind,confidence; see docs/kinds.md",
+        "praise or other (CSV out); `ecg classify train`: tune the community's kind model "
+        "on its corrections",
+        description="ecg classify FILE writes row,text,language,kind,confidence. "
+        "ecg classify train [--community NAME] tunes the community's kind model on the "
+        "corrections its analysts made and prints the figures before and after. "
+        "See docs/kinds.md",
     )
-    p.add_argument("path", type=Path, help="a text file (one text per line) or a CSV")
+    p.add_argument(
+        "path", type=Path, metavar="FILE|train", help="a text file (one text per line) or a CSV"
+    )
     add_column_option(p)
     p.add_argument("--output", type=Path, help="write here instead of standard output")
+    p.add_argument("--community", help="train: the community (default: the only one)")
     p.set_defaults(handler=cmd_classify)
 
 
 def cmd_classify(args, settings) -> int:
-    from dashboard.cli.classify import classify_file
+    from dashboard.cli.classify import classify_file, train_community_model
 
+    if args.path == Path("train") and not args.path.exists():
+        return train_community_model(settings, args.community)
     count = classify_file(args.path, args.column, args.output or sys.stdout)
     if args.output:
         log.info("classified %s texts into %s", f"{count:,}", args.output)

@@ -11,7 +11,7 @@ from sqlalchemy import select, text
 from access.permissions import Actor, PermissionDenied, Role
 from dashboard.changes.corrections import CorrectionError, correct_message
 from data_access.db import make_engine
-from data_access.schema import Community
+from data_access.schema import Community, Topic
 from tests.pages_fixtures import build_live
 from tests.test_pages import open_page
 
@@ -127,3 +127,61 @@ def test_a_manager_gets_no_correction_form(monkeypatch, database_url):
     build_live(database_url, datetime.now(UTC))
     app = open_page(monkeypatch, database_url, "../pages/live.py", role=Role.MANAGER)
     assert not [s for s in app.selectbox if s.key == "newest-fix-message"]
+
+
+def _topic_count(engine, topic_id, channel_id, hour) -> int:
+    with engine.connect() as conn:
+        stored = conn.scalar(
+            text(
+                "SELECT coalesce(sum(messages), 0) FROM topic_hourly"
+                " WHERE topic_id = :t AND channel_id = :c AND hour = :h"
+            ),
+            {"t": topic_id, "c": channel_id, "h": hour},
+        )
+        linked = conn.scalar(
+            text(
+                "SELECT count(*) FROM message_topics mt JOIN messages m ON m.id = mt.message_id"
+                " WHERE mt.topic_id = :t AND m.channel_id = :c AND m.hour = :h"
+            ),
+            {"t": topic_id, "c": channel_id, "h": hour},
+        )
+    assert stored == linked
+    return stored
+
+
+def test_a_topic_correction_outlasts_a_re_tag(live):
+    from access.permissions import SERVER_SHELL
+    from dashboard.changes.topics import save_topic
+    from data_access.topics import topic_rule_of
+
+    engine, community_id, burst = live
+    with engine.connect() as conn:
+        bugs = conn.execute(select(Topic.__table__).where(Topic.name == "bugs")).mappings().one()
+        calm = conn.execute(
+            text("SELECT id, channel_id, hour FROM messages WHERE external_id = 'calm-0'")
+        ).one()
+    before = _topic_count(engine, bugs["id"], burst.channel_id, burst.hour)
+    now = datetime.now(UTC)
+    field = f"topic:{bugs['id']}"
+    assert (
+        correct_message(engine, community_id, burst.id, field, "out", actor=ANALYST, now=now)
+        == "in"
+    )
+    assert (
+        correct_message(engine, community_id, calm.id, field, "in", actor=ANALYST, now=now) == "out"
+    )
+    assert _topic_count(engine, bugs["id"], burst.channel_id, burst.hour) == before - 1 + (
+        calm.hour == burst.hour
+    )
+    # saving the rule again re-tags every message: the corrections stay
+    save_topic(engine, community_id, topic_rule_of(bugs), bugs["id"], actor=SERVER_SHELL, now=now)
+    with engine.connect() as conn:
+        linked = set(
+            conn.execute(
+                text("SELECT message_id FROM message_topics WHERE topic_id = :t"),
+                {"t": bugs["id"]},
+            ).scalars()
+        )
+    assert burst.id not in linked
+    assert calm.id in linked
+    assert _topic_count(engine, bugs["id"], calm.channel_id, calm.hour) >= 1

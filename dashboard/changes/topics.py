@@ -24,6 +24,7 @@ from analysis.topics import (
     prepare,
     validate,
 )
+from dashboard.changes.corrections import topic_corrections
 from data_access import audit
 from data_access.retention import raw_messages_kept_since
 from data_access.rollups import replace_topic_links
@@ -120,6 +121,12 @@ def retag(
             if on_progress:
                 on_progress(scanned, total)
     with engine.begin() as conn:
-        matched = ((i, _EPOCH + t * _MICROSECOND) for i, t in zip(ids, times, strict=True))
-        replace_topic_links(conn, topic_id, matched, since=raw_messages_kept_since(conn))
-    return RetagResult(topic_id, scanned, len(ids))
+        matched = {i: _EPOCH + t * _MICROSECOND for i, t in zip(ids, times, strict=True)}
+        for message_id, (sent_at, value) in topic_corrections(conn, topic_id).items():
+            if value == "in":  # an analyst's correction outlasts the rule
+                matched[message_id] = sent_at
+            else:
+                matched.pop(message_id, None)
+        links = sorted(matched.items())
+        replace_topic_links(conn, topic_id, links, since=raw_messages_kept_since(conn))
+    return RetagResult(topic_id, scanned, len(links))

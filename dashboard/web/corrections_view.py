@@ -1,5 +1,6 @@
 """The form under a drill-down that corrects how one of its messages was read (its kind,
-its sentiment label), for those allowed to (dashboard/changes/corrections.py)."""
+its sentiment label, a topic it is or is not in), for those allowed to
+(dashboard/changes/corrections.py)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,11 @@ import streamlit as st
 
 from access.permissions import Action
 from dashboard.i18n import N_, _
-from dashboard.web import actions, auth, components
+from dashboard.web import actions, auth, components, resources
 
 LABELS = {"positive": N_("positive"), "neutral": N_("neutral"), "negative": N_("negative")}
-FIELDS = {"kind": N_("kind"), "sentiment": N_("sentiment label")}
+FIELDS = {"kind": N_("kind"), "sentiment": N_("sentiment label"), "topic": N_("topic")}
+IN_TOPIC = {"in": N_("in this topic"), "out": N_("not in this topic")}
 FLASH_KEY = "correction-saved"
 
 
@@ -40,8 +42,16 @@ def correction_form(community_id: int, messages: pd.DataFrame, key: str) -> None
         field = fields[st.selectbox(_("What"), list(fields), key=f"{key}-fix-field")]
         if field == "kind":
             values = {components.kind_label(kind): kind for kind in components.KIND_LABELS}
-        else:
+        elif field == "sentiment":
             values = {_(shown_as): label for label, shown_as in LABELS.items()}
+        else:
+            topics = resources.topics(community_id)
+            if topics.empty:
+                st.caption(_("There are no topics yet."))
+                return
+            names = dict(zip(topics["name"], topics["id"], strict=True))
+            field = f"topic:{names[st.selectbox(_('Topic'), list(names), key=f'{key}-fix-topic')]}"
+            values = {_(shown_as): place for place, shown_as in IN_TOPIC.items()}
         shown_value = st.selectbox(_("Correct value"), list(values), key=f"{key}-fix-value")
         value = values[shown_value]
         saved = st.button(_("Save the correction"), key=f"{key}-fix-save")

@@ -7,6 +7,7 @@ import textwrap
 import pandas as pd
 import streamlit as st
 
+from dashboard.i18n import N_, _, number
 from dashboard.web import actions, components, resources
 from dashboard.web.topic_editor import (
     CHOICE_KEY,
@@ -24,32 +25,43 @@ from dashboard.web.topic_editor import (
 PREVIEW_MESSAGES = 500
 SUGGESTED_KEY = "suggested-topics"  # the suggestions found, kept while the page is open
 REJECTED_KEY = "suggestions-rejected"
+NEW_LABEL = N_("➕ New topic")
 HELP = {
-    "keywords": (
+    "keywords": N_(
         "Whole words, one per line; any of them puts a message in the topic. Chinese terms "
         "(退款, 售后) match as characters anywhere in a message, Simplified or Traditional."
     ),
-    "phrases": "Several words in this order, one phrase per line.",
-    "patterns": "Regular expressions (case-insensitive), one per line, for example `v\\d+\\.\\d+`.",
-    "exclusions": "Words or phrases that keep a message out of the topic even when it matches.",
+    "phrases": N_("Several words in this order, one phrase per line."),
+    "patterns": N_(
+        "Regular expressions (case-insensitive), one per line, for example `v\\d+\\.\\d+`."
+    ),
+    "exclusions": N_("Words or phrases that keep a message out of the topic even when it matches."),
+}
+FIELD_NAMES = {
+    "keywords": N_("Keywords"),
+    "phrases": N_("Phrases"),
+    "patterns": N_("Patterns"),
+    "exclusions": N_("Exclusions"),
 }
 
 filters = components.current_filters()
-st.header("Topics")
+st.header(_("Topics"))
 st.caption(
-    "A topic is a named rule. Edit it and see at once which recent messages it would match "
-    "and miss; saving re-tags every past message and rebuilds the topic's figures."
+    _(
+        "A topic is a named rule. Edit it and see at once which recent messages it would "
+        "match and miss; saving re-tags every past message and rebuilds the topic's figures."
+    )
 )
 
 
 def show_preview(rule: TopicRule, before: TopicRule | None, recent: pd.DataFrame) -> None:
     shown = preview(rule, before, recent)
-    st.subheader("Preview on the newest messages")
+    st.subheader(_("Preview on the newest messages"))
     cols = st.columns(3)
-    cols[0].metric(f"Match, of {len(recent)}", len(shown.matched))
-    cols[1].metric("Newly matched", len(shown.newly_matched))
-    cols[2].metric("No longer matched", len(shown.no_longer_matched))
-    matched, missed = st.tabs(["Would match", "Would miss (matched before)"])
+    cols[0].metric(_("Match, of {count}").format(count=len(recent)), len(shown.matched))
+    cols[1].metric(_("Newly matched"), len(shown.newly_matched))
+    cols[2].metric(_("No longer matched"), len(shown.no_longer_matched))
+    matched, missed = st.tabs([_("Would match"), _("Would miss (matched before)")])
     with matched:
         components.message_table(shown.matched.head(50), filters.timezone, "preview_hit")
     with missed:
@@ -73,10 +85,10 @@ def rule_form(before: TopicRule | None, key: str) -> TopicRule:
     """The editor's fields, filled from `before` (None: a new topic); the rule as typed."""
     name_key = f"{key}-name"
     name = st.text_input(
-        "Name", key=name_key, **_filled(name_key, "" if before is None else before.name)
+        _("Name"), key=name_key, **_filled(name_key, "" if before is None else before.name)
     )
     colour = st.color_picker(
-        "Colour", value="#636efa" if before is None else before.colour, key=f"{key}-colour"
+        _("Colour"), value="#636efa" if before is None else before.colour, key=f"{key}-colour"
     )
     texts = {}
     columns = st.columns(2)
@@ -84,7 +96,7 @@ def rule_form(before: TopicRule | None, key: str) -> TopicRule:
         field_key = f"{key}-{field}"
         value = "" if before is None else "\n".join(getattr(before, field))
         texts[field] = columns[index % 2].text_area(
-            field.capitalize(), help=HELP[field], key=field_key, **_filled(field_key, value)
+            _(FIELD_NAMES[field]), help=_(HELP[field]), key=field_key, **_filled(field_key, value)
         )
     return rule_from_inputs(name, colour, texts)
 
@@ -96,24 +108,26 @@ def _accept(suggestion) -> None:
 
 def _trend(growth: float | None) -> str:
     if growth is None:
-        return "new in the later half"
-    return f"×{growth:.2f} its share of the earlier half"
+        return _("new in the later half")
+    return _("×{growth} its share of the earlier half").format(growth=f"{growth:.2f}")
 
 
 def suggestions_panel(cid: int) -> None:
     with st.expander(
-        "Suggested topics: what the messages are about, found without rules",
+        _("Suggested topics: what the messages are about, found without rules"),
         expanded=SUGGESTED_KEY in st.session_state,
     ):
         st.caption(
-            "Groups the newest messages (up to 20,000) by what they say and names each group "
-            "by its most telling words. Accept one to open it in the editor below as a new "
-            "topic, with its preview; reject it and it is not suggested again. Groups that "
-            "are mostly an existing topic are left out. See docs/discovery.md."
+            _(
+                "Groups the newest messages (up to 20,000) by what they say and names each "
+                "group by its most telling words. Accept one to open it in the editor below as "
+                "a new topic, with its preview; reject it and it is not suggested again. "
+                "Groups that are mostly an existing topic are left out. See docs/discovery.md."
+            )
         )
         left, right = st.columns([1, 3], vertical_alignment="bottom")
-        days = left.number_input("Days of messages", 1, 90, 14, key="suggest-days")
-        if right.button("Find topics", key="suggest-find"):
+        days = left.number_input(_("Days of messages"), 1, 90, 14, key="suggest-days")
+        if right.button(_("Find topics"), key="suggest-find"):
             hour = components.now().replace(minute=0, second=0, microsecond=0)
             try:
                 st.session_state[SUGGESTED_KEY] = resources.suggested_topics(cid, days, hour)
@@ -128,24 +142,29 @@ def suggestions_panel(cid: int) -> None:
 def show_suggestions(cid: int, found) -> None:
     rejected = st.session_state.setdefault(REJECTED_KEY, set())
     left_out = found.already_topics + found.rejected_before
-    st.caption(
-        f"{len(found.suggestions)} suggestions in {found.messages:,} messages"
-        + (f"; {left_out} left out (already a topic, or rejected before)" if left_out else "")
+    found_text = _("{count} suggestions in {messages} messages").format(
+        count=len(found.suggestions), messages=number(found.messages)
     )
+    if left_out:
+        found_text += "; " + _("{count} left out (already a topic, or rejected before)").format(
+            count=left_out
+        )
+    st.caption(found_text)
     for index, suggestion in enumerate(found.suggestions):
         if suggestion.name in rejected:
             continue
         with st.container(border=True):
             st.markdown(
-                f"**{components.plain(suggestion.name)}** · {suggestion.size:,} messages · "
-                f"{_trend(suggestion.growth)}"
+                f"**{components.plain(suggestion.name)}** · "
+                + _("{count} messages").format(count=number(suggestion.size))
+                + f" · {_trend(suggestion.growth)}"
             )
-            st.caption("Keywords: " + components.plain(", ".join(suggestion.keywords)))
+            st.caption(_("Keywords") + ": " + components.plain(", ".join(suggestion.keywords)))
             for sample in suggestion.samples:
                 st.text(textwrap.shorten(sample, 160))
-            accept, reject, _ = st.columns([1, 1, 4])
-            accept.button("Accept", key=f"accept-{index}", on_click=_accept, args=(suggestion,))
-            if reject.button("Reject", key=f"reject-{index}") and actions.reject_suggestion(
+            accept, reject, _space = st.columns([1, 1, 4])
+            accept.button(_("Accept"), key=f"accept-{index}", on_click=_accept, args=(suggestion,))
+            if reject.button(_("Reject"), key=f"reject-{index}") and actions.reject_suggestion(
                 cid, suggestion
             ):
                 rejected.add(suggestion.name)
@@ -153,17 +172,21 @@ def show_suggestions(cid: int, found) -> None:
 
 
 def save_and_retag(cid: int, rule: TopicRule, topic_id: int | None) -> None:
-    bar = st.progress(0.0, text="Re-tagging past messages…")
+    bar = st.progress(0.0, text=_("Re-tagging past messages…"))
 
     def progress(done: int, total: int) -> None:
-        bar.progress(done / total if total else 1.0, text=f"Re-tagged {done:,} of {total:,}")
+        retagged = _("Re-tagged {done} of {total}").format(done=number(done), total=number(total))
+        bar.progress(done / total if total else 1.0, text=retagged)
 
     saved = actions.save_topic(cid, rule, topic_id, progress)
     if saved:
         result = saved.result
         st.success(
-            f"Saved. {result.matched:,} of {result.scanned:,} messages are in the topic "
-            f"{components.plain(rule.name)} now."
+            _("Saved. {matched} of {scanned} messages are in the topic {name} now.").format(
+                matched=number(result.matched),
+                scanned=number(result.scanned),
+                name=components.plain(rule.name),
+            )
         )
 
 
@@ -173,7 +196,12 @@ def body() -> None:
     if not topics.empty:
         topic_table(topics)
     suggestions_panel(cid)
-    choice = st.selectbox("Topic to edit", [NEW, *topics["name"].tolist()], key=CHOICE_KEY)
+    choice = st.selectbox(
+        _("Topic to edit"),
+        [NEW, *topics["name"].tolist()],
+        key=CHOICE_KEY,
+        format_func=lambda name: _(NEW_LABEL) if name == NEW else name,
+    )
     row = None if choice == NEW else topics[topics["name"] == choice].iloc[0]
     before = None if row is None else topic_rule_of(row)
     rule = rule_form(before, f"topic-{choice}")
@@ -188,9 +216,9 @@ def body() -> None:
     show_preview(rule, before, resources.recent_texts(cid, PREVIEW_MESSAGES))
     save, remove = st.columns(2)
     topic_id = None if row is None else int(row["id"])
-    if save.button("Save and re-tag past messages", type="primary"):
+    if save.button(_("Save and re-tag past messages"), type="primary"):
         save_and_retag(cid, rule, topic_id)
-    deleting = topic_id is not None and remove.button("Delete this topic")
+    deleting = topic_id is not None and remove.button(_("Delete this topic"))
     if deleting and actions.delete_topic(topic_id):
         st.rerun()
 

@@ -30,6 +30,7 @@ TRANSLATED_PAGES = [
     "../pages/overview.py",
     "../pages/topic_heat.py",
     "../pages/forecasts.py",
+    "../pages/topics.py",
 ]
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analysis.topics import TopicRule, TopicRuleError, compile_rule, prepare, validate
+from dashboard.i18n import _
 from data_access.topics import topic_rule_of
 
 __all__ = [
@@ -56,7 +57,7 @@ def is_blank(rule: TopicRule) -> bool:
 def rule_problem(rule: TopicRule) -> str | None:
     """What is wrong with the rule as typed, in words for the page; None when it can be saved."""
     if is_blank(rule):
-        return "Give the topic a name and at least one keyword, phrase or pattern to preview it."
+        return _("Give the topic a name and at least one keyword, phrase or pattern to preview it.")
     try:
         validate(rule)
     except TopicRuleError as error:

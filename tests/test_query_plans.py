@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import text
 
 from data_access.db import make_engine
+from data_access.partitions import ensure_months
 from data_access.queries import data_extent
 from data_access.setup import init_database
 
@@ -31,4 +32,38 @@ def test_the_data_extent_reads_one_row_each_way_down_the_index(database_url):
             )
             assert "ix_channel_hourly_community_hour" in plan, plan
             assert "TEMP B-TREE" not in plan and "Sort" not in plan, plan  # no sort: in order
+    engine.dispose()
+
+
+def _plan_of(conn, query) -> str:
+    compiled = query.compile(dialect=conn.dialect)
+    params = compiled.params
+    if compiled.positiontup:
+        params = tuple(params[name] for name in compiled.positiontup)
+    if conn.dialect.name == "sqlite":
+        rows = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}", params).all()
+        return "\n".join(row[-1] for row in rows)
+    rows = conn.exec_driver_sql(f"EXPLAIN {compiled}", params).all()
+    return "\n".join(row[0] for row in rows)
+
+
+def test_the_most_negative_messages_of_a_range_are_found_through_the_range(database_url):
+    from datetime import UTC, datetime
+
+    from data_access.queries import most_negative_query
+
+    engine = make_engine(database_url)
+    init_database(engine)
+    start, end = datetime(2026, 3, 1, tzinfo=UTC), datetime(2026, 3, 8, tzinfo=UTC)
+    with engine.begin() as conn:
+        ensure_months(conn, [start])  # PostgreSQL: the month's partition, to be read
+    with engine.connect() as conn:
+        plan = _plan_of(conn, most_negative_query(1, start, end, None, 25))
+        dialect = conn.dialect.name
+    if dialect == "sqlite":  # down the (community_id, sent_at) index, then sorted
+        assert "ix_messages_community_sent " in plan, plan
+        assert "ix_messages_community_sentiment" not in plan, plan
+    else:  # only the range's month is read, and sorted: no walk in score order
+        assert "Sort Key: ((messages.sentiment + " in plan, plan
+        assert "messages_2026_03" in plan, plan
     engine.dispose()

@@ -169,9 +169,7 @@ def most_negative_messages(
     limit: int,
     kinds: Kinds = None,
 ) -> pd.DataFrame:
-    return frame_of(
-        conn, most_negative_query(community_id, start, end, channel_ids, limit, kinds)
-    )
+    return frame_of(conn, most_negative_query(community_id, start, end, channel_ids, limit, kinds))
 
 
 def most_negative_query(community_id, start, end, channel_ids, limit, kinds=None) -> Select:

@@ -269,3 +269,63 @@ def summary(cards: list[Kpi], incidents: dict, top_topic: tuple[str, int] | None
         count = f"{top_topic[1]:,} message{'' if top_topic[1] == 1 else 's'}"
         sentences.append(f"Most discussed topic: {top_topic[0]} ({count}).")
     return " ".join(sentences)
+
+
+# The summary in Chinese: written with Chinese word order, measure words and punctuation,
+# not glued from the English one.
+ZH_NAMES = {"active": "活跃成员", "messages": "消息", "negative_share": "负面占比"}
+ZH_UNITS = {"active": " 人", "messages": " 条"}
+
+
+def zh_value(card: Kpi, value: float | None = None) -> str:
+    value = card.value if value is None else value
+    if value is None:
+        return "未知"
+    if card.kind == "share":
+        return f"{value:.0%}"
+    if card.kind == "minutes":
+        return f"{value:.0f} 分钟" if value < 120 else f"{value / 60:.1f} 小时"
+    if card.kind == "sentiment":
+        return f"{value:+.3f}"
+    return f"{value:,.0f}{ZH_UNITS.get(card.key, '')}"
+
+
+def _zh_change(card: Kpi) -> str:
+    """'活跃成员持平，为 3 人', '消息增长 25%，达到 5 条', '负面占比从 0% 升至 20%'."""
+    name = ZH_NAMES[card.key]
+    if card.value is None:
+        return f"{name}未知"
+    if card.change is None:
+        return f"{name}为 {zh_value(card)}"
+    held = (
+        abs(card.change) < 0.005
+        if card.kind == "share"
+        else card.change == 0 or (card.change_pct is not None and abs(card.change_pct) < 0.005)
+    )
+    if held:
+        return f"{name}持平，为 {zh_value(card)}"
+    if card.kind == "share" or card.change_pct is None:
+        verb = "升至" if card.change > 0 else "降至"
+        return f"{name}从 {zh_value(card, card.previous)} {verb} {zh_value(card)}"
+    verb, to = ("增长", "达到") if card.change > 0 else ("下降", "降至")
+    return f"{name}{verb} {abs(card.change_pct):.0%}，{to} {zh_value(card)}"
+
+
+def summary_zh(cards: list[Kpi], incidents: dict, top_topic: tuple[str, int] | None) -> str:
+    """The summary's sentences in Chinese, from the same numbers as `summary`."""
+    by_key = {c.key: c for c in cards}
+    sentences = [
+        "；".join(_zh_change(by_key[k]) for k in ("active", "messages", "negative_share")) + "。"
+    ]
+    rate, wait = by_key["response_rate"], by_key["median_response_minutes"]
+    if rate.value is not None:
+        waited = f"，首次回复的中位时间为 {zh_value(wait)}" if wait.value is not None else ""
+        sentences.append(f"问题和讨论串中有 {rate.value:.0%} 得到了回复{waited}。")
+    critical = incidents["critical"]
+    if critical:
+        sentences.append(f"严重事件 {len(critical)} 起：{'；'.join(sorted(set(critical)))}。")
+    else:
+        sentences.append("没有严重事件。")
+    if top_topic is not None:
+        sentences.append(f"讨论最多的话题：{top_topic[0]}（{top_topic[1]:,} 条消息）。")
+    return "".join(sentences)

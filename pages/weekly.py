@@ -168,7 +168,10 @@ def body() -> None:
     )
     if report.figures[-1].messages == 0:
         st.info("No messages in this week. Pick another week above.")
-    st.markdown(f"**Summary.** {components.plain(report.summary)}")
+    if components.in_chinese():
+        st.markdown(f"**摘要。** {components.plain(report.summary_zh)}")
+    else:
+        st.markdown(f"**Summary.** {components.plain(report.summary)}")
     health(report)
     cards(report)
     topics_and_incidents(report)

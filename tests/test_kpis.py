@@ -74,6 +74,11 @@ def test_each_kpi_by_hand_in_los_angeles(engine):
         "(median). 1 critical incident: Volume surge on everything. Most discussed topic: "
         "bugs (1 message)."
     )
+    assert report.summary_zh == (
+        "活跃成员持平，为 3 人；消息增长 25%，达到 5 条；负面占比从 0% 升至 20%。"
+        "问题和讨论串中有 50% 得到了回复，首次回复的中位时间为 5 分钟。"
+        "严重事件 1 起：Volume surge on everything。讨论最多的话题：bugs（1 条消息）。"
+    )
     card = report.card("messages")
     assert (card.value, card.previous, card.change, card.change_pct, card.good) == (
         5,

@@ -50,3 +50,18 @@ def test_two_weeks_side_by_side(monkeypatch, kpi_url):
     assert table.loc["Active members"].tolist() == ["3", "3", "0"]
     assert table.loc["Response rate"].tolist() == ["100%", "50%", "-50.0 pts"]
     assert table.loc["Median first response"].tolist() == ["6.0 h", "5 min", "-5.9 h"]
+
+
+def test_a_chinese_reader_gets_the_summary_written_in_chinese(monkeypatch, kpi_url):
+    from data_access import accounts
+    from tests.test_pages import ensure_user
+
+    ensure_user(kpi_url, Role.EXECUTIVE)
+    engine = make_engine(kpi_url)
+    accounts.set_language(engine, "executive", "zh_CN")
+    engine.dispose()
+    app = open_page(monkeypatch, kpi_url, None, role=Role.EXECUTIVE)
+    app.selectbox(key="timezone").set_value("America/Los_Angeles").run()
+    next(s for s in app.selectbox if s.label == "Week").set_value(Week(2026, 45)).run()
+    summary = app.markdown[0].value.replace("\\", "")
+    assert summary.startswith("**摘要。** 活跃成员持平，为 3 人；消息增长 25%，达到 5 条；")

@@ -9,7 +9,14 @@ from datetime import datetime
 import pandas as pd
 from sqlalchemy import Connection
 
-from analysis.kpi_cards import HealthComponent, Kpi, health_score, kpi_cards, summary
+from analysis.kpi_cards import (
+    HealthComponent,
+    Kpi,
+    health_score,
+    kpi_cards,
+    summary,
+    summary_zh,
+)
 from analysis.kpis import (
     WeekFigures,
     incidents,
@@ -55,6 +62,7 @@ class WeeklyReport:
     channels: pd.DataFrame  # platform, channel, messages, active members, sentiment
     platforms: pd.DataFrame
     summary: str
+    summary_zh: str  # the same sentences written in Chinese
     kinds: pd.DataFrame  # kind, messages, previous, change (analysis.kpis.kind_counts)
     open_questions: pd.DataFrame  # sent_at, channel, author, text; newest first
     open_question_count: int
@@ -108,6 +116,7 @@ def weekly_report(
         channels=channels,
         platforms=platforms,
         summary=summary(cards, happened, top),
+        summary_zh=summary_zh(cards, happened, top),
         kinds=kind_counts(channel_weeks, WEEKS_READ - 1),
         open_questions=unanswered.head(OPEN_QUESTIONS_SHOWN),
         open_question_count=len(unanswered),

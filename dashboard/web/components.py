@@ -16,6 +16,7 @@ import streamlit as st
 from sqlalchemy.exc import OperationalError
 
 from analysis.series import partial_buckets
+from dashboard import i18n
 from dashboard.charts import alerts as alert_charts
 from dashboard.i18n import N_, _, translator
 from dashboard.web import resources
@@ -262,6 +263,11 @@ def message_table(
             "text": st.column_config.TextColumn(_("text"), width="large"),
         },
     )
+
+
+def in_chinese() -> bool:
+    """Whether the viewer reads the interface in Chinese."""
+    return i18n.current().startswith("zh")
 
 
 def kind_label(kind: str) -> str:

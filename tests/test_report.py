@@ -68,3 +68,29 @@ def test_several_communities_are_named_when_none_is_chosen(tmp_path):
     assert done.stderr.strip() == (
         "ecg: error: there are 2 communities: choose one with --community (acme, demo)"
     )
+
+
+def test_chinese_names_are_drawn_in_a_cjk_font_not_boxes(tmp_path):
+    """A topic named in Chinese appears in the PDF's text, drawn with a CJK font embedded
+    beside DejaVu Sans (fonts-noto-cjk, which .ci/run installs)."""
+    from pathlib import Path
+
+    import pytest
+
+    from dashboard.report.pdf import CJK_FONT_FILES
+
+    if not any(Path(path).exists() for path in CJK_FONT_FILES):
+        pytest.skip("no CJK font on this machine: apt-get install fonts-noto-cjk")
+    env = {"ECG_DATABASE_URL": f"sqlite:///{tmp_path / 'ecg.db'}"}
+    made = run_ecg(["simulate", "--days", "15", "--community", "演示社区"], tmp_path, **env)
+    assert made.returncode == 0, made.stderr
+    added = run_ecg(["topics", "add", "感谢与表扬", "--keyword", "thanks"], tmp_path, **env)
+    assert added.returncode == 0, added.stderr
+    done = run_ecg(["report", "--output", "weekly.pdf"], tmp_path, **env)
+    assert done.returncode == 0, done.stderr
+    page = PdfReader(tmp_path / "weekly.pdf").pages[0]
+    text = page.extract_text()
+    assert "演示社区: week" in text
+    assert "感谢与表扬" in text
+    fonts = [str(font["/BaseFont"]) for font in page["/Resources"]["/Font"].values()]
+    assert any("CJK" in name for name in fonts), fonts

@@ -6,11 +6,15 @@ searched and read back."""
 from __future__ import annotations
 
 import io
+import logging
 import textwrap
 from datetime import timedelta
+from functools import cache
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import matplotlib
+from matplotlib import font_manager
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
@@ -18,14 +22,39 @@ import matplotlib.pyplot as plt  # noqa: E402
 from analysis.kpi_cards import change_text  # noqa: E402
 from dashboard.report.figures import WeeklyReport  # noqa: E402
 
+log = logging.getLogger(__name__)
+
 A4 = (8.27, 11.69)
+# Chinese text (a community's, a topic's name, a Chinese summary) needs a CJK font beside
+# DejaVu Sans, else it is drawn as boxes: Noto Sans CJK (Debian: fonts-noto-cjk), or
+# WenQuanYi, where installed
+CJK_FONT_FILES = (
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+)
+CJK_FAMILIES = ("Noto Sans CJK SC", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei")
 GOOD, BAD, PLAIN = "#2e7d32", "#c62828", "#424242"
 SPARKLINES = ("active", "messages", "response_rate", "negative_share")
 
 
+@cache
+def font_families() -> list[str]:
+    """DejaVu Sans, then the first CJK family found on this machine (matplotlib falls
+    back to it glyph by glyph); a warning once when there is none."""
+    for path in CJK_FONT_FILES:
+        if Path(path).exists():
+            font_manager.fontManager.addfont(path)
+    known = {font.name for font in font_manager.fontManager.ttflist}
+    cjk = [family for family in CJK_FAMILIES if family in known][:1]
+    if not cjk:
+        log.warning("no CJK font: Chinese text in PDFs shows as boxes (install fonts-noto-cjk)")
+    return ["DejaVu Sans", *cjk]
+
+
 def report_pdf(report: WeeklyReport) -> bytes:
     # user text (topic, rule and community names) is drawn as it is: "$5 ... $10" is not maths
-    style = {"pdf.fonttype": 42, "font.family": "DejaVu Sans", "text.parse_math": False}
+    style = {"pdf.fonttype": 42, "font.family": font_families(), "text.parse_math": False}
     with plt.rc_context(style):
         figure = plt.figure(figsize=A4)
         _header(figure, report)

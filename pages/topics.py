@@ -196,11 +196,12 @@ def body() -> None:
     if not topics.empty:
         topic_table(topics)
     suggestions_panel(cid)
+    new_label = _(NEW_LABEL)  # worded in this run's language
     choice = st.selectbox(
         _("Topic to edit"),
         [NEW, *topics["name"].tolist()],
         key=CHOICE_KEY,
-        format_func=lambda name: _(NEW_LABEL) if name == NEW else name,
+        format_func=lambda name: new_label if name == NEW else name,
     )
     row = None if choice == NEW else topics[topics["name"] == choice].iloc[0]
     before = None if row is None else topic_rule_of(row)

@@ -6,25 +6,32 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from dashboard.i18n import _
 from dashboard.web import components, resources
 from dashboard.web.weekly_view import (
-    DEFINITIONS,
+    KPI_WORDS,
     Week,
-    change_text,
+    change_shown,
     format_value,
-    label,
+    health_words,
+    kpi_definition,
+    kpi_label,
     report_pdf,
+    shown,
     week_choices,
+    week_label,
 )
 
 WEEKS_OFFERED = 52
 PER_ROW = 4
 
 filters = components.current_filters()
-st.header("Weekly report")
+st.header(_("Weekly report"))
 st.caption(
-    "One ISO week (Monday to Sunday in your time zone, chosen in the sidebar) against the "
-    "week before. Every figure's definition is under its ⓘ and in docs/kpis.md."
+    _(
+        "One ISO week (Monday to Sunday in your time zone, chosen in the sidebar) against "
+        "the week before. Every figure's definition is under its ⓘ and in docs/kpis.md."
+    )
 )
 
 
@@ -32,13 +39,13 @@ def cards(report) -> None:
     for start in range(0, len(report.cards), PER_ROW):
         columns = st.columns(PER_ROW)
         for column, card in zip(columns, report.cards[start : start + PER_ROW], strict=False):
-            delta = change_text(card)
+            delta = change_shown(card)
             column.metric(
-                card.label,
-                card.shown(),
+                kpi_label(card),
+                shown(card),
                 delta=delta,
                 delta_color="normal" if card.better == "up" else "inverse",
-                help=card.definition,
+                help=kpi_definition(card),
                 chart_data=[v if v is not None else 0 for v in card.history],
                 chart_type="line",
                 border=True,
@@ -60,12 +67,15 @@ def kpi_table(report) -> pd.DataFrame:
 
 def health(report) -> None:
     left, right = st.columns([1, 3])
-    left.metric("Health score", f"{report.health} / 100", help="The sum of the parts on the right.")
+    left.metric(
+        _("Health score"), f"{report.health} / 100", help=_("The sum of the parts on the right.")
+    )
+    words = [health_words(p) for p in report.health_parts]
     parts = pd.DataFrame(
         {
-            "part": [p.name for p in report.health_parts],
-            "points": [round(p.points, 1) for p in report.health_parts],
-            "how": [p.how for p in report.health_parts],
+            _("part"): [name for name, _how in words],
+            _("points"): [round(p.points, 1) for p in report.health_parts],
+            _("how"): [how for _name, how in words],
         }
     )
     right.dataframe(parts, hide_index=True, width="stretch")
@@ -74,48 +84,67 @@ def health(report) -> None:
 def topics_and_incidents(report) -> None:
     left, right = st.columns(2)
     with left:
-        st.subheader("Top topics")
+        st.subheader(_("Top topics"))
         st.dataframe(
-            report.topics.head(5)[["topic", "messages", "previous"]],
+            report.topics.head(5)[["topic", "messages", "previous"]].rename(
+                columns={
+                    "topic": _("topic"),
+                    "messages": _("messages"),
+                    "previous": _("week before"),
+                }
+            ),
             hide_index=True,
             width="stretch",
         )
         if report.rising is not None:
             st.caption(
-                f"Rising fastest: {components.plain(report.rising[0])} (×{report.rising[1]:.1f})"
+                _("Rising fastest: {topic} (×{growth})").format(
+                    topic=components.plain(report.rising[0]), growth=f"{report.rising[1]:.1f}"
+                )
             )
     with right:
-        st.subheader("Incidents")
+        st.subheader(_("Incidents"))
         counts = report.incidents["counts"]
         st.text(
-            f"critical {counts['critical']}, warning {counts['warning']}, info {counts['info']}; "
-            f"an alert was firing for {report.incidents['firing_hours']:.1f} h"
+            _(
+                "critical {critical}, warning {warning}, info {info}; an alert was firing "
+                "for {hours} h"
+            ).format(**counts, hours=f"{report.incidents['firing_hours']:.1f}")
         )
         for name in sorted(set(report.incidents["critical"])):
             st.text(f"• {name}")
 
 
 def kinds_and_questions(report) -> None:
-    st.subheader("Kinds of message")
+    st.subheader(_("Kinds of message"))
     kinds = report.kinds.assign(kind=report.kinds["kind"].map(components.kind_label))
     st.dataframe(
-        kinds.rename(columns={"messages": "this week", "previous": "week before"}),
+        kinds.rename(
+            columns={
+                "kind": _("kind"),
+                "messages": _("this week"),
+                "previous": _("week before"),
+                "change": _("change"),
+            }
+        ),
         hide_index=True,
         width="stretch",
         key="kinds",
     )
     left, right = st.columns(2)
     with left:
-        st.subheader("Open questions")
+        st.subheader(_("Open questions"))
         st.caption(
-            f"{report.open_question_count} question(s) of the week that no one else has "
-            "replied to (top-level messages read as questions; where a platform keeps no "
-            "reply links, every question shows here)."
+            _(
+                "{count} question(s) of the week that no one else has replied to (top-level "
+                "messages read as questions; where a platform keeps no reply links, every "
+                "question shows here)."
+            ).format(count=report.open_question_count)
         )
         components.listed_messages(report.open_questions, filters.timezone, "open_questions")
     with right:
-        st.subheader("Top bug reports")
-        st.caption("The week's bug reports, those with most replies by others first.")
+        st.subheader(_("Top bug reports"))
+        st.caption(_("The week's bug reports, those with most replies by others first."))
         components.listed_messages(
             report.bug_reports, filters.timezone, "bug_reports", extra=("replies",)
         )
@@ -136,21 +165,22 @@ def _difference(before, after) -> str:
 
 
 def compare(weeks: list[Week]) -> None:
-    if not st.toggle("Compare any two weeks"):
+    if not st.toggle(_("Compare any two weeks")):
         return
     with st.container(border=True):
         left, right = st.columns(2)
+        names = {week: week_label(week) for week in weeks}  # in the language of this run
         first = left.selectbox(
-            "Week", weeks, index=min(1, len(weeks) - 1), format_func=label, key="cmp-a"
+            _("Week"), weeks, index=min(1, len(weeks) - 1), format_func=names.get, key="cmp-a"
         )
-        second = right.selectbox("with", weeks, index=0, format_func=label, key="cmp-b")
+        second = right.selectbox(_("with"), weeks, index=0, format_func=names.get, key="cmp-b")
         a, b = (
             resources.weekly_report(filters.community_id, filters.community, w, filters.timezone)
             for w in (first, second)
         )
         rows = [
             {
-                "kpi": x.label,
+                "kpi": kpi_label(x),
                 first.name: x.shown(),
                 second.name: y.shown(),
                 "change": _difference(x, y),
@@ -162,12 +192,13 @@ def compare(weeks: list[Week]) -> None:
 
 def body() -> None:
     weeks = week_choices(components.now(), filters.timezone, filters.extent, WEEKS_OFFERED)
-    week = st.selectbox("Week", weeks, format_func=label)
+    names = {week: week_label(week) for week in weeks}  # in the language of this run
+    week = st.selectbox(_("Week"), weeks, format_func=names.get)
     report = resources.weekly_report(
         filters.community_id, filters.community, week, filters.timezone
     )
     if report.figures[-1].messages == 0:
-        st.info("No messages in this week. Pick another week above.")
+        st.info(_("No messages in this week. Pick another week above."))
     if components.in_chinese():
         st.markdown(f"**摘要。** {components.plain(report.summary_zh)}")
     else:
@@ -176,21 +207,21 @@ def body() -> None:
     cards(report)
     topics_and_incidents(report)
     kinds_and_questions(report)
-    st.subheader("By platform and by channel")
-    platforms, channels = st.tabs(["Platforms", "Channels"])
+    st.subheader(_("By platform and by channel"))
+    platforms, channels = st.tabs([_("Platforms"), _("Channels")])
     platforms.dataframe(report.platforms, hide_index=True, width="stretch")
     channels.dataframe(report.channels, hide_index=True, width="stretch")
     compare(weeks)
-    with st.expander("Definitions"):
-        for label_, _, _, definition in DEFINITIONS.values():
-            st.markdown(f"**{label_}**: {components.plain(definition)}")
+    with st.expander(_("Definitions")):
+        for name, definition in KPI_WORDS.values():
+            st.markdown(f"**{_(name)}**: {components.plain(_(definition))}")
     csv, pdf = st.columns(2)
     name = f"{filters.community}-{week.name}"
     csv.download_button(
-        "KPI table (CSV)", kpi_table(report).to_csv(index=False), f"{name}.csv", "text/csv"
+        _("KPI table (CSV)"), kpi_table(report).to_csv(index=False), f"{name}.csv", "text/csv"
     )
     pdf.download_button(
-        "Weekly report (PDF)", lambda: report_pdf(report), f"{name}.pdf", "application/pdf"
+        _("Weekly report (PDF)"), lambda: report_pdf(report), f"{name}.pdf", "application/pdf"
     )
 
 

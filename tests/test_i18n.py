@@ -31,6 +31,7 @@ TRANSLATED_PAGES = [
     "../pages/topic_heat.py",
     "../pages/forecasts.py",
     "../pages/topics.py",
+    "../pages/weekly.py",
 ]
 
 

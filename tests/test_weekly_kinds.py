@@ -92,7 +92,7 @@ def test_the_weekly_page_shows_kinds_open_questions_and_bug_reports(monkeypatch,
     subheaders = [s.value for s in app.subheader]
     assert {"Kinds of message", "Open questions", "Top bug reports"} <= set(subheaders)
     tables = [frame.value for frame in app.dataframe]
-    kinds = next(t for t in tables if "week before" in t.columns).set_index("kind")
+    kinds = next(t for t in tables if "this week" in t.columns).set_index("kind")
     assert kinds.loc["question", "this week"] == 3
     assert kinds.loc["bug report", "this week"] == 3
     questions = next(t for t in tables if "Where are the logs stored?" in set(t.get("text", [])))

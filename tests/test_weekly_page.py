@@ -62,6 +62,6 @@ def test_a_chinese_reader_gets_the_summary_written_in_chinese(monkeypatch, kpi_u
     engine.dispose()
     app = open_page(monkeypatch, kpi_url, None, role=Role.EXECUTIVE)
     app.selectbox(key="timezone").set_value("America/Los_Angeles").run()
-    next(s for s in app.selectbox if s.label == "Week").set_value(Week(2026, 45)).run()
+    next(s for s in app.selectbox if s.label == "周").set_value(Week(2026, 45)).run()
     summary = app.markdown[0].value.replace("\\", "")
     assert summary.startswith("**摘要。** 活跃成员持平，为 3 人；消息增长 25%，达到 5 条；")

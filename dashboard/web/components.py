@@ -296,10 +296,11 @@ def listed_messages(messages: pd.DataFrame, timezone: str, key: str, extra=()) -
 
 def kind_picker(key: str) -> tuple[str, ...] | None:
     """The kinds of message a drill-down shows (docs/kinds.md); None: every kind."""
+    labels = {kind: _(label) for kind, label in KIND_LABELS.items()}
     picked = st.multiselect(
         _("Kinds of message"),
         list(KIND_LABELS),
-        format_func=lambda kind: _(KIND_LABELS[kind]),
+        format_func=labels.get,  # worded in this run's language
         key=key,
         placeholder=_("All kinds"),
         help=_(

@@ -35,6 +35,8 @@ bench: $(STAMP)
 	$(PY) bench/exports.py
 	$(PY) bench/ingest_server.py
 	$(PY) bench/sentiment.py
+	$(PY) bench/kinds.py
+	$(PY) bench/discovery.py
 
 clean:
 	rm -rf $(VENV) test-artifacts

@@ -334,7 +334,7 @@ def text_features(text: str) -> list[str]:
         if text.rstrip().endswith(("?", "？")):
             marks.append("<?end>")
     words = _WORD.findall(text)
-    for run in han_runs(to_simplified(text)):
+    for run in () if text.isascii() else han_runs(to_simplified(text)):
         for cue in _CHINESE_CUE.findall(run):
             stand_in = CHINESE_CUES[cue]
             if stand_in.startswith("<"):
@@ -371,7 +371,7 @@ def cues(text: str) -> Cues:
     words = _WORD.findall(lower)
     opening = _WORD.findall(_ADDRESSEE.sub("", lower, count=1))[:1]  # "nick: how ..."
     padded = f" {' '.join(words)} "
-    chinese = "".join(han_runs(to_simplified(lower)))
+    chinese = "" if lower.isascii() else "".join(han_runs(to_simplified(lower)))
     word_set = set(words)
 
     def has(word_list, phrases, chinese_cues) -> bool:

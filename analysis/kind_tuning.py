@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from analysis.adam import Adam
 from analysis.kinds import KindModel, features
 
 PRIOR_STRENGTH = 0.01
@@ -57,9 +58,8 @@ def tune(model: KindModel, examples: Sequence[tuple[str, str]]) -> Tuning:
     delta = np.zeros_like(base)
     bias = np.array(model.bias, dtype=float)
     bias_delta = np.zeros(len(model.kinds))
-    moment = np.zeros((len(index) + 1, len(model.kinds)))
-    square = np.zeros_like(moment)
-    for step in range(1, STEPS + 1):
+    adam = Adam((len(index) + 1, len(model.kinds)), LEARNING_RATE)
+    for _ in range(STEPS):
         weights = base + delta
         scores = np.tile(bias + bias_delta, (len(examples), 1))
         np.add.at(scores, rows_, weights[columns_] * values_[:, None])
@@ -70,10 +70,7 @@ def tune(model: KindModel, examples: Sequence[tuple[str, str]]) -> Tuning:
         np.add.at(gradient, columns_, errors[rows_] * values_[:, None])
         gradient = gradient / len(examples) + 2 * PRIOR_STRENGTH * delta
         full = np.vstack([gradient, errors.mean(axis=0) + 2 * PRIOR_STRENGTH * bias_delta])
-        moment = 0.9 * moment + 0.1 * full
-        square = 0.999 * square + 0.001 * full**2
-        size = LEARNING_RATE * np.sqrt(1 - 0.999**step) / (1 - 0.9**step)
-        change = size * moment / (np.sqrt(square) + 1e-8)
+        change = adam.change(full)
         delta -= change[:-1]
         bias_delta -= change[-1]
     rounded = {f: [round(float(v), 4) for v in delta[i]] for f, i in index.items()}

@@ -34,6 +34,7 @@ from pathlib import Path
 import numpy as np
 
 from analysis import sentiment
+from analysis.adam import Adam
 from analysis.kinds import BUG, FEATURE, KINDS, MODEL_KINDS, QUESTION, KindModel, features
 
 MIN_DOCUMENTS = 2
@@ -153,9 +154,8 @@ def fit(examples: list[Example]) -> Fitted:
     wanted[np.arange(len(examples)), [MODEL_KINDS.index(e.kind) for e in examples]] = 1
     n_features = len(vocabulary)
     weights, bias = np.zeros((n_features, len(MODEL_KINDS))), np.zeros(len(MODEL_KINDS))
-    moment, square = np.zeros((n_features + 1, len(MODEL_KINDS))), None
-    square = np.zeros_like(moment)
-    for step in range(1, STEPS + 1):
+    adam = Adam((n_features + 1, len(MODEL_KINDS)), LEARNING_RATE)
+    for _ in range(STEPS):
         scores = matrix.times(weights) + bias
         scores -= scores.max(axis=1, keepdims=True)
         exps = np.exp(scores)
@@ -166,10 +166,7 @@ def fit(examples: list[Example]) -> Fitted:
                 errors.mean(axis=0),
             ]
         )
-        moment = 0.9 * moment + 0.1 * gradient
-        square = 0.999 * square + 0.001 * gradient**2
-        step_size = LEARNING_RATE * np.sqrt(1 - 0.999**step) / (1 - 0.9**step)
-        change = step_size * moment / (np.sqrt(square) + 1e-8)
+        change = adam.change(gradient)
         weights -= change[:-1]
         bias -= change[-1]
     return Fitted(vocabulary, weights, bias)

@@ -32,6 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from analysis import vader
+from analysis.adam import Adam
 from analysis.zh_sentiment import ngrams, valence_sum
 
 MIN_DOCUMENTS = 3  # an n-gram in fewer training reviews than this is left out
@@ -109,9 +110,9 @@ class Features:
 def fit(rows, columns, labels: np.ndarray, n_features: int) -> tuple[np.ndarray, float]:
     """L2-penalised logistic regression on binary features, full-batch Adam."""
     weights, bias = np.zeros(n_features), 0.0
-    moment, square = np.zeros(n_features + 1), np.zeros(n_features + 1)
+    adam = Adam(n_features + 1, LEARNING_RATE)
     count = len(labels)
-    for step in range(1, STEPS + 1):
+    for _ in range(STEPS):
         log_odds = bias + np.bincount(rows, weights=weights[columns], minlength=count)
         error = 1.0 / (1.0 + np.exp(-log_odds)) - labels
         gradient = np.append(
@@ -119,10 +120,7 @@ def fit(rows, columns, labels: np.ndarray, n_features: int) -> tuple[np.ndarray,
             + PENALTY * weights,
             error.mean(),
         )
-        moment = 0.9 * moment + 0.1 * gradient
-        square = 0.999 * square + 0.001 * gradient**2
-        step_size = LEARNING_RATE * np.sqrt(1 - 0.999**step) / (1 - 0.9**step)
-        change = step_size * moment / (np.sqrt(square) + 1e-8)
+        change = adam.change(gradient)
         weights -= change[:-1]
         bias -= change[-1]
     return weights, bias

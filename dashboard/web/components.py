@@ -219,6 +219,11 @@ def local_text(moment: datetime, timezone: str) -> str:
     return moment.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M %Z")
 
 
+def local_minutes(times: pd.Series, timezone: str) -> pd.Series:
+    """UTC times as '2026-03-02 14:05' in `timezone`."""
+    return pd.to_datetime(times, utc=True).dt.tz_convert(timezone).dt.strftime("%Y-%m-%d %H:%M")
+
+
 def message_table(
     messages: pd.DataFrame, timezone: str, key: str, since: datetime | None = None
 ) -> None:
@@ -236,9 +241,7 @@ def message_table(
         st.caption(_("No messages to show."))
         return
     shown = messages.assign(
-        time=pd.to_datetime(messages["sent_at"], utc=True)
-        .dt.tz_convert(timezone)
-        .dt.strftime("%Y-%m-%d %H:%M"),
+        time=local_minutes(messages["sent_at"], timezone),
         kind=[
             (kind_label(kind) if isinstance(kind, str) else "") + (" ✎" if fixed else "")
             for kind, fixed in zip(
@@ -280,11 +283,9 @@ def listed_messages(messages: pd.DataFrame, timezone: str, key: str, extra=()) -
     if messages.empty:
         st.caption(_("No messages to show."))
         return
-    shown = messages.assign(
-        time=pd.to_datetime(messages["sent_at"], utc=True)
-        .dt.tz_convert(timezone)
-        .dt.strftime("%Y-%m-%d %H:%M"),
-    )[["time", "channel", "author", "text", *extra]]
+    shown = messages.assign(time=local_minutes(messages["sent_at"], timezone))[
+        ["time", "channel", "author", "text", *extra]
+    ]
     st.dataframe(
         shown,
         hide_index=True,

@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 
 from analysis.kpi_cards import DEFINITIONS, change_text, format_value, zh_value
 from analysis.weeks import Week, last_complete_week, week_of
-from dashboard import i18n
 from dashboard.i18n import N_, _
 from dashboard.report.pdf import report_pdf
+from dashboard.web.components import in_chinese
 
 __all__ = ["DEFINITIONS", "Week", "change_text", "format_value", "report_pdf"]
 
@@ -113,13 +113,9 @@ def health_words(part) -> tuple[str, str]:
     return _(name), _(how)
 
 
-def chinese() -> bool:
-    return i18n.current().startswith("zh")
-
-
 def shown(card, value=None) -> str:
     """A KPI's value written for the viewer: '5 min' or '5 分钟'."""
-    if chinese() and card.kind == "minutes":
+    if in_chinese() and card.kind == "minutes":
         return zh_value(card, value)
     return card.shown(value)
 
@@ -127,14 +123,14 @@ def shown(card, value=None) -> str:
 def change_shown(card) -> str | None:
     """change_text, its units in the viewer's language."""
     text = change_text(card)
-    if text is None or not chinese():
+    if text is None or not in_chinese():
         return text
     return text.replace(" pts", " 个百分点").replace(" min", " 分钟").replace(" h", " 小时")
 
 
 def week_label(week: Week) -> str:
     """label(), or '2026年第48周（11月23日–11月29日）' in Chinese."""
-    if not chinese():
+    if not in_chinese():
         return label(week)
     monday = week.monday()
     sunday = monday + timedelta(days=6)

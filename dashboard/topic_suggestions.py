@@ -71,10 +71,20 @@ def suggest_topics(
                 keywords=cluster.keywords,
                 size=cluster.size,
                 growth=growth(sent, cluster.members, middle),
-                samples=tuple(" ".join(texts[i].split()) for i in cluster.members[:SAMPLES]),
+                samples=distinct_samples(texts, cluster.members),
             )
         )
     return Suggestions(len(texts), kept, already, again)
+
+
+def distinct_samples(texts, members) -> tuple[str, ...]:
+    """The SAMPLES different texts nearest the cluster's centre (a chat repeats itself)."""
+    found: dict[str, None] = {}
+    for index in members:
+        found.setdefault(" ".join(texts[index].split()), None)
+        if len(found) == SAMPLES:
+            break
+    return tuple(found)
 
 
 def rejected_keywords(conn, community_id: int) -> list[list[str]]:

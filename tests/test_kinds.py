@@ -210,3 +210,8 @@ def test_ecg_classify_names_a_missing_column(tmp_path):
     done = run_ecg(["classify", str(issues), "--column", "text"], cwd=tmp_path)
     assert done.returncode == 2
     assert "no column 'text'" in done.stderr
+    assert done.stdout == ""  # refused before any output: no header of an empty CSV
+    missing = run_ecg(["classify", "nothere.txt", "--output", "out.csv"], cwd=tmp_path)
+    assert missing.returncode == 2
+    assert "nothere.txt: No such file or directory" in missing.stderr
+    assert not (tmp_path / "out.csv").exists()

@@ -39,9 +39,9 @@ def classified_rows(texts: Iterable[str]) -> Iterator[dict]:
 
 
 def classify_file(path: Path, columns: list[str] | None, out: TextIO | Path) -> int:
-    count = 0
+    count, texts = 0, texts_of(path, columns)  # a bad input is refused before any output
     with csv_output(out, COLUMNS) as writer:
-        for row in classified_rows(texts_of(path, columns)):
+        for row in classified_rows(texts):
             writer.writerow(row)
             count += 1
     return count

@@ -31,9 +31,9 @@ def score_file(
     path: Path, columns: list[str] | None, with_explanation: bool, out: TextIO | Path
 ) -> int:
     fields = COLUMNS + (["explanation"] if with_explanation else [])
-    count = 0
+    count, texts = 0, texts_of(path, columns)  # a bad input is refused before any output
     with csv_output(out, fields) as writer:
-        for row in score_rows(texts_of(path, columns), with_explanation):
+        for row in score_rows(texts, with_explanation):
             writer.writerow(row)
             count += 1
     return count

@@ -17,24 +17,37 @@ csv.field_size_limit(min(sys.maxsize, 1 << 31 - 1))  # issue bodies can be megab
 
 def texts_of(path: Path, columns: list[str] | None) -> Iterator[str]:
     """Lines of a text file, or the `columns` of each row of a CSV file joined by a line
-    break (`--column title --column body`: the title is the first line)."""
+    break (`--column title --column body`: the title is the first line). The file is
+    opened, and a CSV's header checked, at once: nothing is written before a bad input
+    is refused."""
     try:
         handle = open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115
     except OSError as error:
         raise ImportFormatError(str(path), 0, error.strerror or str(error)) from None
-    with handle:
+    reader = None
+    if columns:
         try:
-            if not columns:
-                yield from (line.rstrip("\r\n") for line in handle if line.strip())
-                return
             reader = csv.DictReader(handle)
             missing = [column for column in columns if column not in (reader.fieldnames or [])]
-            if missing:
-                raise ImportFormatError(
-                    str(path), 1, f"no column {missing[0]!r} in {reader.fieldnames}"
-                )
-            for row in reader:
-                yield "\n".join(row[column] or "" for column in columns)
+        except UnicodeDecodeError as error:
+            handle.close()
+            raise ImportFormatError(str(path), 0, f"invalid UTF-8: {error}") from None
+        if missing:
+            handle.close()
+            raise ImportFormatError(
+                str(path), 1, f"no column {missing[0]!r} in {reader.fieldnames}"
+            )
+    return _texts(path, handle, reader, columns)
+
+
+def _texts(path: Path, handle, reader, columns) -> Iterator[str]:
+    with handle:
+        try:
+            if reader is None:
+                yield from (line.rstrip("\r\n") for line in handle if line.strip())
+            else:
+                for row in reader:
+                    yield "\n".join(row[column] or "" for column in columns)
         except UnicodeDecodeError as error:
             raise ImportFormatError(str(path), 0, f"invalid UTF-8: {error}") from None
 

@@ -13,6 +13,7 @@ from alerts.rules import DEFAULT_RULES, Rule, RuleValidationError, rule_from_dic
 from data_access import alert_store
 
 DEFAULTS = Actor(alert_store.DEFAULTS_AUTHOR, Role.ADMIN)
+CALIBRATION = Actor("calibration", Role.ADMIN)  # the audit log's name for calibrated thresholds
 
 
 def rules_of(conn: Connection, community_id: int) -> list[Rule]:
@@ -40,12 +41,48 @@ def save_rule(
 
 
 def ensure_default_rules(engine: Engine, community_id: int, now: datetime) -> int:
-    """Give a community that never had rules the default ones; returns how many were added."""
+    """Give a community that never had rules the default ones, and bring an older
+    community's shipped rules up to this release (see `upgraded_defaults`); returns how
+    many rules were added or changed."""
     with engine.begin() as conn:
-        if alert_store.has_ever_had_rules(conn, community_id):
-            return 0
-        for rule in DEFAULT_RULES:
+        if not alert_store.has_ever_had_rules(conn, community_id):
+            changes = [(None, rule, DEFAULTS) for rule in DEFAULT_RULES]
+        else:
+            changes = upgraded_defaults(conn, community_id)
+        for rule_id, rule, actor in changes:
             alert_store.save_definition(
-                conn, community_id, rule_to_dict(rule), None, actor=DEFAULTS, now=now
+                conn, community_id, rule_to_dict(rule), rule_id, actor=actor, now=now
             )
-    return len(DEFAULT_RULES)
+    return len(changes)
+
+
+def upgraded_defaults(conn: Connection, community_id: int) -> list[tuple[int | None, Rule, Actor]]:
+    """(rule id or None to add, rule, who saves it) for each shipped rule that a release
+    changed or added since the community got its rules. A rule nobody edited (saved last
+    by the defaults or by calibration, not pinned) takes the shipped definition; one that
+    calibration set keeps its threshold and stays calibration's (it moves the threshold
+    again on its next run). A rule an analyst saved is theirs and stays. A shipped rule
+    the community never had under that name (not even before a rename) is added."""
+    stored = {rule.name: rule for rule in rules_of(conn, community_id)}
+    authors = alert_store.rule_authors(conn, community_id)
+    untouched = {alert_store.DEFAULTS_AUTHOR, CALIBRATION.name}
+    names = None
+    changes: list[tuple[int | None, Rule, Actor]] = []
+    for shipped in DEFAULT_RULES:
+        rule = stored.get(shipped.name)
+        if rule is None:
+            names = alert_store.names_ever_used(conn, community_id) if names is None else names
+            if shipped.name not in names:
+                changes.append((None, shipped, DEFAULTS))
+            continue
+        if rule.pinned or authors.get(rule.id) not in untouched:
+            continue
+        upgrade, actor = shipped, DEFAULTS
+        if authors[rule.id] == CALIBRATION.name:
+            upgrade = replace(
+                shipped, threshold=rule.threshold, recovery_threshold=rule.recovery_threshold
+            )
+            actor = CALIBRATION
+        if rule_to_dict(upgrade) != rule_to_dict(rule):
+            changes.append((rule.id, upgrade, actor))
+    return changes

@@ -301,16 +301,16 @@ DEFAULT_RULES = (
         metric="topic_share",
         condition="baseline_ratio",
         direction="above",
-        threshold=2.0,
-        recovery_threshold=1.5,
+        threshold=1.2,
+        recovery_threshold=1.0,
         window_minutes=180,
         scope=Scope("each_topic"),
         for_minutes=60,
         keep_firing_minutes=60,
-        min_volume=20,
+        min_volume=15,
         severity="warning",
-        runbook="A topic takes twice its usual share of the conversation, even if the volume "
-        "did not move: read its newest messages (Topic heat) to see what people ask.",
+        runbook="A topic takes a clearly larger share of the conversation than usual, even if "
+        "the volume did not move: read its newest messages (Topic heat) to see what people ask.",
     ),
     Rule(
         name="Predicted topic spike",

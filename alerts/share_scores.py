@@ -20,7 +20,10 @@ from alerts.windows import (
     window_sums,
 )
 
-SHARE_SIGMAS = 2.0  # a share's count is lessened by this many Poisson sigmas
+NEGATIVE_SIGMAS = 2.0  # a share's count is lessened by this many Poisson sigmas (times
+TOPIC_SIGMAS = 3.0  # the dispersion its history shows): a topic's share swings more, from
+# one conversation to the next, than the negative share does
+STILL_RISING = 1.5  # a longer window counts while the rule's own shows this × the usual
 
 
 def scanned(series, rule: Rule, scope: Scope, data: MetricData, start: int, end: int):
@@ -28,8 +31,9 @@ def scanned(series, rule: Rule, scope: Scope, data: MetricData, start: int, end:
     at each minute the one that scores highest with at least min_volume messages: a
     rise is judged at the time scale it has, so a slow one that a short window cannot
     tell from noise is still seen, while every window keeps its own noise allowance.
-    A longer window counts only while the share in the rule's own window is still at
-    its recovery threshold times the usual (before the noise allowance): an episode ends
+    A longer window counts only while the share in the rule's own window is still
+    STILL_RISING (or the recovery threshold, if higher) times the usual, before the noise
+    allowance: an episode ends
     when the rise does, not when it leaves the longest window, and an old rise in a long
     window does not fire again on an ordinary hour. (The longer windows are computed only
     when some minute is still rising.)"""
@@ -37,7 +41,9 @@ def scanned(series, rule: Rule, scope: Scope, data: MetricData, start: int, end:
     best = _comparable(chosen, rule)
     usual = chosen["limit"].to_numpy(dtype=float) / rule.threshold
     with np.errstate(invalid="ignore"):
-        still_rising = chosen["value"].to_numpy(dtype=float) >= usual * rule.recovery
+        still_rising = chosen["value"].to_numpy(dtype=float) >= usual * max(
+            rule.recovery, STILL_RISING
+        )
     if not still_rising.any():
         return chosen
     for factor in WINDOW_FACTORS[1:]:
@@ -59,7 +65,7 @@ def _comparable(frame: pd.DataFrame, rule: Rule) -> np.ndarray:
 
 def share_series(rule: Rule, scope: Scope, data: MetricData, start: int, end: int):
     """score_series of a topic's share of all messages: the value is the share in the
-    window; with baseline_ratio the score is that share, less two Poisson sigmas of the
+    window; with baseline_ratio the score is that share, less TOPIC_SIGMAS sigmas of the
     topic's count, ÷ the topic's usual share: its share of all messages over the
     SHARE_BASELINE_DAYS before the window (none while the community has fewer than
     MIN_SHARE_BASELINE_MESSAGES there). The guard is the topic's own count, so min_volume
@@ -75,7 +81,9 @@ def share_series(rule: Rule, scope: Scope, data: MetricData, start: int, end: in
             topic_hours, everything, (minutes - window) // 60, block_hours=-(-window // 60)
         )
         if rule.condition == "baseline_ratio":
-            score, limit = _ratio_to_usual(topic, total, usual, spread, rule.threshold)
+            score, limit = _ratio_to_usual(
+                topic, total, usual, spread, rule.threshold, TOPIC_SIGMAS
+            )
         else:
             score, limit = value, np.full(len(minutes), rule.threshold)
     score = np.where(has_data(everything, minutes), score, np.nan)
@@ -86,7 +94,7 @@ def share_series(rule: Rule, scope: Scope, data: MetricData, start: int, end: in
 
 def negative_ratio_series(rule: Rule, scope: Scope, data: MetricData, start: int, end: int):
     """score_series of the negative share against its usual: the share of the scored
-    messages in the window that are negative, less SHARE_SIGMAS Poisson sigmas of the
+    messages in the window that are negative, less NEGATIVE_SIGMAS Poisson sigmas of the
     negative count, ÷ the scope's negative share over the SHARE_BASELINE_DAYS before. A
     community that always grumbles is judged against its own grumbling."""
     minutes = np.arange(start, end, dtype=np.int64)
@@ -105,19 +113,21 @@ def negative_ratio_series(rule: Rule, scope: Scope, data: MetricData, start: int
     )
     with np.errstate(divide="ignore", invalid="ignore"):
         value = np.where(scored > 0, negative / scored, np.nan)
-        score, limit = _ratio_to_usual(negative, scored, usual, spread, rule.threshold)
+        score, limit = _ratio_to_usual(
+            negative, scored, usual, spread, rule.threshold, NEGATIVE_SIGMAS
+        )
     score = np.where(has_data(hours, minutes) & (scored > 0), score, np.nan)
     return pd.DataFrame(
         {"minute": minutes, "value": value, "score": score, "guard": sums["count"], "limit": limit}
     )
 
 
-def _ratio_to_usual(part, whole, usual, dispersion, threshold):
+def _ratio_to_usual(part, whole, usual, dispersion, threshold, sigmas):
     """(score, limit) of a share against its usual share: the share is first lessened by
-    SHARE_SIGMAS sigmas of its count (Poisson, times the dispersion its history shows),
+    `sigmas` sigmas of its count (Poisson, times the dispersion its history shows),
     so that a few messages at a quiet hour, or one conversation, do not double it; NaN
     where there is no usual share yet."""
     sigma = np.sqrt(dispersion * part)
-    surely = np.maximum(part - SHARE_SIGMAS * sigma, 0) / np.where(whole > 0, whole, 1)
+    surely = np.maximum(part - sigmas * sigma, 0) / np.where(whole > 0, whole, 1)
     ratio = np.where(usual > 0, surely / usual, np.where(surely > 0, np.inf, 1.0))
     return np.where(np.isnan(usual), np.nan, ratio), usual * threshold

@@ -84,6 +84,29 @@ def save_definition(
     return rule_id, version
 
 
+def rule_authors(conn: Connection, community_id: int) -> dict[int, str]:
+    """Who saved each rule of the community last: rule id -> updated_by."""
+    rows = conn.execute(
+        select(AlertRule.id, AlertRule.updated_by).where(AlertRule.community_id == community_id)
+    ).all()
+    return {r.id: r.updated_by for r in rows}
+
+
+def names_ever_used(conn: Connection, community_id: int) -> set[str]:
+    """Every name a rule of the community has had in any of its versions."""
+    rows = conn.execute(
+        select(AlertRuleVersion.new_definition)
+        .join(AlertRule, AlertRule.id == AlertRuleVersion.rule_id)
+        .where(AlertRule.community_id == community_id)
+    ).all()
+    return {r.new_definition["name"] for r in rows} | {
+        name
+        for name in conn.scalars(
+            select(AlertRule.name).where(AlertRule.community_id == community_id)
+        )
+    }
+
+
 def has_ever_had_rules(conn: Connection, community_id: int) -> bool:
     return (
         conn.scalar(select(AlertRule.id).where(AlertRule.community_id == community_id).limit(1))

@@ -238,10 +238,11 @@ def share_data(topic_in_window: int) -> MetricData:
 def test_the_share_rule_fires_on_a_doubling_share_at_flat_volume():
     share = rule(metric="topic_share", condition="baseline_ratio", threshold=2.0, window_minutes=60)
     frame = score_series(share, Scope("topic", 1), share_data(40), T + 60, T + 61)
-    # 40 of the hour's 200 messages: a share of 20%; less two Poisson sigmas of the 40,
-    # (40 - 2 x sqrt(40)) / 200 = 0.1368, against the usual 10 / 200 = 5%: 2.74 x usual
+    # 40 of the hour's 200 messages: a share of 20%; less three Poisson sigmas of the 40,
+    # (40 - 3 x sqrt(40)) / 200 = 0.1051, against the usual 10 / 200 = 5%: 2.10 x usual
     assert frame["value"].iloc[0] == pytest.approx(0.2)
-    assert frame["score"].iloc[0] == pytest.approx((40 - 2 * math.sqrt(40)) / 200 / 0.05)
+    assert frame["score"].iloc[0] == pytest.approx((40 - 3 * math.sqrt(40)) / 200 / 0.05)
+    assert frame["score"].iloc[0] == pytest.approx(2.103, abs=1e-3)
     assert frame["limit"].iloc[0] == pytest.approx(0.05 * 2.0)
     assert frame["guard"].iloc[0] == 40  # min_volume counts the topic's own messages
     # the volume did not move: 200 in the hour, as on each of the days before (z = 0)
@@ -250,7 +251,7 @@ def test_the_share_rule_fires_on_a_doubling_share_at_flat_volume():
     assert flat["score"].iloc[0] == pytest.approx(0.0)
     # a few messages more than usual are noise: 14 of 200 (7%) is less than usual, surely
     noise = score_series(share, Scope("topic", 1), share_data(14), T + 60, T + 61)
-    assert noise["score"].iloc[0] == pytest.approx((14 - 2 * math.sqrt(14)) / 200 / 0.05)
+    assert noise["score"].iloc[0] == pytest.approx((14 - 3 * math.sqrt(14)) / 200 / 0.05)
     assert noise["score"].iloc[0] < 1
 
 
@@ -297,7 +298,8 @@ def test_a_kinds_share_and_volume_are_read_like_a_topics():
     frame = score_series(share, Scope("kind", "bug_report"), kind_data(40), T + 60, T + 61)
     # as for the topic: (40 - 2 x sqrt(40)) / 200 against the usual 10 / 200
     assert frame["value"].iloc[0] == pytest.approx(0.2)
-    assert frame["score"].iloc[0] == pytest.approx((40 - 2 * math.sqrt(40)) / 200 / 0.05)
+    assert frame["score"].iloc[0] == pytest.approx((40 - 3 * math.sqrt(40)) / 200 / 0.05)
+    assert frame["score"].iloc[0] == pytest.approx(2.103, abs=1e-3)
     assert frame["guard"].iloc[0] == 40
     # the volume of bug reports against the same hour of the days before: 10 an hour
     volume = rule(condition="baseline_ratio", threshold=3.0, window_minutes=60)

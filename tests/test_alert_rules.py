@@ -219,3 +219,74 @@ def test_ecg_alerts_backtest_finds_a_burst_of_bug_reports(tmp_path, database_url
     assert done.returncode == 0, done.stderr
     assert "kind bug report" in done.stdout
     assert "1 episode" in done.stdout
+
+
+def test_an_older_communitys_shipped_rules_are_brought_up_to_this_release(tmp_path, database_url):
+    """A community whose rules came from an earlier release: the rules nobody edited take
+    the shipped definition (a calibrated threshold stays), an analyst's edit stays, a
+    shipped rule it never had is added, one an analyst renamed is not added back. Seen
+    through `ecg alerts list`, as a user upgrading would."""
+    from data_access.db import make_engine
+    from tests.ecg_process import run_ecg
+
+    engine = make_engine(database_url)
+    community_id = prepare_old_community(engine)
+    done = run_ecg(["alerts", "list", "--community", "c"], tmp_path, ECG_DATABASE_URL=database_url)
+    assert done.returncode == 0, done.stderr
+    with engine.connect() as conn:
+        rules = {rule.name: rule for rule in rules_of(conn, community_id)}
+        log = audit.entries(conn, NOW + timedelta(days=2), datetime(2100, 1, 1, tzinfo=UTC))
+    engine.dispose()
+    shipped = {rule.name: rule for rule in DEFAULT_RULES}
+    share = rules["Topic share surge"]  # saved by the defaults of an older release
+    assert (share.threshold, share.recovery_threshold, share.min_volume) == (1.2, 1.0, 15)
+    assert share.version == 2
+    surge = rules["Volume surge"]  # calibrated: its threshold stays, the rest is shipped
+    assert (surge.threshold, surge.recovery_threshold) == (9.0, 4.5)
+    assert surge.for_minutes == shipped["Volume surge"].for_minutes and surge.version == 3
+    assert rules["Topic spike"].threshold == 5.0  # an analyst's: untouched
+    assert rules["Topic spike"].version == 2
+    assert "Source silent" in rules  # new in a later release: added
+    assert "Predicted topic spike" not in rules  # renamed by the analyst: not added back
+    assert "Forecast heads-up" in rules
+    assert "Topic share surge [warning, enabled, v2]" in done.stdout
+    upgrades = dict(zip(log["target"], log["actor"], strict=True))  # the upgrade, audited
+    assert upgrades == {
+        "Source silent": alert_store.DEFAULTS_AUTHOR,
+        "Topic share surge": alert_store.DEFAULTS_AUTHOR,
+        "Volume surge": "calibration",
+    }
+    # and running again changes nothing
+    again = run_ecg(["alerts", "list", "--community", "c"], tmp_path, ECG_DATABASE_URL=database_url)
+    assert again.stdout == done.stdout
+
+
+def prepare_old_community(engine) -> int:
+    """Rules as an earlier release left them (see the test above)."""
+    from alerts.catalog import CALIBRATION, DEFAULTS
+    from analysis.topic_templates import template
+    from data_access.communities import community_id_of
+    from data_access.setup import init_database, seed_topics
+    from data_access.topics import rule_values
+
+    init_database(engine)
+    seed_topics(engine, "c", [rule_values(rule) for rule in template("software")])
+    community_id = community_id_of(engine, "c")
+    old = {rule.name: rule for rule in DEFAULT_RULES if rule.name != "Source silent"}
+    old["Topic share surge"] = replace(
+        old["Topic share surge"], threshold=2.0, recovery_threshold=1.5, min_volume=20
+    )
+    old["Volume surge"] = replace(old["Volume surge"], for_minutes=5)
+    saved = {
+        name: save_rule(engine, community_id, rule, actor=DEFAULTS, now=NOW)
+        for name, rule in old.items()
+    }
+    at = NOW + timedelta(days=1)
+    surge = replace(saved["Volume surge"], threshold=9.0, recovery_threshold=4.5)
+    save_rule(engine, community_id, surge, actor=CALIBRATION, now=at)
+    save_rule(
+        engine, community_id, replace(saved["Topic spike"], threshold=5.0), actor=ANALYST, now=at
+    )
+    renamed = replace(saved["Predicted topic spike"], name="Forecast heads-up")
+    save_rule(engine, community_id, renamed, actor=ANALYST, now=at)
+    return community_id

@@ -53,7 +53,7 @@ def test_each_crisis_is_caught_by_its_own_rule_within_its_delay(verdict):
         assert delays[kind] is not None, kind
         assert 0 <= delays[kind] <= most, (kind, delays[kind])
     # the share surge ('sudo' x2.1 of its 1.6% share for 24 h, +32) is not caught: real topic
-    # shares swing that much from day to day (bench/incidents.py: recall 0.1), so the
+    # shares swing that much from day to day (bench/incidents.py: recall 0.3), so the
     # rule allows for the noise its history shows; see test_alert_metrics for a doubling
     # share that stands out from its history
 

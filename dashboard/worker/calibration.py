@@ -8,15 +8,13 @@ from datetime import datetime
 
 from sqlalchemy import Engine
 
-from access.permissions import Actor, Role
 from alerts.backtest import default_period
 from alerts.calibrate import CALIBRATION_DAYS, calibratable, calibrate_rule
-from alerts.catalog import rules_of, save_rule
+from alerts.catalog import CALIBRATION, rules_of, save_rule
 from dashboard.communities import prepare_community
 from data_access.communities import community_names
 
 log = logging.getLogger(__name__)
-CALIBRATION = Actor("calibration", Role.ADMIN)  # the audit log's name for these changes
 MIN_HISTORY_DAYS = 7  # less history than this: the shipped thresholds stay
 
 

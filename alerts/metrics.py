@@ -19,6 +19,7 @@ from alerts.rules import COUNT_METRICS, SHARE_METRICS, Rule, Scope
 from alerts.share_scores import negative_ratio_series, scanned, share_series
 from alerts.silence import data_ended, silence_series, without_silent_sources
 from alerts.windows import (
+    DROP_WINDOW_FACTORS,
     WINDOW_FACTORS,
     MetricData,
     community_window,
@@ -30,7 +31,7 @@ from alerts.windows import (
 )
 
 MEMBER_CAP = 10  # one member's messages in a window count toward a surge up to this
-DROP_SIGMAS = 1.0  # a drop's count is raised by this many Poisson sigmas before the ratio
+DROP_SIGMAS = 1.5  # a drop's count is raised by this many Poisson sigmas before the ratio
 
 
 def score_series(rule: Rule, scope: Scope, data: MetricData, start: int, end: int) -> pd.DataFrame:
@@ -62,7 +63,9 @@ def scans(rule: Rule) -> bool:
 
 def reach_minutes(rule: Rule) -> int:
     """How far before a minute the rule reads messages: its window, or its widest."""
-    return rule.window_minutes * (WINDOW_FACTORS[-1] if widens(rule) or scans(rule) else 1)
+    if widens(rule):
+        return rule.window_minutes * DROP_WINDOW_FACTORS[-1]
+    return rule.window_minutes * (WINDOW_FACTORS[-1] if scans(rule) else 1)
 
 
 def _with_topic_dispersion(data, topic_hours, start, end, window, expected, sigma):
@@ -80,19 +83,19 @@ def _with_topic_dispersion(data, topic_hours, start, end, window, expected, sigm
 
 
 def _widened_series(rule: Rule, scope: Scope, data: MetricData, start: int, end: int):
-    """score_series of a drop rule whose window is widened (×2, ×4, ×8) at the minutes
+    """score_series of a drop rule whose window is widened (×2, ×4 ... ×32) at the minutes
     where fewer than min_volume messages are due in it: a small community's drop is
     judged over the hours that hold enough messages to tell, not never. (A wider window
     is computed only when some minute needs it.)"""
     chosen = _count_series(rule, scope, data, start, end)
     short = (chosen["guard"] < rule.min_volume).to_numpy().copy()
-    for factor in WINDOW_FACTORS[1:]:
+    for factor in DROP_WINDOW_FACTORS[1:]:
         if not short.any():
             break
         wider = replace(rule, window_minutes=rule.window_minutes * factor)
         frame = _count_series(wider, scope, data, start, end)
         enough = (frame["guard"] >= rule.min_volume).to_numpy()
-        taken = short & (enough | (factor == WINDOW_FACTORS[-1]))  # the widest: as it is
+        taken = short & (enough | (factor == DROP_WINDOW_FACTORS[-1]))  # the widest: as it is
         chosen.loc[taken] = frame.loc[taken]
         short = short & ~enough
     return chosen

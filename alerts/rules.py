@@ -335,10 +335,10 @@ DEFAULT_RULES = (
         direction="below",
         threshold=0.2,
         recovery_threshold=0.5,
-        window_minutes=60,
-        for_minutes=30,
+        window_minutes=10,
+        for_minutes=10,
         keep_firing_minutes=15,
-        min_volume=20,
+        min_volume=15,
         severity="warning",
         runbook="The community went quiet: check the platform's status, then what changed "
         "(an announcement, a moved channel). A source that stopped delivering is reported "

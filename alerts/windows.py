@@ -18,7 +18,8 @@ from alerts.rules import COUNT_METRICS, Rule, Scope
 from analysis.kinds import KIND_COUNT_COLUMNS
 
 NEGATIVE_AT_MOST = -0.05
-WINDOW_FACTORS = (1, 2, 4, 8)  # the windows a drop widens to, or a share is scanned at
+WINDOW_FACTORS = (1, 2, 4, 8)  # the windows a share is scanned at
+DROP_WINDOW_FACTORS = (1, 2, 4, 8, 16, 32)  # the windows a drop widens to
 SPREAD_FLOOR = 0.25  # an hour's spread across weeks is taken as at least this share of
 # its mean: two or three weeks of history understate how much real hours vary
 HOURLY_COLUMNS = ["hour", "messages", "active_authors", "sentiment_count", "negative_count"]

@@ -62,8 +62,9 @@ def test_each_incident_opens_one_episode_of_its_rule(community):
     assert BURST + timedelta(minutes=10) <= surge[1] <= BURST + timedelta(minutes=30)
 
     (drop,) = episodes_between(engine, community_id, default_rule("Activity drop"), *week)
-    # the hour-long window is mostly quiet after ~50 minutes, then 30 minutes pending
-    assert QUIET + timedelta(minutes=60) <= drop[1] <= QUIET + timedelta(minutes=100)
+    # at this Sunday-morning hour (37.5 messages an hour) the 10-minute window widens to
+    # 40 minutes to hold 15 due; mostly quiet after ~38 minutes, then 10 minutes pending
+    assert QUIET + timedelta(minutes=40) <= drop[1] <= QUIET + timedelta(minutes=60)
     assert QUIET + timedelta(hours=6) <= drop[2] <= QUIET + timedelta(hours=7)
 
     spikes = episodes_between(engine, community_id, default_rule("Topic spike"), *week)
@@ -174,8 +175,9 @@ def test_a_community_four_days_old_has_a_working_activity_drop(engine):
         community_id = conn.scalar(select(Community.id).where(Community.name == "young"))
     days = (first, first + timedelta(days=4))
     (drop,) = episodes_between(engine, community_id, default_rule("Activity drop"), *days)
-    # the hour-long window is mostly quiet after ~50 minutes, then 30 minutes pending
-    assert quiet + timedelta(minutes=60) <= drop[1] <= quiet + timedelta(minutes=100)
+    # at 72 an hour the 10-minute window widens to 20 (15 due); a few stragglers hold it
+    # over 20% (after 1.5 sigmas) for a while, then 10 minutes pending: well within the hour
+    assert quiet + timedelta(minutes=30) <= drop[1] <= quiet + timedelta(minutes=60)
     assert quiet + timedelta(hours=6) <= drop[2] <= quiet + timedelta(hours=7)
     for name in ("Volume surge", "Negative-sentiment surge"):  # and nothing else fires
         assert episodes_between(engine, community_id, default_rule(name), *days) == []

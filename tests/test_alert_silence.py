@@ -77,10 +77,12 @@ def test_an_activity_drop_leaves_out_what_a_silent_source_would_bring():
     metric = data(rows, history({1: 60, 2: 60}))
     drop = next(r for r in DEFAULT_RULES if r.name == "Activity drop")
     frame = score_series(drop, Scope(), metric, T + 59, T + 61).set_index("minute")
-    # at T + 60 the hour holds source 1's 60 messages; 120 were usual, less source 2's 60;
-    # a drop's count is first raised by one Poisson sigma: (60 + sqrt 60) / 60
-    assert frame.loc[T + 60, "value"] == 60
-    assert frame.loc[T + 60, "score"] == pytest.approx((60 + math.sqrt(60)) / 60)
+    # at T + 60 the rule's 10 minutes hold 20 usual, less source 2's 10: 10 due, under
+    # the 15 asked, so the window widens to 20 minutes, which hold source 1's 20 messages
+    # against 20 due; a drop's count is first raised by 1.5 Poisson sigmas
+    assert frame.loc[T + 60, "value"] == 20
+    assert frame.loc[T + 60, "guard"] == pytest.approx(20)
+    assert frame.loc[T + 60, "score"] == pytest.approx((20 + 1.5 * math.sqrt(20)) / 20)
     silent = next(r for r in DEFAULT_RULES if r.name == "Source silent")
     flags = score_series(silent, Scope(), metric, T + 19, T + 21).set_index("minute")
     assert list(flags["score"]) == [0.0, 1.0]
@@ -131,12 +133,13 @@ def test_the_negative_share_is_judged_against_its_own_usual():
 
 def test_a_small_communitys_drop_window_widens_until_enough_is_due():
     drop = next(r for r in DEFAULT_RULES if r.name == "Activity drop")
-    # 10 messages an hour usually; nothing for the last two hours (a lone source is not
+    # 10 messages an hour usually; nothing for the last three hours (a lone source is not
     # silent before 60 are due: six hours)
-    rows = messages((1, T - 300, T - 120, 1, False, 0.0))
+    rows = messages((1, T - 300, T - 180, 1, False, 0.0))
     frame = score_series(drop, Scope(), data(rows, history({1: 10}), {1: 1}), T, T + 1)
-    # an hour holds 10 due, under the rule's 20: two hours hold 20, and none came
-    assert frame["guard"].iloc[0] == pytest.approx(20)
+    # 10 minutes hold 1.7 due, under the rule's 15; doubled four times, 160 minutes hold
+    # 26.7, and none came
+    assert frame["guard"].iloc[0] == pytest.approx(160 / 6)
     assert frame["score"].iloc[0] == 0.0
     assert np.isfinite(frame["score"]).all()
 

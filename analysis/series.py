@@ -10,6 +10,8 @@ from datetime import datetime
 
 import pandas as pd
 
+from analysis.kinds import KIND_COUNT_COLUMNS, OTHER
+
 ADDITIVE = [
     "messages",
     "sentiment_sum",
@@ -99,6 +101,36 @@ def sentiment_series(
     per_channel = frame.groupby(["bucket", "channel"], as_index=False)[ADDITIVE].sum()
     total = frame.groupby("bucket", as_index=False)[ADDITIVE].sum().assign(channel="All channels")
     return with_ratios(pd.concat([total, per_channel], ignore_index=True))
+
+
+def kinds_over_time(rollup: pd.DataFrame, bucket: str, timezone: str) -> pd.DataFrame:
+    """Messages of each kind per bucket (bucket, kind, messages), from the rollups' kind
+    counts; "other" is what no kind count holds. Every kind in every bucket, zeros too."""
+    columns = ["bucket", "kind", "messages"]
+    if rollup.empty:
+        return pd.DataFrame(columns=columns)
+    counted = list(KIND_COUNT_COLUMNS.values())
+    sums = (
+        rollup.assign(bucket=local_bucket(rollup["hour"], bucket, timezone))
+        .groupby("bucket")[["messages", *counted]]
+        .sum()
+    )
+    sums[OTHER] = sums["messages"] - sums[counted].sum(axis=1)
+    sums = sums.rename(columns={column: kind for kind, column in KIND_COUNT_COLUMNS.items()})
+    long = (
+        sums[[*KIND_COUNT_COLUMNS, OTHER]]
+        .reset_index()
+        .melt(id_vars="bucket", var_name="kind", value_name="messages")
+    )
+    return long[columns].astype({"messages": "int64"})
+
+
+def counting_only(rollup: pd.DataFrame, kind: str | None) -> pd.DataFrame:
+    """The rollup with `messages` counting only messages of `kind` (one of
+    KIND_COUNT_COLUMNS; None: every message), for charts of volume."""
+    if kind is None or rollup.empty:
+        return rollup
+    return rollup.assign(messages=rollup[KIND_COUNT_COLUMNS[kind]])
 
 
 def label_distribution(rollup: pd.DataFrame, channel_names: dict[int, str]) -> pd.DataFrame:

@@ -9,7 +9,12 @@ from dashboard.i18n import N_, _, number, percent
 from dashboard.web import components, resources
 from dashboard.web.corrections_view import correction_form
 from dashboard.web.timeranges import bucket_for
-from dashboard.web.views import bucket_edges, label_distribution, sentiment_series
+from dashboard.web.views import (
+    bucket_edges,
+    kinds_over_time,
+    label_distribution,
+    sentiment_series,
+)
 
 MAX_CHANNEL_LINES = 8
 OVER_TIME = {
@@ -80,6 +85,22 @@ def over_time(series, bucket: str, window) -> None:
     st.plotly_chart(components.with_episodes(figure, window.start, window.end), width="stretch")
 
 
+def kinds_of_message(rollup, bucket: str, window) -> None:
+    """How many questions, bug reports, requests, complaints and praise, bucket by bucket."""
+    st.subheader(_("Kinds of message"))
+    st.caption(
+        _(
+            "Each message is read for its kind when it arrives: a complaint is a negative "
+            "message with a cue of displeasure, praise a positive one with a cue of thanks or "
+            "liking (docs/kinds.md). Pick kinds below to list their most negative messages."
+        )
+    )
+    kinds = kinds_over_time(rollup, bucket, filters.timezone)
+    names = {kind: components.kind_label(kind) for kind in kinds["kind"].unique()}
+    figure = components.mark_partial_buckets(sentiment_charts.kinds_over_time(kinds, names), bucket)
+    st.plotly_chart(components.with_episodes(figure, window.start, window.end), width="stretch")
+
+
 def body() -> None:
     cid, window = filters.community_id, filters.time_range
     bucket = bucket_for(window)
@@ -91,6 +112,7 @@ def body() -> None:
     series = sentiment_series(rollup, filters.channel_names, bucket, filters.timezone)
     headline(series)
     over_time(series, bucket, window)
+    kinds_of_message(rollup, bucket, window)
 
     st.subheader(_("Distribution by channel"))
     st.plotly_chart(

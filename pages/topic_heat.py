@@ -14,7 +14,13 @@ from dashboard.web.corrections_view import correction_form
 from dashboard.web.emerging import MIN_AUTHORS, WINDOW_HOURS, hour_start
 from dashboard.web.timeranges import bucket_for
 from dashboard.web.topic_editor import prefill_new_topic
-from dashboard.web.views import BUCKET_LENGTH, bucket_edges, rising_topics, topic_heat
+from dashboard.web.views import (
+    BUCKET_LENGTH,
+    bucket_edges,
+    counting_only,
+    rising_topics,
+    topic_heat,
+)
 
 VOLUME, SENTIMENT = N_("volume"), N_("average sentiment")
 PERIOD = {"hour": N_("Hour"), "day": N_("Day"), "week": N_("Week")}
@@ -69,6 +75,22 @@ def emerging_now(cid: int) -> None:
         st.switch_page(TOPICS_PAGE)
 
 
+def counted_kind(place) -> str | None:
+    """The kind of message the heat counts (None: every message), picked in `place`."""
+    kinds = [kind for kind in components.KIND_LABELS if kind != "other"]
+    labels = {None: _("All messages")} | {kind: components.kind_label(kind) for kind in kinds}
+    return place.selectbox(
+        _("Messages counted"),
+        list(labels),
+        format_func=labels.get,  # worded in this run's language
+        key="heat_kind",
+        help=_(
+            "Count only one kind of message: which topics bring bug reports, questions or "
+            "complaints. The rising chart below counts the same kind."
+        ),
+    )
+
+
 def body() -> None:
     cid, window = filters.community_id, filters.time_range
     emerging_now(cid)
@@ -83,18 +105,28 @@ def body() -> None:
     if current.empty:
         st.info(_("No message in this range matches a topic for the chosen channels."))
         return
-    heat = topic_heat(current, names, bucket, filters.timezone)
-
-    colour_by = st.radio(
+    left, right = st.columns(2)
+    colour_by = left.radio(
         _("Colour by"), [VOLUME, SENTIMENT], horizontal=True, format_func=translator()
     )
     by_volume = colour_by == VOLUME
+    kind = counted_kind(right) if by_volume else None
+    current = counting_only(current, kind)
+    heat = topic_heat(current, names, bucket, filters.timezone)
+    if kind is not None and not heat["messages"].any():
+        st.caption(
+            _("No message of the topics in this range was read as a {kind}.").format(
+                kind=components.kind_label(kind)
+            )
+        )
     heatmap = components.mark_partial_buckets(topic_charts.topic_heatmap(heat, by_volume), bucket)
     st.plotly_chart(components.with_episodes(heatmap, window.start, window.end), width="stretch")
 
     st.subheader(_("Rising fastest against the previous period"))
     before = window.previous()
-    previous = resources.topic_sums(cid, (before.start, before.end), filters.channel_ids)
+    previous = counting_only(
+        resources.topic_sums(cid, (before.start, before.end), filters.channel_ids), kind
+    )
     rising = rising_topics(current, previous, names)
     st.plotly_chart(topic_charts.rising_topics(rising), width="stretch")
 

@@ -102,7 +102,7 @@ def raw_archive(archive_url) -> pd.DataFrame:
     with engine.connect() as conn:
         frame = pd.read_sql(
             text(
-                "SELECT m.id, m.sent_at, m.sentiment, c.name AS channel FROM messages m"
+                "SELECT m.id, m.sent_at, m.sentiment, m.kind, c.name AS channel FROM messages m"
                 " JOIN channels c ON c.id = m.channel_id"
             ),
             conn,
@@ -142,7 +142,7 @@ def test_an_old_archive_offers_the_range_that_has_data(monkeypatch, archive_url)
 def test_sentiment_page_matches_the_raw_messages(monkeypatch, archive_url, raw_archive):
     app = open_page(monkeypatch, archive_url, "../pages/sentiment.py")
     choose_days(app, date(2026, 2, 20), date(2026, 2, 28))
-    over_time, distribution = charts(app)
+    over_time, kinds, distribution = charts(app)
 
     window = raw_archive[
         (raw_archive["sent_at"] >= "2026-02-20") & (raw_archive["sent_at"] < "2026-03-01")
@@ -165,6 +165,16 @@ def test_sentiment_page_matches_the_raw_messages(monkeypatch, archive_url, raw_a
     bars = {t["name"]: sum(values(t["y"])) for t in distribution["data"]}
     assert bars["unscored"] == unscored
     assert sum(bars.values()) == len(window)
+    # the kinds of message, day by day, as a GROUP BY over the raw messages
+    per_day = window.groupby([window["sent_at"].dt.floor("D"), "kind"]).size()
+    names = {"question": "question", "bug_report": "bug report", "complaint": "complaint"}
+    drawn = {t["name"]: values(t["y"]) for t in kinds["data"]}
+    for kind, name in names.items():
+        expected = per_day.xs(kind, level="kind").reindex(
+            sorted(window["sent_at"].dt.floor("D").unique()), fill_value=0
+        )
+        assert drawn[name] == expected.tolist(), kind
+    assert sum(sum(bars) for bars in drawn.values()) == len(window)
 
 
 def test_after_a_retention_the_charts_still_count_the_removed_messages(monkeypatch, database_url):
@@ -224,6 +234,41 @@ def test_topic_heat_matches_the_raw_links(monkeypatch, archive_url):
     drill = app.dataframe[-1].value
     assert len(drill) > 0
     assert all(compile_rule(DEFAULT_OUTAGE).matches(t) for t in drill["text"])
+
+
+def test_topic_heat_counts_one_kind_of_message(monkeypatch, archive_url):
+    """Counting only questions: each topic's heat sums to its links whose message was read
+    as a question; the rising chart counts the same."""
+    app = open_page(monkeypatch, archive_url, "../pages/topic_heat.py")
+    choose_days(app, date(2026, 2, 22), date(2026, 2, 28))
+    app.selectbox(key="heat_kind").set_value("question").run()
+    assert not app.exception, [e.message for e in app.exception]
+    heatmap, rising = charts(app)
+    engine = make_engine(archive_url)
+    with engine.connect() as conn:
+        expected = dict(
+            conn.execute(
+                text(
+                    "SELECT t.name, count(*) FROM message_topics mt"
+                    " JOIN topics t ON t.id = mt.topic_id"
+                    " JOIN messages m ON m.id = mt.message_id WHERE m.sent_at >= '2026-02-22'"
+                    " AND m.sent_at < '2026-03-01' AND m.kind = 'question' GROUP BY t.name"
+                )
+            ).all()
+        )
+    engine.dispose()
+    assert sum(expected.values()) > 0
+    cells = heatmap["data"][0]
+    topics, grid = values(cells["y"]), values(cells["z"])
+    counted = {topic: sum(row) for topic, row in zip(topics, grid, strict=True) if sum(row)}
+    assert counted == expected
+    bars = rising["data"][0]
+    now = {
+        t: int(label.split()[0]) for t, label in zip(values(bars["y"]), bars["text"], strict=True)
+    }
+    assert {t: n for t, n in now.items() if n} == {
+        t: n for t, n in expected.items() if t in now
+    }  # "12 vs 3": this period's questions first
 
 
 def test_topics_page_previews_a_rule_on_recent_messages(monkeypatch, archive_url):

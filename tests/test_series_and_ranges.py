@@ -7,7 +7,14 @@ from datetime import UTC, date, datetime, timedelta
 import pandas as pd
 import pytest
 
-from analysis.series import label_distribution, minute_counts, rising_topics, sentiment_series
+from analysis.series import (
+    counting_only,
+    kinds_over_time,
+    label_distribution,
+    minute_counts,
+    rising_topics,
+    sentiment_series,
+)
 from dashboard.web.timeranges import bucket_for, custom_range, preset_range, range_with_data
 
 ROLLUP_COLUMNS = [
@@ -136,3 +143,29 @@ def test_partial_buckets_by_hand():
     assert [b.isoformat() for b in partial_buckets(*day, "week", "UTC")] == [
         "2026-03-02T00:00:00+00:00"
     ]
+
+
+def test_kinds_over_time_counts_each_kind_per_day_and_the_rest_as_other():
+    hours = pd.to_datetime(["2026-03-02 09:00", "2026-03-02 17:00", "2026-03-03 09:00"], utc=True)
+    rollup = pd.DataFrame(
+        {
+            "hour": hours,
+            "messages": [10, 5, 4],
+            "question_count": [3, 1, 0],
+            "bug_report_count": [2, 0, 1],
+            "feature_request_count": [0, 0, 0],
+            "complaint_count": [1, 1, 0],
+            "praise_count": [0, 2, 0],
+        }
+    )
+    kinds = kinds_over_time(rollup, "day", "UTC").set_index(["kind", "bucket"])["messages"]
+    first, second = pd.Timestamp("2026-03-02", tz="UTC"), pd.Timestamp("2026-03-03", tz="UTC")
+    assert kinds[("question", first)] == 4 and kinds[("question", second)] == 0
+    assert kinds[("bug_report", first)] == 2 and kinds[("bug_report", second)] == 1
+    assert kinds[("praise", first)] == 2
+    assert kinds[("other", first)] == 15 - 4 - 2 - 2 - 2  # what no kind count holds: 5
+    assert kinds[("other", second)] == 3
+    assert kinds.groupby(level="bucket").sum().tolist() == [15, 4]  # every message once
+    counted = counting_only(rollup, "question")
+    assert counted["messages"].tolist() == [3, 1, 0]
+    assert counting_only(rollup, None) is rollup

@@ -6,7 +6,14 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from dashboard.charts.style import ALL_CHANNELS, LABEL_COLOURS, channel_colours, dated, plain
+from dashboard.charts.style import (
+    ALL_CHANNELS,
+    KIND_COLOURS,
+    LABEL_COLOURS,
+    channel_colours,
+    dated,
+    plain,
+)
 from dashboard.i18n import N_, _
 
 LABEL_NAMES = {"positive": N_("positive"), "neutral": N_("neutral"), "negative": N_("negative")}
@@ -62,6 +69,28 @@ def label_distribution(distribution: pd.DataFrame) -> go.Figure:
         yaxis_title=_("messages"),
     )
     return figure
+
+
+def kinds_over_time(kinds: pd.DataFrame, kind_names: dict[str, str]) -> go.Figure:
+    """Stacked bars: messages of each kind per bucket (`kind_names` words each kind)."""
+    figure = go.Figure()
+    for kind, colour in KIND_COLOURS.items():
+        rows = kinds[kinds["kind"] == kind]
+        figure.add_trace(
+            go.Bar(
+                x=rows["bucket"],
+                y=rows["messages"],
+                name=kind_names.get(kind, kind),
+                marker_color=colour,
+            )
+        )
+    figure.update_layout(
+        barmode="stack",
+        height=320,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        yaxis_title=_("messages"),
+    )
+    return dated(figure)
 
 
 def _shown_channel(channel: str) -> str:

@@ -24,6 +24,14 @@ LABEL_COLOURS = {
     "positive": "#2ca02c",
     "unscored": "#bdbdbd",
 }
+KIND_COLOURS = {  # analysis.kinds.KINDS, stacked in this order
+    "question": "#1f77b4",
+    "bug_report": "#d62728",
+    "feature_request": "#9467bd",
+    "complaint": "#ff7f0e",
+    "praise": "#2ca02c",
+    "other": "#c7c7c7",
+}
 
 
 def plain(text: object) -> str:

@@ -15,6 +15,8 @@ from analysis.activity import MIN_BASELINE_WEEKS, Band, LiveState, live_state, n
 from analysis.series import (
     BUCKET_LENGTH,
     bucket_edges,
+    counting_only,
+    kinds_over_time,
     label_distribution,
     minute_counts,
     rising_topics,
@@ -33,6 +35,8 @@ __all__ = [  # the series helpers pages use as they are
     "HISTORY_DAYS",
     "MIN_VOLUME",
     "bucket_edges",
+    "counting_only",
+    "kinds_over_time",
     "label_distribution",
     "rising_topics",
     "sentiment_series",

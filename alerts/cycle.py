@@ -11,6 +11,7 @@ from sqlalchemy import Engine, delete
 
 from alerts.catalog import rules_of
 from alerts.data import metric_data
+from alerts.emerging_scores import strongest_terms
 from alerts.evaluate import AlertState, Change, run
 from alerts.metrics import score_series
 from alerts.rules import Rule
@@ -92,7 +93,7 @@ def _evaluate_rule(
                     community_id,
                     rule,
                     key,
-                    scope_label(scope, data),
+                    _label(rule, scope, data, change),
                     change,
                     episode_id,
                     summary,
@@ -101,6 +102,16 @@ def _evaluate_rule(
                 conn, rule.id, key, asdict(state), episode_id, now, bool(memory)
             )
             summary.scopes += 1
+
+
+def _label(rule: Rule, scope, data: MetricData, change: Change) -> str:
+    """How an episode names what it is about: its scope, or for an emerging-term rule the
+    terms (up to three) that were emerging when it began."""
+    if rule.metric == "emerging_term":
+        terms = strongest_terms(data, change.episode.start)[:3]
+        if terms:
+            return "terms " + ", ".join(terms)
+    return scope_label(scope, data)
 
 
 def _apply(conn, community_id, rule, key, label, change: Change, episode_id, summary):

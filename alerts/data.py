@@ -5,10 +5,11 @@ from __future__ import annotations
 from sqlalchemy import Connection
 
 from alerts.baselines import LOOKBACK_HOURS
+from alerts.emerging_scores import FRESH_MINUTES
 from alerts.metrics import reach_minutes
 from alerts.rules import FORECAST_METRICS, TOPIC_METRICS, Rule
 from alerts.windows import MetricData
-from data_access import alert_data
+from data_access import alert_data, emerging_store
 
 
 def metric_data(
@@ -41,6 +42,11 @@ def metric_data(
             alert_data.forecast_points(conn, community_id)
             if any(r.metric in FORECAST_METRICS or r.condition == "forecast_band" for r in rules)
             else {}
+        ),
+        emerging=(
+            emerging_store.snapshot_rows(conn, community_id, first - FRESH_MINUTES, end)
+            if any(r.metric == "emerging_term" for r in rules)
+            else None
         ),
         platforms=platforms,
         channel_sources=alert_data.channel_sources(conn, community_id),

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from alerts.baselines import rolling, usual_share_and_dispersion
+from alerts.emerging_scores import emerging_series
 from alerts.forecast_scores import band_distance, predicted_peak, predicted_ratio
 from alerts.rules import COUNT_METRICS, SHARE_METRICS, Rule, Scope
 from alerts.share_scores import negative_ratio_series, scanned, share_series
@@ -46,6 +47,8 @@ def score_series(rule: Rule, scope: Scope, data: MetricData, start: int, end: in
         return scanned(negative_ratio_series, rule, scope, data, start, end)
     if rule.metric == "silent_sources":
         return silence_series(rule, scope, data, start, end)
+    if rule.metric == "emerging_term":
+        return emerging_series(rule, scope, data, start, end)
     if widens(rule):
         return _widened_series(rule, scope, data, start, end)
     return _count_series(rule, scope, data, start, end)

@@ -28,6 +28,7 @@ METRICS = {
     "forecast_deviation": "deviation from the forecast band",
     "predicted_spike": "predicted spike (forecast peak ÷ normal, next 24 h)",
     "silent_sources": "sources gone silent (nothing where 20 messages were due)",
+    "emerging_term": "emerging term (the strongest new word's rise above its usual, in sigmas)",
 }
 COUNT_METRICS = {"volume", "active_members", "topic_volume"}
 TOPIC_METRICS = {"topic_volume", "topic_negative_share", "topic_share"}
@@ -218,6 +219,12 @@ def _check_combination(rule: Rule) -> None:
         raise RuleValidationError(
             "scope", "sources are watched for everything, a platform or a channel"
         )
+    if rule.metric == "emerging_term" and (
+        rule.condition != "threshold" or rule.direction != "above"
+    ):
+        raise RuleValidationError("condition", "an emerging term takes a threshold to rise above")
+    if rule.metric == "emerging_term" and rule.scope.kind != "all":
+        raise RuleValidationError("scope", "emerging terms are read for the whole community")
     if rule.metric in FORECAST_METRICS and rule.condition != "threshold":
         raise RuleValidationError("condition", f"{METRICS[rule.metric]} takes a plain threshold")
     if rule.metric in FORECAST_METRICS and rule.scope.kind == "platform":

@@ -33,6 +33,7 @@ class MetricData:
     topic_links: the same columns plus topic_id, one row per message and topic.
     channel_hours / topic_hours: hourly rollups (hour in epoch hours) by channel_id / topic_id.
     forecasts: (kind, id) -> hourly points (hour, yhat, yhat_lower, yhat_upper).
+    emerging: what was emerging when the worker looked (data_access.emerging_store).
     """
 
     first: int
@@ -42,6 +43,7 @@ class MetricData:
     channel_hours: pd.DataFrame
     topic_hours: pd.DataFrame
     forecasts: dict[tuple[str, int], pd.DataFrame] = field(default_factory=dict)
+    emerging: pd.DataFrame | None = None  # minute, term, z, recent: the worker's snapshots
     platforms: dict[int, str] = field(default_factory=dict)  # channel id -> platform
     channel_sources: dict[int, int] = field(default_factory=dict)  # channel id -> source id
     topic_names: dict[int, str] = field(default_factory=dict)

@@ -183,6 +183,24 @@ class RejectedSuggestion(Base):
     rejected_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class EmergingTermSnapshot(Base):
+    """What was emerging in a community when the worker looked (analysis.emerging): one row
+    per emerging term, or one row with no term when nothing was. The alert metric
+    "emerging term" reads these, so rules and backtests see what the page showed then."""
+
+    __tablename__ = "emerging_term_snapshots"
+    __table_args__ = (Index("ix_emerging_term_snapshots_community_at", "community_id", "at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    term: Mapped[str | None] = mapped_column(String(200))
+    z: Mapped[float] = mapped_column(Float, default=0.0)
+    ratio: Mapped[float] = mapped_column(Float, default=1.0)
+    recent: Mapped[int] = mapped_column(Integer, default=0)
+    expected: Mapped[float] = mapped_column(Float, default=0.0)
+    authors: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class MessageTopic(Base):
     """A message's topic. Carries the message's `sent_at` so that PostgreSQL partitions it
     by month like messages (there the key is (message_id, topic_id, sent_at) and the

@@ -26,6 +26,27 @@ from ingest.records import ParsedRow, RawMessage
 NOW_HOUR = 500_000
 
 
+ZORBLAX_BURST = [
+    (f"p{n % 6}", text)
+    for n, text in enumerate(
+        [
+            "anyone else getting the zorblax error on startup?",
+            "zorblax again, the build is stuck",
+            "same zorblax here after the update",
+            "is zorblax a known issue?",
+            "zorblax on my laptop too",
+            "I see zorblax when I open a file",
+            "zorblax zorblax zorblax",
+            "any fix for zorblax yet?",
+            "zorblax after the upgrade, on linux",
+            "rolled back, no more zorblax",
+            "the zorblax bug is back",
+            "got zorblax in the repl",
+        ]
+    )
+]
+
+
 def test_message_terms_are_words_and_english_pairs_each_once():
     assert message_terms("Refund scam? The refund SCAM again") == {
         "refund",
@@ -93,25 +114,7 @@ def _community(url: str, texts: list[str], burst: list[tuple[str, str]], now: da
 
 def test_a_planted_burst_of_a_new_word_surfaces_within_the_hour(shared_data, database_url):
     now = datetime.now(UTC).replace(microsecond=0)
-    burst = [
-        (f"p{n % 6}", text)
-        for n, text in enumerate(
-            [
-                "anyone else getting the zorblax error on startup?",
-                "zorblax again, the build is stuck",
-                "same zorblax here after the update",
-                "is zorblax a known issue?",
-                "zorblax on my laptop too",
-                "I see zorblax when I open a file",
-                "zorblax zorblax zorblax",
-                "any fix for zorblax yet?",
-                "zorblax after the upgrade, on linux",
-                "rolled back, no more zorblax",
-                "the zorblax bug is back",
-                "got zorblax in the repl",
-            ]
-        )
-    ]
+    burst = ZORBLAX_BURST
     community_id = _community(database_url, _real_chat(shared_data, 6000), burst, now)
     found = emerging_now(make_engine(database_url), community_id, now)
     assert found.terms, "nothing emerged"
@@ -162,3 +165,97 @@ def test_topic_heat_shows_what_is_emerging_and_makes_it_a_topic(
     assert not app.exception, [e.message for e in app.exception]
     assert app.session_state["topic-choice"] == "➕ New topic"
     assert app.session_state["topic-➕ New topic-keywords"] == "zorblax"
+
+
+def _new_word_rule(engine, community_id, now):
+    from access.permissions import Actor, Role
+    from alerts.catalog import save_rule
+    from alerts.rules import rule_from_fields
+
+    rule = rule_from_fields(
+        name="A new word",
+        metric="emerging_term",
+        condition="threshold",
+        direction="above",
+        threshold="6",
+        for_minutes="0",
+        min_volume="5",
+    )
+    return save_rule(engine, community_id, rule, actor=Actor("ana", Role.ANALYST), now=now)
+
+
+@pytest.mark.parametrize("planted", [True, False])
+def test_the_emerging_term_rule_fires_on_a_new_word_and_names_it(
+    shared_data, database_url, tmp_path, planted
+):
+    """The worker's snapshot of what is emerging, then `ecg alerts evaluate` as a user
+    runs it: a rule on the emerging-term metric opens one episode named after the word
+    (zorblax: 12 messages against none usual, z = 12 / sqrt(3) = 6.9 > 6); on the same
+    background without the burst it opens none."""
+    from dashboard.worker.emerging import record_emerging_terms
+    from data_access import alert_store
+    from tests.ecg_process import run_ecg
+
+    now = datetime.now(UTC).replace(microsecond=0)
+    burst = ZORBLAX_BURST if planted else []
+    community_id = _community(database_url, _real_chat(shared_data, 6000), burst, now)
+    engine = make_engine(database_url)
+    record_emerging_terms(engine, now)
+    rule = _new_word_rule(engine, community_id, now)
+    done = run_ecg(
+        ["alerts", "evaluate", "--community", "chat"], tmp_path, ECG_DATABASE_URL=database_url
+    )
+    assert done.returncode == 0, done.stderr
+    with engine.connect() as conn:
+        episodes = alert_store.episodes(conn, community_id, now - timedelta(days=8), now, False)
+    engine.dispose()
+    ours = episodes[episodes["rule_name"] == rule.name]
+    if planted:
+        assert list(ours["scope_label"]) == ["terms zorblax"]
+        assert ours["peak_value"].iloc[0] == pytest.approx(12 / PRIOR**0.5, abs=0.01)
+    else:
+        assert ours.empty
+
+
+def test_the_emerging_term_metric_reads_the_newest_fresh_snapshot():
+    import numpy as np
+    import pandas as pd
+
+    from alerts.emerging_scores import FRESH_MINUTES, emerging_series, strongest_terms
+    from alerts.rules import RuleValidationError, Scope, rule_from_fields
+    from alerts.windows import MetricData
+
+    snapshots = pd.DataFrame(
+        {
+            "minute": [100, 100, 115, 130],
+            "term": ["zorblax", "refund scam", None, "outage"],
+            "z": [6.9, 4.2, 0.0, 8.0],
+            "recent": [12, 7, 0, 20],
+        }
+    )
+    empty = pd.DataFrame()
+    data = MetricData(0, 300, empty, empty, empty, empty, emerging=snapshots)
+    rule = rule_from_fields(
+        name="n", metric="emerging_term", condition="threshold", direction="above", threshold="6"
+    )
+    frame = emerging_series(rule, Scope(), data, 99, 100 + 30 + FRESH_MINUTES + 2)
+    value = dict(zip(frame["minute"], frame["value"], strict=True))
+    assert np.isnan(value[99])  # before any snapshot: no data
+    assert value[100] == 6.9 and value[114] == 6.9  # the strongest of the snapshot at 100
+    assert value[115] == 0.0  # the worker looked at 115 and nothing was emerging
+    assert value[130] == 8.0 and value[130 + FRESH_MINUTES] == 8.0
+    assert np.isnan(value[130 + FRESH_MINUTES + 1])  # stale: the worker stopped looking
+    guard = dict(zip(frame["minute"], frame["guard"], strict=True))
+    assert guard[100] == 12 and guard[130] == 20
+    assert strongest_terms(data, 110) == ["zorblax", "refund scam"]
+    assert strongest_terms(data, 120) == []
+    with pytest.raises(RuleValidationError, match="whole community"):
+        rule_from_fields(
+            name="n", metric="emerging_term", condition="threshold", direction="above",
+            threshold="6", scope={"kind": "each_topic"},
+        )  # fmt: skip
+    with pytest.raises(RuleValidationError, match="threshold to rise above"):
+        rule_from_fields(
+            name="n", metric="emerging_term", condition="threshold", direction="below",
+            threshold="6",
+        )  # fmt: skip

@@ -92,6 +92,13 @@ def baseline_note(
                 "of the scope's history."
             )
         return "Compared with the stored forecast of the scope (the worker refits it)."
+    if rule.metric == "emerging_term":
+        return (
+            "Each word's messages in the last 6 hours against its own usual of the week "
+            "before, in sigmas (as Topic heat's Emerging now): the worker notes what is "
+            "emerging every 15 minutes, and the rule and its backtest read those notes, so "
+            "its history starts when the worker first ran."
+        )
     if rule.condition == "baseline_ratio" and rule.metric == "topic_share":
         return "Compared with the topic's share of all messages in the 7 days before."
     if rule.condition == "baseline_ratio" and rule.metric == "kind_share":

@@ -21,6 +21,7 @@ from dashboard.report.mail import send_weekly_reports
 from dashboard.worker.alerts import evaluate_alerts, send_notifications
 from dashboard.worker.calibration import calibrate_thresholds
 from dashboard.worker.demo import demo_tick
+from dashboard.worker.emerging import record_emerging_terms
 from dashboard.worker.forecasts import refresh_forecasts
 from dashboard.worker.storage import StoragePolicy, maintain_storage
 from dashboard.worker.weekly import store_weekly_figures
@@ -31,6 +32,7 @@ log = logging.getLogger(__name__)
 NO_NOTIFICATIONS = NotificationSettings()
 NO_REPORT_MAIL = ReportMail()
 KEEP_EVERYTHING = StoragePolicy()
+EMERGING_EVERY = timedelta(minutes=15)  # the emerging-term snapshots (FRESH_MINUTES: 45)
 
 
 class WorkerStopping(BaseException):
@@ -59,9 +61,9 @@ Job = tuple[str, Callable[..., None], tuple]  # a name for the log, the job, its
 @dataclass
 class Schedule:
     """Which jobs are due when: the demo every loop, forecasts and the weekly figures every
-    `forecast_every`, alert rules every `alerts_every`, notifications every loop, storage
-    upkeep and threshold calibration daily, the weekly mail checked every minute when it
-    has recipients."""
+    `forecast_every`, the emerging terms every 15 minutes, alert rules every
+    `alerts_every`, notifications every loop, storage upkeep and threshold calibration
+    daily, the weekly mail checked every minute when it has recipients."""
 
     demo: bool
     forecast_every: timedelta
@@ -86,6 +88,8 @@ class Schedule:
         if self.due("forecast", self.forecast_every, now):
             fit = (engine, now, fitting, self.forecast_time_limit)
             planned.append(("forecast", refresh_forecasts, fit))
+        if self.due("emerging terms", EMERGING_EVERY, now):
+            planned.append(("emerging terms", record_emerging_terms, (engine, now)))
         if self.due("alerts", self.alerts_every, now):
             planned.append(("alerts", evaluate_alerts, (engine, now)))
         planned.append(("notifications", send_notifications, (engine, self.notifications, now)))

@@ -18,6 +18,7 @@ from data_access.accounts import (
     authenticate,
     create_first_admin,
     delay_after,
+    find,
     list_users,
     remove_user,
     set_password,
@@ -237,3 +238,24 @@ def test_the_audit_log_page_shows_every_column_of_a_change(monkeypatch, database
     shown = table.value
     assert list(shown.columns) == ["who", "what", "target", "before", "after"]
     assert "user.add" in set(shown["what"])
+
+
+def test_an_admin_adds_a_user_on_the_users_page(monkeypatch, database_url):
+    from data_access.db import make_engine
+    from tests.test_pages import open_page
+
+    app = open_page(monkeypatch, database_url, "../pages/users.py", role=Role.ADMIN)
+    assert not app.exception
+    name, password = app.text_input[0], app.text_input[1]
+    name.input("Bea")
+    app.selectbox[0].set_value(Role.ANALYST)
+    password.input("a one-time pw 123")
+    next(b for b in app.button if b.label == "Add user").click().run()
+    assert not app.exception, [e.message for e in app.exception]
+    assert [s.value for s in app.success] == ["Added bea\\."]  # markdown-escaped
+    engine = make_engine(database_url)
+    added = find(engine, "bea")
+    engine.dispose()
+    assert added.role == Role.ANALYST and added.must_change_password
+    roles = dict(zip(app.dataframe[0].value["name"], app.dataframe[0].value["role"], strict=True))
+    assert roles["bea"] == "analyst"

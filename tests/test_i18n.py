@@ -32,6 +32,8 @@ TRANSLATED_PAGES = [
     "../pages/forecasts.py",
     "../pages/topics.py",
     "../pages/weekly.py",
+    "../pages/users.py",
+    "../pages/audit.py",
 ]
 
 
@@ -132,6 +134,7 @@ def _shown_texts(app) -> list[str]:
              for e in getattr(app, kind)]  # fmt: skip
     texts += [m.label for m in app.metric]
     texts += [w.label for w in (*app.selectbox, *app.multiselect, *app.button, *app.date_input)]
+    texts += [w.label for w in (*app.text_input, *app.tabs)]
     return [t for t in texts if t]
 
 

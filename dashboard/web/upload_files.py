@@ -11,7 +11,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from analysis.topic_templates import DESCRIPTIONS as TOPIC_TEMPLATES
+from analysis.topic_templates import DESCRIPTIONS
+from dashboard.i18n import N_
 from ingest.formats.detect import choose_format, needs_mapping
 from ingest.formats.tabular import ColumnMapping
 
@@ -24,6 +25,16 @@ __all__ = [
     "needs_mapping",
 ]
 
+TOPIC_TEMPLATES = {  # analysis.topic_templates.DESCRIPTIONS, marked for translation
+    "none": N_("no topics: add your own on the Topics page"),
+    "software": N_("a software product: billing, bugs, outage, help, releases…"),
+    "gaming": N_("a game: bugs and crashes, lag, matchmaking, balance, cheating…"),
+    "education": N_("a school or admissions forum: admissions, courses, exams, aid…"),
+    "commerce": N_("a shop: orders, returns and refunds, payments, quality…"),
+    "general": N_("any community: welcome, events, feedback, moderation…"),
+    "chinese": N_("a Chinese group (中文社群): 产品反馈, 故障, 售后, 活动, 投诉…"),
+}
+assert TOPIC_TEMPLATES == DESCRIPTIONS  # the same words, one place to translate them
 KEPT = "kept_upload"  # session key: {"file_id", "path"} of the copy on disk
 PREFIX = "ecg-upload-"
 

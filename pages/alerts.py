@@ -10,21 +10,30 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.charts import alerts as alert_charts
+from dashboard.i18n import N_, _, number, translator
 from dashboard.web import actions, auth, components, resources
 from dashboard.web.auth import Action
-from dashboard.web.rule_editor import METRICS, baseline_note, uses_sentiment
+from dashboard.web.rule_editor import (
+    METRIC_NAMES,
+    SEVERITY_NAMES,
+    baseline_note,
+    uses_sentiment,
+    worded,
+)
 
 EVIDENCE_BEFORE = timedelta(hours=6)
 EVIDENCE_AFTER = timedelta(hours=2)
 DRIVING_MESSAGES = 30
-SILENCE_FOR = {"1 hour": 1, "4 hours": 4, "1 day": 24, "1 week": 24 * 7}
+SILENCE_FOR = {N_("1 hour"): 1, N_("4 hours"): 4, N_("1 day"): 24, N_("1 week"): 24 * 7}
 
 filters = components.current_filters()
-st.header("Alerts")
+st.header(_("Alerts"))
 st.caption(
-    "Episodes of the alert rules (tuned on the Thresholds page): one per incident, from the "
-    "minute it fired to the minute it resolved. Pick one to see the metric around it, its "
-    "threshold and the messages that drove it."
+    _(
+        "Episodes of the alert rules (tuned on the Thresholds page): one per incident, from "
+        "the minute it fired to the minute it resolved. Pick one to see the metric around it, "
+        "its threshold and the messages that drove it."
+    )
 )
 
 
@@ -36,34 +45,38 @@ def table(episodes: pd.DataFrame) -> pd.DataFrame:
             .dt.strftime("%Y-%m-%d %H:%M")
         )
 
+    severities = worded(SEVERITY_NAMES)
     return pd.DataFrame(
         {
-            "severity": episodes["severity"],
-            "rule": episodes["rule_name"],
-            "scope": episodes["scope_label"],
-            "fired": local("started_at"),
-            "resolved": local("ended_at").fillna("firing"),
-            "peak": episodes["peak_value"].round(3),
-            "acknowledged by": episodes["acknowledged_by"].fillna(""),
-            "silenced": episodes["silenced"],
+            _("severity"): episodes["severity"].map(lambda s: severities.get(s, s)),
+            _("rule"): episodes["rule_name"],
+            _("scope"): episodes["scope_label"],
+            _("fired"): local("started_at"),
+            _("resolved"): local("ended_at").fillna(_("firing")),
+            _("peak"): episodes["peak_value"].round(3),
+            _("acknowledged by"): episodes["acknowledged_by"].fillna(""),
+            _("silenced"): episodes["silenced"],
         }
     )
 
 
 def firing_now(now) -> None:
     firing = resources.alert_episodes(filters.community_id, now, now, True)
-    st.subheader(f"Firing now: {len(firing)}")
+    st.subheader(_("Firing now: {count}").format(count=number(len(firing))))
     if firing.empty:
-        st.success("Nothing is firing.")
+        st.success(_("Nothing is firing."))
     else:
         st.dataframe(table(firing), hide_index=True, width="stretch")
 
 
 def history(episodes: pd.DataFrame) -> pd.DataFrame:
-    st.subheader("History")
+    st.subheader(_("History"))
     left, middle = st.columns(2)
-    severities = left.multiselect("Severity", ["critical", "warning", "info"])
-    rules = middle.multiselect("Rule", sorted(episodes["rule_name"].unique()))
+    names = worded(SEVERITY_NAMES)
+    severities = left.multiselect(
+        _("Severity"), ["critical", "warning", "info"], format_func=names.get
+    )
+    rules = middle.multiselect(_("Rule"), sorted(episodes["rule_name"].unique()))
     shown = episodes
     if severities:
         shown = shown[shown["severity"].isin(severities)]
@@ -78,7 +91,7 @@ def evidence(episode, now) -> None:
         (r for r in resources.alert_rules(filters.community_id) if r.id == episode.rule_id), None
     )
     if rule is None:
-        st.info("The rule of this episode no longer exists.")
+        st.info(_("The rule of this episode no longer exists."))
         return
     end = episode.ended_at if pd.notna(episode.ended_at) else now
     last_data = filters.extent[1] + timedelta(hours=1) if filters.extent else now
@@ -90,19 +103,20 @@ def evidence(episode, now) -> None:
         episode.started_at - EVIDENCE_BEFORE,
         shown_end,
     )
-    st.caption(rule.runbook or "This rule has no runbook.")
+    st.caption(rule.runbook or _("This rule has no runbook."))
     note = baseline_note(rule, filters.extent, bool(resources.series_keys(filters.community_id)))
     if note:
         st.caption(note)
     if scores.empty:
-        st.info("The scope of this episode has no data any more.")
+        st.info(_("The scope of this episode has no data any more."))
     else:
+        metric = _(METRIC_NAMES[rule.metric])
         figure = alert_charts.evidence(
-            scores, episode.started_at, min(end, shown_end), METRICS[rule.metric], filters.timezone
+            scores, episode.started_at, min(end, shown_end), metric, filters.timezone
         )
         st.plotly_chart(figure, width="stretch")
     window_start = episode.onset_at - timedelta(minutes=rule.window_minutes)
-    st.markdown("**Messages that drove it**")
+    st.markdown("**" + _("Messages that drove it") + "**")
     kinds = components.kind_picker(f"evidence-kinds-{episode.id}")
     messages = resources.episode_messages(
         filters.community_id,
@@ -122,14 +136,14 @@ def episode_actions(episode, now) -> None:
     if not auth.allowed(auth.current_account(), Action.ACKNOWLEDGE_ALERTS):
         return
     left, right = st.columns(2)
-    acknowledge = pd.isna(episode.acknowledged_by) and left.button("Acknowledge")
+    acknowledge = pd.isna(episode.acknowledged_by) and left.button(_("Acknowledge"))
     if acknowledge and actions.acknowledge_alert(int(episode.id)):
         st.rerun()
-    with right.popover("Silence"):
-        duration = st.selectbox("For", list(SILENCE_FOR))
-        whole_rule = st.checkbox("Every scope of this rule", value=False)
-        comment = st.text_input("Why", placeholder="known incident, fix deploying")
-        if st.button("Silence notifications") and actions.silence_alerts(
+    with right.popover(_("Silence")):
+        duration = st.selectbox(_("For"), list(SILENCE_FOR), format_func=translator())
+        whole_rule = st.checkbox(_("Every scope of this rule"), value=False)
+        comment = st.text_input(_("Why"), placeholder=_("known incident, fix deploying"))
+        if st.button(_("Silence notifications")) and actions.silence_alerts(
             filters.community_id,
             int(episode.rule_id),
             None if whole_rule else episode.scope_key,
@@ -137,38 +151,43 @@ def episode_actions(episode, now) -> None:
             timedelta(hours=SILENCE_FOR[duration]),
             comment,
         ):
-            st.success(f"Silenced for {duration}.")
+            st.success(_("Silenced for {duration}.").format(duration=_(duration)))
 
 
 def silences(now) -> None:
     current = resources.alert_silences(filters.community_id, now)
-    with st.expander(f"Silences ({len(current)} in force or planned)"):
+    with st.expander(
+        _("Silences ({count} in force or planned)").format(count=number(len(current)))
+    ):
         for row in current.itertuples():
             since = components.local_text(row.starts_at, filters.timezone)
             until = components.local_text(row.ends_at, filters.timezone)
-            scope = row.scope_key or "every scope"
-            st.text(f"{since} to {until}, {scope}, by {row.author}: {row.comment}")
+            scope = row.scope_key or _("every scope")
+            st.text(
+                _("{since} to {until}, {scope}, by {author}: {comment}").format(
+                    since=since, until=until, scope=scope, author=row.author, comment=row.comment
+                )
+            )
         if auth.allowed(auth.current_account(), Action.SILENCE_ALERTS):
             new_silence(now)
 
 
 def new_silence(now) -> None:
     """A planned silence, for maintenance: which rule and scope, from when, for how long."""
-    st.markdown("**New silence**")
+    st.markdown("**" + _("New silence") + "**")
     rules = {r.id: r.name for r in resources.alert_rules(filters.community_id)}
     left, right = st.columns(2)
-    rule_id = left.selectbox(
-        "Rule", [None, *rules], format_func=lambda i: "every rule" if i is None else rules[i]
-    )
+    named = {None: _("every rule")} | rules
+    rule_id = left.selectbox(_("Rule"), list(named), format_func=named.get)
     scopes = scope_choices()
-    scope = right.selectbox("Scope", list(scopes), format_func=scopes.get)
+    scope = right.selectbox(_("Scope"), list(scopes), format_func=scopes.get)
     zone = ZoneInfo(filters.timezone)
     local_now = now.astimezone(zone)
-    day = left.date_input("Starts on", local_now.date())
-    at = right.time_input("at", local_now.time().replace(second=0, microsecond=0))
-    hours = left.number_input("For (hours)", min_value=0.25, max_value=24.0 * 30, value=2.0)
-    comment = right.text_input("Why", key="planned-silence-why")
-    if st.button("Add silence"):
+    day = left.date_input(_("Starts on"), local_now.date())
+    at = right.time_input(_("at"), local_now.time().replace(second=0, microsecond=0))
+    hours = left.number_input(_("For (hours)"), min_value=0.25, max_value=24.0 * 30, value=2.0)
+    comment = right.text_input(_("Why"), key="planned-silence-why")
+    if st.button(_("Add silence")):
         starts = datetime.combine(day, at, tzinfo=zone).astimezone(UTC)
         if actions.silence_alerts(
             filters.community_id, rule_id, scope, starts, timedelta(hours=hours), comment
@@ -179,10 +198,15 @@ def new_silence(now) -> None:
 def scope_choices() -> dict:
     channels = resources.channels(filters.community_id)
     topics = resources.topics(filters.community_id)
-    choices = {None: "every scope", "all": "everything"}
-    choices |= {f"platform:{p}": f"platform {p}" for p in sorted(channels["platform"].unique())}
-    choices |= {f"channel:{r.id}": f"channel {r.name}" for r in channels.itertuples()}
-    choices |= {f"topic:{r.id}": f"topic {r.name}" for r in topics.itertuples()}
+    choices = {None: _("every scope"), "all": _("everything")}
+    choices |= {
+        f"platform:{p}": _("platform {name}").format(name=p)
+        for p in sorted(channels["platform"].unique())
+    }
+    choices |= {
+        f"channel:{r.id}": _("channel {name}").format(name=r.name) for r in channels.itertuples()
+    }
+    choices |= {f"topic:{r.id}": _("topic {name}").format(name=r.name) for r in topics.itertuples()}
     return choices
 
 
@@ -192,18 +216,21 @@ def body() -> None:
     start, end = filters.time_range.start, filters.time_range.end
     episodes = resources.alert_episodes(filters.community_id, start, end)
     if episodes.empty:
-        st.info("No alert fired in the chosen period. Widen it in the sidebar.")
+        st.info(_("No alert fired in the chosen period. Widen it in the sidebar."))
         silences(now)
         return
     shown = history(episodes)
     if shown.empty:
         return
     labels = {
-        int(r.id): f"{r.rule_name} on {r.scope_label}, "
-        f"{components.local_text(r.started_at, filters.timezone)}"
+        int(r.id): _("{rule} on {scope}, {when}").format(
+            rule=r.rule_name,
+            scope=r.scope_label,
+            when=components.local_text(r.started_at, filters.timezone),
+        )
         for r in shown.itertuples()
     }
-    chosen = st.selectbox("Episode", list(labels), format_func=labels.get)
+    chosen = st.selectbox(_("Episode"), list(labels), format_func=labels.get)
     episode = next(r for r in shown.itertuples() if int(r.id) == chosen)
     episode_actions(episode, now)
     evidence(episode, now)

@@ -36,6 +36,7 @@ TRANSLATED_PAGES = [
     "../pages/audit.py",
     "../pages/members.py",
     "../pages/import_data.py",
+    "../pages/alerts.py",
 ]
 
 
@@ -205,3 +206,14 @@ def test_time_axes_are_dated_the_chinese_way(chinese):
     assert "%-m月%-d日" in stops
     i18n.use(i18n.ENGLISH)
     assert dated(go.Figure()).layout.xaxis.tickformatstops == ()
+
+
+def test_the_alert_vocabulary_marked_for_translation_is_the_rules_own():
+    from alerts import rules
+    from dashboard.web import rule_editor
+
+    assert rule_editor.METRIC_NAMES == rules.METRICS
+    assert rule_editor.CONDITION_NAMES == rules.CONDITIONS
+    assert rule_editor.SCOPE_NAMES == rules.SCOPES
+    assert list(rule_editor.DIRECTION_NAMES) == list(rules.DIRECTIONS)
+    assert list(rule_editor.SEVERITY_NAMES) == list(rules.SEVERITIES)

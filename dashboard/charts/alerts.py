@@ -9,6 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.charts.style import dated, plain
+from dashboard.i18n import _
 
 SEVERITY_COLOURS = {"critical": "#d32f2f", "warning": "#f57c00", "info": "#1e88e5"}
 SEVERITY_RANK = {"info": 0, "warning": 1, "critical": 2}
@@ -99,7 +100,7 @@ def rule_preview(
             x=shown["at"],
             y=shown["limit"],
             mode="lines",
-            name="edited threshold",
+            name=_("edited threshold"),
             line={"color": "#d32f2f", "width": 1.5, "dash": "dash"},
         )
     )
@@ -110,13 +111,13 @@ def rule_preview(
                 x=before["at"],
                 y=before["limit"],
                 mode="lines",
-                name="saved threshold",
+                name=_("saved threshold"),
                 line={"color": "#757575", "width": 1.5, "dash": "dot"},
             )
         )
-    _episode_bars(figure, edited_episodes, "edited rule fires", "#d32f2f", 0.2)
+    _episode_bars(figure, edited_episodes, _("edited rule fires"), "#d32f2f", 0.2)
     if current_episodes is not None:
-        _episode_bars(figure, current_episodes, "saved rule fires", "#757575", 0.12)
+        _episode_bars(figure, current_episodes, _("saved rule fires"), "#757575", 0.12)
     figure.update_layout(
         height=360,
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
@@ -168,7 +169,7 @@ def evidence(
             x=at,
             y=scores["limit"],
             mode="lines",
-            name="threshold",
+            name=_("threshold"),
             line={"color": "#d32f2f", "width": 1.5, "dash": "dash"},
         )
     )

@@ -22,24 +22,69 @@ from alerts.rules import (
     RuleValidationError,
     rule_from_fields,
 )
+from dashboard.i18n import N_, _
 from data_access.alert_data import minute_of
 
 __all__ = [
     "BLANK",
+    "CONDITION_NAMES",
     "CONDITIONS",
+    "DIRECTION_NAMES",
     "DIRECTIONS",
+    "METRIC_NAMES",
     "METRICS",
+    "SCOPE_NAMES",
     "SCOPES",
     "SEVERITIES",
+    "SEVERITY_NAMES",
     "Rule",
     "RuleValidationError",
     "backtest_totals",
     "baseline_note",
     "calibration_text",
     "rule_from_fields",
+    "worded",
 ]
 
 BLANK = Rule("", "volume", "zscore", "above", 4.0, min_volume=10)  # a new rule's form
+
+# the vocabulary of alerts.rules, marked for translation (a test checks they match)
+METRIC_NAMES = {
+    "volume": N_("message volume"),
+    "active_members": N_("active members"),
+    "avg_sentiment": N_("average sentiment"),
+    "negative_share": N_("negative share"),
+    "topic_volume": N_("topic volume"),
+    "topic_negative_share": N_("topic negative share"),
+    "topic_share": N_("topic share of all messages"),
+    "kind_share": N_("share of one kind of message (question, bug report…) of all messages"),
+    "forecast_deviation": N_("deviation from the forecast band"),
+    "predicted_spike": N_("predicted spike (forecast peak ÷ normal, next 24 h)"),
+    "silent_sources": N_("sources gone silent (nothing where 20 messages were due)"),
+    "emerging_term": N_("emerging term (the strongest new word's rise above its usual, in sigmas)"),
+}
+CONDITION_NAMES = {
+    "threshold": N_("the value itself"),
+    "baseline_ratio": N_("ratio to the same hour of the week"),
+    "zscore": N_("z-score against the same hour of the week"),
+    "forecast_band": N_("distance from the forecast band (in band half-widths)"),
+}
+SCOPE_NAMES = {
+    "all": N_("everything"),
+    "platform": N_("one platform"),
+    "channel": N_("one channel"),
+    "topic": N_("one topic"),
+    "kind": N_("one kind of message"),
+    "each_topic": N_("each topic"),
+    "each_channel": N_("each channel"),
+}
+DIRECTION_NAMES = {"above": N_("above"), "below": N_("below")}
+SEVERITY_NAMES = {"info": N_("info"), "warning": N_("warning"), "critical": N_("critical")}
+
+
+def worded(names: dict[str, str]) -> dict[str, str]:
+    """One of the vocabularies above in this run's language, for a format_func."""
+    return {key: _(name) for key, name in names.items()}
 
 
 def backtest_totals(results: list[ScopeBacktest], end: datetime) -> dict[str, float]:
@@ -58,15 +103,15 @@ def calibration_text(rule: Rule, per_week: float) -> str | None:
     hand (a rule of one's own); None for a rule calibration never touches."""
     shipped = SHIPPED.get(rule.name)
     if rule.pinned:
-        return "Pinned: calibration leaves this threshold as set."
+        return _("Pinned: calibration leaves this threshold as set.")
     if not calibratable(rule) or shipped is None:
         return None
-    return (
-        f"Calibrated: each day the worker sets this threshold from the community's last "
-        f"{CALIBRATION_DAYS} days, the least strict of {shipped.threshold:g} (as shipped) "
-        f"and stricter ones that would have fired at most {per_week:g} time(s) a week; "
-        "the backtest below shows what the current one would have done."
-    )
+    return _(
+        "Calibrated: each day the worker sets this threshold from the community's last "
+        "{days} days, the least strict of {shipped} (as shipped) and stricter ones that "
+        "would have fired at most {budget} time(s) a week; the backtest below shows what "
+        "the current one would have done."
+    ).format(days=CALIBRATION_DAYS, shipped=f"{shipped.threshold:g}", budget=f"{per_week:g}")
 
 
 def baseline_note(
@@ -80,40 +125,44 @@ def baseline_note(
         "predicted_spike",
     ):
         if not has_forecasts:
-            return (
+            return _(
                 "No forecasts yet: this rule says nothing until the worker has made them "
                 "(it fits them after data arrives, every 15 minutes; `ecg forecast` makes "
                 "them now)."
             )
         if rule.metric == "predicted_spike":
-            return (
+            return _(
                 "Compared with the stored forecast of the scope (the worker refits it); "
-                f"normal is the same hour on the days before, from {MIN_NORMAL_DAYS} days "
-                "of the scope's history."
-            )
-        return "Compared with the stored forecast of the scope (the worker refits it)."
+                "normal is the same hour on the days before, from {days} days of the scope's "
+                "history."
+            ).format(days=MIN_NORMAL_DAYS)
+        return _("Compared with the stored forecast of the scope (the worker refits it).")
     if rule.metric == "emerging_term":
-        return (
+        return _(
             "Each word's messages in the last 6 hours against its own usual of the week "
             "before, in sigmas (as Topic heat's Emerging now): the worker notes what is "
             "emerging every 15 minutes, and the rule and its backtest read those notes, so "
             "its history starts when the worker first ran."
         )
     if rule.condition == "baseline_ratio" and rule.metric == "topic_share":
-        return "Compared with the topic's share of all messages in the 7 days before."
+        return _("Compared with the topic's share of all messages in the 7 days before.")
     if rule.condition == "baseline_ratio" and rule.metric == "kind_share":
-        return "Compared with the kind's share of all messages in the 7 days before."
+        return _("Compared with the kind's share of all messages in the 7 days before.")
     if rule.condition == "baseline_ratio" and rule.metric in SHARE_METRICS:
-        return "Compared with the scope's negative share of scored messages in the 7 days before."
+        return _(
+            "Compared with the scope's negative share of scored messages in the 7 days before."
+        )
     if rule.condition not in ("baseline_ratio", "zscore") or rule.metric not in COUNT_METRICS:
         return None
     if extent is None:
-        return "No history yet: the rule has nothing to compare with."
+        return _("No history yet: the rule has nothing to compare with.")
     hours = (extent[1] - extent[0]).total_seconds() / 3600 + 1
     if hours < MIN_BASELINE_WEEKS * WEEK_HOURS:
-        return (
-            f"Baseline: the same hour on the days before ({hours / 24:.0f} days of history); "
-            f"the same hour of the week takes over after {MIN_BASELINE_WEEKS} weeks."
-        )
+        return _(
+            "Baseline: the same hour on the days before ({days} days of history); the same "
+            "hour of the week takes over after {weeks} weeks."
+        ).format(days=f"{hours / 24:.0f}", weeks=MIN_BASELINE_WEEKS)
     weeks = min(BASELINE_WEEKS, int(hours // WEEK_HOURS))
-    return f"Baseline: the same hour of the week in the last {weeks} weeks with data."
+    return _("Baseline: the same hour of the week in the last {weeks} weeks with data.").format(
+        weeks=weeks
+    )

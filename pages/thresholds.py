@@ -9,61 +9,78 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.charts import alerts as alert_charts
+from dashboard.i18n import N_, _, number
 from dashboard.web import actions, components, resources
 from dashboard.web.rule_editor import (
     BLANK,
-    CONDITIONS,
+    CONDITION_NAMES,
+    DIRECTION_NAMES,
     DIRECTIONS,
-    METRICS,
-    SCOPES,
+    METRIC_NAMES,
+    SCOPE_NAMES,
     SEVERITIES,
+    SEVERITY_NAMES,
     Rule,
     RuleValidationError,
     backtest_totals,
     baseline_note,
     calibration_text,
     rule_from_fields,
+    worded,
 )
 
-NEW = "➕ New rule"
+NEW = "➕ New rule"  # the choice's value; shown as NEW_LABEL in the viewer's language
+NEW_LABEL = N_("➕ New rule")
 NUMBERS = {
-    "threshold": "Threshold",
-    "recovery_threshold": "Recovery threshold (blank: the threshold)",
-    "window_minutes": "Window (minutes)",
-    "for_minutes": "Pending period (minutes)",
-    "keep_firing_minutes": "Keep firing (minutes)",
-    "min_volume": "Minimum volume (messages)",
+    "threshold": N_("Threshold"),
+    "recovery_threshold": N_("Recovery threshold (blank: the threshold)"),
+    "window_minutes": N_("Window (minutes)"),
+    "for_minutes": N_("Pending period (minutes)"),
+    "keep_firing_minutes": N_("Keep firing (minutes)"),
+    "min_volume": N_("Minimum volume (messages)"),
 }
 HELP = {
-    "threshold": "What the score is compared with: a count or share for 'the value itself', "
-    "a ratio (0.2 = a fifth of usual), a z-score (6 = six standard deviations), or band "
-    "half-widths (1 = the forecast band's edge).",
-    "recovery_threshold": "Hysteresis: a firing alert resolves only once the score is back "
-    "past this, so a series hovering at the threshold does not flap.",
-    "window_minutes": "The metric is computed over the messages of this many minutes.",
-    "for_minutes": "The condition must hold this long before the alert fires.",
-    "keep_firing_minutes": "After recovering, the alert keeps firing this long, in case the "
-    "condition comes straight back.",
-    "min_volume": "Windows with fewer messages than this are not judged (for 'below' rules: "
-    "when fewer were expected).",
+    "threshold": N_(
+        "What the score is compared with: a count or share for 'the value itself', a ratio "
+        "(0.2 = a fifth of usual), a z-score (6 = six standard deviations), or band "
+        "half-widths (1 = the forecast band's edge)."
+    ),
+    "recovery_threshold": N_(
+        "Hysteresis: a firing alert resolves only once the score is back past this, so a "
+        "series hovering at the threshold does not flap."
+    ),
+    "window_minutes": N_("The metric is computed over the messages of this many minutes."),
+    "for_minutes": N_("The condition must hold this long before the alert fires."),
+    "keep_firing_minutes": N_(
+        "After recovering, the alert keeps firing this long, in case the condition comes "
+        "straight back."
+    ),
+    "min_volume": N_(
+        "Windows with fewer messages than this are not judged (for 'below' rules: when "
+        "fewer were expected)."
+    ),
 }
 
 filters = components.current_filters()
-st.header("Alert thresholds")
+st.header(_("Alert thresholds"))
 st.caption(
-    "Each rule turns a metric into a score every minute and fires when the score crosses "
-    "its threshold for the pending period. Change a rule and the preview below shows what "
-    "it would have done on the last days of data, beside the saved version, before you save."
+    _(
+        "Each rule turns a metric into a score every minute and fires when the score crosses "
+        "its threshold for the pending period. Change a rule and the preview below shows what "
+        "it would have done on the last days of data, beside the saved version, before you "
+        "save."
+    )
 )
 
 
 def scope_input(before: Rule, key: str, channels: pd.DataFrame, topics: pd.DataFrame):
-    kinds = list(SCOPES)
+    scopes = worded(SCOPE_NAMES)
+    kinds = list(scopes)
     kind = st.selectbox(
-        "Scope",
+        _("Scope"),
         kinds,
         index=kinds.index(before.scope.kind),
-        format_func=SCOPES.get,
+        format_func=scopes.get,
         key=f"{key}-scope",
     )
     options: dict = {}
@@ -79,8 +96,14 @@ def scope_input(before: Rule, key: str, channels: pd.DataFrame, topics: pd.DataF
         return {"kind": kind, "value": None}
     values = list(options)
     index = values.index(before.scope.value) if before.scope.value in values else 0
+    which = {
+        "platform": _("Which platform"),
+        "channel": _("Which channel"),
+        "topic": _("Which topic"),
+        "kind": _("Which kind"),
+    }
     value = st.selectbox(
-        f"Which {kind}", values, index=index, format_func=options.get, key=f"{key}-scope-value"
+        which[kind], values, index=index, format_func=options.get, key=f"{key}-scope-value"
     )
     return {"kind": kind, "value": value}
 
@@ -90,43 +113,53 @@ def rule_inputs(before: Rule, key: str, channels, topics) -> tuple[dict, dict]:
     slots, fields = {}, {}
     left, right = st.columns(2)
     with left:
-        fields["name"] = st.text_input("Name", before.name, key=f"{key}-name")
+        fields["name"] = st.text_input(_("Name"), before.name, key=f"{key}-name")
         slots["name"] = st.empty()
+        metrics = worded(METRIC_NAMES)
         fields["metric"] = st.selectbox(
-            "Metric",
-            list(METRICS),
-            index=list(METRICS).index(before.metric),
-            format_func=METRICS.get,
+            _("Metric"),
+            list(metrics),
+            index=list(metrics).index(before.metric),
+            format_func=metrics.get,
             key=f"{key}-metric",
         )
         slots["metric"] = st.empty()
         fields["scope"] = scope_input(before, key, channels, topics)
         slots["scope"] = st.empty()
     with right:
+        severities, conditions = worded(SEVERITY_NAMES), worded(CONDITION_NAMES)
         fields["severity"] = st.selectbox(
-            "Severity", SEVERITIES, index=SEVERITIES.index(before.severity), key=f"{key}-sev"
+            _("Severity"),
+            SEVERITIES,
+            index=SEVERITIES.index(before.severity),
+            format_func=severities.get,
+            key=f"{key}-sev",
         )
         fields["condition"] = st.selectbox(
-            "Condition",
-            list(CONDITIONS),
-            index=list(CONDITIONS).index(before.condition),
-            format_func=CONDITIONS.get,
+            _("Condition"),
+            list(conditions),
+            index=list(conditions).index(before.condition),
+            format_func=conditions.get,
             key=f"{key}-condition",
         )
         slots["condition"] = st.empty()
+        directions = worded(DIRECTION_NAMES)
         fields["direction"] = st.radio(
-            "Fires when the score is",
+            _("Fires when the score is"),
             DIRECTIONS,
             index=DIRECTIONS.index(before.direction),
+            format_func=directions.get,
             horizontal=True,
             key=f"{key}-direction",
         )
-        fields["enabled"] = st.toggle("Enabled", before.enabled, key=f"{key}-enabled")
+        fields["enabled"] = st.toggle(_("Enabled"), before.enabled, key=f"{key}-enabled")
         fields["pinned"] = st.toggle(
-            "Pin the threshold",
+            _("Pin the threshold"),
             before.pinned,
-            help="A shipped rule's threshold is recalibrated daily to the false-alarm budget "
-            "(see below); a pinned one stays as set. Changing the threshold pins it.",
+            help=_(
+                "A shipped rule's threshold is recalibrated daily to the false-alarm budget "
+                "(see below); a pinned one stays as set. Changing the threshold pins it."
+            ),
             key=f"{key}-pinned",
         )
     columns = st.columns(3)
@@ -134,10 +167,10 @@ def rule_inputs(before: Rule, key: str, channels, topics) -> tuple[dict, dict]:
         with columns[index % 3]:
             value = getattr(before, name)
             shown = "" if value is None else f"{value:g}"
-            fields[name] = st.text_input(label, shown, help=HELP[name], key=f"{key}-{name}")
+            fields[name] = st.text_input(_(label), shown, help=_(HELP[name]), key=f"{key}-{name}")
             slots[name] = st.empty()
     fields["runbook"] = st.text_area(
-        "Runbook: what to do when it fires", before.runbook, key=f"{key}-runbook"
+        _("Runbook: what to do when it fires"), before.runbook, key=f"{key}-runbook"
     )
     return fields, slots
 
@@ -165,32 +198,45 @@ def episodes_frame(results, timezone: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["scope", "start", "end", "minutes", "peak"])
 
 
+def episodes_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """An episodes_frame with its columns named in the viewer's language."""
+    names = {"scope": _("scope"), "start": _("start"), "end": _("end")}
+    names |= {"minutes": _("minutes"), "peak": _("peak")}
+    return frame.rename(columns=names)
+
+
 def preview(rule: Rule, before: Rule | None) -> None:
     period = resources.backtest_period(filters.community_id, resources.settings().backtest_days)
     if period is None:
         st.info(
-            "No messages to preview the rule on: none yet, or the retention setting "
-            "removed those of the period."
+            _(
+                "No messages to preview the rule on: none yet, or the retention setting "
+                "removed those of the period."
+            )
         )
         return
     start, end = period
     days = (end - start).days
-    with st.spinner(f"Backtesting over the last {days} days with data…"):
+    with st.spinner(_("Backtesting over the last {days} days with data…").format(days=days)):
         edited = resources.backtest(filters.community_id, rule, start, end)
         saved = None
         if before is not None:
             saved = resources.backtest(filters.community_id, before, start, end)
-    st.subheader(f"Backtest: the last {days} days with data")
+    st.subheader(_("Backtest: the last {days} days with data").format(days=days))
     st.caption(
-        f"{components.local_text(start, filters.timezone)} to "
-        f"{components.local_text(end, filters.timezone)}, replayed minute by minute."
+        _("{start} to {end}, replayed minute by minute.").format(
+            start=components.local_text(start, filters.timezone),
+            end=components.local_text(end, filters.timezone),
+        )
     )
     note = baseline_note(rule, filters.extent, bool(resources.series_keys(filters.community_id)))
     if note:
         st.caption(note)
     totals(edited, saved, end)
     scope_chart(rule, edited, saved, end)
-    st.dataframe(episodes_frame(edited, filters.timezone), hide_index=True, width="stretch")
+    st.dataframe(
+        episodes_table(episodes_frame(edited, filters.timezone)), hide_index=True, width="stretch"
+    )
 
 
 def totals(edited, saved, end) -> None:
@@ -201,11 +247,14 @@ def totals(edited, saved, end) -> None:
     episodes, hours, longest = st.columns(3)
     count = now_totals["episodes"]
     episodes.metric(
-        "Episodes", count, delta=None if was is None else count - was["episodes"], delta_color="off"
+        _("Episodes"),
+        count,
+        delta=None if was is None else count - was["episodes"],
+        delta_color="off",
     )
     for col, label, field in (
-        (hours, "Hours firing", "firing_minutes"),
-        (longest, "Longest (hours)", "longest_minutes"),
+        (hours, _("Hours firing"), "firing_minutes"),
+        (longest, _("Longest (hours)"), "longest_minutes"),
     ):
         value = round(now_totals[field] / 60, 1)
         delta = None if was is None else round(value - was[field] / 60, 1)
@@ -229,7 +278,7 @@ def scope_chart(rule: Rule, edited, saved, end) -> None:
         edited_eps,
         None if before_shown is None else before_shown.scores,
         saved_eps,
-        METRICS[rule.metric],
+        _(METRIC_NAMES[rule.metric]),
         rule.direction,
         filters.timezone,
     )
@@ -240,30 +289,41 @@ def pick_scope(results) -> str:
     if len(results) == 1:
         return results[0].key
     busiest = max(results, key=lambda r: len(r.episodes))
-    labels = {r.key: f"{r.label} ({len(r.episodes)} episodes)" for r in results}
+    labels = {
+        r.key: _("{scope} ({count} episodes)").format(scope=r.label, count=len(r.episodes))
+        for r in results
+    }
     keys = list(labels)
     return st.selectbox(
-        "Scope shown on the chart", keys, index=keys.index(busiest.key), format_func=labels.get
+        _("Scope shown on the chart"), keys, index=keys.index(busiest.key), format_func=labels.get
     )
 
 
 def history(rule_id: int) -> None:
     versions = resources.alert_rule_versions(rule_id)
-    with st.expander(f"Version history ({len(versions)})"):
+    with st.expander(_("Version history ({count})").format(count=number(len(versions)))):
         for row in versions.itertuples():
             changed = sorted(
                 k for k in row.new if row.old is None or row.old.get(k) != row.new.get(k)
             )
             when = components.local_text(row.at, filters.timezone)
-            what = "created" if row.old is None else "changed " + ", ".join(changed)
-            st.text(f"v{row.version} {when} by {row.actor}: {what}")
+            what = (
+                _("created")
+                if row.old is None
+                else _("changed {fields}").format(fields=", ".join(changed))
+            )
+            st.text(
+                _("v{version} {when} by {actor}: {what}").format(
+                    version=row.version, when=when, actor=row.actor, what=what
+                )
+            )
 
 
 def show_problem(error: RuleValidationError, slots: dict, fields: dict) -> None:
     """The problem under its field (a prompt, for a new rule without a name yet)."""
     slot = slots.get(error.field, st)
     if error.field == "name" and not fields["name"].strip():
-        slot.info("Name the rule to see its backtest preview and save it.")
+        slot.info(_("Name the rule to see its backtest preview and save it."))
     else:
         slot.error(components.plain(error.reason[:1].upper() + error.reason[1:]))
 
@@ -272,19 +332,25 @@ def body() -> None:
     cid = filters.community_id
     rules = resources.alert_rules(cid)
     if rules:  # a table, not a grid: every column whole, the rules' sentences wrapped
+        severities = worded(SEVERITY_NAMES)
         st.table(
             pd.DataFrame(
                 {
-                    "rule": [r.name for r in rules],
-                    "severity": [r.severity for r in rules],
-                    "enabled": [r.enabled for r in rules],
-                    "fires when": [r.describe() for r in rules],
-                    "version": [r.version for r in rules],
+                    _("rule"): [r.name for r in rules],
+                    _("severity"): [severities[r.severity] for r in rules],
+                    _("enabled"): [r.enabled for r in rules],
+                    _("fires when"): [r.describe() for r in rules],
+                    _("version"): [r.version for r in rules],
                 }
-            ).set_index("rule")
+            ).set_index(_("rule"))
         )
     # opens on the first rule, so its backtest preview shows at once
-    choice = st.selectbox("Rule to edit", [*[r.name for r in rules], NEW])
+    new_label = _(NEW_LABEL)
+    choice = st.selectbox(
+        _("Rule to edit"),
+        [*[r.name for r in rules], NEW],
+        format_func=lambda name: new_label if name == NEW else name,
+    )
     before = None if choice == NEW else next(r for r in rules if r.name == choice)
     channels = resources.channels(cid)
     topics = resources.topics(cid)
@@ -298,7 +364,7 @@ def body() -> None:
     if before is not None and rule.threshold != before.threshold:
         rule = replace(rule, pinned=True)  # a threshold set by hand stays
     calibration_note(rule)
-    if st.button("Save rule", type="primary"):
+    if st.button(_("Save rule"), type="primary"):
         try:
             done = actions.save_rule(cid, rule)
         except RuleValidationError as error:
@@ -307,7 +373,11 @@ def body() -> None:
         if not done:
             return
         saved = done.result
-        st.success(f"Saved {components.plain(saved.name)} as version {saved.version}.")
+        st.success(
+            _("Saved {name} as version {version}.").format(
+                name=components.plain(saved.name), version=saved.version
+            )
+        )
         before = saved
     preview(rule, before)
     if before is not None and before.id is not None:

@@ -37,6 +37,7 @@ TRANSLATED_PAGES = [
     "../pages/members.py",
     "../pages/import_data.py",
     "../pages/alerts.py",
+    "../pages/thresholds.py",
 ]
 
 

@@ -38,6 +38,7 @@ TRANSLATED_PAGES = [
     "../pages/import_data.py",
     "../pages/alerts.py",
     "../pages/thresholds.py",
+    "../pages/people.py",
 ]
 
 

@@ -36,10 +36,11 @@ class ReportMail:
     recipients: tuple[str, ...] = ()
     weekday: int = 0  # Monday
     at: time = time(8, 0)
+    language: str = "en"  # of the e-mail and its PDF: en or zh_CN
 
 
 def load_report_mail(section: Mapping, environ: Mapping[str, str]) -> ReportMail:
-    """`[report]` of secrets.toml, or ECG_REPORT_RECIPIENTS, _DAY and _TIME."""
+    """`[report]` of secrets.toml, or ECG_REPORT_RECIPIENTS, _DAY, _TIME and _LANGUAGE."""
     recipients = environ.get("ECG_REPORT_RECIPIENTS", section.get("recipients", []))
     if isinstance(recipients, str):
         recipients = recipients.split(",")
@@ -53,7 +54,11 @@ def load_report_mail(section: Mapping, environ: Mapping[str, str]) -> ReportMail
         raise NotificationSettingsError(
             f"report time: {at_text!r} is not a time like 08:00"
         ) from None
-    return ReportMail(tuple(r.strip() for r in recipients if r.strip()), WEEKDAYS.index(day), at)
+    language = str(environ.get("ECG_REPORT_LANGUAGE", section.get("language", "en"))).strip()
+    if language not in ("en", "zh_CN"):
+        raise NotificationSettingsError(f"report language: {language!r} is not one of en, zh_CN")
+    addresses = tuple(r.strip() for r in recipients if r.strip())
+    return ReportMail(addresses, WEEKDAYS.index(day), at, language)
 
 
 def load_notifications(secrets: Mapping, environ: Mapping[str, str]) -> NotificationSettings:

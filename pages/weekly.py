@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from dashboard import i18n
 from dashboard.i18n import _
 from dashboard.web import components, resources
 from dashboard.web.weekly_view import (
@@ -220,8 +221,12 @@ def body() -> None:
     csv.download_button(
         _("KPI table (CSV)"), kpi_table(report).to_csv(index=False), f"{name}.csv", "text/csv"
     )
+    language = i18n.current()  # the PDF is drawn when asked for, in this view's language
     pdf.download_button(
-        _("Weekly report (PDF)"), lambda: report_pdf(report), f"{name}.pdf", "application/pdf"
+        _("Weekly report (PDF)"),
+        lambda: report_pdf(report, language),
+        f"{name}.pdf",
+        "application/pdf",
     )
 
 

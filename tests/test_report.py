@@ -94,3 +94,25 @@ def test_chinese_names_are_drawn_in_a_cjk_font_not_boxes(tmp_path):
     assert "感谢与表扬" in text
     fonts = [str(font["/BaseFont"]) for font in page["/Resources"]["/Font"].values()]
     assert any("CJK" in name for name in fonts), fonts
+
+
+def test_report_in_chinese(tmp_path, database_url):
+    """`ecg report --language zh_CN`: the page's words, dates and summary in Chinese; the
+    figures the same as in English."""
+    build_kpi_community(make_engine(database_url))
+    output = tmp_path / "report.pdf"
+    argv = ["report", "--week", "2026-W45", "--community", "acme", "--output", str(output)]
+    done = run_ecg(
+        [*argv, "--timezone", "America/Los_Angeles", "--language", "zh_CN"],
+        tmp_path,
+        ECG_DATABASE_URL=database_url,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "活跃成员" in done.stdout  # the summary, as written in Chinese
+    text = PdfReader(output).pages[0].extract_text()
+    assert "acme：2026-W45 周" in text
+    assert "2026年11月2日 至 2026年11月8日（America/Los_Angeles）" in text
+    for line in ("活跃成员 3 3 –", "消息数 5 4 +1 (+25%)", "回复率 50% 100% -50.0 个百分点 (-50%)"):
+        assert line in text, line
+    assert "健康分" in text and "最近 12 周" in text
+    assert "Active members" not in text and "Health score" not in text

@@ -72,3 +72,36 @@ def test_nothing_is_sent_without_recipients(engine):
     build_kpi_community(engine)
     mail = ReportMail(())
     assert send_weekly_reports(engine, mail, Smtp(host="x"), LA, MONDAY_8AM) == []
+
+
+def test_the_report_mail_can_be_written_in_chinese(engine, mailbox):  # noqa: F811
+    port, mails = mailbox
+    build_kpi_community(engine)
+    smtp = Smtp(host="127.0.0.1", port=port, sender="ecg@example.org", security="none")
+    chinese = ReportMail(MAIL.recipients, weekday=0, at=time(8, 0), language="zh_CN")
+    assert send_weekly_reports(engine, chinese, smtp, LA, MONDAY_8AM) == ["acme"]
+    ((_, message),) = mails
+    from email.header import decode_header, make_header
+
+    assert (
+        str(make_header(decode_header(message["Subject"]))) == "Community ECG 周报：acme，2026-W45"
+    )
+    body = next(p for p in message.walk() if p.get_content_type() == "text/plain")
+    text = body.get_payload(decode=True).decode(body.get_content_charset())
+    assert "健康分：67 / 100。" in text and "附件是一页纸的报告。" in text
+    assert "Health score" not in text
+    (attachment,) = [p for p in message.walk() if p.get_content_type() == "application/pdf"]
+    page = PdfReader(io.BytesIO(attachment.get_payload(decode=True))).pages[0].extract_text()
+    assert "消息数 5 4 +1 (+25%)" in page  # the KPI table, its names in Chinese
+    assert "acme：2026-W45 周" in page
+
+
+def test_a_report_language_that_is_not_offered_is_refused():
+    import pytest
+
+    from dashboard.notify_settings import NotificationSettingsError, load_report_mail
+
+    assert load_report_mail({}, {"ECG_REPORT_LANGUAGE": "zh_CN"}).language == "zh_CN"
+    assert load_report_mail({"language": "en"}, {}).language == "en"
+    with pytest.raises(NotificationSettingsError, match="'fr' is not one of en, zh_CN"):
+        load_report_mail({}, {"ECG_REPORT_LANGUAGE": "fr"})

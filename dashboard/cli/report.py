@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from analysis.weeks import last_complete_week, parse_week
 from dashboard.cli.common import add_community_option
+from dashboard.i18n import CHINESE, ENGLISH, LANGUAGES
 from dashboard.report.figures import weekly_report
 from dashboard.report.pdf import report_pdf
 from data_access.communities import community_id_of
@@ -20,6 +21,12 @@ def add_parsers(sub) -> None:
     add_community_option(p)
     p.add_argument("--output", type=Path, help="PDF path (default: COMMUNITY-WEEK.pdf)")
     p.add_argument("--timezone", help="weeks in this zone (default: the configured one)")
+    p.add_argument(
+        "--language",
+        choices=sorted(LANGUAGES),
+        default=ENGLISH,
+        help="the PDF's language: en (default) or zh_CN (Simplified Chinese)",
+    )
     p.set_defaults(handler=cmd_report, check=check_arguments)
 
 
@@ -44,7 +51,7 @@ def cmd_report(args, settings) -> int:
     with engine.connect() as conn:
         report = weekly_report(conn, community_id, args.community, week, zone)
     output = args.output or Path(f"{args.community}-{week.name}.pdf")
-    output.write_bytes(report_pdf(report))
-    print(report.summary)
+    output.write_bytes(report_pdf(report, args.language))
+    print(report.summary_zh if args.language == CHINESE else report.summary)
     print(f"wrote {output} (week {week.name}, {zone})")
     return 0

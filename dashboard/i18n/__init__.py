@@ -12,7 +12,8 @@ formatted for the language by Babel.
 from __future__ import annotations
 
 import gettext as gettext_module
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime
 from functools import cache
@@ -27,6 +28,7 @@ CHINESE = "zh_CN"
 LANGUAGES = {ENGLISH: "English", CHINESE: "简体中文"}
 
 _chosen: ContextVar[str] = ContextVar("ecg_language", default=ENGLISH)
+_forced: ContextVar[str | None] = ContextVar("ecg_forced_language", default=None)
 _resolver: Callable[[], str | None] | None = None
 
 
@@ -43,6 +45,17 @@ def use(language: str | None) -> None:
     _chosen.set(normalised(language))
 
 
+@contextmanager
+def speaking(language: str | None) -> Iterator[None]:
+    """Speak `language` inside the block whatever the page view's language: a PDF drawn
+    in the language it was asked for, even after the page view that asked."""
+    token = _forced.set(normalised(language))
+    try:
+        yield
+    finally:
+        _forced.reset(token)
+
+
 def set_resolver(resolver: Callable[[], str | None] | None) -> None:
     """Where the language of the current page view is read (the Streamlit face's session);
     None: only `use` decides."""
@@ -51,6 +64,9 @@ def set_resolver(resolver: Callable[[], str | None] | None) -> None:
 
 
 def current() -> str:
+    forced = _forced.get()
+    if forced is not None:
+        return forced
     if _resolver is not None:
         found = _resolver()
         if found:

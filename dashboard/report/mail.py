@@ -12,9 +12,12 @@ from zoneinfo import ZoneInfo
 
 from alerts.notify import DeliveryError, Smtp, send_email
 from analysis.weeks import Week, week_of
+from dashboard import i18n
+from dashboard.i18n import _
 from dashboard.notify_settings import ReportMail
 from dashboard.report.figures import weekly_report
 from dashboard.report.pdf import report_pdf
+from dashboard.report.words import in_chinese
 from data_access import mailings
 from data_access.communities import community_id_of, community_names
 
@@ -51,7 +54,9 @@ def send_weekly_reports(
         try:
             with engine.connect() as conn:
                 report = weekly_report(conn, community_id, community, week, timezone)
-            send(smtp, _message(report, smtp, mail.recipients))
+            with i18n.speaking(mail.language):
+                message = _message(report, smtp, mail.recipients)
+            send(smtp, message)
         except (DeliveryError, OSError) as error:
             with engine.begin() as conn:
                 mailings.mark_failed(conn, community_id, week.name, str(error))
@@ -70,13 +75,21 @@ def send_weekly_reports(
 
 
 def _message(report, smtp: Smtp, recipients: tuple[str, ...]) -> EmailMessage:
+    """The e-mail in the current language (the report mail's): subject, text and PDF."""
     message = EmailMessage()
-    message["Subject"] = f"Community ECG weekly report: {report.community}, {report.week.name}"
+    message["Subject"] = _("Community ECG weekly report: {community}, {week}").format(
+        community=report.community, week=report.week.name
+    )
     message["From"] = smtp.sender
     message["To"] = ", ".join(recipients)
+    summary = report.summary_zh if in_chinese() else report.summary
     message.set_content(
-        f"{report.summary}\n\nHealth score: {report.health} / 100.\n"
-        "The one-page report is attached.\n"
+        summary
+        + "\n\n"
+        + _("Health score: {score} / 100.").format(score=report.health)
+        + "\n"
+        + _("The one-page report is attached.")
+        + "\n"
     )
     message.add_attachment(
         report_pdf(report),

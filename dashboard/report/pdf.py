@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 import textwrap
 from datetime import timedelta
 from functools import cache
@@ -19,8 +20,16 @@ from matplotlib import font_manager
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from analysis.kpi_cards import change_text  # noqa: E402
+from dashboard import i18n  # noqa: E402
+from dashboard.i18n import N_, _, ngettext, number  # noqa: E402
 from dashboard.report.figures import WeeklyReport  # noqa: E402
+from dashboard.report.words import (  # noqa: E402
+    change_shown,
+    health_words,
+    in_chinese,
+    kpi_label,
+    shown,
+)
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +39,7 @@ A4 = (8.27, 11.69)
 # WenQuanYi, where installed
 CJK_FONT_FILES = (
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",  # titles: bold, not a warning
     "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
     "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
 )
@@ -52,10 +62,11 @@ def font_families() -> list[str]:
     return ["DejaVu Sans", *cjk]
 
 
-def report_pdf(report: WeeklyReport) -> bytes:
+def report_pdf(report: WeeklyReport, language: str | None = None) -> bytes:
+    """The report's page, written in `language` (en or zh_CN; None: the current one)."""
     # user text (topic, rule and community names) is drawn as it is: "$5 ... $10" is not maths
     style = {"pdf.fonttype": 42, "font.family": font_families(), "text.parse_math": False}
-    with plt.rc_context(style):
+    with plt.rc_context(style), i18n.speaking(language or i18n.current()):
         figure = plt.figure(figsize=A4)
         _header(figure, report)
         _kpi_table(figure, report)
@@ -73,48 +84,53 @@ def report_pdf(report: WeeklyReport) -> bytes:
 
 def _header(figure, report: WeeklyReport) -> None:
     zone = ZoneInfo(report.timezone)
-    first = report.start.astimezone(zone).strftime("%a %d %b %Y")
-    last = (report.end.astimezone(zone) - timedelta(days=1)).strftime("%a %d %b %Y")
-    figure.text(
-        0.06, 0.955, f"{report.community}: week {report.week.name}", fontsize=17, weight="bold"
-    )
-    figure.text(0.06, 0.935, f"{first} to {last} ({report.timezone})", fontsize=9, color=PLAIN)
-    wrapped = "\n".join(textwrap.wrap(report.summary, 105))
+    first = _day(report.start.astimezone(zone))
+    last = _day(report.end.astimezone(zone) - timedelta(days=1))
+    title = _("{community}: week {week}").format(community=report.community, week=report.week.name)
+    figure.text(0.06, 0.955, title, fontsize=17, weight="bold")
+    dates = _("{first} to {last} ({zone})").format(first=first, last=last, zone=report.timezone)
+    figure.text(0.06, 0.935, dates, fontsize=9, color=PLAIN)
+    if in_chinese():  # Chinese has no spaces to wrap at: a line holds about 55 characters
+        summary = report.summary_zh
+        wrapped = "\n".join(summary[i : i + 55] for i in range(0, len(summary), 55))
+    else:
+        wrapped = "\n".join(textwrap.wrap(report.summary, 105))
     figure.text(0.06, 0.92, wrapped, fontsize=9, va="top", color="#212121")
 
 
 def _kpi_table(figure, report: WeeklyReport) -> None:
     top = 0.84
-    figure.text(0.06, top, "KPI", fontsize=9, weight="bold")
-    figure.text(0.36, top, "this week", fontsize=9, weight="bold")
-    figure.text(0.50, top, "week before", fontsize=9, weight="bold")
-    figure.text(0.64, top, "change", fontsize=9, weight="bold")
+    figure.text(0.06, top, _("KPI"), fontsize=9, weight="bold")
+    figure.text(0.36, top, _("this week"), fontsize=9, weight="bold")
+    figure.text(0.50, top, _("week before"), fontsize=9, weight="bold")
+    figure.text(0.64, top, _("change"), fontsize=9, weight="bold")
     for row, card in enumerate(report.cards, start=1):
         y = top - row * 0.018
-        figure.text(0.06, y, card.label, fontsize=9)
-        figure.text(0.36, y, card.shown(), fontsize=9)
-        figure.text(0.50, y, card.shown(card.previous), fontsize=9, color=PLAIN)
+        figure.text(0.06, y, kpi_label(card), fontsize=9)
+        figure.text(0.36, y, shown(card), fontsize=9)
+        figure.text(0.50, y, shown(card, card.previous), fontsize=9, color=PLAIN)
         colour = PLAIN if card.good is None else (GOOD if card.good else BAD)
-        figure.text(0.64, y, change_text(card) or "–", fontsize=9, color=colour)
+        figure.text(0.64, y, change_shown(card) or "–", fontsize=9, color=colour)
 
 
 def _health(figure, report: WeeklyReport) -> None:
-    figure.text(0.80, 0.84, "Health score", fontsize=9, weight="bold")
+    figure.text(0.80, 0.84, _("Health score"), fontsize=9, weight="bold")
     figure.text(0.80, 0.80, f"{report.health}", fontsize=28, weight="bold")
     figure.text(0.885, 0.805, "/ 100", fontsize=9, color=PLAIN)
     for row, part in enumerate(report.health_parts):
-        figure.text(0.80, 0.775 - row * 0.016, f"{part.name}: {part.points:+.1f}", fontsize=8)
+        name = health_words(part)[0]
+        figure.text(0.80, 0.775 - row * 0.016, f"{name}: {part.points:+.1f}", fontsize=8)
 
 
 def _sparklines(figure, report: WeeklyReport) -> None:
-    figure.text(0.06, 0.62, "The last 12 weeks", fontsize=10, weight="bold")
+    figure.text(0.06, 0.62, _("The last 12 weeks"), fontsize=10, weight="bold")
     for index, key in enumerate(SPARKLINES):
         card = report.card(key)
         axes = figure.add_axes((0.06 + index * 0.23, 0.50, 0.19, 0.09))
         values = [v if v is not None else float("nan") for v in card.history]
         axes.plot(range(len(values)), values, color="#1565c0", linewidth=1.5)
         axes.plot([len(values) - 1], [values[-1]], "o", color="#1565c0", markersize=3)
-        axes.set_title(card.label, fontsize=8)
+        axes.set_title(kpi_label(card), fontsize=8)
         axes.tick_params(labelsize=6)
         axes.set_xticks([])
         for side in ("top", "right"):
@@ -122,63 +138,93 @@ def _sparklines(figure, report: WeeklyReport) -> None:
 
 
 KIND_NAMES = {
-    "question": "questions",
-    "bug_report": "bug reports",
-    "feature_request": "feature requests",
-    "complaint": "complaints",
-    "praise": "praise",
-    "other": "other",
+    "question": N_("questions"),
+    "bug_report": N_("bug reports"),
+    "feature_request": N_("feature requests"),
+    "complaint": N_("complaints"),
+    "praise": N_("praise"),
+    "other": N_("other"),
 }
 
 
 def _kinds(figure, report: WeeklyReport) -> None:
     """Messages of each kind against the week before, open questions, top bug reports."""
     top = 0.28
-    figure.text(0.06, top, "Kinds of message", fontsize=10, weight="bold")
+    figure.text(0.06, top, _("Kinds of message"), fontsize=10, weight="bold")
     for row, kind in enumerate(report.kinds.itertuples(), start=1):
-        figure.text(
-            0.06,
-            top - row * 0.016,
-            f"{KIND_NAMES.get(kind.kind, kind.kind)}: {kind.messages:,} "
-            f"(week before {kind.previous:,})",
-            fontsize=8,
+        name = _(KIND_NAMES[kind.kind]) if kind.kind in KIND_NAMES else kind.kind
+        line = _("{kind}: {count} (week before {previous})").format(
+            kind=name, count=number(kind.messages), previous=number(kind.previous)
         )
-    figure.text(0.52, top, "Open questions and top bug reports", fontsize=10, weight="bold")
-    lines = [f"{report.open_question_count:,} question(s) no one else has replied to"]
+        figure.text(0.06, top - row * 0.016, line, fontsize=8)
+    title = _("Open questions and top bug reports")
+    figure.text(0.52, top, title, fontsize=10, weight="bold")
+    lines = [
+        _("{count} question(s) no one else has replied to").format(
+            count=number(report.open_question_count)
+        )
+    ]
     lines += [
-        f"- bug ({row.replies} repl{'y' if row.replies == 1 else 'ies'}): {row.text}"
+        ngettext(
+            "- bug ({count} reply): {text}", "- bug ({count} replies): {text}", row.replies
+        ).format(count=row.replies, text=row.text)
         for row in report.bug_reports.head(4).itertuples()
     ]
     for row, line in enumerate(lines, start=1):
-        figure.text(0.52, top - row * 0.016, textwrap.shorten(line, 62), fontsize=8)
+        figure.text(0.52, top - row * 0.016, _shortened(line, 62), fontsize=8)
 
 
 def _topics_and_incidents(figure, report: WeeklyReport) -> None:
-    figure.text(0.06, 0.44, "Top topics", fontsize=10, weight="bold")
+    figure.text(0.06, 0.44, _("Top topics"), fontsize=10, weight="bold")
     for row, topic in enumerate(report.topics.head(5).itertuples(), start=1):
-        figure.text(
-            0.06,
-            0.44 - row * 0.018,
-            f"{topic.topic}: {topic.messages:,} message{'' if topic.messages == 1 else 's'}",
-            fontsize=9,
-        )
+        count = ngettext("{count} message", "{count} messages", topic.messages)
+        line = f"{topic.topic}: " + count.format(count=number(topic.messages))
+        figure.text(0.06, 0.44 - row * 0.018, line, fontsize=9)
     if report.rising is not None:
         name, growth = report.rising
-        figure.text(0.06, 0.32, f"Rising fastest: {name} (x{growth:.1f})", fontsize=9)
+        rising = _("Rising fastest: {topic} (x{growth})").format(topic=name, growth=f"{growth:.1f}")
+        figure.text(0.06, 0.32, rising, fontsize=9)
     counts = report.incidents["counts"]
-    figure.text(0.52, 0.44, "Incidents", fontsize=10, weight="bold")
+    figure.text(0.52, 0.44, _("Incidents"), fontsize=10, weight="bold")
     lines = [
-        f"critical: {counts['critical']}, warning: {counts['warning']}, info: {counts['info']}",
-        f"time with an alert firing: {report.incidents['firing_hours']:.1f} h",
+        _("critical: {critical}, warning: {warning}, info: {info}").format(**counts),
+        _("time with an alert firing: {hours} h").format(
+            hours=f"{report.incidents['firing_hours']:.1f}"
+        ),
         *[f"- {name}" for name in sorted(set(report.incidents["critical"]))[:6]],
     ]
     for row, line in enumerate(lines, start=1):
-        figure.text(0.52, 0.44 - row * 0.018, textwrap.shorten(line, 60), fontsize=9)
+        figure.text(0.52, 0.44 - row * 0.018, _shortened(line, 60), fontsize=9)
     figure.text(
         0.06,
         0.04,
-        "Definitions: docs/kpis.md. Members are people, bots left out; sentiment is VADER's, of "
-        "the messages it scores.",
+        _(
+            "Definitions: docs/kpis.md. Members are people, bots left out; sentiment is "
+            "VADER's (English) and the Chinese model's, of the messages they score."
+        ),
         fontsize=7,
         color=PLAIN,
     )
+
+
+def _day(moment) -> str:
+    """'Mon 02 Nov 2026', or '2026年11月2日' in Chinese."""
+    return i18n.day(moment) if in_chinese() else moment.strftime("%a %d %b %Y")
+
+
+def _shortened(line: str, width: int) -> str:
+    """The line cut to about `width` Latin characters' room: at a space with "[...]", or,
+    where it holds Chinese (no spaces to cut at: textwrap would drop the whole text), with
+    "…"."""
+    if not _CJK.search(line):
+        return textwrap.shorten(line, width)
+    kept, used = [], 0
+    for character in line:  # a Chinese character takes the room of two Latin ones
+        used += 2 if _CJK.match(character) else 1
+        if used > width - 1:
+            return "".join(kept) + "…"
+        kept.append(character)
+    return line
+
+
+_CJK = re.compile("[\u3000-\u9fff\uff00-\uffef]")

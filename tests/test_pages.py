@@ -136,7 +136,7 @@ def test_an_old_archive_offers_the_range_that_has_data(monkeypatch, archive_url)
     app.button[0].click().run()
     assert app.selectbox(key="preset").value == "Custom"
     assert app.date_input(key="custom_dates").value == (date(2026, 1, 30), date(2026, 2, 28))
-    assert len(charts(app)) == 2
+    assert len(charts(app)) == 3  # over time, kinds of message, distribution
 
 
 def test_sentiment_page_matches_the_raw_messages(monkeypatch, archive_url, raw_archive):

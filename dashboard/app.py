@@ -51,6 +51,13 @@ PAGE_SPECS = (
         "alerts.py", N_("Alerts"), ":material/notifications:", N_("Monitor"), Action.VIEW_MONITORING
     ),
     PageSpec(
+        "community_members.py",
+        N_("Members"),
+        ":material/diversity_3:",
+        N_("Monitor"),
+        Action.VIEW_MONITORING,
+    ),
+    PageSpec(
         "weekly.py",
         N_("Weekly report"),
         ":material/event_note:",

@@ -593,3 +593,39 @@ class WebSession(Base):
     session_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class MemberWeek(Base):
+    """A person's week (an ISO week in a time zone): what they did (zeros: a week with a
+    state but no activity) and their lifecycle state, engagement and level
+    (analysis.lifecycle). Kept by the worker, week by week; the Members page reads it."""
+
+    __tablename__ = "member_weeks"
+    __table_args__ = (Index("ix_member_weeks_community_week", "community_id", "timezone", "week"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
+    timezone: Mapped[str] = mapped_column(String(64))
+    week: Mapped[str] = mapped_column(String(8))  # 2026-W45
+    person_id: Mapped[int] = mapped_column(Integer)  # the member merged accounts count as
+    active: Mapped[bool] = mapped_column(Boolean, default=False)
+    messages: Mapped[int] = mapped_column(Integer, default=0)
+    replies_given: Mapped[int] = mapped_column(Integer, default=0)
+    replies_received: Mapped[int] = mapped_column(Integer, default=0)
+    partners: Mapped[int] = mapped_column(Integer, default=0)
+    threads_started: Mapped[int] = mapped_column(Integer, default=0)
+    answers: Mapped[int] = mapped_column(Integer, default=0)
+    reactions: Mapped[int] = mapped_column(Integer, default=0)
+    state: Mapped[str | None] = mapped_column(String(20))
+    engagement: Mapped[float] = mapped_column(Float, default=0.0)
+    level: Mapped[str] = mapped_column(String(20), default="observer")
+
+
+class MemberWeekCount(Base):
+    """The messages a week held when its member weeks were counted: a week whose count
+    changed since (late messages) is counted again."""
+
+    __tablename__ = "member_week_counts"
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), primary_key=True)
+    timezone: Mapped[str] = mapped_column(String(64), primary_key=True)
+    week: Mapped[str] = mapped_column(String(8), primary_key=True)
+    messages: Mapped[int] = mapped_column(Integer)

@@ -66,10 +66,13 @@ def ensure_members(
     """Member ids by author id; also (member, old first hour) where a first hour moved earlier."""
     first_hour: dict[str, datetime] = {}
     latest: dict[str, Sent] = {}
+    emails: dict[str, str] = {}  # an author's e-mail from any message that gives it
     for m, hour in zip(batch, hours, strict=True):
         if hour < first_hour.get(m.author_id, _END_OF_TIME):
             first_hour[m.author_id] = hour
         latest[m.author_id] = m
+        if m.author_email:
+            emails[m.author_id] = m.author_email
     known = _known_members(conn, source_id, list(first_hour))
     moved = [(id_, old) for a, (id_, old) in known.items() if first_hour[a] < old]
     if moved:
@@ -92,7 +95,7 @@ def ensure_members(
             latest[author].author_name,
             latest[author].is_bot,
             storage_time(first_hour[author], dialect),
-            latest[author].author_email,
+            emails.get(author),
         )
         for author in first_hour
         if author not in known

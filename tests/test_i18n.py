@@ -39,6 +39,7 @@ TRANSLATED_PAGES = [
     "../pages/alerts.py",
     "../pages/thresholds.py",
     "../pages/people.py",
+    "../pages/community_members.py",
 ]
 
 

@@ -39,6 +39,7 @@ PAGES = [
     "../pages/weekly.py",
     "../pages/members.py",
     "../pages/people.py",
+    "../pages/community_members.py",
 ]
 
 

@@ -19,6 +19,7 @@ from alerts.catalog import rules_of
 from alerts.rules import Rule
 from analysis.weeks import Week
 from dashboard.emerging_now import EmergingNow, emerging_now
+from dashboard.member_lifecycle import MemberWeeks, stored_member_weeks
 from dashboard.report.figures import WeeklyReport
 from dashboard.report.figures import weekly_report as build_weekly_report
 from dashboard.settings import Settings, load_settings
@@ -325,3 +326,9 @@ def backtest_period(community_id: int, days: int) -> tuple[datetime, datetime] |
 def weekly_report(community_id: int, community: str, week: Week, timezone: str) -> WeeklyReport:
     with connection() as conn:
         return build_weekly_report(conn, community_id, community, week, timezone)
+
+
+@cached(ttl=60, max_entries=20)
+def member_weeks(community_id: int, timezone: str, as_of_hour: datetime) -> MemberWeeks:
+    """The stored member weeks up to the last complete week before `as_of_hour`."""
+    return stored_member_weeks(engine(), community_id, timezone, as_of_hour)

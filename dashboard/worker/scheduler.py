@@ -24,7 +24,7 @@ from dashboard.worker.demo import demo_tick
 from dashboard.worker.emerging import record_emerging_terms
 from dashboard.worker.forecasts import refresh_forecasts
 from dashboard.worker.storage import StoragePolicy, maintain_storage
-from dashboard.worker.weekly import store_weekly_figures
+from dashboard.worker.weekly import store_member_weeks, store_weekly_figures
 from data_access.heartbeat import beat
 from forecasting.refresh import TIME_LIMIT_SECONDS
 
@@ -101,6 +101,7 @@ class Schedule:
         if self.due("weekly figures", self.forecast_every, now):
             figures = (engine, self.timezone, now)
             planned.append(("weekly figures", store_weekly_figures, figures))
+            planned.append(("member weeks", store_member_weeks, figures))
         if self.report_mail.recipients and self.due("weekly report", timedelta(minutes=1), now):
             mail = (engine, self.report_mail, self.notifications.smtp, self.timezone, now)
             planned.append(("weekly report", send_weekly_reports, mail))

@@ -1,4 +1,5 @@
-"""Job: count the member and response figures of complete weeks ahead of the Weekly page."""
+"""Jobs: count the member and response figures of complete weeks ahead of the Weekly page,
+and each person's weeks (lifecycle, engagement, level) ahead of the Members page."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import datetime
 
 from sqlalchemy import Engine
 
+from dashboard.member_lifecycle import refresh_member_weeks
 from dashboard.report.figures import refresh_stored_figures
 from data_access.communities import community_id_of, community_names
 
@@ -19,3 +21,11 @@ def store_weekly_figures(engine: Engine, timezone: str, now: datetime) -> None:
         counted = refresh_stored_figures(engine, community_id_of(engine, community), timezone, now)
         if counted:
             log.info("weekly figures of %s: %d week(s) counted", community, counted)
+
+
+def store_member_weeks(engine: Engine, timezone: str, now: datetime) -> None:
+    """Keep every community's member weeks (lifecycle states, engagement, levels)."""
+    for community in community_names(engine):
+        counted = refresh_member_weeks(engine, community_id_of(engine, community), timezone, now)
+        if counted:
+            log.info("member weeks of %s: %d week(s) counted", community, counted)

@@ -1,0 +1,178 @@
+"""Members' engagement, levels and lifecycle, week by week. Pure pandas over one row per
+person and ISO week in which they did anything (see `ACTIVITY`); weeks are numbered
+consecutively (`week` = an ISO week's index, so week - 1 is the week before).
+
+Engagement is recency-weighted activity: each week's points (POINTS per kind of
+activity) count with weight 0.5 ** (age in weeks / HALF_LIFE_WEEKS), over the last
+HORIZON_WEEKS. A level follows from the score (LEVELS). A lifecycle state is given to
+each person each week from their activity (see `state_of`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+ACTIVITY = (
+    "messages",
+    "replies_given",
+    "replies_received",
+    "threads_started",
+    "answers",
+    "reactions",
+)
+POINTS = {  # what one of each is worth
+    "messages": 1.0,
+    "replies_given": 1.0,  # on top of the message itself: talking with someone
+    "replies_received": 0.5,
+    "threads_started": 2.0,  # a top-level message someone else replied to
+    "answers": 3.0,  # a reply to someone else's question
+    "reactions": 0.25,
+}
+HALF_LIFE_WEEKS = 4
+HORIZON_WEEKS = 26
+LEVELS = (  # the lowest score of each level, highest first
+    ("champion", 40.0),
+    ("regular", 10.0),
+    ("participant", 2.0),
+    ("observer", 0.0),
+)
+VALUED_LEVELS = ("regular", "champion")
+# vital: sustained, broad interaction
+VITAL_WEEKS, VITAL_OF = 3, 4  # in at least 3 of the last 4 weeks ...
+VITAL_INTERACTIONS, VITAL_PARTNERS = 3, 2  # ... 3 replies given or received, with 2 people
+STATES = ("new", "active", "vital", "returning", "at risk", "churned")
+RETENTION_AFTER = (1, 2, 4, 8, 12)  # weeks after the first, for the cohort table
+
+
+def week_points(weeks: pd.DataFrame) -> pd.Series:
+    """Each row's engagement points (before the recency weight)."""
+    return sum(weeks[column] * points for column, points in POINTS.items())
+
+
+def engagement(weeks: pd.DataFrame, as_of: int) -> pd.Series:
+    """Each person's engagement score at the end of week `as_of`: their weekly points,
+    weighted by recency, over the HORIZON_WEEKS up to it (indexed by person)."""
+    recent = weeks[(weeks["week"] <= as_of) & (weeks["week"] > as_of - HORIZON_WEEKS)]
+    weight = 0.5 ** ((as_of - recent["week"]) / HALF_LIFE_WEEKS)
+    return (week_points(recent) * weight).groupby(recent["person"]).sum().rename("engagement")
+
+
+def level_of(score: float) -> str:
+    return next(name for name, least in LEVELS if score >= least)
+
+
+def is_vital_week(weeks: pd.DataFrame) -> pd.Series:
+    """Whether each row is a week of broad interaction (VITAL_INTERACTIONS with
+    VITAL_PARTNERS other people)."""
+    interactions = weeks["replies_given"] + weeks["replies_received"]
+    return (interactions >= VITAL_INTERACTIONS) & (weeks["partners"] >= VITAL_PARTNERS)
+
+
+def states(weeks: pd.DataFrame, first: int, last: int) -> pd.DataFrame:
+    """Every person's state in each week of [first, last] (person, week, state, engagement,
+    level), from their activity rows (all weeks before `first` too, for the history).
+    A person has no row in a week where they have no state (long gone, or not yet come)."""
+    rows = []
+    by_person = {p: frame for p, frame in weeks.groupby("person")}
+    for person, frame in by_person.items():
+        active = set(frame["week"])
+        vital = set(frame.loc[is_vital_week(frame), "week"])
+        points = dict(zip(frame["week"], week_points(frame), strict=True))
+        for week in range(first, last + 1):
+            state = state_of(week, active, vital, points)
+            if state is not None:
+                score = _score(points, week)
+                rows.append((person, week, state, round(score, 3), level_of(score)))
+    columns = ["person", "week", "state", "engagement", "level"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def state_of(week: int, active: set[int], vital: set[int], points: dict[int, float]):
+    """One person's lifecycle state in `week`, given the weeks they were active in, the
+    weeks of broad interaction and their points per week:
+
+    - new: their first active week;
+    - returning: active again after two or more quiet weeks;
+    - vital: active in this week or the last, and broad interaction in VITAL_WEEKS of the
+      last VITAL_OF weeks;
+    - active: active this week or the week before (one quiet week is not a change);
+    - at risk: quiet for two or three weeks after being a regular or a champion (by
+      their engagement at their last active week);
+    - churned: the week they count as gone: two quiet weeks for the others, four for
+      those at risk. After it, no state until they return.
+    None before the first active week and after churning."""
+    earlier = [w for w in active if w <= week]
+    if not earlier:
+        return None
+    last_active = max(earlier)
+    quiet = week - last_active
+    if quiet == 0:
+        if last_active == min(active):
+            return "new"
+        before = max((w for w in active if w < week), default=None)
+        if before is not None and week - before >= 3:
+            return "returning"
+    if quiet <= 1:
+        broad = sum(1 for w in range(week - VITAL_OF + 1, week + 1) if w in vital)
+        return "vital" if broad >= VITAL_WEEKS else "active"
+    valued = level_of(_score(points, last_active)) in VALUED_LEVELS
+    if valued:
+        if quiet in (2, 3):
+            return "at risk"
+        return "churned" if quiet == 4 else None
+    return "churned" if quiet == 2 else None
+
+
+def _score(points: dict[int, float], as_of: int) -> float:
+    return sum(
+        p * 0.5 ** ((as_of - w) / HALF_LIFE_WEEKS)
+        for w, p in points.items()
+        if as_of - HORIZON_WEEKS < w <= as_of
+    )
+
+
+def counts_per_state(weekly: pd.DataFrame) -> pd.DataFrame:
+    """People in each state per week (week, state, people), every state in every week."""
+    if weekly.empty:
+        return pd.DataFrame(columns=["week", "state", "people"])
+    table = pd.crosstab(weekly["week"], weekly["state"]).reindex(columns=STATES, fill_value=0)
+    long = table.reset_index().melt(id_vars="week", var_name="state", value_name="people")
+    return long.astype({"people": "int64"})
+
+
+def flows(weekly: pd.DataFrame, week: int) -> pd.DataFrame:
+    """How many people went from each state in the week before `week` to each state in it
+    (source, target, people); "not around" stands for no state."""
+    before = weekly.loc[weekly["week"] == week - 1].set_index("person")["state"]
+    now = weekly.loc[weekly["week"] == week].set_index("person")["state"]
+    people = before.index.union(now.index)
+    pairs = pd.DataFrame(
+        {
+            "source": before.reindex(people).fillna("not around").to_numpy(),
+            "target": now.reindex(people).fillna("not around").to_numpy(),
+        }
+    )
+    counted = pairs.groupby(["source", "target"]).size().rename("people").reset_index()
+    return counted.sort_values("people", ascending=False, ignore_index=True)
+
+
+def cohort_retention(weeks: pd.DataFrame, after: Iterable[int] = RETENTION_AFTER):
+    """For each cohort (people whose first active week is that week): its size and the
+    share of it active exactly `n` weeks later, for each n of `after` (NaN where that
+    week is not there yet)."""
+    last = int(weeks["week"].max()) if len(weeks) else 0
+    first = weeks.groupby("person")["week"].min().rename("cohort")
+    active = set(zip(weeks["person"], weeks["week"], strict=True))
+    rows = []
+    for cohort, people in first.groupby(first):
+        row = {"cohort": int(cohort), "people": len(people)}
+        for n in after:
+            if cohort + n > last:
+                row[f"after {n}"] = np.nan
+                continue
+            kept = sum((p, cohort + n) in active for p in people.index)
+            row[f"after {n}"] = kept / len(people)
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["cohort", "people", *[f"after {n}" for n in after]])

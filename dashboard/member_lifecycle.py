@@ -1,0 +1,78 @@
+"""Members' weeks kept up to date (the worker's job) and read back for the Members page:
+each person's activity, lifecycle state, engagement and level per complete ISO week
+(analysis.lifecycle, data_access.member_weeks). A week is counted once from its own
+messages, and again only when its message count changed (late messages); the states of
+the weeks from the first one counted onward are then worked out from the stored weeks,
+so the cost follows the weeks that changed, not the history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from analysis import lifecycle
+from analysis.weeks import Week, boundaries, last_complete_week
+from data_access import kpi_queries, member_weeks
+
+WEEKS_KEPT = 30  # the weeks the Members page can show (and the states' history)
+
+
+@dataclass(frozen=True)
+class MemberWeeks:
+    """The stored weeks of a community, oldest first: `weeks` their names, `rows` one per
+    person and week with a state (week as its index into `weeks`)."""
+
+    weeks: list[str]
+    rows: pd.DataFrame
+
+
+def week_names(newest: Week) -> list[str]:
+    return [newest.shifted(i - WEEKS_KEPT + 1).name for i in range(WEEKS_KEPT)]
+
+
+def refresh_member_weeks(engine: Engine, community_id: int, timezone: str, now: datetime) -> int:
+    """Count the complete weeks whose member weeks are missing or stale, and work out the
+    states from the first of them on; returns how many weeks were counted."""
+    newest = last_complete_week(now, timezone)
+    names = week_names(newest)
+    edges = boundaries(newest, WEEKS_KEPT, timezone)
+    with engine.connect() as conn:
+        per_week = kpi_queries.channel_weeks(conn, community_id, edges)
+        sums = per_week.groupby("week")["messages"].sum()
+        messages = {names[i]: int(sums.get(i, 0)) for i in range(WEEKS_KEPT)}
+        known = member_weeks.counted(conn, community_id, timezone)
+        stale = [i for i, name in enumerate(names) if known.get(name) != messages[name]]
+        if not stale:
+            return 0
+        first = stale[0]
+        fresh = member_weeks.week_activity(conn, community_id, edges[first:])
+        kept = member_weeks.load(conn, community_id, timezone, names[:first])
+    fresh["week"] += first
+    history = kept[kept["active"].astype(bool)].assign(
+        week=kept["week"].map({name: i for i, name in enumerate(names)})
+    )[list(member_weeks.COLUMNS)]
+    activity = pd.concat([history, fresh], ignore_index=True)
+    states = lifecycle.states(activity, first, WEEKS_KEPT - 1)
+    rows = states.merge(activity, on=["person", "week"], how="left")
+    rows = rows.fillna({c: 0 for c in (*lifecycle.ACTIVITY, "partners")})
+    rows["active"] = rows["messages"] + rows["reactions"] > 0
+    rows = rows.astype({c: "int64" for c in (*lifecycle.ACTIVITY, "partners")})
+    rows["week"] = rows["week"].map(dict(enumerate(names)))
+    with engine.begin() as conn:
+        member_weeks.replace(conn, community_id, timezone, names[first:], rows)
+        member_weeks.mark_counted(
+            conn, community_id, timezone, {names[i]: messages[names[i]] for i in stale}
+        )
+    return len(stale)
+
+
+def stored_member_weeks(engine: Engine, community_id: int, timezone: str, now: datetime):
+    """What the worker stored for the WEEKS_KEPT weeks up to the last complete one."""
+    names = week_names(last_complete_week(now, timezone))
+    with engine.connect() as conn:
+        rows = member_weeks.load(conn, community_id, timezone, names)
+    rows["week"] = rows["week"].map({name: i for i, name in enumerate(names)})
+    return MemberWeeks(names, rows)

@@ -1,0 +1,73 @@
+"""What the Members page shows, from the stored member weeks (dashboard.member_lifecycle):
+states per week, flows, cohorts and the lists of people to reach out to."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis import lifecycle
+from dashboard.i18n import N_, _
+
+STATE_NAMES = {
+    "new": N_("new"),
+    "active": N_("active"),
+    "vital": N_("vital"),
+    "returning": N_("returning"),
+    "at risk": N_("at risk"),
+    "churned": N_("churned"),
+    "not around": N_("not around"),
+}
+LEVEL_NAMES = {
+    "champion": N_("champion"),
+    "regular": N_("regular"),
+    "participant": N_("participant"),
+    "observer": N_("observer"),
+}
+SHOWN_WEEKS = 12
+RISING_OVER = 4  # weeks: rising members are those whose engagement grew most over these
+
+flows = lifecycle.flows
+LEVELS = lifecycle.LEVELS
+
+
+def worded(names: dict[str, str]) -> dict[str, str]:
+    return {key: _(name) for key, name in names.items()}
+
+
+def counts_over_time(rows: pd.DataFrame, weeks: list[str]) -> pd.DataFrame:
+    """People per state in the last SHOWN_WEEKS weeks (week as its name)."""
+    first = len(weeks) - SHOWN_WEEKS
+    counts = lifecycle.counts_per_state(rows[rows["week"] >= first])
+    return counts.assign(week=counts["week"].map(dict(enumerate(weeks))))
+
+
+def cohorts(rows: pd.DataFrame, weeks: list[str]) -> pd.DataFrame:
+    """Retention of the cohorts first seen in the stored weeks (newest last SHOWN_WEEKS)."""
+    active = rows[rows["active"].astype(bool)]
+    table = lifecycle.cohort_retention(active)
+    first_seen = rows[rows["state"] == "new"]["week"].unique()  # a cohort's start is known
+    table = table[table["cohort"].isin(first_seen)].tail(SHOWN_WEEKS)
+    return table.assign(cohort=table["cohort"].map(dict(enumerate(weeks))))
+
+
+def people_list(rows: pd.DataFrame, week: int, names: dict[int, str], which: str):
+    """'at risk': people at risk in `week` who were not the week before; 'rising': the
+    people whose engagement grew most over RISING_OVER weeks. Name, level, engagement."""
+    now = rows[rows["week"] == week].set_index("person")
+    if which == "at risk":
+        before = set(rows[(rows["week"] == week - 1) & (rows["state"] == "at risk")]["person"])
+        chosen = now[(now["state"] == "at risk") & ~now.index.isin(before)]
+        chosen = chosen.sort_values("engagement", ascending=False)
+    else:
+        then = rows[rows["week"] == week - RISING_OVER].set_index("person")["engagement"]
+        growth = now["engagement"] - then.reindex(now.index).fillna(0.0)
+        chosen = now.assign(growth=growth).sort_values("growth", ascending=False)
+        chosen = chosen[chosen["growth"] > 0]
+    levels = worded(LEVEL_NAMES)
+    return pd.DataFrame(
+        {
+            _("member"): [names.get(int(p), str(p)) for p in chosen.index],
+            _("level"): chosen["level"].map(levels).to_numpy(),
+            _("engagement"): chosen["engagement"].round(1).to_numpy(),
+        }
+    ).head(25)

@@ -1,0 +1,165 @@
+"""Each person's weeks (analysis.lifecycle): what they did in a week, read from that week's
+messages and reactions only, and the stored rows the worker keeps and the Members page
+reads. A person is a member with the accounts merged into it (`person_id`); bots are
+left out."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+from sqlalchemy import Connection, and_, delete, func, insert, select
+from sqlalchemy.orm import aliased
+
+from analysis.lifecycle import ACTIVITY
+from data_access.frames import frame_of
+from data_access.kpi_queries import PERSON, _week_of
+from data_access.schema import Member, MemberActivity, MemberWeek, MemberWeekCount, Message
+
+COLUMNS = ("week", "person", *ACTIVITY, "partners")
+
+
+def week_activity(conn: Connection, community_id: int, edges: list[datetime]) -> pd.DataFrame:
+    """(week index into `edges`, person, messages, replies_given, replies_received,
+    threads_started, answers, reactions, partners) of every person who wrote or reacted in
+    the weeks [edges[0], edges[-1]). A reply counts for both people when they are two
+    (its parent may be older than the weeks); a thread is a top-level message of the
+    weeks that someone else replied to; an answer, a reply to someone else's question."""
+    week = _week_of(Message.sent_at, edges).label("week")
+    in_weeks = and_(
+        Message.community_id == community_id,
+        Message.sent_at >= edges[0],
+        Message.sent_at < edges[-1],
+        Member.is_bot.is_(False),
+    )
+    wrote = frame_of(
+        conn,
+        select(week, PERSON.label("person"), Message.id, Message.reply_to_external_id)
+        .join(Member, Member.id == Message.member_id)
+        .where(in_weeks),
+    )
+    parent, author = aliased(Message), aliased(Member)
+    replied = frame_of(
+        conn,
+        select(
+            week,
+            PERSON.label("person"),
+            func.coalesce(author.person_id, author.id).label("to"),
+            parent.id.label("parent_id"),
+            parent.kind.label("parent_kind"),
+            (parent.reply_to_external_id.is_(None)).label("parent_top"),
+        )
+        .join(Member, Member.id == Message.member_id)
+        .join(
+            parent,
+            and_(
+                parent.source_id == Message.source_id,
+                parent.external_id == Message.reply_to_external_id,
+            ),
+        )
+        .join(author, and_(author.id == parent.member_id, author.is_bot.is_(False)))
+        .where(in_weeks),
+    )
+    reacted = frame_of(
+        conn,
+        select(_week_of(MemberActivity.at, edges).label("week"), PERSON.label("person"))
+        .join(Member, Member.id == MemberActivity.member_id)
+        .where(
+            MemberActivity.community_id == community_id,
+            MemberActivity.kind == "reaction",
+            MemberActivity.at >= edges[0],
+            MemberActivity.at < edges[-1],
+            Member.is_bot.is_(False),
+        ),
+    )
+    return tally(wrote, replied, reacted)
+
+
+def tally(wrote: pd.DataFrame, replied: pd.DataFrame, reacted: pd.DataFrame) -> pd.DataFrame:
+    """The per-person week counts from the rows read (pure pandas; see week_activity)."""
+    key = ["week", "person"]
+    counts = [wrote.groupby(key).size().rename("messages")]
+    to_others = replied[replied["person"] != replied["to"]]
+    counts.append(to_others.groupby(key).size().rename("replies_given"))
+    received = to_others.assign(person=to_others["to"])
+    counts.append(received.groupby(key).size().rename("replies_received"))
+    week_of_message = wrote.set_index("id")["week"]
+    threads = to_others[
+        to_others["parent_top"].astype(bool) & to_others["parent_id"].isin(week_of_message.index)
+    ].drop_duplicates("parent_id")
+    started = pd.DataFrame(  # in the week the thread's first message was written
+        {
+            "week": week_of_message[threads["parent_id"]].to_numpy(),
+            "person": threads["to"].to_numpy(),
+        }
+    )
+    counts.append(started.groupby(key).size().rename("threads_started"))
+    answers = to_others[to_others["parent_kind"] == "question"]
+    counts.append(answers.groupby(key).size().rename("answers"))
+    counts.append(reacted.groupby(key).size().rename("reactions"))
+    pairs = pd.concat(
+        [to_others[[*key, "to"]], received[["week", "person"]].assign(to=to_others["person"])]
+    )
+    counts.append(pairs.drop_duplicates().groupby(key).size().rename("partners"))
+    table = pd.concat(counts, axis=1).fillna(0).astype("int64").reset_index()
+    return table.reindex(columns=list(COLUMNS), fill_value=0)
+
+
+def load(conn: Connection, community_id: int, timezone: str, weeks: list[str]) -> pd.DataFrame:
+    """The stored rows of `weeks` (week as its name)."""
+    columns = [getattr(MemberWeek, c) for c in ("week", "person_id", "active", *ACTIVITY)]
+    columns += [MemberWeek.partners, MemberWeek.state, MemberWeek.engagement, MemberWeek.level]
+    query = select(*columns).where(
+        MemberWeek.community_id == community_id,
+        MemberWeek.timezone == timezone,
+        MemberWeek.week.in_(weeks),
+    )
+    return frame_of(conn, query).rename(columns={"person_id": "person"})
+
+
+def replace(
+    conn: Connection, community_id: int, timezone: str, weeks: list[str], rows: pd.DataFrame
+) -> None:
+    """Replace the stored rows of `weeks` with `rows` (week as its name)."""
+    conn.execute(
+        delete(MemberWeek).where(
+            MemberWeek.community_id == community_id,
+            MemberWeek.timezone == timezone,
+            MemberWeek.week.in_(weeks),
+        )
+    )
+    if rows.empty:
+        return
+    values = rows.rename(columns={"person": "person_id"}).assign(
+        community_id=community_id, timezone=timezone
+    )
+    conn.execute(insert(MemberWeek), values.to_dict("records"))
+
+
+def counted(conn: Connection, community_id: int, timezone: str) -> dict[str, int]:
+    """week name -> the messages it held when its member weeks were counted."""
+    rows = conn.execute(
+        select(MemberWeekCount.week, MemberWeekCount.messages).where(
+            MemberWeekCount.community_id == community_id, MemberWeekCount.timezone == timezone
+        )
+    ).all()
+    return dict(rows)
+
+
+def mark_counted(conn: Connection, community_id: int, timezone: str, counts: dict[str, int]):
+    if not counts:
+        return
+    conn.execute(
+        delete(MemberWeekCount).where(
+            MemberWeekCount.community_id == community_id,
+            MemberWeekCount.timezone == timezone,
+            MemberWeekCount.week.in_(list(counts)),
+        )
+    )
+    conn.execute(
+        insert(MemberWeekCount),
+        [
+            {"community_id": community_id, "timezone": timezone, "week": w, "messages": n}
+            for w, n in counts.items()
+        ],
+    )

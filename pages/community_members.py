@@ -1,0 +1,97 @@
+"""Members: who is in which state of their life in the community, week by week; how
+people moved between states; how each cohort of newcomers stayed; whom to reach out to."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard.charts import members as member_charts
+from dashboard.i18n import _, number
+from dashboard.web import account_reads, components, resources
+from dashboard.web.member_view import (
+    LEVEL_NAMES,
+    LEVELS,
+    STATE_NAMES,
+    cohorts,
+    counts_over_time,
+    flows,
+    people_list,
+    worded,
+)
+
+filters = components.current_filters()
+st.header(_("Members"))
+st.caption(
+    _(
+        "Each person (merged accounts count once, bots left out) has a state each ISO week: "
+        "new (first week), active (wrote or reacted this week or the last), vital (also "
+        "replied to or was answered by at least 2 people, 3 times, in 3 of the last 4 "
+        "weeks), returning (back after 2 quiet weeks or more), at risk (a regular or a "
+        "champion, quiet for 2 weeks), churned (quiet for 2 weeks, 4 if at risk). The worker "
+        "counts complete weeks every 15 minutes. Definitions: docs/kpis.md."
+    )
+)
+
+
+def body() -> None:
+    cid = filters.community_id
+    as_of = components.now().replace(minute=0, second=0, microsecond=0)
+    zone = resources.settings().timezone  # the worker counts weeks in the configured zone
+    stored = resources.member_weeks(cid, zone, as_of)
+    rows, weeks = stored.rows, stored.weeks
+    if rows.empty:
+        st.info(
+            _(
+                "No member weeks yet: the worker counts each complete week (Monday to Sunday) "
+                "every 15 minutes; `ecg run` starts it."
+            )
+        )
+        return
+    states = worded(STATE_NAMES)
+    st.subheader(_("People in each state, week by week"))
+    st.caption(_("ISO weeks, Monday to Sunday in {zone}.").format(zone=zone))
+    figure = member_charts.states_over_time(counts_over_time(rows, weeks), states)
+    st.plotly_chart(figure, width="stretch")
+
+    shown = sorted(rows["week"].unique(), reverse=True)
+    week = st.selectbox(_("Week"), shown, format_func=lambda w: weeks[w], key="members_week")
+    st.subheader(_("From the week before to {week}").format(week=weeks[week]))
+    moved = flows(rows, week)
+    st.plotly_chart(member_charts.flows_sankey(moved, states), width="stretch")
+
+    names = account_reads.account_names(cid)
+    left, right = st.columns(2)
+    with left:
+        st.subheader(_("Newly at risk"))
+        st.caption(_("Regulars and champions quiet for two weeks: reach out to them first."))
+        st.dataframe(people_list(rows, week, names, "at risk"), hide_index=True, width="stretch")
+    with right:
+        st.subheader(_("Rising members"))
+        st.caption(_("Whose engagement grew most over the last four weeks."))
+        st.dataframe(people_list(rows, week, names, "rising"), hide_index=True, width="stretch")
+
+    st.subheader(_("Cohorts: newcomers still active after 1, 2, 4, 8 and 12 weeks"))
+    table = cohorts(rows, weeks)
+    shares = [c for c in table.columns if c.startswith("after")]
+    table = table.rename(
+        columns={"cohort": _("first week"), "people": _("people")}
+        | {c: _("after {weeks} weeks").format(weeks=c.split()[1]) for c in shares}
+    )
+    st.dataframe(table, hide_index=True, width="stretch")
+
+    levels = worded(LEVEL_NAMES)
+    at_week = rows[rows["week"] == week]
+    st.caption(
+        _("Levels (engagement: recency-weighted activity, docs/kpis.md): {levels}.").format(
+            levels=", ".join(
+                f"{levels[name]} ≥ {least:g} ({number(int((at_week['level'] == name).sum()))})"
+                for name, least in LEVELS
+            )
+        )
+    )
+
+
+if filters.community_id is None:
+    components.needs_data(filters)
+else:
+    components.database_guard(body)

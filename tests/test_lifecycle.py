@@ -1,0 +1,198 @@
+"""Members' engagement, levels and lifecycle: worked out by hand on scripted weeks, then
+through the worker's job on a scripted community whose weeks cross a daylight-saving
+change, with one person on two platforms."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pandas as pd
+import pytest
+
+from analysis import lifecycle
+
+
+def week_row(person, week, messages=0, given=0, received=0, partners=0, reactions=0):
+    return {
+        "week": week,
+        "person": person,
+        "messages": messages,
+        "replies_given": given,
+        "replies_received": received,
+        "threads_started": 0,
+        "answers": 0,
+        "reactions": reactions,
+        "partners": partners,
+    }
+
+
+def test_states_engagement_and_levels_by_hand():
+    rows = [week_row("ada", w, messages=8, given=2, received=2, partners=2) for w in range(6)]
+    rows += [week_row("ada", 12, messages=1)]  # back after six quiet weeks
+    rows += [week_row("bo", 0, messages=2)]  # said hello once
+    weeks = pd.DataFrame(rows)
+    found = lifecycle.states(weeks, 0, 13).set_index(["person", "week"])
+    ada = found.loc["ada"]["state"].to_dict()
+    # weeks 0-5 active with 4 replies given or received, with 2 people: vital from the
+    # third such week (3 of the last 4); quiet from week 6: at risk at 2 and 3 quiet
+    # weeks (she was a champion), churned at 4, then no state until she is back
+    assert ada == {
+        0: "new",
+        1: "active",
+        2: "vital",
+        3: "vital",
+        4: "vital",
+        5: "vital",
+        6: "vital",  # one quiet week: 3 of the last 4 weeks still broad
+        7: "at risk",
+        8: "at risk",
+        9: "churned",
+        12: "returning",
+        13: "active",
+    }
+    bo = found.loc["bo"]["state"].to_dict()
+    assert bo == {0: "new", 1: "active", 2: "churned"}  # a participant: gone after 2 weeks
+    # engagement: points of a week = messages + replies given + 0.5 x received; ada's week
+    # is 8 + 2 + 1 = 11 points; at week 5, weeks 0-5 weigh 0.5 ** (age / 4)
+    expected = sum(11 * 0.5 ** ((5 - w) / 4) for w in range(6))
+    assert found.loc[("ada", 5), "engagement"] == pytest.approx(expected, abs=1e-3)
+    assert (
+        expected == pytest.approx(44.69, abs=0.01) and found.loc[("ada", 5), "level"] == "champion"
+    )
+    assert found.loc[("bo", 1), "engagement"] == pytest.approx(2 * 0.5**0.25, abs=1e-3)
+    assert found.loc[("bo", 1), "level"] == "observer"  # 1.68 < 2
+
+
+def test_flows_and_cohorts_by_hand():
+    weekly = pd.DataFrame(
+        [
+            ("ada", 0, "new"), ("bo", 0, "new"), ("cy", 0, "new"),
+            ("ada", 1, "active"), ("bo", 1, "active"), ("cy", 1, "active"), ("di", 1, "new"),
+        ],
+        columns=["person", "week", "state"],
+    )  # fmt: skip
+    moved = lifecycle.flows(weekly, 1).set_index(["source", "target"])["people"].to_dict()
+    assert moved == {("new", "active"): 3, ("not around", "new"): 1}
+    active = pd.DataFrame(
+        [("ada", 0), ("bo", 0), ("cy", 0), ("ada", 1), ("di", 1), ("ada", 2), ("bo", 2)],
+        columns=["person", "week"],
+    )
+    table = lifecycle.cohort_retention(active, after=(1, 2)).set_index("cohort")
+    assert table.loc[0, "people"] == 3
+    assert table.loc[0, "after 1"] == pytest.approx(1 / 3)  # ada
+    assert table.loc[0, "after 2"] == pytest.approx(2 / 3)  # ada and bo
+    assert table.loc[1, "after 1"] == 0.0 and pd.isna(table.loc[1, "after 2"])
+
+
+BERLIN = "Europe/Berlin"  # summer time ends on Sunday 25 October 2026, 03:00 -> 02:00
+MONDAY = datetime(2026, 10, 5, 8, tzinfo=UTC)  # 10:00 in Berlin, week 2026-W41
+
+
+def _message(n, at, author, text, reply_to=None, email=None):
+    from ingest.records import ParsedRow, RawMessage
+
+    return ParsedRow(n, RawMessage(f"m{n}", at, "general", author, author, text, reply_to,
+                                   author_email=email))  # fmt: skip
+
+
+def test_the_worker_keeps_member_weeks_across_a_clock_change_with_a_merged_person(engine):
+    """See `scripted_community`: states, counts and engagement by hand."""
+    from dashboard.member_lifecycle import refresh_member_weeks, stored_member_weeks
+
+    scripted_community(engine)
+    now = datetime(2026, 11, 17, 12, tzinfo=UTC)  # the last complete week: 2026-W46
+    assert refresh_member_weeks(engine, 1, BERLIN, now) == 30  # every kept week, at first
+    assert refresh_member_weeks(engine, 1, BERLIN, now) == 0  # nothing changed since
+    stored = stored_member_weeks(engine, 1, BERLIN, now)
+    rows = stored.rows.assign(week=stored.rows["week"].map(dict(enumerate(stored.weeks))))
+    people = dict(zip(*identities_of(engine), strict=True))
+    states = {
+        (people[p], w): s
+        for p, w, s in zip(rows["person"], rows["week"], rows["state"], strict=True)
+    }
+    assert [states.get(("ana", f"2026-W{w}")) for w in range(41, 47)] == [
+        "new", "active", "vital", "vital", "vital", "vital",
+    ]  # fmt: skip
+    # one person: a single row a week for her two accounts
+    assert rows[rows["person"].map(people) == "ana"].groupby("week").size().max() == 1
+    assert states.get(("dee", "2026-W43")) is None and states[("dee", "2026-W44")] == "new"
+    assert states[("dee", "2026-W45")] == "active" and states[("dee", "2026-W46")] == "churned"
+    ana_45 = rows[(rows["person"].map(people) == "ana") & (rows["week"] == "2026-W45")].iloc[0]
+    assert (ana_45["messages"], ana_45["replies_given"], ana_45["replies_received"]) == (2, 1, 2)
+    assert (ana_45["partners"], ana_45["threads_started"]) == (2, 1)
+    # engagement at week 45: each week 2 messages + 1 reply given + 2 x 0.5 received + 2
+    # for the thread = 6 points, weighed 0.5 ** (age / 4) over weeks 41-45
+    expected = sum(6 * 0.5 ** (age / 4) for age in range(5))
+    assert ana_45["engagement"] == pytest.approx(expected, abs=1e-3)
+
+
+def test_the_members_page_draws_the_stored_weeks(monkeypatch, database_url):
+    from dashboard.member_lifecycle import refresh_member_weeks
+    from data_access.db import make_engine
+    from tests.test_pages import charts, open_page, values
+
+    engine = make_engine(database_url)
+    scripted_community(engine)
+    refresh_member_weeks(engine, 1, BERLIN, datetime.now(UTC))
+    engine.dispose()
+    monkeypatch.setenv("ECG_TIMEZONE", BERLIN)
+    app = open_page(monkeypatch, database_url, "../pages/community_members.py")
+    over_time, sankey = charts(app)
+    drawn = {
+        t["name"]: dict(zip(values(t["x"]), values(t["y"]), strict=True)) for t in over_time["data"]
+    }
+    assert drawn["vital"]["2026-W45"] == 1  # ana
+    # dee, and bo's and cy's Discord accounts (not merged with their Slack ones)
+    assert drawn["new"]["2026-W44"] == 3
+    assert sankey["data"][0]["type"] == "sankey"
+    cohorts = app.dataframe[-1].value.set_index("first week")
+    assert cohorts.loc["2026-W41", "people"] == 3  # ana, bo and cy
+    assert cohorts.loc["2026-W41", "after 1 weeks"] == 1.0  # all three, the week after
+
+
+def scripted_community(engine) -> None:
+    """ana writes on Slack (weeks 41-43) and on Discord (weeks 44-45) with one e-mail: one
+    person once merged. bo and cy answer her questions and she thanks bo: three replies
+    with two people a week, so vital from her third week. dee writes once at 00:30 on
+    Monday 26 October in Berlin (Sunday 23:30 UTC): week 44 there, not 43."""
+    from access.permissions import Actor, Role
+    from dashboard.communities import prepare_community
+    from data_access import identities
+    from ingest.pipeline import ImportTarget, run_import
+
+    prepare_community(engine, "c")
+    slack, discord, n = [], [], 0
+    for week in range(5):  # weeks 41 to 45
+        at = MONDAY + timedelta(weeks=week)
+        rows = discord if week >= 3 else slack
+        ana = "ana#1" if week >= 3 else "U-ana"
+        n += 4
+        email = "ana@example.org"
+        rows.append(_message(n, at, ana, f"how do I do {week}?", email=email))
+        rows.append(_message(n + 1, at + timedelta(hours=1), "bo", "like this", f"m{n}"))
+        rows.append(_message(n + 2, at + timedelta(hours=2), "cy", "or this", f"m{n}"))
+        # no e-mail on this one: the account keeps the one its other messages give
+        rows.append(_message(n + 3, at + timedelta(hours=3), ana, "thanks!", f"m{n + 1}"))
+    dee = datetime(2026, 10, 25, 23, 30, tzinfo=UTC)  # Monday 00:30 in Berlin
+    discord.append(_message(100, dee, "dee", "hello"))
+    run_import(engine, slack, ImportTarget("c", "slack", "slack"))
+    run_import(engine, discord, ImportTarget("c", "discord", "discord"))
+    with engine.connect() as conn:
+        (pair,) = [s for s in identities.open_suggestions(conn, 1) if s.score >= 0.99]
+    admin = Actor("admin", Role.ADMIN)
+    identities.decide(engine, 1, pair, True, actor=admin, now=dee)
+
+
+def identities_of(engine):
+    """(person ids, names): each person's id and the name of one of its accounts."""
+    from sqlalchemy import text
+
+    with engine.connect() as conn:
+        found = conn.execute(
+            text(
+                "SELECT coalesce(person_id, id), min(display_name) FROM members "
+                "GROUP BY coalesce(person_id, id)"
+            )
+        ).all()
+    names = {"U-ana": "ana", "ana#1": "ana"}
+    return [r[0] for r in found], [names.get(r[1], r[1]) for r in found]

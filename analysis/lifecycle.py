@@ -70,18 +70,26 @@ def is_vital_week(weeks: pd.DataFrame) -> pd.Series:
     return (interactions >= VITAL_INTERACTIONS) & (weeks["partners"] >= VITAL_PARTNERS)
 
 
-def states(weeks: pd.DataFrame, first: int, last: int) -> pd.DataFrame:
+def states(
+    weeks: pd.DataFrame, first: int, last: int, first_seen: dict | None = None
+) -> pd.DataFrame:
     """Every person's state in each week of [first, last] (person, week, state, engagement,
-    level), from their activity rows (all weeks before `first` too, for the history).
-    A person has no row in a week where they have no state (long gone, or not yet come)."""
+    level), from their activity rows (all weeks before `first` too, for the history) and
+    the week each was first seen (`first_seen`, person -> week, earlier than the rows
+    for people who were there before them; by default their first row). A person has no
+    row in a week where they have no state (long gone, or not yet come)."""
     rows = []
-    by_person = {p: frame for p, frame in weeks.groupby("person")}
-    for person, frame in by_person.items():
-        active = set(frame["week"])
+    first_seen = first_seen or {}
+    for person, frame in weeks.groupby("person"):
+        # a week they only got replies in (to an older message) is not a week they acted
+        active = set(frame.loc[frame["messages"] + frame["reactions"] > 0, "week"])
+        if not active:
+            continue
         vital = set(frame.loc[is_vital_week(frame), "week"])
         points = dict(zip(frame["week"], week_points(frame), strict=True))
+        seen = first_seen.get(person, min(active))
         for week in range(first, last + 1):
-            state = state_of(week, active, vital, points)
+            state = state_of(week, active, vital, points, seen)
             if state is not None:
                 score = _score(points, week)
                 rows.append((person, week, state, round(score, 3), level_of(score)))
@@ -89,12 +97,21 @@ def states(weeks: pd.DataFrame, first: int, last: int) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-def state_of(week: int, active: set[int], vital: set[int], points: dict[int, float]):
+def state_of(
+    week: int,
+    active: set[int],
+    vital: set[int],
+    points: dict[int, float],
+    first_seen: int | None = None,
+):
     """One person's lifecycle state in `week`, given the weeks they were active in, the
-    weeks of broad interaction and their points per week:
+    weeks of broad interaction, their points per week and the week they were first seen
+    (their first message, reaction or join; by default their first active week):
 
-    - new: their first active week;
-    - returning: active again after two or more quiet weeks;
+    - new: their first active week, if they were first seen in it or the week before (a
+      join a few days before the first message);
+    - returning: active again after two or more quiet weeks (or after being first seen
+      longer ago, with no activity since);
     - vital: active in this week or the last, and broad interaction in VITAL_WEEKS of the
       last VITAL_OF weeks;
     - active: active this week or the week before (one quiet week is not a change);
@@ -109,10 +126,11 @@ def state_of(week: int, active: set[int], vital: set[int], points: dict[int, flo
     last_active = max(earlier)
     quiet = week - last_active
     if quiet == 0:
-        if last_active == min(active):
-            return "new"
+        seen = min(active) if first_seen is None else first_seen
         before = max((w for w in active if w < week), default=None)
-        if before is not None and week - before >= 3:
+        if before is None and week - seen <= 1:
+            return "new"
+        if week - (seen if before is None else before) >= 3:
             return "returning"
     if quiet <= 1:
         broad = sum(1 for w in range(week - VITAL_OF + 1, week + 1) if w in vital)
@@ -158,11 +176,14 @@ def flows(weekly: pd.DataFrame, week: int) -> pd.DataFrame:
     return counted.sort_values("people", ascending=False, ignore_index=True)
 
 
-def cohort_retention(weeks: pd.DataFrame, after: Iterable[int] = RETENTION_AFTER):
+def cohort_retention(
+    weeks: pd.DataFrame, after: Iterable[int] = RETENTION_AFTER, last: int | None = None
+):
     """For each cohort (people whose first active week is that week): its size and the
     share of it active exactly `n` weeks later, for each n of `after` (NaN where that
-    week is not there yet)."""
-    last = int(weeks["week"].max()) if len(weeks) else 0
+    week is after `last`, the newest week known; by default the newest row's)."""
+    if last is None:
+        last = int(weeks["week"].max()) if len(weeks) else 0
     first = weeks.groupby("person")["week"].min().rename("cohort")
     active = set(zip(weeks["person"], weeks["week"], strict=True))
     rows = []

@@ -50,12 +50,14 @@ def refresh_member_weeks(engine: Engine, community_id: int, timezone: str, now: 
         first = stale[0]
         fresh = member_weeks.week_activity(conn, community_id, edges[first:])
         kept = member_weeks.load(conn, community_id, timezone, names[:first])
+        seen = member_weeks.first_seen(conn, community_id)
     fresh["week"] += first
-    history = kept[kept["active"].astype(bool)].assign(
+    history = kept[kept[["messages", "replies_received", "reactions"]].sum(axis=1) > 0].assign(
         week=kept["week"].map({name: i for i, name in enumerate(names)})
     )[list(member_weeks.COLUMNS)]
     activity = pd.concat([history, fresh], ignore_index=True)
-    states = lifecycle.states(activity, first, WEEKS_KEPT - 1)
+    seen_week = dict(zip(seen["person"], week_indexes(seen["first_seen"], edges), strict=True))
+    states = lifecycle.states(activity, first, WEEKS_KEPT - 1, seen_week)
     rows = states.merge(activity, on=["person", "week"], how="left")
     rows = rows.fillna({c: 0 for c in (*lifecycle.ACTIVITY, "partners")})
     rows["active"] = rows["messages"] + rows["reactions"] > 0
@@ -67,6 +69,18 @@ def refresh_member_weeks(engine: Engine, community_id: int, timezone: str, now: 
             conn, community_id, timezone, {names[i]: messages[names[i]] for i in stale}
         )
     return len(stale)
+
+
+def week_indexes(moments: pd.Series, edges: list[datetime]) -> list[int]:
+    """The index of the week each moment falls in (negative: weeks before the first)."""
+    starts = pd.DatetimeIndex(edges[:-1])
+    found = []
+    for moment in moments:
+        if moment >= starts[0]:
+            found.append(int(starts.searchsorted(moment, side="right")) - 1)
+        else:
+            found.append(int((moment - starts[0]) // pd.Timedelta(days=7)))
+    return found
 
 
 def stored_member_weeks(engine: Engine, community_id: int, timezone: str, now: datetime):

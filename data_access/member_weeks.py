@@ -105,6 +105,17 @@ def tally(wrote: pd.DataFrame, replied: pd.DataFrame, reacted: pd.DataFrame) -> 
     return table.reindex(columns=list(COLUMNS), fill_value=0)
 
 
+def first_seen(conn: Connection, community_id: int) -> pd.DataFrame:
+    """(person, first_seen): when each human person was first seen (their first message,
+    reaction or join, over their merged accounts). Reads the members, not the messages."""
+    query = (
+        select(PERSON.label("person"), func.min(Member.first_seen_hour).label("first_seen"))
+        .where(Member.community_id == community_id, Member.is_bot.is_(False))
+        .group_by(PERSON)
+    )
+    return frame_of(conn, query, times=("first_seen",))
+
+
 def load(conn: Connection, community_id: int, timezone: str, weeks: list[str]) -> pd.DataFrame:
     """The stored rows of `weeks` (week as its name)."""
     columns = [getattr(MemberWeek, c) for c in ("week", "person_id", "active", *ACTIVITY)]

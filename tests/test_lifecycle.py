@@ -196,3 +196,65 @@ def identities_of(engine):
         ).all()
     names = {"U-ana": "ana", "ana#1": "ana"}
     return [r[0] for r in found], [names.get(r[1], r[1]) for r in found]
+
+
+def test_cohorts_and_flows_on_the_real_matrix_log_equal_pandas_over_raw_messages(tmp_path):
+    """The Matrix log imported, its member weeks kept by the worker's job (UTC weeks);
+    then from the raw messages, by pandas alone: each first-week cohort's retention, the
+    newcomers of each week, and the people active this week or the last (exactly those
+    new, returning, vital or active). The flows into and out of each state add up."""
+    from sqlalchemy import text
+
+    from dashboard.communities import prepare_community
+    from dashboard.member_lifecycle import refresh_member_weeks, stored_member_weeks
+    from dashboard.web.member_view import cohorts
+    from data_access.db import make_engine
+    from ingest.formats.tabular import read_csv
+    from ingest.pipeline import run_import
+    from tests.conftest import SHARED_DATA, unavailable
+    from tests.test_import_real_chat import MAPPING, MATRIX, TARGET
+
+    if not SHARED_DATA.is_dir():
+        unavailable(f"the shared data folder {SHARED_DATA} is absent")
+    engine = make_engine(f"sqlite:///{tmp_path / 'matrix.db'}")
+    prepare_community(engine, "matrix")
+    run_import(engine, read_csv(SHARED_DATA / MATRIX, MAPPING), TARGET)
+    now = datetime(2026, 7, 28, tzinfo=UTC)  # the log ends on 22 July 2026
+    refresh_member_weeks(engine, 1, "UTC", now)
+    stored = stored_member_weeks(engine, 1, "UTC", now)
+    with engine.connect() as conn:
+        raw = pd.read_sql(
+            text(
+                "SELECT coalesce(b.person_id, b.id) AS person, m.sent_at FROM messages m "
+                "JOIN members b ON b.id = m.member_id WHERE NOT b.is_bot"
+            ),
+            conn,
+        )
+    engine.dispose()
+    iso = pd.to_datetime(raw["sent_at"], utc=True).dt.isocalendar()
+    raw["week"] = iso["year"].astype(str) + "-W" + iso["week"].map("{:02d}".format)
+    active = set(zip(raw["person"], raw["week"], strict=True))
+    first = raw.groupby("person")["week"].min()
+    names = stored.weeks
+    rows = stored.rows
+    # cohorts: the share of each first week's people active exactly n weeks later
+    table = cohorts(rows, names).set_index("cohort")
+    assert len(table) >= 10
+    for cohort, row in table.iterrows():
+        people = first[first == cohort].index
+        assert row["people"] == len(people)
+        for n in (1, 2, 4, 8, 12):
+            later = names.index(cohort) + n
+            if later < len(names):
+                kept = sum((p, names[later]) in active for p in people) / len(people)
+                assert row[f"after {n}"] == pytest.approx(kept), (cohort, n)
+    for index, week in enumerate(names[1:], start=1):
+        at = rows[rows["week"] == index]
+        newcomers = (first == week).sum()
+        assert (at["state"] == "new").sum() == newcomers, week
+        around = {p for p, w in active if w in (week, names[index - 1])}
+        present = set(at.loc[at["state"].isin(["new", "returning", "vital", "active"]), "person"])
+        assert present == around, week
+        moved = lifecycle.flows(rows, index)
+        into = moved[moved["target"] != "not around"].groupby("target")["people"].sum()
+        assert into.to_dict() == at["state"].value_counts().to_dict(), week

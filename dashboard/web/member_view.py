@@ -43,10 +43,9 @@ def counts_over_time(rows: pd.DataFrame, weeks: list[str]) -> pd.DataFrame:
 
 def cohorts(rows: pd.DataFrame, weeks: list[str]) -> pd.DataFrame:
     """Retention of the cohorts first seen in the stored weeks (newest last SHOWN_WEEKS)."""
-    active = rows[rows["active"].astype(bool)]
-    table = lifecycle.cohort_retention(active)
-    first_seen = rows[rows["state"] == "new"]["week"].unique()  # a cohort's start is known
-    table = table[table["cohort"].isin(first_seen)].tail(SHOWN_WEEKS)
+    newcomers = set(rows.loc[rows["state"] == "new", "person"])  # first seen in these weeks
+    active = rows[rows["active"].astype(bool) & rows["person"].isin(newcomers)]
+    table = lifecycle.cohort_retention(active, last=len(weeks) - 1).tail(SHOWN_WEEKS)
     return table.assign(cohort=table["cohort"].map(dict(enumerate(weeks))))
 
 

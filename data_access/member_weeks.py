@@ -116,6 +116,14 @@ def first_seen(conn: Connection, community_id: int) -> pd.DataFrame:
     return frame_of(conn, query, times=("first_seen",))
 
 
+def person_names(conn: Connection, persons: list[int]) -> dict[int, str]:
+    """Each person's name: their own account's display name."""
+    if not persons:
+        return {}
+    query = select(Member.id, Member.display_name).where(Member.id.in_(sorted(set(persons))))
+    return {int(id_): name for id_, name in conn.execute(query)}
+
+
 def load(conn: Connection, community_id: int, timezone: str, weeks: list[str]) -> pd.DataFrame:
     """The stored rows of `weeks` (week as its name)."""
     columns = [getattr(MemberWeek, c) for c in ("week", "person_id", "active", *ACTIVITY)]

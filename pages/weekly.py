@@ -9,6 +9,7 @@ import streamlit as st
 from dashboard import i18n
 from dashboard.i18n import _
 from dashboard.web import components, resources
+from dashboard.web.member_view import LEVEL_NAMES, STATE_NAMES, worded
 from dashboard.web.weekly_view import (
     KPI_WORDS,
     Week,
@@ -151,6 +152,56 @@ def kinds_and_questions(report) -> None:
         )
 
 
+def members_of_the_week(report) -> None:
+    """The lifecycle of the week against the week before, and whom to thank or call."""
+    st.subheader(_("Members this week"))
+    if report.lifecycle.empty:
+        st.caption(
+            _(
+                "Not counted yet: the worker counts each person's week every 15 minutes, in "
+                "the configured time zone (see the Members page)."
+            )
+        )
+        return
+    states, levels = worded(STATE_NAMES), worded(LEVEL_NAMES)
+    table = report.lifecycle.assign(state=report.lifecycle["state"].map(states))
+    st.dataframe(
+        table.rename(
+            columns={"state": _("state"), "people": _("this week"), "previous": _("week before")}
+        ),
+        hide_index=True,
+        width="stretch",
+        key="lifecycle",
+    )
+    left, right = st.columns(2)
+    with left:
+        st.markdown("**" + _("Newly at risk") + "**")
+        at_risk = report.at_risk.assign(level=report.at_risk["level"].map(levels))
+        st.dataframe(
+            at_risk.rename(
+                columns={"member": _("member"), "level": _("level"), "engagement": _("engagement")}
+            ),
+            hide_index=True,
+            width="stretch",
+            key="at_risk",
+        )
+    with right:
+        st.markdown("**" + _("Top contributors") + "**")
+        st.dataframe(
+            report.contributors.rename(
+                columns={
+                    "member": _("member"),
+                    "points": _("points"),
+                    "messages": _("messages"),
+                    "answers": _("answers"),
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+            key="contributors",
+        )
+
+
 def _difference(before, after) -> str:
     if before.value is None or after.value is None:
         return "–"
@@ -208,6 +259,7 @@ def body() -> None:
     cards(report)
     topics_and_incidents(report)
     kinds_and_questions(report)
+    members_of_the_week(report)
     st.subheader(_("By platform and by channel"))
     platforms, channels = st.tabs([_("Platforms"), _("Channels")])
     platforms.dataframe(report.platforms, hide_index=True, width="stretch")

@@ -258,3 +258,43 @@ def test_cohorts_and_flows_on_the_real_matrix_log_equal_pandas_over_raw_messages
         moved = lifecycle.flows(rows, index)
         into = moved[moved["target"] != "not around"].groupby("target")["people"].sum()
         assert into.to_dict() == at["state"].value_counts().to_dict(), week
+
+
+def test_the_weekly_report_and_its_pdf_show_the_members_of_the_week(engine):
+    """Week 45 of the scripted community: ana vital; bo's, cy's Discord accounts and dee
+    active; bo's and cy's Slack accounts at risk: each week they answered ana's question
+    (1 message + 1 reply + 3 for an answer, + 0.5 for ana's thanks to bo: 5.5 and 5
+    points a week), regulars by week 43 (5.5 x (1 + 0.84 + 0.71) = 14.0), then quiet for
+    two weeks. The week's contributors by points: ana 6 (2 messages, 1 reply given, 2
+    received, a thread), bo 5.5, cy 5 (their Discord accounts)."""
+    import io
+
+    from pypdf import PdfReader
+
+    from analysis.weeks import parse_week
+    from dashboard.member_lifecycle import refresh_member_weeks
+    from dashboard.report.figures import weekly_report
+    from dashboard.report.pdf import report_pdf
+
+    scripted_community(engine)
+    refresh_member_weeks(engine, 1, BERLIN, datetime(2026, 11, 17, 12, tzinfo=UTC))
+    with engine.connect() as conn:
+        report = weekly_report(conn, 1, "c", parse_week("2026-W45"), BERLIN)
+    counts = report.lifecycle.set_index("state")
+    assert counts["people"].to_dict() == {
+        "new": 0, "active": 3, "vital": 1, "returning": 0, "at risk": 2, "churned": 0,
+    }  # fmt: skip
+    assert counts["previous"].to_dict() == {
+        "new": 3, "active": 2, "vital": 1, "returning": 0, "at risk": 0, "churned": 0,
+    }  # fmt: skip
+    assert report.contributors["points"].tolist() == [6.0, 5.5, 5.0]
+    assert report.contributors["member"].tolist()[1:] == ["bo", "cy"]
+    assert report.at_risk["member"].tolist() == ["bo", "cy"]  # newly: not at risk in 44
+    # regulars when last active; their engagement fades while they are quiet: bo
+    # 5.5 x (0.5^(2/4) + 0.5^(3/4) + 0.5^(4/4)) = 9.9, cy 5 x 1.80 = 9.0: participants now
+    assert report.at_risk["level"].tolist() == ["participant", "participant"]
+    engagement = report.at_risk["engagement"].tolist()
+    assert engagement == [pytest.approx(9.9, abs=0.05), pytest.approx(9.0, abs=0.05)]
+    text = PdfReader(io.BytesIO(report_pdf(report, "en"))).pages[0].extract_text()
+    assert "Members this week" in text
+    assert "new 0 (3), active 3 (2), vital 1 (1)" in text

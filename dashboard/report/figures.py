@@ -3,12 +3,13 @@ Shared by the Weekly page, `ecg report` and the weekly e-mail."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import pandas as pd
 from sqlalchemy import Connection
 
+from analysis import lifecycle
 from analysis.kpi_cards import (
     HealthComponent,
     Kpi,
@@ -29,7 +30,7 @@ from analysis.kpis import (
 )
 from analysis.series import rising_topics
 from analysis.weeks import Week, boundaries, last_complete_week
-from data_access import alert_store, figure_cache, kpi_queries, members, queries
+from data_access import alert_store, figure_cache, kpi_queries, member_weeks, members, queries
 
 WEEKS_READ = 13  # the 12 weeks of the sparklines, and the one before for returning members
 OPEN_QUESTIONS_SHOWN = 10
@@ -67,6 +68,10 @@ class WeeklyReport:
     open_questions: pd.DataFrame  # sent_at, channel, author, text; newest first
     open_question_count: int
     bug_reports: pd.DataFrame  # sent_at, channel, author, text, replies; most replies first
+    # the members' lifecycle, as the worker stored it (empty until it has counted the week)
+    lifecycle: pd.DataFrame = field(default_factory=pd.DataFrame)  # state, people, previous
+    at_risk: pd.DataFrame = field(default_factory=pd.DataFrame)  # member, level, engagement
+    contributors: pd.DataFrame = field(default_factory=pd.DataFrame)  # member, points, ...
 
     def card(self, key: str) -> Kpi:
         return next(c for c in self.cards if c.key == key)
@@ -121,7 +126,54 @@ def weekly_report(
         open_questions=unanswered.head(OPEN_QUESTIONS_SHOWN),
         open_question_count=len(unanswered),
         bug_reports=bug_reports,
+        **_members_of_the_week(conn, community_id, week, timezone),
     )
+
+
+CONTRIBUTORS_SHOWN = 5
+
+
+def _members_of_the_week(conn, community_id: int, week: Week, timezone: str) -> dict:
+    """The lifecycle counts of the week against the week before, the vital or champion
+    members newly at risk, and the week's top contributors (by engagement points), from
+    the stored member weeks (data_access.member_weeks); empty frames before the worker
+    counted the week."""
+    rows = member_weeks.load(conn, community_id, timezone, [week.shifted(-1).name, week.name])
+    now, before = rows[rows["week"] == week.name], rows[rows["week"] != week.name]
+    if now.empty:
+        return {}
+    states = list(lifecycle.STATES)
+    counts = pd.DataFrame(
+        {
+            "state": states,
+            "people": [int((now["state"] == s).sum()) for s in states],
+            "previous": [int((before["state"] == s).sum()) for s in states],
+        }
+    )
+    was = before.set_index("person")["state"]
+    newly = now[(now["state"] == "at risk") & (now["person"].map(was) != "at risk")]
+    newly = newly.sort_values("engagement", ascending=False)
+    active = now[now["active"].astype(bool)]
+    top = active.assign(points=lifecycle.week_points(active)).nlargest(CONTRIBUTORS_SHOWN, "points")
+    names = member_weeks.person_names(conn, [*newly["person"], *top["person"]])
+    return {
+        "lifecycle": counts,
+        "at_risk": pd.DataFrame(
+            {
+                "member": newly["person"].map(names).to_numpy(),
+                "level": newly["level"].to_numpy(),
+                "engagement": newly["engagement"].round(1).to_numpy(),
+            }
+        ),
+        "contributors": pd.DataFrame(
+            {
+                "member": top["person"].map(names).to_numpy(),
+                "points": top["points"].round(1).to_numpy(),
+                "messages": top["messages"].to_numpy(),
+                "answers": top["answers"].to_numpy(),
+            }
+        ),
+    }
 
 
 def _questions_and_bugs(conn, community_id, start, end) -> tuple[pd.DataFrame, pd.DataFrame]:

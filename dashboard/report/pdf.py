@@ -74,6 +74,7 @@ def report_pdf(report: WeeklyReport, language: str | None = None) -> bytes:
         _sparklines(figure, report)
         _topics_and_incidents(figure, report)
         _kinds(figure, report)
+        _members(figure, report)
         buffer = io.BytesIO()
         figure.savefig(
             buffer, format="pdf", metadata={"Title": f"{report.community} {report.week.name}"}
@@ -172,6 +173,39 @@ def _kinds(figure, report: WeeklyReport) -> None:
     ]
     for row, line in enumerate(lines, start=1):
         figure.text(0.52, top - row * 0.016, _shortened(line, 62), fontsize=8)
+
+
+STATE_NAMES = {
+    "new": N_("new"),
+    "active": N_("active"),
+    "vital": N_("vital"),
+    "returning": N_("returning"),
+    "at risk": N_("at risk"),
+    "churned": N_("churned"),
+}
+
+
+def _members(figure, report: WeeklyReport) -> None:
+    """The lifecycle of the week (against the week before), the members newly at risk
+    and the top contributors, where the worker counted the week."""
+    top = 0.14
+    figure.text(0.06, top, _("Members this week"), fontsize=10, weight="bold")
+    if report.lifecycle.empty:
+        lines = [_("Not counted yet (the worker counts each person's week).")]
+    else:
+        counts = ", ".join(
+            f"{_(STATE_NAMES[row.state])} {row.people} ({row.previous})"
+            for row in report.lifecycle.itertuples()
+        )
+        at_risk = ", ".join(report.at_risk["member"].head(6)) or "–"
+        thanks = ", ".join(report.contributors["member"]) or "–"
+        lines = [
+            _("States (week before): {counts}").format(counts=counts),
+            _("Newly at risk: {names}").format(names=at_risk),
+            _("Top contributors: {names}").format(names=thanks),
+        ]
+    for row, line in enumerate(lines, start=1):
+        figure.text(0.06, top - row * 0.016, _shortened(line, 150), fontsize=8)
 
 
 def _topics_and_incidents(figure, report: WeeklyReport) -> None:

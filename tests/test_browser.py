@@ -275,19 +275,36 @@ def test_community_text_is_shown_literally_and_never_run(served_app, browser):
         page.context.close()  # a dialog would have failed the test through page.on("dialog")
 
 
+def only_field(page, label: str, value: str) -> None:
+    """Wait until one text field has the `label` and it holds `value` (a rerun draws the
+    new form before it removes the old one)."""
+    page.wait_for_function(
+        """([label, value]) => {
+            const found = [...document.querySelectorAll(`input[aria-label="${label}"]`)];
+            return found.length === 1 && found[0].value === value;
+        }""",
+        arg=[label, value],
+        timeout=60_000,
+    )
+
+
 def test_analyst_changes_a_threshold_after_seeing_its_backtest(served_app, browser):
     page = sign_in(browser, served_app, "analyst", path="/thresholds")
     try:
         page.wait_for_selector('[data-testid="stTable"]', timeout=60_000)  # the list, a table
         page.get_by_role("combobox", name="Rule to edit").click()
         page.get_by_role("option", name="Negative-sentiment surge").click()
-        page.wait_for_selector(CHART, timeout=60_000)
+        # the first rule's form and chart stay until the rerun replaces them: wait for the
+        # chosen rule's own threshold, alone on the page
+        only_field(page, "Threshold", "1.5")
         threshold = page.get_by_role("textbox", name="Threshold", exact=True)
         threshold.fill("0.4")
         threshold.press("Enter")
+        only_field(page, "Threshold", "0.4")
         recovery = page.get_by_role("textbox", name="Recovery threshold (blank: the threshold)")
         recovery.fill("0.3")
         recovery.press("Enter")
+        only_field(page, "Recovery threshold (blank: the threshold)", "0.3")
         page.wait_for_timeout(1500)
         page.wait_for_selector(CHART, timeout=60_000)
         ARTIFACTS.mkdir(exist_ok=True)

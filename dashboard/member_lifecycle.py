@@ -14,6 +14,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from analysis import lifecycle
+from analysis.kpis import open_questions
 from analysis.weeks import Week, boundaries, last_complete_week
 from data_access import kpi_queries, member_weeks
 
@@ -90,3 +91,19 @@ def stored_member_weeks(engine: Engine, community_id: int, timezone: str, now: d
         rows = member_weeks.load(conn, community_id, timezone, names)
     rows["week"] = rows["week"].map({name: i for i, name in enumerate(names)})
     return MemberWeeks(names, rows)
+
+
+def unanswered_newcomers(
+    engine: Engine, community_id: int, week: Week, timezone: str, newcomers: set[int]
+) -> pd.DataFrame:
+    """The first question of each newcomer of `week` (people whose state is new) that no
+    one else answered (within the week and the 7 days after): sent_at, channel, author,
+    text, oldest first. Reads the week's questions and replies only."""
+    start, end = week.start(timezone), week.end(timezone)
+    with engine.connect() as conn:
+        asked = kpi_queries.messages_of_kind(conn, community_id, "question", start, end)
+        replies = kpi_queries.replies(conn, community_id, [start, end])
+    theirs = asked[asked["person"].isin(newcomers)].sort_values("sent_at")
+    first = theirs.drop_duplicates("person")
+    unanswered = open_questions(first, replies).sort_values("sent_at")
+    return unanswered[["sent_at", "channel", "author", "text"]].reset_index(drop=True)

@@ -234,9 +234,9 @@ def channel_members(
 def messages_of_kind(
     conn: Connection, community_id: int, kind: str, start: datetime, end: datetime
 ) -> pd.DataFrame:
-    """id, sent_at, channel, author, member_id and text of the top-level messages (not
-    replies) of `kind` (analysis.kinds) sent in [start, end) by people (not bots),
-    newest first."""
+    """id, sent_at, channel, author, member_id, person (merged accounts' one) and text of
+    the top-level messages (not replies) of `kind` (analysis.kinds) sent in [start, end)
+    by people (not bots), newest first."""
     query = (
         select(
             Message.id,
@@ -244,6 +244,7 @@ def messages_of_kind(
             Channel.name.label("channel"),
             Member.display_name.label("author"),
             Message.member_id,
+            PERSON.label("person"),
             Message.text,
         )
         .join(Channel, Channel.id == Message.channel_id)

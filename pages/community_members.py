@@ -70,6 +70,18 @@ def body() -> None:
         st.caption(_("Whose engagement grew most over the last four weeks."))
         st.dataframe(people_list(rows, week, names, "rising"), hide_index=True, width="stretch")
 
+    st.subheader(_("Newcomers whose first question had no answer"))
+    st.caption(
+        _(
+            "Their first question of the week (a top-level message read as a question) that "
+            "no one else has answered: a newcomer left unanswered seldom comes back."
+        )
+    )
+    chosen = rows[(rows["week"] == week) & (rows["state"] == "new")]
+    newcomers = frozenset(int(person) for person in chosen["person"])
+    unanswered = resources.unanswered_newcomers(cid, weeks[week], zone, newcomers)
+    components.listed_messages(unanswered, filters.timezone, "unanswered_newcomers")
+
     st.subheader(_("Cohorts: newcomers still active after 1, 2, 4, 8 and 12 weeks"))
     table = cohorts(rows, weeks)
     shares = [c for c in table.columns if c.startswith("after")]

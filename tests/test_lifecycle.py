@@ -129,10 +129,22 @@ def test_the_worker_keeps_member_weeks_across_a_clock_change_with_a_merged_perso
 def test_the_members_page_draws_the_stored_weeks(monkeypatch, database_url):
     from dashboard.member_lifecycle import refresh_member_weeks
     from data_access.db import make_engine
+    from ingest.pipeline import ImportTarget, run_import
     from tests.test_pages import charts, open_page, values
 
     engine = make_engine(database_url)
     scripted_community(engine)
+    # week 46: two newcomers ask; bo answers fay, no one answers eve
+    at = MONDAY + timedelta(weeks=5)
+    run_import(
+        engine,
+        [
+            _message(200, at, "eve", "where do I start?"),
+            _message(201, at, "fay", "is there a guide?"),
+            _message(202, at + timedelta(hours=1), "bo", "the wiki", "m201"),
+        ],
+        ImportTarget("c", "discord", "discord"),
+    )
     refresh_member_weeks(engine, 1, BERLIN, datetime.now(UTC))
     engine.dispose()
     monkeypatch.setenv("ECG_TIMEZONE", BERLIN)
@@ -146,6 +158,11 @@ def test_the_members_page_draws_the_stored_weeks(monkeypatch, database_url):
     assert drawn["new"]["2026-W44"] == 3
     assert sankey["data"][0]["type"] == "sankey"
     cohorts = app.dataframe[-1].value.set_index("first week")
+    app.selectbox(key="members_week").select("2026-W46").run()
+    assert not app.exception
+    _at_risk, _rising, unanswered, _cohorts = (frame.value for frame in app.dataframe)
+    assert list(unanswered["author"]) == ["eve"]
+    assert list(unanswered["text"]) == ["where do I start?"]
     assert cohorts.loc["2026-W41", "people"] == 3  # ana, bo and cy
     assert cohorts.loc["2026-W41", "after 1 weeks"] == 1.0  # all three, the week after
 

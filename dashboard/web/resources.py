@@ -17,9 +17,10 @@ from sqlalchemy import Engine
 from alerts.backtest import backtest_range, default_period, scope_scores
 from alerts.catalog import rules_of
 from alerts.rules import Rule
-from analysis.weeks import Week
+from analysis.weeks import Week, parse_week
 from dashboard.emerging_now import EmergingNow, emerging_now
 from dashboard.member_lifecycle import MemberWeeks, stored_member_weeks
+from dashboard.member_lifecycle import unanswered_newcomers as first_questions_unanswered
 from dashboard.report.figures import WeeklyReport
 from dashboard.report.figures import weekly_report as build_weekly_report
 from dashboard.settings import Settings, load_settings
@@ -332,3 +333,13 @@ def weekly_report(community_id: int, community: str, week: Week, timezone: str) 
 def member_weeks(community_id: int, timezone: str, as_of_hour: datetime) -> MemberWeeks:
     """The stored member weeks up to the last complete week before `as_of_hour`."""
     return stored_member_weeks(engine(), community_id, timezone, as_of_hour)
+
+
+@cached(ttl=60, max_entries=20)
+def unanswered_newcomers(
+    community_id: int, week: str, timezone: str, newcomers: frozenset[int]
+) -> pd.DataFrame:
+    """Newcomers of `week` (a name like 2026-W45) whose first question had no answer."""
+    return first_questions_unanswered(
+        engine(), community_id, parse_week(week), timezone, set(newcomers)
+    )

@@ -58,6 +58,13 @@ PAGE_SPECS = (
         Action.VIEW_MONITORING,
     ),
     PageSpec(
+        "member_profile.py",
+        N_("Member profile"),
+        ":material/person_search:",
+        N_("Monitor"),
+        Action.VIEW_MONITORING,
+    ),
+    PageSpec(
         "weekly.py",
         N_("Weekly report"),
         ":material/event_note:",

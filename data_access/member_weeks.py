@@ -182,3 +182,69 @@ def mark_counted(conn: Connection, community_id: int, timezone: str, counts: dic
             for w, n in counts.items()
         ],
     )
+
+
+def person_accounts(conn: Connection, community_id: int, person: int) -> pd.DataFrame:
+    """The accounts of a person (its own and those merged into it): id, platform, source,
+    account id, name, first seen."""
+    from data_access.schema import Source
+
+    query = (
+        select(
+            Member.id,
+            Source.platform,
+            Source.name.label("source"),
+            Member.external_id.label("account"),
+            Member.display_name.label("name"),
+            Member.first_seen_hour.label("first_seen"),
+        )
+        .join(Source, Source.id == Member.source_id)
+        .where(Member.community_id == community_id, person == PERSON)
+        .order_by(Member.first_seen_hour)
+    )
+    return frame_of(conn, query)
+
+
+def person_history(conn: Connection, community_id: int, timezone: str, person: int):
+    """Every stored week of a person, oldest first."""
+    columns = [getattr(MemberWeek, c) for c in ("week", "active", *ACTIVITY)]
+    columns += [MemberWeek.partners, MemberWeek.state, MemberWeek.engagement, MemberWeek.level]
+    query = (
+        select(*columns)
+        .where(
+            MemberWeek.community_id == community_id,
+            MemberWeek.timezone == timezone,
+            MemberWeek.person_id == person,
+        )
+        .order_by(MemberWeek.week)
+    )
+    return frame_of(conn, query)
+
+
+def person_messages(
+    conn: Connection, community_id: int, accounts: list[int], since: datetime, limit: int
+) -> pd.DataFrame:
+    """The newest messages of `accounts` sent since `since` (sent_at, channel, text, kind,
+    sentiment, language), newest first."""
+    from data_access.frames import raw_time
+    from data_access.schema import Channel
+
+    query = (
+        select(
+            raw_time(Message.sent_at).label("sent_at"),
+            Channel.name.label("channel"),
+            Message.text,
+            Message.kind,
+            Message.sentiment,
+            Message.language,
+        )
+        .join(Channel, Channel.id == Message.channel_id)
+        .where(
+            Message.community_id == community_id,
+            Message.sent_at >= since,
+            Message.member_id.in_(accounts),
+        )
+        .order_by(Message.sent_at.desc())
+        .limit(limit)
+    )
+    return frame_of(conn, query, times=("sent_at",))

@@ -601,7 +601,10 @@ class MemberWeek(Base):
     (analysis.lifecycle). Kept by the worker, week by week; the Members page reads it."""
 
     __tablename__ = "member_weeks"
-    __table_args__ = (Index("ix_member_weeks_community_week", "community_id", "timezone", "week"),)
+    __table_args__ = (
+        Index("ix_member_weeks_community_week", "community_id", "timezone", "week"),
+        Index("ix_member_weeks_person", "community_id", "person_id"),  # a profile's history
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
     timezone: Mapped[str] = mapped_column(String(64))

@@ -11,6 +11,7 @@ from dashboard.web import account_reads, components, resources
 from dashboard.web.member_view import (
     LEVEL_NAMES,
     LEVELS,
+    PROFILE,
     STATE_NAMES,
     cohorts,
     counts_over_time,
@@ -31,6 +32,12 @@ st.caption(
         "counts complete weeks every 15 minutes. Definitions: docs/kpis.md."
     )
 )
+
+
+def people_table(people) -> None:
+    """Members with a link to each one's profile."""
+    link = st.column_config.LinkColumn(_("profile"), display_text=_("open"))
+    st.dataframe(people, hide_index=True, width="stretch", column_config={PROFILE: link})
 
 
 def body() -> None:
@@ -64,11 +71,11 @@ def body() -> None:
     with left:
         st.subheader(_("Newly at risk"))
         st.caption(_("Regulars and champions quiet for two weeks: reach out to them first."))
-        st.dataframe(people_list(rows, week, names, "at risk"), hide_index=True, width="stretch")
+        people_table(people_list(rows, week, names, "at risk"))
     with right:
         st.subheader(_("Rising members"))
         st.caption(_("Whose engagement grew most over the last four weeks."))
-        st.dataframe(people_list(rows, week, names, "rising"), hide_index=True, width="stretch")
+        people_table(people_list(rows, week, names, "rising"))
 
     st.subheader(_("Newcomers whose first question had no answer"))
     st.caption(

@@ -382,7 +382,7 @@ def test_every_page_of_the_role_is_in_the_sidebar(served_app, browser):
     page = sign_in(browser, served_app, "admin")
     try:
         titles = [link.split("\n")[-1] for link in nav_links(page)]  # after the icon's name
-        assert len(titles) == 15 and "Audit log" in titles and "Users" in titles
+        assert len(titles) == 16 and "Audit log" in titles and "Users" in titles
     finally:
         page.context.close()
 

@@ -40,6 +40,7 @@ TRANSLATED_PAGES = [
     "../pages/thresholds.py",
     "../pages/people.py",
     "../pages/community_members.py",
+    "../pages/member_profile.py",
 ]
 
 

@@ -315,3 +315,30 @@ def test_the_weekly_report_and_its_pdf_show_the_members_of_the_week(engine):
     text = PdfReader(io.BytesIO(report_pdf(report, "en"))).pages[0].extract_text()
     assert "Members this week" in text
     assert "new 0 (3), active 3 (2), vital 1 (1)" in text
+
+
+def test_a_members_profile_shows_both_accounts_and_the_weeks(monkeypatch, database_url):
+    """ana's profile, opened as the Members page's link opens it (?person=ID): her Slack
+    and Discord accounts, her weeks (vital at the end), her newest messages."""
+    from dashboard.member_lifecycle import refresh_member_weeks
+    from data_access.db import make_engine
+    from tests.test_pages import open_page
+
+    engine = make_engine(database_url)
+    scripted_community(engine)
+    refresh_member_weeks(engine, 1, BERLIN, datetime(2026, 11, 17, 12, tzinfo=UTC))
+    people = dict(zip(*identities_of(engine), strict=True))
+    engine.dispose()
+    ana = next(p for p, name in people.items() if name == "ana")
+    monkeypatch.setenv("ECG_TIMEZONE", BERLIN)
+    app = open_page(monkeypatch, database_url, "../pages/member_profile.py")
+    app.query_params["person"] = str(ana)
+    app.run()
+    assert not app.exception, [e.message for e in app.exception]
+    accounts, weeks, messages = (frame.value for frame in app.dataframe)
+    assert sorted(accounts["platform"]) == ["discord", "slack"]
+    assert sorted(accounts["account id"]) == ["U-ana", "ana#1"]
+    assert list(weeks["week"][:6]) == [f"2026-W{w}" for w in (46, 45, 44, 43, 42, 41)]
+    assert list(weeks["state"][:6]) == ["vital", "vital", "vital", "vital", "active", "new"]
+    assert {m.label: m.value for m in app.metric}["Level"] == "regular"
+    assert "thanks!" in list(messages["text"])

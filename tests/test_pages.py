@@ -40,6 +40,7 @@ PAGES = [
     "../pages/members.py",
     "../pages/people.py",
     "../pages/community_members.py",
+    "../pages/member_profile.py",
 ]
 
 

@@ -24,6 +24,7 @@ LEVEL_NAMES = {
     "observer": N_("observer"),
 }
 SHOWN_WEEKS = 12
+PROFILE = "profile"  # the column of links to each member's profile page
 RISING_OVER = 4  # weeks: rising members are those whose engagement grew most over these
 
 flows = lifecycle.flows
@@ -65,6 +66,7 @@ def people_list(rows: pd.DataFrame, week: int, names: dict[int, str], which: str
     levels = worded(LEVEL_NAMES)
     return pd.DataFrame(
         {
+            PROFILE: [f"member_profile?person={int(p)}" for p in chosen.index],
             _("member"): [names.get(int(p), str(p)) for p in chosen.index],
             _("level"): chosen["level"].map(levels).to_numpy(),
             _("engagement"): chosen["engagement"].round(1).to_numpy(),

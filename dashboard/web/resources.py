@@ -7,7 +7,8 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import ParamSpec, TypeVar
 
 import pandas as pd
@@ -26,6 +27,7 @@ from dashboard.report.figures import weekly_report as build_weekly_report
 from dashboard.settings import Settings, load_settings
 from dashboard.topic_suggestions import Suggestions, suggest_topics
 from data_access import audit, queries
+from data_access import member_weeks as member_week_store
 from data_access.db import make_engine
 from data_access.forecast_store import SeriesKey, StoredForecast, series_keys_of
 from data_access.heartbeat import Heartbeat, last_beat
@@ -343,3 +345,28 @@ def unanswered_newcomers(
     return first_questions_unanswered(
         engine(), community_id, parse_week(week), timezone, set(newcomers)
     )
+
+
+@dataclass(frozen=True)
+class Profile:
+    accounts: pd.DataFrame  # id, platform, source, account, name, first_seen
+    history: pd.DataFrame  # the person's stored weeks, oldest first
+    messages: pd.DataFrame  # their newest messages of the last PROFILE_DAYS
+
+
+PROFILE_DAYS = 90
+
+
+@cached(ttl=60, max_entries=50)
+def member_profile(community_id: int, person: int, timezone: str, as_of_hour: datetime):
+    """A person's accounts, stored weeks and newest messages (None: no such person)."""
+    with connection() as conn:
+        accounts = member_week_store.person_accounts(conn, community_id, person)
+        if accounts.empty:
+            return None
+        history = member_week_store.person_history(conn, community_id, timezone, person)
+        since = as_of_hour - timedelta(days=PROFILE_DAYS)
+        messages = member_week_store.person_messages(
+            conn, community_id, accounts["id"].tolist(), since, 30
+        )
+    return Profile(accounts, history, messages)

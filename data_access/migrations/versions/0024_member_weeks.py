@@ -44,6 +44,7 @@ def upgrade() -> None:
     op.create_index(
         "ix_member_weeks_community_week", "member_weeks", ["community_id", "timezone", "week"]
     )
+    op.create_index("ix_member_weeks_person", "member_weeks", ["community_id", "person_id"])
     op.create_table(
         "member_week_counts",
         sa.Column("community_id", sa.Integer(), nullable=False),
@@ -57,5 +58,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("member_week_counts")
+    op.drop_index("ix_member_weeks_person", table_name="member_weeks")
     op.drop_index("ix_member_weeks_community_week", table_name="member_weeks")
     op.drop_table("member_weeks")

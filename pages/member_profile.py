@@ -1,0 +1,101 @@
+"""A member's profile: their accounts on every platform, their weeks (activity, state,
+level, engagement) and their newest messages. Opened from a name on the Members page
+(?person=ID), or by searching a name here."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard.i18n import _
+from dashboard.web import account_reads, components, resources
+from dashboard.web.member_view import LEVEL_NAMES, STATE_NAMES, worded
+
+filters = components.current_filters()
+st.header(_("Member profile"))
+
+
+def chosen_person(cid: int) -> int | None:
+    """The person in the address (?person=ID), else one found by name here."""
+    asked = st.query_params.get("person")
+    if asked and asked.isdigit():
+        return int(asked)
+    text = st.text_input(_("Find a member by name or account id"), key="profile-find")
+    if not text.strip():
+        st.caption(_("Or open one from a name on the Members page."))
+        return None
+    found = account_reads.find_members(cid, text)
+    if found.empty:
+        st.info(_("No member's name or id contains that."))
+        return None
+    labels = {
+        int(r.id): f"{r.display_name} ({r.platform} {r.external_id})" for r in found.itertuples()
+    }
+    return st.selectbox(_("Member"), list(labels), format_func=labels.get, key="profile-who")
+
+
+def body() -> None:
+    cid = filters.community_id
+    person = chosen_person(cid)
+    if person is None:
+        return
+    as_of = components.now().replace(minute=0, second=0, microsecond=0)
+    zone = resources.settings().timezone
+    profile = resources.member_profile(cid, person, zone, as_of)
+    if profile is None:
+        st.warning(_("There is no member {id} in this community.").format(id=person))
+        return
+    name = profile.accounts["name"].iloc[0]
+    st.subheader(components.plain(name))
+    history = profile.history
+    if not history.empty:
+        latest = history.iloc[-1]
+        states, levels = worded(STATE_NAMES), worded(LEVEL_NAMES)
+        cols = st.columns(3)
+        cols[0].metric(_("Level"), levels.get(latest["level"], latest["level"]))
+        cols[1].metric(_("State"), states.get(latest["state"], latest["state"] or "–"))
+        cols[2].metric(_("Engagement"), f"{latest['engagement']:.1f}")
+    st.markdown("**" + _("Accounts") + "**")
+    st.dataframe(
+        profile.accounts.drop(columns=["id"]).rename(
+            columns={
+                "platform": _("platform"),
+                "source": _("source"),
+                "account": _("account id"),
+                "name": _("name"),
+                "first_seen": _("first seen"),
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    if history.empty:
+        st.caption(_("No week of theirs is counted yet (the worker counts complete weeks)."))
+    else:
+        st.markdown("**" + _("Week by week") + "**")
+        figure = go.Figure(go.Bar(x=history["week"], y=history["messages"], name=_("messages")))
+        figure.add_trace(
+            go.Scatter(x=history["week"], y=history["engagement"], name=_("engagement"), yaxis="y2")
+        )
+        figure.update_layout(
+            height=300,
+            margin={"l": 10, "r": 10, "t": 30, "b": 10},
+            yaxis2={"overlaying": "y", "side": "right"},
+        )
+        st.plotly_chart(figure, width="stretch")
+        states = worded(STATE_NAMES)
+        st.dataframe(
+            history[["week", "state", "level", "engagement", "messages", "partners"]]
+            .assign(state=history["state"].map(lambda s: states.get(s, s)))
+            .iloc[::-1],
+            hide_index=True,
+            width="stretch",
+        )
+    st.markdown("**" + _("Newest messages") + "**")
+    components.message_table(profile.messages.assign(author=name), filters.timezone, "profile")
+
+
+if filters.community_id is None:
+    components.needs_data(filters)
+else:
+    components.database_guard(body)

@@ -66,6 +66,7 @@ def refresh_member_weeks(engine: Engine, community_id: int, timezone: str, now: 
     rows["week"] = rows["week"].map(dict(enumerate(names)))
     with engine.begin() as conn:
         member_weeks.replace(conn, community_id, timezone, names[first:], rows)
+        member_weeks.forget_before(conn, community_id, timezone, names[0])
         member_weeks.mark_counted(
             conn, community_id, timezone, {names[i]: messages[names[i]] for i in stale}
         )

@@ -155,6 +155,18 @@ def replace(
     conn.execute(insert(MemberWeek), values.to_dict("records"))
 
 
+def forget_before(conn: Connection, community_id: int, timezone: str, oldest: str) -> None:
+    """Remove the stored weeks older than `oldest` (ISO week names sort as they come)."""
+    for table in (MemberWeek, MemberWeekCount):
+        conn.execute(
+            delete(table).where(
+                table.community_id == community_id,
+                table.timezone == timezone,
+                table.week < oldest,
+            )
+        )
+
+
 def counted(conn: Connection, community_id: int, timezone: str) -> dict[str, int]:
     """week name -> the messages it held when its member weeks were counted."""
     rows = conn.execute(

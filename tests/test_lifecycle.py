@@ -97,7 +97,10 @@ def _message(n, at, author, text, reply_to=None, email=None):
 
 def test_the_worker_keeps_member_weeks_across_a_clock_change_with_a_merged_person(engine):
     """See `scripted_community`: states, counts and engagement by hand."""
+    from sqlalchemy import select
+
     from dashboard.member_lifecycle import refresh_member_weeks, stored_member_weeks
+    from data_access.schema import MemberWeek, MemberWeekCount
 
     scripted_community(engine)
     now = datetime(2026, 11, 17, 12, tzinfo=UTC)  # the last complete week: 2026-W46
@@ -124,6 +127,15 @@ def test_the_worker_keeps_member_weeks_across_a_clock_change_with_a_merged_perso
     # for the thread = 6 points, weighed 0.5 ** (age / 4) over weeks 41-45
     expected = sum(6 * 0.5 ** (age / 4) for age in range(5))
     assert ana_45["engagement"] == pytest.approx(expected, abs=1e-3)
+    # 40 weeks on, the weeks that left the kept 30 are removed, not kept forever
+    later = now + timedelta(weeks=40)
+    refresh_member_weeks(engine, 1, BERLIN, later)
+    with engine.connect() as conn:
+        kept = {w for (w,) in conn.execute(select(MemberWeek.week).distinct())}
+        counted = {w for (w,) in conn.execute(select(MemberWeekCount.week))}
+    oldest = stored_member_weeks(engine, 1, BERLIN, later).weeks[0]
+    assert kept == set()  # everyone's weeks were in 2026, before the kept 30 of 2027
+    assert min(counted) == oldest and len(counted) == 30
 
 
 def test_the_members_page_draws_the_stored_weeks(monkeypatch, database_url):

@@ -4,9 +4,9 @@ level, engagement) and their newest messages. Opened from a name on the Members 
 
 from __future__ import annotations
 
-import plotly.graph_objects as go
 import streamlit as st
 
+from dashboard.charts import members as member_charts
 from dashboard.i18n import _
 from dashboard.web import account_reads, components, resources
 from dashboard.web.member_view import LEVEL_NAMES, STATE_NAMES, worded
@@ -73,16 +73,7 @@ def body() -> None:
         st.caption(_("No week of theirs is counted yet (the worker counts complete weeks)."))
     else:
         st.markdown("**" + _("Week by week") + "**")
-        figure = go.Figure(go.Bar(x=history["week"], y=history["messages"], name=_("messages")))
-        figure.add_trace(
-            go.Scatter(x=history["week"], y=history["engagement"], name=_("engagement"), yaxis="y2")
-        )
-        figure.update_layout(
-            height=300,
-            margin={"l": 10, "r": 10, "t": 30, "b": 10},
-            yaxis2={"overlaying": "y", "side": "right"},
-        )
-        st.plotly_chart(figure, width="stretch")
+        st.plotly_chart(member_charts.weeks_of_one(history), width="stretch")
         states = worded(STATE_NAMES)
         st.dataframe(
             history[["week", "state", "level", "engagement", "messages", "partners"]]

@@ -405,6 +405,6 @@ def test_the_first_sign_in_leads_to_the_page_asked_for(served_app, browser):
         page.get_by_role("button", name="Save").click()
         assert signed_in_heading(page) == "Alerts"
         titles = [link.split("\n")[-1] for link in nav_links(page)]
-        assert "Alerts" in titles and len(titles) == 7  # every page of a manager
+        assert "Alerts" in titles and len(titles) == 9  # every page of a manager
     finally:
         page.context.close()

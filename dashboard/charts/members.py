@@ -60,3 +60,17 @@ def flows_sankey(flows: pd.DataFrame, state_names: dict[str, str]) -> go.Figure:
     )
     figure.update_layout(height=380, margin={"l": 10, "r": 10, "t": 30, "b": 10})
     return figure
+
+
+def weeks_of_one(history: pd.DataFrame) -> go.Figure:
+    """One member's messages per week (bars) and engagement (a line, right axis)."""
+    figure = go.Figure(go.Bar(x=history["week"], y=history["messages"], name=_("messages")))
+    figure.add_trace(
+        go.Scatter(x=history["week"], y=history["engagement"], name=_("engagement"), yaxis="y2")
+    )
+    figure.update_layout(
+        height=300,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        yaxis2={"overlaying": "y", "side": "right"},
+    )
+    return figure

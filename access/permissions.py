@@ -29,12 +29,19 @@ class Action(StrEnum):
     MARK_MEMBERS = "mark bots and staff"
     MERGE_IDENTITIES = "merge the accounts of one person"
     CORRECT_MESSAGES = "correct how a message was read"
+    KEEP_MEMBER_NOTES = "tag members, write notes on them and save segments"
+    EXPORT_MEMBERS = "export members' details"
     MANAGE_USERS = "manage users"
     READ_AUDIT_LOG = "read the audit log"
 
 
 _EXECUTIVE = frozenset({Action.VIEW_OVERVIEW})
-_MANAGER = _EXECUTIVE | {Action.VIEW_MONITORING, Action.ACKNOWLEDGE_ALERTS, Action.SILENCE_ALERTS}
+_MANAGER = _EXECUTIVE | {
+    Action.VIEW_MONITORING,
+    Action.ACKNOWLEDGE_ALERTS,
+    Action.SILENCE_ALERTS,
+    Action.KEEP_MEMBER_NOTES,
+}
 _ANALYST = _MANAGER | {
     Action.EDIT_TOPICS,
     Action.EDIT_RULES,
@@ -42,6 +49,7 @@ _ANALYST = _MANAGER | {
     Action.MARK_MEMBERS,
     Action.MERGE_IDENTITIES,
     Action.CORRECT_MESSAGES,
+    Action.EXPORT_MEMBERS,
 }
 _ADMIN = _ANALYST | {Action.MANAGE_USERS, Action.READ_AUDIT_LOG}
 RIGHTS: dict[Role, frozenset[Action]] = {

@@ -65,6 +65,13 @@ PAGE_SPECS = (
         Action.VIEW_MONITORING,
     ),
     PageSpec(
+        "segments.py",
+        N_("Segments"),
+        ":material/filter_alt:",
+        N_("Monitor"),
+        Action.VIEW_MONITORING,
+    ),
+    PageSpec(
         "weekly.py",
         N_("Weekly report"),
         ":material/event_note:",

@@ -55,12 +55,13 @@ def refresh_member_weeks(engine: Engine, community_id: int, timezone: str, now: 
     fresh["week"] += first
     history = kept[kept[["messages", "replies_received", "reactions"]].sum(axis=1) > 0].assign(
         week=kept["week"].map({name: i for i, name in enumerate(names)})
-    )[list(member_weeks.COLUMNS)]
+    )[list(member_weeks.STORED)]
     activity = pd.concat([history, fresh], ignore_index=True)
     seen_week = dict(zip(seen["person"], week_indexes(seen["first_seen"], edges), strict=True))
     states = lifecycle.states(activity, first, WEEKS_KEPT - 1, seen_week)
     rows = states.merge(activity, on=["person", "week"], how="left")
     rows = rows.fillna({c: 0 for c in (*lifecycle.ACTIVITY, "partners")})
+    rows = rows.fillna({trait: "" for trait in member_weeks.TRAITS})
     rows["active"] = rows["messages"] + rows["reactions"] > 0
     rows = rows.astype({c: "int64" for c in (*lifecycle.ACTIVITY, "partners")})
     rows["week"] = rows["week"].map(dict(enumerate(names)))

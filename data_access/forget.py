@@ -3,7 +3,8 @@
 A member is a person: the account named and every account merged with it (People page)
 are forgotten together. Their texts are emptied, their names, handles and e-mails
 replaced, and the analysts' identity decisions about them (whose evidence quotes names)
-removed, so nothing ties them to anyone any more. The rows themselves stay, anonymous,
+removed, and so are the tags and notes staff kept on them, so nothing ties them to anyone
+any more. The rows themselves stay, anonymous,
 and so do the merges among them (they now join nameless accounts): the counts behind
 past weeks (messages, active, new and returning members, sentiment, the hourly rollups,
 the stored weekly figures) do not change. Audited without the name: the entry says which
@@ -18,7 +19,7 @@ from datetime import datetime
 from sqlalchemy import Engine, delete, or_, select, update
 
 from access.permissions import Action, Actor, require
-from data_access import audit
+from data_access import audit, member_notes
 from data_access.schema import IdentityDecision, Member, Message
 from data_access.sql import among
 
@@ -34,6 +35,7 @@ class Forgotten:
     member_ids: tuple[int, ...]  # the account named first, then its merged accounts
     texts: int  # messages whose text was emptied
     decisions: int  # identity decisions (with their evidence) removed
+    notes: int = 0  # staff's tags and notes on them removed
 
 
 def forget_member(
@@ -76,7 +78,8 @@ def forget_member(
                 .where(Member.id == account)
                 .values(display_name=FORGOTTEN_NAME, external_id=f"forgotten-{account}", email=None)
             )
-        result = Forgotten(accounts, texts, decisions)
+        notes = member_notes.forget_person(conn, community_id, person)
+        result = Forgotten(accounts, texts, decisions, notes)
         audit.record(
             conn,
             now,
@@ -84,6 +87,11 @@ def forget_member(
             "member.forget",
             f"member {member_id}",
             None,
-            {"accounts": list(accounts), "texts_emptied": texts, "decisions_removed": decisions},
+            {
+                "accounts": list(accounts),
+                "texts_emptied": texts,
+                "decisions_removed": decisions,
+                "tags_and_notes_removed": notes,
+            },
         )
     return result

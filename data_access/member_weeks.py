@@ -14,17 +14,27 @@ from sqlalchemy.orm import aliased
 from analysis.lifecycle import ACTIVITY
 from data_access.frames import frame_of
 from data_access.kpi_queries import PERSON, _week_of
-from data_access.schema import Member, MemberActivity, MemberWeek, MemberWeekCount, Message
+from data_access.schema import (
+    Member,
+    MemberActivity,
+    MemberWeek,
+    MemberWeekCount,
+    Message,
+    MessageTopic,
+)
 
 COLUMNS = ("week", "person", *ACTIVITY, "partners")
+TRAITS = ("channels", "topics", "languages", "kinds")  # where and what they wrote
+STORED = (*COLUMNS, *TRAITS)
 
 
 def week_activity(conn: Connection, community_id: int, edges: list[datetime]) -> pd.DataFrame:
     """(week index into `edges`, person, messages, replies_given, replies_received,
-    threads_started, answers, reactions, partners) of every person who wrote or reacted in
-    the weeks [edges[0], edges[-1]). A reply counts for both people when they are two
-    (its parent may be older than the weeks); a thread is a top-level message of the
-    weeks that someone else replied to; an answer, a reply to someone else's question."""
+    threads_started, answers, reactions, partners, channels, topics, languages, kinds) of
+    every person who wrote or reacted in the weeks [edges[0], edges[-1]). A reply counts
+    for both people when they are two (its parent may be older than the weeks); a thread
+    is a top-level message of the weeks that someone else replied to; an answer, a reply
+    to someone else's question. The traits are words: see `traits`."""
     week = _week_of(Message.sent_at, edges).label("week")
     in_weeks = and_(
         Message.community_id == community_id,
@@ -34,9 +44,28 @@ def week_activity(conn: Connection, community_id: int, edges: list[datetime]) ->
     )
     wrote = frame_of(
         conn,
-        select(week, PERSON.label("person"), Message.id, Message.reply_to_external_id)
+        select(
+            week,
+            PERSON.label("person"),
+            Message.id,
+            Message.reply_to_external_id,
+            Message.channel_id,
+            Message.language,
+            Message.kind,
+        )
         .join(Member, Member.id == Message.member_id)
         .where(in_weeks),
+    )
+    about = frame_of(
+        conn,
+        select(week, PERSON.label("person"), MessageTopic.topic_id)
+        .join(
+            MessageTopic,
+            and_(MessageTopic.message_id == Message.id, MessageTopic.sent_at == Message.sent_at),
+        )
+        .join(Member, Member.id == Message.member_id)
+        .where(in_weeks)
+        .distinct(),
     )
     parent, author = aliased(Message), aliased(Member)
     replied = frame_of(
@@ -72,7 +101,10 @@ def week_activity(conn: Connection, community_id: int, edges: list[datetime]) ->
             Member.is_bot.is_(False),
         ),
     )
-    return tally(wrote, replied, reacted)
+    counts = tally(wrote, replied, reacted)
+    return counts.merge(traits(wrote, about), on=["week", "person"], how="left").fillna(
+        {trait: "" for trait in TRAITS}
+    )
 
 
 def tally(wrote: pd.DataFrame, replied: pd.DataFrame, reacted: pd.DataFrame) -> pd.DataFrame:
@@ -105,6 +137,31 @@ def tally(wrote: pd.DataFrame, replied: pd.DataFrame, reacted: pd.DataFrame) -> 
     return table.reindex(columns=list(COLUMNS), fill_value=0)
 
 
+def traits(wrote: pd.DataFrame, about: pd.DataFrame) -> pd.DataFrame:
+    """Per person and week, the channel ids, topic ids, languages and kinds of message of
+    what they wrote, each as sorted words joined by spaces (pure pandas)."""
+    key = ["week", "person"]
+    columns = {
+        "channels": wrote[[*key, "channel_id"]],
+        "topics": about[[*key, "topic_id"]],
+        "languages": wrote[[*key, "language"]],
+        "kinds": wrote[[*key, "kind"]],
+    }
+    joined = []
+    for trait, rows in columns.items():
+        rows = rows.dropna().drop_duplicates()
+        words = rows.iloc[:, 2].astype(str)
+        by_person_week = words.groupby([rows["week"], rows["person"]])
+        joined.append(by_person_week.agg(_sorted_words).rename(trait))
+    if all(part.empty for part in joined):
+        return pd.DataFrame(columns=[*key, *TRAITS])
+    return pd.concat(joined, axis=1).fillna("").reset_index()
+
+
+def _sorted_words(words: pd.Series) -> str:
+    return " ".join(sorted(words, key=lambda w: (len(w), w)))  # ids in numeric order
+
+
 def first_seen(conn: Connection, community_id: int) -> pd.DataFrame:
     """(person, first_seen): when each human person was first seen (their first message,
     reaction or join, over their merged accounts). Reads the members, not the messages."""
@@ -128,6 +185,7 @@ def load(conn: Connection, community_id: int, timezone: str, weeks: list[str]) -
     """The stored rows of `weeks` (week as its name)."""
     columns = [getattr(MemberWeek, c) for c in ("week", "person_id", "active", *ACTIVITY)]
     columns += [MemberWeek.partners, MemberWeek.state, MemberWeek.engagement, MemberWeek.level]
+    columns += [getattr(MemberWeek, trait) for trait in TRAITS]
     query = select(*columns).where(
         MemberWeek.community_id == community_id,
         MemberWeek.timezone == timezone,

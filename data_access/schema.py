@@ -621,6 +621,12 @@ class MemberWeek(Base):
     state: Mapped[str | None] = mapped_column(String(20))
     engagement: Mapped[float] = mapped_column(Float, default=0.0)
     level: Mapped[str] = mapped_column(String(20), default="observer")
+    # where they wrote that week and what (space-separated, for segments): channel ids,
+    # topic ids, languages and kinds of message
+    channels: Mapped[str] = mapped_column(Text, default="", server_default="")
+    topics: Mapped[str] = mapped_column(Text, default="", server_default="")
+    languages: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    kinds: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
 
 class MemberWeekCount(Base):
@@ -632,3 +638,40 @@ class MemberWeekCount(Base):
     timezone: Mapped[str] = mapped_column(String(64), primary_key=True)
     week: Mapped[str] = mapped_column(String(8), primary_key=True)
     messages: Mapped[int] = mapped_column(Integer)
+
+
+class MemberTag(Base):
+    """A tag staff put on a person (the member merged accounts count as)."""
+
+    __tablename__ = "member_tags"
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tag: Mapped[str] = mapped_column(String(60), primary_key=True)
+    added_by: Mapped[str] = mapped_column(String(100))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class MemberNote(Base):
+    """A note staff wrote about a person."""
+
+    __tablename__ = "member_notes"
+    __table_args__ = (Index("ix_member_notes_person", "community_id", "person_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
+    person_id: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    written_by: Mapped[str] = mapped_column(String(100))
+    written_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Segment(Base):
+    """A saved filter over members (analysis.segments.Segment as JSON)."""
+
+    __tablename__ = "segments"
+    __table_args__ = (UniqueConstraint("community_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
+    name: Mapped[str] = mapped_column(String(100))
+    definition: Mapped[dict] = mapped_column(JSON)
+    saved_by: Mapped[str] = mapped_column(String(100))
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -8,7 +8,8 @@ import streamlit as st
 
 from dashboard.charts import members as member_charts
 from dashboard.i18n import _
-from dashboard.web import account_reads, components, resources
+from dashboard.web import account_reads, actions, auth, components, resources
+from dashboard.web.auth import Action
 from dashboard.web.member_view import LEVEL_NAMES, STATE_NAMES, worded
 
 filters = components.current_filters()
@@ -55,6 +56,7 @@ def body() -> None:
         cols[0].metric(_("Level"), levels.get(latest["level"], latest["level"]))
         cols[1].metric(_("State"), states.get(latest["state"], latest["state"] or "–"))
         cols[2].metric(_("Engagement"), f"{latest['engagement']:.1f}")
+    tags_and_notes(cid, person, profile)
     st.markdown("**" + _("Accounts") + "**")
     st.dataframe(
         profile.accounts.drop(columns=["id"]).rename(
@@ -84,6 +86,44 @@ def body() -> None:
         )
     st.markdown("**" + _("Newest messages") + "**")
     components.message_table(profile.messages.assign(author=name), filters.timezone, "profile")
+
+
+def tags_and_notes(cid: int, person: int, profile) -> None:
+    """Staff's tags (segments can select them) and notes; managers and up keep them."""
+    st.markdown("**" + _("Tags") + "**")
+    if profile.tags:
+        st.markdown(" ".join(f":blue-badge[{components.plain(tag)}]" for tag in profile.tags))
+    else:
+        st.caption(_("No tags yet."))
+    if auth.allowed(auth.current_account(), Action.KEEP_MEMBER_NOTES):
+        left, right = st.columns(2)
+        with left.form("profile-tag", clear_on_submit=True, border=False):
+            tag = st.text_input(_("Add a tag"), key="profile-new-tag")
+            if st.form_submit_button(_("Add tag")) and actions.tag_member(cid, person, tag):
+                st.rerun()
+        if profile.tags:
+            with right.form("profile-untag", border=False):
+                gone = st.selectbox(_("Remove a tag"), profile.tags, key="profile-old-tag")
+                removed = st.form_submit_button(_("Remove tag"))
+                if removed and actions.untag_member(cid, person, gone):
+                    st.rerun()
+        with st.form("profile-note", clear_on_submit=True, border=False):
+            text = st.text_area(
+                _("Add a note (staff only; kept in the audit log)"), key="profile-note-text"
+            )
+            if st.form_submit_button(_("Save note")) and actions.note_member(cid, person, text):
+                st.rerun()
+    if not profile.notes.empty:
+        notes = profile.notes.assign(
+            written_at=components.local_minutes(profile.notes["written_at"], filters.timezone)
+        )
+        st.dataframe(
+            notes.rename(
+                columns={"written_at": _("written"), "written_by": _("by"), "text": _("note")}
+            ),
+            hide_index=True,
+            width="stretch",
+        )
 
 
 if filters.community_id is None:

@@ -170,11 +170,12 @@ def forgetting(cid: int) -> None:
                 st.success(
                     _(
                         "Forgotten: {accounts} account(s), {texts} texts emptied, {decisions} "
-                        "identity decisions removed."
+                        "identity decisions and {notes} tags or notes removed."
                     ).format(
                         accounts=len(done.result.member_ids),
                         texts=done.result.texts,
                         decisions=done.result.decisions,
+                        notes=done.result.notes,
                     )
                 )
 

@@ -382,7 +382,7 @@ def test_every_page_of_the_role_is_in_the_sidebar(served_app, browser):
     page = sign_in(browser, served_app, "admin")
     try:
         titles = [link.split("\n")[-1] for link in nav_links(page)]  # after the icon's name
-        assert len(titles) == 16 and "Audit log" in titles and "Users" in titles
+        assert len(titles) == 17 and "Audit log" in titles and "Users" in titles
     finally:
         page.context.close()
 
@@ -405,6 +405,6 @@ def test_the_first_sign_in_leads_to_the_page_asked_for(served_app, browser):
         page.get_by_role("button", name="Save").click()
         assert signed_in_heading(page) == "Alerts"
         titles = [link.split("\n")[-1] for link in nav_links(page)]
-        assert "Alerts" in titles and len(titles) == 9  # every page of a manager
+        assert "Alerts" in titles and len(titles) == 10  # every page of a manager
     finally:
         page.context.close()

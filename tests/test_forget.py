@@ -99,7 +99,7 @@ def test_ecg_members_forget_from_the_shell(tmp_path):
         env=env, capture_output=True, text=True, cwd=tmp_path, check=True,
     )  # fmt: skip
     assert done.stdout.startswith("forgotten: 1 account(s) (")
-    assert "1 texts emptied, 0 identity decisions removed" in done.stdout
+    assert "1 texts emptied, 0 identity decisions and 0 tags or notes removed" in done.stdout
     with engine.connect() as conn:
         names = conn.scalars(select(Member.display_name).where(Member.external_id == "U1")).all()
     assert names == []  # its handle is gone too
@@ -116,7 +116,8 @@ def test_an_admin_forgets_a_member_on_the_people_page(monkeypatch, database_url)
     app.checkbox(key="forget-sure").check().run()
     app.button(key="forget-go").click().run()
     assert app.success[0].value == (
-        "Forgotten: 1 account(s), 1 texts emptied, 0 identity decisions removed."
+        "Forgotten: 1 account(s), 1 texts emptied, 0 identity decisions and 0 tags or notes "
+        "removed."
     )
     assert len(alice_ids(engine, community_id)) == 1  # Discord-Alice was not merged: kept
     analyst = open_page(monkeypatch, database_url, "../pages/people.py", role=Role.ANALYST)

@@ -41,6 +41,7 @@ PAGES = [
     "../pages/people.py",
     "../pages/community_members.py",
     "../pages/member_profile.py",
+    "../pages/segments.py",
 ]
 
 

@@ -14,7 +14,16 @@ from data_access.db import make_engine
 from tests.pages_fixtures import build_live
 from tests.test_pages import APP, PASSWORD, ensure_user
 
-MONITORING = {"Live", "Sentiment", "Topic heat", "Forecasts", "Alerts", "Members", "Member profile"}
+MONITORING = {
+    "Live",
+    "Sentiment",
+    "Topic heat",
+    "Forecasts",
+    "Alerts",
+    "Members",
+    "Member profile",
+    "Segments",
+}
 REPORTS = {"Weekly report", "Overview"}
 CONFIGURE = {"Topics", "Thresholds", "Import", "Bots and staff", "People"}
 

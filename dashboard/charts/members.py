@@ -74,3 +74,23 @@ def weeks_of_one(history: pd.DataFrame) -> go.Figure:
         yaxis2={"overlaying": "y", "side": "right"},
     )
     return figure
+
+
+def segment_sizes(sizes: pd.DataFrame) -> go.Figure:
+    """A segment's people week by week (sizes: week label, people)."""
+    figure = go.Figure(
+        go.Scatter(
+            x=sizes["week"],
+            y=sizes["people"],
+            mode="lines+markers",
+            line={"color": STATE_COLOURS["vital"]},
+            name=_("people"),
+        )
+    )
+    figure.update_layout(
+        height=260,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        yaxis_title=_("people"),
+        yaxis_rangemode="tozero",
+    )
+    return figure

@@ -19,6 +19,7 @@ from dashboard.cli import (
     members,
     report,
     retention,
+    segments,
     serve,
     topics,
     users,
@@ -39,6 +40,7 @@ COMMAND_GROUPS = (
     alerts,
     report,
     members,
+    segments,
     retention,
     config,
 )

@@ -89,7 +89,8 @@ def cmd_forget(args, settings) -> int:
     )
     print(
         f"forgotten: {len(done.member_ids)} account(s) ({', '.join(map(str, done.member_ids))}); "
-        f"{done.texts} texts emptied, {done.decisions} identity decisions removed; their "
+        f"{done.texts} texts emptied, {done.decisions} identity decisions and {done.notes} "
+        "tags or notes removed; their "
         "counts stay in the figures"
     )
     return 0

@@ -16,14 +16,16 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Generic, TypeVar
 
+import pandas as pd
 import streamlit as st
 
 from access.permissions import Actor, PermissionDenied, Role
 from alerts.catalog import save_rule as store_rule
 from alerts.rules import Rule
 from analysis.identity import Suggestion
+from analysis.segments import BadSegment, Segment
 from analysis.topics import TopicRule, TopicRuleError
-from dashboard import topic_suggestions
+from dashboard import member_segments, topic_suggestions
 from dashboard.changes import corrections
 from dashboard.changes.topics import RetagResult
 from dashboard.changes.topics import delete_topic as remove_topic
@@ -31,10 +33,11 @@ from dashboard.changes.topics import save_topic as store_topic
 from dashboard.changes.uploads import import_upload
 from dashboard.communities import prepare_community
 from dashboard.web import auth, components, resources, upload_files
-from data_access import accounts, alert_store, identities, members
+from data_access import accounts, alert_store, identities, member_notes, members
 from data_access.accounts import AccountError
 from data_access.forget import Forgotten, UnknownMember
 from data_access.forget import forget_member as forget
+from data_access.member_notes import BadNote
 from ingest.formats.tabular import ColumnMapping
 from ingest.pipeline import ImportSummary
 from ingest.records import ImportFormatError
@@ -49,6 +52,8 @@ REFUSALS = (
     ImportFormatError,
     UnknownMember,
     corrections.CorrectionError,
+    BadNote,
+    BadSegment,
 )
 
 
@@ -85,6 +90,69 @@ def forget_member(community_id: int, member_id: int) -> Done[Forgotten] | None:
     return _attempt(
         "Not forgotten",
         lambda actor, now: forget(engine, community_id, member_id, actor=actor, now=now),
+    )
+
+
+def tag_member(community_id: int, person: int, tag: str) -> Done[str] | None:
+    engine = resources.engine()
+    return _attempt(
+        "Not tagged",
+        lambda actor, now: member_notes.add_tag(
+            engine, community_id, person, tag, actor=actor, now=now
+        ),
+    )
+
+
+def untag_member(community_id: int, person: int, tag: str) -> Done[None] | None:
+    engine = resources.engine()
+    return _attempt(
+        "Tag not removed",
+        lambda actor, now: member_notes.remove_tag(
+            engine, community_id, person, tag, actor=actor, now=now
+        ),
+    )
+
+
+def note_member(community_id: int, person: int, text: str) -> Done[None] | None:
+    engine = resources.engine()
+    return _attempt(
+        "Note not saved",
+        lambda actor, now: member_notes.add_note(
+            engine, community_id, person, text, actor=actor, now=now
+        ),
+    )
+
+
+def save_segment(community_id: int, name: str, segment: Segment) -> Done[None] | None:
+    engine = resources.engine()
+    return _attempt(
+        "Segment not saved",
+        lambda actor, now: member_notes.save_segment(
+            engine, community_id, name, segment, actor=actor, now=now
+        ),
+    )
+
+
+def delete_segment(community_id: int, name: str) -> Done[None] | None:
+    engine = resources.engine()
+    return _attempt(
+        "Segment not deleted",
+        lambda actor, now: member_notes.delete_segment(
+            engine, community_id, name, actor=actor, now=now
+        ),
+    )
+
+
+def export_segment(
+    community_id: int, name: str, segment: Segment, timezone: str
+) -> Done[pd.DataFrame] | None:
+    """The segment's people for outreach: analysts and admins, audited."""
+    engine = resources.engine()
+    return _attempt(
+        "Not exported",
+        lambda actor, now: member_segments.export_segment(
+            engine, community_id, name, segment, timezone, now, actor=actor
+        ),
     )
 
 

@@ -18,15 +18,17 @@ from sqlalchemy import Engine
 from alerts.backtest import backtest_range, default_period, scope_scores
 from alerts.catalog import rules_of
 from alerts.rules import Rule
+from analysis.segments import Segment
 from analysis.weeks import Week, parse_week
 from dashboard.emerging_now import EmergingNow, emerging_now
 from dashboard.member_lifecycle import MemberWeeks, stored_member_weeks
 from dashboard.member_lifecycle import unanswered_newcomers as first_questions_unanswered
+from dashboard.member_segments import SegmentReading, segment_now
 from dashboard.report.figures import WeeklyReport
 from dashboard.report.figures import weekly_report as build_weekly_report
 from dashboard.settings import Settings, load_settings
 from dashboard.topic_suggestions import Suggestions, suggest_topics
-from data_access import audit, queries
+from data_access import audit, member_notes, queries
 from data_access import member_weeks as member_week_store
 from data_access.db import make_engine
 from data_access.forecast_store import SeriesKey, StoredForecast, series_keys_of
@@ -347,11 +349,34 @@ def unanswered_newcomers(
     )
 
 
+@cached(ttl=60, max_entries=20)
+def saved_segments(community_id: int) -> dict[str, Segment]:
+    with connection() as conn:
+        return member_notes.saved_segments(conn, community_id)
+
+
+@cached(ttl=60, max_entries=50, spinner="Reading the segment…")
+def segment_reading(
+    community_id: int, segment: Segment, timezone: str, as_of_hour: datetime
+) -> SegmentReading:
+    """Who is in `segment` in the last complete week, and its size week by week."""
+    return segment_now(engine(), community_id, timezone, as_of_hour, segment)
+
+
+@cached(ttl=60, max_entries=20)
+def member_tags(community_id: int) -> list[str]:
+    """Every tag used in the community."""
+    with connection() as conn:
+        return member_notes.all_tags(conn, community_id)
+
+
 @dataclass(frozen=True)
 class Profile:
     accounts: pd.DataFrame  # id, platform, source, account, name, first_seen
     history: pd.DataFrame  # the person's stored weeks, oldest first
     messages: pd.DataFrame  # their newest messages of the last PROFILE_DAYS
+    tags: list[str]  # staff's tags on them
+    notes: pd.DataFrame  # staff's notes on them, newest first
 
 
 PROFILE_DAYS = 90
@@ -369,4 +394,6 @@ def member_profile(community_id: int, person: int, timezone: str, as_of_hour: da
         messages = member_week_store.person_messages(
             conn, community_id, accounts["id"].tolist(), since, 30
         )
-    return Profile(accounts, history, messages)
+        tags = member_notes.tags_of(conn, community_id, person)
+        notes = member_notes.notes_of(conn, community_id, person)
+    return Profile(accounts, history, messages, tags, notes)

@@ -6,10 +6,14 @@ from sqlalchemy import Connection
 
 from alerts.baselines import LOOKBACK_HOURS
 from alerts.emerging_scores import FRESH_MINUTES
+from alerts.member_scores import WEEK_MINUTES, steps, weekly_key
 from alerts.metrics import reach_minutes
-from alerts.rules import FORECAST_METRICS, TOPIC_METRICS, Rule
+from alerts.rules import FORECAST_METRICS, MEMBER_METRICS, TOPIC_METRICS, Rule
 from alerts.windows import MetricData
-from data_access import alert_data, emerging_store
+from analysis.lifecycle import vital_newly_at_risk
+from analysis.segments import People, members_in
+from analysis.weeks import parse_week
+from data_access import alert_data, emerging_store, member_notes, member_weeks
 
 
 def metric_data(
@@ -48,8 +52,44 @@ def metric_data(
             if any(r.metric == "emerging_term" for r in rules)
             else None
         ),
+        weekly=member_week_values(conn, community_id, rules, first, end),
         platforms=platforms,
         channel_sources=alert_data.channel_sources(conn, community_id),
         topic_names=topic_names,
         channel_names=channel_names,
     )
+
+
+def member_week_values(
+    conn: Connection, community_id: int, rules: list[Rule], first: int, end: int
+) -> dict:
+    """The member metrics `rules` watch (alerts.member_scores), for the stored weeks that
+    end between a week before `first` and `end`: each week is read from the members'
+    weeks the worker stored (in the time zone it counted them in)."""
+    wanted = {weekly_key(r, r.scope): r for r in rules if r.metric in MEMBER_METRICS}
+    stored = member_weeks.stored_weeks(conn, community_id) if wanted else None
+    if stored is None:
+        return {}
+    timezone, names = stored
+    ends = [alert_data.minute_of(parse_week(name).end(timezone)) for name in names]
+    used = [i for i, e in enumerate(ends) if first - WEEK_MINUTES <= e <= end]
+    if not used:
+        return {key: steps([], []) for key in wanted}
+    rows = member_weeks.load(conn, community_id, timezone, names)
+    rows["week"] = rows["week"].map({name: i for i, name in enumerate(names)})
+    counted: dict[str, list[int]] = {}
+    for key, rule in wanted.items():
+        if rule.metric == "vital_newly_at_risk":
+            counted[key] = [len(vital_newly_at_risk(rows, i)) for i in used]
+    segments = [r for r in wanted.values() if r.metric == "segment_size"]
+    if segments:
+        saved = member_notes.saved_segments(conn, community_id)
+        facts = member_notes.people_facts(conn, community_id)
+        people = People(facts["platforms"], facts["tags"], facts["first_seen"])
+        for rule in segments:
+            segment = saved.get(str(rule.scope.value))
+            if segment is not None:  # a deleted segment: no data
+                counted[weekly_key(rule, rule.scope)] = [
+                    len(members_in(segment, rows, i, names, people)) for i in used
+                ]
+    return {key: steps([ends[i] for i in used], values) for key, values in counted.items()}

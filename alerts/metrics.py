@@ -16,7 +16,8 @@ import pandas as pd
 from alerts.baselines import rolling, usual_share_and_dispersion
 from alerts.emerging_scores import emerging_series
 from alerts.forecast_scores import band_distance, predicted_peak, predicted_ratio
-from alerts.rules import COUNT_METRICS, SHARE_METRICS, Rule, Scope
+from alerts.member_scores import weekly_series
+from alerts.rules import COUNT_METRICS, MEMBER_METRICS, SHARE_METRICS, Rule, Scope
 from alerts.share_scores import negative_ratio_series, scanned, share_series
 from alerts.silence import data_ended, silence_series, without_silent_sources
 from alerts.windows import (
@@ -49,6 +50,8 @@ def score_series(rule: Rule, scope: Scope, data: MetricData, start: int, end: in
         return silence_series(rule, scope, data, start, end)
     if rule.metric == "emerging_term":
         return emerging_series(rule, scope, data, start, end)
+    if rule.metric in MEMBER_METRICS:
+        return weekly_series(rule, scope, data, start, end)
     if widens(rule):
         return _widened_series(rule, scope, data, start, end)
     return _count_series(rule, scope, data, start, end)

@@ -29,6 +29,8 @@ METRICS = {
     "predicted_spike": "predicted spike (forecast peak ÷ normal, next 24 h)",
     "silent_sources": "sources gone silent (nothing where 20 messages were due)",
     "emerging_term": "emerging term (the strongest new word's rise above its usual, in sigmas)",
+    "vital_newly_at_risk": "vital members newly at risk (in the last complete week)",
+    "segment_size": "people in a saved segment (in the last complete week)",
 }
 COUNT_METRICS = {"volume", "active_members", "topic_volume"}
 TOPIC_METRICS = {"topic_volume", "topic_negative_share", "topic_share"}
@@ -37,6 +39,8 @@ SHARE_METRICS = {"topic_share", "negative_share", "topic_negative_share", "kind_
 KIND_SCOPE_METRICS = {"volume", "kind_share"}  # what a kind scope can watch
 
 FORECAST_METRICS = {"forecast_deviation", "predicted_spike"}
+# read week by week from the members' stored weeks (dashboard.member_lifecycle)
+MEMBER_METRICS = {"vital_newly_at_risk", "segment_size"}
 
 CONDITIONS = {
     "threshold": "the value itself",
@@ -51,6 +55,7 @@ SCOPES = {
     "channel": "one channel",
     "topic": "one topic",
     "kind": "one kind of message",
+    "segment": "one saved segment of members",
     "each_topic": "each topic",
     "each_channel": "each channel",
 }
@@ -71,7 +76,8 @@ class RuleValidationError(ValueError):
 @dataclass(frozen=True)
 class Scope:
     kind: str = "all"
-    value: str | int | None = None  # the platform name, or the channel or topic id
+    value: str | int | None = None  # the platform name, the channel or topic id, the kind
+    # or the segment's name
 
     def label(self, names: dict[tuple[str, Any], str] | None = None) -> str:
         if self.kind in ("all", "each_topic", "each_channel"):
@@ -188,6 +194,7 @@ def validated(rule: Rule) -> Rule:
 
 
 def _check_combination(rule: Rule) -> None:
+    _check_member_metric(rule)
     needs_topic = rule.metric in TOPIC_METRICS
     if needs_topic and rule.scope.kind not in ("topic", "each_topic"):
         raise RuleValidationError("scope", f"{METRICS[rule.metric]} needs a topic scope")
@@ -231,6 +238,22 @@ def _check_combination(rule: Rule) -> None:
         raise RuleValidationError("scope", "forecasts exist for everything, a topic or a channel")
     if rule.condition == "baseline_ratio" and rule.threshold < 0:
         raise RuleValidationError("threshold", "a ratio cannot be negative")
+
+
+def _check_member_metric(rule: Rule) -> None:
+    if rule.metric == "segment_size" and rule.scope.kind != "segment":
+        raise RuleValidationError("scope", "a segment's size needs a segment scope")
+    if rule.scope.kind == "segment":
+        if rule.metric != "segment_size":
+            raise RuleValidationError("metric", "a segment is watched by its size")
+        if not str(rule.scope.value or "").strip():
+            raise RuleValidationError("scope", "choose which segment")
+    if rule.metric == "vital_newly_at_risk" and rule.scope.kind != "all":
+        raise RuleValidationError("scope", "members at risk are counted for the whole community")
+    if rule.metric in MEMBER_METRICS and rule.condition != "threshold":
+        raise RuleValidationError(
+            "condition", f"{METRICS[rule.metric]} takes a plain threshold (a count of people)"
+        )
 
 
 def _one_of(field: str, value: str, allowed) -> None:

@@ -34,6 +34,7 @@ class MetricData:
     channel_hours / topic_hours: hourly rollups (hour in epoch hours) by channel_id / topic_id.
     forecasts: (kind, id) -> hourly points (hour, yhat, yhat_lower, yhat_upper).
     emerging: what was emerging when the worker looked (data_access.emerging_store).
+    weekly: the member metrics of each stored week, from the minute the week ended.
     """
 
     first: int
@@ -44,6 +45,8 @@ class MetricData:
     topic_hours: pd.DataFrame
     forecasts: dict[tuple[str, int], pd.DataFrame] = field(default_factory=dict)
     emerging: pd.DataFrame | None = None  # minute, term, z, recent: the worker's snapshots
+    # the member metrics week by week (alerts.member_scores): key -> minute, value
+    weekly: dict[str, pd.DataFrame] = field(default_factory=dict)
     platforms: dict[int, str] = field(default_factory=dict)  # channel id -> platform
     channel_sources: dict[int, int] = field(default_factory=dict)  # channel id -> source id
     topic_names: dict[int, str] = field(default_factory=dict)
@@ -81,6 +84,8 @@ def scope_label(scope: Scope, data: MetricData) -> str:
         return f"platform {scope.value}"
     if scope.kind == "kind":
         return f"kind {str(scope.value).replace('_', ' ')}"
+    if scope.kind == "segment":
+        return f"segment {scope.value}"
     return "everything"
 
 

@@ -151,6 +151,19 @@ def _score(points: dict[int, float], as_of: int) -> float:
     )
 
 
+def vital_newly_at_risk(weekly: pd.DataFrame, week: int) -> pd.Index:
+    """The people at risk in `week` who were not the week before and were vital in one of
+    the VITAL_OF weeks before it: valued members with broad ties, going quiet."""
+    at = weekly[weekly["week"] == week]
+    before = weekly[(weekly["week"] >= week - VITAL_OF) & (weekly["week"] < week)]
+    was_at_risk = set(
+        before.loc[(before["week"] == week - 1) & (before["state"] == "at risk"), "person"]
+    )
+    was_vital = set(before.loc[before["state"] == "vital", "person"])
+    chosen = at[(at["state"] == "at risk") & at["person"].isin(was_vital)]
+    return pd.Index(sorted(set(chosen["person"]) - was_at_risk))
+
+
 def counts_per_state(weekly: pd.DataFrame) -> pd.DataFrame:
     """People in each state per week (week, state, people), every state in every week."""
     if weekly.empty:

@@ -235,6 +235,20 @@ def counted(conn: Connection, community_id: int, timezone: str) -> dict[str, int
     return dict(rows)
 
 
+def stored_weeks(conn: Connection, community_id: int) -> tuple[str, list[str]] | None:
+    """The time zone the worker counts the community's weeks in (the one with the newest
+    counted week) and its counted weeks, oldest first; None before any was counted."""
+    rows = conn.execute(
+        select(MemberWeekCount.timezone, MemberWeekCount.week).where(
+            MemberWeekCount.community_id == community_id
+        )
+    ).all()
+    if not rows:
+        return None
+    timezone = max(rows, key=lambda row: row.week).timezone
+    return timezone, sorted(week for zone, week in rows if zone == timezone)
+
+
 def mark_counted(conn: Connection, community_id: int, timezone: str, counts: dict[str, int]):
     if not counts:
         return

@@ -73,7 +73,8 @@ st.caption(
 )
 
 
-def scope_input(before: Rule, key: str, channels: pd.DataFrame, topics: pd.DataFrame):
+def scope_input(before: Rule, key: str, channels: pd.DataFrame, topics: pd.DataFrame, segments):
+    """The scope's kind, and which one (platform, channel, topic, kind or segment)."""
     scopes = worded(SCOPE_NAMES)
     kinds = list(scopes)
     kind = st.selectbox(
@@ -92,6 +93,10 @@ def scope_input(before: Rule, key: str, channels: pd.DataFrame, topics: pd.DataF
         options = {int(r.id): r.name for r in topics.itertuples()}
     elif kind == "kind":
         options = {k: components.kind_label(k) for k in components.KIND_LABELS}
+    elif kind == "segment":
+        options = {name: name for name in segments}
+        if not options:
+            st.caption(_("No segment is saved yet: save one on the Segments page."))
     if not options:
         return {"kind": kind, "value": None}
     values = list(options)
@@ -101,6 +106,7 @@ def scope_input(before: Rule, key: str, channels: pd.DataFrame, topics: pd.DataF
         "channel": _("Which channel"),
         "topic": _("Which topic"),
         "kind": _("Which kind"),
+        "segment": _("Which segment"),
     }
     value = st.selectbox(
         which[kind], values, index=index, format_func=options.get, key=f"{key}-scope-value"
@@ -108,7 +114,7 @@ def scope_input(before: Rule, key: str, channels: pd.DataFrame, topics: pd.DataF
     return {"kind": kind, "value": value}
 
 
-def rule_inputs(before: Rule, key: str, channels, topics) -> tuple[dict, dict]:
+def rule_inputs(before: Rule, key: str, channels, topics, segments) -> tuple[dict, dict]:
     """The form; returns the typed fields and a placeholder under each for its error."""
     slots, fields = {}, {}
     left, right = st.columns(2)
@@ -124,7 +130,7 @@ def rule_inputs(before: Rule, key: str, channels, topics) -> tuple[dict, dict]:
             key=f"{key}-metric",
         )
         slots["metric"] = st.empty()
-        fields["scope"] = scope_input(before, key, channels, topics)
+        fields["scope"] = scope_input(before, key, channels, topics, segments)
         slots["scope"] = st.empty()
     with right:
         severities, conditions = worded(SEVERITY_NAMES), worded(CONDITION_NAMES)
@@ -354,7 +360,8 @@ def body() -> None:
     before = None if choice == NEW else next(r for r in rules if r.name == choice)
     channels = resources.channels(cid)
     topics = resources.topics(cid)
-    fields, slots = rule_inputs(before or BLANK, f"rule-{choice}", channels, topics)
+    segments = list(resources.saved_segments(cid))
+    fields, slots = rule_inputs(before or BLANK, f"rule-{choice}", channels, topics, segments)
     try:
         rule = rule_from_fields(**fields)
     except RuleValidationError as error:

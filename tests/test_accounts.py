@@ -34,6 +34,7 @@ EXPECTED = {  # role -> the actions it may take, as the issue specifies
         Action.VIEW_MONITORING,
         Action.ACKNOWLEDGE_ALERTS,
         Action.SILENCE_ALERTS,
+        Action.KEEP_MEMBER_NOTES,  # issue 19: tags, notes and segments
     },
     Role.ANALYST: {
         Action.VIEW_OVERVIEW,
@@ -46,6 +47,8 @@ EXPECTED = {  # role -> the actions it may take, as the issue specifies
         Action.MARK_MEMBERS,
         Action.MERGE_IDENTITIES,
         Action.CORRECT_MESSAGES,
+        Action.KEEP_MEMBER_NOTES,
+        Action.EXPORT_MEMBERS,  # issue 19: analysts and admins only
     },
     Role.ADMIN: set(Action),
 }

@@ -312,3 +312,46 @@ def test_staff_tag_and_note_a_member_on_the_profile_and_forgetting_removes_them(
         assert member_notes.notes_of(conn, 1, 1).empty
         log = audit.entries(conn, NOW, datetime(2100, 1, 1, tzinfo=UTC), action="member.forget")
     assert log.iloc[0]["new_value"]["tags_and_notes_removed"] == 2
+
+
+def test_alert_rules_on_vital_members_newly_at_risk_and_a_segments_size(community, database_url):
+    """Counted with W47 complete: ana, vital W43-W46 and quiet since W45, is at risk in
+    W47, a vital member newly at risk (from the end of W47, Monday 23 November 00:00 in
+    Berlin, to the backtest's end). The "askers" segment (questions in the last 2 weeks)
+    holds ana in W46 (she asked in W45) and no one in W47: a rule on it falling below 1
+    fires from the end of W47."""
+    from alerts.catalog import save_rule
+    from alerts.rules import RuleValidationError, rule_from_fields
+
+    engine, _people = community
+    refresh_member_weeks(engine, 1, BERLIN, datetime(2026, 11, 24, 12, tzinfo=UTC))
+    now = datetime(2026, 11, 24, 12, tzinfo=UTC)
+    member_notes.save_segment(
+        engine, 1, "askers", Segment(kinds=["question"], within_weeks=2), actor=MANAGER, now=now
+    )
+    rules = [
+        dict(name="Vital going quiet", metric="vital_newly_at_risk", direction="above",
+             threshold="0"),
+        dict(name="No askers", metric="segment_size", direction="below", threshold="1",
+             scope={"kind": "segment", "value": "askers"}),
+    ]  # fmt: skip
+    for fields in rules:
+        rule = rule_from_fields(condition="threshold", **fields)
+        save_rule(engine, 1, rule, actor=ANALYST, now=now)
+    outputs = []
+    for name in ("Vital going quiet", "No askers"):
+        done = ecg(database_url, "alerts", "backtest", name, "--community", "c",
+                   "--from", "2026-11-09", "--to", "2026-11-24")  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        outputs.append(done.stdout)
+    vital, askers = outputs
+    assert "1 episode(s)" in vital
+    assert "everything: 2026-11-23 00:00" in vital and "peak 1 " in vital
+    assert "1 episode(s)" in askers
+    assert "segment askers: 2026-11-23 00:00" in askers and "peak 0 " in askers
+    with pytest.raises(RuleValidationError, match="segment scope"):
+        rule_from_fields(name="x", metric="segment_size", condition="threshold",
+                         direction="above", threshold="1")  # fmt: skip
+    with pytest.raises(RuleValidationError, match="plain threshold"):
+        rule_from_fields(name="x", metric="vital_newly_at_risk", condition="zscore",
+                         direction="above", threshold="1")  # fmt: skip

@@ -14,6 +14,7 @@ from alerts.rules import (
     CONDITIONS,
     COUNT_METRICS,
     DIRECTIONS,
+    MEMBER_METRICS,
     METRICS,
     SCOPES,
     SEVERITIES,
@@ -62,6 +63,8 @@ METRIC_NAMES = {
     "predicted_spike": N_("predicted spike (forecast peak ÷ normal, next 24 h)"),
     "silent_sources": N_("sources gone silent (nothing where 20 messages were due)"),
     "emerging_term": N_("emerging term (the strongest new word's rise above its usual, in sigmas)"),
+    "vital_newly_at_risk": N_("vital members newly at risk (in the last complete week)"),
+    "segment_size": N_("people in a saved segment (in the last complete week)"),
 }
 CONDITION_NAMES = {
     "threshold": N_("the value itself"),
@@ -75,6 +78,7 @@ SCOPE_NAMES = {
     "channel": N_("one channel"),
     "topic": N_("one topic"),
     "kind": N_("one kind of message"),
+    "segment": N_("one saved segment of members"),
     "each_topic": N_("each topic"),
     "each_channel": N_("each channel"),
 }
@@ -143,6 +147,12 @@ def baseline_note(
             "before, in sigmas (as Topic heat's Emerging now): the worker notes what is "
             "emerging every 15 minutes, and the rule and its backtest read those notes, so "
             "its history starts when the worker first ran."
+        )
+    if rule.metric in MEMBER_METRICS:
+        return _(
+            "Counted per complete week from the members' weeks the worker keeps (Members "
+            "page): the value of a week holds from its end until the next week ends, so an "
+            "alert on it lasts a week."
         )
     if rule.condition == "baseline_ratio" and rule.metric == "topic_share":
         return _("Compared with the topic's share of all messages in the 7 days before.")

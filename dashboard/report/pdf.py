@@ -24,6 +24,7 @@ from dashboard import i18n  # noqa: E402
 from dashboard.i18n import N_, _, ngettext, number  # noqa: E402
 from dashboard.report.figures import WeeklyReport  # noqa: E402
 from dashboard.report.words import (  # noqa: E402
+    STATE_NAMES,
     change_shown,
     health_words,
     in_chinese,
@@ -173,16 +174,6 @@ def _kinds(figure, report: WeeklyReport) -> None:
     ]
     for row, line in enumerate(lines, start=1):
         figure.text(0.52, top - row * 0.016, _shortened(line, 62), fontsize=8)
-
-
-STATE_NAMES = {
-    "new": N_("new"),
-    "active": N_("active"),
-    "vital": N_("vital"),
-    "returning": N_("returning"),
-    "at risk": N_("at risk"),
-    "churned": N_("churned"),
-}
 
 
 def _members(figure, report: WeeklyReport) -> None:

@@ -22,6 +22,24 @@ def label(week: Week) -> str:
     return f"{week.name} ({monday:%d %b} – {monday + timedelta(days=6):%d %b %Y})"
 
 
+# members' lifecycle states and levels (analysis.lifecycle), for the pages and the PDF
+STATE_NAMES = {
+    "new": N_("new"),
+    "active": N_("active"),
+    "vital": N_("vital"),
+    "returning": N_("returning"),
+    "at risk": N_("at risk"),
+    "churned": N_("churned"),
+    "not around": N_("not around"),
+}
+LEVEL_NAMES = {
+    "champion": N_("champion"),
+    "regular": N_("regular"),
+    "participant": N_("participant"),
+    "observer": N_("observer"),
+}
+
+
 # The KPI cards' and the health score's words, for the viewer's language: the English
 # ones are analysis.kpi_cards' own, marked here so that the catalogs carry them.
 KPI_WORDS = {

@@ -6,23 +6,20 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis import lifecycle
-from dashboard.i18n import N_, _
+from dashboard.i18n import _
+from dashboard.report.words import LEVEL_NAMES, STATE_NAMES
 
-STATE_NAMES = {
-    "new": N_("new"),
-    "active": N_("active"),
-    "vital": N_("vital"),
-    "returning": N_("returning"),
-    "at risk": N_("at risk"),
-    "churned": N_("churned"),
-    "not around": N_("not around"),
-}
-LEVEL_NAMES = {
-    "champion": N_("champion"),
-    "regular": N_("regular"),
-    "participant": N_("participant"),
-    "observer": N_("observer"),
-}
+__all__ = [  # the state and level names are the report's, shared with the pages
+    "LEVEL_NAMES",
+    "LEVELS",
+    "PROFILE",
+    "STATE_NAMES",
+    "cohorts",
+    "counts_over_time",
+    "flows",
+    "people_list",
+    "worded",
+]
 SHOWN_WEEKS = 12
 PROFILE = "profile"  # the column of links to each member's profile page
 RISING_OVER = 4  # weeks: rising members are those whose engagement grew most over these

@@ -303,32 +303,3 @@ def person_history(conn: Connection, community_id: int, timezone: str, person: i
         .order_by(MemberWeek.week)
     )
     return frame_of(conn, query)
-
-
-def person_messages(
-    conn: Connection, community_id: int, accounts: list[int], since: datetime, limit: int
-) -> pd.DataFrame:
-    """The newest messages of `accounts` sent since `since` (sent_at, channel, text, kind,
-    sentiment, language), newest first."""
-    from data_access.frames import raw_time
-    from data_access.schema import Channel
-
-    query = (
-        select(
-            raw_time(Message.sent_at).label("sent_at"),
-            Channel.name.label("channel"),
-            Message.text,
-            Message.kind,
-            Message.sentiment,
-            Message.language,
-        )
-        .join(Channel, Channel.id == Message.channel_id)
-        .where(
-            Message.community_id == community_id,
-            Message.sent_at >= since,
-            Message.member_id.in_(accounts),
-        )
-        .order_by(Message.sent_at.desc())
-        .limit(limit)
-    )
-    return frame_of(conn, query, times=("sent_at",))

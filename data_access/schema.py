@@ -109,6 +109,8 @@ class Message(Base):
         Index("ix_messages_channel_hour_member", "channel_id", "hour", "member_id"),
         Index("ix_messages_community_sent", "community_id", "sent_at"),
         Index("ix_messages_community_sentiment", "community_id", "sentiment"),
+        Index("ix_messages_member_sent", "member_id", "sent_at"),  # a member's profile
+        Index("ix_messages_reply_to", "source_id", "reply_to_external_id"),  # replies to one
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))

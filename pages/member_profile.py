@@ -10,7 +10,7 @@ from dashboard.charts import members as member_charts
 from dashboard.i18n import _
 from dashboard.web import account_reads, actions, auth, components, resources
 from dashboard.web.auth import Action
-from dashboard.web.member_view import LEVEL_NAMES, STATE_NAMES, worded
+from dashboard.web.member_view import LEVEL_NAMES, PROFILE, STATE_NAMES, worded
 
 filters = components.current_filters()
 st.header(_("Member profile"))
@@ -84,8 +84,77 @@ def body() -> None:
             hide_index=True,
             width="stretch",
         )
+    life_in_the_community(profile)
     st.markdown("**" + _("Newest messages") + "**")
     components.message_table(profile.messages.assign(author=name), filters.timezone, "profile")
+
+
+def life_in_the_community(profile) -> None:
+    """Their last 90 days: where and what they write, their mood, whom they talk with, and
+    how their questions were answered."""
+    st.subheader(_("Their last 90 days"))
+    if profile.channels.empty:
+        st.caption(_("No message of theirs in the last 90 days."))
+        return
+    kinds = profile.kinds.assign(kind=profile.kinds["kind"].map(components.kind_label))
+    columns = st.columns(3)
+    for column, table, what in (
+        (columns[0], profile.channels, _("channel")),
+        (columns[1], kinds, _("kind")),
+        (columns[2], profile.topics, _("topic")),
+    ):
+        shown = table.set_axis([what, _("messages")], axis=1)
+        column.dataframe(shown, hide_index=True, width="stretch")
+    if not profile.sentiment.empty:
+        st.markdown("**" + _("Sentiment week by week") + "**")
+        st.plotly_chart(member_charts.sentiment_of_one(profile.sentiment), width="stretch")
+    st.markdown("**" + _("Who they talk with") + "**")
+    if profile.partners.empty:
+        st.caption(_("No replies to or from anyone else in the last 90 days."))
+    else:
+        partners = profile.partners
+        table = {
+            PROFILE: [f"member_profile?person={int(p)}" for p in partners["person"]],
+            _("member"): partners["name"].to_numpy(),
+            _("they replied to them"): partners["replies_given"].to_numpy(),
+            _("replied to them"): partners["replies_received"].to_numpy(),
+        }
+        link = st.column_config.LinkColumn(_("profile"), display_text=_("open"))
+        st.dataframe(table, hide_index=True, width="stretch", column_config={PROFILE: link})
+    questions = profile.questions
+    st.markdown("**" + _("Their questions") + "**")
+    if questions.empty:
+        st.caption(_("No question of theirs in the last 90 days."))
+        return
+    answered = questions["answered_after"].notna()
+    st.caption(
+        _("{answered} of {asked} answered; median wait for a first answer: {median}.").format(
+            answered=int(answered.sum()),
+            asked=len(questions),
+            median=waited(questions.loc[answered, "answered_after"].median()),
+        )
+    )
+    st.dataframe(
+        {
+            _("asked"): components.local_minutes(questions["sent_at"], filters.timezone),
+            _("channel"): questions["channel"].to_numpy(),
+            _("question"): questions["text"].to_numpy(),
+            _("first answer after"): questions["answered_after"].map(waited).to_numpy(),
+        },
+        hide_index=True,
+        width="stretch",
+    )
+
+
+def waited(minutes: float) -> str:
+    """'12 min', '3.5 h', '2.0 days', or 'no answer yet'."""
+    if minutes != minutes:  # NaN
+        return _("no answer yet")
+    if minutes < 90:
+        return _("{n} min").format(n=f"{minutes:.0f}")
+    if minutes < 48 * 60:
+        return _("{n} h").format(n=f"{minutes / 60:.1f}")
+    return _("{n} days").format(n=f"{minutes / 1440:.1f}")
 
 
 def tags_and_notes(cid: int, person: int, profile) -> None:

@@ -329,28 +329,45 @@ def test_the_weekly_report_and_its_pdf_show_the_members_of_the_week(engine):
     assert "new 0 (3), active 3 (2), vital 1 (1)" in text
 
 
-def test_a_members_profile_shows_both_accounts_and_the_weeks(monkeypatch, database_url):
-    """ana's profile, opened as the Members page's link opens it (?person=ID): her Slack
-    and Discord accounts, her weeks (vital at the end), her newest messages."""
+def test_a_members_profile_shows_her_accounts_weeks_partners_and_questions(
+    monkeypatch, database_url
+):
+    """ana's profile, opened as the Members page's link opens it (?person=ID), on 17
+    November: her Slack and Discord accounts, her weeks (vital at the end), and her 90 days
+    by hand: 10 messages in "general" (5 questions, 5 thanks); she thanked bo 3 times on
+    Slack and 2 on Discord; bo and cy answered each question (bo on Slack 3, cy on Slack 3,
+    bo and cy on Discord 2 each), each first answer an hour after she asked."""
     from dashboard.member_lifecycle import refresh_member_weeks
     from data_access.db import make_engine
     from tests.test_pages import open_page
 
+    now = datetime(2026, 11, 17, 12, tzinfo=UTC)
     engine = make_engine(database_url)
     scripted_community(engine)
-    refresh_member_weeks(engine, 1, BERLIN, datetime(2026, 11, 17, 12, tzinfo=UTC))
+    refresh_member_weeks(engine, 1, BERLIN, now)
     people = dict(zip(*identities_of(engine), strict=True))
     engine.dispose()
     ana = next(p for p, name in people.items() if name == "ana")
     monkeypatch.setenv("ECG_TIMEZONE", BERLIN)
+    monkeypatch.setattr("dashboard.web.components.now", lambda: now)
     app = open_page(monkeypatch, database_url, "../pages/member_profile.py")
     app.query_params["person"] = str(ana)
     app.run()
     assert not app.exception, [e.message for e in app.exception]
-    accounts, weeks, messages = (frame.value for frame in app.dataframe)
+    accounts, weeks, channels, kinds, topics, partners, questions, messages = (
+        frame.value for frame in app.dataframe
+    )
     assert sorted(accounts["platform"]) == ["discord", "slack"]
     assert sorted(accounts["account id"]) == ["U-ana", "ana#1"]
     assert list(weeks["week"][:6]) == [f"2026-W{w}" for w in (46, 45, 44, 43, 42, 41)]
     assert list(weeks["state"][:6]) == ["vital", "vital", "vital", "vital", "active", "new"]
     assert {m.label: m.value for m in app.metric}["Level"] == "regular"
+    assert channels.values.tolist() == [["general", 10]]
+    assert kinds.values.tolist() == [["praise", 5], ["question", 5]]
+    assert topics["messages"].sum() >= 5
+    shown = partners.drop(columns="profile").values.tolist()
+    assert shown == [["bo", 3, 3], ["bo", 2, 2], ["cy", 0, 3], ["cy", 0, 2]]
+    assert len(questions) == 5 and set(questions["first answer after"]) == {"60 min"}
+    assert any("5 of 5 answered" in c.value and "60 min" in c.value for c in app.caption)
+    assert app.get("plotly_chart")  # weeks, and sentiment week by week
     assert "thanks!" in list(messages["text"])

@@ -36,7 +36,7 @@ def test_the_data_extent_reads_one_row_each_way_down_the_index(database_url):
 
 
 def _plan_of(conn, query) -> str:
-    compiled = query.compile(dialect=conn.dialect)
+    compiled = query.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
     params = compiled.params
     if compiled.positiontup:
         params = tuple(params[name] for name in compiled.positiontup)
@@ -66,4 +66,25 @@ def test_the_most_negative_messages_of_a_range_are_found_through_the_range(datab
     else:  # only the range's month is read, and sorted: no walk in score order
         assert "Sort Key: ((messages.sentiment + " in plan, plan
         assert "messages_2026_03" in plan, plan
+    engine.dispose()
+
+
+def test_a_members_messages_are_read_down_their_own_index(database_url):
+    """A profile reads one person's messages: by member and time, not the community's."""
+    from datetime import UTC, datetime
+
+    from data_access.person_reads import person_activity_query
+
+    engine = make_engine(database_url)
+    init_database(engine)
+    since = datetime(2026, 3, 1, tzinfo=UTC)
+    with engine.begin() as conn:
+        ensure_months(conn, [since])
+    with engine.connect() as conn:
+        plan = _plan_of(conn, person_activity_query([7, 9], since, 50))
+        dialect = conn.dialect.name
+    if dialect == "sqlite":
+        assert "ix_messages_member_sent" in plan, plan
+    else:  # each month's partition through its (member_id, sent_at) index
+        assert "member_id_sent_at_idx" in plan, plan
     engine.dispose()

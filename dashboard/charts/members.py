@@ -94,3 +94,24 @@ def segment_sizes(sizes: pd.DataFrame) -> go.Figure:
         yaxis_rangemode="tozero",
     )
     return figure
+
+
+def sentiment_of_one(weekly: pd.DataFrame) -> go.Figure:
+    """One member's average sentiment per week (weekly: week, sentiment, messages)."""
+    figure = go.Figure(
+        go.Scatter(
+            x=[str(week) for week in weekly["week"]],
+            y=weekly["sentiment"],
+            mode="lines+markers",
+            customdata=weekly["messages"],
+            hovertemplate="%{x}: %{y:.2f} (%{customdata})<extra></extra>",
+            name=_("average sentiment"),
+        )
+    )
+    figure.update_layout(
+        height=240,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        yaxis={"range": [-1, 1], "title": _("average sentiment")},
+        xaxis_title=_("week starting"),
+    )
+    return figure

@@ -7,8 +7,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import ParamSpec, TypeVar
 
 import pandas as pd
@@ -23,13 +22,13 @@ from analysis.weeks import Week, parse_week
 from dashboard.emerging_now import EmergingNow, emerging_now
 from dashboard.member_lifecycle import MemberWeeks, stored_member_weeks
 from dashboard.member_lifecycle import unanswered_newcomers as first_questions_unanswered
+from dashboard.member_profile import read_profile
 from dashboard.member_segments import SegmentReading, segment_now
 from dashboard.report.figures import WeeklyReport
 from dashboard.report.figures import weekly_report as build_weekly_report
 from dashboard.settings import Settings, load_settings
 from dashboard.topic_suggestions import Suggestions, suggest_topics
 from data_access import audit, member_notes, queries
-from data_access import member_weeks as member_week_store
 from data_access.db import make_engine
 from data_access.forecast_store import SeriesKey, StoredForecast, series_keys_of
 from data_access.heartbeat import Heartbeat, last_beat
@@ -370,30 +369,7 @@ def member_tags(community_id: int) -> list[str]:
         return member_notes.all_tags(conn, community_id)
 
 
-@dataclass(frozen=True)
-class Profile:
-    accounts: pd.DataFrame  # id, platform, source, account, name, first_seen
-    history: pd.DataFrame  # the person's stored weeks, oldest first
-    messages: pd.DataFrame  # their newest messages of the last PROFILE_DAYS
-    tags: list[str]  # staff's tags on them
-    notes: pd.DataFrame  # staff's notes on them, newest first
-
-
-PROFILE_DAYS = 90
-
-
 @cached(ttl=60, max_entries=50)
 def member_profile(community_id: int, person: int, timezone: str, as_of_hour: datetime):
-    """A person's accounts, stored weeks and newest messages (None: no such person)."""
-    with connection() as conn:
-        accounts = member_week_store.person_accounts(conn, community_id, person)
-        if accounts.empty:
-            return None
-        history = member_week_store.person_history(conn, community_id, timezone, person)
-        since = as_of_hour - timedelta(days=PROFILE_DAYS)
-        messages = member_week_store.person_messages(
-            conn, community_id, accounts["id"].tolist(), since, 30
-        )
-        tags = member_notes.tags_of(conn, community_id, person)
-        notes = member_notes.notes_of(conn, community_id, person)
-    return Profile(accounts, history, messages, tags, notes)
+    """A person's profile (dashboard.member_profile); None: no such person here."""
+    return read_profile(engine(), community_id, person, timezone, as_of_hour)

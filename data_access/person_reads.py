@@ -1,0 +1,114 @@
+"""What a member's profile reads about one person (their accounts): their messages of a
+period, the topics of those, whom they replied to and who replied to them. Every read goes
+down ix_messages_member_sent (or the reply index), so its cost follows the person, not the
+community."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+from sqlalchemy import Connection, Select, and_, func, select
+from sqlalchemy.orm import aliased
+
+from data_access.frames import frame_of, raw_time
+from data_access.schema import Channel, Member, Message, MessageTopic, Topic
+from data_access.sql import among
+
+MOST_MESSAGES = 5000  # the newest this many of the period are read
+
+
+def person_activity(
+    conn: Connection, accounts: list[int], since: datetime, limit: int = MOST_MESSAGES
+) -> pd.DataFrame:
+    """The accounts' messages sent since `since`, newest first (at most `limit`): id,
+    sent_at, channel, kind, sentiment, language, text, top (not a reply)."""
+    return frame_of(conn, person_activity_query(accounts, since, limit), times=("sent_at",))
+
+
+def person_activity_query(accounts: list[int], since: datetime, limit: int) -> Select:
+    return (
+        select(
+            Message.id,
+            raw_time(Message.sent_at).label("sent_at"),
+            Channel.name.label("channel"),
+            Message.kind,
+            Message.sentiment,
+            Message.language,
+            Message.text,
+            Message.reply_to_external_id.is_(None).label("top"),
+        )
+        .join(Channel, Channel.id == Message.channel_id)
+        .where(among(Message.member_id, accounts), Message.sent_at >= since)
+        .order_by(Message.sent_at.desc())
+        .limit(limit)
+    )
+
+
+def topics_of(conn: Connection, message_ids: list[int]) -> pd.DataFrame:
+    """topic, messages: how many of these messages each topic tagged."""
+    if not message_ids:
+        return pd.DataFrame(columns=["topic", "messages"])
+    query = (
+        select(Topic.name.label("topic"), func.count().label("messages"))
+        .join(MessageTopic, MessageTopic.topic_id == Topic.id)
+        .where(among(MessageTopic.message_id, message_ids))
+        .group_by(Topic.name)
+        .order_by(func.count().desc(), Topic.name)
+    )
+    return frame_of(conn, query)
+
+
+_PERSON_OF = func.coalesce(Member.person_id, Member.id)
+
+
+def replied_to(conn: Connection, accounts: list[int], since: datetime) -> pd.DataFrame:
+    """Whom the accounts replied to since `since`: person, replies (other people only)."""
+    mine, parent = aliased(Message), aliased(Message)
+    query = (
+        select(_PERSON_OF.label("person"), func.count().label("replies"))
+        .select_from(mine)
+        .join(
+            parent,
+            and_(
+                parent.source_id == mine.source_id,
+                parent.external_id == mine.reply_to_external_id,
+            ),
+        )
+        .join(Member, Member.id == parent.member_id)
+        .where(
+            among(mine.member_id, accounts),
+            mine.sent_at >= since,
+            ~among(parent.member_id, accounts),
+        )
+        .group_by(_PERSON_OF)
+    )
+    return frame_of(conn, query).sort_values(["replies", "person"], ascending=[False, True])
+
+
+def replies_received(conn: Connection, accounts: list[int], since: datetime) -> pd.DataFrame:
+    """The replies other people gave to the accounts' messages sent since `since`:
+    message_id (theirs), person (who replied), replied_at."""
+    mine, reply = aliased(Message), aliased(Message)
+    query = (
+        select(
+            mine.id.label("message_id"),
+            _PERSON_OF.label("person"),
+            raw_time(reply.sent_at).label("replied_at"),
+        )
+        .select_from(mine)
+        .join(
+            reply,
+            and_(
+                reply.source_id == mine.source_id,
+                reply.reply_to_external_id == mine.external_id,
+            ),
+        )
+        .join(Member, Member.id == reply.member_id)
+        .where(
+            among(mine.member_id, accounts),
+            mine.sent_at >= since,
+            ~among(reply.member_id, accounts),
+        )
+    )
+    return frame_of(conn, query, times=("replied_at",))

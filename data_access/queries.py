@@ -129,6 +129,7 @@ def _message_view() -> Select:
             Message.sent_at,
             Channel.name.label("channel"),
             Member.display_name.label("author"),
+            func.coalesce(Member.person_id, Member.id).label("person"),  # for their profile
             Message.text,
             Message.language,
             Message.sentiment,

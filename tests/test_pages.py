@@ -399,6 +399,13 @@ def test_a_drill_down_shows_each_messages_kind_and_filters_by_it(monkeypatch, da
     app = open_page(monkeypatch, database_url, "../pages/live.py")
     newest = app.dataframe[0].value
     assert newest["kind"].value_counts().to_dict() == {"bug report": 12, "other": 3}
+    # each author's name leads to their profile (issue 19)
+    engine = make_engine(database_url)
+    with engine.connect() as conn:
+        person = dict(conn.execute(text("SELECT display_name, id FROM members")).all())
+    engine.dispose()
+    expected = [f"member_profile?person={person[a]}" for a in newest["author"]]
+    assert list(newest["profile"]) == expected
     app.multiselect(key="newest_kinds").set_value(["other"]).run()
     newest = app.dataframe[0].value
     assert len(newest) == 15

@@ -251,12 +251,16 @@ def message_table(
             )
         ],
     )[["time", "channel", "author", "kind", "sentiment", "language", "text"]]
+    if "person" in messages:  # a link to each author's profile
+        profiles = [f"member_profile?person={int(p)}" for p in messages["person"]]
+        shown.insert(3, "profile", profiles)
     st.dataframe(
         shown,
         hide_index=True,
         width="stretch",
         key=key,
         column_config={
+            "profile": st.column_config.LinkColumn(_("profile"), display_text=_("open")),
             "time": st.column_config.TextColumn(_("time")),
             "channel": st.column_config.TextColumn(_("channel")),
             "author": st.column_config.TextColumn(_("author")),

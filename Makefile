@@ -3,6 +3,8 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 ECG_PORT ?= 8501
+# `make test` runs the test files on this many processes (a file stays on one)
+TEST_PROCESSES ?= 2
 
 .PHONY: run test lint bench install clean i18n
 
@@ -23,7 +25,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 
 test: lint
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $(TEST_PROCESSES) --dist loadfile
 
 bench: $(STAMP)
 	$(PY) bench/ingest.py

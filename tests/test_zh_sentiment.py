@@ -103,8 +103,10 @@ def test_the_shipped_model_was_trained_on_the_shared_data_as_it_is(shared_data):
 
 def test_the_training_script_reproduces_the_shipped_model(shared_data):
     """The final fit of scripts/train_zh_sentiment.py, run again on the shared data, gives
-    the committed weights, bias and neutral band exactly (`--check` also redoes the
-    figures, in minutes)."""
+    the committed weights, bias and neutral band (`--check` also redoes the figures, in
+    minutes). Weights are stored to 4 decimals; summed in another order (BLAS threads on a
+    busy machine) a weight sitting on a rounding edge can come out one unit apart (CI saw
+    0.0139 for 0.014 once), so each may differ by that unit, and only a few may."""
     import gzip
     import json
 
@@ -115,8 +117,16 @@ def test_the_training_script_reproduces_the_shipped_model(shared_data):
     with gzip.open(zh_sentiment.MODEL_PATH, "rt", encoding="utf-8") as handle:
         stored = json.load(handle)
     assert len(made.weights) == len(stored["weights"]) > 100_000
-    assert made.weights == stored["weights"]
-    assert (made.bias, made.neutral_evidence) == (stored["bias"], stored["neutral_evidence"])
+    # a weight on the edge of KEEP_AT_LEAST (0.01) may be kept on one side, dropped (0) on
+    # the other
+    every = made.weights.keys() | stored["weights"].keys()
+    apart = [w for w in every if made.weights.get(w, 0.0) != stored["weights"].get(w, 0.0)]
+    for word in apart:
+        a, b = made.weights.get(word, 0.0), stored["weights"].get(word, 0.0)
+        assert abs(a - b) <= 1.01e-4 or max(abs(a), abs(b)) <= 0.0101, (word, a, b)
+    assert len(apart) <= len(every) // 1000, len(apart)
+    assert made.bias == pytest.approx(stored["bias"], abs=1.01e-4)
+    assert made.neutral_evidence == pytest.approx(stored["neutral_evidence"], abs=1.01e-4)
 
 
 def test_the_english_scale_is_fitted_on_vaders_rated_sets(shared_data):

@@ -39,6 +39,7 @@ LEVELS = (  # the lowest score of each level, highest first
     ("observer", 0.0),
 )
 VALUED_LEVELS = ("regular", "champion")
+_VALUED_LEAST = min(least for name, least in LEVELS if name in VALUED_LEVELS)
 # vital: sustained, broad interaction
 VITAL_WEEKS, VITAL_OF = 3, 4  # in at least 3 of the last 4 weeks ...
 VITAL_INTERACTIONS, VITAL_PARTNERS = 3, 2  # ... 3 replies given or received, with 2 people
@@ -77,24 +78,76 @@ def states(
     level), from their activity rows (all weeks before `first` too, for the history) and
     the week each was first seen (`first_seen`, person -> week, earlier than the rows
     for people who were there before them; by default their first row). A person has no
-    row in a week where they have no state (long gone, or not yet come)."""
-    rows = []
-    first_seen = first_seen or {}
-    for person, frame in weeks.groupby("person"):
-        # a week they only got replies in (to an older message) is not a week they acted
-        active = set(frame.loc[frame["messages"] + frame["reactions"] > 0, "week"])
-        if not active:
-            continue
-        vital = set(frame.loc[is_vital_week(frame), "week"])
-        points = dict(zip(frame["week"], week_points(frame), strict=True))
-        seen = first_seen.get(person, min(active))
-        for week in range(first, last + 1):
-            state = state_of(week, active, vital, points, seen)
-            if state is not None:
-                score = _score(points, week)
-                rows.append((person, week, state, round(score, 3), level_of(score)))
+    row in a week where they have no state (long gone, or not yet come).
+
+    `state_of` is the definition, one person and week at a time; this is the same worked
+    out on arrays of people x weeks at once (a test holds the two equal)."""
     columns = ["person", "week", "state", "engagement", "level"]
-    return pd.DataFrame(rows, columns=columns)
+    if weeks.empty or last < first:
+        return pd.DataFrame(columns=columns)
+    people, row_of = np.unique(weeks["person"].to_numpy(), return_inverse=True)
+    offset = min(int(weeks["week"].min()), first)
+    span = max(int(weeks["week"].max()), last) - offset + 1
+    col = weeks["week"].to_numpy(dtype=np.int64) - offset
+    shape = (len(people), span)
+    active = np.zeros(shape, dtype=bool)
+    vital = np.zeros(shape, dtype=bool)
+    points = np.zeros(shape)
+    np.logical_or.at(active, (row_of, col), (weeks["messages"] + weeks["reactions"] > 0).to_numpy())
+    np.logical_or.at(vital, (row_of, col), is_vital_week(weeks).to_numpy())
+    np.add.at(points, (row_of, col), week_points(weeks).to_numpy(dtype=float))
+    index = np.arange(span)
+    age = index[None, :] - index[:, None]  # [from, to]
+    decay = np.where((age >= 0) & (age < HORIZON_WEEKS), 0.5 ** (age / HALF_LIFE_WEEKS), 0.0)
+    score = points @ decay  # engagement at the end of each week
+    never = np.iinfo(np.int64).min // 4
+    last_active = np.maximum.accumulate(np.where(active, index, never), axis=1)
+    first_active = np.where(active.any(axis=1), active.argmax(axis=1), never)
+    seen = np.array(
+        [first_seen.get(p, never) for p in people.tolist()]
+        if first_seen
+        else [never] * len(people),
+        dtype=np.int64,
+    )
+    seen = np.where(seen == never, first_active, seen - offset)
+    vital_recent = np.cumsum(vital, axis=1)
+    found = []
+    for week in range(first - offset, last - offset + 1):
+        latest = last_active[:, week]
+        quiet = week - latest
+        before = last_active[:, week - 1] if week > 0 else np.full(len(people), never)
+        fresh = before == never
+        state = np.full(len(people), None, dtype=object)
+        now = quiet == 0
+        state[now & fresh & (week - seen <= 1)] = "new"
+        back = np.where(fresh, seen, before)
+        state[now & (state == None) & (week - back >= 3)] = "returning"  # noqa: E711
+        low = max(week - VITAL_OF, -1)
+        broad = vital_recent[:, week] - (vital_recent[:, low] if low >= 0 else 0)
+        around = (quiet <= 1) & (state == None)  # noqa: E711
+        state[around] = np.where(broad[around] >= VITAL_WEEKS, "vital", "active")
+        gone = quiet >= 2
+        valued = score[np.arange(len(people)), np.maximum(latest, 0)] >= _VALUED_LEAST
+        state[gone & valued & (quiet <= 3)] = "at risk"
+        state[gone & ((valued & (quiet == 4)) | (~valued & (quiet == 2)))] = "churned"
+        state[latest == never] = None
+        has = state != None  # noqa: E711
+        found.append(
+            pd.DataFrame(
+                {
+                    "person": people[has],
+                    "week": week + offset,
+                    "state": state[has],
+                    "score": score[has, week],
+                }
+            )
+        )
+    table = pd.concat(found, ignore_index=True).sort_values(["person", "week"], kind="stable")
+    levels = [name for name, _least in LEVELS]
+    floors = [least for _name, least in LEVELS]
+    table["level"] = np.select([table["score"] >= f for f in floors], levels, default="observer")
+    table["engagement"] = table["score"].round(3)
+    return table[columns].reset_index(drop=True)
 
 
 def state_of(

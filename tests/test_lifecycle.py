@@ -371,3 +371,45 @@ def test_a_members_profile_shows_her_accounts_weeks_partners_and_questions(
     assert any("5 of 5 answered" in c.value and "60 min" in c.value for c in app.caption)
     assert app.get("plotly_chart")  # weeks, and sentiment week by week
     assert "thanks!" in list(messages["text"])
+
+
+def test_the_states_of_many_people_equal_the_definition_one_person_at_a_time():
+    """lifecycle.states works on arrays of people x weeks; state_of is the definition, a
+    person and a week at a time: the two agree on 400 random people over 30 weeks (some
+    first seen before their first activity, some with weeks of replies received only)."""
+    import numpy as np
+
+    rng = np.random.default_rng(7)
+    rows = []
+    for person in range(400):
+        busy = rng.uniform(0.05, 0.9)
+        for week in range(30):
+            if rng.random() < busy:
+                counts = rng.integers(0, [6, 5, 5, 4, 3])
+                given, received, partners, reactions = map(int, counts[1:])
+                rows.append(week_row(person, week, int(counts[0]), given, received, partners,
+                                     reactions))  # fmt: skip
+    weeks = pd.DataFrame(rows)
+    seen = {
+        p: int(w) - int(rng.integers(0, 4))
+        for p, w in weeks.groupby("person")["week"].min().items()
+        if p % 3
+    }
+    found = lifecycle.states(weeks, 5, 29, seen)
+    expected = []
+    for person, frame in weeks.groupby("person"):
+        active = set(frame.loc[frame["messages"] + frame["reactions"] > 0, "week"])
+        if not active:
+            continue
+        vital = set(frame.loc[lifecycle.is_vital_week(frame), "week"])
+        points = dict(zip(frame["week"], lifecycle.week_points(frame), strict=True))
+        for week in range(5, 30):
+            state = lifecycle.state_of(week, active, vital, points, seen.get(person, min(active)))
+            if state is not None:
+                score = lifecycle._score(points, week)
+                expected.append((person, week, state, round(score, 3), lifecycle.level_of(score)))
+    assert len(found) == len(expected) > 5000
+    got = list(found.itertuples(index=False, name=None))
+    for (p, w, s, e, lv), (p2, w2, s2, e2, lv2) in zip(got, expected, strict=True):
+        assert (p, w, s, lv) == (p2, w2, s2, lv2)
+        assert e == pytest.approx(e2, abs=1e-3)

@@ -24,10 +24,20 @@ from sqlalchemy import delete, func, select  # noqa: E402
 
 from access.permissions import SERVER_SHELL  # noqa: E402
 from analysis.segments import Segment  # noqa: E402
-from dashboard.member_lifecycle import refresh_member_weeks, stored_member_weeks  # noqa: E402
+from dashboard.member_lifecycle import (  # noqa: E402
+    members_overview,
+    refresh_member_weeks,
+    stored_member_weeks,
+)
 from dashboard.member_profile import read_profile  # noqa: E402
 from dashboard.member_segments import export_segment, segment_now  # noqa: E402
-from dashboard.web.member_view import cohorts, counts_over_time, flows, people_list  # noqa: E402
+from dashboard.web.member_view import (  # noqa: E402
+    RISING_OVER,
+    cohorts,
+    counts_over_time,
+    flows,
+    people_list,
+)
 from data_access.db import make_engine  # noqa: E402
 from data_access.member_weeks import person_names  # noqa: E402
 from data_access.schema import Community, MemberWeek, MemberWeekCount, Message  # noqa: E402
@@ -47,18 +57,21 @@ def timed(run, repeat: int) -> tuple[float, float]:
 
 
 def members_page(engine, community_id: int, now: datetime) -> None:
-    """What the Members page works out on a view (besides drawing)."""
-    stored = stored_member_weeks(engine, community_id, ZONE, now)
-    rows, weeks = stored.rows, stored.weeks
+    """What the Members page reads and works out on a view (besides drawing)."""
+    overview = members_overview(engine, community_id, ZONE, now)
+    weeks = overview.weeks
     week = len(weeks) - 1
-    counts_over_time(rows, weeks)
+    counts_over_time(overview.counts, weeks)
+    cohorts(overview.cohorts, weeks)
+    rows = stored_member_weeks(
+        engine, community_id, ZONE, now, (week - RISING_OVER, week - 1, week)
+    ).rows
     flows(rows, week)
     chosen = rows[rows["week"] == week]["person"].tolist()
     with engine.connect() as conn:
         names = person_names(conn, chosen[:50])
     people_list(rows, week, names, "at risk")
     people_list(rows, week, names, "rising")
-    cohorts(rows, weeks)
 
 
 def main() -> None:

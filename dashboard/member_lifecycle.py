@@ -86,13 +86,39 @@ def week_indexes(moments: pd.Series, edges: list[datetime]) -> list[int]:
     return found
 
 
-def stored_member_weeks(engine: Engine, community_id: int, timezone: str, now: datetime):
-    """What the worker stored for the WEEKS_KEPT weeks up to the last complete one."""
+def stored_member_weeks(
+    engine: Engine, community_id: int, timezone: str, now: datetime, only=None
+) -> MemberWeeks:
+    """What the worker stored for the WEEKS_KEPT weeks up to the last complete one (`only`:
+    the rows of these week indexes alone; the weeks named are all WEEKS_KEPT)."""
     names = week_names(last_complete_week(now, timezone))
+    wanted = names if only is None else [names[i] for i in sorted(set(only)) if 0 <= i < len(names)]
     with engine.connect() as conn:
-        rows = member_weeks.load(conn, community_id, timezone, names)
+        rows = member_weeks.load(conn, community_id, timezone, wanted)
     rows["week"] = rows["week"].map({name: i for i, name in enumerate(names)})
     return MemberWeeks(names, rows)
+
+
+@dataclass(frozen=True)
+class MembersOverview:
+    """What the Members page shows before a week is chosen, from aggregates of the stored
+    weeks (not their rows): `weeks` the WEEKS_KEPT names, `counts` (week index, state,
+    people), `cohorts` (cohort and week indexes, people active)."""
+
+    weeks: list[str]
+    counts: pd.DataFrame
+    cohorts: pd.DataFrame
+
+
+def members_overview(engine: Engine, community_id: int, timezone: str, now: datetime):
+    names = week_names(last_complete_week(now, timezone))
+    index = {name: i for i, name in enumerate(names)}
+    with engine.connect() as conn:
+        counts = member_weeks.state_counts(conn, community_id, timezone, names)
+        cohorts = member_weeks.cohort_counts(conn, community_id, timezone, names)
+    counts["week"] = counts["week"].map(index)
+    cohorts = cohorts.assign(cohort=cohorts["cohort"].map(index), week=cohorts["week"].map(index))
+    return MembersOverview(names, counts, cohorts)
 
 
 def unanswered_newcomers(

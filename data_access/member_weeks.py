@@ -206,6 +206,48 @@ def load(conn: Connection, community_id: int, timezone: str, weeks: list[str]) -
     return frame_of(conn, query).rename(columns={"person_id": "person"})
 
 
+def state_counts(conn: Connection, community_id: int, timezone: str, weeks: list[str]):
+    """week (name), state, people: how many people had each state in each of `weeks`."""
+    query = (
+        select(MemberWeek.week, MemberWeek.state, func.count().label("people"))
+        .where(
+            MemberWeek.community_id == community_id,
+            MemberWeek.timezone == timezone,
+            MemberWeek.week.in_(weeks),
+            MemberWeek.state.is_not(None),
+        )
+        .group_by(MemberWeek.week, MemberWeek.state)
+    )
+    return frame_of(conn, query)
+
+
+def cohort_counts(conn: Connection, community_id: int, timezone: str, weeks: list[str]):
+    """cohort (the week people were new), week, people: how many of each week's newcomers
+    were active in each of `weeks` (their own first week included)."""
+    new, later = aliased(MemberWeek), aliased(MemberWeek)
+    query = (
+        select(new.week.label("cohort"), later.week, func.count().label("people"))
+        .join(
+            later,
+            and_(
+                later.community_id == new.community_id,
+                later.person_id == new.person_id,
+                later.timezone == new.timezone,
+            ),
+        )
+        .where(
+            new.community_id == community_id,
+            new.timezone == timezone,
+            new.week.in_(weeks),
+            new.state == "new",
+            later.week.in_(weeks),
+            later.active.is_(True),
+        )
+        .group_by(new.week, later.week)
+    )
+    return frame_of(conn, query)
+
+
 def replace(
     conn: Connection, community_id: int, timezone: str, weeks: list[str], rows: pd.DataFrame
 ) -> None:

@@ -12,6 +12,7 @@ from dashboard.web.member_view import (
     LEVEL_NAMES,
     LEVELS,
     PROFILE,
+    RISING_OVER,
     STATE_NAMES,
     cohorts,
     counts_over_time,
@@ -44,9 +45,9 @@ def body() -> None:
     cid = filters.community_id
     as_of = components.now().replace(minute=0, second=0, microsecond=0)
     zone = resources.settings().timezone  # the worker counts weeks in the configured zone
-    stored = resources.member_weeks(cid, zone, as_of)
-    rows, weeks = stored.rows, stored.weeks
-    if rows.empty:
+    overview = resources.members_overview(cid, zone, as_of)
+    weeks = overview.weeks
+    if overview.counts.empty:
         st.info(
             _(
                 "No member weeks yet: the worker counts each complete week (Monday to Sunday) "
@@ -57,11 +58,13 @@ def body() -> None:
     states = worded(STATE_NAMES)
     st.subheader(_("People in each state, week by week"))
     st.caption(_("ISO weeks, Monday to Sunday in {zone}.").format(zone=zone))
-    figure = member_charts.states_over_time(counts_over_time(rows, weeks), states)
+    figure = member_charts.states_over_time(counts_over_time(overview.counts, weeks), states)
     st.plotly_chart(figure, width="stretch")
 
-    shown = sorted(rows["week"].unique(), reverse=True)
+    shown = sorted((int(w) for w in overview.counts["week"].unique()), reverse=True)
     week = st.selectbox(_("Week"), shown, format_func=lambda w: weeks[w], key="members_week")
+    # the rows of the chosen week, the one before and the one RISING_OVER before
+    rows = resources.member_weeks(cid, zone, as_of, (week - RISING_OVER, week - 1, week)).rows
     st.subheader(_("From the week before to {week}").format(week=weeks[week]))
     moved = flows(rows, week)
     st.plotly_chart(member_charts.flows_sankey(moved, states), width="stretch")
@@ -90,7 +93,7 @@ def body() -> None:
     components.listed_messages(unanswered, filters.timezone, "unanswered_newcomers")
 
     st.subheader(_("Cohorts: newcomers still active after 1, 2, 4, 8 and 12 weeks"))
-    table = cohorts(rows, weeks)
+    table = cohorts(overview.cohorts, weeks)
     shares = [c for c in table.columns if c.startswith("after")]
     table = table.rename(
         columns={"cohort": _("first week"), "people": _("people")}

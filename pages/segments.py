@@ -17,6 +17,7 @@ from dashboard.web.segment_view import (
     EXPORT_FIELDS,
     KINDS,
     MAX_WITHIN_WEEKS,
+    MEMBER_WEEKS_KEPT,
     STATES,
     BadSegment,
     Segment,
@@ -60,8 +61,9 @@ def filter_form(cid: int, name: str, start: Segment) -> Segment | None:
     kinds = {kind: components.kind_label(kind) for kind in KINDS}
     channel_labels = {str(r.id): f"{r.platform} · {r.name}" for r in channels.itertuples()}
     topic_labels = {str(r.id): r.name for r in topics.itertuples()}
-    stored = resources.member_weeks(cid, resources.settings().timezone, _hour())
-    languages = sorted({w for words in stored.rows.get("languages", []) for w in words.split()})
+    zone = resources.settings().timezone
+    newest = resources.member_weeks(cid, zone, _hour(), (MEMBER_WEEKS_KEPT - 1,))
+    languages = sorted({w for words in newest.rows.get("languages", []) for w in words.split()})
     left, right = st.columns(2)
     values = {
         "states": left.multiselect(

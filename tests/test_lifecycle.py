@@ -235,7 +235,11 @@ def test_cohorts_and_flows_on_the_real_matrix_log_equal_pandas_over_raw_messages
     from sqlalchemy import text
 
     from dashboard.communities import prepare_community
-    from dashboard.member_lifecycle import refresh_member_weeks, stored_member_weeks
+    from dashboard.member_lifecycle import (
+        members_overview,
+        refresh_member_weeks,
+        stored_member_weeks,
+    )
     from dashboard.web.member_view import cohorts
     from data_access.db import make_engine
     from ingest.formats.tabular import read_csv
@@ -251,6 +255,7 @@ def test_cohorts_and_flows_on_the_real_matrix_log_equal_pandas_over_raw_messages
     now = datetime(2026, 7, 28, tzinfo=UTC)  # the log ends on 22 July 2026
     refresh_member_weeks(engine, 1, "UTC", now)
     stored = stored_member_weeks(engine, 1, "UTC", now)
+    overview = members_overview(engine, 1, "UTC", now)  # what the Members page reads
     with engine.connect() as conn:
         raw = pd.read_sql(
             text(
@@ -267,7 +272,7 @@ def test_cohorts_and_flows_on_the_real_matrix_log_equal_pandas_over_raw_messages
     names = stored.weeks
     rows = stored.rows
     # cohorts: the share of each first week's people active exactly n weeks later
-    table = cohorts(rows, names).set_index("cohort")
+    table = cohorts(overview.cohorts, names).set_index("cohort")
     assert len(table) >= 10
     for cohort, row in table.iterrows():
         people = first[first == cohort].index
@@ -287,6 +292,8 @@ def test_cohorts_and_flows_on_the_real_matrix_log_equal_pandas_over_raw_messages
         moved = lifecycle.flows(rows, index)
         into = moved[moved["target"] != "not around"].groupby("target")["people"].sum()
         assert into.to_dict() == at["state"].value_counts().to_dict(), week
+        counted = overview.counts[overview.counts["week"] == index]
+        assert dict(zip(counted["state"], counted["people"], strict=True)) == into.to_dict()
 
 
 def test_the_weekly_report_and_its_pdf_show_the_members_of_the_week(engine):

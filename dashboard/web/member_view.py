@@ -3,6 +3,7 @@ states per week, flows, cohorts and the lists of people to reach out to."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from analysis import lifecycle
@@ -13,6 +14,7 @@ __all__ = [  # the state and level names are the report's, shared with the pages
     "LEVEL_NAMES",
     "LEVELS",
     "PROFILE",
+    "RISING_OVER",
     "STATE_NAMES",
     "cohorts",
     "counts_over_time",
@@ -32,19 +34,40 @@ def worded(names: dict[str, str]) -> dict[str, str]:
     return {key: _(name) for key, name in names.items()}
 
 
-def counts_over_time(rows: pd.DataFrame, weeks: list[str]) -> pd.DataFrame:
-    """People per state in the last SHOWN_WEEKS weeks (week as its name)."""
-    first = len(weeks) - SHOWN_WEEKS
-    counts = lifecycle.counts_per_state(rows[rows["week"] >= first])
-    return counts.assign(week=counts["week"].map(dict(enumerate(weeks))))
+def counts_over_time(counts: pd.DataFrame, weeks: list[str]) -> pd.DataFrame:
+    """People per state in the last SHOWN_WEEKS weeks (week as its name), every state in
+    every week (counts: week index, state, people, as members_overview gives them)."""
+    shown = range(len(weeks) - SHOWN_WEEKS, len(weeks))
+    table = (
+        counts[counts["week"].isin(shown)]
+        .pivot_table(index="week", columns="state", values="people", aggfunc="sum")
+        .reindex(index=list(shown), columns=list(lifecycle.STATES))
+        .fillna(0)
+        .astype("int64")
+    )
+    long = table.rename_axis(columns="state").reset_index()
+    long = long.melt(id_vars="week", var_name="state", value_name="people")
+    return long.assign(week=long["week"].map(dict(enumerate(weeks))))
 
 
-def cohorts(rows: pd.DataFrame, weeks: list[str]) -> pd.DataFrame:
-    """Retention of the cohorts first seen in the stored weeks (newest last SHOWN_WEEKS)."""
-    newcomers = set(rows.loc[rows["state"] == "new", "person"])  # first seen in these weeks
-    active = rows[rows["active"].astype(bool) & rows["person"].isin(newcomers)]
-    table = lifecycle.cohort_retention(active, last=len(weeks) - 1).tail(SHOWN_WEEKS)
-    return table.assign(cohort=table["cohort"].map(dict(enumerate(weeks))))
+def cohorts(active: pd.DataFrame, weeks: list[str]) -> pd.DataFrame:
+    """Retention of the cohorts first seen in the stored weeks, the newest SHOWN_WEEKS
+    (active: cohort, week, people active, as members_overview gives them): the share of a
+    cohort active exactly 1, 2, 4, 8 and 12 weeks after its first week."""
+    last = len(weeks) - 1
+    people = active.set_index(["cohort", "week"])["people"]
+    rows = []
+    for cohort in sorted(active["cohort"].unique()):
+        size = int(people.get((cohort, cohort), 0))
+        if not size:
+            continue
+        row = {"cohort": weeks[int(cohort)], "people": size}
+        for n in lifecycle.RETENTION_AFTER:
+            later = int(cohort) + n
+            row[f"after {n}"] = np.nan if later > last else people.get((cohort, later), 0) / size
+        rows.append(row)
+    columns = ["cohort", "people", *[f"after {n}" for n in lifecycle.RETENTION_AFTER]]
+    return pd.DataFrame(rows, columns=columns).tail(SHOWN_WEEKS)
 
 
 def people_list(rows: pd.DataFrame, week: int, names: dict[int, str], which: str):

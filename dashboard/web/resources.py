@@ -20,7 +20,8 @@ from alerts.rules import Rule
 from analysis.segments import Segment
 from analysis.weeks import Week, parse_week
 from dashboard.emerging_now import EmergingNow, emerging_now
-from dashboard.member_lifecycle import MemberWeeks, stored_member_weeks
+from dashboard.member_lifecycle import MembersOverview, MemberWeeks, stored_member_weeks
+from dashboard.member_lifecycle import members_overview as read_members_overview
 from dashboard.member_lifecycle import unanswered_newcomers as first_questions_unanswered
 from dashboard.member_profile import read_profile
 from dashboard.member_segments import SegmentReading, segment_now
@@ -333,9 +334,17 @@ def weekly_report(community_id: int, community: str, week: Week, timezone: str) 
 
 
 @cached(ttl=60, max_entries=20)
-def member_weeks(community_id: int, timezone: str, as_of_hour: datetime) -> MemberWeeks:
-    """The stored member weeks up to the last complete week before `as_of_hour`."""
-    return stored_member_weeks(engine(), community_id, timezone, as_of_hour)
+def members_overview(community_id: int, timezone: str, as_of_hour: datetime) -> MembersOverview:
+    """Counts per state and cohorts of the stored member weeks (aggregates, not rows)."""
+    return read_members_overview(engine(), community_id, timezone, as_of_hour)
+
+
+@cached(ttl=60, max_entries=20)
+def member_weeks(
+    community_id: int, timezone: str, as_of_hour: datetime, weeks: tuple[int, ...]
+) -> MemberWeeks:
+    """The stored member weeks of these week indexes, up to the last complete week."""
+    return stored_member_weeks(engine(), community_id, timezone, as_of_hour, weeks)
 
 
 @cached(ttl=60, max_entries=20)

@@ -13,7 +13,7 @@ from sqlalchemy import Engine, select
 from access.permissions import Action, Actor, require
 from analysis.segments import People, Segment, members_in, sizes
 from analysis.weeks import Week
-from dashboard.member_lifecycle import MemberWeeks, stored_member_weeks
+from dashboard.member_lifecycle import WEEKS_KEPT, MemberWeeks, stored_member_weeks
 from data_access import audit, member_notes
 from data_access.kpi_queries import PERSON
 from data_access.schema import Member, Source
@@ -66,8 +66,17 @@ def sizes_none(weeks: list[str]) -> pd.DataFrame:
     return pd.DataFrame({"week": weeks[-SIZES_SHOWN:], "people": 0})
 
 
+def weeks_read(segment: Segment) -> range | None:
+    """The stored weeks (indexes) a segment's reading needs: the SIZES_SHOWN newest and the
+    weeks its traits count over before them; None (all) when it asks when people were
+    last active."""
+    if segment.last_active_from or segment.last_active_before:
+        return None
+    return range(WEEKS_KEPT - SIZES_SHOWN - segment.within_weeks + 1, WEEKS_KEPT)
+
+
 def segment_now(engine: Engine, community_id: int, timezone: str, now: datetime, segment):
-    stored = stored_member_weeks(engine, community_id, timezone, now)
+    stored = stored_member_weeks(engine, community_id, timezone, now, weeks_read(segment))
     with engine.connect() as conn:
         facts = member_notes.people_facts(conn, community_id)
     return read_segment(stored, facts, segment)

@@ -23,7 +23,7 @@ from data_access.schema import (
     Message,
     MessageTopic,
 )
-from data_access.sql import insert_rows
+from data_access.sql import among, insert_rows
 
 COLUMNS = ("week", "person", *ACTIVITY, "partners")
 TRAITS = ("channels", "topics", "languages", "kinds")  # where and what they wrote
@@ -223,29 +223,32 @@ def state_counts(conn: Connection, community_id: int, timezone: str, weeks: list
 
 def cohort_counts(conn: Connection, community_id: int, timezone: str, weeks: list[str]):
     """cohort (the week people were new), week, people: how many of each week's newcomers
-    were active in each of `weeks` (their own first week included)."""
-    new, later = aliased(MemberWeek), aliased(MemberWeek)
-    query = (
-        select(new.week.label("cohort"), later.week, func.count().label("people"))
-        .join(
-            later,
-            and_(
-                later.community_id == new.community_id,
-                later.person_id == new.person_id,
-                later.timezone == new.timezone,
-            ),
-        )
-        .where(
-            new.community_id == community_id,
-            new.timezone == timezone,
-            new.week.in_(weeks),
-            new.state == "new",
-            later.week.in_(weeks),
-            later.active.is_(True),
-        )
-        .group_by(new.week, later.week)
+    were active in each of `weeks` (their own first week included). Two reads, the
+    newcomers then their active weeks (a self-join led SQLite, without statistics, through
+    every row for each newcomer)."""
+    in_weeks = and_(
+        MemberWeek.community_id == community_id,
+        MemberWeek.timezone == timezone,
+        MemberWeek.week.in_(weeks),
     )
-    return frame_of(conn, query)
+    newcomers = frame_of(
+        conn,
+        select(MemberWeek.person_id, MemberWeek.week.label("cohort")).where(
+            in_weeks, MemberWeek.state == "new"
+        ),
+    )
+    if newcomers.empty:
+        return pd.DataFrame(columns=["cohort", "week", "people"])
+    active = frame_of(
+        conn,
+        select(MemberWeek.person_id, MemberWeek.week).where(
+            in_weeks,
+            MemberWeek.active.is_(True),
+            among(MemberWeek.person_id, newcomers["person_id"].tolist()),
+        ),
+    )
+    joined = newcomers.merge(active, on="person_id")
+    return joined.groupby(["cohort", "week"]).size().rename("people").reset_index()
 
 
 def replace(

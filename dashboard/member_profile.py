@@ -32,6 +32,8 @@ class Profile:
     sentiment: pd.DataFrame  # week, sentiment, messages
     partners: pd.DataFrame  # person, name, replies_given, replies_received
     questions: pd.DataFrame  # sent_at, channel, text, answered_after (minutes)
+    since: pd.Timestamp | None = None  # when the figures start: PROFILE_DAYS ago, or later
+    # when they wrote more than person_reads.MOST_MESSAGES since (their newest are read)
 
 
 def read_profile(
@@ -67,4 +69,5 @@ def read_profile(
         sentiment=person_summary.weekly_sentiment(activity, timezone),
         partners=talked.assign(name=talked["person"].map(names)),
         questions=person_summary.first_responses(activity, received),
+        since=activity["sent_at"].min() if len(activity) >= person_reads.MOST_MESSAGES else None,
     )

@@ -7,10 +7,10 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.charts import members as member_charts
-from dashboard.i18n import _
+from dashboard.i18n import _, number
 from dashboard.web import account_reads, actions, auth, components, resources
 from dashboard.web.auth import Action
-from dashboard.web.member_view import LEVEL_NAMES, PROFILE, STATE_NAMES, worded
+from dashboard.web.member_view import LEVEL_NAMES, MOST_MESSAGES, PROFILE, STATE_NAMES, worded
 
 filters = components.current_filters()
 st.header(_("Member profile"))
@@ -96,6 +96,15 @@ def life_in_the_community(profile) -> None:
     if profile.channels.empty:
         st.caption(_("No message of theirs in the last 90 days."))
         return
+    if profile.since is not None:
+        st.caption(
+            _(
+                "They wrote so much that their newest {count} messages are counted: since {time}."
+            ).format(
+                count=number(MOST_MESSAGES),
+                time=components.local_text(profile.since, filters.timezone),
+            )
+        )
     kinds = profile.kinds.assign(kind=profile.kinds["kind"].map(components.kind_label))
     columns = st.columns(3)
     for column, table, what in (

@@ -45,6 +45,8 @@ VITAL_WEEKS, VITAL_OF = 3, 4  # in at least 3 of the last 4 weeks ...
 VITAL_INTERACTIONS, VITAL_PARTNERS = 3, 2  # ... 3 replies given or received, with 2 people
 STATES = ("new", "active", "vital", "returning", "at risk", "churned")
 RETENTION_AFTER = (1, 2, 4, 8, 12)  # weeks after the first, for the cohort table
+RISING_OVER = 4  # weeks: rising members are those whose engagement grew most over these
+NOT_AROUND = "not around"  # a flow's end where a person has no state
 
 
 def week_points(weeks: pd.DataFrame) -> pd.Series:
@@ -240,6 +242,60 @@ def flows(weekly: pd.DataFrame, week: int) -> pd.DataFrame:
     )
     counted = pairs.groupby(["source", "target"]).size().rename("people").reset_index()
     return counted.sort_values("people", ascending=False, ignore_index=True)
+
+
+def with_history(weekly: pd.DataFrame) -> pd.DataFrame:
+    """The rows (person, week, state, engagement, active) with what a week's reading needs
+    of the weeks before it: `previous_state` (the state the week before; None: no state),
+    `growth` (engagement minus that of RISING_OVER weeks before, 0 where there was no row)
+    and `last_active` (the latest week up to this one with activity; -1: none in the
+    rows). Rows of every week wanted, oldest first, must be there."""
+    keys = ["person", "week"]
+    ordered = weekly.astype({"person": "int64", "week": "int64"}).sort_values(keys, kind="stable")
+    earlier = ordered[[*keys, "state"]].assign(week=ordered["week"] + 1)
+    then = ordered[[*keys, "engagement"]].assign(week=ordered["week"] + RISING_OVER)
+    found = ordered.merge(earlier.rename(columns={"state": "previous_state"}), on=keys, how="left")
+    found = found.merge(then.rename(columns={"engagement": "earlier"}), on=keys, how="left")
+    found["growth"] = (found["engagement"] - found["earlier"].fillna(0.0)).round(3)
+    weeks = found["week"].where(found["active"].astype(bool))
+    latest = weeks.groupby(found["person"]).cummax().groupby(found["person"]).ffill()
+    found["last_active"] = latest.fillna(-1).astype("int64")
+    found["previous_state"] = found["previous_state"].astype(object)
+    found.loc[found["previous_state"].isna(), "previous_state"] = None
+    return found.drop(columns="earlier")
+
+
+def tallies(weekly: pd.DataFrame, first: int) -> pd.DataFrame:
+    """What the Members page counts, for weeks `first` on, from rows of every week
+    (person, week, state, level, active): (week, tally, category, target, people) where
+    tally is "state" (category: a state), "level" (a level), "flow" (from the state in
+    category the week before to the state in target; NOT_AROUND for none, as `flows`) or
+    "cohort" (category: the week index a cohort was new in, as text; people: how many of
+    it were active that week)."""
+    columns = ["week", "tally", "category", "target", "people"]
+    if weekly.empty:
+        return pd.DataFrame(columns=columns)
+    weekly = weekly.astype({"person": "int64", "week": "int64"})
+    found = []
+    for tally in ("state", "level"):
+        counted = weekly.groupby(["week", tally]).size().rename("people").reset_index()
+        found.append(counted.rename(columns={tally: "category"}).assign(tally=tally, target=""))
+    now = weekly[["person", "week", "state"]]
+    pairs = now.merge(now.assign(week=now["week"] + 1), on=["person", "week"], how="outer")
+    pairs = pairs[pairs["week"] <= weekly["week"].max()].fillna(NOT_AROUND)
+    moved = pairs.groupby(["week", "state_y", "state_x"]).size().rename("people").reset_index()
+    renamed = {"state_y": "category", "state_x": "target"}
+    found.append(moved.rename(columns=renamed).assign(tally="flow"))
+    newcomers = weekly.loc[weekly["state"] == "new", ["person", "week"]]
+    active = weekly.loc[weekly["active"].astype(bool), ["person", "week"]]
+    kept = active.merge(newcomers.rename(columns={"week": "cohort"}), on="person")
+    kept = kept[kept["week"] >= kept["cohort"]]
+    stayed = kept.groupby(["week", "cohort"]).size().rename("people").reset_index()
+    stayed = stayed.assign(category=stayed["cohort"].astype(str), tally="cohort", target="")
+    found.append(stayed.drop(columns="cohort"))
+    table = pd.concat(found, ignore_index=True)
+    table = table[table["week"] >= first][columns]
+    return table.astype({"week": "int64", "people": "int64"}).reset_index(drop=True)
 
 
 def cohort_retention(

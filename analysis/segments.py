@@ -130,7 +130,7 @@ def members_in(
 ) -> pd.Index:
     """The people in `segment` in week `week` (an index into `weeks`, the stored weeks'
     names, oldest first), from the stored rows (person, week index, state, level,
-    active, and the traits' words)."""
+    last_active week name, and the traits' words)."""
     now = rows[rows["week"] == week].set_index("person")
     keep = pd.Series(True, index=now.index)
     if segment.levels:
@@ -150,11 +150,7 @@ def members_in(
             keep &= now.index.isin(recent.loc[_has_any(recent[trait], wanted), "person"])
     keep &= _first_seen_matches(segment, people.first_seen.reindex(now.index))
     if segment.last_active_from or segment.last_active_before:
-        active = rows[(rows["week"] <= week) & rows["active"].astype(bool)]
-        last = active.groupby("person")["week"].max().reindex(now.index)
-        last_name = pd.Series(
-            [weeks[int(w)] if pd.notna(w) else "" for w in last], index=now.index, dtype=object
-        )
+        last_name = now["last_active"]  # the week's name, "" when none is kept
         if segment.last_active_from:
             keep &= last_name >= week_of(segment.last_active_from).name
         if segment.last_active_before:

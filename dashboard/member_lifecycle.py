@@ -64,14 +64,36 @@ def refresh_member_weeks(engine: Engine, community_id: int, timezone: str, now: 
     rows = rows.fillna({trait: "" for trait in member_weeks.TRAITS})
     rows["active"] = rows["messages"] + rows["reactions"] > 0
     rows = rows.astype({c: "int64" for c in (*lifecycle.ACTIVITY, "partners")})
-    rows["week"] = rows["week"].map(dict(enumerate(names)))
+    rows, counted = with_tallies(kept, rows, names, first)
     with engine.begin() as conn:
         member_weeks.replace(conn, community_id, timezone, names[first:], rows)
+        member_weeks.replace_tallies(conn, community_id, timezone, names[first:], counted)
         member_weeks.forget_before(conn, community_id, timezone, names[0])
         member_weeks.mark_counted(
             conn, community_id, timezone, {names[i]: messages[names[i]] for i in stale}
         )
     return len(stale)
+
+
+def with_tallies(kept: pd.DataFrame, rows: pd.DataFrame, names: list[str], first: int):
+    """The new rows (weeks `first` on, week as an index) with what a reading needs of the
+    weeks before (lifecycle.with_history), and the page's tallies of those weeks, both
+    with weeks as names, from them and the kept rows of the weeks before (week as name)."""
+    index = {name: i for i, name in enumerate(names)}
+    before = kept[["person", "week", "state", "engagement", "level", "active"]]
+    every = pd.concat([before.assign(week=before["week"].map(index)), rows], ignore_index=True)
+    read = lifecycle.with_history(every)
+    read = read[read["week"] >= first][
+        ["person", "week", "previous_state", "growth", "last_active"]
+    ]
+    rows = rows.merge(read, on=["person", "week"], how="left")
+    named = dict(enumerate(names)) | {-1: ""}
+    rows["last_active"] = rows["last_active"].map(named)
+    rows["week"] = rows["week"].map(named)
+    counted = lifecycle.tallies(every, first)
+    cohorts = counted["tally"] == "cohort"
+    counted.loc[cohorts, "category"] = counted.loc[cohorts, "category"].astype(int).map(named)
+    return rows, counted.assign(week=counted["week"].map(named))
 
 
 def week_indexes(moments: pd.Series, edges: list[datetime]) -> list[int]:
@@ -101,12 +123,16 @@ def stored_member_weeks(
 
 @dataclass(frozen=True)
 class MembersOverview:
-    """What the Members page shows before a week is chosen, from aggregates of the stored
-    weeks (not their rows): `weeks` the WEEKS_KEPT names, `counts` (week index, state,
-    people), `cohorts` (cohort and week indexes, people active)."""
+    """What the Members page shows, from the tallies the worker stored with the weeks
+    (not their rows): `weeks` the WEEKS_KEPT names; week and cohort as indexes into them;
+    `counts` (week, state, people), `levels` (week, level, people), `flows` (week,
+    source, target, people: from the week before into it), `cohorts` (cohort, week,
+    people active)."""
 
     weeks: list[str]
     counts: pd.DataFrame
+    levels: pd.DataFrame
+    flows: pd.DataFrame
     cohorts: pd.DataFrame
 
 
@@ -114,11 +140,30 @@ def members_overview(engine: Engine, community_id: int, timezone: str, now: date
     names = week_names(last_complete_week(now, timezone))
     index = {name: i for i, name in enumerate(names)}
     with engine.connect() as conn:
-        counts = member_weeks.state_counts(conn, community_id, timezone, names)
-        cohorts = member_weeks.cohort_counts(conn, community_id, timezone, names)
-    counts["week"] = counts["week"].map(index)
-    cohorts = cohorts.assign(cohort=cohorts["cohort"].map(index), week=cohorts["week"].map(index))
-    return MembersOverview(names, counts, cohorts)
+        read = {
+            tally: member_weeks.tallies(conn, community_id, timezone, tally)
+            for tally in ("state", "level", "flow", "cohort")
+        }
+    for tally, table in read.items():
+        table = table[table["week"].isin(index)]
+        read[tally] = table.assign(week=table["week"].map(index).astype("int64"))
+    counts, levels, flows, cohorts = (read[t] for t in ("state", "level", "flow", "cohort"))
+    cohorts = cohorts[cohorts["category"].isin(index)]
+    return MembersOverview(
+        names,
+        counts.rename(columns={"category": "state"})[["week", "state", "people"]],
+        levels.rename(columns={"category": "level"})[["week", "level", "people"]],
+        flows.rename(columns={"category": "source"})[["week", "source", "target", "people"]],
+        cohorts.assign(cohort=cohorts["category"].map(index).astype("int64"))[
+            ["cohort", "week", "people"]
+        ],
+    )
+
+
+def people_to_reach(engine: Engine, community_id: int, timezone: str, week: str, which: str):
+    """One list of the Members page for `week` (a name): see member_weeks.people_to_reach."""
+    with engine.connect() as conn:
+        return member_weeks.people_to_reach(conn, community_id, timezone, week, which)
 
 
 def unanswered_newcomers(

@@ -36,7 +36,8 @@ EXPORT_FIELDS = (  # what an export holds, one row per person, in this order
 @dataclass(frozen=True)
 class SegmentReading:
     week: str | None  # the newest stored week (None: none counted yet)
-    members: pd.DataFrame  # person, level, state, engagement (highest engagement first)
+    members: pd.DataFrame  # person, level, state, engagement, last_active (week name),
+    # highest engagement first
     sizes: pd.DataFrame  # week, people: the last SIZES_SHOWN weeks
 
 
@@ -47,7 +48,7 @@ def people_of(facts: pd.DataFrame) -> People:
 def read_segment(stored: MemberWeeks, facts: pd.DataFrame, segment: Segment) -> SegmentReading:
     """The segment in the newest stored week, and its size in the weeks before."""
     rows, weeks = stored.rows, stored.weeks
-    columns = ["person", "level", "state", "engagement"]
+    columns = ["person", "level", "state", "engagement", "last_active"]
     if rows.empty:
         return SegmentReading(None, pd.DataFrame(columns=columns), sizes_none(weeks))
     people = people_of(facts)
@@ -66,12 +67,9 @@ def sizes_none(weeks: list[str]) -> pd.DataFrame:
     return pd.DataFrame({"week": weeks[-SIZES_SHOWN:], "people": 0})
 
 
-def weeks_read(segment: Segment) -> range | None:
+def weeks_read(segment: Segment) -> range:
     """The stored weeks (indexes) a segment's reading needs: the SIZES_SHOWN newest and the
-    weeks its traits count over before them; None (all) when it asks when people were
-    last active."""
-    if segment.last_active_from or segment.last_active_before:
-        return None
+    weeks its traits count over before them."""
     return range(WEEKS_KEPT - SIZES_SHOWN - segment.within_weeks + 1, WEEKS_KEPT)
 
 
@@ -98,7 +96,7 @@ def export_segment(
     segment, how many people and which fields."""
     require(actor, Action.EXPORT_MEMBERS)
     as_of = week.end(timezone) if week else now
-    stored = stored_member_weeks(engine, community_id, timezone, as_of)
+    stored = stored_member_weeks(engine, community_id, timezone, as_of, weeks_read(segment))
     with engine.connect() as conn:
         facts = member_notes.people_facts(conn, community_id)
         reading = read_segment(stored, facts, segment)
@@ -138,8 +136,6 @@ def _export_table(conn, community_id, stored, facts, reading) -> pd.DataFrame:
     )
     by_person = accounts.groupby("person")
     own = accounts[accounts["person"] == accounts["id"]].set_index("person")["name"]
-    rows = stored.rows
-    active = rows[rows["active"].astype(bool)].groupby("person")["week"].max()
     members = reading.members.set_index("person")
     index = members.index
     return pd.DataFrame(
@@ -159,9 +155,7 @@ def _export_table(conn, community_id, stored, facts, reading) -> pd.DataFrame:
             "state": members["state"].to_numpy(),
             "engagement": members["engagement"].round(2).to_numpy(),
             "first_seen": facts["first_seen"].reindex(index).dt.strftime("%Y-%m-%d").to_numpy(),
-            "last_active_week": active.reindex(index)
-            .map(lambda w: stored.weeks[int(w)] if pd.notna(w) else "")
-            .to_numpy(),
+            "last_active_week": members["last_active"].to_numpy(),
             "tags": facts["tags"]
             .reindex(index)
             .map(lambda t: "; ".join(sorted(t)) if isinstance(t, set) else "")

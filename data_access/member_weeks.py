@@ -9,7 +9,7 @@ from datetime import datetime
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, and_, delete, func, insert, select
+from sqlalchemy import Connection, and_, delete, func, insert, or_, select
 from sqlalchemy.orm import aliased
 
 from analysis.lifecycle import ACTIVITY
@@ -20,10 +20,11 @@ from data_access.schema import (
     MemberActivity,
     MemberWeek,
     MemberWeekCount,
+    MemberWeekTally,
     Message,
     MessageTopic,
 )
-from data_access.sql import among, insert_rows
+from data_access.sql import insert_rows
 
 COLUMNS = ("week", "person", *ACTIVITY, "partners")
 TRAITS = ("channels", "topics", "languages", "kinds")  # where and what they wrote
@@ -198,6 +199,7 @@ def load(conn: Connection, community_id: int, timezone: str, weeks: list[str]) -
     columns = [getattr(MemberWeek, c) for c in ("week", "person_id", "active", *ACTIVITY)]
     columns += [MemberWeek.partners, MemberWeek.state, MemberWeek.engagement, MemberWeek.level]
     columns += [getattr(MemberWeek, trait) for trait in TRAITS]
+    columns += [MemberWeek.last_active]
     query = select(*columns).where(
         MemberWeek.community_id == community_id,
         MemberWeek.timezone == timezone,
@@ -206,49 +208,69 @@ def load(conn: Connection, community_id: int, timezone: str, weeks: list[str]) -
     return frame_of(conn, query).rename(columns={"person_id": "person"})
 
 
-def state_counts(conn: Connection, community_id: int, timezone: str, weeks: list[str]):
-    """week (name), state, people: how many people had each state in each of `weeks`."""
-    query = (
-        select(MemberWeek.week, MemberWeek.state, func.count().label("people"))
-        .where(
-            MemberWeek.community_id == community_id,
-            MemberWeek.timezone == timezone,
-            MemberWeek.week.in_(weeks),
-            MemberWeek.state.is_not(None),
-        )
-        .group_by(MemberWeek.week, MemberWeek.state)
+def tallies(conn: Connection, community_id: int, timezone: str, tally: str) -> pd.DataFrame:
+    """week (name), category, target, people: the stored tally of every week kept."""
+    query = select(
+        MemberWeekTally.week,
+        MemberWeekTally.category,
+        MemberWeekTally.target,
+        MemberWeekTally.people,
+    ).where(
+        MemberWeekTally.community_id == community_id,
+        MemberWeekTally.timezone == timezone,
+        MemberWeekTally.tally == tally,
     )
     return frame_of(conn, query)
 
 
-def cohort_counts(conn: Connection, community_id: int, timezone: str, weeks: list[str]):
-    """cohort (the week people were new), week, people: how many of each week's newcomers
-    were active in each of `weeks` (their own first week included). Two reads, the
-    newcomers then their active weeks (a self-join led SQLite, without statistics, through
-    every row for each newcomer)."""
-    in_weeks = and_(
+def replace_tallies(
+    conn: Connection, community_id: int, timezone: str, weeks: list[str], table: pd.DataFrame
+) -> None:
+    """Replace the stored tallies of `weeks` with `table` (week as its name)."""
+    conn.execute(
+        delete(MemberWeekTally).where(
+            MemberWeekTally.community_id == community_id,
+            MemberWeekTally.timezone == timezone,
+            MemberWeekTally.week.in_(weeks),
+        )
+    )
+    if table.empty:
+        return
+    columns = ["community_id", "timezone", "week", "tally", "category", "target", "people"]
+    values = table.assign(community_id=community_id, timezone=timezone)[columns]
+    insert_rows(conn, MemberWeekTally.__tablename__, columns, values.astype(object).values.tolist())
+
+
+PEOPLE_LISTED = 25  # the people a list of the Members page shows
+
+
+def people_to_reach(
+    conn: Connection, community_id: int, timezone: str, week: str, which: str
+) -> pd.DataFrame:
+    """person, level, engagement (and growth) of one list of `week`, PEOPLE_LISTED at most:
+    "at risk", those newly at risk (not the week before), most engaged first; "rising",
+    those whose engagement grew most over lifecycle.RISING_OVER weeks; "new", every
+    newcomer of the week."""
+    query = select(
+        MemberWeek.person_id.label("person"),
+        MemberWeek.level,
+        MemberWeek.engagement,
+        MemberWeek.growth,
+    ).where(
         MemberWeek.community_id == community_id,
         MemberWeek.timezone == timezone,
-        MemberWeek.week.in_(weeks),
+        MemberWeek.week == week,
     )
-    newcomers = frame_of(
-        conn,
-        select(MemberWeek.person_id, MemberWeek.week.label("cohort")).where(
-            in_weeks, MemberWeek.state == "new"
-        ),
-    )
-    if newcomers.empty:
-        return pd.DataFrame(columns=["cohort", "week", "people"])
-    active = frame_of(
-        conn,
-        select(MemberWeek.person_id, MemberWeek.week).where(
-            in_weeks,
-            MemberWeek.active.is_(True),
-            among(MemberWeek.person_id, newcomers["person_id"].tolist()),
-        ),
-    )
-    joined = newcomers.merge(active, on="person_id")
-    return joined.groupby(["cohort", "week"]).size().rename("people").reset_index()
+    if which == "at risk":
+        newly = or_(MemberWeek.previous_state.is_(None), MemberWeek.previous_state != "at risk")
+        query = query.where(MemberWeek.state == "at risk", newly)
+        query = query.order_by(MemberWeek.engagement.desc(), MemberWeek.person_id)
+    elif which == "rising":
+        query = query.where(MemberWeek.growth > 0)
+        query = query.order_by(MemberWeek.growth.desc(), MemberWeek.person_id)
+    else:
+        return frame_of(conn, query.where(MemberWeek.state == "new").order_by(MemberWeek.person_id))
+    return frame_of(conn, query.limit(PEOPLE_LISTED))
 
 
 def replace(
@@ -276,7 +298,7 @@ def replace(
 
 def forget_before(conn: Connection, community_id: int, timezone: str, oldest: str) -> None:
     """Remove the stored weeks older than `oldest` (ISO week names sort as they come)."""
-    for table in (MemberWeek, MemberWeekCount):
+    for table in (MemberWeek, MemberWeekCount, MemberWeekTally):
         conn.execute(
             delete(table).where(
                 table.community_id == community_id,

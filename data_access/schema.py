@@ -629,6 +629,25 @@ class MemberWeek(Base):
     topics: Mapped[str] = mapped_column(Text, default="", server_default="")
     languages: Mapped[str] = mapped_column(String(200), default="", server_default="")
     kinds: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # what a reading of this week needs of the weeks before (analysis.lifecycle.with_history)
+    previous_state: Mapped[str | None] = mapped_column(String(20))
+    growth: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    last_active: Mapped[str] = mapped_column(String(8), default="", server_default="")
+
+
+class MemberWeekTally(Base):
+    """What the Members page counts in a stored week (analysis.lifecycle.tallies): people
+    per state and level, the flows into the week, how many of each cohort were active.
+    Written by the worker with the member weeks, so a page reads a few hundred rows."""
+
+    __tablename__ = "member_week_tallies"
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), primary_key=True)
+    timezone: Mapped[str] = mapped_column(String(64), primary_key=True)
+    week: Mapped[str] = mapped_column(String(8), primary_key=True)
+    tally: Mapped[str] = mapped_column(String(10), primary_key=True)  # state level flow cohort
+    category: Mapped[str] = mapped_column(String(20), primary_key=True)
+    target: Mapped[str] = mapped_column(String(20), primary_key=True)  # a flow's end, else ""
+    people: Mapped[int] = mapped_column(Integer)
 
 
 class MemberWeekCount(Base):

@@ -12,11 +12,11 @@ from dashboard.web.member_view import (
     LEVEL_NAMES,
     LEVELS,
     PROFILE,
-    RISING_OVER,
     STATE_NAMES,
     cohorts,
     counts_over_time,
-    flows,
+    flows_into,
+    level_counts,
     people_list,
     worded,
 )
@@ -63,10 +63,8 @@ def body() -> None:
 
     shown = sorted((int(w) for w in overview.counts["week"].unique()), reverse=True)
     week = st.selectbox(_("Week"), shown, format_func=lambda w: weeks[w], key="members_week")
-    # the rows of the chosen week, the one before and the one RISING_OVER before
-    rows = resources.member_weeks(cid, zone, as_of, (week - RISING_OVER, week - 1, week)).rows
     st.subheader(_("From the week before to {week}").format(week=weeks[week]))
-    moved = flows(rows, week)
+    moved = flows_into(overview.flows, week)
     st.plotly_chart(member_charts.flows_sankey(moved, states), width="stretch")
 
     names = account_reads.account_names(cid)
@@ -74,11 +72,15 @@ def body() -> None:
     with left:
         st.subheader(_("Newly at risk"))
         st.caption(_("Regulars and champions quiet for two weeks: reach out to them first."))
-        people_table(people_list(rows, week, names, "at risk"))
+        people_table(
+            people_list(resources.people_to_reach(cid, zone, weeks[week], "at risk"), names)
+        )
     with right:
         st.subheader(_("Rising members"))
         st.caption(_("Whose engagement grew most over the last four weeks."))
-        people_table(people_list(rows, week, names, "rising"))
+        people_table(
+            people_list(resources.people_to_reach(cid, zone, weeks[week], "rising"), names)
+        )
 
     st.subheader(_("Newcomers whose first question had no answer"))
     st.caption(
@@ -87,7 +89,7 @@ def body() -> None:
             "no one else has answered: a newcomer left unanswered seldom comes back."
         )
     )
-    chosen = rows[(rows["week"] == week) & (rows["state"] == "new")]
+    chosen = resources.people_to_reach(cid, zone, weeks[week], "new")
     newcomers = frozenset(int(person) for person in chosen["person"])
     unanswered = resources.unanswered_newcomers(cid, weeks[week], zone, newcomers)
     components.listed_messages(unanswered, filters.timezone, "unanswered_newcomers")
@@ -102,12 +104,11 @@ def body() -> None:
     st.dataframe(table, hide_index=True, width="stretch")
 
     levels = worded(LEVEL_NAMES)
-    at_week = rows[rows["week"] == week]
+    at_level = level_counts(overview.levels, week)
     st.caption(
         _("Levels (engagement: recency-weighted activity, docs/kpis.md): {levels}.").format(
             levels=", ".join(
-                f"{levels[name]} ≥ {least:g} ({number(int((at_week['level'] == name).sum()))})"
-                for name, least in LEVELS
+                f"{levels[name]} ≥ {least:g} ({number(at_level[name])})" for name, least in LEVELS
             )
         )
     )

@@ -237,10 +237,11 @@ def test_cohorts_and_flows_on_the_real_matrix_log_equal_pandas_over_raw_messages
     from dashboard.communities import prepare_community
     from dashboard.member_lifecycle import (
         members_overview,
+        people_to_reach,
         refresh_member_weeks,
         stored_member_weeks,
     )
-    from dashboard.web.member_view import cohorts
+    from dashboard.web.member_view import cohorts, flows_into, level_counts
     from data_access.db import make_engine
     from ingest.formats.tabular import read_csv
     from ingest.pipeline import run_import
@@ -264,12 +265,16 @@ def test_cohorts_and_flows_on_the_real_matrix_log_equal_pandas_over_raw_messages
             ),
             conn,
         )
-    engine.dispose()
+
+    def listed(week: str, which: str) -> list[int]:
+        return people_to_reach(engine, 1, "UTC", week, which)["person"].tolist()
+
     iso = pd.to_datetime(raw["sent_at"], utc=True).dt.isocalendar()
     raw["week"] = iso["year"].astype(str) + "-W" + iso["week"].map("{:02d}".format)
     active = set(zip(raw["person"], raw["week"], strict=True))
     first = raw.groupby("person")["week"].min()
     names = stored.weeks
+    checked_lists = 0
     rows = stored.rows
     # cohorts: the share of each first week's people active exactly n weeks later
     table = cohorts(overview.cohorts, names).set_index("cohort")
@@ -294,6 +299,38 @@ def test_cohorts_and_flows_on_the_real_matrix_log_equal_pandas_over_raw_messages
         assert into.to_dict() == at["state"].value_counts().to_dict(), week
         counted = overview.counts[overview.counts["week"] == index]
         assert dict(zip(counted["state"], counted["people"], strict=True)) == into.to_dict()
+        # what the worker stored for the page: the flows, levels and lists of each week
+        stored_flows = flows_into(overview.flows, index).reset_index(drop=True)
+        expected = moved.sort_values(["people", "source", "target"], ascending=[False, True, True])
+        pd.testing.assert_frame_equal(
+            stored_flows, expected.reset_index(drop=True), check_dtype=False
+        )
+        assert level_counts(overview.levels, index) == {
+            name: int((at["level"] == name).sum()) for name, _least in lifecycle.LEVELS
+        }
+        lists = {which: listed(week, which) for which in ("at risk", "rising", "new")}
+        assert lists["new"] == sorted(at.loc[at["state"] == "new", "person"])
+        was_at_risk = set(
+            rows.loc[(rows["week"] == index - 1) & (rows["state"] == "at risk"), "person"]
+        )
+        newly = at[(at["state"] == "at risk") & ~at["person"].isin(was_at_risk)]
+        assert (
+            lists["at risk"]
+            == newly.sort_values(["engagement", "person"], ascending=[False, True])["person"]
+            .head(25)
+            .tolist()
+        )
+        then = rows[rows["week"] == index - lifecycle.RISING_OVER].set_index("person")["engagement"]
+        growth = (at["engagement"] - then.reindex(at["person"]).fillna(0.0).to_numpy()).round(3)
+        rising = at.assign(growth=growth)[growth > 0]
+        assert (
+            lists["rising"]
+            == rising.sort_values(["growth", "person"], ascending=[False, True])["person"]
+            .head(25)
+            .tolist()
+        )
+        checked_lists += bool(lists["at risk"]) and bool(lists["rising"])
+    assert checked_lists >= 5
 
 
 def test_the_weekly_report_and_its_pdf_show_the_members_of_the_week(engine):

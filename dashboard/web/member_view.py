@@ -20,15 +20,14 @@ __all__ = [  # the state and level names are the report's, shared with the pages
     "STATE_NAMES",
     "cohorts",
     "counts_over_time",
-    "flows",
+    "flows_into",
+    "level_counts",
     "people_list",
     "worded",
 ]
 SHOWN_WEEKS = 12
 PROFILE = "profile"  # the column of links to each member's profile page
-RISING_OVER = 4  # weeks: rising members are those whose engagement grew most over these
-
-flows = lifecycle.flows
+RISING_OVER = lifecycle.RISING_OVER
 LEVELS = lifecycle.LEVELS
 
 
@@ -72,25 +71,28 @@ def cohorts(active: pd.DataFrame, weeks: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns).tail(SHOWN_WEEKS)
 
 
-def people_list(rows: pd.DataFrame, week: int, names: dict[int, str], which: str):
-    """'at risk': people at risk in `week` who were not the week before; 'rising': the
-    people whose engagement grew most over RISING_OVER weeks. Name, level, engagement."""
-    now = rows[rows["week"] == week].set_index("person")
-    if which == "at risk":
-        before = set(rows[(rows["week"] == week - 1) & (rows["state"] == "at risk")]["person"])
-        chosen = now[(now["state"] == "at risk") & ~now.index.isin(before)]
-        chosen = chosen.sort_values("engagement", ascending=False)
-    else:
-        then = rows[rows["week"] == week - RISING_OVER].set_index("person")["engagement"]
-        growth = now["engagement"] - then.reindex(now.index).fillna(0.0)
-        chosen = now.assign(growth=growth).sort_values("growth", ascending=False)
-        chosen = chosen[chosen["growth"] > 0]
+def flows_into(flows: pd.DataFrame, week: int) -> pd.DataFrame:
+    """source, target, people: the flows from the week before into `week`, largest first."""
+    chosen = flows[flows["week"] == week][["source", "target", "people"]]
+    return chosen.sort_values(["people", "source", "target"], ascending=[False, True, True])
+
+
+def level_counts(levels: pd.DataFrame, week: int) -> dict[str, int]:
+    """People at each level in `week` (every level, zero where none)."""
+    chosen = levels[levels["week"] == week].set_index("level")["people"]
+    return {name: int(chosen.get(name, 0)) for name, _least in LEVELS}
+
+
+def people_list(listed: pd.DataFrame, names: dict[int, str]) -> pd.DataFrame:
+    """A list of people (person, level, engagement, in the order shown) with a link to
+    each profile, their name, level and engagement."""
     levels = worded(LEVEL_NAMES)
+    people = listed["person"].astype(int).tolist()
     return pd.DataFrame(
         {
-            PROFILE: [f"member_profile?person={int(p)}" for p in chosen.index],
-            _("member"): [names.get(int(p), str(p)) for p in chosen.index],
-            _("level"): chosen["level"].map(levels).to_numpy(),
-            _("engagement"): chosen["engagement"].round(1).to_numpy(),
+            PROFILE: [f"member_profile?person={p}" for p in people],
+            _("member"): [names.get(p, str(p)) for p in people],
+            _("level"): listed["level"].map(levels).to_numpy(),
+            _("engagement"): listed["engagement"].round(1).to_numpy(),
         }
-    ).head(25)
+    )

@@ -22,6 +22,7 @@ from analysis.weeks import Week, parse_week
 from dashboard.emerging_now import EmergingNow, emerging_now
 from dashboard.member_lifecycle import MembersOverview, MemberWeeks, stored_member_weeks
 from dashboard.member_lifecycle import members_overview as read_members_overview
+from dashboard.member_lifecycle import people_to_reach as read_people_to_reach
 from dashboard.member_lifecycle import unanswered_newcomers as first_questions_unanswered
 from dashboard.member_profile import read_profile
 from dashboard.member_segments import SegmentReading, segment_now
@@ -345,6 +346,12 @@ def member_weeks(
 ) -> MemberWeeks:
     """The stored member weeks of these week indexes, up to the last complete week."""
     return stored_member_weeks(engine(), community_id, timezone, as_of_hour, weeks)
+
+
+@cached(ttl=60, max_entries=50)
+def people_to_reach(community_id: int, timezone: str, week: str, which: str) -> pd.DataFrame:
+    """A list of the Members page for `week` (a name): "at risk", "rising" or "new"."""
+    return read_people_to_reach(engine(), community_id, timezone, week, which)
 
 
 @cached(ttl=60, max_entries=20)

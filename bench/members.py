@@ -24,23 +24,33 @@ from sqlalchemy import delete, func, select  # noqa: E402
 
 from access.permissions import SERVER_SHELL  # noqa: E402
 from analysis.segments import Segment  # noqa: E402
+from analysis.weeks import parse_week  # noqa: E402
 from dashboard.member_lifecycle import (  # noqa: E402
     members_overview,
+    people_to_reach,
     refresh_member_weeks,
     stored_member_weeks,
+    unanswered_newcomers,
 )
 from dashboard.member_profile import read_profile  # noqa: E402
 from dashboard.member_segments import export_segment, segment_now  # noqa: E402
 from dashboard.web.member_view import (  # noqa: E402
-    RISING_OVER,
     cohorts,
     counts_over_time,
-    flows,
+    flows_into,
+    level_counts,
     people_list,
 )
 from data_access.db import make_engine  # noqa: E402
-from data_access.member_weeks import person_names  # noqa: E402
-from data_access.schema import Community, MemberWeek, MemberWeekCount, Message  # noqa: E402
+from data_access.identities import accounts  # noqa: E402
+from data_access.migrate import upgrade  # noqa: E402
+from data_access.schema import (  # noqa: E402
+    Community,
+    MemberWeek,
+    MemberWeekCount,
+    MemberWeekTally,
+    Message,
+)
 
 ZONE = "UTC"
 
@@ -63,15 +73,19 @@ def members_page(engine, community_id: int, now: datetime) -> None:
     week = len(weeks) - 1
     counts_over_time(overview.counts, weeks)
     cohorts(overview.cohorts, weeks)
-    rows = stored_member_weeks(
-        engine, community_id, ZONE, now, (week - RISING_OVER, week - 1, week)
-    ).rows
-    flows(rows, week)
-    chosen = rows[rows["week"] == week]["person"].tolist()
+    flows_into(overview.flows, week)
+    level_counts(overview.levels, week)
+    lists = {
+        which: people_to_reach(engine, community_id, ZONE, weeks[week], which)
+        for which in ("at risk", "rising", "new")
+    }
+    listed = {int(p) for which in ("at risk", "rising") for p in lists[which]["person"]}
     with engine.connect() as conn:
-        names = person_names(conn, chosen[:50])
-    people_list(rows, week, names, "at risk")
-    people_list(rows, week, names, "rising")
+        names = {a.id: a.display_name for a in accounts(conn, community_id, sorted(listed))}
+    people_list(lists["at risk"], names)
+    people_list(lists["rising"], names)
+    newcomers = set(lists["new"]["person"].astype(int))
+    unanswered_newcomers(engine, community_id, parse_week(weeks[week]), ZONE, newcomers)
 
 
 def main() -> None:
@@ -81,6 +95,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=10)
     args = parser.parse_args()
     engine = make_engine(args.database)
+    upgrade(engine)
     with engine.connect() as conn:
         community_id = conn.scalar(select(Community.id).where(Community.name == args.community))
         newest = conn.scalar(
@@ -92,7 +107,7 @@ def main() -> None:
     now = newest.replace(tzinfo=UTC) + timedelta(hours=1)
     print(f"{args.database}: {messages:,} messages, as of {now:%Y-%m-%d %H:%M}")
     with engine.begin() as conn:
-        for table in (MemberWeek, MemberWeekCount):
+        for table in (MemberWeek, MemberWeekCount, MemberWeekTally):
             conn.execute(delete(table).where(table.community_id == community_id))
 
     start = time.perf_counter()

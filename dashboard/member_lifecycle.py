@@ -16,7 +16,8 @@ from sqlalchemy import Engine
 from analysis import lifecycle
 from analysis.kpis import open_questions
 from analysis.weeks import Week, boundaries, last_complete_week
-from data_access import kpi_queries, member_weeks
+from data_access import kpi_queries, member_weeks, person_reads
+from data_access.kpi_queries import ANSWER_GRACE
 
 WEEKS_KEPT = 30  # the weeks the Members page can show (and the states' history)
 
@@ -171,12 +172,13 @@ def unanswered_newcomers(
 ) -> pd.DataFrame:
     """The first question of each newcomer of `week` (people whose state is new) that no
     one else answered (within the week and the 7 days after): sent_at, channel, author,
-    text, oldest first. Reads the week's questions and replies only."""
+    text, oldest first. Reads the newcomers' own messages and the replies to their
+    questions, down the member and reply indexes: the cost follows the newcomers."""
     start, end = week.start(timezone), week.end(timezone)
     with engine.connect() as conn:
-        asked = kpi_queries.messages_of_kind(conn, community_id, "question", start, end)
-        replies = kpi_queries.replies(conn, community_id, [start, end])
-    theirs = asked[asked["person"].isin(newcomers)].sort_values("sent_at")
-    first = theirs.drop_duplicates("person")
+        accounts = person_reads.accounts_of(conn, community_id, sorted(newcomers))
+        asked = person_reads.questions_asked(conn, accounts, start, end)
+        first = asked.sort_values(["sent_at", "id"]).drop_duplicates("person")
+        replies = person_reads.replies_to(conn, first["id"].tolist(), end + ANSWER_GRACE)
     unanswered = open_questions(first, replies).sort_values("sent_at")
     return unanswered[["sent_at", "channel", "author", "text"]].reset_index(drop=True)

@@ -16,11 +16,12 @@ from analysis.identity import Account, Suggestion, suggest
 from data_access import audit
 from data_access.frames import frame_of
 from data_access.schema import IdentityDecision, Member, Source, WeeklyFigures
+from data_access.sql import among
 
 
-def accounts(conn: Connection, community_id: int) -> list[Account]:
-    """The community's human accounts, as the suggestions need them."""
-    rows = conn.execute(
+def accounts(conn: Connection, community_id: int, only: list[int] | None = None) -> list[Account]:
+    """The community's human accounts, as the suggestions need them (`only`: these ids)."""
+    query = (
         select(
             Member.id,
             Source.name,
@@ -31,8 +32,10 @@ def accounts(conn: Connection, community_id: int) -> list[Account]:
         )
         .join(Source, Source.id == Member.source_id)
         .where(Member.community_id == community_id, Member.is_bot.is_(False))
-    ).all()
-    return [Account(*row) for row in rows]
+    )
+    if only is not None:
+        query = query.where(among(Member.id, only))
+    return [Account(*row) for row in conn.execute(query).all()]
 
 
 def decided_pairs(conn: Connection, community_id: int) -> set[tuple[int, int]]:

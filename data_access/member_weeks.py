@@ -9,7 +9,7 @@ from datetime import datetime
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, and_, delete, func, insert, or_, select
+from sqlalchemy import Connection, Select, and_, delete, func, insert, or_, select
 from sqlalchemy.orm import aliased
 
 from analysis.lifecycle import ACTIVITY
@@ -247,10 +247,16 @@ PEOPLE_LISTED = 25  # the people a list of the Members page shows
 def people_to_reach(
     conn: Connection, community_id: int, timezone: str, week: str, which: str
 ) -> pd.DataFrame:
-    """person, level, engagement (and growth) of one list of `week`, PEOPLE_LISTED at most:
-    "at risk", those newly at risk (not the week before), most engaged first; "rising",
-    those whose engagement grew most over lifecycle.RISING_OVER weeks; "new", every
-    newcomer of the week."""
+    """person, level, engagement and growth of one list of `week`: "at risk", those newly
+    at risk (not the week before), most engaged first; "rising", those whose engagement
+    grew most over lifecycle.RISING_OVER weeks (PEOPLE_LISTED of each at most); "new",
+    every newcomer of the week (by person id)."""
+    found = frame_of(conn, people_to_reach_query(community_id, timezone, week, which))
+    # newcomers sorted here: ORDER BY person_id led SQLite down the person index, every row
+    return found.sort_values("person", ignore_index=True) if which == "new" else found
+
+
+def people_to_reach_query(community_id: int, timezone: str, week: str, which: str) -> Select:
     query = select(
         MemberWeek.person_id.label("person"),
         MemberWeek.level,
@@ -261,16 +267,16 @@ def people_to_reach(
         MemberWeek.timezone == timezone,
         MemberWeek.week == week,
     )
+    if which == "new":
+        return query.where(MemberWeek.state == "new")
     if which == "at risk":
         newly = or_(MemberWeek.previous_state.is_(None), MemberWeek.previous_state != "at risk")
         query = query.where(MemberWeek.state == "at risk", newly)
         query = query.order_by(MemberWeek.engagement.desc(), MemberWeek.person_id)
-    elif which == "rising":
+    else:
         query = query.where(MemberWeek.growth > 0)
         query = query.order_by(MemberWeek.growth.desc(), MemberWeek.person_id)
-    else:
-        return frame_of(conn, query.where(MemberWeek.state == "new").order_by(MemberWeek.person_id))
-    return frame_of(conn, query.limit(PEOPLE_LISTED))
+    return query.limit(PEOPLE_LISTED)
 
 
 def replace(

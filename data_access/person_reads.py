@@ -12,6 +12,7 @@ from sqlalchemy import Connection, Select, and_, func, select
 from sqlalchemy.orm import aliased
 
 from data_access.frames import frame_of, raw_time
+from data_access.kpi_queries import PERSON
 from data_access.schema import Channel, Member, Message, MessageTopic, Topic
 from data_access.sql import among
 
@@ -59,14 +60,11 @@ def topics_of(conn: Connection, message_ids: list[int]) -> pd.DataFrame:
     return frame_of(conn, query)
 
 
-_PERSON_OF = func.coalesce(Member.person_id, Member.id)
-
-
 def replied_to(conn: Connection, accounts: list[int], since: datetime) -> pd.DataFrame:
     """Whom the accounts replied to since `since`: person, replies (other people only)."""
     mine, parent = aliased(Message), aliased(Message)
     query = (
-        select(_PERSON_OF.label("person"), func.count().label("replies"))
+        select(PERSON.label("person"), func.count().label("replies"))
         .select_from(mine)
         .join(
             parent,
@@ -81,7 +79,7 @@ def replied_to(conn: Connection, accounts: list[int], since: datetime) -> pd.Dat
             mine.sent_at >= since,
             ~among(parent.member_id, accounts),
         )
-        .group_by(_PERSON_OF)
+        .group_by(PERSON)
     )
     return frame_of(conn, query).sort_values(["replies", "person"], ascending=[False, True])
 
@@ -93,7 +91,7 @@ def replies_received(conn: Connection, accounts: list[int], since: datetime) -> 
     query = (
         select(
             mine.id.label("message_id"),
-            _PERSON_OF.label("person"),
+            PERSON.label("person"),
             raw_time(reply.sent_at).label("replied_at"),
         )
         .select_from(mine)
@@ -112,3 +110,66 @@ def replies_received(conn: Connection, accounts: list[int], since: datetime) -> 
         )
     )
     return frame_of(conn, query, times=("replied_at",))
+
+
+def accounts_of(conn: Connection, community_id: int, persons: list[int]) -> list[int]:
+    """The account ids of these people (their own and those merged into them)."""
+    if not persons:
+        return []
+    query = select(Member.id).where(Member.community_id == community_id, among(PERSON, persons))
+    return [int(account) for account in conn.scalars(query)]
+
+
+def questions_asked(
+    conn: Connection, accounts: list[int], start: datetime, end: datetime
+) -> pd.DataFrame:
+    """The top-level questions (kind) the accounts asked in [start, end), as
+    kpi_queries.messages_of_kind gives them: id, sent_at, channel, author, member_id,
+    person, text."""
+    return frame_of(conn, questions_asked_query(accounts, start, end), times=("sent_at",))
+
+
+def questions_asked_query(accounts: list[int], start: datetime, end: datetime) -> Select:
+    return (
+        select(
+            Message.id,
+            raw_time(Message.sent_at).label("sent_at"),
+            Channel.name.label("channel"),
+            Member.display_name.label("author"),
+            Message.member_id,
+            PERSON.label("person"),
+            Message.text,
+        )
+        .join(Channel, Channel.id == Message.channel_id)
+        .join(Member, Member.id == Message.member_id)
+        .where(
+            among(Message.member_id, accounts),
+            Message.sent_at >= start,
+            Message.sent_at < end,
+            Message.kind == "question",
+            Message.reply_to_external_id.is_(None),
+        )
+    )
+
+
+def replies_to(conn: Connection, message_ids: list[int], before: datetime) -> pd.DataFrame:
+    """The replies sent before `before` to these messages: parent_id, asker and replier
+    (account ids), as kpi_queries.replies names them."""
+    parent = aliased(Message)
+    query = (
+        select(
+            parent.id.label("parent_id"),
+            parent.member_id.label("asker"),
+            Message.member_id.label("replier"),
+        )
+        .select_from(parent)
+        .join(
+            Message,
+            and_(
+                Message.source_id == parent.source_id,
+                Message.reply_to_external_id == parent.external_id,
+            ),
+        )
+        .where(among(parent.id, message_ids), Message.sent_at < before)
+    )
+    return frame_of(conn, query)

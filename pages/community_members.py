@@ -21,6 +21,7 @@ from dashboard.web.member_view import (
     worded,
 )
 
+REACH = ("at risk", "rising", "new")  # the lists of people of the chosen week
 filters = components.current_filters()
 st.header(_("Members"))
 st.caption(
@@ -67,20 +68,18 @@ def body() -> None:
     moved = flows_into(overview.flows, week)
     st.plotly_chart(member_charts.flows_sankey(moved, states), width="stretch")
 
-    names = account_reads.account_names(cid)
+    lists = {which: resources.people_to_reach(cid, zone, weeks[week], which) for which in REACH}
+    listed = {int(p) for which in ("at risk", "rising") for p in lists[which]["person"]}
+    names = account_reads.account_names(cid, tuple(sorted(listed)))
     left, right = st.columns(2)
     with left:
         st.subheader(_("Newly at risk"))
         st.caption(_("Regulars and champions quiet for two weeks: reach out to them first."))
-        people_table(
-            people_list(resources.people_to_reach(cid, zone, weeks[week], "at risk"), names)
-        )
+        people_table(people_list(lists["at risk"], names))
     with right:
         st.subheader(_("Rising members"))
         st.caption(_("Whose engagement grew most over the last four weeks."))
-        people_table(
-            people_list(resources.people_to_reach(cid, zone, weeks[week], "rising"), names)
-        )
+        people_table(people_list(lists["rising"], names))
 
     st.subheader(_("Newcomers whose first question had no answer"))
     st.caption(
@@ -89,7 +88,7 @@ def body() -> None:
             "no one else has answered: a newcomer left unanswered seldom comes back."
         )
     )
-    chosen = resources.people_to_reach(cid, zone, weeks[week], "new")
+    chosen = lists["new"]
     newcomers = frozenset(int(person) for person in chosen["person"])
     unanswered = resources.unanswered_newcomers(cid, weeks[week], zone, newcomers)
     components.listed_messages(unanswered, filters.timezone, "unanswered_newcomers")

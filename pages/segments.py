@@ -146,9 +146,9 @@ def _hour():
 
 
 def people_table(reading, cid: int) -> None:
-    names = account_reads.account_names(cid)
-    states, levels = worded(STATE_NAMES), worded(LEVEL_NAMES)
     members = reading.members.head(500)
+    names = account_reads.account_names(cid, tuple(sorted(members["person"].astype(int))))
+    states, levels = worded(STATE_NAMES), worded(LEVEL_NAMES)
     table = {
         PROFILE: [f"member_profile?person={int(p)}" for p in members["person"]],
         _("member"): [names.get(int(p), str(p)) for p in members["person"]],

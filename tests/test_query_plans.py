@@ -88,3 +88,34 @@ def test_a_members_messages_are_read_down_their_own_index(database_url):
     else:  # each month's partition through its (member_id, sent_at) index
         assert "member_id_sent_at_idx" in plan, plan
     engine.dispose()
+
+
+def test_the_members_pages_lists_read_the_chosen_week_and_newcomers_their_own_messages(
+    database_url,
+):
+    """The Members page's lists read one stored week down (community, zone, week), never
+    every stored row down the person index; a newcomer's questions are read down their
+    own messages' index, not the week's."""
+    from datetime import UTC, datetime
+
+    from data_access.member_weeks import people_to_reach_query
+    from data_access.person_reads import questions_asked_query
+
+    engine = make_engine(database_url)
+    init_database(engine)
+    start, end = datetime(2026, 3, 2, tzinfo=UTC), datetime(2026, 3, 9, tzinfo=UTC)
+    with engine.begin() as conn:
+        ensure_months(conn, [start])
+    with engine.connect() as conn:
+        dialect = conn.dialect.name
+        for which in ("at risk", "rising", "new") if dialect == "sqlite" else ():
+            # (PostgreSQL plans an empty table by guesswork; its statistics decide there)
+            plan = _plan_of(conn, people_to_reach_query(1, "UTC", "2026-W10", which))
+            assert "ix_member_weeks_community_week" in plan, (which, plan)
+            assert "ix_member_weeks_person" not in plan, (which, plan)
+        plan = _plan_of(conn, questions_asked_query([7, 9], start, end))
+    if dialect == "sqlite":
+        assert "ix_messages_member_sent" in plan, plan
+    else:
+        assert "member_id_sent_at_idx" in plan, plan
+    engine.dispose()

@@ -11,7 +11,7 @@ from alerts.metrics import reach_minutes
 from alerts.rules import FORECAST_METRICS, MEMBER_METRICS, TOPIC_METRICS, Rule
 from alerts.windows import MetricData
 from analysis.lifecycle import vital_newly_at_risk
-from analysis.segments import People, members_in
+from analysis.segments import members_in
 from analysis.weeks import parse_week
 from data_access import alert_data, emerging_store, member_notes, member_weeks
 
@@ -84,8 +84,7 @@ def member_week_values(
     segments = [r for r in wanted.values() if r.metric == "segment_size"]
     if segments:
         saved = member_notes.saved_segments(conn, community_id)
-        facts = member_notes.people_facts(conn, community_id)
-        people = People(facts["platforms"], facts["tags"], facts["first_seen"])
+        people = member_notes.people_facts(conn, community_id)
         for rule in segments:
             segment = saved.get(str(rule.scope.value))
             if segment is not None:  # a deleted segment: no data

@@ -117,12 +117,24 @@ def _day(name: str, value: str) -> date | None:
 
 @dataclass(frozen=True)
 class People:
-    """What segments read, besides the stored weeks (indexed by person): `platforms` (a
-    set of platform names), `tags` (a set), `first_seen` (UTC timestamp)."""
+    """What segments read, besides the stored weeks: `platforms` (person, platform: one
+    row per platform a person has an account on), `tags` (person, tag), `first_seen` (UTC
+    timestamp, indexed by person)."""
 
-    platforms: pd.Series
-    tags: pd.Series
+    platforms: pd.DataFrame
+    tags: pd.DataFrame
     first_seen: pd.Series
+
+    def tags_of(self, persons: pd.Index) -> pd.Series:
+        """Each person's tags, sorted and joined by "; " ("" for none)."""
+        chosen = self.tags[self.tags["person"].isin(persons)].sort_values("tag")
+        joined = chosen.groupby("person")["tag"].agg("; ".join)
+        return joined.reindex(persons).fillna("")
+
+
+def traits_used(segment: Segment) -> tuple[str, ...]:
+    """The trait fields (TRAIT_FIELDS) a segment filters on."""
+    return tuple(trait for trait in TRAIT_FIELDS if getattr(segment, trait))
 
 
 def members_in(
@@ -138,16 +150,14 @@ def members_in(
     if segment.states:
         keep &= now["state"].isin(segment.states)
     if segment.platforms:
-        platforms = people.platforms.reindex(now.index)
-        keep &= platforms.map(lambda p: bool(p) and bool(p & set(segment.platforms)))
+        on = people.platforms.loc[people.platforms["platform"].isin(segment.platforms), "person"]
+        keep &= now.index.isin(on)
     if segment.tags:
-        tags = people.tags.reindex(now.index)
-        keep &= tags.map(lambda t: isinstance(t, set) and bool(t & set(segment.tags)))
+        keep &= now.index.isin(people.tags.loc[people.tags["tag"].isin(segment.tags), "person"])
     recent = rows[(rows["week"] <= week) & (rows["week"] > week - segment.within_weeks)]
-    for trait in TRAIT_FIELDS:
+    for trait in traits_used(segment):
         wanted = frozenset(getattr(segment, trait))
-        if wanted:
-            keep &= now.index.isin(recent.loc[_has_any(recent[trait], wanted), "person"])
+        keep &= now.index.isin(recent.loc[_has_any(recent[trait], wanted), "person"])
     keep &= _first_seen_matches(segment, people.first_seen.reindex(now.index))
     if segment.last_active_from or segment.last_active_before:
         last_name = now["last_active"]  # the week's name, "" when none is kept

@@ -110,14 +110,20 @@ def week_indexes(moments: pd.Series, edges: list[datetime]) -> list[int]:
 
 
 def stored_member_weeks(
-    engine: Engine, community_id: int, timezone: str, now: datetime, only=None
+    engine: Engine,
+    community_id: int,
+    timezone: str,
+    now: datetime,
+    only=None,
+    traits=member_weeks.TRAITS,
 ) -> MemberWeeks:
     """What the worker stored for the WEEKS_KEPT weeks up to the last complete one (`only`:
-    the rows of these week indexes alone; the weeks named are all WEEKS_KEPT)."""
+    the rows of these week indexes alone; the weeks named are all WEEKS_KEPT; `traits`:
+    the trait columns read)."""
     names = week_names(last_complete_week(now, timezone))
     wanted = names if only is None else [names[i] for i in sorted(set(only)) if 0 <= i < len(names)]
     with engine.connect() as conn:
-        rows = member_weeks.load(conn, community_id, timezone, wanted)
+        rows = member_weeks.load(conn, community_id, timezone, wanted, traits)
     rows["week"] = rows["week"].map({name: i for i, name in enumerate(names)})
     return MemberWeeks(names, rows)
 

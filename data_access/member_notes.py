@@ -10,9 +10,9 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 
 from access.permissions import Action, Actor, require
-from analysis.segments import BadSegment, Segment
+from analysis.segments import BadSegment, People, Segment
 from data_access import audit
-from data_access.frames import frame_of
+from data_access.frames import frame_of, raw_time
 from data_access.kpi_queries import PERSON
 from data_access.schema import Member, MemberNote, MemberTag, Source
 from data_access.schema import Segment as SavedSegment
@@ -127,11 +127,16 @@ def forget_person(conn: Connection, community_id: int, person: int) -> int:
     return removed
 
 
-def people_facts(conn: Connection, community_id: int) -> pd.DataFrame:
-    """Per human person: platforms (a set), first_seen, and tags (a set)."""
+def people_facts(conn: Connection, community_id: int) -> People:
+    """What segments read of every human person: the platforms they have accounts on,
+    when they were first seen (over their accounts), their tags."""
     accounts = frame_of(
         conn,
-        select(PERSON.label("person"), Source.platform, Member.first_seen_hour.label("first_seen"))
+        select(
+            PERSON.label("person"),
+            Source.platform,
+            raw_time(Member.first_seen_hour).label("first_seen"),
+        )
         .join(Source, Source.id == Member.source_id)
         .where(Member.community_id == community_id, Member.is_bot.is_(False)),
         times=("first_seen",),
@@ -142,13 +147,10 @@ def people_facts(conn: Connection, community_id: int) -> pd.DataFrame:
             MemberTag.community_id == community_id
         ),
     )
-    by_person = accounts.groupby("person")
-    return pd.DataFrame(
-        {
-            "platforms": by_person["platform"].agg(set),
-            "first_seen": by_person["first_seen"].min(),
-            "tags": tags.groupby("person")["tag"].agg(set),
-        }
+    return People(
+        accounts[["person", "platform"]].drop_duplicates(ignore_index=True),
+        tags,
+        accounts.groupby("person")["first_seen"].min(),
     )
 
 

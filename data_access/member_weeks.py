@@ -13,7 +13,7 @@ from sqlalchemy import Connection, Select, and_, delete, func, insert, or_, sele
 from sqlalchemy.orm import aliased
 
 from analysis.lifecycle import ACTIVITY
-from data_access.frames import frame_of
+from data_access.frames import driver_frame, frame_of
 from data_access.kpi_queries import PERSON, _week_of
 from data_access.schema import (
     Member,
@@ -194,18 +194,22 @@ def person_names(conn: Connection, persons: list[int]) -> dict[int, str]:
     return {int(id_): name for id_, name in conn.execute(query)}
 
 
-def load(conn: Connection, community_id: int, timezone: str, weeks: list[str]) -> pd.DataFrame:
-    """The stored rows of `weeks` (week as its name)."""
+def load(
+    conn: Connection, community_id: int, timezone: str, weeks: list[str], traits=TRAITS
+) -> pd.DataFrame:
+    """The stored rows of `weeks` (week as its name), with the trait columns `traits`."""
     columns = [getattr(MemberWeek, c) for c in ("week", "person_id", "active", *ACTIVITY)]
     columns += [MemberWeek.partners, MemberWeek.state, MemberWeek.engagement, MemberWeek.level]
-    columns += [getattr(MemberWeek, trait) for trait in TRAITS]
+    columns += [getattr(MemberWeek, trait) for trait in traits]
     columns += [MemberWeek.last_active]
     query = select(*columns).where(
         MemberWeek.community_id == community_id,
         MemberWeek.timezone == timezone,
         MemberWeek.week.in_(weeks),
     )
-    return frame_of(conn, query).rename(columns={"person_id": "person"})
+    # through the driver: a segment's reading loads a row per person and week (300,000)
+    found = driver_frame(conn, query).rename(columns={"person_id": "person"})
+    return found.astype({"active": bool})
 
 
 def tallies(conn: Connection, community_id: int, timezone: str, tally: str) -> pd.DataFrame:

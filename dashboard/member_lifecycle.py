@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
@@ -51,12 +52,13 @@ def refresh_member_weeks(engine: Engine, community_id: int, timezone: str, now: 
             return 0
         first = stale[0]
         fresh = member_weeks.week_activity(conn, community_id, edges[first:])
-        kept = member_weeks.load(conn, community_id, timezone, names[:first])
+        # the kept weeks' activity and states: their traits are not needed again
+        kept = member_weeks.load(conn, community_id, timezone, names[:first], traits=())
         seen = member_weeks.first_seen(conn, community_id)
     fresh["week"] += first
     history = kept[kept[["messages", "replies_received", "reactions"]].sum(axis=1) > 0].assign(
         week=kept["week"].map({name: i for i, name in enumerate(names)})
-    )[list(member_weeks.STORED)]
+    )[list(member_weeks.COLUMNS)]
     activity = pd.concat([history, fresh], ignore_index=True)
     seen_week = dict(zip(seen["person"], week_indexes(seen["first_seen"], edges), strict=True))
     states = lifecycle.states(activity, first, WEEKS_KEPT - 1, seen_week)
@@ -100,13 +102,10 @@ def with_tallies(kept: pd.DataFrame, rows: pd.DataFrame, names: list[str], first
 def week_indexes(moments: pd.Series, edges: list[datetime]) -> list[int]:
     """The index of the week each moment falls in (negative: weeks before the first)."""
     starts = pd.DatetimeIndex(edges[:-1])
-    found = []
-    for moment in moments:
-        if moment >= starts[0]:
-            found.append(int(starts.searchsorted(moment, side="right")) - 1)
-        else:
-            found.append(int((moment - starts[0]) // pd.Timedelta(days=7)))
-    return found
+    moments = pd.DatetimeIndex(moments)
+    inside = starts.searchsorted(moments, side="right") - 1
+    before = (moments - starts[0]) // pd.Timedelta(days=7)
+    return np.where(moments >= starts[0], inside, before).astype("int64").tolist()
 
 
 def stored_member_weeks(

@@ -115,14 +115,15 @@ def stored_member_weeks(
     now: datetime,
     only=None,
     traits=member_weeks.TRAITS,
+    activity: bool = True,
 ) -> MemberWeeks:
     """What the worker stored for the WEEKS_KEPT weeks up to the last complete one (`only`:
     the rows of these week indexes alone; the weeks named are all WEEKS_KEPT; `traits`:
-    the trait columns read)."""
+    the trait columns read; `activity`: whether what people did is read too)."""
     names = week_names(last_complete_week(now, timezone))
     wanted = names if only is None else [names[i] for i in sorted(set(only)) if 0 <= i < len(names)]
     with engine.connect() as conn:
-        rows = member_weeks.load(conn, community_id, timezone, wanted, traits)
+        rows = member_weeks.load(conn, community_id, timezone, wanted, traits, activity)
     rows["week"] = rows["week"].map({name: i for i, name in enumerate(names)})
     return MemberWeeks(names, rows)
 

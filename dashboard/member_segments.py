@@ -73,9 +73,8 @@ def weeks_read(segment: Segment, shown: int = SIZES_SHOWN) -> range:
 
 
 def _stored_for(engine, community_id, timezone, now, segment, shown) -> MemberWeeks:
-    return stored_member_weeks(
-        engine, community_id, timezone, now, weeks_read(segment, shown), traits_used(segment)
-    )
+    weeks, traits = weeks_read(segment, shown), traits_used(segment)
+    return stored_member_weeks(engine, community_id, timezone, now, weeks, traits, activity=False)
 
 
 def segment_now(engine: Engine, community_id: int, timezone: str, now: datetime, segment):

@@ -195,11 +195,18 @@ def person_names(conn: Connection, persons: list[int]) -> dict[int, str]:
 
 
 def load(
-    conn: Connection, community_id: int, timezone: str, weeks: list[str], traits=TRAITS
+    conn: Connection,
+    community_id: int,
+    timezone: str,
+    weeks: list[str],
+    traits=TRAITS,
+    activity: bool = True,
 ) -> pd.DataFrame:
-    """The stored rows of `weeks` (week as its name), with the trait columns `traits`."""
-    columns = [getattr(MemberWeek, c) for c in ("week", "person_id", "active", *ACTIVITY)]
-    columns += [MemberWeek.partners, MemberWeek.state, MemberWeek.engagement, MemberWeek.level]
+    """The stored rows of `weeks` (week as its name), with the trait columns `traits`, and
+    what each person did (ACTIVITY, partners) when `activity`."""
+    done = (*ACTIVITY, "partners") if activity else ()
+    columns = [getattr(MemberWeek, c) for c in ("week", "person_id", "active", *done)]
+    columns += [MemberWeek.state, MemberWeek.engagement, MemberWeek.level]
     columns += [getattr(MemberWeek, trait) for trait in traits]
     columns += [MemberWeek.last_active]
     query = select(*columns).where(

@@ -26,6 +26,7 @@ from dashboard.web.rule_editor import (
     baseline_note,
     calibration_text,
     rule_from_fields,
+    rule_sentence,
     worded,
 )
 
@@ -345,7 +346,7 @@ def body() -> None:
                     _("rule"): [r.name for r in rules],
                     _("severity"): [severities[r.severity] for r in rules],
                     _("enabled"): [r.enabled for r in rules],
-                    _("fires when"): [r.describe() for r in rules],
+                    _("fires when"): [rule_sentence(r) for r in rules],
                     _("version"): [r.version for r in rules],
                 }
             ).set_index(_("rule"))

@@ -222,3 +222,19 @@ def test_the_alert_vocabulary_marked_for_translation_is_the_rules_own():
     assert rule_editor.SCOPE_NAMES == rules.SCOPES
     assert list(rule_editor.DIRECTION_NAMES) == list(rules.DIRECTIONS)
     assert list(rule_editor.SEVERITY_NAMES) == list(rules.SEVERITIES)
+
+
+def test_a_rules_sentence_in_english_is_the_rules_own_description():
+    from alerts.catalog import DEFAULT_RULES
+    from dashboard.web.rule_editor import BLANK, rule_sentence
+
+    for rule in (BLANK, *DEFAULT_RULES):
+        assert rule_sentence(rule) == rule.describe(), rule.name
+
+
+def test_a_rules_sentence_in_chinese(chinese):
+    from alerts.rules import Rule
+    from dashboard.web.rule_editor import rule_sentence
+
+    rule = Rule("x", "volume", "zscore", "above", 4.0, window_minutes=60, for_minutes=10)
+    assert rule_sentence(rule) == "60 分钟内消息量的 z 分数高于 4，持续 10 分钟（全部）"

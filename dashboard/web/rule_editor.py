@@ -44,6 +44,7 @@ __all__ = [
     "baseline_note",
     "calibration_text",
     "rule_from_fields",
+    "rule_sentence",
     "worded",
 ]
 
@@ -89,6 +90,38 @@ SEVERITY_NAMES = {"info": N_("info"), "warning": N_("warning"), "critical": N_("
 def worded(names: dict[str, str]) -> dict[str, str]:
     """One of the vocabularies above in this run's language, for a format_func."""
     return {key: _(name) for key, name in names.items()}
+
+
+def rule_sentence(rule: Rule) -> str:
+    """When the rule fires, in this run's language (alerts.rules.Rule.describe in words a
+    reader of the interface reads)."""
+    metric = _(METRIC_NAMES[rule.metric])
+    if rule.condition == "baseline_ratio":
+        usual = (
+            _("usual of the 7 days before")
+            if rule.metric in SHARE_METRICS
+            else _("usual for the hour")
+        )
+        what = f"{metric} ÷ {usual}"
+    else:
+        what = {
+            "threshold": metric,
+            "zscore": _("z-score of {metric}").format(metric=metric),
+            "forecast_band": _("{metric} vs forecast band (half-widths)").format(metric=metric),
+        }[rule.condition]
+    sentence = _("{what} over {window} min {direction} {threshold}").format(
+        what=what,
+        window=rule.window_minutes,
+        direction=_(DIRECTION_NAMES[rule.direction]),
+        threshold=f"{rule.threshold:g}",
+    )
+    if rule.for_minutes:
+        sentence = _("{sentence} for {minutes} min").format(
+            sentence=sentence, minutes=rule.for_minutes
+        )
+    return _("{sentence} ({scope})").format(
+        sentence=sentence, scope=_(SCOPE_NAMES[rule.scope.kind])
+    )
 
 
 def backtest_totals(results: list[ScopeBacktest], end: datetime) -> dict[str, float]:

@@ -199,3 +199,85 @@ def test_explain_gives_each_words_part_after_vaders_rules():
     # 'bad' (-2.5) negated by 'not': -2.5 x -0.74 = +1.85, a word that moved the score up
     assert explain("this is not bad") == [("bad", 1.85)]
     # a negation stops at the full stop: see test_a_negation_does_not_reach_across_a_full_stop
+
+
+def _vaders_own_valences(vader, sentence: str) -> list[float]:
+    """Each word's valence by vaderSentiment's own methods, as its polarity_scores
+    computes them before 'but' (the reference for analysis.vader)."""
+    from vaderSentiment.vaderSentiment import BOOSTER_DICT, SentiText
+
+    sentitext = SentiText(sentence)
+    words = sentitext.words_and_emoticons
+    sentiments: list[float] = []
+    for i, item in enumerate(words):
+        if item.lower() in BOOSTER_DICT or (
+            i < len(words) - 1 and item.lower() == "kind" and words[i + 1].lower() == "of"
+        ):
+            sentiments.append(0)
+            continue
+        sentiments = vader.sentiment_valence(0, sentitext, item, i, sentiments)
+    return vader._but_check(words, sentiments)
+
+
+def _random_sentences(count: int, seed: int) -> list[str]:
+    """Sentences made of what VADER's rules read: lexicon and community words, negations,
+    boosters and dampeners (some in capitals), 'no', 'least', 'but', 'kind of', idioms
+    and special cases, emoticons, plain words, and ! and ? runs."""
+    import random
+
+    from vaderSentiment.vaderSentiment import (
+        BOOSTER_DICT,
+        NEGATE,
+        SPECIAL_CASES,
+        SentimentIntensityAnalyzer,
+    )
+
+    lexicon = sorted(SentimentIntensityAnalyzer().lexicon) + sorted(COMMUNITY_LEXICON)
+    pieces = [
+        sorted(BOOSTER_DICT),
+        NEGATE,
+        ["no", "least", "at least", "very least", "but", "kind of", "never so", "without doubt"],
+        sorted(SPECIAL_CASES),
+        [":)", ":(", ":-D", "<3", ":/", "(:", ";)", "xD"],
+        ["the", "app", "server", "is", "was", "this", "so", "or", "nor", "we", "it", "work"],
+    ]
+    rng = random.Random(seed)
+    sentences = []
+    for _ in range(count):
+        words = []
+        for _ in range(rng.randint(1, 12)):
+            pool = lexicon if rng.random() < 0.4 else rng.choice(pieces)
+            word = rng.choice(pool)
+            shape = rng.random()
+            if shape < 0.1:
+                word = word.upper()
+            elif shape < 0.15:
+                word = word.capitalize()
+            elif shape < 0.2:
+                word = f'"{word},'
+            words.append(word)
+        sentences.append(
+            " ".join(words) + rng.choice(["", "", "!", "!!", "!!!!!", "??", "????", "?!"])
+        )
+    return sentences
+
+
+def test_the_scorer_is_vaders_word_for_word_on_random_sentences():
+    """analysis.vader's own rules against vaderSentiment's methods: every word's valence
+    equal (so every sum, and every compound before rounding), and every compound equal
+    to polarity_scores (with the same community words), on 20,000 random sentences."""
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    from analysis import vader as own
+
+    vader = SentimentIntensityAnalyzer()
+    vader.lexicon.update(COMMUNITY_LEXICON)
+    scored = 0
+    for sentence in _random_sentences(20_000, seed=7):
+        if _SENTENCE_END.search(sentence):
+            continue  # a text of several sentences is scored sentence by sentence
+        words, lowers, valences = own._sentence_valences(own.lexicon(), sentence)
+        assert own._but_check(lowers, valences) == _vaders_own_valences(vader, sentence), sentence
+        assert own.compound(sentence) == vader.polarity_scores(sentence)["compound"], sentence
+        scored += any(valences)
+    assert scored > 10_000

@@ -34,6 +34,7 @@ class Profile:
     questions: pd.DataFrame  # sent_at, channel, text, answered_after (minutes)
     since: pd.Timestamp | None = None  # when the figures start: PROFILE_DAYS ago, or later
     # when they wrote more than person_reads.MOST_MESSAGES since (their newest are read)
+    counted: int = 0  # the messages the figures count
 
 
 def read_profile(
@@ -47,10 +48,12 @@ def read_profile(
             return None
         ids = accounts["id"].tolist()
         history = member_week_store.person_history(conn, community_id, timezone, person)
-        activity = person_reads.person_activity(conn, ids, since)
+        activity = person_reads.person_activity(conn, ids, since, person_reads.MOST_MESSAGES)
+        capped = len(activity) >= person_reads.MOST_MESSAGES
+        counted_from = activity["sent_at"].min() if capped else since  # the messages read
         topics = person_reads.topics_of(conn, activity["id"].tolist())
-        given = person_reads.replied_to(conn, ids, since)
-        received = person_reads.replies_received(conn, ids, since)
+        given = person_reads.replied_to(conn, ids, counted_from)
+        received = person_reads.replies_received(conn, ids, counted_from)
         tags = member_notes.tags_of(conn, community_id, person)
         notes = member_notes.notes_of(conn, community_id, person)
         talked = person_summary.partners(given, received)
@@ -69,5 +72,6 @@ def read_profile(
         sentiment=person_summary.weekly_sentiment(activity, timezone),
         partners=talked.assign(name=talked["person"].map(names)),
         questions=person_summary.first_responses(activity, received),
-        since=activity["sent_at"].min() if len(activity) >= person_reads.MOST_MESSAGES else None,
+        since=counted_from if capped else None,
+        counted=len(activity),
     )

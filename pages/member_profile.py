@@ -10,7 +10,7 @@ from dashboard.charts import members as member_charts
 from dashboard.i18n import _, number
 from dashboard.web import account_reads, actions, auth, components, resources
 from dashboard.web.auth import Action
-from dashboard.web.member_view import LEVEL_NAMES, MOST_MESSAGES, PROFILE, STATE_NAMES, worded
+from dashboard.web.member_view import LEVEL_NAMES, PROFILE, STATE_NAMES, worded
 
 filters = components.current_filters()
 st.header(_("Member profile"))
@@ -101,7 +101,7 @@ def life_in_the_community(profile) -> None:
             _(
                 "They wrote so much that their newest {count} messages are counted: since {time}."
             ).format(
-                count=number(MOST_MESSAGES),
+                count=number(profile.counted),
                 time=components.local_text(profile.since, filters.timezone),
             )
         )

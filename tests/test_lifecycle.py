@@ -417,6 +417,43 @@ def test_a_members_profile_shows_her_accounts_weeks_partners_and_questions(
     assert "thanks!" in list(messages["text"])
 
 
+def test_a_very_active_members_profile_counts_her_newest_messages_alone(
+    monkeypatch, database_url
+):
+    """With the messages a profile reads capped at 4 (5,000 in the product), ana's newest
+    4 are her week-44 and week-45 question and thanks on Discord: every figure counts
+    those alone, and says since when. By hand: 4 in general (2 questions, 2 thanks);
+    she thanked bo twice; bo and cy answered each of the 2 questions an hour later."""
+    from dashboard.member_lifecycle import refresh_member_weeks
+    from data_access.db import make_engine
+    from tests.test_pages import open_page
+
+    now = datetime(2026, 11, 17, 12, tzinfo=UTC)
+    engine = make_engine(database_url)
+    scripted_community(engine)
+    refresh_member_weeks(engine, 1, BERLIN, now)
+    people = dict(zip(*identities_of(engine), strict=True))
+    engine.dispose()
+    ana = next(p for p, name in people.items() if name == "ana")
+    monkeypatch.setattr("data_access.person_reads.MOST_MESSAGES", 4)
+    monkeypatch.setenv("ECG_TIMEZONE", BERLIN)
+    monkeypatch.setattr("dashboard.web.components.now", lambda: now)
+    app = open_page(monkeypatch, database_url, "../pages/member_profile.py")
+    app.query_params["person"] = str(ana)
+    app.run()
+    assert not app.exception, [e.message for e in app.exception]
+    _accounts, _weeks, channels, kinds, _topics, partners, questions, _messages = (
+        frame.value for frame in app.dataframe
+    )
+    assert channels.values.tolist() == [["general", 4]]
+    assert kinds.values.tolist() == [["praise", 2], ["question", 2]]
+    assert partners.drop(columns="profile").values.tolist() == [["bo", 2, 2], ["cy", 0, 2]]
+    assert len(questions) == 2 and set(questions["first answer after"]) == {"60 min"}
+    # her week-44 question: Monday 26 October, 08:00 UTC (09:00 in Berlin, winter time)
+    said = [c.value for c in app.caption if "newest 4 messages" in c.value]
+    assert said and "2026-10-26 09:00" in said[0], [c.value for c in app.caption]
+
+
 def test_the_states_of_many_people_equal_the_definition_one_person_at_a_time():
     """lifecycle.states works on arrays of people x weeks; state_of is the definition, a
     person and a week at a time: the two agree on 400 random people over 30 weeks (some

@@ -9,12 +9,10 @@ import pandas as pd
 from analysis import lifecycle
 from dashboard.i18n import _
 from dashboard.report.words import LEVEL_NAMES, STATE_NAMES
-from data_access.person_reads import MOST_MESSAGES
 
 __all__ = [  # the state and level names are the report's, shared with the pages
     "LEVEL_NAMES",
     "LEVELS",
-    "MOST_MESSAGES",
     "PROFILE",
     "RISING_OVER",
     "STATE_NAMES",

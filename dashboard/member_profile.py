@@ -51,7 +51,7 @@ def read_profile(
         activity = person_reads.person_activity(conn, ids, since, person_reads.MOST_MESSAGES)
         capped = len(activity) >= person_reads.MOST_MESSAGES
         counted_from = activity["sent_at"].min() if capped else since  # the messages read
-        topics = person_reads.topics_of(conn, activity["id"].tolist())
+        topics = person_reads.topics_of(conn, activity["id"].tolist(), counted_from)
         given = person_reads.replied_to(conn, ids, counted_from)
         received = person_reads.replies_received(conn, ids, counted_from)
         tags = member_notes.tags_of(conn, community_id, person)

@@ -46,14 +46,15 @@ def person_activity_query(accounts: list[int], since: datetime, limit: int) -> S
     )
 
 
-def topics_of(conn: Connection, message_ids: list[int]) -> pd.DataFrame:
-    """topic, messages: how many of these messages each topic tagged."""
+def topics_of(conn: Connection, message_ids: list[int], since: datetime) -> pd.DataFrame:
+    """topic, messages: how many of these messages (sent since `since`: PostgreSQL reads
+    those months alone) each topic tagged."""
     if not message_ids:
         return pd.DataFrame(columns=["topic", "messages"])
     query = (
         select(Topic.name.label("topic"), func.count().label("messages"))
         .join(MessageTopic, MessageTopic.topic_id == Topic.id)
-        .where(among(MessageTopic.message_id, message_ids))
+        .where(among(MessageTopic.message_id, message_ids), MessageTopic.sent_at >= since)
         .group_by(Topic.name)
         .order_by(func.count().desc(), Topic.name)
     )
@@ -106,6 +107,7 @@ def replies_received(conn: Connection, accounts: list[int], since: datetime) -> 
         .where(
             among(mine.member_id, accounts),
             mine.sent_at >= since,
+            reply.sent_at >= since,  # a reply comes after: PostgreSQL reads those months alone
             ~among(reply.member_id, accounts),
         )
     )

@@ -1,7 +1,10 @@
 """English sentiment against people: Pearson r of the compound score with the mean human
 rating, per file of VADER's own ground-truth sets (../shared/data/sentiment_en), for
 plain VADER and for the product's (VADER plus analysis/community_lexicon.py); and how
-many messages of the real chat logs the community words reach.
+many messages of the real chat logs the community words reach; then speed, in CPU time on
+one core: VADER's `polarity_scores` alone against the product's English scorer
+(analysis.vader.compound) and its whole reading of a message's sentiment
+(analysis.sentiment.analyse: language, then the score), on every message of the chat logs.
 
     python bench/sentiment.py [--data ../shared/data]   (from a checkout's root)
 """
@@ -12,6 +15,7 @@ import argparse
 import csv
 import re
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -62,6 +66,37 @@ def main() -> None:
             for text in texts
         )
         print(f"{log.name}: {reached:,} of {len(texts):,} messages hold a community word")
+    speeds(args.data, plain)
+
+
+def cpu_rate(score, texts: list[str], rounds: int = 3) -> float:
+    """Messages a second of `score` over `texts`, in CPU time, the best of `rounds`."""
+    best = float("inf")
+    for _ in range(rounds):
+        start = time.process_time()
+        for text in texts:
+            score(text)
+        best = min(best, time.process_time() - start)
+    return len(texts) / best
+
+
+def speeds(data: Path, plain) -> None:
+    from analysis import vader
+
+    texts = []
+    for log in sorted((data / "chat").glob("*.csv")):
+        with open(log, encoding="utf-8") as handle:
+            texts += [row.get("text") or "" for row in csv.DictReader(handle)]
+    vader.compound("warm up")
+    rates = {
+        "VADER polarity_scores alone": cpu_rate(plain.polarity_scores, texts),
+        "the product's English scorer": cpu_rate(vader.compound, texts),
+        "language and score (analyse)": cpu_rate(analyse, texts),
+    }
+    reference = rates["VADER polarity_scores alone"]
+    print(f"speed on {len(texts):,} chat messages (CPU, one core):")
+    for name, rate in rates.items():
+        print(f"  {name:<32} {rate:>10,.0f} messages/s  {rate / reference:>5.2f}x VADER")
 
 
 if __name__ == "__main__":

@@ -312,7 +312,9 @@ def features(text: str) -> list[str]:
     the line that says most about what kind of message it is). Distinct, in order."""
     text = text[:READ_CHARACTERS].strip()
     first_line = text.split("\n", 1)[0]
-    return text_features(text) + [f"^{feature}" for feature in text_features(first_line)]
+    whole = text_features(text)
+    first = whole if first_line == text else text_features(first_line)  # one line: the same
+    return whole + [f"^{feature}" for feature in first]
 
 
 def text_features(text: str) -> list[str]:
@@ -377,8 +379,11 @@ def cues(text: str) -> Cues:
     def has(word_list, phrases, chinese_cues) -> bool:
         return (
             not word_set.isdisjoint(word_list)
-            or any(f" {phrase} " in padded for phrase in phrases)
-            or any(cue in chinese for cue in chinese_cues)
+            or (bool(phrases) and _any_of(phrases).search(padded) is not None)
+            or (
+                bool(chinese and chinese_cues)
+                and _any_of(chinese_cues, False).search(chinese) is not None
+            )
         )
 
     asks = "?" in lower or "？" in lower or not QUESTION_OPENERS.isdisjoint(opening)
@@ -389,6 +394,14 @@ def cues(text: str) -> Cues:
         praise=has(PRAISE_WORDS, PRAISE_PHRASES, CHINESE_PRAISE),
         complaint=has(COMPLAINT_WORDS, COMPLAINT_PHRASES, CHINESE_COMPLAINT),
     )
+
+
+@cache
+def _any_of(phrases: tuple[str, ...], spaced: bool = True) -> re.Pattern:
+    """One pattern finding any of `phrases`: as whole words between spaces (in the
+    space-joined words of a text), or anywhere (Chinese cues)."""
+    alternatives = "|".join(re.escape(phrase) for phrase in sorted(phrases, key=len, reverse=True))
+    return re.compile(f"(?<= )(?:{alternatives})(?= )" if spaced else alternatives)
 
 
 @dataclass(frozen=True)

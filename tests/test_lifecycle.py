@@ -417,9 +417,7 @@ def test_a_members_profile_shows_her_accounts_weeks_partners_and_questions(
     assert "thanks!" in list(messages["text"])
 
 
-def test_a_very_active_members_profile_counts_her_newest_messages_alone(
-    monkeypatch, database_url
-):
+def test_a_very_active_members_profile_counts_her_newest_messages_alone(monkeypatch, database_url):
     """With the messages a profile reads capped at 4 (5,000 in the product), ana's newest
     4 are her week-44 and week-45 question and thanks on Discord: every figure counts
     those alone, and says since when. By hand: 4 in general (2 questions, 2 thanks);

@@ -81,10 +81,10 @@ def test_a_members_messages_are_read_down_their_own_index(database_url):
     with engine.begin() as conn:
         ensure_months(conn, [since])
     with engine.connect() as conn:
-        plan = _plan_of(conn, person_activity_query([7, 9], since, 50))
+        plan = _plan_of(conn, person_activity_query(7, since, 50))
         dialect = conn.dialect.name
-    if dialect == "sqlite":
-        assert "ix_messages_member_sent" in plan, plan
+    if dialect == "sqlite":  # in the index's order: no sort, it stops at the limit
+        assert "ix_messages_member_sent" in plan and "TEMP B-TREE" not in plan, plan
     else:  # each month's partition through its (member_id, sent_at) index
         assert "member_id_sent_at_idx" in plan, plan
     engine.dispose()

@@ -10,7 +10,7 @@ import itertools
 from datetime import datetime, timedelta
 
 import pandas as pd
-from sqlalchemy import Connection, and_, case, func, or_, select, union
+from sqlalchemy import Connection, Select, and_, case, func, or_, select, union
 from sqlalchemy.orm import aliased
 
 from analysis.kinds import KIND_COUNT_COLUMNS
@@ -231,13 +231,10 @@ def channel_members(
     return frame_of(conn, query)
 
 
-def messages_of_kind(
-    conn: Connection, community_id: int, kind: str, start: datetime, end: datetime
-) -> pd.DataFrame:
-    """id, sent_at, channel, author, member_id, person (merged accounts' one) and text of
-    the top-level messages (not replies) of `kind` (analysis.kinds) sent in [start, end)
-    by people (not bots), newest first."""
-    query = (
+def listed_messages() -> Select:
+    """Messages as lists of them read them: id, sent_at, channel, author, member_id, person
+    (merged accounts' one), text; filters and order are the caller's."""
+    return (
         select(
             Message.id,
             raw_time(Message.sent_at).label("sent_at"),
@@ -249,6 +246,17 @@ def messages_of_kind(
         )
         .join(Channel, Channel.id == Message.channel_id)
         .join(Member, Member.id == Message.member_id)
+    )
+
+
+def messages_of_kind(
+    conn: Connection, community_id: int, kind: str, start: datetime, end: datetime
+) -> pd.DataFrame:
+    """id, sent_at, channel, author, member_id, person (merged accounts' one) and text of
+    the top-level messages (not replies) of `kind` (analysis.kinds) sent in [start, end)
+    by people (not bots), newest first."""
+    query = (
+        listed_messages()
         .where(
             Message.community_id == community_id,
             Message.sent_at >= start,

@@ -12,7 +12,7 @@ from sqlalchemy import Connection, Select, and_, func, select
 from sqlalchemy.orm import aliased
 
 from data_access.frames import frame_of, raw_time
-from data_access.kpi_queries import PERSON
+from data_access.kpi_queries import PERSON, listed_messages
 from data_access.schema import Channel, Member, Message, MessageTopic, Topic
 from data_access.sql import among
 
@@ -144,25 +144,12 @@ def questions_asked(
 
 
 def questions_asked_query(accounts: list[int], start: datetime, end: datetime) -> Select:
-    return (
-        select(
-            Message.id,
-            raw_time(Message.sent_at).label("sent_at"),
-            Channel.name.label("channel"),
-            Member.display_name.label("author"),
-            Message.member_id,
-            PERSON.label("person"),
-            Message.text,
-        )
-        .join(Channel, Channel.id == Message.channel_id)
-        .join(Member, Member.id == Message.member_id)
-        .where(
-            among(Message.member_id, accounts),
-            Message.sent_at >= start,
-            Message.sent_at < end,
-            Message.kind == "question",
-            Message.reply_to_external_id.is_(None),
-        )
+    return listed_messages().where(
+        among(Message.member_id, accounts),
+        Message.sent_at >= start,
+        Message.sent_at < end,
+        Message.kind == "question",
+        Message.reply_to_external_id.is_(None),
     )
 
 

@@ -15,9 +15,8 @@ from analysis.segments import People, Segment, members_in, sizes, traits_used
 from analysis.weeks import Week
 from dashboard.member_lifecycle import WEEKS_KEPT, MemberWeeks, stored_member_weeks
 from data_access import audit, member_notes
-from data_access.kpi_queries import PERSON
+from data_access.kpi_queries import PERSON, of_persons
 from data_access.schema import Member, Source
-from data_access.sql import among
 
 SIZES_SHOWN = 12  # weeks of a segment's size over time
 EXPORT_FIELDS = (  # what an export holds, one row per person, in this order
@@ -133,7 +132,7 @@ def _export_table(conn, community_id, people: People, reading) -> pd.DataFrame:
                 Source.platform,
             )
             .join(Source, Source.id == Member.source_id)
-            .where(Member.community_id == community_id, among(PERSON, persons))
+            .where(Member.community_id == community_id, of_persons(persons))
             .order_by(Member.id)
         ).all(),
         columns=["person", "id", "name", "account", "email", "platform"],

@@ -242,17 +242,21 @@ def episodes(
     end: datetime,
     only_open: bool = False,
 ) -> pd.DataFrame:
-    """Episodes that overlap [start, end) (or are still firing), newest first."""
+    """Episodes that overlap [start, end) (or are still firing), newest first: found by
+    their end (ix_alert_episodes_community_ended), so those that ended before the range
+    are never read; sorted here, where an ORDER BY would draw the planners to the index
+    by start and through every episode before `end`."""
     query = select(AlertEpisode.__table__).where(AlertEpisode.community_id == community_id)
     if only_open:
         query = query.where(AlertEpisode.ended_at.is_(None))
     else:
         query = query.where(
-            AlertEpisode.started_at < end,
             or_(AlertEpisode.ended_at.is_(None), AlertEpisode.ended_at > start),
+            AlertEpisode.started_at < end,
         )
-    result = conn.execute(query.order_by(AlertEpisode.started_at.desc()))
-    return pd.DataFrame([tuple(r) for r in result], columns=list(result.keys()))
+    result = conn.execute(query)
+    frame = pd.DataFrame([tuple(r) for r in result], columns=list(result.keys()))
+    return frame.sort_values("started_at", ascending=False, ignore_index=True)
 
 
 def silences(conn: Connection, community_id: int, now: datetime) -> pd.DataFrame:

@@ -7,11 +7,13 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 import pandas as pd
 from sqlalchemy import Connection, Select, and_, case, func, or_, select, union
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql.elements import ColumnElement
 
 from analysis.kinds import KIND_COUNT_COLUMNS
 from data_access.frames import frame_of, raw_time
@@ -24,6 +26,7 @@ from data_access.schema import (
     Source,
     TopicHourly,
 )
+from data_access.sql import among
 
 ANSWER_GRACE = timedelta(days=7)  # replies after the week still answer its questions
 
@@ -36,6 +39,16 @@ def _week_of(column, edges: list[datetime]):
 
 
 PERSON = func.coalesce(Member.person_id, Member.id)  # merged accounts count as one person
+
+
+def of_persons(persons: Sequence[int]) -> ColumnElement[bool]:
+    """`PERSON IN persons`, written so both databases find the accounts by index (the
+    person merged into, ix_members_person; or the account itself) instead of computing
+    PERSON for every member of the community."""
+    return or_(
+        among(Member.person_id, persons),
+        and_(Member.person_id.is_(None), among(Member.id, persons)),
+    )
 
 
 def member_weeks(conn: Connection, community_id: int, edges: list[datetime]) -> pd.DataFrame:
@@ -84,17 +97,33 @@ def left_members(conn: Connection, community_id: int, edges: list[datetime]) -> 
 
 
 def new_members(conn: Connection, community_id: int, edges: list[datetime]) -> pd.Series:
-    """People whose first message on any of their accounts (to the hour) falls in each week."""
-    firsts = (
-        select(PERSON.label("person"), func.min(Member.first_seen_hour).label("first"))
-        .where(Member.community_id == community_id, Member.is_bot.is_(False))
-        .group_by(PERSON)
-        .subquery()
+    """People whose first message on any of their accounts (to the hour) falls in each week:
+    the human accounts first seen in the weeks (ix_members_first_seen) that no
+    other account of the same person was seen before."""
+    earlier = aliased(Member)
+    person = PERSON
+    seen_before = (
+        select(earlier.id)
+        .where(
+            or_(earlier.id == person, earlier.person_id == person),
+            earlier.is_bot.is_(False),
+            or_(
+                earlier.first_seen_hour < Member.first_seen_hour,
+                and_(earlier.first_seen_hour == Member.first_seen_hour, earlier.id < Member.id),
+            ),
+        )
+        .exists()
     )
-    week = _week_of(firsts.c.first, edges).label("week")
+    week = _week_of(Member.first_seen_hour, edges).label("week")
     query = (
         select(week, func.count())
-        .where(firsts.c.first >= edges[0], firsts.c.first < edges[-1])
+        .where(
+            Member.community_id == community_id,
+            Member.first_seen_hour >= edges[0],
+            Member.first_seen_hour < edges[-1],
+            Member.is_bot.is_(False),
+            ~seen_before,
+        )
         .group_by(week)
     )
     return pd.Series(dict(conn.execute(query).all()), dtype=int)

@@ -12,7 +12,7 @@ from sqlalchemy import Connection, Select, and_, func, select
 from sqlalchemy.orm import aliased
 
 from data_access.frames import frame_of, raw_time
-from data_access.kpi_queries import PERSON, listed_messages
+from data_access.kpi_queries import PERSON, listed_messages, of_persons
 from data_access.schema import Channel, Member, Message, MessageTopic, Topic
 from data_access.sql import among
 
@@ -130,7 +130,7 @@ def accounts_of(conn: Connection, community_id: int, persons: list[int]) -> list
     """The account ids of these people (their own and those merged into them)."""
     if not persons:
         return []
-    query = select(Member.id).where(Member.community_id == community_id, among(PERSON, persons))
+    query = select(Member.id).where(Member.community_id == community_id, of_persons(persons))
     return [int(account) for account in conn.scalars(query)]
 
 

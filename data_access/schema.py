@@ -22,6 +22,7 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
 )
+from sqlalchemy import text as sql_text  # "text" is also a column name below
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from analysis.kinds import KIND_COUNT_COLUMNS
@@ -85,7 +86,17 @@ class Channel(Base):
 
 class Member(Base):
     __tablename__ = "members"
-    __table_args__ = (UniqueConstraint("source_id", "external_id"),)
+    __table_args__ = (
+        UniqueConstraint("source_id", "external_id"),
+        Index("ix_members_first_seen", "first_seen_hour", "community_id"),  # new in a range
+        Index("ix_members_person", "person_id"),  # the accounts merged into a person
+        Index(  # the bots and staff
+            "ix_members_flagged",
+            "community_id",
+            sqlite_where=sql_text("is_bot = 1 OR is_staff = 1"),
+            postgresql_where=sql_text("is_bot OR is_staff"),
+        ),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
     source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"))
@@ -439,6 +450,7 @@ class AlertEpisode(Base):
     __table_args__ = (
         UniqueConstraint("rule_id", "scope_key", "started_at"),
         Index("ix_alert_episodes_community_started", "community_id", "started_at"),
+        Index("ix_alert_episodes_community_ended", "community_id", "ended_at"),  # open ones
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))

@@ -176,6 +176,7 @@ else:
     languages.picker(account)
     if components.database_guard(components.sidebar):
         components.database_guard(components.worker_banner)
+        components.database_guard(components.replica_banner)
         if auth.allowed(account, Action.VIEW_MONITORING):
             alerts_page = next(
                 (p for pages in sections.values() for p in pages if p.url_path == "alerts"),

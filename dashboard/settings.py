@@ -113,7 +113,16 @@ def time_zone(value, label: str) -> str:
 
 
 def without_password(url) -> str:
+    if not url:
+        return "none"
     return make_url(str(url)).render_as_string(hide_password=True)
+
+
+def replica_url(value, label: str) -> str:
+    url = str(value).strip()
+    if url and not url.startswith("postgresql"):
+        raise SettingsError(f"{label}: a read replica must be PostgreSQL (postgresql://...)")
+    return url
 
 
 def retention_months(value, label: str) -> int:
@@ -127,6 +136,12 @@ def retention_months(value, label: str) -> int:
 SETTINGS = (
     Setting("database_url", "ECG_DATABASE_URL", "database", "url", DEFAULT_DATABASE_URL,
             text, "database URL", show=without_password),
+    Setting("read_database_url", "ECG_READ_DATABASE_URL", "database", "read_url", "",
+            replica_url, "PostgreSQL streaming replica the dashboard reads from (writes go to "
+            "the database URL), see [scaling.md](scaling.md)", show=without_password),
+    Setting("read_max_lag_seconds", "ECG_READ_MAX_LAG_SECONDS", "database",
+            "read_max_lag_seconds", 30.0, number_at_least(0),
+            "past this many seconds behind, the dashboard reads the primary instead"),
     Setting("timezone", "ECG_TIMEZONE", "display", "timezone", "UTC", time_zone,
             "the time zone the dashboard opens in", label="timezone"),
     Setting("live_refresh_seconds", "ECG_LIVE_REFRESH_SECONDS", "display",
@@ -170,6 +185,8 @@ SETTINGS = (
 @dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
+    read_database_url: str = ""  # a PostgreSQL streaming replica for the dashboard's reads
+    read_max_lag_seconds: float = 30.0  # further behind than this, reads go to the primary
     timezone: str = "UTC"
     live_refresh_seconds: float = 5.0
     demo: bool = True  # keep the "demo" community live, when there is one
@@ -214,6 +231,11 @@ def load_settings(secrets: Mapping, environ: Mapping[str, str]) -> Settings:
         report_mail = load_report_mail(secrets.get("report", {}), environ)
     except NotificationSettingsError as error:
         raise SettingsError(str(error)) from None
+    if values["read_database_url"] and not values["database_url"].startswith("postgresql"):
+        raise SettingsError(
+            "ECG_READ_DATABASE_URL ([database] read_url): a read replica needs a PostgreSQL "
+            "primary as the database URL"
+        )
     return Settings(**values, notifications=notifications, report_mail=report_mail)
 
 

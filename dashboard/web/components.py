@@ -435,6 +435,30 @@ def worker_banner() -> None:
         )
 
 
+def replica_banner() -> None:
+    """With a read replica configured: a note when the pages read the primary instead,
+    and why (the replica cannot be reached, or is too far behind)."""
+    route = resources.read_route()
+    if route is None or route.why_primary not in ("down", "lagging"):
+        return
+    if route.why_primary == "down":
+        why = _("the read replica cannot be reached ({problem})").format(
+            problem=plain(route.health.problem)
+        )
+    else:
+        why = _("the read replica is {seconds:.0f} s behind (more than the {limit:.0f} s allowed)")
+        why = why.format(
+            seconds=route.health.behind_seconds, limit=resources.settings().read_max_lag_seconds
+        )
+    st.info(
+        _(
+            "Reading from the primary database: {why}. Figures are current; the primary "
+            "carries the reads until the replica is back."
+        ).format(why=why),
+        icon=":material/database:",
+    )
+
+
 def mark_partial_buckets(figure, bucket: str, window: TimeRange | None = None):
     """The figure with its first or last bucket labelled "part of a day" (week, hour) when
     the range shown, or the community's data, covers only part of it."""

@@ -4,6 +4,7 @@ otherwise. A write clears them all (clear)."""
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable, Sequence
 from contextlib import contextmanager
@@ -34,6 +35,7 @@ from data_access import audit, member_notes, queries
 from data_access.db import make_engine
 from data_access.forecast_store import SeriesKey, StoredForecast, series_keys_of
 from data_access.heartbeat import Heartbeat, last_beat
+from data_access.replica import ReadRouter, Route, primary_position, replica_engine
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -41,6 +43,7 @@ ChannelIds = Sequence[int] | None  # None: every channel
 Kinds = tuple[str, ...] | None  # message kinds; None: every kind
 QUERY_TTL_SECONDS = 2  # no longer than the shortest live refresh interval allowed
 _CACHED: list = []  # every cached read, for clear()
+OWN_WRITE_KEY = "_ecg_own_write"  # the primary's WAL position after this session's last write
 
 
 def secrets() -> dict:
@@ -57,30 +60,70 @@ def settings() -> Settings:
 
 @st.cache_resource(show_spinner=False)
 def engine() -> Engine:
+    """The primary database: every write, and every read without a replica."""
     return make_engine(settings().database_url)
+
+
+@st.cache_resource(show_spinner=False)
+def read_router() -> ReadRouter | None:
+    """The replica's router when one is configured (ECG_READ_DATABASE_URL), else None."""
+    if not settings().read_database_url:
+        return None
+    replica = replica_engine(settings().read_database_url)
+    return ReadRouter(engine(), replica, settings().read_max_lag_seconds)
+
+
+def read_route() -> Route | None:
+    """Where this session's reads go now; None without a replica. A session that wrote
+    reads the primary until the replica has replayed its write."""
+    router = read_router()
+    if router is None:
+        return None
+    route = router.route(st.session_state.get(OWN_WRITE_KEY))
+    if route.on_replica:
+        st.session_state.pop(OWN_WRITE_KEY, None)
+    return route
+
+
+def reader() -> Engine:
+    """The engine a page's reads go to: the replica when it serves, else the primary."""
+    route = read_route()
+    return engine() if route is None else route.engine
 
 
 @contextmanager
 def connection():
-    with engine().connect() as conn:
+    with reader().connect() as conn:
         yield conn
 
 
 def cached(ttl: float = QUERY_TTL_SECONDS, max_entries: int = 500, spinner: bool | str = False):
-    """A read kept `ttl` seconds per arguments, and cleared by every write."""
+    """A read kept `ttl` seconds per arguments, and cleared by every write. A session whose
+    own write the replica has not replayed yet reads the primary, past the cache (another
+    session may have just filled it from the replica)."""
 
     def decorate(read: Callable[P, R]) -> Callable[P, R]:
         kept = st.cache_data(show_spinner=spinner, ttl=ttl, max_entries=max_entries)(read)
         _CACHED.append(kept)
-        return kept
+
+        @functools.wraps(read)
+        def fresh_after_own_write(*args: P.args, **kwargs: P.kwargs) -> R:
+            if read_router() is not None and OWN_WRITE_KEY in st.session_state:
+                return read(*args, **kwargs)
+            return kept(*args, **kwargs)
+
+        return fresh_after_own_write
 
     return decorate
 
 
 def clear() -> None:
-    """After a write: every read is made again."""
+    """After a write: every read is made again; with a replica, this session's reads go to
+    the primary until the replica has replayed the write."""
     for kept in _CACHED:
         kept.clear()
+    if read_router() is not None:
+        st.session_state[OWN_WRITE_KEY] = primary_position(engine())
 
 
 def read_with(query: Callable[..., R], *args) -> R:
@@ -215,13 +258,13 @@ def topic_messages(
 def suggested_topics(community_id: int, days: int, as_of_hour: datetime) -> Suggestions:
     """Suggested topics of the last `days` days up to `as_of_hour` (kept for ten minutes:
     clustering takes seconds). ValueError when there are too few messages."""
-    return suggest_topics(engine(), community_id, days, None, as_of_hour)
+    return suggest_topics(reader(), community_id, days, None, as_of_hour)
 
 
 @cached(ttl=300, max_entries=20)
 def emerging_terms(community_id: int, as_of: datetime) -> EmergingNow:
     """What is emerging as of `as_of` (pages pass it rounded to 5 minutes)."""
-    return emerging_now(engine(), community_id, as_of)
+    return emerging_now(reader(), community_id, as_of)
 
 
 # ---- forecasts
@@ -311,18 +354,18 @@ def episode_messages(
 def backtest(community_id: int, rule: Rule, start: datetime, end: datetime) -> list:
     """A rule's backtest (alerts.backtest.ScopeBacktest per scope), kept five minutes: the
     preview redraws on every edit, and the same rule over the same days is the same."""
-    return backtest_range(engine(), community_id, rule, start, end)
+    return backtest_range(reader(), community_id, rule, start, end)
 
 
 @cached(ttl=60, max_entries=50)
 def episode_scores(community_id: int, rule: Rule, scope_key: str, start, end) -> pd.DataFrame:
-    return scope_scores(engine(), community_id, rule, scope_key, start, end)
+    return scope_scores(reader(), community_id, rule, scope_key, start, end)
 
 
 @cached(ttl=300, max_entries=20)
 def backtest_period(community_id: int, days: int) -> tuple[datetime, datetime] | None:
     """The last `days` with data that a rule's preview replays, None without any."""
-    return default_period(engine(), community_id, days)
+    return default_period(reader(), community_id, days)
 
 
 # ---- the weekly report
@@ -337,7 +380,7 @@ def weekly_report(community_id: int, community: str, week: Week, timezone: str) 
 @cached(ttl=60, max_entries=20)
 def members_overview(community_id: int, timezone: str, as_of_hour: datetime) -> MembersOverview:
     """Counts per state and cohorts of the stored member weeks (aggregates, not rows)."""
-    return read_members_overview(engine(), community_id, timezone, as_of_hour)
+    return read_members_overview(reader(), community_id, timezone, as_of_hour)
 
 
 @cached(ttl=60, max_entries=20)
@@ -345,13 +388,13 @@ def member_weeks(
     community_id: int, timezone: str, as_of_hour: datetime, weeks: tuple[int, ...]
 ) -> MemberWeeks:
     """The stored member weeks of these week indexes, up to the last complete week."""
-    return stored_member_weeks(engine(), community_id, timezone, as_of_hour, weeks)
+    return stored_member_weeks(reader(), community_id, timezone, as_of_hour, weeks)
 
 
 @cached(ttl=60, max_entries=50)
 def people_to_reach(community_id: int, timezone: str, week: str, which: str) -> pd.DataFrame:
     """A list of the Members page for `week` (a name): "at risk", "rising" or "new"."""
-    return read_people_to_reach(engine(), community_id, timezone, week, which)
+    return read_people_to_reach(reader(), community_id, timezone, week, which)
 
 
 @cached(ttl=60, max_entries=20)
@@ -360,7 +403,7 @@ def unanswered_newcomers(
 ) -> pd.DataFrame:
     """Newcomers of `week` (a name like 2026-W45) whose first question had no answer."""
     return first_questions_unanswered(
-        engine(), community_id, parse_week(week), timezone, set(newcomers)
+        reader(), community_id, parse_week(week), timezone, set(newcomers)
     )
 
 
@@ -375,7 +418,7 @@ def segment_reading(
     community_id: int, segment: Segment, timezone: str, as_of_hour: datetime
 ) -> SegmentReading:
     """Who is in `segment` in the last complete week, and its size week by week."""
-    return segment_now(engine(), community_id, timezone, as_of_hour, segment)
+    return segment_now(reader(), community_id, timezone, as_of_hour, segment)
 
 
 @cached(ttl=60, max_entries=20)
@@ -388,4 +431,4 @@ def member_tags(community_id: int) -> list[str]:
 @cached(ttl=60, max_entries=50)
 def member_profile(community_id: int, person: int, timezone: str, as_of_hour: datetime):
     """A person's profile (dashboard.member_profile); None: no such person here."""
-    return read_profile(engine(), community_id, person, timezone, as_of_hour)
+    return read_profile(reader(), community_id, person, timezone, as_of_hour)

@@ -7,6 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard.i18n import N_, _, number
+from dashboard.i18n.reasons import translated
 from dashboard.web import actions, components, resources, upload_files
 from dashboard.web.upload_files import (
     TOPIC_TEMPLATES,
@@ -119,7 +120,7 @@ def body() -> None:
         lines = ", ".join(str(n) for n in summary.rejected_lines[reason])
         st.text(
             _("{count} × {reason} (line {lines})").format(
-                count=number(count), reason=reason, lines=lines
+                count=number(count), reason=translated(reason), lines=lines
             )
         )
     if summary.without_text:

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.i18n import N_, _, number, translator
+from dashboard.i18n.reasons import translated
 from dashboard.web import account_reads, actions, auth, components
 from dashboard.web.auth import Action
 
@@ -56,7 +57,7 @@ def bulk_confirm(cid: int, found: list, names: dict) -> None:
                 _("account"): [names[s.first] for s in found],
                 _("counts as one person with"): [names[s.second] for s in found],
                 _("score"): [round(s.score, 2) for s in found],
-                _("evidence"): ["; ".join(s.evidence) for s in found],
+                _("evidence"): ["; ".join(map(translated, s.evidence)) for s in found],
             }
         )
         st.dataframe(preview, hide_index=True, width="stretch")
@@ -84,7 +85,7 @@ def suggestions(cid: int, names: dict) -> None:
                 )
             )
             for why in s.evidence:
-                left.text(f"• {why}")
+                left.text(f"• {translated(why)}")
             if right.button(_("Confirm"), key=f"yes-{s.first}-{s.second}", type="primary"):
                 _then_redraw(actions.decide_identity(cid, s, True))
             if right.button(_("Reject"), key=f"no-{s.first}-{s.second}"):

@@ -10,6 +10,7 @@ import streamlit as st
 
 from dashboard.charts import alerts as alert_charts
 from dashboard.i18n import N_, _, number
+from dashboard.i18n.reasons import translated
 from dashboard.web import actions, components, resources
 from dashboard.web.rule_editor import (
     BLANK,
@@ -332,7 +333,8 @@ def show_problem(error: RuleValidationError, slots: dict, fields: dict) -> None:
     if error.field == "name" and not fields["name"].strip():
         slot.info(_("Name the rule to see its backtest preview and save it."))
     else:
-        slot.error(components.plain(error.reason[:1].upper() + error.reason[1:]))
+        reason = translated(error.reason)
+        slot.error(components.plain(reason[:1].upper() + reason[1:]))
 
 
 def body() -> None:

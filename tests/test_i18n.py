@@ -238,3 +238,63 @@ def test_a_rules_sentence_in_chinese(chinese):
 
     rule = Rule("x", "volume", "zscore", "above", 4.0, window_minutes=60, for_minutes=10)
     assert rule_sentence(rule) == "60 分钟内消息量的 z 分数高于 4，持续 10 分钟（全部）"
+
+
+def test_every_reason_the_library_gives_is_in_the_reason_catalog():
+    """scripts/reason_templates.py reads the reasons from the source; the committed
+    catalog (whose templates are translated like any string) must be what it makes."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    made = subprocess.run(
+        [sys.executable, "scripts/reason_templates.py", "--check"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert made.returncode == 0, made.stdout + made.stderr
+
+
+def test_the_library_reasons_in_chinese_by_hand(chinese):
+    from dashboard.i18n.reasons import field_and_reason, translated
+
+    assert translated("no text") == "没有文字"
+    assert translated("bad timestamp '2025-13-01' (expected ISO 8601 or Unix time)") == (
+        "时间戳有误 '2025-13-01'（应为 ISO 8601 或 Unix 时间）"
+    )
+    assert translated("no author (message 7 of #general)") == "没有作者 (message 7 of #general)"
+    assert translated("same handle 'ana' on discord and slack") == (
+        "discord 和 slack 上的用户名相同：“ana”"
+    )
+    assert translated("a reason no template has") == "a reason no template has"
+    assert field_and_reason("keywords", "give at least one keyword, phrase or pattern") == (
+        "关键词: 至少给出一个关键词、短语或模式"
+    )
+    i18n.use(i18n.ENGLISH)
+    assert translated("no text") == "no text"
+
+
+def test_a_rejected_rows_reason_on_the_import_page_is_in_chinese(monkeypatch, database_url):
+    import json
+
+    from access.permissions import Role
+    from data_access.setup import init_database
+    from tests.test_importers import DISCORD
+    from tests.test_pages import ensure_user, open_page
+
+    init_database(make_engine(database_url))
+    ensure_user(database_url, Role.ANALYST)
+    accounts.set_language(make_engine(database_url), "analyst", "zh_CN")
+    export = json.loads(DISCORD.read_text())
+    plain = next(m for m in export["messages"] if m.get("type", "Default") == "Default")
+    plain.pop("author")
+    app = open_page(monkeypatch, database_url, "../pages/import_data.py", role=Role.ANALYST)
+    app.get("file_uploader")[0].upload("general.json", json.dumps(export).encode()).run()
+    next(b for b in app.button if b.label == "导入").click().run()
+    assert not app.exception, [e.message for e in app.exception]
+    assert {m.label: m.value for m in app.metric}["已拒绝"] == "1"
+    assert any(t.value.startswith("1 × 没有作者（第 ") for t in app.text), [
+        t.value for t in app.text
+    ]

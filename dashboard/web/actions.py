@@ -32,6 +32,8 @@ from dashboard.changes.topics import delete_topic as remove_topic
 from dashboard.changes.topics import save_topic as store_topic
 from dashboard.changes.uploads import import_upload
 from dashboard.communities import prepare_community
+from dashboard.i18n import _
+from dashboard.i18n.reasons import field_and_reason, translated
 from dashboard.web import auth, components, resources, upload_files
 from data_access import accounts, alert_store, identities, member_notes, members
 from data_access.accounts import AccountError
@@ -76,9 +78,15 @@ def _attempt(refused: str, write: Callable[[Actor, datetime], T]) -> Done[T] | N
 
 
 def _reason(error: Exception) -> str:
+    """Why a write was refused, in the viewer's language."""
     if isinstance(error, TopicRuleError):
-        return f"{error.field.capitalize()}: {error.reason}"
-    return str(error).rstrip(".")
+        return field_and_reason(error.field, error.reason)
+    if isinstance(error, ImportFormatError):
+        where = error.path
+        if error.line:
+            where = _("{path}, line {line}").format(path=error.path, line=error.line)
+        return f"{where}: {translated(error.reason)}"
+    return translated(str(error).rstrip("."))
 
 
 # ---- members

@@ -10,6 +10,7 @@ import pandas as pd
 
 from analysis.topics import TopicRule, TopicRuleError, compile_rule, prepare, validate
 from dashboard.i18n import _
+from dashboard.i18n.reasons import field_and_reason
 from data_access.topics import topic_rule_of
 
 __all__ = [
@@ -61,7 +62,7 @@ def rule_problem(rule: TopicRule) -> str | None:
     try:
         validate(rule)
     except TopicRuleError as error:
-        return f"{error.field.capitalize()}: {error.reason}"
+        return field_and_reason(error.field, error.reason)
     return None
 
 

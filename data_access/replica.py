@@ -68,9 +68,11 @@ def replica_engine(url: str) -> Engine:
 
 
 def primary_position(primary: Engine) -> int:
-    """The primary's current WAL position: a write made before this call is at or before it."""
+    """The primary's WAL flushed so far: a write committed before this call is at or before
+    it, and a replica can replay up to it (not beyond: WAL written but not yet flushed is
+    not sent, so comparing with the write position could wait for ever on a quiet primary)."""
     with primary.connect() as conn:
-        return lsn_number(conn.scalar(text("SELECT pg_current_wal_lsn()::text")))
+        return lsn_number(conn.scalar(text("SELECT pg_current_wal_flush_lsn()::text")))
 
 
 def measure(primary: Engine, replica: Engine) -> Health:

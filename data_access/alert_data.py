@@ -11,7 +11,7 @@ import pandas as pd
 from sqlalchemy import Connection, func, select
 
 from analysis.kinds import KIND_COUNT_COLUMNS
-from data_access.frames import frame_of, raw_time
+from data_access.frames import driver_frame, frame_of, raw_time
 from data_access.partitions import links_joined
 from data_access.schema import (
     Channel,
@@ -25,6 +25,7 @@ from data_access.schema import (
     Topic,
     TopicHourly,
 )
+from data_access.sql import epoch_minutes
 
 HOURLY = (
     "messages",
@@ -54,20 +55,23 @@ def _epoch(frame: pd.DataFrame, column: str, unit_seconds: int) -> np.ndarray:
 def message_rows(conn: Connection, community_id: int, first: int, end: int) -> pd.DataFrame:
     """minute, channel_id, member_id, sentiment, is_bot, kind of the messages in
     [first, end)."""
-    return _with_minutes(frame_of(conn, _rows_in(community_id, first, end)))
+    return _typed(driver_frame(conn, _rows_in(community_id, first, end)))
 
 
 def topic_rows(conn: Connection, community_id: int, first: int, end: int) -> pd.DataFrame:
     """The same rows once per topic of each message, with topic_id."""
     query = _rows_in(community_id, first, end).add_columns(MessageTopic.topic_id)
     query = query.join(MessageTopic, links_joined(moment_of(first), moment_of(end)))
-    return _with_minutes(frame_of(conn, query))
+    return _typed(driver_frame(conn, query))
 
 
 def _rows_in(community_id: int, first: int, end: int):
+    """The messages of minutes [first, end), read as the driver gives them (a backtest
+    reads a month of them: hundreds of thousands of rows), the minute computed by the
+    database."""
     return (
         select(
-            raw_time(Message.sent_at),
+            epoch_minutes(Message.sent_at).label("minute"),
             Message.channel_id,
             Message.member_id,
             Message.sentiment,
@@ -83,13 +87,11 @@ def _rows_in(community_id: int, first: int, end: int):
     )
 
 
-def _with_minutes(frame: pd.DataFrame) -> pd.DataFrame:
-    if frame.empty:
-        frame = pd.DataFrame(columns=[*frame.columns, "minute"])
-        return frame.astype({"minute": "int64", "sentiment": float, "is_bot": bool})
-    frame["minute"] = _epoch(frame, "sent_at", 60)
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """The driver's rows with the types the rules read: whole minutes, float sentiment
+    (NaN: not scored), boolean is_bot (SQLite gives 0 and 1)."""
     frame["sentiment"] = pd.to_numeric(frame["sentiment"], errors="coerce").astype(float)
-    return frame.drop(columns="sent_at")
+    return frame.astype({"minute": "int64", "is_bot": bool})
 
 
 def hourly_rows(

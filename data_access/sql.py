@@ -8,6 +8,7 @@ from typing import TypeVar
 
 from sqlalchemy import (
     ARRAY,
+    BigInteger,
     Boolean,
     Column,
     ColumnElement,
@@ -73,6 +74,29 @@ def _compile_in(element: _DialectIn, compiler, **kw) -> str:
 def _compile_any(element: _DialectIn, compiler, **kw) -> str:
     array = bindparam(None, element.values, type_=ARRAY(element.column.type))
     return compiler.process(element.column == any_(array), **kw)
+
+
+class epoch_minutes(ColumnElement):  # noqa: N801 (reads as the SQL function it is)
+    """Whole minutes since the Unix epoch of a stored UTC time, rounded down, computed by
+    the database: a read of many rows gets numbers, not text to parse in Python."""
+
+    inherit_cache = True
+    type = BigInteger()
+
+    def __init__(self, column) -> None:
+        self.column = column
+
+
+@compiles(epoch_minutes, "sqlite")
+def _compile_minutes_sqlite(element: epoch_minutes, compiler, **kw) -> str:
+    # strftime('%s') is whole seconds (the fraction dropped: rounded down after 1970)
+    return f"(CAST(strftime('%s', {compiler.process(element.column, **kw)}) AS INTEGER) / 60)"
+
+
+@compiles(epoch_minutes, "postgresql")
+def _compile_minutes_postgresql(element: epoch_minutes, compiler, **kw) -> str:
+    column = compiler.process(element.column, **kw)  # timestamp without time zone: UTC
+    return f"CAST(floor(EXTRACT(EPOCH FROM {column}) / 60) AS BIGINT)"
 
 
 ROWS_PER_STATEMENT = 500  # keeps a statement under SQLite's 32,766 parameters

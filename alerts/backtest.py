@@ -49,10 +49,21 @@ def backtest_range(
     engine: Engine, community_id: int, rule: Rule, start: datetime, end: datetime
 ) -> list[ScopeBacktest]:
     """Read what the rule needs for [start, end) and backtest it, minute by minute."""
-    first, last = minute_of(start), minute_of(end)
+    return backtest_on(rule, backtest_data(engine, community_id, rule, start, end), start, end)
+
+
+def backtest_data(
+    engine: Engine, community_id: int, rule: Rule, start: datetime, end: datetime
+) -> MetricData:
+    """The rows a backtest of `rule` over [start, end) is scored on: the same for every rule
+    with the same alerts.data.data_needs (a threshold tried, a direction changed)."""
     with engine.connect() as conn:
-        data = metric_data(conn, community_id, [rule], first, last)
-    return backtest(rule, data, first, last)
+        return metric_data(conn, community_id, [rule], minute_of(start), minute_of(end))
+
+
+def backtest_on(rule: Rule, data: MetricData, start: datetime, end: datetime):
+    """backtest over [start, end) on rows read before (backtest_data)."""
+    return backtest(rule, data, minute_of(start), minute_of(end))
 
 
 def default_period(

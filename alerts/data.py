@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import Connection
 
 from alerts.baselines import LOOKBACK_HOURS
@@ -16,17 +18,42 @@ from analysis.weeks import parse_week
 from data_access import alert_data, emerging_store, member_notes, member_weeks
 
 
+@dataclass(frozen=True)
+class DataNeeds:
+    """What metric_data reads for a set of rules; rules with the same needs are scored on
+    the same data (a backtest's data is read once for every threshold tried)."""
+
+    reach: int  # minutes of messages before the first minute scored
+    topics: bool  # topic links and topic rollups
+    forecasts: bool
+    emerging: bool
+    weekly: tuple[str, ...]  # the member metrics (alerts.member_scores.weekly_key)
+
+
+def data_needs(rules: list[Rule]) -> DataNeeds:
+    return DataNeeds(
+        reach=max((reach_minutes(r) for r in rules), default=60),
+        topics=any(
+            r.metric in TOPIC_METRICS or r.scope.kind in ("topic", "each_topic") for r in rules
+        ),
+        forecasts=any(
+            r.metric in FORECAST_METRICS or r.condition == "forecast_band" for r in rules
+        ),
+        emerging=any(r.metric == "emerging_term" for r in rules),
+        weekly=tuple(sorted({weekly_key(r, r.scope) for r in rules if r.metric in MEMBER_METRICS})),
+    )
+
+
 def metric_data(
     conn: Connection, community_id: int, rules: list[Rule], start: int, end: int
 ) -> MetricData:
     """What `rules` need to be scored for each minute in [start, end): messages of the
-    longest window before `start` onwards, rollups of eight weeks more, forecasts if used."""
-    window = max((reach_minutes(r) for r in rules), default=60)
-    first = start - window
+    longest window before `start` onwards, rollups of eight weeks more, forecasts if used
+    (all of it given by data_needs(rules))."""
+    needs = data_needs(rules)
+    first = start - needs.reach
     platforms, channel_names, topic_names = alert_data.names(conn, community_id)
-    with_topics = any(
-        r.metric in TOPIC_METRICS or r.scope.kind in ("topic", "each_topic") for r in rules
-    )
+    with_topics = needs.topics
     first_hour, end_hour = first // 60 - LOOKBACK_HOURS - 1, -(-end // 60) + 1
     empty_links = alert_data.topic_rows(conn, community_id, 0, 0)
     return MetricData(
@@ -42,14 +69,10 @@ def metric_data(
             if with_topics
             else alert_data.hourly_rows(conn, community_id, 0, 0, True)
         ),
-        forecasts=(
-            alert_data.forecast_points(conn, community_id)
-            if any(r.metric in FORECAST_METRICS or r.condition == "forecast_band" for r in rules)
-            else {}
-        ),
+        forecasts=alert_data.forecast_points(conn, community_id) if needs.forecasts else {},
         emerging=(
             emerging_store.snapshot_rows(conn, community_id, first - FRESH_MINUTES, end)
-            if any(r.metric == "emerging_term" for r in rules)
+            if needs.emerging
             else None
         ),
         weekly=member_week_values(conn, community_id, rules, first, end),

@@ -19,7 +19,7 @@ from alerts.forecast_scores import band_distance, predicted_peak, predicted_rati
 from alerts.member_scores import weekly_series
 from alerts.rules import COUNT_METRICS, MEMBER_METRICS, SHARE_METRICS, Rule, Scope
 from alerts.share_scores import negative_ratio_series, scanned, share_series
-from alerts.silence import data_ended, silence_series, without_silent_sources
+from alerts.silence import ended_in, silence_series, without_silent_sources
 from alerts.windows import (
     DROP_WINDOW_FACTORS,
     WINDOW_FACTORS,
@@ -121,7 +121,7 @@ def _count_series(rule: Rule, scope: Scope, data: MetricData, start: int, end: i
         sigma = _with_topic_dispersion(data, hours, start, end, window, expected, sigma)
     if rule.direction == "below" and rule.metric in COUNT_METRICS:
         expected = without_silent_sources(rule, scope, data, start, end, expected)
-        ended = data_ended(data.messages, data.channel_hours, start, end)
+        ended = ended_in(data, start, end)
         expected = np.where(ended, np.nan, expected)  # no drop once the data has ended
     score, limit = _score(rule, scope, data, value, expected, sigma, minutes, hours)
     guard = sums["count"]

@@ -181,6 +181,23 @@ def _silent_flags(data: MetricData, start: int, end: int) -> dict[int, np.ndarra
     return data.shared[key]
 
 
+def _hours_of(data: MetricData, channels: list[int]) -> pd.DataFrame:
+    """The hourly rollup of these channels summed per hour, worked out once per data."""
+    key = ("hours of", tuple(channels))
+    if key not in data.shared:
+        hours = data.channel_hours[data.channel_hours["channel_id"].isin(channels)]
+        data.shared[key] = hours.groupby("hour", as_index=False)[HOURLY_COLUMNS[1:]].sum()
+    return data.shared[key]
+
+
+def ended_in(data: MetricData, first: int, end: int) -> np.ndarray:
+    """data_ended for the data's messages, worked out once per range."""
+    key = ("ended", first, end)
+    if key not in data.shared:
+        data.shared[key] = data_ended(data.messages, data.channel_hours, first, end)
+    return data.shared[key]
+
+
 def without_silent_sources(rule, scope, data, start, end, expected) -> np.ndarray:
     """The expected count less what silent sources would have brought: a drop is judged
     on the sources that still deliver (a silent one is a data problem, told apart by the
@@ -196,8 +213,6 @@ def without_silent_sources(rule, scope, data, start, end, expected) -> np.ndarra
             for c, s in data.channel_sources.items()
             if s == source and (channels is None or c in channels)
         ]
-        hours = data.channel_hours[data.channel_hours["channel_id"].isin(own)]
-        hours = hours.groupby("hour", as_index=False)[HOURLY_COLUMNS[1:]].sum()
-        due, _ = count_baseline(rule, hours, start - window, end, window)
+        due, _ = count_baseline(rule, _hours_of(data, own), start - window, end, window)
         expected = np.where(silent, np.maximum(expected - np.nan_to_num(due), 0), expected)
     return expected

@@ -104,7 +104,16 @@ def community_window(data: MetricData, first: int, end: int, window: int):
 def scoped(rule: Rule, scope: Scope, data: MetricData) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The message rows and hourly rollup (summed per hour) of one concrete scope. A kind
     of message is read like a topic: its messages, and its count in the rollups as the
-    hour's messages (only volume and share rules watch a kind)."""
+    hour's messages (only volume and share rules watch a kind). Worked out once per scope
+    and data (every rule on the scope, every widened window of a drop rule reads the same;
+    the frames are shared, so read-only)."""
+    key = ("scoped", scope.kind, scope.value)
+    if key not in data.shared:
+        data.shared[key] = _scoped(scope, data)
+    return data.shared[key]
+
+
+def _scoped(scope: Scope, data: MetricData) -> tuple[pd.DataFrame, pd.DataFrame]:
     if scope.kind == "kind":
         rows = data.messages[data.messages["kind"] == scope.value]
         hours = data.channel_hours.assign(messages=kind_counts(data.channel_hours, scope.value))

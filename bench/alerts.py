@@ -10,9 +10,11 @@ Targets (issue 5): a cycle of 200 rules under 2 s; a 30-day backtest of one rule
 from __future__ import annotations
 
 import argparse
+import copy
 import statistics
 import sys
 import time
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -21,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import delete, select  # noqa: E402
 
-from alerts.backtest import backtest_range  # noqa: E402
+from alerts.backtest import backtest_data, backtest_on, backtest_range  # noqa: E402
 from alerts.catalog import DEFAULTS, rules_of, save_rule  # noqa: E402
 from alerts.cycle import evaluate_community  # noqa: E402
 from alerts.rules import DEFAULT_RULES, Rule, Scope  # noqa: E402
@@ -127,19 +129,26 @@ def main() -> None:
     with engine.connect() as conn:
         rules = {r.name: r for r in rules_of(conn, community_id)}
     start = last_hour + timedelta(hours=1) - timedelta(days=30)
+    end = last_hour + timedelta(hours=1)
     for name in ("Volume surge", "Negative-sentiment surge", "Topic spike"):
         rule = rules[name]
-        times = []
+        times, rescored = [], []
         for _ in range(3):
             started = time.perf_counter()
-            results = backtest_range(
-                engine, community_id, rule, start, last_hour + timedelta(hours=1)
-            )
+            results = backtest_range(engine, community_id, rule, start, end)
             times.append(time.perf_counter() - started)
+        data = backtest_data(engine, community_id, rule, start, end)
+        for factor in (0.8, 1.0, 1.25):  # an analyst trying thresholds: the rows read once
+            tried = replace(rule, threshold=rule.threshold * factor)
+            started = time.perf_counter()
+            backtest_on(tried, copy.deepcopy(data), start, end)  # the page's cache gives a copy
+            rescored.append(time.perf_counter() - started)
         episodes = sum(len(r.episodes) for r in results)
         print(
             f"30-day backtest of {name!r} ({len(results)} scope(s)): "
-            f"{statistics.median(times):.2f} s median of 3, {episodes} episode(s) (target < 1 s)"
+            f"{statistics.median(times):.2f} s median of 3, {episodes} episode(s); "
+            f"another threshold on the rows read: {statistics.median(rescored):.2f} s "
+            "(target < 0.5 s)"
         )
 
 

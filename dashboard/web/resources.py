@@ -15,9 +15,11 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
-from alerts.backtest import backtest_range, default_period, scope_scores
+from alerts.backtest import backtest_data, backtest_on, default_period, scope_scores
 from alerts.catalog import rules_of
+from alerts.data import DataNeeds, data_needs
 from alerts.rules import Rule
+from alerts.windows import MetricData
 from analysis.segments import Segment
 from analysis.weeks import Week, parse_week
 from dashboard.emerging_now import EmergingNow, emerging_now
@@ -353,8 +355,20 @@ def episode_messages(
 @cached(ttl=300, max_entries=50)
 def backtest(community_id: int, rule: Rule, start: datetime, end: datetime) -> list:
     """A rule's backtest (alerts.backtest.ScopeBacktest per scope), kept five minutes: the
-    preview redraws on every edit, and the same rule over the same days is the same."""
-    return backtest_range(reader(), community_id, rule, start, end)
+    preview redraws on every edit, and the same rule over the same days is the same. The
+    rows are read once for every rule that needs the same (a threshold tried is scored on
+    the rows already read)."""
+    data = _backtest_rows(community_id, data_needs([rule]), start, end, rule)
+    return backtest_on(rule, data, start, end)
+
+
+@cached(ttl=300, max_entries=4)
+def _backtest_rows(
+    community_id: int, needs: DataNeeds, start: datetime, end: datetime, _rule: Rule
+) -> MetricData:
+    """Kept by what is read (`needs`), not by the rule: `_rule` (not part of the key) is any
+    rule with these needs."""
+    return backtest_data(reader(), community_id, _rule, start, end)
 
 
 @cached(ttl=60, max_entries=50)

@@ -17,9 +17,11 @@ from sqlalchemy import (
     distinct,
     exists,
     func,
+    literal_column,
     select,
 )
 
+from analysis.sentiment import NEGATIVE_AT_MOST
 from data_access import alert_store, range_sums, recent, retention
 from data_access.forecast_store import SeriesKey, hourly_counts, stored_forecast
 from data_access.frames import frame_of, raw_time
@@ -174,16 +176,18 @@ def most_negative_messages(
 
 
 def most_negative_query(community_id, start, end, channel_ids, limit, kinds=None) -> Select:
-    """The range's messages reached through (community_id, sent_at), then sorted: the
-    score is read as `sentiment + 0`, which no index holds, so neither database walks
+    """The range's negative messages, reached through the partial index of negative
+    messages by (community_id, sent_at) (ix_messages_negative: its condition is written
+    as a literal, as the planners need to see it to use the index), then sorted: the
+    score is sorted on as `sentiment + 0`, which no index holds, so neither database walks
     the sentiment index across the whole history looking for the range's messages (the
-    cost follows the range, not the history)."""
+    cost follows the range's negative messages, not the history)."""
     score = Message.sentiment + 0
     query = _message_view().where(
         Message.community_id == community_id,
         Message.sent_at >= start,
         Message.sent_at < end,
-        score <= -0.05,
+        Message.sentiment <= literal_column(str(NEGATIVE_AT_MOST)),
     )
     if channel_ids is not None:
         query = query.where(Message.channel_id.in_(channel_ids))

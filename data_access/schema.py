@@ -120,6 +120,14 @@ class Message(Base):
         Index("ix_messages_channel_hour_member", "channel_id", "hour", "member_id"),
         Index("ix_messages_community_sent", "community_id", "sent_at"),
         Index("ix_messages_community_sentiment", "community_id", "sentiment"),
+        Index(  # the negative messages of a range, with their score (the Sentiment page)
+            "ix_messages_negative",
+            "community_id",
+            "sent_at",
+            "sentiment",
+            sqlite_where=sql_text("sentiment <= -0.05"),
+            postgresql_where=sql_text("sentiment <= -0.05"),
+        ),
         Index("ix_messages_member_sent", "member_id", "sent_at"),  # a member's profile
         Index("ix_messages_reply_to", "source_id", "reply_to_external_id"),  # replies to one
     )

@@ -60,7 +60,7 @@ def body() -> None:
         return
     path = upload_files.kept_copy(upload)
     fmt, why = choose_format(path)
-    st.write(_("Format: **{format}** ({why})").format(format=fmt, why=why))
+    st.write(_("Format: **{format}** ({why})").format(format=fmt, why=translated(why)))
     left, right = st.columns(2)
     community = left.text_input(
         _("Community"), value=components.current_filters().community or "main"
@@ -131,7 +131,9 @@ def body() -> None:
     if summary.events:
         st.caption(
             _("Platform events, not messages: ")
-            + ", ".join(f"{count:,} × {event}" for event, count in summary.events.most_common())
+            + ", ".join(
+                f"{count:,} × {translated(event)}" for event, count in summary.events.most_common()
+            )
         )
 
 

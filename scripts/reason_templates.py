@@ -36,8 +36,10 @@ REASONS = {  # the exceptions whose text reaches a user
 }
 EVIDENCE = "note"  # analysis/identity.py: note(a, b, kind, score, why)
 ROW_REASON = "ParsedRow"  # ParsedRow(line, None, reason)
-REASON_CONSTANTS = {"TOO_EARLY", "TOO_LATE", "UNTERMINATED_QUOTE"}  # ingest's row reasons
-REASON_FUNCTIONS = {"unusable_value"}  # functions that return a row's reason
+# ingest's row reasons; PLATFORM_FORMATS: format -> (recogniser, reader, why it was chosen)
+REASON_CONSTANTS = {"TOO_EARLY", "TOO_LATE", "UNTERMINATED_QUOTE", "PLATFORM_FORMATS"}
+# functions that return a reason (a row's), or a pair whose last item is one (a format's)
+REASON_FUNCTIONS = {"unusable_value", "choose_format"}
 OWN_TEXT = {"PermissionDenied"}  # exceptions that write their text themselves
 STRING_METHODS = {"lower", "upper", "strip", "group"}
 WRAPPERS = {"str", "sorted", "repr"}
@@ -118,6 +120,13 @@ def templates() -> list[str]:
     return sorted(found, key=str.lower)
 
 
+def _last(node: ast.expr | None) -> str | None:
+    """The template of a value, or of a tuple's last item."""
+    if isinstance(node, ast.Tuple) and node.elts:
+        node = node.elts[-1]
+    return template_of(node) if node is not None else None
+
+
 def _worded(text: str | None) -> bool:
     """A template with words of its own (not a bare field such as "{path}:{name}")."""
     return bool(text) and any(ch.isalpha() for ch in _FIELD.sub("", text))
@@ -135,9 +144,13 @@ def _other_reasons(path: Path) -> list[str | None]:
         if isinstance(node, ast.Assign):
             names = {t.id for t in node.targets if isinstance(t, ast.Name)}
             if names & REASON_CONSTANTS or ("why" in names and path.name == "identity.py"):
-                found.append(template_of(node.value))
+                value = node.value
+                if isinstance(value, ast.Dict):
+                    found += [_last(item) for item in value.values]
+                else:
+                    found.append(template_of(value))
         elif isinstance(node, ast.FunctionDef) and node.name in REASON_FUNCTIONS:
-            found += [template_of(r.value) for r in ast.walk(node) if isinstance(r, ast.Return)]
+            found += [_last(r.value) for r in ast.walk(node) if isinstance(r, ast.Return)]
         elif isinstance(node, ast.ClassDef) and node.name in OWN_TEXT:  # super().__init__(...)
             found += [
                 template_of(call.args[0])

@@ -298,3 +298,5 @@ def test_a_rejected_rows_reason_on_the_import_page_is_in_chinese(monkeypatch, da
     assert any(t.value.startswith("1 × 没有作者（第 ") for t in app.text), [
         t.value for t in app.text
     ]
+    assert "DiscordChatExporter 导出的 JSON，按内容识别" in app.markdown[0].value  # the format
+    assert any("1 × GuildMemberJoin（系统事件）" in c.value for c in app.caption)

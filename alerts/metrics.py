@@ -27,6 +27,7 @@ from alerts.windows import (
     community_window,
     count_baseline,
     has_data,
+    kept_baseline,
     per_minute,
     scoped,
     window_sums,
@@ -116,7 +117,8 @@ def _count_series(rule: Rule, scope: Scope, data: MetricData, start: int, end: i
     if rule.metric in ("volume", "topic_volume") and rule.direction == "above":
         value = value - _beyond_member_cap(rows, start - window, end, window)
     known = has_data(hours, minutes)
-    expected, sigma = count_baseline(rule, hours, start - window, end, window)
+    baseline = kept_baseline(data, ("scope", scope.kind, scope.value))
+    expected, sigma = count_baseline(rule, hours, start - window, end, window, baseline)
     if scope.kind == "topic" and rule.condition == "zscore":
         sigma = _with_topic_dispersion(data, hours, start, end, window, expected, sigma)
     if rule.direction == "below" and rule.metric in COUNT_METRICS:

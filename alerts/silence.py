@@ -20,7 +20,13 @@ import pandas as pd
 
 from alerts.baselines import hourly_baseline
 from alerts.rules import Rule, Scope
-from alerts.windows import HOURLY_COLUMNS, MetricData, channels_of, count_baseline
+from alerts.windows import (
+    HOURLY_COLUMNS,
+    MetricData,
+    channels_of,
+    count_baseline,
+    kept_baseline,
+)
 
 SILENT_AFTER_EXPECTED = 20.0  # messages due with none arrived: e**-20 ≈ 2e-9 by chance
 OTHERS_DELIVER = 0.3  # ... while the other sources brought at least this share of theirs
@@ -213,6 +219,7 @@ def without_silent_sources(rule, scope, data, start, end, expected) -> np.ndarra
             for c, s in data.channel_sources.items()
             if s == source and (channels is None or c in channels)
         ]
-        due, _ = count_baseline(rule, _hours_of(data, own), start - window, end, window)
+        baseline = kept_baseline(data, ("channels", tuple(own)))
+        due, _ = count_baseline(rule, _hours_of(data, own), start - window, end, window, baseline)
         expected = np.where(silent, np.maximum(expected - np.nan_to_num(due), 0), expected)
     return expected

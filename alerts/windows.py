@@ -184,15 +184,18 @@ def has_data(hours: pd.DataFrame, minutes: np.ndarray) -> np.ndarray:
     return (latest > 0) & (current_hour - newest < LOOKBACK_HOURS)
 
 
-def count_baseline(rule: Rule, hours: pd.DataFrame, first: int, end: int, window: int):
+def count_baseline(
+    rule: Rule, hours: pd.DataFrame, first: int, end: int, window: int, baseline=hourly_baseline
+):
     """Expected count over each window and its sigma (Poisson noise plus the spread across
-    weeks); NaN where no baseline exists or the metric is not a count."""
+    weeks); NaN where no baseline exists or the metric is not a count. `baseline` gives
+    the hours' mean and spread (hourly_baseline, or kept_baseline's memory of it)."""
     size = end - first - window
     if rule.metric not in COUNT_METRICS or rule.condition not in ("baseline_ratio", "zscore"):
         return np.full(size, np.nan), np.full(size, np.nan)
     column = "active_authors" if rule.metric == "active_members" else "messages"
     first_hour, end_hour = first // 60, -(-end // 60)
-    mean, spread = hourly_baseline(hours, column, first_hour, end_hour)
+    mean, spread = baseline(hours, column, first_hour, end_hour)
     offsets = np.arange(first, end) // 60 - first_hour
     expected = rolling(mean[offsets] / 60, window)[:size]
     # the spread of each hour the window covers, for the minutes it covers (hours of one
@@ -201,3 +204,22 @@ def count_baseline(rule: Rule, hours: pd.DataFrame, first: int, end: int, window
     window_spread = rolling(hour_spread[offsets] / 60, window)[:size]
     sigma = np.sqrt(expected + window_spread**2)
     return expected, sigma
+
+
+def kept_baseline(data: MetricData, key: tuple):
+    """hourly_baseline for the hours of one scope (`key`), kept in the data for the widest
+    range asked so far: an hour's baseline depends only on the hours before it, so a
+    narrower range is a slice (the rules on one scope, a drop rule's widened windows)."""
+
+    def baseline(hours: pd.DataFrame, column: str, first_hour: int, end_hour: int):
+        memo_key = ("baseline", key, column)
+        kept = data.shared.get(memo_key)
+        if kept is None or kept[0] > first_hour or kept[1] < end_hour:
+            low = first_hour if kept is None else min(first_hour, kept[0])
+            high = end_hour if kept is None else max(end_hour, kept[1])
+            kept = (low, high, *hourly_baseline(hours, column, low, high))
+            data.shared[memo_key] = kept
+        low, _, mean, spread = kept
+        return mean[first_hour - low : end_hour - low], spread[first_hour - low : end_hour - low]
+
+    return baseline

@@ -94,8 +94,9 @@ def _widened_series(rule: Rule, scope: Scope, data: MetricData, start: int, end:
     where fewer than min_volume messages are due in it: a small community's drop is
     judged over the hours that hold enough messages to tell, not never. (A wider window
     is computed only when some minute needs it.)"""
-    chosen = _count_series(rule, scope, data, start, end)
-    short = (chosen["guard"] < rule.min_volume).to_numpy().copy()
+    first = _count_series(rule, scope, data, start, end)
+    chosen = {name: first[name].to_numpy(copy=True) for name in first.columns}
+    short = chosen["guard"] < rule.min_volume
     for factor in DROP_WINDOW_FACTORS[1:]:
         if not short.any():
             break
@@ -103,9 +104,10 @@ def _widened_series(rule: Rule, scope: Scope, data: MetricData, start: int, end:
         frame = _count_series(wider, scope, data, start, end)
         enough = (frame["guard"] >= rule.min_volume).to_numpy()
         taken = short & (enough | (factor == DROP_WINDOW_FACTORS[-1]))  # the widest: as it is
-        chosen.loc[taken] = frame.loc[taken]
+        for name, values in chosen.items():
+            values[taken] = frame[name].to_numpy()[taken]
         short = short & ~enough
-    return chosen
+    return pd.DataFrame(chosen)
 
 
 def _count_series(rule: Rule, scope: Scope, data: MetricData, start: int, end: int):
@@ -116,7 +118,7 @@ def _count_series(rule: Rule, scope: Scope, data: MetricData, start: int, end: i
     value = _metric_value(rule, sums, rows, minutes, window)
     if rule.metric in ("volume", "topic_volume") and rule.direction == "above":
         value = value - _beyond_member_cap(rows, start - window, end, window)
-    known = has_data(hours, minutes)
+    known = _known(data, scope, hours, start, end)
     baseline = kept_baseline(data, ("scope", scope.kind, scope.value))
     expected, sigma = count_baseline(rule, hours, start - window, end, window, baseline)
     if scope.kind == "topic" and rule.condition == "zscore":
@@ -135,6 +137,14 @@ def _count_series(rule: Rule, scope: Scope, data: MetricData, start: int, end: i
     return pd.DataFrame(
         {"minute": minutes, "value": value, "score": score, "guard": guard, "limit": limit}
     )
+
+
+def _known(data: MetricData, scope: Scope, hours: pd.DataFrame, start: int, end: int):
+    """has_data of the scope's minutes, once per scope and range (every window of it)."""
+    key = ("known", scope.kind, scope.value, start, end)
+    if key not in data.shared:
+        data.shared[key] = has_data(hours, np.arange(start, end, dtype=np.int64))
+    return data.shared[key]
 
 
 def _beyond_member_cap(rows: pd.DataFrame, first: int, end: int, window: int) -> np.ndarray:

@@ -14,12 +14,13 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine
 
 from dashboard.communities import simulate
 from dashboard.worker.weekly import store_member_weeks, store_weekly_figures
 from data_access.db import make_engine
 from ingest.simulate import CommunitySpec
+from tests.sent_sql import SentSQL
 from tests.test_pages import PAGES, open_page
 
 # tables whose rows grow with the messages, the hours or the weeks kept
@@ -63,24 +64,6 @@ def recent_community(module_database_url) -> str:
     return url
 
 
-class Statements:
-    """The SELECTs sent through any engine while it is open."""
-
-    def __init__(self) -> None:
-        self.sent: list[tuple[str, object]] = []
-
-    def __enter__(self) -> Statements:
-        event.listen(Engine, "before_cursor_execute", self._keep)
-        return self
-
-    def __exit__(self, *exc) -> None:
-        event.remove(Engine, "before_cursor_execute", self._keep)
-
-    def _keep(self, conn, cursor, statement, parameters, context, executemany) -> None:
-        if statement.lstrip().upper().startswith(("SELECT", "WITH")) and not executemany:
-            self.sent.append((statement, parameters))
-
-
 def whole_reads(engine: Engine, statement: str, parameters) -> list[str]:
     """The history tables the statement's plan reads from end to end: a table scan, or
     (with no LIMIT to stop it) an index read by the community alone."""
@@ -116,15 +99,15 @@ def _postgresql_whole_reads(lines: list[str]) -> set[str]:
 
 @pytest.mark.parametrize("page", EVERY_PAGE)
 def test_no_page_reads_a_history_table_end_to_end(monkeypatch, recent_community, page):
-    with Statements() as statements:
+    with SentSQL() as statements:
         open_page(monkeypatch, recent_community, page)
     assert len(statements.sent) >= 3, statements.sent  # the page read something
     allowed = WHOLE_COMMUNITY_BY_DESIGN.get(page, set())
     engine = make_engine(recent_community)
     scans = {
-        statement: tables
-        for statement, parameters in statements.sent
-        if (tables := set(whole_reads(engine, statement, parameters)) - allowed)
+        sent.statement: tables
+        for sent in statements.sent
+        if (tables := set(whole_reads(engine, sent.statement, sent.parameters)) - allowed)
     }
     engine.dispose()
     assert not scans, "\n\n".join(f"{tables}: {sql}" for sql, tables in scans.items())

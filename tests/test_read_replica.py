@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
-from sqlalchemy import Engine, event, text
+from sqlalchemy import text
 
 from access.permissions import Role
 from data_access.db import make_engine
@@ -23,6 +23,7 @@ from data_access.replica import ReadRouter, lsn_number, measure, primary_positio
 from ingest.pipeline import ImportTarget, run_import
 from ingest.records import ParsedRow, RawMessage
 from tests.conftest import PG_BIN, free_port, fresh_postgres_database, unavailable
+from tests.sent_sql import SentSQL
 from tests.test_pages import open_page
 from tests.test_segments import recent_community
 
@@ -113,25 +114,6 @@ def replay(replica_url: str, paused: bool) -> None:
     engine.dispose()
 
 
-class ServedBy:
-    """The ports of the servers that answered each table's reads while it is open."""
-
-    def __init__(self) -> None:
-        self.ports: dict[str, set[int]] = {}
-
-    def __enter__(self) -> ServedBy:
-        event.listen(Engine, "before_cursor_execute", self._keep)
-        return self
-
-    def __exit__(self, *exc) -> None:
-        event.remove(Engine, "before_cursor_execute", self._keep)
-
-    def _keep(self, conn, cursor, statement, parameters, context, executemany) -> None:
-        for table in ("channel_hourly", "member_week_tallies", "member_tags"):
-            if f"FROM {table}" in statement:
-                self.ports.setdefault(table, set()).add(conn.engine.url.port)
-
-
 def _late_messages(now: datetime) -> list[ParsedRow]:
     return [
         ParsedRow(
@@ -157,10 +139,10 @@ def test_pages_read_the_replica_and_a_lagging_one_until_it_is_too_far_behind(
     port = int(replica_url.split(":")[-1].split("/")[0])
     caught_up(url, replica_url)
     monkeypatch.setenv("ECG_READ_DATABASE_URL", replica_url)
-    with ServedBy() as served:
+    with SentSQL() as served:
         app = open_page(monkeypatch, url, "../pages/community_members.py", Role.MANAGER)
-    assert served.ports["channel_hourly"] == {port}  # the sidebar's extent, off the replica
-    assert served.ports["member_week_tallies"] == {port}
+    assert served.ports_reading("channel_hourly") == {port}  # the sidebar's extent, off the replica
+    assert served.ports_reading("member_week_tallies") == {port}
     assert _channels(app) == ["general (discord)"] and not _banner(app)
 
     replay(replica_url, paused=True)
@@ -175,9 +157,9 @@ def test_pages_read_the_replica_and_a_lagging_one_until_it_is_too_far_behind(
         monkeypatch.setenv("ECG_READ_MAX_LAG_SECONDS", "1")
         st.cache_resource.clear()  # settings are read once a process: as if restarted
         st.cache_data.clear()
-        with ServedBy() as served:
+        with SentSQL() as served:
             app = open_page(monkeypatch, url, "../pages/sentiment.py", Role.MANAGER)
-        assert served.ports["channel_hourly"] == {int(url.split(":")[-1].split("/")[0])}
+        assert served.ports_reading("channel_hourly") == {int(url.split(":")[-1].split("/")[0])}
         assert _channels(app) == ["general (discord)", "late (telegram)"]
         assert "the read replica is" in _banner(app) and "s behind" in _banner(app)
     finally:
@@ -219,9 +201,9 @@ def test_a_stopped_replica_sends_the_reads_to_the_primary_and_the_page_says_so(
     monkeypatch.setenv("ECG_READ_DATABASE_URL", replica_url)
     standby.stop()
     try:
-        with ServedBy() as served:
+        with SentSQL() as served:
             app = open_page(monkeypatch, url, "../pages/sentiment.py", Role.MANAGER)
-        assert served.ports["channel_hourly"] == {int(url.split(":")[-1].split("/")[0])}
+        assert served.ports_reading("channel_hourly") == {int(url.split(":")[-1].split("/")[0])}
         assert "general (discord)" in _channels(app)
         assert "the read replica cannot be reached" in _banner(app)
         assert "connection" in _banner(app).lower() or "connect" in _banner(app).lower()

@@ -11,7 +11,7 @@ from functools import cache
 from dashboard.i18n import ENGLISH, _, current
 from dashboard.i18n.reason_catalog import TEMPLATES
 
-_FIELD = re.compile(r"{(\w+)}")
+_TOKEN = re.compile(r"{{|}}|{(\w+)}")  # a template's escaped braces and its fields
 _WHERE = re.compile(r"^(?P<reason>.+) \((?P<where>[^()]+)\)$")  # a row's "(where)" added
 
 
@@ -47,14 +47,18 @@ def _match(reason: str) -> str | None:
 def _patterns() -> list[tuple[str, re.Pattern]]:
     """Each template as a pattern, the most literal first (so "no text" is not read as
     a field of a wider template)."""
+    literal = lambda template: len(_TOKEN.sub("", template))  # noqa: E731
+    return [(t, _pattern(t)) for t in sorted(TEMPLATES, key=literal, reverse=True)]
 
-    def pattern(template: str) -> re.Pattern:
-        parts = _FIELD.split(template.replace("{{", "\0").replace("}}", "\1"))
-        regex = "".join(
-            f"(?P<{part}>.+?)" if odd else re.escape(part.replace("\0", "{").replace("\1", "}"))
-            for odd, part in ((i % 2 == 1, p) for i, p in enumerate(parts))
-        )
-        return re.compile(regex, re.DOTALL)
 
-    literal = lambda template: len(_FIELD.sub("", template))  # noqa: E731
-    return [(t, pattern(t)) for t in sorted(TEMPLATES, key=literal, reverse=True)]
+def _pattern(template: str) -> re.Pattern:
+    """A template as a pattern: its text literal, each {field} a named group of one or more
+    characters, "{{" and "}}" a brace."""
+    parts, at = [], 0
+    for token in _TOKEN.finditer(template):
+        parts.append(re.escape(template[at : token.start()]))
+        field = token.group(1)
+        parts.append(f"(?P<{field}>.+?)" if field else re.escape(token.group(0)[0]))
+        at = token.end()
+    parts.append(re.escape(template[at:]))
+    return re.compile("".join(parts), re.DOTALL)

@@ -113,7 +113,7 @@ def _widened_series(rule: Rule, scope: Scope, data: MetricData, start: int, end:
 def _count_series(rule: Rule, scope: Scope, data: MetricData, start: int, end: int):
     minutes = np.arange(start, end, dtype=np.int64)
     window = rule.window_minutes
-    rows, hours = scoped(rule, scope, data)
+    rows, hours = scoped(scope, data)
     sums = window_sums(rows, start - window, end, window)
     value = _metric_value(rule, sums, rows, minutes, window)
     if rule.metric in ("volume", "topic_volume") and rule.direction == "above":

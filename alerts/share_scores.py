@@ -72,7 +72,7 @@ def share_series(rule: Rule, scope: Scope, data: MetricData, start: int, end: in
     asks for that many of its messages."""
     minutes = np.arange(start, end, dtype=np.int64)
     window = rule.window_minutes
-    topic_rows, topic_hours = scoped(rule, scope, data)
+    topic_rows, topic_hours = scoped(scope, data)
     everything, total = community_window(data, start - window, end, window)
     topic = window_sums(topic_rows, start - window, end, window)["count"]
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -99,7 +99,7 @@ def negative_ratio_series(rule: Rule, scope: Scope, data: MetricData, start: int
     community that always grumbles is judged against its own grumbling."""
     minutes = np.arange(start, end, dtype=np.int64)
     window = rule.window_minutes
-    rows, hours = scoped(rule, scope, data)
+    rows, hours = scoped(scope, data)
     sums = window_sums(rows, start - window, end, window)
     negative, scored = sums["negative"], sums["scored"]
     before = (minutes - window) // 60

@@ -101,7 +101,7 @@ def community_window(data: MetricData, first: int, end: int, window: int):
     return data.shared[key]
 
 
-def scoped(rule: Rule, scope: Scope, data: MetricData) -> tuple[pd.DataFrame, pd.DataFrame]:
+def scoped(scope: Scope, data: MetricData) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The message rows and hourly rollup (summed per hour) of one concrete scope. A kind
     of message is read like a topic: its messages, and its count in the rollups as the
     hour's messages (only volume and share rules watch a kind). Worked out once per scope

@@ -206,12 +206,9 @@ def save_rule(community_id: int, rule: Rule) -> Done[Rule] | None:
     """Save an alert rule as a new version. A RuleValidationError is the caller's to show
     (it names the field), so it is not caught here."""
     engine = resources.engine()
-    done = _attempt(
+    return _attempt(  # which clears the reads once saved
         "Not saved", lambda actor, now: store_rule(engine, community_id, rule, actor=actor, now=now)
     )
-    if done:
-        resources.clear()
-    return done
 
 
 # ---- topics

@@ -62,9 +62,14 @@ RIGHTS: dict[Role, frozenset[Action]] = {
 
 class PermissionDenied(Exception):
     def __init__(self, role: Role, action: Action) -> None:
-        super().__init__(f"a {role.value} may not {action.value}")
+        super().__init__(f"{with_article(role)} may not {action.value}")
         self.role = role
         self.action = action
+
+
+def with_article(role: Role) -> str:
+    """ "a manager", "an analyst": the role as a sentence names it."""
+    return f"{'an' if role.value[0] in 'aeiou' else 'a'} {role.value}"
 
 
 @dataclass(frozen=True)

@@ -117,7 +117,17 @@ def templates() -> list[str]:
                     continue
                 found.update(dict.fromkeys(filter(_worded, map(template_of, arguments))))
             found.update(dict.fromkeys(filter(_worded, _other_reasons(path))))
+    found.update(dict.fromkeys(refusal_words()))
     return sorted(found, key=str.lower)
+
+
+def refusal_words() -> list[str]:
+    """The values a refusal is filled with ("an analyst may not manage users"): each role
+    as the sentence names it, and each action."""
+    sys.path.insert(0, str(ROOT))
+    from access.permissions import Action, Role, with_article
+
+    return [with_article(role) for role in Role] + [action.value for action in Action]
 
 
 def _last(node: ast.expr | None) -> str | None:

@@ -71,7 +71,8 @@ def test_saving_a_topic_is_locked_in_the_function_itself(engine, role):
         result = save_topic(engine, 1, rule, actor=actor, now=NOW)
         delete_topic(engine, result.topic_id, actor=actor, now=NOW)
     else:
-        with pytest.raises(PermissionDenied, match=f"a {role.value} may not edit topics"):
+        refused = {Role.EXECUTIVE: "an executive", Role.MANAGER: "a manager"}[role]
+        with pytest.raises(PermissionDenied, match=f"^{refused} may not edit topics$"):
             save_topic(engine, 1, rule, actor=actor, now=NOW)
         with pytest.raises(PermissionDenied):
             delete_topic(engine, 1, actor=actor, now=NOW)

@@ -258,6 +258,7 @@ def test_every_reason_the_library_gives_is_in_the_reason_catalog():
 
 
 def test_the_library_reasons_in_chinese_by_hand(chinese):
+    from access.permissions import Action, PermissionDenied, Role
     from dashboard.i18n.reasons import field_and_reason, translated
 
     assert translated("no text") == "没有文字"
@@ -269,6 +270,11 @@ def test_the_library_reasons_in_chinese_by_hand(chinese):
         "discord 和 slack 上的用户名相同：“ana”"
     )
     assert translated("a reason no template has") == "a reason no template has"
+    refused = PermissionDenied(Role.ANALYST, Action.MANAGE_USERS)  # the role and action too
+    assert str(refused) == "an analyst may not manage users"
+    assert translated(str(refused)) == "分析师无权管理用户"
+    refused = PermissionDenied(Role.MANAGER, Action.KEEP_MEMBER_NOTES)
+    assert translated(str(refused)) == "社区经理无权给成员打标签、写备注和保存分群"
     assert field_and_reason("keywords", "give at least one keyword, phrase or pattern") == (
         "关键词: 至少给出一个关键词、短语或模式"
     )

@@ -29,13 +29,16 @@ def make_engine(url: str = DEFAULT_DATABASE_URL) -> Engine:
 
 def in_transaction(engine: Engine, work: Callable[[Connection], T]) -> T:
     """`work(conn)` in one transaction; when another writer holds the database (SQLite's
-    lock, a PostgreSQL deadlock), the transaction starts again after a short pause."""
+    lock, a PostgreSQL deadlock), the transaction starts again after a short pause. (The
+    hot write paths send some statements through the driver's own cursor: its errors
+    come unwrapped by SQLAlchemy, and are retried the same.)"""
+    conflicts = (OperationalError, engine.dialect.loaded_dbapi.OperationalError)
     for attempt in range(LOCK_RETRIES):
         try:
             with engine.begin() as conn:
                 return work(conn)
-        except OperationalError as error:
-            text = str(error.orig).lower()
+        except conflicts as error:
+            text = str(getattr(error, "orig", None) or error).lower()
             if attempt == LOCK_RETRIES - 1 or not ("locked" in text or "deadlock" in text):
                 raise
             time.sleep(0.05 * 2**attempt)

@@ -13,19 +13,18 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from itertools import islice
 
-from sqlalchemy import Connection, bindparam, delete, insert, text
+from sqlalchemy import Connection, bindparam, delete, text
 
 from analysis.kinds import KIND_COUNT_COLUMNS
 from data_access.schema import (
     ADDITIVE_COLUMNS,
     METRIC_COLUMNS,
-    ChannelHourly,
     MessageTopic,
     TopicHourly,
     TopicTotal,
     UTCDateTime,
 )
-from data_access.sql import insert_rows, rollup_keys_table, storage_time
+from data_access.sql import create_rollup_keys, insert_rows, storage_time
 
 _EVER = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -72,24 +71,23 @@ def refresh_rollups(
     Each statement reaches only the keyed rows through an index, so the cost follows
     the batch, not the size of the database.
     """
-    rows = [{"community_id": community_id, "channel_id": c, "hour": h} for c, h in keys]
-    if not rows:
+    dialect = conn.dialect.name
+    stored = [(channel, storage_time(hour, dialect)) for channel, hour in keys]
+    if not stored:
         return
     _one_writer_per_community(conn, community_id)
-    for table in (ChannelHourly, TopicHourly):
-        conn.execute(
-            delete(table).where(
-                table.community_id == bindparam("community_id"),
-                table.channel_id == bindparam("channel_id"),
-                table.hour == bindparam("hour"),
-            ),
-            rows,
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    cursor = conn.connection.cursor()  # the driver's: thousands of keys, one statement each
+    for table in ("channel_hourly", "topic_hourly"):
+        cursor.executemany(
+            f"DELETE FROM {table} WHERE community_id = {mark} AND channel_id = {mark} "
+            f"AND hour = {mark}",
+            [(community_id, channel, hour) for channel, hour in stored],
         )
-    keys_table = rollup_keys_table(conn)
-    conn.execute(delete(keys_table))
-    conn.execute(
-        insert(keys_table), [{"channel_id": r["channel_id"], "hour": r["hour"]} for r in rows]
-    )
+    cursor.close()
+    create_rollup_keys(conn)
+    conn.execute(text("DELETE FROM rollup_keys"))
+    insert_rows(conn, "rollup_keys", ("channel_id", "hour"), stored)
     if conn.dialect.name == "postgresql":
         conn.execute(text("ANALYZE rollup_keys"))  # temporary tables get no autovacuum statistics
     conn.execute(text(_INSERT_CHANNEL_ROLLUP))

@@ -10,40 +10,24 @@ from sqlalchemy import (
     ARRAY,
     BigInteger,
     Boolean,
-    Column,
     ColumnElement,
     Connection,
-    Integer,
-    MetaData,
-    Table,
     any_,
     bindparam,
     text,
 )
 from sqlalchemy.ext.compiler import compiles
 
-from data_access.schema import UTCDateTime
-
 T = TypeVar("T")
 
-_scratch = MetaData()
-ROLLUP_KEYS = Table(
-    "rollup_keys",
-    _scratch,
-    Column("channel_id", Integer),
-    Column("hour", UTCDateTime),
-    prefixes=["TEMPORARY"],
-)
 
-
-def rollup_keys_table(conn: Connection) -> Table:
+def create_rollup_keys(conn: Connection) -> None:
     """The connection's temporary table of (channel_id, hour) keys to recompute."""
     conn.execute(
         text(
             "CREATE TEMPORARY TABLE IF NOT EXISTS rollup_keys (channel_id INTEGER, hour TIMESTAMP)"
         )
     )
-    return ROLLUP_KEYS
 
 
 def among(column, values: Sequence) -> ColumnElement[bool]:
@@ -159,6 +143,32 @@ def insert_rows(
     cursor = conn.connection.cursor()
     cursor.executemany(sql, rows)
     cursor.close()
+
+
+VALUES_PER_LOOKUP = 10_000  # one IN list of SQLite (at most 32,766 parameters)
+
+
+def values_present(
+    conn: Connection, table: str, column: str, values: Sequence, where: tuple[str, object]
+) -> set:
+    """Which of `values` `column` holds among the rows of `table` where where[0] = where[1]
+    (read through an index on the pair), asked through the driver: SQLAlchemy's compiling
+    of a long IN list cost more than SQLite's reading it."""
+    found: set = set()
+    wanted, key = where
+    postgresql = conn.dialect.paramstyle != "qmark"
+    cursor = conn.connection.cursor()  # the driver's, in the connection's transaction
+    for chunk in chunked(values, VALUES_PER_LOOKUP):
+        if postgresql:  # one array parameter
+            sql = f"SELECT {column} FROM {table} WHERE {wanted} = %s AND {column} = ANY(%s)"
+            cursor.execute(sql, (key, list(chunk)))
+        else:
+            marks = ", ".join("?" * len(chunk))
+            sql = f"SELECT {column} FROM {table} WHERE {wanted} = ? AND {column} IN ({marks})"
+            cursor.execute(sql, (key, *chunk))
+        found.update(value for (value,) in cursor.fetchall())
+    cursor.close()
+    return found
 
 
 def chunked(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:

@@ -26,12 +26,12 @@ from data_access.schema import (
 )
 from data_access.senders import ensure_channels, ensure_members
 from data_access.sql import (
-    ROWS_PER_STATEMENT,
     among,
     chunked,
     insert_new_rows,
     insert_rows,
     storage_time,
+    values_present,
 )
 
 MESSAGES: Table = Message.__table__
@@ -145,8 +145,7 @@ def write_batch(
     channels = ensure_channels(conn, community_id, source_id, {m.channel for m in unique})
     hours = [hour_of(m.sent_at) for m in unique]
     members, moved_hours = ensure_members(conn, community_id, source_id, unique, hours)
-    ids = {m.external_id: (channels[m.channel], members[m.author_id]) for m in unique}
-    rows = _message_rows(community_id, source_id, unique, hours, ids, conn.dialect.name)
+    rows = _message_rows(community_id, source_id, unique, hours, channels, members, conn)
     inserted = dict(
         (external_id, id_)
         for id_, external_id in insert_new_rows(
@@ -197,17 +196,20 @@ def _message_rows(
     source_id: int,
     messages: list[EnrichedMessage],
     hours: list[datetime],
-    ids: dict[str, tuple[int, int]],
-    dialect: str,
+    channels: dict[str, int],
+    members: dict[str, int],
+    conn: Connection,
 ) -> list[tuple]:
-    """The rows of `messages` in _MESSAGE_COLUMNS' order; `ids` gives each external id's
-    (channel id, member id)."""
+    """The rows of `messages` in _MESSAGE_COLUMNS' order, with the ids of their channels
+    (by name) and members (by author id)."""
+    dialect = conn.dialect.name
     stored_hours = {hour: storage_time(hour, dialect) for hour in set(hours)}
     return [
         (
             community_id,
             source_id,
-            *ids[m.external_id],
+            channels[m.channel],
+            members[m.author_id],
             m.external_id,
             storage_time(m.sent_at, dialect),
             stored_hours[hour],
@@ -224,13 +226,7 @@ def _message_rows(
 
 def _stored_ids(conn: Connection, source_id: int, external_ids: list[str]) -> set[str]:
     """Which of `external_ids` the source holds already (read through its unique key)."""
-    stored: set[str] = set()
-    for ids in chunked(external_ids, ROWS_PER_STATEMENT):
-        query = select(Message.external_id).where(
-            Message.source_id == source_id, among(Message.external_id, ids)
-        )
-        stored.update(conn.scalars(query))
-    return stored
+    return values_present(conn, "messages", "external_id", external_ids, ("source_id", source_id))
 
 
 def _count_in_rollups(conn, community_id, new, moved_hours) -> None:

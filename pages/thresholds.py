@@ -207,7 +207,14 @@ def episodes_frame(results, timezone: str) -> pd.DataFrame:
 
 
 def episodes_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """An episodes_frame with its columns named in the viewer's language."""
+    """An episodes_frame as the Alerts page writes episodes: times as "2026-03-02 14:05"
+    in the viewer's time zone (an episode still open "firing"), columns named in the
+    viewer's language."""
+    shown = "%Y-%m-%d %H:%M"
+    frame = frame.assign(
+        start=pd.to_datetime(frame["start"]).dt.strftime(shown),
+        end=pd.to_datetime(frame["end"]).dt.strftime(shown).fillna(_("firing")),
+    )
     names = {"scope": _("scope"), "start": _("start"), "end": _("end")}
     names |= {"minutes": _("minutes"), "peak": _("peak")}
     return frame.rename(columns=names)

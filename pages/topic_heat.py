@@ -122,7 +122,7 @@ def body() -> None:
     heatmap = components.mark_partial_buckets(topic_charts.topic_heatmap(heat, by_volume), bucket)
     st.plotly_chart(components.with_episodes(heatmap, window.start, window.end), width="stretch")
 
-    st.subheader(_("Rising fastest against the previous period"))
+    st.subheader(_("Growth against the previous period, fastest first"))
     before = window.previous()
     previous = counting_only(
         resources.topic_sums(cid, (before.start, before.end), filters.channel_ids), kind

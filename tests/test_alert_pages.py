@@ -81,6 +81,10 @@ def test_thresholds_page_previews_an_edit_beside_the_saved_rule(monkeypatch, arc
     assert len(shapes) == 2  # the edited rule's episode and the saved one's: the same
     assert BURST < pd.Timestamp(shapes[0]["x0"]) < BURST + timedelta(hours=1)  # in the outage
     assert {"edited threshold", "saved threshold"} <= {t["name"] for t in chart["data"]}
+    (episodes,) = [d.value for d in app.dataframe if "peak" in d.value.columns]
+    (started,) = episodes["start"]  # written as the Alerts page writes times, in UTC here
+    assert started == pd.Timestamp(shapes[0]["x0"]).strftime("%Y-%m-%d %H:%M")
+    assert len(started) == 16
 
     text_input(app, "Threshold").set_value("nan").run()
     assert problems(app) == ["Must be a finite number"]

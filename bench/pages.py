@@ -4,6 +4,9 @@
     python bench/pages.py     (the 1M-message SQLite database, built when absent)
     python bench/pages.py --database sqlite:////tmp/ecg-10m.db          (bench/make_dataset.py)
     python bench/pages.py --database postgresql://ecg@127.0.0.1:55432/ecg10m
+    python bench/pages.py --database sqlite:////tmp/1m.db --against sqlite:////tmp/10m.db
+        (the same 30 days on two databases, their runs taken in turn: bench/amplify.py --back
+        makes one with ten times the history behind the same last 90 days)
 
 Targets (issue 8): p95 under 200 ms for 30 days and under 1 s for a year on both
 databases; each page's first AppTest render under 2 s.
@@ -102,6 +105,29 @@ def time_queries(engine, community_id: int, end, days: int) -> dict[str, tuple[f
     return figures
 
 
+def time_side_by_side(engines, community_id: int, end, days: int, runs: int):
+    """{page: [p95 seconds on each engine]} of each page's reads for a range of `days`, the
+    engines' runs taken in turn (A B A B ...), so that a machine that slows down or speeds
+    up in the meantime weighs on both alike."""
+    connections = [engine.connect() for engine in engines]
+    try:
+        calls = [page_queries(conn, community_id, end, days) for conn in connections]
+        figures = {}
+        for page in calls[0]:
+            timings = [[] for _ in engines]
+            for _ in range(runs):
+                for index, conn in enumerate(connections):
+                    began = time.perf_counter()
+                    for function, *args in calls[index][page]:
+                        function(conn, *args)
+                    timings[index].append(time.perf_counter() - began)
+            figures[page] = [sorted(t)[int(0.95 * (runs - 1))] for t in timings]
+        return figures
+    finally:
+        for conn in connections:
+            conn.close()
+
+
 RANGED = ("sentiment", "topic_heat")  # the pages the sidebar's range applies to
 OTHERS = ("live", "forecasts", "alerts", "weekly", "overview", "topics", "thresholds", "members")
 
@@ -142,17 +168,47 @@ def time_first_renders(url: str, end, days: int, pages) -> dict[str, float]:
     return timings
 
 
+def compare(engine, other, community: str | None, end) -> None:
+    """The 30-day page reads of two databases (the same community id in both) side by side."""
+    init_database(other)
+    with engine.connect() as conn:
+        community_id = conn.scalar(
+            text("SELECT min(id) FROM communities WHERE name = coalesce(:name, name)"),
+            {"name": community},
+        )
+    totals = []
+    for each in (engine, other):
+        with each.connect() as conn:
+            totals.append(conn.scalar(text("SELECT count(*) FROM messages")))
+    runs = 2 * RUNS
+    print(f"30 days ending {end:%F}, p95 of {runs} runs each, in turn: A {totals[0]:,} messages")
+    print(f"against B {totals[1]:,} messages (target B/A <= 1.1 when only the history differs)")
+    for page, (first, second) in time_side_by_side(
+        (engine, other), community_id, end, 30, runs
+    ).items():
+        print(
+            f"  {page:11s} A {first * 1000:7.1f} ms  B {second * 1000:7.1f} ms"
+            f"  B/A {second / first:5.2f}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--database", help="a database URL (default: the 1M SQLite database)")
     parser.add_argument("--community", help="default: the first community")
     parser.add_argument("--end", default="2026-11-02", help="the ranges' end (UTC day)")
     parser.add_argument("--no-apptest", action="store_true", help="time the reads only")
+    parser.add_argument(
+        "--against", help="a second database URL: the 30-day reads of both, side by side"
+    )
     args = parser.parse_args()
     url = args.database or million_messages()
     engine = make_engine(url)
     init_database(engine)  # a database made by an older version: migrate first
     end = datetime.fromisoformat(args.end).replace(tzinfo=UTC)
+    if args.against:
+        compare(engine, make_engine(args.against), args.community, end)
+        return
     with engine.connect() as conn:
         community_id = conn.scalar(
             text("SELECT min(id) FROM communities WHERE name = coalesce(:name, name)"),

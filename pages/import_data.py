@@ -13,6 +13,7 @@ from dashboard.web.upload_files import (
     TOPIC_TEMPLATES,
     ColumnMapping,
     choose_format,
+    columns_named,
     needs_mapping,
 )
 
@@ -29,25 +30,42 @@ st.caption(
 HINTS = {"required": N_("required"), "optional": N_("optional")}
 
 
-def mapping_inputs() -> ColumnMapping:
-    st.info(_("A CSV or JSONL file: say which column holds each field."))
+MAPPED_FIELDS = (
+    ("timestamp", "required"),
+    ("author", "required"),
+    ("text", "required"),
+    ("channel", "optional"),
+    ("id", "optional"),
+    ("author_name", "optional"),
+    ("reply_to", "optional"),
+    ("title", "optional"),
+)
+
+
+def mapping_inputs(named: dict[str, str]) -> ColumnMapping | None:
+    """One input per field, filled with the column `named` for it (from the header); None
+    (and why) while a required field has no column."""
+    st.info(
+        _(
+            "A CSV or JSONL file: say which column holds each field. Columns whose name "
+            "says their field are filled in; change any, or clear it."
+        )
+    )
     columns = st.columns(3)
     pairs = []
-    for index, (field, hint) in enumerate(
-        [
-            ("timestamp", "required"),
-            ("author", "required"),
-            ("text", "required"),
-            ("channel", "optional"),
-            ("id", "optional"),
-            ("author_name", "optional"),
-        ]
-    ):
+    for index, (field, hint) in enumerate(MAPPED_FIELDS):
         column = columns[index % 3].text_input(
-            _("Column for {field}").format(field=field), placeholder=_(HINTS[hint])
+            _("Column for {field}").format(field=field),
+            value=named.get(field, ""),
+            placeholder=_(HINTS[hint]),
         )
         if column.strip():
             pairs.append(f"{field}={column.strip()}")
+    given = {pair.partition("=")[0] for pair in pairs}
+    missing = [field for field, hint in MAPPED_FIELDS if hint == "required" and field not in given]
+    if missing:
+        st.warning(_("Say which column holds: {fields}.").format(fields=", ".join(missing)))
+        return None
     return ColumnMapping.parse(pairs)
 
 
@@ -75,11 +93,11 @@ def body() -> None:
             format_func=templates.get,  # worded in this run's language
             help=_("Topics are rules you can change at any time on the Topics page."),
         )
-    try:
-        mapping = mapping_inputs() if needs_mapping(fmt) else None
-    except ValueError as error:
-        st.warning(components.plain(str(error)))
-        return
+    mapping = None
+    if needs_mapping(fmt):
+        mapping = mapping_inputs(columns_named(path, fmt))
+        if mapping is None:
+            return
     if not st.button(_("Import"), type="primary"):
         return
     bar = st.progress(0.0, text=_("Importing…"))

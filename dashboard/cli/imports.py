@@ -20,6 +20,14 @@ from ingest.pipeline import DEFAULT_BATCH_SIZE
 log = logging.getLogger("ecg")
 
 
+def _columns_line(mapping, given: list[str]) -> str:
+    """Which column holds each field, and whether some were read from the column names."""
+    guessed = set(mapping.columns) - {pair.partition("=")[0].strip() for pair in given}
+    return f"columns: {mapping.described()}" + (
+        " (read from the column names where --map does not say)" if guessed else ""
+    )
+
+
 def add_parsers(sub) -> None:
     _import_parser(sub)
     _follow_parser(sub)
@@ -44,8 +52,9 @@ def _import_parser(sub) -> None:
         action="append",
         default=[],
         metavar="FIELD=COLUMN",
-        help="timestamp, author and text are required; channel, id, reply_to, "
-        "author_name and is_bot are optional",
+        help="timestamp, author and text are required; channel, id, reply_to, author_name, "
+        "title and is_bot are optional; a field not given is read from a column named for it "
+        "(timestamp_utc, author_id, message, …; docs/import.md)",
     )
     add_community_option(p, creates=True)
     add_topics_option(p)
@@ -76,13 +85,17 @@ def _import_parser(sub) -> None:
 
 
 def cmd_import(args, settings) -> int:
+    from ingest.formats.columns import header_of
     from ingest.formats.detect import choose_format, needs_mapping, platform_of, read_rows
     from ingest.formats.tabular import ColumnMapping
     from ingest.pipeline import ImportTarget, run_import
 
     fmt, why = choose_format(args.path, args.format)
     print(f"format: {fmt} ({why})")
-    mapping = ColumnMapping.parse(args.map) if needs_mapping(fmt) else None
+    mapping = None
+    if needs_mapping(fmt):
+        mapping = ColumnMapping.parse(args.map, header_of(args.path, fmt))
+        print(_columns_line(mapping, args.map))
     rows = read_rows(fmt, args.path, mapping)
     engine = engine_for(settings)
     communities.prepare_community(engine, args.community, args.topics)
@@ -118,7 +131,8 @@ def _follow_parser(sub) -> None:
         action="append",
         default=[],
         metavar="FIELD=COLUMN",
-        help="as for import: timestamp, author and text are required",
+        help="as for import: timestamp, author and text are required, read from the first "
+        "line's names where not given",
     )
     add_community_option(p, creates=True)
     add_topics_option(p)
@@ -131,12 +145,15 @@ def cmd_follow(args, settings) -> int:
     import signal
     import threading
 
-    from ingest.follow import follow
+    from ingest.follow import files_of, follow
+    from ingest.formats.columns import header_of
     from ingest.formats.tabular import ColumnMapping
 
-    mapping = ColumnMapping.parse(args.map)
     if not args.path.exists():
         raise ValueError(f"{args.path}: no such file or folder")
+    headers = (header_of(file, "jsonl") for file in files_of(args.path))
+    mapping = ColumnMapping.parse(args.map, next((h for h in headers if h), []))
+    print(_columns_line(mapping, args.map))
     engine = engine_for(settings)
     communities.prepare_community(engine, args.community, args.topics)
     stop = threading.Event()

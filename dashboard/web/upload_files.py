@@ -13,6 +13,7 @@ import streamlit as st
 
 from analysis.topic_templates import DESCRIPTIONS
 from dashboard.i18n import N_
+from ingest.formats.columns import guessed_columns, header_of
 from ingest.formats.detect import choose_format, needs_mapping
 from ingest.formats.tabular import ColumnMapping
 
@@ -20,6 +21,7 @@ __all__ = [
     "TOPIC_TEMPLATES",
     "ColumnMapping",
     "choose_format",
+    "columns_named",
     "discard",
     "kept_copy",
     "needs_mapping",
@@ -56,3 +58,8 @@ def discard() -> None:
     kept = st.session_state.pop(KEPT, None)
     if kept:
         shutil.rmtree(Path(kept["path"]).parent, ignore_errors=True)
+
+
+def columns_named(path: Path, fmt: str) -> dict[str, str]:
+    """field -> the column of the file named for it (the page fills its inputs with them)."""
+    return guessed_columns(header_of(path, fmt), {})

@@ -12,11 +12,12 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ingest.formats.columns import guessed_columns
 from ingest.records import (
     ImportFormatError,
     ParsedRow,
@@ -27,6 +28,7 @@ from ingest.records import (
 )
 
 MAX_LINE_BYTES = 1_000_000
+HEADER_SHOWN = 12  # columns of a header named in an error
 REQUIRED_FIELDS = ("timestamp", "author", "text")
 OPTIONAL_FIELDS = (
     "channel", "id", "reply_to", "author_name", "is_bot", "author_email", "title",
@@ -42,8 +44,10 @@ class ColumnMapping:
     columns: Mapping[str, str]
 
     @classmethod
-    def parse(cls, pairs: list[str]) -> ColumnMapping:
-        """From `field=COLUMN` strings, as given on the command line."""
+    def parse(cls, pairs: list[str], header: Sequence[str] = ()) -> ColumnMapping:
+        """From `field=COLUMN` strings, as given on the command line; with the file's
+        `header`, the fields not given are read from its column names where they say
+        which field a column holds (ingest.formats.columns)."""
         columns: dict[str, str] = {}
         for pair in pairs:
             field, sep, column = pair.partition("=")
@@ -54,10 +58,23 @@ class ColumnMapping:
                 known = ", ".join(REQUIRED_FIELDS + OPTIONAL_FIELDS)
                 raise ValueError(f"--map {pair!r}: unknown field {field!r} (known: {known})")
             columns[field] = column.strip()
+        if header:
+            columns = guessed_columns(header, columns)
         missing = [f for f in REQUIRED_FIELDS if f not in columns]
+        if missing and header:
+            shown = ", ".join(header[:HEADER_SHOWN]) + (", …" if len(header) > HEADER_SHOWN else "")
+            raise ValueError(
+                f"no column named for the required field(s) {', '.join(missing)} among "
+                f"{shown}: map them with --map FIELD=COL"
+            )
         if missing:
             raise ValueError(f"map the required field(s) {', '.join(missing)} with --map FIELD=COL")
         return cls(columns)
+
+    def described(self) -> str:
+        """ "timestamp=timestamp_utc, author=author_id, ...": the fields in a stable order."""
+        order = REQUIRED_FIELDS + OPTIONAL_FIELDS
+        return ", ".join(f"{f}={self.columns[f]}" for f in order if f in self.columns)
 
 
 def read_csv(path: Path, mapping: ColumnMapping) -> Iterator[ParsedRow]:

@@ -84,7 +84,7 @@ def test_a_header_that_names_no_required_field_is_a_clear_error():
 
 def test_the_header_of_a_csv_and_of_a_jsonl_file(tmp_path):
     csv_file = tmp_path / "export.csv"
-    csv_file.write_bytes("\ufeff\"when, exactly\",who\n2026-01-01,ana\n".encode())
+    csv_file.write_bytes('\ufeff"when, exactly",who\n2026-01-01,ana\n'.encode())
     assert header_of(csv_file, "csv") == ["when, exactly", "who"]
     jsonl = tmp_path / "export.jsonl"
     jsonl.write_text('\n{"ts": 1, "user": "a", "body": "hi"}\n{"other": 2}\n')

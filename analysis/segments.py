@@ -24,18 +24,9 @@ from datetime import date
 import pandas as pd
 
 from analysis.lifecycle import LEVELS, STATES
+from analysis.segment_fields import LIST_FIELDS
 from analysis.weeks import week_of
 
-LIST_FIELDS = (
-    "levels",
-    "states",
-    "platforms",
-    "channels",
-    "topics",
-    "languages",
-    "kinds",
-    "tags",
-)
 DAY_FIELDS = ("first_seen_from", "first_seen_before", "last_active_from", "last_active_before")
 TRAIT_FIELDS = ("channels", "topics", "languages", "kinds")  # read from their weeks' words
 MAX_WITHIN_WEEKS = 26

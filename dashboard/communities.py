@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 
 from alerts.catalog import ensure_default_rules
 from analysis.topic_templates import template
+from dashboard.demo_community import DEMO_COMMUNITY, DEMO_DAYS
 from data_access.communities import community_id_of
 from data_access.setup import init_database, seed_topics
 from data_access.topics import rule_values
@@ -19,8 +20,6 @@ from ingest.records import ParsedRow, RawMessage
 from ingest.simulate import CommunitySpec, default_incidents, simulate_source
 
 log = logging.getLogger(__name__)
-DEMO_COMMUNITY = "demo"
-DEMO_DAYS = 60
 DEMO_SPEC = CommunitySpec(messages_per_hour=120)  # the worker appends with the same spec
 
 

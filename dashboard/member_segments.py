@@ -11,6 +11,7 @@ import pandas as pd
 from sqlalchemy import Engine, select
 
 from access.permissions import Action, Actor, require
+from analysis.segment_fields import EXPORT_FIELDS
 from analysis.segments import People, Segment, members_in, sizes, traits_used
 from analysis.weeks import Week
 from dashboard.member_lifecycle import WEEKS_KEPT, MemberWeeks, stored_member_weeks
@@ -19,18 +20,6 @@ from data_access.kpi_queries import PERSON, of_persons
 from data_access.schema import Member, Source
 
 SIZES_SHOWN = 12  # weeks of a segment's size over time
-EXPORT_FIELDS = (  # what an export holds, one row per person, in this order
-    "person",
-    "name",
-    "accounts",
-    "emails",
-    "level",
-    "state",
-    "engagement",
-    "first_seen",
-    "last_active_week",
-    "tags",
-)
 
 
 @dataclass(frozen=True)

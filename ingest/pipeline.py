@@ -34,6 +34,7 @@ from data_access.store import (
 )
 from data_access.topics import topic_rules
 from ingest.records import (
+    DEFAULT_BATCH_SIZE,
     DELETED_AUTHOR_ID,
     MAX_TEXT_CHARS,
     Activity,
@@ -43,7 +44,6 @@ from ingest.records import (
     implausible_time,
 )
 
-DEFAULT_BATCH_SIZE = 10_000  # one transaction each; ~0.5 s of SQLite write lock
 MAX_LISTED_LINES = 5
 
 

@@ -134,6 +134,21 @@ def test_every_command_has_help(capsys):
         assert "usage: ecg" in capsys.readouterr().out
 
 
+def test_the_commands_parsers_load_none_of_the_libraries_the_commands_use():
+    """`ecg --help`, a mistyped command and the start of every command stay quick: a
+    command's handler imports what it uses when it runs (dashboard/cli/common.py)."""
+    import subprocess
+    import sys
+
+    heavy = ("pandas", "numpy", "sqlalchemy", "alembic", "streamlit", "matplotlib", "plotly")
+    probe = (
+        "import sys; from dashboard.cli.main import build_parser; build_parser(); "
+        f"print(sorted(name for name in {heavy!r} if name in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
 def test_bots_from_the_flag_and_the_setting_are_left_out_of_member_counts(
     database, tmp_path, monkeypatch
 ):

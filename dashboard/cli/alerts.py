@@ -5,16 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from alerts.backtest import backtest_range, default_period, summary
-from alerts.catalog import rules_of
-from alerts.cycle import evaluate_community
-from alerts.delivery import notify
 from dashboard.cli.common import add_community_option
-from dashboard.communities import prepare_community
-from data_access import alert_store
-from data_access.alert_data import minute_of, moment_of
-from data_access.communities import community_names
-from data_access.db import make_engine
 
 BACKTEST_DAYS = 30
 
@@ -50,6 +41,12 @@ def _local(settings, moment: datetime | None) -> str:
 
 
 def cmd_evaluate(args, settings) -> int:
+    from alerts.cycle import evaluate_community
+    from alerts.delivery import notify
+    from dashboard.communities import prepare_community
+    from data_access.communities import community_names
+    from data_access.db import make_engine
+
     engine = make_engine(settings.database_url)
     now = datetime.now(UTC)
     for community in [args.community] if args.community else community_names(engine):
@@ -67,6 +64,11 @@ def cmd_evaluate(args, settings) -> int:
 
 
 def cmd_list(args, settings) -> int:
+    from alerts.catalog import rules_of
+    from dashboard.communities import prepare_community
+    from data_access import alert_store
+    from data_access.db import make_engine
+
     engine = make_engine(settings.database_url)
     community_id = prepare_community(engine, args.community)
     with engine.connect() as conn:
@@ -85,6 +87,12 @@ def cmd_list(args, settings) -> int:
 
 
 def cmd_backtest(args, settings) -> int:
+    from alerts.backtest import backtest_range, default_period, summary
+    from alerts.catalog import rules_of
+    from dashboard.communities import prepare_community
+    from data_access.alert_data import minute_of, moment_of
+    from data_access.db import make_engine
+
     engine = make_engine(settings.database_url)
     community_id = prepare_community(engine, args.community)
     with engine.connect() as conn:

@@ -9,9 +9,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from dashboard.cli.common import add_column_option, engine_for
-from dashboard.cli.progress import Bar
-from data_access.communities import community_names
-from data_access.setup import init_database
 
 log = logging.getLogger("ecg")
 
@@ -36,6 +33,9 @@ def _forecast_parser(sub) -> None:
 
 
 def cmd_forecast(args, settings) -> int:
+    from dashboard.cli.progress import Bar
+    from data_access.communities import community_names
+    from data_access.setup import init_database
     from forecasting.refresh import refresh
 
     engine = engine_for(settings)

@@ -1,14 +1,18 @@
-"""`--community` of every command: when none is named, the only community there is."""
+"""`--community` of every command: when none is named, the only community there is.
+
+Like every module of the command's parsers, this one imports only what building the
+parsers needs: a command's handler imports the rest when it runs, so that `ecg --help`
+and each command start without loading the libraries of all the others."""
 
 from __future__ import annotations
 
-from sqlalchemy import Engine
+from typing import TYPE_CHECKING
 
 from analysis.topic_templates import DESCRIPTIONS, TEMPLATES
-from data_access.communities import community_names
-from data_access.db import make_engine
-from data_access.setup import init_database
 from ingest.records import MAX_TEXT_CHARS
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 FIRST_COMMUNITY = "main"  # the name a first import gives its community
 
@@ -17,6 +21,9 @@ def chosen_community(engine: Engine, creates: bool) -> str:
     """The community a command works on when none was named: the only one there is; with
     none yet, FIRST_COMMUNITY for a command that `creates` one; with several, an error
     that names them."""
+    from data_access.communities import community_names
+    from data_access.setup import init_database
+
     init_database(engine)
     names = community_names(engine)
     if len(names) == 1:
@@ -56,6 +63,8 @@ def add_community_option(parser, creates: bool = False) -> None:
 
 
 def engine_for(settings) -> Engine:
+    from data_access.db import make_engine
+
     return make_engine(settings.database_url)
 
 

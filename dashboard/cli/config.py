@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import os
 
-from dashboard.settings import described, markdown_table, secrets_file
-
 
 def add_parsers(sub) -> None:
     p = sub.add_parser("config", help="show the settings in force and where each comes from")
@@ -18,6 +16,8 @@ def add_parsers(sub) -> None:
 
 
 def cmd_config(args, settings) -> int:
+    from dashboard.settings import described, markdown_table, secrets_file
+
     if args.markdown:
         print(markdown_table(), end="")
         return 0

@@ -5,12 +5,8 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime, timedelta
 
-from dashboard import communities
 from dashboard.cli.common import engine_for, format_summary
-from dashboard.cli.progress import Bar
-from data_access.communities import community_names
-from data_access.db import make_engine
-from data_access.setup import init_database
+from dashboard.demo_community import DEMO_COMMUNITY, DEMO_DAYS
 
 log = logging.getLogger("ecg")
 
@@ -31,7 +27,9 @@ def _migrate_db_parser(sub) -> None:
 
 
 def cmd_migrate_db(args, settings) -> int:
+    from dashboard.cli.progress import Bar
     from data_access.copy_db import copy_database
+    from data_access.db import make_engine
 
     source = make_engine(args.source or settings.database_url)
     target = make_engine(args.to)
@@ -60,13 +58,16 @@ def _init_db_parser(sub) -> None:
     p.add_argument(
         "--demo",
         action="store_true",
-        help=f"also create the demo community ({communities.DEMO_DAYS} days) "
+        help=f"also create the demo community ({DEMO_DAYS} days) "
         "when the database has no community",
     )
     p.set_defaults(handler=cmd_init_db)
 
 
 def cmd_init_db(args, settings) -> int:
+    from data_access.communities import community_names
+    from data_access.setup import init_database
+
     engine = engine_for(settings)
     init_database(engine)
     if args.demo and not community_names(engine):
@@ -76,7 +77,10 @@ def cmd_init_db(args, settings) -> int:
 
 
 def create_demo(engine) -> None:
-    print(f"Creating the demo community ({communities.DEMO_DAYS} days of simulated messages)…")
+    from dashboard import communities
+    from dashboard.cli.progress import Bar
+
+    print(f"Creating the demo community ({DEMO_DAYS} days of simulated messages)…")
     with Bar("demo") as bar:
         added = communities.create_demo(engine, datetime.now(UTC), lambda s: bar.set(s.read))
     print(f"demo community ready: {added:,} messages")
@@ -85,13 +89,15 @@ def create_demo(engine) -> None:
 def _simulate_parser(sub) -> None:
     p = sub.add_parser("simulate", help="backfill a simulated community (for demos and trials)")
     p.add_argument("--days", type=float, default=90)
-    p.add_argument("--community", default=communities.DEMO_COMMUNITY)
+    p.add_argument("--community", default=DEMO_COMMUNITY)
     p.add_argument("--rate", type=float, default=60.0, help="messages per hour on average (60)")
     p.add_argument("--seed", type=int, default=7)
     p.set_defaults(handler=cmd_simulate)
 
 
 def cmd_simulate(args, settings) -> int:
+    from dashboard import communities
+    from dashboard.cli.progress import Bar
     from ingest.simulate import CommunitySpec, default_incidents
 
     if args.days <= 0 or args.rate <= 0:

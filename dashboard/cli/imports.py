@@ -6,16 +6,14 @@ import logging
 import sys
 from pathlib import Path
 
-from dashboard import communities
 from dashboard.cli.common import (
     add_community_option,
     add_topics_option,
     engine_for,
     format_summary,
 )
-from dashboard.cli.progress import Bar
 from ingest.formats.detect import FORMATS
-from ingest.pipeline import DEFAULT_BATCH_SIZE
+from ingest.records import DEFAULT_BATCH_SIZE
 
 log = logging.getLogger("ecg")
 
@@ -85,6 +83,8 @@ def _import_parser(sub) -> None:
 
 
 def cmd_import(args, settings) -> int:
+    from dashboard import communities
+    from dashboard.cli.progress import Bar
     from ingest.formats.columns import header_of
     from ingest.formats.detect import choose_format, needs_mapping, platform_of, read_rows
     from ingest.formats.tabular import ColumnMapping
@@ -145,6 +145,7 @@ def cmd_follow(args, settings) -> int:
     import signal
     import threading
 
+    from dashboard import communities
     from ingest.follow import files_of, follow
     from ingest.formats.columns import header_of
     from ingest.formats.tabular import ColumnMapping
@@ -185,6 +186,7 @@ def _ingest_server_parser(sub) -> None:
 
 
 def cmd_ingest_server(args, settings) -> int:
+    from dashboard import communities
     from ingest.server import IngestConfig, make_server
 
     engine = engine_for(settings)

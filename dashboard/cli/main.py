@@ -7,8 +7,6 @@ import logging
 import os
 import sys
 
-from sqlalchemy.exc import OperationalError
-
 from access.permissions import PermissionDenied
 from dashboard.cli import (
     alerts,
@@ -25,7 +23,6 @@ from dashboard.cli import (
     users,
 )
 from dashboard.cli.common import chosen_community, engine_for
-from dashboard.settings import SettingsError, load_settings, secrets_file
 from ingest.records import ImportFormatError
 
 log = logging.getLogger("ecg")
@@ -49,6 +46,11 @@ COMMAND_GROUPS = (
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    # after the arguments: `ecg --help` and a mistyped command need neither
+    from sqlalchemy.exc import OperationalError
+
+    from dashboard.settings import SettingsError, load_settings, secrets_file
+
     logging.basicConfig(
         level=logging.WARNING if args.quiet else logging.INFO,
         format="%(asctime)s %(levelname)s %(message)s",

@@ -6,12 +6,7 @@ import argparse
 from datetime import UTC, datetime
 
 from access.permissions import SERVER_SHELL
-from dashboard.cli.common import add_community_option
-from dashboard.cli.progress import Bar
-from data_access import members
-from data_access.communities import community_id_of
-from data_access.db import make_engine
-from data_access.setup import init_database
+from dashboard.cli.common import add_community_option, engine_for
 
 
 def add_parsers(sub) -> None:
@@ -45,6 +40,9 @@ def add_parsers(sub) -> None:
 
 
 def _community(engine, name: str) -> int:
+    from data_access.communities import community_id_of
+    from data_access.setup import init_database
+
     init_database(engine)
     community_id = community_id_of(engine, name)
     if community_id is None:
@@ -59,14 +57,18 @@ def _print(table) -> None:
 
 
 def cmd_list(args, settings) -> int:
-    engine = make_engine(settings.database_url)
+    from data_access import members
+
+    engine = engine_for(settings)
     with engine.connect() as conn:
         _print(members.flagged(conn, _community(engine, args.community)))
     return 0
 
 
 def cmd_find(args, settings) -> int:
-    engine = make_engine(settings.database_url)
+    from data_access import members
+
+    engine = engine_for(settings)
     with engine.connect() as conn:
         _print(members.find(conn, _community(engine, args.community), args.text))
     return 0
@@ -75,7 +77,7 @@ def cmd_find(args, settings) -> int:
 def cmd_forget(args, settings) -> int:
     from data_access.forget import forget_member
 
-    engine = make_engine(settings.database_url)
+    engine = engine_for(settings)
     community_id = _community(engine, args.community)
     row = _one_account(engine, community_id, args.account)
     if not args.yes:
@@ -97,6 +99,8 @@ def cmd_forget(args, settings) -> int:
 
 
 def _one_account(engine, community_id: int, account: str):
+    from data_access import members
+
     with engine.connect() as conn:
         matches = members.find(conn, community_id, account)
     exact = matches[matches["external_id"] == account]
@@ -106,7 +110,10 @@ def _one_account(engine, community_id: int, account: str):
 
 
 def cmd_mark(args, settings) -> int:
-    engine = make_engine(settings.database_url)
+    from dashboard.cli.progress import Bar
+    from data_access import members
+
+    engine = engine_for(settings)
     community_id = _community(engine, args.community)
     row = _one_account(engine, community_id, args.account)
     is_bot = bool(row["is_bot"]) if args.bot is None else args.bot
@@ -125,7 +132,10 @@ def cmd_mark(args, settings) -> int:
 
 
 def cmd_staff_figures(args, settings) -> int:
-    engine = make_engine(settings.database_url)
+    from dashboard.cli.progress import Bar
+    from data_access import members
+
+    engine = engine_for(settings)
     exclude = args.choice == "exclude"
     with Bar("recount", unit=" hours") as bar:
         members.set_exclude_staff(

@@ -9,10 +9,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from analysis.weeks import last_complete_week, parse_week
 from dashboard.cli.common import add_community_option
 from dashboard.i18n import CHINESE, ENGLISH, LANGUAGES
-from dashboard.report.figures import weekly_report
-from dashboard.report.pdf import report_pdf
-from data_access.communities import community_id_of
-from data_access.db import make_engine
 
 
 def add_parsers(sub) -> None:
@@ -42,6 +38,11 @@ def check_arguments(args, settings) -> None:
 
 
 def cmd_report(args, settings) -> int:
+    from dashboard.report.figures import weekly_report
+    from dashboard.report.pdf import report_pdf
+    from data_access.communities import community_id_of
+    from data_access.db import make_engine
+
     zone = args.timezone or settings.timezone
     week = parse_week(args.week) if args.week else last_complete_week(datetime.now(UTC), zone)
     engine = make_engine(settings.database_url)

@@ -4,11 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from dashboard.cli.progress import Bar
-from data_access.db import make_engine
-from data_access.retention import apply_retention, validate_months
-from data_access.setup import init_database
-
 
 def add_parsers(sub) -> None:
     p = sub.add_parser(
@@ -30,6 +25,11 @@ def add_parsers(sub) -> None:
 
 
 def cmd_retention(args, settings) -> int:
+    from dashboard.cli.progress import Bar
+    from data_access.db import make_engine
+    from data_access.retention import apply_retention, validate_months
+    from data_access.setup import init_database
+
     months = validate_months(settings.retention_months if args.months is None else args.months)
     if months == 0:
         print("retention is off (retention_months = 0): every raw message is kept")

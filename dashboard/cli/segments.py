@@ -5,19 +5,15 @@ from __future__ import annotations
 
 import sys
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from access.permissions import SERVER_SHELL
-from analysis.segments import LIST_FIELDS, Segment
+from analysis.segment_fields import EXPORT_FIELDS, LIST_FIELDS
 from analysis.weeks import parse_week
 from dashboard.cli.common import add_community_option
-from dashboard.member_segments import EXPORT_FIELDS, export_segment, segment_now
-from data_access import member_notes
-from data_access.communities import community_id_of
-from data_access.db import make_engine
-from data_access.queries import channels, topics
-from data_access.setup import init_database
 
-NAMED_BY_ID = {"channels": channels, "topics": topics}  # stored as ids, shown by name
+if TYPE_CHECKING:
+    from analysis.segments import Segment
 
 
 def add_parsers(sub) -> None:
@@ -74,7 +70,14 @@ def _as_of(args, settings) -> datetime:
     return args.week.end(settings.timezone) if args.week else datetime.now(UTC)
 
 
+NAMED_BY_ID = ("channels", "topics")  # stored as ids, shown by name
+
+
 def _opened(args, settings):
+    from data_access.communities import community_id_of
+    from data_access.db import make_engine
+    from data_access.setup import init_database
+
     engine = make_engine(settings.database_url)
     init_database(engine)
     community_id = community_id_of(engine, args.community)
@@ -84,6 +87,8 @@ def _opened(args, settings):
 
 
 def _saved(engine, community_id: int, name: str) -> Segment:
+    from data_access import member_notes
+
     with engine.connect() as conn:
         saved = member_notes.saved_segments(conn, community_id)
     if name not in saved:
@@ -105,14 +110,21 @@ def describe(segment: Segment, names: dict[str, dict[str, str]]) -> str:
 
 
 def _id_names(engine, community_id: int) -> dict[str, dict[str, str]]:
+    from data_access import queries
+
     with engine.connect() as conn:
         return {
-            field: {str(row.id): row.name for row in read(conn, community_id).itertuples()}
-            for field, read in NAMED_BY_ID.items()
+            field: {
+                str(row.id): row.name
+                for row in getattr(queries, field)(conn, community_id).itertuples()
+            }
+            for field in NAMED_BY_ID
         }
 
 
 def cmd_list(args, settings) -> int:
+    from data_access import member_notes
+
     engine, community_id = _opened(args, settings)
     with engine.connect() as conn:
         saved = member_notes.saved_segments(conn, community_id)
@@ -125,6 +137,8 @@ def cmd_list(args, settings) -> int:
 
 
 def cmd_show(args, settings) -> int:
+    from dashboard.member_segments import segment_now
+
     engine, community_id = _opened(args, settings)
     segment = _saved(engine, community_id, args.name)
     reading = segment_now(engine, community_id, settings.timezone, _as_of(args, settings), segment)
@@ -138,6 +152,9 @@ def cmd_show(args, settings) -> int:
 
 
 def cmd_save(args, settings) -> int:
+    from analysis.segments import Segment
+    from data_access import member_notes
+
     engine, community_id = _opened(args, settings)
     names = _id_names(engine, community_id)
     values = {}
@@ -159,6 +176,8 @@ def cmd_save(args, settings) -> int:
 
 
 def cmd_delete(args, settings) -> int:
+    from data_access import member_notes
+
     engine, community_id = _opened(args, settings)
     now = datetime.now(UTC)
     member_notes.delete_segment(engine, community_id, args.name, actor=SERVER_SHELL, now=now)
@@ -167,6 +186,8 @@ def cmd_delete(args, settings) -> int:
 
 
 def cmd_export(args, settings) -> int:
+    from dashboard.member_segments import export_segment
+
     engine, community_id = _opened(args, settings)
     segment = _saved(engine, community_id, args.name)
     table = export_segment(

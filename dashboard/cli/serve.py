@@ -7,9 +7,6 @@ from datetime import UTC, datetime, timedelta
 
 from dashboard.cli.common import engine_for
 from dashboard.cli.database import create_demo
-from data_access import accounts
-from data_access.communities import community_names
-from data_access.setup import init_database
 
 log = logging.getLogger("ecg")
 
@@ -29,6 +26,7 @@ def cmd_worker(args, settings) -> int:
 
     from dashboard.worker.scheduler import install_stop_signals, run_worker
     from dashboard.worker.storage import StoragePolicy
+    from data_access.setup import init_database
 
     stop = threading.Event()
     install_stop_signals(stop)
@@ -64,6 +62,9 @@ def _run_parser(sub) -> None:
 
 def cmd_run(args, settings) -> int:
     from dashboard.cli.run import launch
+    from data_access import accounts
+    from data_access.communities import community_names
+    from data_access.setup import init_database
 
     engine = engine_for(settings)
     init_database(engine)

@@ -7,18 +7,9 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import select
-
 from access.permissions import SERVER_SHELL
 from analysis.topics import TopicRule, TopicRuleError
-from dashboard.changes.topics import delete_topic, save_topic
-from dashboard.cli.common import add_column_option, add_community_option
-from dashboard.cli.progress import Bar
-from dashboard.communities import prepare_community
-from data_access import queries
-from data_access.db import make_engine
-from data_access.schema import Community, Topic
-from data_access.topics import topic_rule_of
+from dashboard.cli.common import add_column_option, add_community_option, engine_for
 
 RULE_FIELDS = ("keywords", "phrases", "patterns", "exclusions")
 
@@ -82,12 +73,21 @@ def cmd_discover(args, settings) -> int:
 
 
 def _community_id(engine, name: str) -> int:
+    from sqlalchemy import select
+
+    from dashboard.communities import prepare_community
+    from data_access.schema import Community
+
     prepare_community(engine, name)
     with engine.connect() as conn:
         return conn.scalar(select(Community.id).where(Community.name == name))
 
 
 def _find(engine, community_id: int, name: str):
+    from sqlalchemy import select
+
+    from data_access.schema import Topic
+
     with engine.connect() as conn:
         query = select(Topic.__table__).where(
             Topic.community_id == community_id, Topic.name == name
@@ -96,7 +96,10 @@ def _find(engine, community_id: int, name: str):
 
 
 def cmd_list(args, settings) -> int:
-    engine = make_engine(settings.database_url)
+    from data_access import queries
+    from data_access.topics import topic_rule_of
+
+    engine = engine_for(settings)
     with engine.connect() as conn:
         topics = queries.topics(conn, _community_id(engine, args.community))
     for row in topics.itertuples():
@@ -107,7 +110,7 @@ def cmd_list(args, settings) -> int:
 
 
 def cmd_add(args, settings) -> int:
-    engine = make_engine(settings.database_url)
+    engine = engine_for(settings)
     community_id = _community_id(engine, args.community)
     rule = TopicRule(
         args.name,
@@ -118,7 +121,9 @@ def cmd_add(args, settings) -> int:
 
 
 def cmd_edit(args, settings) -> int:
-    engine = make_engine(settings.database_url)
+    from data_access.topics import topic_rule_of
+
+    engine = engine_for(settings)
     community_id = _community_id(engine, args.community)
     row = _find(engine, community_id, args.name)
     if row is None:
@@ -134,7 +139,9 @@ def cmd_edit(args, settings) -> int:
 
 
 def cmd_remove(args, settings) -> int:
-    engine = make_engine(settings.database_url)
+    from dashboard.changes.topics import delete_topic
+
+    engine = engine_for(settings)
     row = _find(engine, _community_id(engine, args.community), args.name)
     if row is None:
         raise ValueError(f"no topic named {args.name!r}")
@@ -144,6 +151,9 @@ def cmd_remove(args, settings) -> int:
 
 
 def _save(engine, community_id: int, rule: TopicRule, topic_id: int | None) -> int:
+    from dashboard.changes.topics import save_topic
+    from dashboard.cli.progress import Bar
+
     try:
         with Bar("re-tag") as bar:
             result = save_topic(

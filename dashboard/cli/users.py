@@ -6,9 +6,6 @@ import getpass
 from datetime import UTC, datetime
 
 from access.permissions import SERVER_SHELL, Role
-from data_access import accounts
-from data_access.db import make_engine
-from data_access.setup import init_database
 
 
 def add_parsers(sub) -> None:
@@ -28,6 +25,9 @@ def add_parsers(sub) -> None:
 
 
 def _engine(settings):
+    from data_access.db import make_engine
+    from data_access.setup import init_database
+
     engine = make_engine(settings.database_url)
     init_database(engine)
     return engine
@@ -50,6 +50,8 @@ def ask_password() -> str:
 
 
 def cmd_add(args, settings) -> int:
+    from data_access import accounts
+
     account = accounts.add_user(
         _engine(settings),
         SERVER_SHELL,
@@ -64,6 +66,8 @@ def cmd_add(args, settings) -> int:
 
 
 def cmd_passwd(args, settings) -> int:
+    from data_access import accounts
+
     accounts.set_password(
         _engine(settings), SERVER_SHELL, args.name, ask_password(), datetime.now(UTC)
     )
@@ -72,12 +76,16 @@ def cmd_passwd(args, settings) -> int:
 
 
 def cmd_remove(args, settings) -> int:
+    from data_access import accounts
+
     accounts.remove_user(_engine(settings), SERVER_SHELL, args.name, datetime.now(UTC))
     print(f"removed {args.name.strip().lower()}")
     return 0
 
 
 def cmd_list(args, settings) -> int:
+    from data_access import accounts
+
     for account in accounts.list_users(_engine(settings)):
         flag = "  (must change password)" if account.must_change_password else ""
         print(f"{account.name}\t{account.role.value}{flag}")

@@ -12,8 +12,9 @@ import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from sqlalchemy import ColumnElement, Connection, and_, text
+from sqlalchemy import ColumnElement, Connection, Engine, and_, text
 
+from data_access.db import in_transaction
 from data_access.schema import Message, MessageTopic
 
 PARTITIONED = ("messages", "message_topics")  # parents, in the order rows are written
@@ -103,6 +104,19 @@ def ensure_months(conn: Connection, moments: Iterable[datetime]) -> list[datetim
                 )
             )
     return missing
+
+
+def make_months_first(engine: Engine, moments: Iterable[datetime]) -> None:
+    """The partitions of the months of `moments`, made in a transaction of their own before
+    the transaction that writes into them (PostgreSQL; nothing on SQLite). Made inside the
+    writing transaction, a new month deadlocks two writers: creating a partition locks
+    the tables its foreign keys reference (sources, channels, members), which the other
+    writer holds while it waits for the partition (it was retried; now it does not
+    happen)."""
+    if engine.dialect.name != "postgresql":
+        return
+    wanted = list(moments)
+    in_transaction(engine, lambda conn: ensure_months(conn, wanted))
 
 
 def detach_month(conn: Connection, month: datetime, archive: bool) -> int:

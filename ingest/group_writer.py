@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Connection, Engine
 
 from data_access.db import in_transaction
+from data_access.partitions import make_months_first
 from data_access.store import BatchResult, ensure_community, ensure_source, topic_ids, write_batch
 from ingest.pipeline import TopicIndex, enrich, load_compiled_topics, load_kind_model
 from ingest.records import RawMessage
@@ -93,6 +94,7 @@ class GroupWriter:
             )
             kinds = load_kind_model(self._engine, community_id)
             batches = [[enrich(m, topics, kinds=kinds) for m in r.messages] for r in group]
+            make_months_first(self._engine, (m.sent_at for batch in batches for m in batch))
             results = in_transaction(self._engine, lambda conn: self._store(conn, group, batches))
         except Exception as error:
             if len(group) > 1:

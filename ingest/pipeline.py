@@ -24,6 +24,7 @@ from analysis.sentiment import analyse_unescaped
 from analysis.topics import CompiledTopic, TopicIndex, compile_rule, prepare
 from data_access.db import in_transaction
 from data_access.kind_models import stored_tuning
+from data_access.partitions import make_months_first
 from data_access.store import (
     EnrichedMessage,
     ensure_community,
@@ -249,6 +250,7 @@ class _Batch:
         """Write what is in hand (if anything), count it, and report progress."""
         summary, wrote = self.summary, bool(self.messages or self.activity)
         if wrote:
+            make_months_first(self.engine, (m.sent_at for m in self.messages))
             result, activities = in_transaction(self.engine, self._store)
             summary.imported += result.inserted
             summary.duplicates += result.duplicates

@@ -92,6 +92,31 @@ def values(data) -> list:
     return list(data)
 
 
+def same_figures(first, second) -> bool:
+    """Two charts' JSON alike, their typed arrays equal to 1e-12 relative: a sum of
+    floating-point scores may differ in its last bit when the database adds the rows in
+    another order (PostgreSQL plans a read again when its statistics change)."""
+    if isinstance(first, dict) and "bdata" in first:
+        return (
+            isinstance(second, dict)
+            and "bdata" in second
+            and np.allclose(values(first), values(second), rtol=1e-12, atol=0, equal_nan=True)
+        )
+    if isinstance(first, dict):
+        return (
+            isinstance(second, dict)
+            and first.keys() == second.keys()
+            and all(same_figures(first[key], second[key]) for key in first)
+        )
+    if isinstance(first, list):
+        return (
+            isinstance(second, list)
+            and len(first) == len(second)
+            and all(same_figures(a, b) for a, b in zip(first, second, strict=True))
+        )
+    return first == second
+
+
 @pytest.fixture(scope="module")
 def archive_url(module_database_url) -> str:
     url = module_database_url
@@ -200,7 +225,7 @@ def test_after_a_retention_the_charts_still_count_the_removed_messages(monkeypat
 
     after = sentiment_page()
 
-    assert charts(after) == charts(before)
+    assert same_figures(charts(after), charts(before))
     notes = [caption.value for caption in after.caption]
     kept = f"{result.kept_since:%Y-%m-%d} 00:00 UTC"
     assert f"Messages sent before {kept} are no longer kept" in " ".join(notes)

@@ -91,7 +91,8 @@ def cmd_import(args, settings) -> int:
     from ingest.pipeline import ImportTarget, run_import
 
     fmt, why = choose_format(args.path, args.format)
-    print(f"format: {fmt} ({why})")
+    guessed = fmt == "csv" and not args.format  # any file not recognised reads as CSV
+    print(f"format: {fmt} ({why}{'; --format overrides' if guessed else ''})")
     mapping = None
     if needs_mapping(fmt):
         mapping = ColumnMapping.parse(args.map, header_of(args.path, fmt))

@@ -76,7 +76,6 @@ TEMPLATES = (
     N_("export members' details"),
     N_("forecasts exist for everything, a topic or a channel"),
     N_("from the file extension"),
-    N_("from the file extension; --format overrides"),
     N_("give at least one keyword, phrase or pattern"),
     N_("import exports"),
     N_("invalid JSON: {error}"),

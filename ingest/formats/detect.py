@@ -76,7 +76,7 @@ def choose_format(path: Path, asked: str | None = None) -> tuple[str, str]:
             return fmt, why
     if path.suffix.lower() in (".jsonl", ".ndjson"):
         return "jsonl", "from the file extension"
-    return "csv", "from the file extension; --format overrides"
+    return "csv", "from the file extension"
 
 
 def needs_mapping(fmt: str) -> bool:

@@ -10,6 +10,7 @@ from dashboard.i18n import N_, _, number
 from dashboard.i18n.reasons import translated
 from dashboard.web import actions, components, resources, upload_files
 from dashboard.web.upload_files import (
+    REQUIRED_FIELDS,
     TOPIC_TEMPLATES,
     ColumnMapping,
     choose_format,
@@ -30,16 +31,7 @@ st.caption(
 HINTS = {"required": N_("required"), "optional": N_("optional")}
 
 
-MAPPED_FIELDS = (
-    ("timestamp", "required"),
-    ("author", "required"),
-    ("text", "required"),
-    ("channel", "optional"),
-    ("id", "optional"),
-    ("author_name", "optional"),
-    ("reply_to", "optional"),
-    ("title", "optional"),
-)
+MAPPED_FIELDS = (*REQUIRED_FIELDS, "channel", "id", "author_name", "reply_to", "title")
 
 
 def mapping_inputs(named: dict[str, str]) -> ColumnMapping | None:
@@ -53,7 +45,8 @@ def mapping_inputs(named: dict[str, str]) -> ColumnMapping | None:
     )
     columns = st.columns(3)
     pairs = []
-    for index, (field, hint) in enumerate(MAPPED_FIELDS):
+    for index, field in enumerate(MAPPED_FIELDS):
+        hint = "required" if field in REQUIRED_FIELDS else "optional"
         column = columns[index % 3].text_input(
             _("Column for {field}").format(field=field),
             value=named.get(field, ""),
@@ -62,7 +55,7 @@ def mapping_inputs(named: dict[str, str]) -> ColumnMapping | None:
         if column.strip():
             pairs.append(f"{field}={column.strip()}")
     given = {pair.partition("=")[0] for pair in pairs}
-    missing = [field for field, hint in MAPPED_FIELDS if hint == "required" and field not in given]
+    missing = [field for field in REQUIRED_FIELDS if field not in given]
     if missing:
         st.warning(_("Say which column holds: {fields}.").format(fields=", ".join(missing)))
         return None

@@ -18,11 +18,10 @@ from ingest.records import DEFAULT_BATCH_SIZE
 log = logging.getLogger("ecg")
 
 
-def _columns_line(mapping, given: list[str]) -> str:
+def _columns_line(mapping) -> str:
     """Which column holds each field, and whether some were read from the column names."""
-    guessed = set(mapping.columns) - {pair.partition("=")[0].strip() for pair in given}
     return f"columns: {mapping.described()}" + (
-        " (read from the column names where --map does not say)" if guessed else ""
+        " (read from the column names where --map does not say)" if mapping.read_from_names else ""
     )
 
 
@@ -96,7 +95,7 @@ def cmd_import(args, settings) -> int:
     mapping = None
     if needs_mapping(fmt):
         mapping = ColumnMapping.parse(args.map, header_of(args.path, fmt))
-        print(_columns_line(mapping, args.map))
+        print(_columns_line(mapping))
     rows = read_rows(fmt, args.path, mapping)
     engine = engine_for(settings)
     communities.prepare_community(engine, args.community, args.topics)
@@ -155,7 +154,7 @@ def cmd_follow(args, settings) -> int:
         raise ValueError(f"{args.path}: no such file or folder")
     headers = (header_of(file, "jsonl") for file in files_of(args.path))
     mapping = ColumnMapping.parse(args.map, next((h for h in headers if h), []))
-    print(_columns_line(mapping, args.map))
+    print(_columns_line(mapping))
     engine = engine_for(settings)
     communities.prepare_community(engine, args.community, args.topics)
     stop = threading.Event()

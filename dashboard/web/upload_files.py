@@ -15,9 +15,10 @@ from analysis.topic_templates import DESCRIPTIONS
 from dashboard.i18n import N_
 from ingest.formats.columns import guessed_columns, header_of
 from ingest.formats.detect import choose_format, needs_mapping
-from ingest.formats.tabular import ColumnMapping
+from ingest.formats.tabular import REQUIRED_FIELDS, ColumnMapping
 
 __all__ = [
+    "REQUIRED_FIELDS",
     "TOPIC_TEMPLATES",
     "ColumnMapping",
     "choose_format",

@@ -42,6 +42,7 @@ class ColumnMapping:
     """Which input column holds each message field (JSONL allows dotted paths)."""
 
     columns: Mapping[str, str]
+    read_from_names: frozenset[str] = frozenset()  # fields found by their column's name
 
     @classmethod
     def parse(cls, pairs: list[str], header: Sequence[str] = ()) -> ColumnMapping:
@@ -58,6 +59,7 @@ class ColumnMapping:
                 known = ", ".join(REQUIRED_FIELDS + OPTIONAL_FIELDS)
                 raise ValueError(f"--map {pair!r}: unknown field {field!r} (known: {known})")
             columns[field] = column.strip()
+        given = frozenset(columns)
         if header:
             columns = guessed_columns(header, columns)
         missing = [f for f in REQUIRED_FIELDS if f not in columns]
@@ -69,7 +71,7 @@ class ColumnMapping:
             )
         if missing:
             raise ValueError(f"map the required field(s) {', '.join(missing)} with --map FIELD=COL")
-        return cls(columns)
+        return cls(columns, frozenset(columns) - given)
 
     def described(self) -> str:
         """ "timestamp=timestamp_utc, author=author_id, ...": the fields in a stable order."""

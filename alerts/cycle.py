@@ -60,6 +60,8 @@ def evaluate_community(
         for rule in enabled
         for key, _ in concrete_scopes(rule, names)
     }
+    # a scope already evaluated past `now` (the host's clock set back) waits for it
+    firsts = {scope: first for scope, first in firsts.items() if first <= last}
     if not firsts:
         return summary
     with engine.connect() as conn:
@@ -83,6 +85,8 @@ def _evaluate_rule(
 ):
     with engine.begin() as conn:
         for key, scope in concrete_scopes(rule, data):
+            if (rule.id, key) not in firsts:
+                continue
             memory, episode_id = stored.get(key, ({}, None))
             state = AlertState(**memory) if memory else AlertState()
             scores = score_series(rule, scope, data, firsts[(rule.id, key)], data.end)

@@ -133,6 +133,20 @@ def test_restarted_worker_opens_no_second_episode(community, tmp_path):
     assert list(firing["rule_name"]).count("Volume surge") == 1
 
 
+def test_a_clock_stepping_back_evaluates_nothing_twice_and_does_not_fail(community):
+    """The host's clock set back (NTP, a VM restored): the minutes already evaluated are
+    not evaluated again, and the cycle neither fails nor opens a second episode."""
+    engine, community_id = community
+    ensure_default_rules(engine, community_id, BURST)
+    evaluate_community(engine, community_id, BURST + timedelta(minutes=45))
+    stepped_back = evaluate_community(engine, community_id, BURST + timedelta(minutes=30))
+    assert stepped_back.opened == [] and stepped_back.resolved == []
+    evaluate_community(engine, community_id, BURST + timedelta(minutes=46))
+    with engine.connect() as conn:
+        firing = alert_store.episodes(conn, community_id, BURST, END, only_open=True)
+    assert list(firing["rule_name"]).count("Volume surge") == 1
+
+
 def test_sentiment_evidence_lists_scored_messages_first_on_both_databases(engine):
     """ORDER BY sentiment put NULL first on SQLite: unscored messages (languages not
     scored) led the evidence of a negative-sentiment alert."""

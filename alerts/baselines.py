@@ -46,23 +46,25 @@ def usual_share_and_dispersion(
     span = np.arange(int(before.min()) - days, int(before.max()))
 
     def running(hours: pd.DataFrame, column: str) -> np.ndarray:
-        counts = hours.groupby("hour")[column].sum().reindex(span, fill_value=0)
-        return np.concatenate([[0.0], np.cumsum(counts.to_numpy(dtype=float))])
+        hour = hours["hour"].to_numpy(dtype=np.int64) - span[0]
+        inside = (hour >= 0) & (hour < len(span))
+        weights = hours[column].to_numpy(dtype=float)[inside]
+        counts = np.bincount(hour[inside], weights=weights, minlength=len(span))
+        return np.concatenate([[0.0], np.cumsum(counts)])
 
     topic, total = running(topic_hours, part), running(all_hours, whole)
     last = before - span[0]
     in_total = total[last] - total[last - days]
     share = (topic[last] - topic[last - days]) / np.where(in_total > 0, in_total, 1.0)
-    pearson, blocks = np.zeros(len(before)), np.zeros(len(before))
     block = max(1, min(block_hours, days // 4))  # at least four blocks to compare
-    for end in range(0, days - block + 1, block):
-        block_total = total[last - end] - total[last - end - block]
-        block_topic = topic[last - end] - topic[last - end - block]
-        expected = share * block_total
-        with np.errstate(divide="ignore", invalid="ignore"):
-            term = np.where(expected > 0, (block_topic - expected) ** 2 / expected, 0.0)
-        pearson += term
-        blocks += block_total > 0
+    ends = last[:, None] - np.arange(0, days - block + 1, block)[None, :]  # a row per hour
+    block_total = total[ends] - total[ends - block]
+    block_topic = topic[ends] - topic[ends - block]
+    expected = share[:, None] * block_total
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = np.where(expected > 0, (block_topic - expected) ** 2 / expected, 0.0)
+    pearson = np.cumsum(terms, axis=1)[:, -1]  # summed in order, block after block
+    blocks = np.sum(block_total > 0, axis=1)
     dispersion = np.maximum(pearson / np.maximum(blocks - 1, 1), 1.0)
     enough = in_total >= MIN_SHARE_BASELINE_MESSAGES
     return np.where(enough, share, np.nan), dispersion

@@ -44,7 +44,8 @@ def evaluate_community(
     last = minute_of(now)
     with engine.connect() as conn:
         rules = rules_of(conn, community_id)
-        states = {r.id: alert_store.load_states(conn, r.id) for r in rules}
+        stored = alert_store.load_states(conn, community_id)
+        states = {r.id: stored.get(r.id, {}) for r in rules}
         _, channel_names, topic_names = alert_data.names(conn, community_id)
     enabled = [r for r in rules if r.enabled]
     summary = CycleSummary(rules=len(enabled))
@@ -66,8 +67,11 @@ def evaluate_community(
         return summary
     with engine.connect() as conn:
         data = metric_data(conn, community_id, enabled, min(firsts.values()), last + 1)
-    for rule in enabled:
-        _evaluate_rule(engine, community_id, rule, data, states[rule.id], firsts, now, summary)
+    judged = [j for rule in enabled for j in _judged(rule, data, states[rule.id], firsts)]
+    with engine.begin() as conn:  # one transaction: every state of the cycle, or none
+        writes = [_recorded(conn, community_id, j, data, summary) for j in judged]
+        alert_store.store_states(conn, writes, now)
+    summary.scopes = len(writes)
     return summary
 
 
@@ -80,32 +84,42 @@ def _first_minute(memory: dict, last: int, lookback: int) -> int:
     return max(seen + 1, last - CATCH_UP_MINUTES)
 
 
-def _evaluate_rule(
-    engine, community_id, rule: Rule, data: MetricData, stored, firsts, now, summary
-):
-    with engine.begin() as conn:
-        for key, scope in concrete_scopes(rule, data):
-            if (rule.id, key) not in firsts:
-                continue
-            memory, episode_id = stored.get(key, ({}, None))
-            state = AlertState(**memory) if memory else AlertState()
-            scores = score_series(rule, scope, data, firsts[(rule.id, key)], data.end)
-            state, changes = run(rule, scores, state)
-            for change in changes:
-                episode_id = _apply(
-                    conn,
-                    community_id,
-                    rule,
-                    key,
-                    _label(rule, scope, data, change),
-                    change,
-                    episode_id,
-                    summary,
-                )
-            alert_store.store_state(
-                conn, rule.id, key, asdict(state), episode_id, now, bool(memory)
-            )
-            summary.scopes += 1
+@dataclass(frozen=True)
+class _Judged:
+    """One scope of a rule after the cycle's minutes: its new state and what changed."""
+
+    rule: Rule
+    key: str
+    scope: object
+    state: AlertState
+    changes: list[Change]
+    episode_id: int | None  # the episode open before the cycle
+    stored: bool  # whether the scope had a state row
+
+
+def _judged(rule: Rule, data: MetricData, stored: dict, firsts: dict):
+    """Each of the rule's scopes due this cycle, judged on its minutes (no writes)."""
+    for key, scope in concrete_scopes(rule, data):
+        if (rule.id, key) not in firsts:
+            continue
+        memory, episode_id = stored.get(key, ({}, None))
+        state = AlertState(**memory) if memory else AlertState()
+        scores = score_series(rule, scope, data, firsts[(rule.id, key)], data.end)
+        state, changes = run(rule, scores, state)
+        yield _Judged(rule, key, scope, state, changes, episode_id, bool(memory))
+
+
+def _recorded(conn, community_id, judged: _Judged, data, summary) -> alert_store.StateWrite:
+    """Open, update or close the scope's episode as its changes say; the state to store."""
+    rule, episode_id = judged.rule, judged.episode_id
+    for change in judged.changes:
+        label = _label(rule, judged.scope, data, change)
+        episode_id = _apply(
+            conn, community_id, rule, judged.key, label, change, episode_id, summary
+        )
+    return alert_store.StateWrite(
+        rule.id, judged.key, asdict(judged.state), episode_id, judged.stored
+    )
 
 
 def _label(rule: Rule, scope, data: MetricData, change: Change) -> str:

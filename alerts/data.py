@@ -25,6 +25,7 @@ class DataNeeds:
 
     reach: int  # minutes of messages before the first minute scored
     topics: bool  # topic links and topic rollups
+    topic_authors: bool  # a topic's active authors an hour (slower to read than its counts)
     forecasts: bool
     emerging: bool
     weekly: tuple[str, ...]  # the member metrics (alerts.member_scores.weekly_key)
@@ -35,6 +36,9 @@ def data_needs(rules: list[Rule]) -> DataNeeds:
         reach=max((reach_minutes(r) for r in rules), default=60),
         topics=any(
             r.metric in TOPIC_METRICS or r.scope.kind in ("topic", "each_topic") for r in rules
+        ),
+        topic_authors=any(
+            r.metric == "active_members" and r.scope.kind in ("topic", "each_topic") for r in rules
         ),
         forecasts=any(
             r.metric in FORECAST_METRICS or r.condition == "forecast_band" for r in rules
@@ -63,11 +67,12 @@ def metric_data(
         topic_links=(
             alert_data.topic_rows(conn, community_id, first, end) if with_topics else empty_links
         ),
-        channel_hours=alert_data.hourly_rows(conn, community_id, first_hour, end_hour, False),
-        topic_hours=(
-            alert_data.hourly_rows(conn, community_id, first_hour, end_hour, True)
-            if with_topics
-            else alert_data.hourly_rows(conn, community_id, 0, 0, True)
+        channel_hours=alert_data.channel_hours(conn, community_id, first_hour, end_hour),
+        topic_hours=alert_data.topic_hours(
+            conn,
+            community_id,
+            *((first_hour, end_hour) if with_topics else (0, 0)),
+            authors=needs.topic_authors,
         ),
         forecasts=alert_data.forecast_points(conn, community_id) if needs.forecasts else {},
         emerging=(

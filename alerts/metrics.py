@@ -154,13 +154,11 @@ def _beyond_member_cap(rows: pd.DataFrame, first: int, end: int, window: int) ->
     cap within one window are counted minute by minute (few: the others add nothing)."""
     size = end - first - window
     excess = np.zeros(max(size, 0))
-    humans = rows.loc[~rows["is_bot"].astype(bool), ["member_id", "minute"]]
-    inside = humans[(humans["minute"] >= first) & (humans["minute"] < end)]
-    ordered = inside.sort_values(["member_id", "minute"], kind="stable")
-    member = ordered["member_id"].to_numpy()
-    minute = ordered["minute"].to_numpy(dtype=np.int64)
+    member, minute = _human_messages(rows, first, end)
     if len(minute) <= MEMBER_CAP:
         return excess
+    by_member = np.lexsort((minute, member))
+    member, minute = member[by_member], minute[by_member]
     # the message MEMBER_CAP places later is the same member's, within one window
     crowded = (member[MEMBER_CAP:] == member[:-MEMBER_CAP]) & (
         minute[MEMBER_CAP:] - minute[:-MEMBER_CAP] < window
@@ -169,6 +167,13 @@ def _beyond_member_cap(rows: pd.DataFrame, first: int, end: int, window: int) ->
         own = rolling(per_minute(minute[member == flooding], None, first, end), window)[:size]
         excess += np.maximum(own - MEMBER_CAP, 0)
     return excess
+
+
+def _human_messages(rows: pd.DataFrame, first: int, end: int) -> tuple[np.ndarray, np.ndarray]:
+    """(member_id, minute) of the messages human members wrote in minutes [first, end)."""
+    minute = rows["minute"].to_numpy(dtype=np.int64)
+    kept = ~rows["is_bot"].to_numpy(dtype=bool) & (minute >= first) & (minute < end)
+    return rows["member_id"].to_numpy()[kept], minute[kept]
 
 
 def _metric_value(
@@ -191,14 +196,18 @@ def distinct_authors(rows: pd.DataFrame, minutes: np.ndarray, window: int) -> np
     A message at minute m makes its author active for t in (m, m + window]; cutting each
     interval at the author's next message makes one author's intervals disjoint, so a
     running sum of +1/-1 marks counts each author once."""
-    humans = rows.loc[~rows["is_bot"].astype(bool), ["member_id", "minute"]].drop_duplicates()
-    humans = humans.sort_values(["member_id", "minute"])
-    starts = humans["minute"].to_numpy(dtype=np.int64) + 1
+    first, size = int(minutes[0]) if len(minutes) else 0, len(minutes)
+    # only messages that make someone active at one of the minutes, or cut such a stretch
+    member, minute = _human_messages(rows, first - window - 1, first + size)
+    by_member = np.lexsort((minute, member))
+    member, minute = member[by_member], minute[by_member]
+    repeated = np.append(False, (member[1:] == member[:-1]) & (minute[1:] == minute[:-1]))
+    member, minute = member[~repeated], minute[~repeated]  # an author's minute once
+    starts = minute + 1
     ends = starts + window
-    same_author_next = humans["member_id"].to_numpy()[1:] == humans["member_id"].to_numpy()[:-1]
+    same_author_next = member[1:] == member[:-1]
     next_start = np.append(starts[1:], np.iinfo(np.int64).max)
     ends = np.where(np.append(same_author_next, False), np.minimum(ends, next_start), ends)
-    first, size = int(minutes[0]) if len(minutes) else 0, len(minutes)
     marks = np.zeros(size + 1)
     np.add.at(marks, np.clip(starts - first, 0, size), 1)
     np.add.at(marks, np.clip(ends - first, 0, size), -1)

@@ -127,8 +127,8 @@ def _scoped(scope: Scope, data: MetricData) -> tuple[pd.DataFrame, pd.DataFrame]
         if channels is not None:
             rows = rows[rows["channel_id"].isin(channels)]
             hours = hours[hours["channel_id"].isin(channels)]
-    summed = hours.groupby("hour", as_index=False)[HOURLY_COLUMNS[1:]].sum()
-    return rows, summed
+    counted = [c for c in HOURLY_COLUMNS[1:] if c in hours]  # a topic's authors: if read
+    return rows, hours.groupby("hour", as_index=False)[counted].sum()
 
 
 def kind_counts(hours: pd.DataFrame, kind: str) -> pd.Series:

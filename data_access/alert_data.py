@@ -24,6 +24,7 @@ from data_access.schema import (
     StoredForecast,
     Topic,
     TopicHourly,
+    TopicTotal,
 )
 from data_access.sql import epoch_minutes
 
@@ -94,28 +95,42 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.astype({"minute": "int64", "is_bot": bool})
 
 
-def hourly_rows(
-    conn: Connection, community_id: int, first_hour: int, end_hour: int, by_topic: bool
-) -> pd.DataFrame:
-    """Hourly rollups (hour in epoch hours) per channel_id, or per topic_id summed over
-    channels, in [first_hour, end_hour)."""
-    table = TopicHourly if by_topic else ChannelHourly
-    key = table.topic_id if by_topic else table.channel_id
-    sums = [func.sum(getattr(table, c)).label(c) for c in HOURLY]
-    query = (
-        select(raw_time(table.hour), key, *sums)
-        .where(
-            table.community_id == community_id,
-            table.hour >= moment_of(first_hour * 60),
-            table.hour < moment_of(end_hour * 60),
-        )
-        .group_by(table.hour, key)
+def channel_hours(conn: Connection, community_id: int, first_hour: int, end_hour: int):
+    """Hourly rollups (hour in epoch hours) per channel_id in [first_hour, end_hour)."""
+    return _hours(conn, ChannelHourly, ChannelHourly.channel_id, community_id, first_hour, end_hour)
+
+
+def topic_hours(
+    conn: Connection, community_id: int, first_hour: int, end_hour: int, authors: bool = False
+):
+    """Hourly rollups per topic_id in [first_hour, end_hour), summed over channels: the
+    stored topic totals, or with `authors` (which the totals cannot hold: one author
+    writes in several channels) the channels' topic rollups summed, which is slower."""
+    if not authors:
+        return _hours(conn, TopicTotal, TopicTotal.topic_id, community_id, first_hour, end_hour)
+    return _hours(
+        conn, TopicHourly, TopicHourly.topic_id, community_id, first_hour, end_hour, summed=True
     )
-    frame = frame_of(conn, query)
+
+
+def _hours(conn, table, key, community_id, first_hour, end_hour, summed=False):
+    columns = [c for c in HOURLY if hasattr(table, c)]
+    values = [func.sum(getattr(table, c)) if summed else getattr(table, c) for c in columns]
+    query = select(
+        (epoch_minutes(table.hour) // 60).label("hour"),
+        key,
+        *(value.label(name) for value, name in zip(values, columns, strict=True)),
+    ).where(
+        table.community_id == community_id,
+        table.hour >= moment_of(first_hour * 60),
+        table.hour < moment_of(end_hour * 60),
+    )
+    if summed:
+        query = query.group_by(table.hour, key)
+    frame = driver_frame(conn, query)  # a steady alert cycle reads eight weeks of them
     if frame.empty:
-        return pd.DataFrame(columns=["hour", key.key, *HOURLY], dtype="int64")
-    frame["hour"] = _epoch(frame, "hour", 3600)
-    return frame
+        return pd.DataFrame(columns=["hour", key.key, *columns], dtype="int64")
+    return frame.astype("int64")
 
 
 def forecast_points(conn: Connection, community_id: int) -> dict[tuple[str, int], pd.DataFrame]:

@@ -4,10 +4,11 @@ meaning. Writes that users make take the acting user and check the right first."
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, insert, or_, select, update
+from sqlalchemy import Connection, Engine, bindparam, insert, or_, select, update
 
 from access.permissions import Action, Actor, require
 from data_access import audit
@@ -130,39 +131,64 @@ def rule_versions(conn: Connection, rule_id: int) -> pd.DataFrame:
     return pd.DataFrame([tuple(r) for r in rows], columns=columns)
 
 
-def load_states(conn: Connection, rule_id: int) -> dict[str, tuple[dict, int | None]]:
-    """scope key -> (the stored state's memory, the open episode's id)."""
+def load_states(conn: Connection, community_id: int) -> dict[int, dict]:
+    """rule id -> scope key -> (the stored state's memory, the open episode's id), for
+    every rule of the community that has states."""
     rows = conn.execute(
-        select(AlertStateRow.scope_key, AlertStateRow.memory, AlertStateRow.episode_id).where(
-            AlertStateRow.rule_id == rule_id
+        select(
+            AlertStateRow.rule_id,
+            AlertStateRow.scope_key,
+            AlertStateRow.memory,
+            AlertStateRow.episode_id,
         )
-    ).all()
-    return {r.scope_key: (r.memory, r.episode_id) for r in rows}
+        .join(AlertRule, AlertRule.id == AlertStateRow.rule_id)
+        .where(AlertRule.community_id == community_id)
+    )
+    states: dict[int, dict] = {}
+    for r in rows:
+        states.setdefault(r.rule_id, {})[r.scope_key] = (r.memory, r.episode_id)
+    return states
 
 
-def store_state(
-    conn: Connection,
-    rule_id: int,
-    scope_key: str,
-    memory: dict,
-    episode_id: int | None,
-    now: datetime,
-    exists: bool,
-) -> None:
-    values = {
-        "state": memory["state"],
-        "memory": memory,
-        "evaluated_at": now,
-        "episode_id": episode_id,
-    }
-    if exists:
+@dataclass(frozen=True)
+class StateWrite:
+    """One scope's state after a cycle: `exists` when a row for it is stored already."""
+
+    rule_id: int
+    scope_key: str
+    memory: dict
+    episode_id: int | None
+    exists: bool
+
+
+def store_states(conn: Connection, writes: list[StateWrite], now: datetime) -> None:
+    """Every scope's state of a cycle: one batch of updates and one of inserts."""
+    rows = [
+        {
+            "b_rule": w.rule_id,
+            "b_key": w.scope_key,
+            "state": w.memory["state"],
+            "memory": w.memory,
+            "evaluated_at": now,
+            "episode_id": w.episode_id,
+        }
+        for w in writes
+    ]
+    stored = [row for row, w in zip(rows, writes, strict=True) if w.exists]
+    new = [row for row, w in zip(rows, writes, strict=True) if not w.exists]
+    if stored:
         conn.execute(
-            update(AlertStateRow)
-            .where(AlertStateRow.rule_id == rule_id, AlertStateRow.scope_key == scope_key)
-            .values(**values)
+            update(AlertStateRow).where(
+                AlertStateRow.rule_id == bindparam("b_rule"),
+                AlertStateRow.scope_key == bindparam("b_key"),
+            ),
+            stored,
         )
-    else:
-        conn.execute(insert(AlertStateRow).values(rule_id=rule_id, scope_key=scope_key, **values))
+    if new:
+        conn.execute(
+            insert(AlertStateRow).values(rule_id=bindparam("b_rule"), scope_key=bindparam("b_key")),
+            new,
+        )
 
 
 def open_episode(conn: Connection, values: dict) -> int:

@@ -73,8 +73,12 @@ class epoch_minutes(ColumnElement):  # noqa: N801 (reads as the SQL function it 
 
 @compiles(epoch_minutes, "sqlite")
 def _compile_minutes_sqlite(element: epoch_minutes, compiler, **kw) -> str:
-    # strftime('%s') is whole seconds (the fraction dropped: rounded down after 1970)
-    return f"(CAST(strftime('%s', {compiler.process(element.column, **kw)}) AS INTEGER) / 60)"
+    # whole seconds (the fraction dropped: rounded down after 1970); unixepoch (SQLite
+    # 3.38) costs a third of strftime('%s'), which a read of many rows feels
+    column = compiler.process(element.column, **kw)
+    if getattr(compiler.dialect.dbapi, "sqlite_version_info", (0,)) >= (3, 38):
+        return f"(unixepoch({column}) / 60)"
+    return f"(CAST(strftime('%s', {column}) AS INTEGER) / 60)"
 
 
 @compiles(epoch_minutes, "postgresql")

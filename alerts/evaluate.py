@@ -116,10 +116,11 @@ def run(
 
     Quiet stretches (not firing, not pending, no breach) are skipped in one jump, with the
     state `step` would have left at their last minute: a month is 43,200 minutes."""
-    if state.last_evaluated is not None:
-        scores = scores[scores["minute"] > state.last_evaluated]
     minutes = scores["minute"].to_numpy()
     values, score, guard = (scores[c].to_numpy(dtype=float) for c in ("value", "score", "guard"))
+    if state.last_evaluated is not None:
+        new = minutes > state.last_evaluated
+        minutes, values, score, guard = minutes[new], values[new], score[new], guard[new]
     missing = np.isnan(score)
     with np.errstate(invalid="ignore"):
         breach = ~missing & (guard >= rule.min_volume) & _breaches(rule, score)

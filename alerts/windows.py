@@ -158,7 +158,9 @@ def per_minute(minute: np.ndarray, weights: np.ndarray | None, first: int, end: 
 
 def window_sums(rows: pd.DataFrame, first: int, end: int, window: int) -> dict[str, np.ndarray]:
     minute = rows["minute"].to_numpy(dtype=np.int64)
-    sentiment = rows["sentiment"].to_numpy(dtype=float)
+    inside = (minute >= first) & (minute < end)
+    offset = minute[inside] - first
+    sentiment = rows["sentiment"].to_numpy(dtype=float)[inside]
     scored = ~np.isnan(sentiment)
     columns = {
         "count": None,
@@ -166,11 +168,13 @@ def window_sums(rows: pd.DataFrame, first: int, end: int, window: int) -> dict[s
         "sentiment": np.where(scored, sentiment, 0.0),
         "negative": (scored & (sentiment <= NEGATIVE_AT_MOST)).astype(float),
     }
-    sums = {
-        name: rolling(per_minute(minute, weights, first, end), window)[: end - first - window]
+    size = end - first
+    return {
+        name: rolling(np.bincount(offset, weights, minlength=size).astype(float), window)[
+            : size - window
+        ]
         for name, weights in columns.items()
     }
-    return sums
 
 
 def has_data(hours: pd.DataFrame, minutes: np.ndarray) -> np.ndarray:

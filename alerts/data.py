@@ -26,6 +26,7 @@ class DataNeeds:
     reach: int  # minutes of messages before the first minute scored
     topics: bool  # topic links and topic rollups
     topic_authors: bool  # a topic's active authors an hour (slower to read than its counts)
+    kinds: bool  # each message's kind (a kind's scope or share)
     forecasts: bool
     emerging: bool
     weekly: tuple[str, ...]  # the member metrics (alerts.member_scores.weekly_key)
@@ -40,6 +41,7 @@ def data_needs(rules: list[Rule]) -> DataNeeds:
         topic_authors=any(
             r.metric == "active_members" and r.scope.kind in ("topic", "each_topic") for r in rules
         ),
+        kinds=any(r.metric == "kind_share" or r.scope.kind == "kind" for r in rules),
         forecasts=any(
             r.metric in FORECAST_METRICS or r.condition == "forecast_band" for r in rules
         ),
@@ -59,13 +61,16 @@ def metric_data(
     platforms, channel_names, topic_names = alert_data.names(conn, community_id)
     with_topics = needs.topics
     first_hour, end_hour = first // 60 - LOOKBACK_HOURS - 1, -(-end // 60) + 1
-    empty_links = alert_data.topic_rows(conn, community_id, 0, 0)
+    kinds = needs.kinds
+    empty_links = alert_data.topic_rows(conn, community_id, 0, 0, kinds)
     return MetricData(
         first=first,
         end=end,
-        messages=alert_data.message_rows(conn, community_id, first, end),
+        messages=alert_data.message_rows(conn, community_id, first, end, kinds),
         topic_links=(
-            alert_data.topic_rows(conn, community_id, first, end) if with_topics else empty_links
+            alert_data.topic_rows(conn, community_id, first, end, kinds)
+            if with_topics
+            else empty_links
         ),
         channel_hours=alert_data.channel_hours(conn, community_id, first_hour, end_hour),
         topic_hours=alert_data.topic_hours(

@@ -29,7 +29,8 @@ HOURLY_COLUMNS = ["hour", "messages", "active_authors", "sentiment_count", "nega
 class MetricData:
     """A community's rows that the rules need for the minutes [first, end).
 
-    messages: minute, channel_id, member_id, sentiment (NaN: not scored), is_bot, kind.
+    messages: minute, channel_id, member_id, sentiment (NaN: not scored), is_bot, and kind
+    when a rule reads kinds (alerts.data.DataNeeds).
     topic_links: the same columns plus topic_id, one row per message and topic.
     channel_hours / topic_hours: hourly rollups (hour in epoch hours) by channel_id / topic_id.
     forecasts: (kind, id) -> hourly points (hour, yhat, yhat_lower, yhat_upper).

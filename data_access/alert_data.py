@@ -53,32 +53,37 @@ def _epoch(frame: pd.DataFrame, column: str, unit_seconds: int) -> np.ndarray:
     return (since // pd.Timedelta(seconds=unit_seconds)).to_numpy(dtype=np.int64)
 
 
-def message_rows(conn: Connection, community_id: int, first: int, end: int) -> pd.DataFrame:
-    """minute, channel_id, member_id, sentiment, kind, is_bot of the messages in
-    [first, end)."""
-    frame = driver_frame(conn, _rows_in(community_id, first, end))
+def message_rows(
+    conn: Connection, community_id: int, first: int, end: int, kinds: bool = True
+) -> pd.DataFrame:
+    """minute, channel_id, member_id, sentiment, is_bot (and with `kinds`, kind) of the
+    messages in [first, end)."""
+    frame = driver_frame(conn, _rows_in(community_id, first, end, kinds))
     return _typed(frame, _bots(conn, community_id))
 
 
-def topic_rows(conn: Connection, community_id: int, first: int, end: int) -> pd.DataFrame:
+def topic_rows(
+    conn: Connection, community_id: int, first: int, end: int, kinds: bool = True
+) -> pd.DataFrame:
     """The same rows once per topic of each message, with topic_id."""
-    query = _rows_in(community_id, first, end).add_columns(MessageTopic.topic_id)
+    query = _rows_in(community_id, first, end, kinds).add_columns(MessageTopic.topic_id)
     query = query.join(MessageTopic, links_joined(moment_of(first), moment_of(end)))
     return _typed(driver_frame(conn, query), _bots(conn, community_id))
 
 
-def _rows_in(community_id: int, first: int, end: int):
+def _rows_in(community_id: int, first: int, end: int, kinds: bool):
     """The messages of minutes [first, end), read as the driver gives them (a backtest
     reads a month of them: hundreds of thousands of rows), the minute computed by the
-    database. Whether the author is a bot is looked up after (a join to the members
-    would visit a member row per message: half the cost of the read)."""
-    return select(
+    database; their kinds only if asked (text, the slowest column to read). Whether the
+    author is a bot is looked up after (a join to the members would visit a member row
+    per message: half the cost of the read)."""
+    columns = [
         epoch_minutes(Message.sent_at).label("minute"),
         Message.channel_id,
         Message.member_id,
         Message.sentiment,
-        Message.kind,
-    ).where(
+    ]
+    return select(*columns, *([Message.kind] if kinds else [])).where(
         Message.community_id == community_id,
         Message.sent_at >= moment_of(first),
         Message.sent_at < moment_of(end),

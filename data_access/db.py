@@ -18,13 +18,24 @@ T = TypeVar("T")
 
 
 def make_engine(url: str = DEFAULT_DATABASE_URL) -> Engine:
-    """Create an engine for `url`; SQLite gets WAL, a busy timeout and foreign keys."""
+    """Create an engine for `url`; SQLite gets WAL, a busy timeout and foreign keys,
+    PostgreSQL sessions the UTC time zone."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url)
     if parsed.drivername == "postgresql":
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, pool_pre_ping=True)
+
+    @event.listens_for(engine, "connect")
+    def _in_utc(dbapi_connection, _record) -> None:
+        # times are stored as UTC without a zone: a time compared with them in the
+        # server's own zone (a server set to Asia/Shanghai) would be hours off
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SET TIME ZONE 'UTC'")
+        dbapi_connection.commit()
+
+    return engine
 
 
 def in_transaction(engine: Engine, work: Callable[[Connection], T]) -> T:

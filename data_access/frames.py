@@ -3,9 +3,13 @@ vectorised step."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pandas as pd
 from sqlalchemy import Connection, Select, type_coerce
 from sqlalchemy.types import NullType
+
+from data_access.sql import storage_time
 
 
 def raw_time(column):
@@ -30,7 +34,11 @@ def driver_frame(conn: Connection, query: Select) -> pd.DataFrame:
     reads of hundreds of thousands of rows of numbers and text (no type is converted:
     SQLite gives booleans as 0 and 1, times as text)."""
     compiled = query.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
-    params = compiled.params
+    dialect = conn.dialect.name
+    params = {  # times as the column stores them (no driver's own adapter guessing)
+        name: storage_time(value, dialect) if isinstance(value, datetime) else value
+        for name, value in compiled.params.items()
+    }
     if compiled.positiontup:
         params = tuple(params[name] for name in compiled.positiontup)
     cursor = conn.connection.cursor()

@@ -14,7 +14,7 @@ from alerts.data import metric_data
 from alerts.emerging_scores import strongest_terms
 from alerts.evaluate import AlertState, Change, run
 from alerts.metrics import score_series
-from alerts.rules import Rule
+from alerts.rules import Rule, Scope
 from alerts.windows import MetricData, ScopeNames, concrete_scopes, scope_label
 from data_access import alert_data, alert_store
 from data_access.alert_data import minute_of, moment_of
@@ -90,7 +90,7 @@ class _Judged:
 
     rule: Rule
     key: str
-    scope: object
+    scope: Scope
     state: AlertState
     changes: list[Change]
     episode_id: int | None  # the episode open before the cycle

@@ -129,8 +129,8 @@ def _count_series(rule: Rule, scope: Scope, data: MetricData, start: int, end: i
         expected = np.where(ended, np.nan, expected)  # no drop once the data has ended
     score, limit = _score(rule, scope, data, value, expected, sigma, minutes, hours)
     guard = sums["count"]
-    if rule.metric == "predicted_spike":
-        guard = predicted_peak(scope, data, minutes)
+    if rule.metric == "predicted_spike":  # what its label names: the forecast's ratio
+        value, guard = score, predicted_peak(scope, data, minutes)
     elif rule.direction == "below":
         guard = np.where(np.isnan(expected), guard, expected)
     score = np.where(known, score, np.nan)
@@ -229,6 +229,5 @@ def _score(rule, scope, data, value, expected, sigma, minutes, hours):
     if rule.condition == "forecast_band" or rule.metric == "forecast_deviation":
         return band_distance(rule, scope, data, value, minutes)
     if rule.metric == "predicted_spike":
-        ratio = predicted_ratio(scope, data, minutes, hours)
-        return ratio, np.full(len(minutes), np.nan)
+        return predicted_ratio(scope, data, minutes, hours), np.full(len(minutes), threshold)
     return value, np.full(len(minutes), threshold)

@@ -179,6 +179,10 @@ def test_predicted_spike_is_the_forecast_peak_over_normal():
     spike = rule(metric="predicted_spike", threshold=3.0)
     frame = scores_at(spike, data([], hours, {("community", 0): ahead}), T + 10)
     assert frame["score"].iloc[0] == pytest.approx(4.5)
+    # the value charts draw and episodes peak at is the ratio its label names, the
+    # threshold line at 3 of it
+    assert frame["value"].iloc[0] == pytest.approx(4.5)
+    assert frame["limit"].iloc[0] == 3.0
     assert frame["guard"].iloc[0] == pytest.approx(45.0)  # the volume the guard checks
     # two days of history are too few for a normal: no score, never an episode
     young = [(H - h, 1, 10, 10, 10, 0) for h in range(1, 2 * 24 + 1)]

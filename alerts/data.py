@@ -27,6 +27,7 @@ class DataNeeds:
     topics: bool  # topic links and topic rollups
     topic_authors: bool  # a topic's active authors an hour (slower to read than its counts)
     kinds: bool  # each message's kind (a kind's scope or share)
+    messages: bool  # the messages themselves (a rule on topics alone reads their links)
     forecasts: bool
     emerging: bool
     weekly: tuple[str, ...]  # the member metrics (alerts.member_scores.weekly_key)
@@ -42,11 +43,22 @@ def data_needs(rules: list[Rule]) -> DataNeeds:
             r.metric == "active_members" and r.scope.kind in ("topic", "each_topic") for r in rules
         ),
         kinds=any(r.metric == "kind_share" or r.scope.kind == "kind" for r in rules),
+        messages=not rules or not all(_reads_topics_alone(r) for r in rules),
         forecasts=any(
             r.metric in FORECAST_METRICS or r.condition == "forecast_band" for r in rules
         ),
         emerging=any(r.metric == "emerging_term" for r in rules),
         weekly=tuple(sorted({weekly_key(r, r.scope) for r in rules if r.metric in MEMBER_METRICS})),
+    )
+
+
+def _reads_topics_alone(rule: Rule) -> bool:
+    """A rise of a topic's volume or forecast: scored on the topic's message links and
+    the rollups, never on all the messages (a month of them is most of a backtest)."""
+    return (
+        rule.scope.kind in ("topic", "each_topic")
+        and rule.direction == "above"
+        and rule.metric in ("topic_volume", "predicted_spike")
     )
 
 
@@ -66,7 +78,11 @@ def metric_data(
     return MetricData(
         first=first,
         end=end,
-        messages=alert_data.message_rows(conn, community_id, first, end, kinds),
+        messages=(
+            alert_data.message_rows(conn, community_id, first, end, kinds)
+            if needs.messages
+            else None
+        ),
         topic_links=(
             alert_data.topic_rows(conn, community_id, first, end, kinds)
             if with_topics

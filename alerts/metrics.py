@@ -24,7 +24,7 @@ from alerts.windows import (
     DROP_WINDOW_FACTORS,
     WINDOW_FACTORS,
     MetricData,
-    community_window,
+    community_hours,
     count_baseline,
     has_data,
     kept_baseline,
@@ -81,7 +81,7 @@ def _with_topic_dispersion(data, topic_hours, start, end, window, expected, sigm
     before, at the window's scale): a topic comes in conversations, and one conversation
     is not a spike."""
     minutes = np.arange(start, end, dtype=np.int64)
-    everything, _ = community_window(data, start - window, end, window)
+    everything = community_hours(data)
     _, dispersion = usual_share_and_dispersion(
         topic_hours, everything, (minutes - window) // 60, block_hours=-(-window // 60)
     )

@@ -30,7 +30,7 @@ class MetricData:
     """A community's rows that the rules need for the minutes [first, end).
 
     messages: minute, channel_id, member_id, sentiment (NaN: not scored), is_bot, and kind
-    when a rule reads kinds (alerts.data.DataNeeds).
+    when a rule reads kinds; None when no rule reads them (alerts.data.DataNeeds).
     topic_links: the same columns plus topic_id, one row per message and topic.
     channel_hours / topic_hours: hourly rollups (hour in epoch hours) by channel_id / topic_id.
     forecasts: (kind, id) -> hourly points (hour, yhat, yhat_lower, yhat_upper).
@@ -40,7 +40,7 @@ class MetricData:
 
     first: int
     end: int
-    messages: pd.DataFrame
+    messages: pd.DataFrame | None
     topic_links: pd.DataFrame
     channel_hours: pd.DataFrame
     topic_hours: pd.DataFrame
@@ -90,15 +90,22 @@ def scope_label(scope: Scope, data: MetricData) -> str:
     return "everything"
 
 
+def community_hours(data: MetricData) -> pd.DataFrame:
+    """The whole community's hourly rollup (all channels summed per hour), kept."""
+    if "community hours" not in data.shared:
+        summed = data.channel_hours.groupby("hour", as_index=False)[HOURLY_COLUMNS[1:]].sum()
+        data.shared["community hours"] = summed
+    return data.shared["community hours"]
+
+
 def community_window(data: MetricData, first: int, end: int, window: int):
     """The whole community's hourly rollup, and its message count over the `window` before
     each minute of [first + window, end): the same for every topic of a cycle, so kept."""
     key = (first, end, window)
     if key not in data.shared:
-        hours = data.channel_hours.groupby("hour", as_index=False)[HOURLY_COLUMNS[1:]].sum()
         minute = data.messages["minute"].to_numpy(dtype=np.int64)
         counts = rolling(per_minute(minute, None, first, end), window)[: end - first - window]
-        data.shared[key] = (hours, counts)
+        data.shared[key] = (community_hours(data), counts)
     return data.shared[key]
 
 

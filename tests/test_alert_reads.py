@@ -1,12 +1,17 @@
 """The rows the alert rules read: exactly the messages of the minutes asked, whatever
-time zone the database server runs in."""
+time zone the database server runs in, and none when a rule reads topics alone."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pandas as pd
 from sqlalchemy import func, select, text
 
+from alerts.data import data_needs, metric_data
+from alerts.metrics import score_series
+from alerts.rules import DEFAULT_RULES
+from alerts.windows import concrete_scopes
 from dashboard.communities import simulate
 from data_access.alert_data import message_rows, minute_of
 from data_access.db import make_engine
@@ -46,4 +51,29 @@ def test_a_postgresql_server_in_another_time_zone_reads_the_same_minutes(request
     assert len(rows) == expected
     assert rows["minute"].min() >= minute_of(HOUR)
     assert rows["minute"].max() < minute_of(HOUR) + 60
+    engine.dispose()
+
+
+def test_a_rule_on_topics_alone_reads_no_messages_and_scores_the_same(tmp_path):
+    """Topic spike and Predicted topic spike are scored on the topics' message links and
+    the rollups: their backtests skip reading every message (most of a month's read),
+    and score exactly as when the messages are read for another rule."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'ecg.db'}")
+    init_database(engine)
+    simulate(engine, "demo", END - timedelta(days=10), END, CommunitySpec(messages_per_hour=40))
+    spike = next(r for r in DEFAULT_RULES if r.name == "Topic spike")
+    surge = next(r for r in DEFAULT_RULES if r.name == "Volume surge")
+    assert not data_needs([spike]).messages and data_needs([spike, surge]).messages
+    start, end = minute_of(END - timedelta(days=2)), minute_of(END)
+    with engine.connect() as conn:
+        community_id = conn.scalar(select(Community.id))
+        alone = metric_data(conn, community_id, [spike], start, end)
+        beside = metric_data(conn, community_id, [spike, surge], start, end)
+    assert alone.messages is None and len(beside.messages) > 0
+    scopes = concrete_scopes(spike, alone)
+    assert len(scopes) > 1
+    for _, scope in scopes:
+        read_alone = score_series(spike, scope, alone, start, end)
+        read_beside = score_series(spike, scope, beside, start, end)
+        pd.testing.assert_frame_equal(read_alone, read_beside)
     engine.dispose()

@@ -126,9 +126,7 @@ def _scoped(scope: Scope, data: MetricData) -> tuple[pd.DataFrame, pd.DataFrame]
         rows = data.messages[data.messages["kind"] == scope.value]
         hours = data.channel_hours.assign(messages=kind_counts(data.channel_hours, scope.value))
     elif scope.kind == "topic":
-        topic = int(scope.value)
-        rows = data.topic_links[data.topic_links["topic_id"] == topic]
-        hours = data.topic_hours[data.topic_hours["topic_id"] == topic]
+        return _of_topic(data, int(scope.value))
     else:
         rows, hours = data.messages, data.channel_hours
         channels = channels_of(scope, data)
@@ -137,6 +135,22 @@ def _scoped(scope: Scope, data: MetricData) -> tuple[pd.DataFrame, pd.DataFrame]
             hours = hours[hours["channel_id"].isin(channels)]
     counted = [c for c in HOURLY_COLUMNS[1:] if c in hours]  # a topic's authors: if read
     return rows, hours.groupby("hour", as_index=False)[counted].sum()
+
+
+def _of_topic(data: MetricData, topic: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One topic's links and hours (summed per hour), cut from every topic's links and
+    hours sorted by topic once per data: a cycle reads each topic, a backtest nine or
+    forty of them."""
+    if "by topic" not in data.shared:
+        links = data.topic_links.sort_values("topic_id", kind="stable")
+        counted = [c for c in HOURLY_COLUMNS[1:] if c in data.topic_hours]
+        hours = data.topic_hours.groupby(["topic_id", "hour"], as_index=False)[counted].sum()
+        data.shared["by topic"] = (links, hours)
+    links, hours = data.shared["by topic"]
+    first, end = np.searchsorted(links["topic_id"].to_numpy(), [topic, topic + 1])
+    first_hour, end_hour = np.searchsorted(hours["topic_id"].to_numpy(), [topic, topic + 1])
+    own_hours = hours.iloc[first_hour:end_hour].drop(columns="topic_id")
+    return links.iloc[first:end], own_hours.reset_index(drop=True)
 
 
 def kind_counts(hours: pd.DataFrame, kind: str) -> pd.Series:

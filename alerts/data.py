@@ -27,7 +27,7 @@ class DataNeeds:
     topics: bool  # topic links and topic rollups
     topic_authors: bool  # a topic's active authors an hour (slower to read than its counts)
     kinds: bool  # each message's kind (a kind's scope or share)
-    messages: bool  # the messages themselves (a rule on topics alone reads their links)
+    messages: str  # of the messages themselves: "rows", "minutes" (their count) or "none"
     forecasts: bool
     emerging: bool
     weekly: tuple[str, ...]  # the member metrics (alerts.member_scores.weekly_key)
@@ -43,7 +43,7 @@ def data_needs(rules: list[Rule]) -> DataNeeds:
             r.metric == "active_members" and r.scope.kind in ("topic", "each_topic") for r in rules
         ),
         kinds=any(r.metric == "kind_share" or r.scope.kind == "kind" for r in rules),
-        messages=not rules or not all(_reads_topics_alone(r) for r in rules),
+        messages=max((_messages_read(r) for r in rules), key=MESSAGE_READS.index, default="rows"),
         forecasts=any(
             r.metric in FORECAST_METRICS or r.condition == "forecast_band" for r in rules
         ),
@@ -52,14 +52,19 @@ def data_needs(rules: list[Rule]) -> DataNeeds:
     )
 
 
-def _reads_topics_alone(rule: Rule) -> bool:
-    """A rise of a topic's volume or forecast: scored on the topic's message links and
-    the rollups, never on all the messages (a month of them is most of a backtest)."""
-    return (
-        rule.scope.kind in ("topic", "each_topic")
-        and rule.direction == "above"
-        and rule.metric in ("topic_volume", "predicted_spike")
-    )
+MESSAGE_READS = ("none", "minutes", "rows")  # from least to most read
+
+
+def _messages_read(rule: Rule) -> str:
+    """What a rule reads of all the messages (a month of them is most of a backtest): a
+    rise of a topic's volume or forecast nothing (the topic's links and the rollups do),
+    a topic's share of all messages their count per minute, any other rule each row."""
+    on_topics = rule.scope.kind in ("topic", "each_topic") and rule.direction == "above"
+    if on_topics and rule.metric in ("topic_volume", "predicted_spike"):
+        return "none"
+    if on_topics and rule.metric == "topic_share":
+        return "minutes"
+    return "rows"
 
 
 def metric_data(
@@ -78,11 +83,7 @@ def metric_data(
     return MetricData(
         first=first,
         end=end,
-        messages=(
-            alert_data.message_rows(conn, community_id, first, end, kinds)
-            if needs.messages
-            else None
-        ),
+        messages=_messages(conn, community_id, first, end, needs),
         topic_links=(
             alert_data.topic_rows(conn, community_id, first, end, kinds)
             if with_topics
@@ -107,6 +108,14 @@ def metric_data(
         topic_names=topic_names,
         channel_names=channel_names,
     )
+
+
+def _messages(conn: Connection, community_id: int, first: int, end: int, needs: DataNeeds):
+    if needs.messages == "rows":
+        return alert_data.message_rows(conn, community_id, first, end, needs.kinds)
+    if needs.messages == "minutes":
+        return alert_data.message_minutes(conn, community_id, first, end)
+    return None
 
 
 def member_week_values(

@@ -30,7 +30,8 @@ class MetricData:
     """A community's rows that the rules need for the minutes [first, end).
 
     messages: minute, channel_id, member_id, sentiment (NaN: not scored), is_bot, and kind
-    when a rule reads kinds; None when no rule reads them (alerts.data.DataNeeds).
+    when a rule reads kinds; only minute, or None, when no rule reads more of them
+    (alerts.data.DataNeeds).
     topic_links: the same columns plus topic_id, one row per message and topic.
     channel_hours / topic_hours: hourly rollups (hour in epoch hours) by channel_id / topic_id.
     forecasts: (kind, id) -> hourly points (hour, yhat, yhat_lower, yhat_upper).

@@ -62,6 +62,17 @@ def message_rows(
     return _typed(frame, _bots(conn, community_id))
 
 
+def message_minutes(conn: Connection, community_id: int, first: int, end: int) -> pd.DataFrame:
+    """Only the minute of each message in [first, end): what a topic's share of all
+    messages reads of them (SQLite answers it from the index on the time alone)."""
+    query = select(epoch_minutes(Message.sent_at).label("minute")).where(
+        Message.community_id == community_id,
+        Message.sent_at >= moment_of(first),
+        Message.sent_at < moment_of(end),
+    )
+    return driver_frame(conn, query).astype({"minute": "int64"})
+
+
 def topic_rows(
     conn: Connection, community_id: int, first: int, end: int, kinds: bool = True
 ) -> pd.DataFrame:

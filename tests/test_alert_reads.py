@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pandas as pd
+import pytest
 from sqlalchemy import func, select, text
 
 from alerts.data import data_needs, metric_data
@@ -54,26 +55,34 @@ def test_a_postgresql_server_in_another_time_zone_reads_the_same_minutes(request
     engine.dispose()
 
 
-def test_a_rule_on_topics_alone_reads_no_messages_and_scores_the_same(tmp_path):
-    """Topic spike and Predicted topic spike are scored on the topics' message links and
-    the rollups: their backtests skip reading every message (most of a month's read),
-    and score exactly as when the messages are read for another rule."""
+@pytest.mark.parametrize(
+    ("name", "read"), [("Topic spike", "none"), ("Topic share surge", "minutes")]
+)
+def test_a_rule_on_topics_reads_less_of_the_messages_and_scores_the_same(tmp_path, name, read):
+    """Topic spike (and Predicted topic spike) are scored on the topics' message links and
+    the rollups, Topic share surge on those and the count of all messages a minute: their
+    backtests skip reading each message's row (most of a month's read), and score exactly
+    as when the rows are read for another rule."""
     engine = make_engine(f"sqlite:///{tmp_path / 'ecg.db'}")
     init_database(engine)
     simulate(engine, "demo", END - timedelta(days=10), END, CommunitySpec(messages_per_hour=40))
-    spike = next(r for r in DEFAULT_RULES if r.name == "Topic spike")
+    rule = next(r for r in DEFAULT_RULES if r.name == name)
     surge = next(r for r in DEFAULT_RULES if r.name == "Volume surge")
-    assert not data_needs([spike]).messages and data_needs([spike, surge]).messages
+    assert data_needs([rule]).messages == read and data_needs([rule, surge]).messages == "rows"
     start, end = minute_of(END - timedelta(days=2)), minute_of(END)
     with engine.connect() as conn:
         community_id = conn.scalar(select(Community.id))
-        alone = metric_data(conn, community_id, [spike], start, end)
-        beside = metric_data(conn, community_id, [spike, surge], start, end)
-    assert alone.messages is None and len(beside.messages) > 0
-    scopes = concrete_scopes(spike, alone)
+        alone = metric_data(conn, community_id, [rule], start, end)
+        beside = metric_data(conn, community_id, [rule, surge], start, end)
+    if read == "none":
+        assert alone.messages is None
+    else:
+        assert list(alone.messages.columns) == ["minute"]
+        assert len(alone.messages) == len(beside.messages) > 0
+    scopes = concrete_scopes(rule, alone)
     assert len(scopes) > 1
     for _, scope in scopes:
-        read_alone = score_series(spike, scope, alone, start, end)
-        read_beside = score_series(spike, scope, beside, start, end)
+        read_alone = score_series(rule, scope, alone, start, end)
+        read_beside = score_series(rule, scope, beside, start, end)
         pd.testing.assert_frame_equal(read_alone, read_beside)
     engine.dispose()

@@ -28,6 +28,7 @@ class DataNeeds:
     topic_authors: bool  # a topic's active authors an hour (slower to read than its counts)
     kinds: bool  # each message's kind (a kind's scope or share)
     messages: str  # of the messages themselves: "rows", "minutes" (their count) or "none"
+    topic_links: str  # of the topics' messages: "rows" or "minutes" (their count)
     forecasts: bool
     emerging: bool
     weekly: tuple[str, ...]  # the member metrics (alerts.member_scores.weekly_key)
@@ -44,6 +45,7 @@ def data_needs(rules: list[Rule]) -> DataNeeds:
         ),
         kinds=any(r.metric == "kind_share" or r.scope.kind == "kind" for r in rules),
         messages=max((_messages_read(r) for r in rules), key=MESSAGE_READS.index, default="rows"),
+        topic_links="minutes" if all(_counts_topic_links(r) for r in rules) else "rows",
         forecasts=any(
             r.metric in FORECAST_METRICS or r.condition == "forecast_band" for r in rules
         ),
@@ -67,6 +69,15 @@ def _messages_read(rule: Rule) -> str:
     return "rows"
 
 
+def _counts_topic_links(rule: Rule) -> bool:
+    """Whether the rule reads no more of a topic's messages than their count a minute
+    (a topic's share, its forecast; a rule on no topic reads none of them)."""
+    on_topics = rule.scope.kind in ("topic", "each_topic")
+    if not on_topics:
+        return rule.metric not in TOPIC_METRICS
+    return rule.direction == "above" and rule.metric in ("topic_share", "predicted_spike")
+
+
 def metric_data(
     conn: Connection, community_id: int, rules: list[Rule], start: int, end: int
 ) -> MetricData:
@@ -84,11 +95,9 @@ def metric_data(
         first=first,
         end=end,
         messages=_messages(conn, community_id, first, end, needs),
-        topic_links=(
-            alert_data.topic_rows(conn, community_id, first, end, kinds)
-            if with_topics
-            else empty_links
-        ),
+        topic_links=_topic_links(conn, community_id, first, end, needs)
+        if with_topics
+        else empty_links,
         channel_hours=alert_data.channel_hours(conn, community_id, first_hour, end_hour),
         topic_hours=alert_data.topic_hours(
             conn,
@@ -116,6 +125,12 @@ def _messages(conn: Connection, community_id: int, first: int, end: int, needs: 
     if needs.messages == "minutes":
         return alert_data.message_minutes(conn, community_id, first, end)
     return None
+
+
+def _topic_links(conn: Connection, community_id: int, first: int, end: int, needs: DataNeeds):
+    if needs.topic_links == "minutes":
+        return alert_data.topic_minutes(conn, community_id, first, end)
+    return alert_data.topic_rows(conn, community_id, first, end, needs.kinds)
 
 
 def member_week_values(

@@ -32,7 +32,8 @@ class MetricData:
     messages: minute, channel_id, member_id, sentiment (NaN: not scored), is_bot, and kind
     when a rule reads kinds; only minute, or None, when no rule reads more of them
     (alerts.data.DataNeeds).
-    topic_links: the same columns plus topic_id, one row per message and topic.
+    topic_links: the same columns plus topic_id, one row per message and topic (only
+    minute and topic_id when no rule reads more of them).
     channel_hours / topic_hours: hourly rollups (hour in epoch hours) by channel_id / topic_id.
     forecasts: (kind, id) -> hourly points (hour, yhat, yhat_lower, yhat_upper).
     emerging: what was emerging when the worker looked (data_access.emerging_store).
@@ -180,17 +181,19 @@ def per_minute(minute: np.ndarray, weights: np.ndarray | None, first: int, end: 
 
 
 def window_sums(rows: pd.DataFrame, first: int, end: int, window: int) -> dict[str, np.ndarray]:
+    """The rows' count over the window before each minute of [first + window, end), and
+    their scored count, sentiment sum and negative count when the rows carry sentiment
+    (rows read for counting alone carry only the minute)."""
     minute = rows["minute"].to_numpy(dtype=np.int64)
     inside = (minute >= first) & (minute < end)
     offset = minute[inside] - first
-    sentiment = rows["sentiment"].to_numpy(dtype=float)[inside]
-    scored = ~np.isnan(sentiment)
-    columns = {
-        "count": None,
-        "scored": scored.astype(float),
-        "sentiment": np.where(scored, sentiment, 0.0),
-        "negative": (scored & (sentiment <= NEGATIVE_AT_MOST)).astype(float),
-    }
+    columns: dict[str, np.ndarray | None] = {"count": None}
+    if "sentiment" in rows:
+        sentiment = rows["sentiment"].to_numpy(dtype=float)[inside]
+        scored = ~np.isnan(sentiment)
+        columns["scored"] = scored.astype(float)
+        columns["sentiment"] = np.where(scored, sentiment, 0.0)
+        columns["negative"] = (scored & (sentiment <= NEGATIVE_AT_MOST)).astype(float)
     size = end - first
     return {
         name: rolling(np.bincount(offset, weights, minlength=size).astype(float), window)[

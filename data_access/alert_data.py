@@ -82,6 +82,22 @@ def topic_rows(
     return _typed(driver_frame(conn, query), _bots(conn, community_id))
 
 
+def topic_minutes(conn: Connection, community_id: int, first: int, end: int) -> pd.DataFrame:
+    """minute and topic_id of each message's topics in [first, end): what a topic's share
+    or forecast reads of its messages (their count)."""
+    query = (
+        select(epoch_minutes(Message.sent_at).label("minute"), MessageTopic.topic_id)
+        .select_from(Message)
+        .join(MessageTopic, links_joined(moment_of(first), moment_of(end)))
+        .where(
+            Message.community_id == community_id,
+            Message.sent_at >= moment_of(first),
+            Message.sent_at < moment_of(end),
+        )
+    )
+    return driver_frame(conn, query).astype({"minute": "int64"})
+
+
 def _rows_in(community_id: int, first: int, end: int, kinds: bool):
     """The messages of minutes [first, end), read as the driver gives them (a backtest
     reads a month of them: hundreds of thousands of rows), the minute computed by the

@@ -56,29 +56,43 @@ def test_a_postgresql_server_in_another_time_zone_reads_the_same_minutes(request
 
 
 @pytest.mark.parametrize(
-    ("name", "read"), [("Topic spike", "none"), ("Topic share surge", "minutes")]
+    ("name", "read", "links"),
+    [
+        ("Topic spike", "none", "rows"),
+        ("Predicted topic spike", "none", "minutes"),
+        ("Topic share surge", "minutes", "minutes"),
+    ],
 )
-def test_a_rule_on_topics_reads_less_of_the_messages_and_scores_the_same(tmp_path, name, read):
-    """Topic spike (and Predicted topic spike) are scored on the topics' message links and
-    the rollups, Topic share surge on those and the count of all messages a minute: their
-    backtests skip reading each message's row (most of a month's read), and score exactly
-    as when the rows are read for another rule."""
+def test_a_rule_on_topics_reads_less_of_the_messages_and_scores_the_same(
+    tmp_path, name, read, links
+):
+    """Topic spike is scored on the topics' message links (one member's flood is capped:
+    their rows) and the rollups, Predicted topic spike on the links' count a minute,
+    Topic share surge on that and the count of all messages a minute: their backtests
+    skip reading each message's row (most of a month's read), and score exactly as when
+    the rows are read for another rule."""
     engine = make_engine(f"sqlite:///{tmp_path / 'ecg.db'}")
     init_database(engine)
     simulate(engine, "demo", END - timedelta(days=10), END, CommunitySpec(messages_per_hour=40))
     rule = next(r for r in DEFAULT_RULES if r.name == name)
     surge = next(r for r in DEFAULT_RULES if r.name == "Volume surge")
+    spike = next(r for r in DEFAULT_RULES if r.name == "Topic spike")
     assert data_needs([rule]).messages == read and data_needs([rule, surge]).messages == "rows"
+    assert data_needs([rule]).topic_links == links
+    assert data_needs([rule, surge, spike]).topic_links == "rows"
     start, end = minute_of(END - timedelta(days=2)), minute_of(END)
     with engine.connect() as conn:
         community_id = conn.scalar(select(Community.id))
         alone = metric_data(conn, community_id, [rule], start, end)
-        beside = metric_data(conn, community_id, [rule, surge], start, end)
+        beside = metric_data(conn, community_id, [rule, surge, spike], start, end)
     if read == "none":
         assert alone.messages is None
     else:
         assert list(alone.messages.columns) == ["minute"]
         assert len(alone.messages) == len(beside.messages) > 0
+    if links == "minutes":
+        assert list(alone.topic_links.columns) == ["minute", "topic_id"]
+    assert len(alone.topic_links) == len(beside.topic_links) > 0
     scopes = concrete_scopes(rule, alone)
     assert len(scopes) > 1
     for _, scope in scopes:

@@ -19,7 +19,7 @@ from data_access.db import make_engine
 from data_access.schema import Community, Message
 from data_access.setup import init_database
 from ingest.simulate import CommunitySpec
-from tests.conftest import fresh_postgres_database
+from tests.conftest import engine_of_kind, fresh_postgres_database
 
 END = datetime(2026, 3, 2, tzinfo=UTC)
 HOUR = END - timedelta(hours=5)
@@ -55,6 +55,7 @@ def test_a_postgresql_server_in_another_time_zone_reads_the_same_minutes(request
     engine.dispose()
 
 
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
 @pytest.mark.parametrize(
     ("name", "read", "links"),
     [
@@ -64,15 +65,14 @@ def test_a_postgresql_server_in_another_time_zone_reads_the_same_minutes(request
     ],
 )
 def test_a_rule_on_topics_reads_less_of_the_messages_and_scores_the_same(
-    tmp_path, name, read, links
+    request, tmp_path, kind, name, read, links
 ):
     """Topic spike is scored on the topics' message links (one member's flood is capped:
     their rows) and the rollups, Predicted topic spike on the links' count a minute,
     Topic share surge on that and the count of all messages a minute: their backtests
     skip reading each message's row (most of a month's read), and score exactly as when
     the rows are read for another rule."""
-    engine = make_engine(f"sqlite:///{tmp_path / 'ecg.db'}")
-    init_database(engine)
+    engine = engine_of_kind(request, kind, tmp_path)
     simulate(engine, "demo", END - timedelta(days=10), END, CommunitySpec(messages_per_hour=40))
     rule = next(r for r in DEFAULT_RULES if r.name == name)
     surge = next(r for r in DEFAULT_RULES if r.name == "Volume surge")

@@ -65,12 +65,10 @@ def message_rows(
 def message_minutes(conn: Connection, community_id: int, first: int, end: int) -> pd.DataFrame:
     """Only the minute of each message in [first, end): what a topic's share of all
     messages reads of them (SQLite answers it from the index on the time alone)."""
-    query = select(epoch_minutes(Message.sent_at).label("minute")).where(
-        Message.community_id == community_id,
-        Message.sent_at >= moment_of(first),
-        Message.sent_at < moment_of(end),
+    query = select(epoch_minutes(Message.sent_at).label("minute"))
+    return driver_frame(conn, query.where(*_sent_in(community_id, first, end))).astype(
+        {"minute": "int64"}
     )
-    return driver_frame(conn, query).astype({"minute": "int64"})
 
 
 def topic_rows(
@@ -89,11 +87,7 @@ def topic_minutes(conn: Connection, community_id: int, first: int, end: int) -> 
         select(epoch_minutes(Message.sent_at).label("minute"), MessageTopic.topic_id)
         .select_from(Message)
         .join(MessageTopic, links_joined(moment_of(first), moment_of(end)))
-        .where(
-            Message.community_id == community_id,
-            Message.sent_at >= moment_of(first),
-            Message.sent_at < moment_of(end),
-        )
+        .where(*_sent_in(community_id, first, end))
     )
     return driver_frame(conn, query).astype({"minute": "int64"})
 
@@ -110,7 +104,13 @@ def _rows_in(community_id: int, first: int, end: int, kinds: bool):
         Message.member_id,
         Message.sentiment,
     ]
-    return select(*columns, *([Message.kind] if kinds else [])).where(
+    kind = [Message.kind] if kinds else []
+    return select(*columns, *kind).where(*_sent_in(community_id, first, end))
+
+
+def _sent_in(community_id: int, first: int, end: int) -> tuple:
+    """The community's messages sent in minutes [first, end)."""
+    return (
         Message.community_id == community_id,
         Message.sent_at >= moment_of(first),
         Message.sent_at < moment_of(end),
@@ -150,6 +150,8 @@ def topic_hours(
 
 
 def _hours(conn, table, key, community_id, first_hour, end_hour, summed=False):
+    """The rollup table's rows of hours [first_hour, end_hour) as whole epoch hours and
+    counts (those of HOURLY it has), summed per hour and key when `summed`."""
     columns = [c for c in HOURLY if hasattr(table, c)]
     values = [func.sum(getattr(table, c)) if summed else getattr(table, c) for c in columns]
     query = select(

@@ -26,6 +26,7 @@ from dashboard.web.rule_editor import (
     backtest_totals,
     baseline_note,
     calibration_text,
+    episodes_frame,
     rule_from_fields,
     rule_sentence,
     worded,
@@ -189,23 +190,6 @@ def calibration_note(rule: Rule) -> None:
         st.caption(note)
 
 
-def episodes_frame(results, timezone: str) -> pd.DataFrame:
-    rows = [
-        {
-            "scope": r.label,
-            "start": alert_charts.local_minutes(pd.Series([e.start]), timezone)[0],
-            "end": alert_charts.local_minutes(pd.Series([e.end]), timezone)[0]
-            if e.end is not None
-            else pd.NaT,
-            "minutes": (e.end - e.start) if e.end is not None else None,
-            "peak": round(e.peak_value, 3),
-        }
-        for r in results
-        for e in r.episodes
-    ]
-    return pd.DataFrame(rows, columns=["scope", "start", "end", "minutes", "peak"])
-
-
 def episodes_table(frame: pd.DataFrame) -> pd.DataFrame:
     """An episodes_frame as the Alerts page writes episodes: times as "2026-03-02 14:05"
     in the viewer's time zone (an episode still open "firing"), columns named in the
@@ -250,7 +234,9 @@ def preview(rule: Rule, before: Rule | None) -> None:
     totals(edited, saved, end)
     scope_chart(rule, edited, saved, end)
     st.dataframe(
-        episodes_table(episodes_frame(edited, filters.timezone)), hide_index=True, width="stretch"
+        episodes_table(episodes_frame(edited, filters.timezone, end)),
+        hide_index=True,
+        width="stretch",
     )
 
 
@@ -282,11 +268,11 @@ def scope_chart(rule: Rule, edited, saved, end) -> None:
     shown = next(r for r in edited if r.key == scope)
     before_shown = None if saved is None else next((r for r in saved if r.key == scope), None)
     open_until = {"end": pd.Timestamp(end).tz_convert(filters.timezone)}
-    edited_eps = episodes_frame([shown], filters.timezone).fillna(open_until)
+    edited_eps = episodes_frame([shown], filters.timezone, end).fillna(open_until)
     saved_eps = (
         None
         if before_shown is None
-        else episodes_frame([before_shown], filters.timezone).fillna(open_until)
+        else episodes_frame([before_shown], filters.timezone, end).fillna(open_until)
     )
     figure = alert_charts.rule_preview(
         shown.scores,

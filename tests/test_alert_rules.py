@@ -295,3 +295,26 @@ def prepare_old_community(engine) -> int:
     renamed = replace(saved["Predicted topic spike"], name="Forecast heads-up")
     save_rule(engine, community_id, renamed, actor=ANALYST, now=at)
     return community_id
+
+
+def test_the_backtest_table_counts_an_open_episode_up_to_the_replay_end():
+    """An episode still firing at the end of the replay shows its minutes so far (the
+    Thresholds page showed "None"), a closed one its own length."""
+    import pandas as pd
+
+    from alerts.backtest import ScopeBacktest
+    from alerts.evaluate import Episode
+    from dashboard.web.rule_editor import episodes_frame
+    from data_access.alert_data import minute_of
+
+    until = datetime(2026, 12, 7, 4, tzinfo=UTC)
+    start = minute_of(until) - 300
+    episodes = [
+        Episode(start - 600, start - 540, start - 610, 4.0, 4.0),
+        Episode(start, None, start, 3.0, 3.0),
+    ]
+    result = ScopeBacktest("topic:7", "topic security", episodes, pd.DataFrame())
+    frame = episodes_frame([result], "Asia/Shanghai", until)
+    assert list(frame["minutes"]) == [60, 300]
+    assert frame["end"].isna().tolist() == [False, True]
+    assert frame["start"][1] == pd.Timestamp("2026-12-07 07:00", tz="Asia/Shanghai")

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pandas as pd
+
 from alerts.backtest import ScopeBacktest, summary
 from alerts.baselines import BASELINE_WEEKS, MIN_BASELINE_WEEKS, WEEK_HOURS
 from alerts.calibrate import CALIBRATION_DAYS, SHIPPED, calibratable
@@ -23,6 +25,7 @@ from alerts.rules import (
     RuleValidationError,
     rule_from_fields,
 )
+from dashboard.charts.alerts import local_minutes
 from dashboard.i18n import N_, _
 from data_access.alert_data import minute_of
 
@@ -128,6 +131,24 @@ def backtest_totals(results: list[ScopeBacktest], end: datetime) -> dict[str, fl
     """Episodes, total and longest firing minutes of a backtest that ran up to `end` (an
     episode still open counts up to it)."""
     return summary(results, minute_of(end))
+
+
+def episodes_frame(results, timezone: str, until: datetime) -> pd.DataFrame:
+    """The episodes of a backtest that ran up to `until` (one still open counts its
+    minutes up to it)."""
+    last = minute_of(until)
+    rows = [
+        {
+            "scope": r.label,
+            "start": local_minutes(pd.Series([e.start]), timezone)[0],
+            "end": local_minutes(pd.Series([e.end]), timezone)[0] if e.end is not None else pd.NaT,
+            "minutes": (e.end if e.end is not None else last) - e.start,
+            "peak": round(e.peak_value, 3),
+        }
+        for r in results
+        for e in r.episodes
+    ]
+    return pd.DataFrame(rows, columns=["scope", "start", "end", "minutes", "peak"])
 
 
 def uses_sentiment(rule: Rule) -> bool:

@@ -37,12 +37,8 @@ class DataNeeds:
 def data_needs(rules: list[Rule]) -> DataNeeds:
     return DataNeeds(
         reach=max((reach_minutes(r) for r in rules), default=60),
-        topics=any(
-            r.metric in TOPIC_METRICS or r.scope.kind in ("topic", "each_topic") for r in rules
-        ),
-        topic_authors=any(
-            r.metric == "active_members" and r.scope.kind in ("topic", "each_topic") for r in rules
-        ),
+        topics=any(r.metric in TOPIC_METRICS or _on_topics(r) for r in rules),
+        topic_authors=any(r.metric == "active_members" and _on_topics(r) for r in rules),
         kinds=any(r.metric == "kind_share" or r.scope.kind == "kind" for r in rules),
         messages=max((_messages_read(r) for r in rules), key=MESSAGE_READS.index, default="rows"),
         topic_links="minutes" if all(_counts_topic_links(r) for r in rules) else "rows",
@@ -61,10 +57,10 @@ def _messages_read(rule: Rule) -> str:
     """What a rule reads of all the messages (a month of them is most of a backtest): a
     rise of a topic's volume or forecast nothing (the topic's links and the rollups do),
     a topic's share of all messages their count per minute, any other rule each row."""
-    on_topics = rule.scope.kind in ("topic", "each_topic") and rule.direction == "above"
-    if on_topics and rule.metric in ("topic_volume", "predicted_spike"):
+    rising = _on_topics(rule) and rule.direction == "above"
+    if rising and rule.metric in ("topic_volume", "predicted_spike"):
         return "none"
-    if on_topics and rule.metric == "topic_share":
+    if rising and rule.metric == "topic_share":
         return "minutes"
     return "rows"
 
@@ -72,10 +68,13 @@ def _messages_read(rule: Rule) -> str:
 def _counts_topic_links(rule: Rule) -> bool:
     """Whether the rule reads no more of a topic's messages than their count a minute
     (a topic's share, its forecast; a rule on no topic reads none of them)."""
-    on_topics = rule.scope.kind in ("topic", "each_topic")
-    if not on_topics:
+    if not _on_topics(rule):
         return rule.metric not in TOPIC_METRICS
     return rule.direction == "above" and rule.metric in ("topic_share", "predicted_spike")
+
+
+def _on_topics(rule: Rule) -> bool:
+    return rule.scope.kind in ("topic", "each_topic")
 
 
 def metric_data(
@@ -89,15 +88,11 @@ def metric_data(
     platforms, channel_names, topic_names = alert_data.names(conn, community_id)
     with_topics = needs.topics
     first_hour, end_hour = first // 60 - LOOKBACK_HOURS - 1, -(-end // 60) + 1
-    kinds = needs.kinds
-    empty_links = alert_data.topic_rows(conn, community_id, 0, 0, kinds)
     return MetricData(
         first=first,
         end=end,
         messages=_messages(conn, community_id, first, end, needs),
-        topic_links=_topic_links(conn, community_id, first, end, needs)
-        if with_topics
-        else empty_links,
+        topic_links=_topic_links(conn, community_id, first, end, needs),
         channel_hours=alert_data.channel_hours(conn, community_id, first_hour, end_hour),
         topic_hours=alert_data.topic_hours(
             conn,
@@ -128,6 +123,8 @@ def _messages(conn: Connection, community_id: int, first: int, end: int, needs: 
 
 
 def _topic_links(conn: Connection, community_id: int, first: int, end: int, needs: DataNeeds):
+    if not needs.topics:  # none, in the columns the rows would have
+        return alert_data.topic_rows(conn, community_id, 0, 0, needs.kinds)
     if needs.topic_links == "minutes":
         return alert_data.topic_minutes(conn, community_id, first, end)
     return alert_data.topic_rows(conn, community_id, first, end, needs.kinds)

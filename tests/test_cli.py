@@ -10,6 +10,7 @@ from sqlalchemy import text
 
 from dashboard.cli.main import main
 from data_access.db import make_engine
+from tests.ecg_process import run_ecg
 
 
 @pytest.fixture
@@ -111,6 +112,31 @@ def test_topics_add_list_edit_remove(database, capsys):
     assert "topic patterns: '([x' is not a valid pattern" in capsys.readouterr().err
     assert main(["topics", "remove", "weather"]) == 0
     assert _count(database, "SELECT count(*) FROM topics WHERE name = 'weather'") == 0
+
+
+def test_community_is_named_before_or_after_the_action_and_a_misspelt_one_is_an_error(tmp_path):
+    url = {"ECG_DATABASE_URL": f"sqlite:///{tmp_path / 'ecg.db'}"}
+    added = run_ecg(
+        ["topics", "add", "rain", "--keyword", "rain", "--community", "acme"], tmp_path, **url
+    )
+    assert added.returncode == 0, added.stderr
+    for args in (
+        ["topics", "--community", "acme", "list"],
+        ["topics", "list", "--community", "acme"],
+    ):
+        listed = run_ecg(args, tmp_path, **url)
+        assert listed.returncode == 0, listed.stderr
+        assert "rain (#636efa)\n  keywords: rain" in listed.stdout
+    for group in ("topics", "members", "segments"):
+        misspelt = run_ecg([group, "list", "--community", "acne"], tmp_path, **url)
+        assert (misspelt.returncode, misspelt.stderr) == (
+            2,
+            "ecg: error: no community named 'acne'\n",
+        )
+    engine = make_engine(url["ECG_DATABASE_URL"])
+    with engine.connect() as conn:  # listing never made the misspelt community
+        assert conn.execute(text("SELECT name FROM communities")).scalars().all() == ["acme"]
+    engine.dispose()
 
 
 def test_every_command_has_help(capsys):

@@ -167,11 +167,26 @@ def test_ecg_topics_discover_suggests_topics_of_a_community(tmp_path, database_u
             writer.writerow([f"{now.timestamp() - minutes * 60:.0f}", f"m{n % 7}", "general", text])
     url = {"ECG_DATABASE_URL": database_url}
     maps = [f"--map={field}={field}" for field in ("timestamp", "author", "channel", "text")]
-    imported = run_ecg(["import", str(export), *maps, "--platform", "discord"], tmp_path, **url)
+    imported = run_ecg(
+        ["import", str(export), *maps, "--platform", "discord", "--community", "acme"],
+        tmp_path,
+        **url,
+    )
     assert imported.returncode == 0, imported.stderr
-    done = run_ecg(["topics", "discover", "--k", "3", "--days", "2"], tmp_path, **url)
+    # a second community, so the command must be told which one: --community after the
+    # action, as docs/discovery.md writes it
+    other = run_ecg(
+        ["topics", "add", "rain", "--keyword", "rain", "--community", "b"], tmp_path, **url
+    )
+    assert other.returncode == 0, other.stderr
+    unnamed = run_ecg(["topics", "discover", "--k", "3", "--days", "2"], tmp_path, **url)
+    assert unnamed.returncode == 2
+    assert "there are 2 communities: choose one with --community (acme, b)" in unnamed.stderr
+    done = run_ecg(
+        ["topics", "discover", "--community", "acme", "--k", "3", "--days", "2"], tmp_path, **url
+    )
     assert done.returncode == 0, done.stderr
-    assert "3 suggested topics in 60 messages" in done.stdout
+    assert "3 suggested topics in 60 messages of acme" in done.stdout
     assert "keywords: " in done.stdout
     assert "football" in done.stdout and "python" in done.stdout
 

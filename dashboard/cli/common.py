@@ -6,6 +6,7 @@ and each command start without loading the libraries of all the others."""
 
 from __future__ import annotations
 
+import argparse
 from typing import TYPE_CHECKING
 
 from analysis.topic_templates import DESCRIPTIONS, TEMPLATES
@@ -52,14 +53,18 @@ def add_topics_option(parser) -> None:
     )
 
 
-def add_community_option(parser, creates: bool = False) -> None:
-    """--community, defaulting to the only community (see chosen_community)."""
-    parser.add_argument(
-        "--community",
-        help="default: the only community"
-        + (f" ({FIRST_COMMUNITY!r} when there is none yet)" if creates else ""),
+def add_community_option(parser, creates: bool = False, actions=None) -> None:
+    """--community, defaulting to the only community (see chosen_community). For a command
+    group, pass its `actions` (the subparsers): --community is then taken before or after
+    the action (`ecg topics --community acme list`, `ecg topics list --community acme`)."""
+    help_text = "default: the only community" + (
+        f" ({FIRST_COMMUNITY!r} when there is none yet)" if creates else ""
     )
+    parser.add_argument("--community", help=help_text)
     parser.set_defaults(community_creates=creates)
+    for action in actions.choices.values() if actions is not None else ():
+        # SUPPRESS: an action not given --community keeps what the group was given
+        action.add_argument("--community", default=argparse.SUPPRESS, help=help_text)
 
 
 def engine_for(settings) -> Engine:

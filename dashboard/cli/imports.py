@@ -34,15 +34,16 @@ def add_parsers(sub) -> None:
 def _import_parser(sub) -> None:
     p = sub.add_parser(
         "import",
-        help="import a chat export (CSV, JSONL, Discord, Slack, Telegram, Reddit, Discourse)",
+        help="import a chat export (CSV, JSONL, Discord, Slack, Telegram, Discourse, Reddit, "
+        "WeChat, QQ, Messenger, WhatsApp)",
         description="Import messages; see docs/import.md for the mapping.",
     )
     p.add_argument("path", type=Path)
     p.add_argument(
         "--format",
         choices=FORMATS,
-        help="default: recognised from the content (Discord, Slack, Telegram, Reddit, "
-        "Discourse), else from the file extension",
+        help="default: recognised from the content (every format but csv and jsonl), else "
+        "from the file extension",
     )
     p.add_argument(
         "--map",

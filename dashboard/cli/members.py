@@ -11,7 +11,6 @@ from dashboard.cli.common import add_community_option, engine_for
 
 def add_parsers(sub) -> None:
     p = sub.add_parser("members", help="mark bots and staff; staff in or out of the figures")
-    add_community_option(p)
     actions = p.add_subparsers(required=True, metavar="ACTION")
     actions.add_parser("list", help="the accounts marked as bots or staff").set_defaults(
         handler=cmd_list
@@ -37,6 +36,7 @@ def add_parsers(sub) -> None:
     figures = actions.add_parser("staff-figures", help="count staff in sentiment and responses?")
     figures.add_argument("choice", choices=["include", "exclude"])
     figures.set_defaults(handler=cmd_staff_figures)
+    add_community_option(p, actions=actions)
 
 
 def _community(engine, name: str) -> int:

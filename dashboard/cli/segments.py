@@ -18,7 +18,6 @@ if TYPE_CHECKING:
 
 def add_parsers(sub) -> None:
     p = sub.add_parser("segments", help="saved filters over members: their people, size and export")
-    add_community_option(p)
     actions = p.add_subparsers(required=True, metavar="ACTION")
     actions.add_parser("list", help="the saved segments and their filters").set_defaults(
         handler=cmd_list
@@ -55,6 +54,7 @@ def add_parsers(sub) -> None:
     export.add_argument("--output", "-o", help="the CSV file (default: standard output)")
     add_week_option(export)
     export.set_defaults(handler=cmd_export)
+    add_community_option(p, actions=actions)
 
 
 def add_week_option(parser) -> None:

@@ -16,9 +16,10 @@ RULE_FIELDS = ("keywords", "phrases", "patterns", "exclusions")
 
 def add_parsers(sub) -> None:
     p = sub.add_parser("topics", help="list, add, edit or remove topic rules")
-    add_community_option(p, creates=True)
     actions = p.add_subparsers(required=True, metavar="ACTION")
-    actions.add_parser("list", help="show every topic rule").set_defaults(handler=cmd_list)
+    actions.add_parser("list", help="show every topic rule").set_defaults(
+        handler=cmd_list, community_creates=False
+    )
     for name, handler in (("add", cmd_add), ("edit", cmd_edit)):
         a = actions.add_parser(name, help=f"{name} a topic; saving re-tags past messages")
         a.add_argument("name")
@@ -30,11 +31,12 @@ def add_parsers(sub) -> None:
                 help=f"one of the {field} (repeatable)",
             )
         a.add_argument("--colour", help="like #1f77b4")
-        a.set_defaults(handler=handler)
+        a.set_defaults(handler=handler, community_creates=name == "add")
     r = actions.add_parser("remove", help="remove a topic and its figures")
     r.add_argument("name")
-    r.set_defaults(handler=cmd_remove)
+    r.set_defaults(handler=cmd_remove, community_creates=False)
     _discover_parser(actions)
+    add_community_option(p, creates=True, actions=actions)
 
 
 def _discover_parser(actions) -> None:
@@ -72,15 +74,20 @@ def cmd_discover(args, settings) -> int:
     return 0
 
 
-def _community_id(engine, name: str) -> int:
-    from sqlalchemy import select
-
+def _community_id(engine, name: str, creates: bool = False) -> int:
+    """The community's id; one that does not exist yet is made only by `creates` (adding
+    a topic), never by listing, editing or removing (a misspelt name is an error)."""
     from dashboard.communities import prepare_community
-    from data_access.schema import Community
+    from data_access.communities import community_id_of
+    from data_access.setup import init_database
 
-    prepare_community(engine, name)
-    with engine.connect() as conn:
-        return conn.scalar(select(Community.id).where(Community.name == name))
+    if creates:
+        return prepare_community(engine, name)
+    init_database(engine)
+    community_id = community_id_of(engine, name)
+    if community_id is None:
+        raise ValueError(f"no community named {name!r}")
+    return community_id
 
 
 def _find(engine, community_id: int, name: str):
@@ -111,7 +118,7 @@ def cmd_list(args, settings) -> int:
 
 def cmd_add(args, settings) -> int:
     engine = engine_for(settings)
-    community_id = _community_id(engine, args.community)
+    community_id = _community_id(engine, args.community, creates=True)
     rule = TopicRule(
         args.name,
         colour=args.colour or "#636efa",

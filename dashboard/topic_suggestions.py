@@ -19,6 +19,17 @@ FEWEST_MESSAGES = 20
 SAMPLES = 3
 
 
+class TooFewMessages(ValueError):
+    """Too few messages to cluster: the page words it in the reader's language."""
+
+    def __init__(self, found: int, days: int):
+        super().__init__(
+            f"{found} messages in the last {days} days with data, too few to find topics in "
+            "(take more days)"
+        )
+        self.found, self.days = found, days
+
+
 @dataclass(frozen=True)
 class Suggestion:
     name: str
@@ -39,19 +50,20 @@ class Suggestions:
 def suggest_topics(
     engine: Engine, community_id: int, days: int, k: int | None, now: datetime
 ) -> Suggestions:
-    """Suggested topics of the messages of the last `days` days (ValueError: too few)."""
+    """Suggested topics of the messages of the last `days` days with data: up to `now`, or
+    to the newest message of a community whose data ended before (an imported archive, a
+    source gone quiet). TooFewMessages: too few of them."""
     with engine.connect() as conn:
+        extent = queries.data_extent(conn, community_id)
+        end = now if extent is None else min(now, extent[1] + timedelta(hours=1))
         messages = queries.messages_since(
-            conn, community_id, now - timedelta(days=days), MOST_MESSAGES
+            conn, community_id, end - timedelta(days=days), MOST_MESSAGES
         )
         topics = queries.topics(conn, community_id)
         rejected = rejected_keywords(conn, community_id)
     messages = messages[messages["text"].str.strip() != ""]
     if len(messages) < FEWEST_MESSAGES:
-        raise ValueError(
-            f"{len(messages)} messages in the last {days} days, too few to find topics in "
-            "(take more days)"
-        )
+        raise TooFewMessages(len(messages), days)
     texts = messages["text"].tolist()
     found = discover(texts, k)
     sent = messages["sent_at"].tolist()  # newest first

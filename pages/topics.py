@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.i18n import N_, _, number
+from dashboard.topic_suggestions import TooFewMessages
 from dashboard.web import actions, components, resources
 from dashboard.web.topic_editor import (
     CHOICE_KEY,
@@ -131,6 +132,14 @@ def suggestions_panel(cid: int) -> None:
             hour = components.now().replace(minute=0, second=0, microsecond=0)
             try:
                 st.session_state[SUGGESTED_KEY] = resources.suggested_topics(cid, days, hour)
+            except TooFewMessages as error:
+                st.session_state.pop(SUGGESTED_KEY, None)
+                st.info(
+                    _(
+                        "{count} messages in the last {days} days with data: too few to find "
+                        "topics in. Take more days."
+                    ).format(count=number(error.found), days=error.days)
+                )
             except ValueError as error:
                 st.session_state.pop(SUGGESTED_KEY, None)
                 st.info(components.plain(str(error)))

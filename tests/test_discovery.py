@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import math
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import numpy as np
 import pytest
@@ -155,24 +155,30 @@ def test_ecg_topics_discover_refuses_a_bad_k(tmp_path):
     assert "--k must be at least 1" in done.stderr
 
 
-def test_ecg_topics_discover_suggests_topics_of_a_community(tmp_path, database_url):
-    export = tmp_path / "chat.csv"
+def _import_themes(tmp_path, url: dict, community: str, days_ago: float = 0):
+    """THEMES' texts twice over the 20 hours before `days_ago`, imported with `ecg import`."""
+    export = tmp_path / f"{community}.csv"
     with open(export, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["timestamp", "author", "channel", "text"])
         texts = [t for theme in THEMES.values() for t in theme]
-        now = datetime.now().astimezone()
+        newest = datetime.now().astimezone() - timedelta(days=days_ago)
         for n, text in enumerate(texts * 2):
             minutes = math.floor(n * 600 / len(texts))
-            writer.writerow([f"{now.timestamp() - minutes * 60:.0f}", f"m{n % 7}", "general", text])
-    url = {"ECG_DATABASE_URL": database_url}
+            sent = newest.timestamp() - minutes * 60
+            writer.writerow([f"{sent:.0f}", f"m{n % 7}", "general", text])
     maps = [f"--map={field}={field}" for field in ("timestamp", "author", "channel", "text")]
     imported = run_ecg(
-        ["import", str(export), *maps, "--platform", "discord", "--community", "acme"],
+        ["import", str(export), *maps, "--platform", "discord", "--community", community],
         tmp_path,
         **url,
     )
     assert imported.returncode == 0, imported.stderr
+
+
+def test_ecg_topics_discover_suggests_topics_of_a_community(tmp_path, database_url):
+    url = {"ECG_DATABASE_URL": database_url}
+    _import_themes(tmp_path, url, "acme")
     # a second community, so the command must be told which one: --community after the
     # action, as docs/discovery.md writes it
     other = run_ecg(
@@ -189,6 +195,14 @@ def test_ecg_topics_discover_suggests_topics_of_a_community(tmp_path, database_u
     assert "3 suggested topics in 60 messages of acme" in done.stdout
     assert "keywords: " in done.stdout
     assert "football" in done.stdout and "python" in done.stdout
+
+
+def test_an_imported_archive_is_discovered_in_its_own_last_days(tmp_path, database_url):
+    url = {"ECG_DATABASE_URL": database_url}
+    _import_themes(tmp_path, url, "archive", days_ago=400)  # its newest message: 400 days ago
+    done = run_ecg(["topics", "discover", "--k", "3", "--days", "2"], tmp_path, **url)
+    assert done.returncode == 0, done.stderr
+    assert "3 suggested topics in 60 messages of archive" in done.stdout
 
 
 def test_the_meaning_weighs_more_in_a_small_set():

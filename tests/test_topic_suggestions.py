@@ -116,3 +116,22 @@ def test_a_suggestion_that_is_already_a_topic_is_left_out(themed_url):
     assert all("football" not in s.keywords for s in again.suggestions)
     assert again.already_topics == 1
     engine.dispose()
+
+
+def test_too_few_messages_is_said_in_the_readers_language(monkeypatch, database_url):
+    from data_access import accounts
+    from tests.test_pages import ensure_user
+
+    engine = make_engine(database_url)
+    prepare_community(engine, "small")
+    hour_ago = datetime.now(UTC) - timedelta(hours=1)
+    rows = [ParsedRow(1, RawMessage("m1", hour_ago, "general", "u1", "U1", "only one message"))]
+    run_import(engine, rows, ImportTarget("small", "chat", "discord"))
+    ensure_user(database_url, Role.ANALYST)
+    accounts.set_language(engine, "analyst", "zh_CN")
+    engine.dispose()
+    app = open_page(monkeypatch, database_url, "../pages/topics.py", role=Role.ANALYST)
+    app.button(key="suggest-find").click().run()
+    assert not app.exception, [e.message for e in app.exception]
+    said = "有数据的最近 14 天里只有 1 条消息，太少，找不出话题。请取更多天数。"
+    assert said in [i.value for i in app.info]

@@ -49,7 +49,7 @@ def discover_community(settings, community: str | None, days: int, k: int | None
         community_id = conn.scalar(select(Community.id).where(Community.name == name))
     if community_id is None:
         raise ValueError(f"no community named {name!r}")
-    log.info("clustering the newest messages of %s's last %d days", name, days)
+    log.info("clustering the newest messages of %s's last %d days with data", name, days)
     try:
         found = suggest_topics(engine, community_id, days, k, datetime.now(UTC))
     except ValueError as error:

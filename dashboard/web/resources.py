@@ -258,8 +258,8 @@ def topic_messages(
 
 @cached(ttl=600, max_entries=20, spinner="Clustering the newest messages…")
 def suggested_topics(community_id: int, days: int, as_of_hour: datetime) -> Suggestions:
-    """Suggested topics of the last `days` days up to `as_of_hour` (kept for ten minutes:
-    clustering takes seconds). ValueError when there are too few messages."""
+    """Suggested topics of the last `days` days with data up to `as_of_hour` (kept for ten
+    minutes: clustering takes seconds). TooFewMessages when there are too few messages."""
     return suggest_topics(reader(), community_id, days, None, as_of_hour)
 
 

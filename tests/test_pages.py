@@ -191,7 +191,7 @@ def test_sentiment_page_matches_the_raw_messages(monkeypatch, archive_url, raw_a
     metric = next(m for m in app.metric if m.label == "Not scored (other languages)")
     assert metric.value == f"{unscored:,}"
     bars = {t["name"]: sum(values(t["y"])) for t in distribution["data"]}
-    assert bars["unscored"] == unscored
+    assert bars["not scored"] == unscored
     assert sum(bars.values()) == len(window)
     # the kinds of message, day by day, as a GROUP BY over the raw messages
     per_day = window.groupby([window["sent_at"].dt.floor("D"), "kind"]).size()

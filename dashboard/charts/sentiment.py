@@ -16,7 +16,12 @@ from dashboard.charts.style import (
 )
 from dashboard.i18n import N_, _
 
-LABEL_NAMES = {"positive": N_("positive"), "neutral": N_("neutral"), "negative": N_("negative")}
+LABEL_NAMES = {
+    "positive": N_("positive"),
+    "neutral": N_("neutral"),
+    "negative": N_("negative"),
+    "unscored": N_("not scored"),
+}
 
 
 def sentiment_over_time(series: pd.DataFrame) -> go.Figure:

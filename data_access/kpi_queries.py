@@ -171,11 +171,26 @@ def topic_weeks(conn: Connection, community_id: int, edges: list[datetime]) -> p
     return frame_of(conn, query)
 
 
+def replying_sources(conn: Connection, community_id: int) -> list[int]:
+    """The community's sources that record replies: those with at least one message that
+    is a reply (a WeChat or WhatsApp text export, an IRC log has none). One probe of
+    ix_messages_reply_to per source."""
+    replied = (
+        select(Message.id)
+        .where(Message.source_id == Source.id, Message.reply_to_external_id.is_not(None))
+        .limit(1)
+        .scalar_subquery()
+    )
+    query = select(Source.id).where(Source.community_id == community_id, replied.is_not(None))
+    return list(conn.scalars(query))
+
+
 def questions(
     conn: Connection, community_id: int, edges: list[datetime], without_staff: bool = False
 ) -> pd.Series:
-    """Top-level messages (not replies) with a question mark, per week (staff's left out
-    when `without_staff`)."""
+    """Top-level messages (not replies) with a question mark, per week, in the sources
+    that record replies (in the others no answer could ever be seen: their questions
+    are not asked of the response rate); staff's left out when `without_staff`."""
     week = _week_of(Message.sent_at, edges).label("week")
     query = (
         select(week, func.count())
@@ -183,6 +198,7 @@ def questions(
         .where(
             or_(not without_staff, Member.is_staff.is_(False)),
             Message.community_id == community_id,
+            among(Message.source_id, replying_sources(conn, community_id)),
             Message.sent_at >= edges[0],
             Message.sent_at < edges[-1],
             Message.reply_to_external_id.is_(None),

@@ -237,3 +237,39 @@ def test_sparklines_have_no_points_before_the_data_began():
     cards = {card.key: card for card in kpi_cards([empty] * 9 + [busy] * 3)}
     assert cards["messages"].history == (None,) * 9 + (40, 40, 40)
     assert cards["active"].history == (None,) * 9 + (5, 5, 5)
+
+
+def _messages(prefix: str, texts_and_replies: list[tuple[str, str | None]], at: datetime):
+    return [
+        ParsedRow(
+            n,
+            RawMessage(
+                f"{prefix}{n}", at + timedelta(minutes=n), "general", f"{prefix}u{n % 2}",
+                f"{prefix}U{n % 2}", text, reply_to and f"{prefix}{reply_to}",
+            ),
+        )
+        for n, (text, reply_to) in enumerate(texts_and_replies, start=1)
+    ]  # fmt: skip
+
+
+def test_questions_where_no_reply_is_ever_recorded_are_not_asked_of_the_response_rate(engine):
+    at = datetime(2026, 11, 3, 10, tzinfo=UTC)  # in W45, Los Angeles
+    # a group chat export that records no replies: three questions, never "unanswered"
+    group = [("anyone here?", None), ("how do i log in?", None), ("why is it slow?", None)]
+    prepare_community(engine, "acme")
+    run_import(engine, _messages("w", group, at), ImportTarget("acme", "wechat.csv", "wechat"))
+    with engine.connect() as conn:
+        community_id = conn.scalar(select(Community.id).where(Community.name == "acme"))
+        alone = weekly_report(conn, community_id, "acme", W45, LA)
+    week = alone.figures[-1]
+    assert (week.threads, week.asked, week.answered, week.response_rate) == (0, 0, 0, None)
+    parts = {p.name: p.points for p in alone.health_parts}
+    assert parts["Responsiveness"] == 25.0  # no data: full points, as docs/kpis.md says
+    assert "answered" not in alone.summary and "回复" not in alone.summary_zh
+    # beside it, a Discord source with replies: of its two questions one is answered
+    discord = [("is the server down?", None), ("yes, since noon", "1"), ("what time is it?", None)]
+    run_import(engine, _messages("d", discord, at), ImportTarget("acme", "discord", "discord"))
+    with engine.connect() as conn:
+        both = weekly_report(conn, community_id, "acme", W45, LA)
+    week = both.figures[-1]
+    assert (week.threads, week.asked, week.answered, week.response_rate) == (1, 2, 1, 0.5)

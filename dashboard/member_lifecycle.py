@@ -178,12 +178,14 @@ def unanswered_newcomers(
 ) -> pd.DataFrame:
     """The first question of each newcomer of `week` (people whose state is new) that no
     one else answered (within the week and the 7 days after): sent_at, channel, author,
-    text, oldest first. Reads the newcomers' own messages and the replies to their
+    text, oldest first; only in sources that record replies (in the others no answer
+    could be seen). Reads the newcomers' own messages and the replies to their
     questions, down the member and reply indexes: the cost follows the newcomers."""
     start, end = week.start(timezone), week.end(timezone)
     with engine.connect() as conn:
         accounts = person_reads.accounts_of(conn, community_id, sorted(newcomers))
-        asked = person_reads.questions_asked(conn, accounts, start, end)
+        replying = kpi_queries.replying_sources(conn, community_id)
+        asked = person_reads.questions_asked(conn, accounts, start, end, replying)
         first = asked.sort_values(["sent_at", "id"]).drop_duplicates("person")
         replies = person_reads.replies_to(conn, first["id"].tolist(), end + ANSWER_GRACE)
     unanswered = open_questions(first, replies).sort_values("sent_at")

@@ -295,11 +295,16 @@ def listed_messages() -> Select:
 
 
 def messages_of_kind(
-    conn: Connection, community_id: int, kind: str, start: datetime, end: datetime
+    conn: Connection,
+    community_id: int,
+    kind: str,
+    start: datetime,
+    end: datetime,
+    sources: list[int] | None = None,
 ) -> pd.DataFrame:
     """id, sent_at, channel, author, member_id, person (merged accounts' one) and text of
     the top-level messages (not replies) of `kind` (analysis.kinds) sent in [start, end)
-    by people (not bots), newest first."""
+    by people (not bots), newest first; only those of `sources` when given."""
     query = (
         listed_messages()
         .where(
@@ -312,4 +317,6 @@ def messages_of_kind(
         )
         .order_by(Message.sent_at.desc())
     )
+    if sources is not None:
+        query = query.where(among(Message.source_id, sources))
     return frame_of(conn, query, times=("sent_at",))

@@ -135,22 +135,30 @@ def accounts_of(conn: Connection, community_id: int, persons: list[int]) -> list
 
 
 def questions_asked(
-    conn: Connection, accounts: list[int], start: datetime, end: datetime
+    conn: Connection,
+    accounts: list[int],
+    start: datetime,
+    end: datetime,
+    sources: list[int] | None = None,
 ) -> pd.DataFrame:
-    """The top-level questions (kind) the accounts asked in [start, end), as
-    kpi_queries.messages_of_kind gives them: id, sent_at, channel, author, member_id,
-    person, text."""
-    return frame_of(conn, questions_asked_query(accounts, start, end), times=("sent_at",))
+    """The top-level questions (kind) the accounts asked in [start, end) (in `sources`
+    when given), as kpi_queries.messages_of_kind gives them: id, sent_at, channel,
+    author, member_id, person, text."""
+    query = questions_asked_query(accounts, start, end, sources)
+    return frame_of(conn, query, times=("sent_at",))
 
 
-def questions_asked_query(accounts: list[int], start: datetime, end: datetime) -> Select:
-    return listed_messages().where(
+def questions_asked_query(
+    accounts: list[int], start: datetime, end: datetime, sources: list[int] | None = None
+) -> Select:
+    query = listed_messages().where(
         among(Message.member_id, accounts),
         Message.sent_at >= start,
         Message.sent_at < end,
         Message.kind == "question",
         Message.reply_to_external_id.is_(None),
     )
+    return query if sources is None else query.where(among(Message.source_id, sources))
 
 
 def replies_to(conn: Connection, message_ids: list[int], before: datetime) -> pd.DataFrame:

@@ -266,6 +266,7 @@ def test_questions_where_no_reply_is_ever_recorded_are_not_asked_of_the_response
     parts = {p.name: p.points for p in alone.health_parts}
     assert parts["Responsiveness"] == 25.0  # no data: full points, as docs/kpis.md says
     assert "answered" not in alone.summary and "回复" not in alone.summary_zh
+    assert alone.open_question_count == 0  # none can be seen answered, so none is "open"
     # beside it, a Discord source with replies: of its two questions one is answered
     discord = [("is the server down?", None), ("yes, since noon", "1"), ("what time is it?", None)]
     run_import(engine, _messages("d", discord, at), ImportTarget("acme", "discord", "discord"))
@@ -273,3 +274,4 @@ def test_questions_where_no_reply_is_ever_recorded_are_not_asked_of_the_response
         both = weekly_report(conn, community_id, "acme", W45, LA)
     week = both.figures[-1]
     assert (week.threads, week.asked, week.answered, week.response_rate) == (1, 2, 1, 0.5)
+    assert both.open_questions["text"].tolist() == ["what time is it?"]

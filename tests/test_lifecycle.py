@@ -157,6 +157,9 @@ def test_the_members_page_draws_the_stored_weeks(monkeypatch, database_url):
         ],
         ImportTarget("c", "discord", "discord"),
     )
+    # gus asks in a WhatsApp export, which records no replies: never listed as unanswered
+    gus = [_message(300, at, "gus", "anyone around?")]
+    run_import(engine, gus, ImportTarget("c", "whatsapp", "whatsapp"))
     refresh_member_weeks(engine, 1, BERLIN, datetime.now(UTC))
     engine.dispose()
     monkeypatch.setenv("ECG_TIMEZONE", BERLIN)

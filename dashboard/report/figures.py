@@ -177,9 +177,11 @@ def _members_of_the_week(conn, community_id: int, week: Week, timezone: str) -> 
 
 
 def _questions_and_bugs(conn, community_id, start, end) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(the week's questions no one else replied to, its top bug reports)."""
+    """(the week's questions no one else replied to, its top bug reports). A question in a
+    source that records no replies is never called open: no answer could be seen."""
     replies = kpi_queries.replies(conn, community_id, [start, end])
-    asked = kpi_queries.messages_of_kind(conn, community_id, "question", start, end)
+    replying = kpi_queries.replying_sources(conn, community_id)
+    asked = kpi_queries.messages_of_kind(conn, community_id, "question", start, end, replying)
     reports = kpi_queries.messages_of_kind(conn, community_id, "bug_report", start, end)
     return open_questions(asked, replies), top_bug_reports(reports, replies, BUG_REPORTS_SHOWN)
 

@@ -108,19 +108,24 @@ class _Tally:
         """For each minute, the index just after this source's last message before it
         (0 when that was before `first`)."""
         minutes = np.arange(self.first, self.first + self.size)
-        before = np.searchsorted(self.own, minutes, side="left")
-        last = np.where(
-            before > 0,
-            self.own[np.maximum(before - 1, 0)] + 1,
-            _last_before(np.zeros(0, dtype=np.int64), self.hours, self.first),
-        )
-        return np.clip(last - self.first, 0, self.size)
+        otherwise = _last_before(np.zeros(0, dtype=np.int64), self.hours, self.first)
+        return np.clip(_after_last(self.own, minutes, otherwise) - self.first, 0, self.size)
 
     def due_since(self, since: np.ndarray) -> np.ndarray:
         return self.due[np.arange(self.size)] - self.due[since]
 
     def arrived_since(self, since: np.ndarray) -> np.ndarray:
         return self.arrived[np.arange(self.size)] - self.arrived[since]
+
+
+def _after_last(own: np.ndarray, minutes: np.ndarray, otherwise: int) -> np.ndarray:
+    """The minute after the last of `own` (sorted) before each of `minutes`; `otherwise`
+    where none is (every minute, when `own` is empty: a source with nothing in the
+    minutes read, such as an archive's whose data ended before them)."""
+    if not len(own):
+        return np.full(len(minutes), otherwise, dtype=np.int64)
+    before = np.searchsorted(own, minutes, side="left")
+    return np.where(before > 0, own[np.maximum(before - 1, 0)] + 1, otherwise)
 
 
 def _last_before(own: np.ndarray, hours: pd.DataFrame, first: int) -> int:
@@ -143,10 +148,7 @@ def data_ended(
     own = np.sort(messages["minute"].to_numpy(dtype=np.int64))
     hours = channel_hours.groupby("hour", as_index=False)["messages"].sum()
     minutes = np.arange(first, end)
-    before = np.searchsorted(own, minutes, side="left")
-    last = np.where(
-        before > 0, own[np.maximum(before - 1, 0)] + 1, _last_before(own[:0], hours, first)
-    )
+    last = _after_last(own, minutes, _last_before(own[:0], hours, first))
     with_any = len(own) or (hours["messages"] > 0).any()
     return (minutes - last > DATA_ENDED_AFTER_MINUTES) if with_any else np.zeros(len(minutes), bool)
 

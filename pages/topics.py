@@ -8,7 +8,6 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.i18n import N_, _, number
-from dashboard.topic_suggestions import TooFewMessages
 from dashboard.web import actions, components, resources
 from dashboard.web.topic_editor import (
     CHOICE_KEY,
@@ -132,7 +131,7 @@ def suggestions_panel(cid: int) -> None:
             hour = components.now().replace(minute=0, second=0, microsecond=0)
             try:
                 st.session_state[SUGGESTED_KEY] = resources.suggested_topics(cid, days, hour)
-            except TooFewMessages as error:
+            except resources.TooFewMessages as error:
                 st.session_state.pop(SUGGESTED_KEY, None)
                 st.info(
                     _(

@@ -147,6 +147,19 @@ def test_a_clock_stepping_back_evaluates_nothing_twice_and_does_not_fail(communi
     assert list(firing["rule_name"]).count("Volume surge") == 1
 
 
+def test_an_archive_whose_data_ended_long_ago_is_evaluated_and_nothing_fires(engine):
+    """An imported archive, its newest message two months before now: no message in the
+    minutes read (the first cycle's week, the rules' windows before it). The cycle used
+    to fail there (IndexError in the silent-source tally) and, in the worker, took every
+    community after it down with it."""
+    simulate(engine, "archive", END - timedelta(days=21), END, SPEC)
+    with engine.connect() as conn:
+        community_id = conn.scalar(select(Community.id).where(Community.name == "archive"))
+    ensure_default_rules(engine, community_id, END)
+    summary = evaluate_community(engine, community_id, END + timedelta(days=60))
+    assert summary.scopes > 0 and summary.opened == []
+
+
 def test_sentiment_evidence_lists_scored_messages_first_on_both_databases(engine):
     """ORDER BY sentiment put NULL first on SQLite: unscored messages (languages not
     scored) led the evidence of a negative-sentiment alert."""

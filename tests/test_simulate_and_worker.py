@@ -109,3 +109,29 @@ def test_worker_without_a_demo_does_nothing_and_stops_on_request(engine):
 
     run_worker(engine, 0.01, demo=True, stop=stop, clock=clock)
     assert len(ticks) == 3
+
+
+def test_one_communitys_failing_job_leaves_the_others_their_turn(engine, monkeypatch, caplog):
+    """A defect one community's data brings out is logged with its name; the communities
+    after it are still evaluated (the whole job used to stop at the first failure)."""
+    import dashboard.worker.alerts as alert_job
+    from dashboard.communities import prepare_community
+
+    for name in ("acme", "broken", "zeta"):
+        prepare_community(engine, name)
+    evaluated, real = [], alert_job.evaluate_community
+
+    def evaluate(engine, community_id, now):
+        with engine.connect() as conn:
+            name = conn.scalar(text(f"SELECT name FROM communities WHERE id = {community_id}"))
+        if name == "broken":
+            raise IndexError("index 0 is out of bounds")
+        evaluated.append(name)
+        return real(engine, community_id, now)
+
+    monkeypatch.setattr(alert_job, "evaluate_community", evaluate)
+    alert_job.evaluate_alerts(engine, datetime.now(UTC))
+    assert evaluated == ["acme", "zeta"]
+    failures = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert [r.getMessage() for r in failures] == ["alerts of broken failed; will try again"]
+    assert "IndexError: index 0 is out of bounds" in caplog.text  # with its traceback

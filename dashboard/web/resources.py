@@ -33,6 +33,7 @@ from dashboard.report.figures import WeeklyReport
 from dashboard.report.figures import weekly_report as build_weekly_report
 from dashboard.settings import Settings, load_settings
 from dashboard.topic_suggestions import Suggestions, suggest_topics
+from dashboard.topic_suggestions import TooFewMessages as TooFewMessages  # for the page
 from data_access import audit, member_notes, queries
 from data_access.db import make_engine
 from data_access.forecast_store import SeriesKey, StoredForecast, series_keys_of

@@ -11,14 +11,15 @@ from alerts.cycle import evaluate_community
 from alerts.delivery import notify
 from alerts.notify import NotificationSettings
 from dashboard.communities import prepare_community
-from data_access.communities import community_names
+from dashboard.worker.communities import for_each_community
 
 log = logging.getLogger(__name__)
 
 
 def evaluate_alerts(engine: Engine, now: datetime) -> None:
     """Evaluate every community's alert rules for the minutes up to `now`."""
-    for community in community_names(engine):
+
+    def evaluate(community: str) -> None:
         community_id = prepare_community(engine, community)
         summary = evaluate_community(engine, community_id, now)
         if summary.opened or summary.resolved:
@@ -28,6 +29,8 @@ def evaluate_alerts(engine: Engine, now: datetime) -> None:
                 len(summary.opened),
                 len(summary.resolved),
             )
+
+    for_each_community(engine, "alerts", evaluate)
 
 
 def send_notifications(engine: Engine, settings: NotificationSettings, now: datetime) -> None:

@@ -9,15 +9,17 @@ from datetime import datetime
 from sqlalchemy import Engine
 
 from dashboard.emerging_now import emerging_now
+from dashboard.worker.communities import for_each_community
 from data_access import emerging_store
-from data_access.communities import community_id_of, community_names
+from data_access.communities import community_id_of
 
 log = logging.getLogger(__name__)
 
 
 def record_emerging_terms(engine: Engine, now: datetime) -> None:
     """Read each community's emerging terms as the Topic heat page would now, and keep them."""
-    for community in community_names(engine):
+
+    def record(community: str) -> None:
         community_id = community_id_of(engine, community)
         found = emerging_now(engine, community_id, now)
         with engine.begin() as conn:
@@ -25,3 +27,5 @@ def record_emerging_terms(engine: Engine, now: datetime) -> None:
         if found.terms:
             terms = ", ".join(t.term for t in found.terms[:5])
             log.info("emerging in %s: %s", community, terms)
+
+    for_each_community(engine, "emerging terms", record)

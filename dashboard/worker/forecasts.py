@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlalchemy import Engine
 
-from data_access.communities import community_names
+from dashboard.worker.communities import for_each_community
 from forecasting.refresh import TIME_LIMIT_SECONDS, refresh
 
 log = logging.getLogger(__name__)
@@ -21,7 +21,8 @@ def refresh_forecasts(
     time_limit: float = TIME_LIMIT_SECONDS,
 ) -> None:
     """Refit, in every community, the series with new data since their last forecast."""
-    for community in community_names(engine):
+
+    def refit(community: str) -> None:
         summary = refresh(engine, community, now, on_progress=on_progress, time_limit=time_limit)
         if summary.made or summary.failed:
             log.info(
@@ -32,3 +33,5 @@ def refresh_forecasts(
                 len(summary.failed),
                 summary.failed or "",
             )
+
+    for_each_community(engine, "forecasts", refit)

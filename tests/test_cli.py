@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -213,6 +214,27 @@ def test_a_database_that_cannot_be_reached_is_one_line(monkeypatch, capsys):
     err = capsys.readouterr().err
     assert err.startswith("ecg: error: the database cannot be reached (")
     assert "Traceback" not in err
+
+
+def test_ecg_run_in_the_wrong_folder_says_where_it_looked(tmp_path):
+    """The default database is data/ecg.db in the folder ecg runs in: run elsewhere, a
+    command that reads finds no tables there, and says so (it said 'cannot be reached')."""
+    done = run_ecg(["report", "--community", "acme"], tmp_path)
+    assert done.returncode == 2
+    assert done.stderr == (
+        f"ecg: error: no Community ECG data in {tmp_path / 'data' / 'ecg.db'} "
+        "(sqlite:///data/ecg.db): run ecg in the folder of your install (the default "
+        "database is data/ecg.db there), point ECG_DATABASE_URL at your database, or "
+        "import messages first (ecg import)\n"
+    )
+
+
+def test_an_empty_postgresql_database_is_named(database_url):
+    done = run_ecg(["report", "--community", "acme"], Path.cwd(), ECG_DATABASE_URL=database_url)
+    assert done.returncode == 2
+    where = database_url.split("@")[-1] if database_url.startswith("postgresql") else ""
+    assert done.stderr.startswith("ecg: error: no Community ECG data in "), done.stderr
+    assert where in done.stderr
 
 
 def test_users_add_list_passwd_remove(database, monkeypatch, capsys):

@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     # after the arguments: `ecg --help` and a mistyped command need neither
-    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.exc import OperationalError, ProgrammingError
 
     from dashboard.settings import SettingsError, load_settings, secrets_file
 
@@ -57,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     for chatty in ("alembic", "fontTools"):  # fontTools logs every glyph of a PDF's fonts
         logging.getLogger(chatty).setLevel(logging.WARNING)
+    settings = None
     try:
         settings = load_settings(secrets_file(), os.environ)
         if hasattr(args, "check"):  # arguments first, before the database is touched
@@ -69,19 +70,45 @@ def main(argv: list[str] | None = None) -> int:
     except (ImportFormatError, SettingsError, ValueError, PermissionDenied) as error:
         print(f"ecg: error: {error}", file=sys.stderr)
         return 2
-    except OperationalError as error:
+    except (OperationalError, ProgrammingError) as error:
         reason = str(error.orig).strip().splitlines()[0] if str(error.orig).strip() else error
-        print(
-            f"ecg: error: the database cannot be reached ({reason}); check "
-            "ECG_DATABASE_URL and that the server is running",
-            file=sys.stderr,
-        )
+        if isinstance(error, ProgrammingError) and not _without_tables(str(reason)):
+            raise  # a defect, not the database's state: its traceback is wanted
+        print(f"ecg: error: {_unreachable(str(reason), settings)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `ecg ... | head` closed the pipe: nothing more to say
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+
+
+def _unreachable(reason: str, settings) -> str:
+    """What to say when the database fails: an empty one (most often the default SQLite
+    file, relative to the folder ecg runs in, looked for in the wrong folder) is told
+    apart from one that cannot be reached."""
+    if _without_tables(reason) and settings is not None:
+        from sqlalchemy.engine import make_url
+
+        url = make_url(settings.database_url)
+        where = str(url.render_as_string(hide_password=True))
+        if url.get_backend_name() == "sqlite" and url.database:
+            where = f"{os.path.abspath(url.database)} ({settings.database_url})"
+        return (
+            f"no Community ECG data in {where}: run ecg in the folder of your install (the "
+            "default database is data/ecg.db there), point ECG_DATABASE_URL at your "
+            "database, or import messages first (ecg import)"
+        )
+    return (
+        f"the database cannot be reached ({reason}); check ECG_DATABASE_URL and that the "
+        "server is running"
+    )
+
+
+def _without_tables(reason: str) -> bool:
+    """SQLite's "no such table: x", PostgreSQL's 'relation "x" does not exist'."""
+    missing_relation = reason.startswith("relation") and reason.endswith("does not exist")
+    return reason.startswith("no such table") or missing_relation
 
 
 def build_parser() -> argparse.ArgumentParser:

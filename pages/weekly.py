@@ -48,10 +48,18 @@ def cards(report) -> None:
                 delta=delta,
                 delta_color="normal" if card.better == "up" else "inverse",
                 help=kpi_definition(card),
-                chart_data=[v if v is not None else 0 for v in card.history],
+                chart_data=sparkline(card.history),
                 chart_type="line",
                 border=True,
             )
+
+
+def sparkline(history) -> list[float] | None:
+    """The card's weeks to draw, or None (no line at all) when none has a value: a reply
+    rate no source could measure is no flat 0%."""
+    if all(v is None for v in history):
+        return None
+    return [v if v is not None else 0 for v in history]
 
 
 def kpi_table(report) -> pd.DataFrame:

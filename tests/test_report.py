@@ -116,3 +116,52 @@ def test_report_in_chinese(tmp_path, database_url):
         assert line in text, line
     assert "健康分" in text and "最近 12 周" in text
     assert "Active members" not in text and "Health score" not in text
+
+
+def _group_without_replies(url: str) -> None:
+    """A WhatsApp-like group in W45: four messages, three questions, no reply recorded."""
+    from datetime import UTC, datetime, timedelta
+
+    from dashboard.communities import prepare_community
+    from ingest.pipeline import ImportTarget, run_import
+    from ingest.records import ParsedRow, RawMessage
+
+    engine = make_engine(url)
+    prepare_community(engine, "group", "none")
+    at = datetime(2026, 11, 3, 10, tzinfo=UTC)
+    texts = ["anyone here?", "how do i log in?", "hello all", "why is it slow?"]
+    rows = [
+        ParsedRow(n, RawMessage(f"m{n}", at + timedelta(minutes=n), "group", f"u{n}", f"U{n}", t))
+        for n, t in enumerate(texts, start=1)
+    ]
+    run_import(engine, rows, ImportTarget("group", "chat.txt", "whatsapp"))
+    engine.dispose()
+
+
+def test_a_group_without_replies_has_no_response_figures_and_says_so(tmp_path, database_url):
+    _group_without_replies(database_url)
+    output = tmp_path / "report.pdf"
+    done = run_ecg(
+        ["report", "--week", "2026-W45", "--community", "group", "--output", str(output)],
+        tmp_path,
+        ECG_DATABASE_URL=database_url,
+    )
+    assert done.returncode == 0, done.stderr
+    text = PdfReader(output).pages[0].extract_text()
+    assert "Response rate – – –" in text  # not 0%: no answer could ever be seen
+    assert "no data in these weeks" in text  # its sparkline, instead of empty axes
+
+
+def test_the_weekly_page_draws_no_flat_zero_for_a_rate_never_measured(monkeypatch, database_url):
+    from access.permissions import Role
+    from analysis.weeks import Week
+    from tests.test_pages import open_page
+
+    _group_without_replies(database_url)
+    app = open_page(monkeypatch, database_url, "../pages/weekly.py", role=Role.EXECUTIVE)
+    next(s for s in app.selectbox if s.label == "Week").set_value(Week(2026, 45)).run()
+    assert not app.exception, [e.message for e in app.exception]
+    cards = {m.label: m for m in app.metric}
+    assert cards["Response rate"].value == "–"
+    assert list(cards["Response rate"].proto.chart_data) == []  # no line
+    assert list(cards["Messages"].proto.chart_data)[-1] == 4

@@ -130,11 +130,16 @@ def _sparklines(figure, report: WeeklyReport) -> None:
         card = report.card(key)
         axes = figure.add_axes((0.06 + index * 0.23, 0.50, 0.19, 0.09))
         values = [v if v is not None else float("nan") for v in card.history]
-        axes.plot(range(len(values)), values, color="#1565c0", linewidth=1.5)
-        axes.plot([len(values) - 1], [values[-1]], "o", color="#1565c0", markersize=3)
         axes.set_title(kpi_label(card), fontsize=8)
-        axes.tick_params(labelsize=6)
         axes.set_xticks([])
+        if all(v is None for v in card.history):  # say so, rather than draw empty axes
+            axes.set_yticks([])
+            axes.text(0.5, 0.5, _("no data in these weeks"), ha="center", va="center",
+                      fontsize=7, color=PLAIN, transform=axes.transAxes)  # fmt: skip
+        else:
+            axes.plot(range(len(values)), values, color="#1565c0", linewidth=1.5)
+            axes.plot([len(values) - 1], [values[-1]], "o", color="#1565c0", markersize=3)
+            axes.tick_params(labelsize=6)
         for side in ("top", "right"):
             axes.spines[side].set_visible(False)
 

@@ -33,7 +33,21 @@ COMMUNITY_LEXICON: dict[str, float] = {
     "unusable": -2.2,
     "unplayable": -2.2,
     "bricked": -2.3,
+    "disconnected": -1.1,  # dropped from a game or call (lagging -1.1, lag -1.4)
+    "disconnects": -1.1,
+    "disconnecting": -1.1,
+    "bugged": -1.0,  # as buggy (also "it bugged me": annoyed, as negative)
+    # worthless things, said of a product (crap -1.6, worthless -1.9, useless -1.8)
+    "garbage": -1.6,
+    "trash": -1.5,  # also the bin: a little milder
+    "rubbish": -1.6,
+    "junk": -1.2,  # also junk mail: mild
     # abuse and safety (scam -2.7, hacked -1.7, spammer -2.2)
+    "hacker": -1.7,
+    "hackers": -1.7,
+    "exploiters": -1.9,  # exploiting -1.9
+    "ripoff": -2.0,  # near scam -2.7 and greedy -1.3
+    "overpriced": -1.3,  # greedy -1.3
     "scammed": -2.7,
     "scammer": -2.7,
     "scammers": -2.7,

@@ -38,10 +38,13 @@ def kind_of(text: str) -> str:
         ("The app crashes every time I open settings", BUG),
         ("Bug: login page is blank after the update", BUG),
         ("nope, still error", BUG),
+        ("servers are down again, cant even log in", BUG),  # a game's chat, no apostrophes
+        ("anyone down for ranked tonight", QUESTION),  # "down" alone is no outage
         ("Please add a dark mode", FEATURE),
         ("It would be nice to have an option to mute a channel", FEATURE),
         ("Thanks so much, great work on the release!", PRAISE),
         ("This is ridiculous, nobody answers here, very disappointed", COMPLAINT),
+        ("this matchmaking is absolute garbage, 3 games in a row", COMPLAINT),
         ("see you all tomorrow", OTHER),
         ("I moved the meeting to Thursday.", OTHER),
         ("请问这个怎么安装？", QUESTION),

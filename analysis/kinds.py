@@ -173,6 +173,17 @@ CHINESE_TROUBLE = (
     "坏了",
     "没反应",
     "出问题",
+    "卡顿",
+    "掉线",
+    "死机",
+    "黑屏",
+    "白屏",
+    "登不上",
+    "登录不了",
+    "进不去",
+    "连不上",
+    "用不了",
+    "加载不出",
     "bug",
 )
 WANT_OPENERS = frozenset(  # a request's first word, as in an issue's title: "Add dark mode"

@@ -50,6 +50,7 @@ def kind_of(text: str) -> str:
         ("请问这个怎么安装？", QUESTION),
         ("這個功能在哪裡設定呢", QUESTION),  # Traditional
         ("更新以后一打开就闪退，报错了", BUG),
+        ("服务器又掉线了，根本进不去", BUG),  # a game's group: disconnected, can't get in
         ("希望能增加夜间模式", FEATURE),
         ("谢谢大家，这个工具太好用了", PRAISE),
         ("客服太差了，垃圾，我要退款", COMPLAINT),

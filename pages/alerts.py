@@ -217,6 +217,15 @@ def body() -> None:
     episodes = resources.alert_episodes(filters.community_id, start, end)
     if episodes.empty:
         st.info(_("No alert fired in the chosen period. Widen it in the sidebar."))
+        if filters.extent is not None and filters.extent[1] < start:  # an archive, say
+            newest = components.local_text(filters.extent[1], filters.timezone)
+            st.caption(
+                _(
+                    "The newest message is from {newest}. Alerts judge messages as they "
+                    "arrive (and, once, the 7 days before a rule first runs): what the rules "
+                    "would have done on older data is on the Thresholds page, in its backtest."
+                ).format(newest=newest)
+            )
         silences(now)
         return
     shown = history(episodes)

@@ -216,3 +216,19 @@ def test_a_silent_source_shows_a_data_problem_banner_not_a_crisis(monkeypatch, a
         with engine.begin() as conn:
             alert_store.update_episode(conn, episode, ended_at=BURST + timedelta(hours=1))
         engine.dispose()
+
+
+def test_an_archive_past_the_chosen_period_is_pointed_to_the_backtest(monkeypatch, database_url):
+    """An archive ending 2026-03-01, imported and never evaluated live; the default period
+    is the last 7 days: no episode there, and the page says why and where the rules'
+    past is shown."""
+    build_archive(database_url)
+    app = open_page(monkeypatch, database_url, "../pages/alerts.py", role=Role.MANAGER)
+    assert "No alert fired in the chosen period. Widen it in the sidebar." in [
+        i.value for i in app.info
+    ]
+    assert any(
+        c.value.startswith("The newest message is from 2026-02-28 23:00 UTC. Alerts judge")
+        and "Thresholds page, in its backtest" in c.value
+        for c in app.caption
+    ), [c.value for c in app.caption]

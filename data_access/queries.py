@@ -270,10 +270,19 @@ def forecast(conn: Connection, community_id: int, kind: str, series_id: int):
 def series_counts(
     conn: Connection, community_id: int, kind: str, series_id: int, start: datetime, end: datetime
 ) -> pd.DataFrame:
-    """Messages per hour (ds, y) of a series: the community, a topic or a channel."""
+    """Messages per hour (ds, y) of a series (the community, a topic or a channel), every
+    hour of [start, end), those without messages as 0: a chart of a quiet series must
+    come down to zero between its messages, not draw a line from one to the next."""
     frame = hourly_counts(conn, community_id, SeriesKey(kind, series_id, ""), start, end)
-    frame["ds"] = pd.to_datetime(frame["ds"], utc=True)
-    return frame
+    hours = pd.date_range(
+        pd.Timestamp(start).tz_convert("UTC").ceil("h"),
+        pd.Timestamp(end).tz_convert("UTC"),
+        freq="h",
+        inclusive="left",
+        name="ds",
+    )
+    counts = frame.assign(ds=pd.to_datetime(frame["ds"], utc=True)).set_index("ds")["y"]
+    return counts.reindex(hours, fill_value=0).reset_index()
 
 
 def alert_episodes(

@@ -155,6 +155,11 @@ def test_forecasts_page_shows_the_spike(monkeypatch, forecast_url):
     assert last - first == pd.Timedelta(days=9)
     fills = {t["name"]: t.get("fillcolor") for t in chart["data"] if t.get("fill")}
     assert fills["usual range"] != fills["forecast range"]
+    # every hour of the 30 days is drawn, the quiet ones at 0 (they were left out, so the
+    # line of a quiet topic went from one message to the next and never touched 0)
+    drawn = values(trace(chart, "messages")["y"])
+    assert len(drawn) == 30 * 24
+    assert 0 in drawn and sum(drawn) > 0
 
 
 def test_day_ahead_backtest_by_hand():

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
@@ -16,8 +17,8 @@ from sqlalchemy import Engine
 
 from analysis import lifecycle
 from analysis.kpis import open_questions
-from analysis.weeks import Week, boundaries, last_complete_week
-from data_access import kpi_queries, member_weeks, person_reads
+from analysis.weeks import Week, boundaries, last_complete_week, week_of
+from data_access import kpi_queries, member_weeks, person_reads, queries
 from data_access.kpi_queries import ANSWER_GRACE
 
 WEEKS_KEPT = 30  # the weeks the Members page can show (and the states' history)
@@ -36,10 +37,27 @@ def week_names(newest: Week) -> list[str]:
     return [newest.shifted(i - WEEKS_KEPT + 1).name for i in range(WEEKS_KEPT)]
 
 
+def newest_kept_week(last_hour: datetime | None, now: datetime, timezone: str) -> Week:
+    """The newest of the WEEKS_KEPT weeks: the last complete one by `now`; for a community
+    whose newest message (`last_hour`) is older than all of those (an imported archive),
+    the week of that message, so that its own weeks are kept (a live community gone quiet
+    for a while keeps counting up to now: its members' churn is news)."""
+    newest = last_complete_week(now, timezone)
+    if last_hour is not None and last_hour < newest.shifted(1 - WEEKS_KEPT).start(timezone):
+        return week_of(last_hour.astimezone(ZoneInfo(timezone)).date())
+    return newest
+
+
+def _newest_kept(conn, community_id: int, now: datetime, timezone: str) -> Week:
+    extent = queries.data_extent(conn, community_id)
+    return newest_kept_week(extent[1] if extent else None, now, timezone)
+
+
 def refresh_member_weeks(engine: Engine, community_id: int, timezone: str, now: datetime) -> int:
     """Count the complete weeks whose member weeks are missing or stale, and work out the
     states from the first of them on; returns how many weeks were counted."""
-    newest = last_complete_week(now, timezone)
+    with engine.connect() as conn:
+        newest = _newest_kept(conn, community_id, now, timezone)
     names = week_names(newest)
     edges = boundaries(newest, WEEKS_KEPT, timezone)
     with engine.connect() as conn:
@@ -117,12 +135,14 @@ def stored_member_weeks(
     traits=member_weeks.TRAITS,
     activity: bool = True,
 ) -> MemberWeeks:
-    """What the worker stored for the WEEKS_KEPT weeks up to the last complete one (`only`:
-    the rows of these week indexes alone; the weeks named are all WEEKS_KEPT; `traits`:
-    the trait columns read; `activity`: whether what people did is read too)."""
-    names = week_names(last_complete_week(now, timezone))
-    wanted = names if only is None else [names[i] for i in sorted(set(only)) if 0 <= i < len(names)]
+    """What the worker stored for the WEEKS_KEPT weeks up to the last complete one (or an
+    archive's own last: newest_kept_week); `only`: the rows of these week indexes alone
+    (the weeks named are all WEEKS_KEPT); `traits`: the trait columns read; `activity`:
+    whether what people did is read too."""
     with engine.connect() as conn:
+        names = week_names(_newest_kept(conn, community_id, now, timezone))
+        chosen = range(len(names)) if only is None else sorted(set(only))
+        wanted = [names[i] for i in chosen if 0 <= i < len(names)]
         rows = member_weeks.load(conn, community_id, timezone, wanted, traits, activity)
     rows["week"] = rows["week"].map({name: i for i, name in enumerate(names)})
     return MemberWeeks(names, rows)
@@ -144,9 +164,9 @@ class MembersOverview:
 
 
 def members_overview(engine: Engine, community_id: int, timezone: str, now: datetime):
-    names = week_names(last_complete_week(now, timezone))
-    index = {name: i for i, name in enumerate(names)}
     with engine.connect() as conn:
+        names = week_names(_newest_kept(conn, community_id, now, timezone))
+        index = {name: i for i, name in enumerate(names)}
         read = {
             tally: member_weeks.tallies(conn, community_id, timezone, tally)
             for tally in ("state", "level", "flow", "cohort")

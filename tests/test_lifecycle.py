@@ -127,15 +127,24 @@ def test_the_worker_keeps_member_weeks_across_a_clock_change_with_a_merged_perso
     # for the thread = 6 points, weighed 0.5 ** (age / 4) over weeks 41-45
     expected = sum(6 * 0.5 ** (age / 4) for age in range(5))
     assert ana_45["engagement"] == pytest.approx(expected, abs=1e-3)
-    # 40 weeks on, the weeks that left the kept 30 are removed, not kept forever
-    later = now + timedelta(weeks=40)
+    # 20 weeks on the kept 30 weeks move with the clock (the newest message is still
+    # among them), and the weeks that left them are removed, not kept forever
+    later = now + timedelta(weeks=20)
     refresh_member_weeks(engine, 1, BERLIN, later)
     with engine.connect() as conn:
-        kept = {w for (w,) in conn.execute(select(MemberWeek.week).distinct())}
         counted = {w for (w,) in conn.execute(select(MemberWeekCount.week))}
-    oldest = stored_member_weeks(engine, 1, BERLIN, later).weeks[0]
-    assert kept == set()  # everyone's weeks were in 2026, before the kept 30 of 2027
-    assert min(counted) == oldest and len(counted) == 30
+    stored = stored_member_weeks(engine, 1, BERLIN, later)
+    assert stored.weeks[-1] == "2027-W13" and min(counted) == stored.weeks[0] == "2026-W37"
+    assert len(counted) == 30
+    # 40 weeks on, every message is older than the 30 weeks before now: the data is an
+    # archive, and its own last 30 weeks are kept (the Members page showed none)
+    archived = now + timedelta(weeks=40)
+    refresh_member_weeks(engine, 1, BERLIN, archived)
+    stored = stored_member_weeks(engine, 1, BERLIN, archived)
+    assert stored.weeks[-1] == "2026-W45"  # the week of the newest message
+    with engine.connect() as conn:
+        kept = {w for (w,) in conn.execute(select(MemberWeek.week).distinct())}
+    assert {f"2026-W{w}" for w in range(41, 46)} <= kept and len(stored.weeks) == 30
 
 
 def test_the_members_page_draws_the_stored_weeks(monkeypatch, database_url):

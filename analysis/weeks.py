@@ -60,6 +60,19 @@ def last_complete_week(now: datetime, timezone: str) -> Week:
     return week_of(now.astimezone(ZoneInfo(timezone)).date()).shifted(-1)
 
 
+def newest_week_with_data(
+    last_hour: datetime | None, now: datetime, timezone: str, weeks: int
+) -> Week:
+    """The newest of `weeks` weeks to show or keep: the last complete one by `now`; when
+    the newest message (`last_hour`) is older than all of those weeks (an imported
+    archive), the week of that message. A live community gone quiet keeps its weeks up
+    to now: that it went quiet is news."""
+    newest = last_complete_week(now, timezone)
+    if last_hour is not None and last_hour < newest.shifted(1 - weeks).start(timezone):
+        return week_of(last_hour.astimezone(ZoneInfo(timezone)).date())
+    return newest
+
+
 def boundaries(last: Week, count: int, timezone: str) -> list[datetime]:
     """UTC starts of the `count` weeks ending with `last`, then the end of `last`."""
     weeks = [last.shifted(-offset) for offset in range(count - 1, -1, -1)]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
@@ -17,7 +16,7 @@ from sqlalchemy import Engine
 
 from analysis import lifecycle
 from analysis.kpis import open_questions
-from analysis.weeks import Week, boundaries, last_complete_week, week_of
+from analysis.weeks import Week, boundaries, newest_week_with_data
 from data_access import kpi_queries, member_weeks, person_reads, queries
 from data_access.kpi_queries import ANSWER_GRACE
 
@@ -37,20 +36,9 @@ def week_names(newest: Week) -> list[str]:
     return [newest.shifted(i - WEEKS_KEPT + 1).name for i in range(WEEKS_KEPT)]
 
 
-def newest_kept_week(last_hour: datetime | None, now: datetime, timezone: str) -> Week:
-    """The newest of the WEEKS_KEPT weeks: the last complete one by `now`; for a community
-    whose newest message (`last_hour`) is older than all of those (an imported archive),
-    the week of that message, so that its own weeks are kept (a live community gone quiet
-    for a while keeps counting up to now: its members' churn is news)."""
-    newest = last_complete_week(now, timezone)
-    if last_hour is not None and last_hour < newest.shifted(1 - WEEKS_KEPT).start(timezone):
-        return week_of(last_hour.astimezone(ZoneInfo(timezone)).date())
-    return newest
-
-
 def _newest_kept(conn, community_id: int, now: datetime, timezone: str) -> Week:
     extent = queries.data_extent(conn, community_id)
-    return newest_kept_week(extent[1] if extent else None, now, timezone)
+    return newest_week_with_data(extent[1] if extent else None, now, timezone, WEEKS_KEPT)
 
 
 def refresh_member_weeks(engine: Engine, community_id: int, timezone: str, now: datetime) -> int:
@@ -136,9 +124,9 @@ def stored_member_weeks(
     activity: bool = True,
 ) -> MemberWeeks:
     """What the worker stored for the WEEKS_KEPT weeks up to the last complete one (or an
-    archive's own last: newest_kept_week); `only`: the rows of these week indexes alone
-    (the weeks named are all WEEKS_KEPT); `traits`: the trait columns read; `activity`:
-    whether what people did is read too."""
+    archive's own last: analysis.weeks.newest_week_with_data); `only`: the rows of these
+    week indexes alone (the weeks named are all WEEKS_KEPT); `traits`: the trait columns
+    read; `activity`: whether what people did is read too."""
     with engine.connect() as conn:
         names = week_names(_newest_kept(conn, community_id, now, timezone))
         chosen = range(len(names)) if only is None else sorted(set(only))

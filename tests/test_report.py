@@ -165,3 +165,31 @@ def test_the_weekly_page_draws_no_flat_zero_for_a_rate_never_measured(monkeypatc
     assert cards["Response rate"].value == "–"
     assert list(cards["Response rate"].proto.chart_data) == []  # no line
     assert list(cards["Messages"].proto.chart_data)[-1] == 4
+
+
+def test_the_weekly_page_offers_an_old_archives_own_weeks(monkeypatch, database_url):
+    """An archive of 2024 (more than the 52 weeks offered before now): its weeks are
+    offered, newest first (only the empty weeks of the last year were)."""
+    from datetime import UTC, datetime, timedelta
+
+    from access.permissions import Role
+    from dashboard.communities import prepare_community
+    from ingest.pipeline import ImportTarget, run_import
+    from ingest.records import ParsedRow, RawMessage
+    from tests.test_pages import open_page
+
+    engine = make_engine(database_url)
+    prepare_community(engine, "old", "none")
+    monday = datetime(2024, 3, 4, 10, tzinfo=UTC)  # 2024-W10
+    rows = [
+        ParsedRow(n, RawMessage(f"m{n}", monday + timedelta(days=n), "general", f"u{n % 3}",
+                                f"U{n % 3}", f"message {n}"))
+        for n in range(14)  # two weeks: W10 and W11
+    ]  # fmt: skip
+    run_import(engine, rows, ImportTarget("old", "archive.csv", "chat"))
+    engine.dispose()
+    app = open_page(monkeypatch, database_url, "../pages/weekly.py", role=Role.EXECUTIVE)
+    assert not app.exception, [e.message for e in app.exception]
+    week = next(s for s in app.selectbox if s.label == "Week")
+    assert week.value.name == "2024-W11"  # the archive's newest week, chosen first
+    assert {m.label: m.value for m in app.metric}["Messages"] == "7"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from analysis.kpi_cards import DEFINITIONS, change_text, format_value
-from analysis.weeks import Week, last_complete_week, week_of
+from analysis.weeks import Week, newest_week_with_data, week_of
 from dashboard.report.pdf import report_pdf
 from dashboard.report.words import (
     HEALTH_WORDS,
@@ -41,9 +41,10 @@ __all__ = [
 def week_choices(
     now: datetime, timezone: str, extent: tuple[datetime, datetime] | None, offered: int
 ) -> list[Week]:
-    """The `offered` complete weeks before `now`, newest first, from the week the data
-    begins (`extent`: the first and last hour with messages); at least the newest."""
-    newest = last_complete_week(now, timezone)
+    """The `offered` complete weeks before `now` (or, for an archive whose data ended
+    before them, up to the week of its newest message), newest first, from the week the
+    data begins (`extent`: the first and last hour with messages); at least the newest."""
+    newest = newest_week_with_data(extent[1] if extent else None, now, timezone, offered)
     weeks = [newest.shifted(-n) for n in range(offered)]
     if extent is not None:
         first = week_of(extent[0].date())

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+WEEKS_OFFERED = 52  # the weeks the Weekly page offers, the newest first
+
 _NAME = re.compile(r"^(\d{4})-W(\d{2})$")
 
 

@@ -12,6 +12,7 @@ from dashboard.web import components, resources
 from dashboard.web.member_view import LEVEL_NAMES, STATE_NAMES, worded
 from dashboard.web.weekly_view import (
     KPI_WORDS,
+    WEEKS_OFFERED,
     Week,
     change_shown,
     format_value,
@@ -24,7 +25,6 @@ from dashboard.web.weekly_view import (
     week_label,
 )
 
-WEEKS_OFFERED = 52
 PER_ROW = 4
 
 filters = components.current_filters()

@@ -167,29 +167,42 @@ def test_the_weekly_page_draws_no_flat_zero_for_a_rate_never_measured(monkeypatc
     assert list(cards["Messages"].proto.chart_data)[-1] == 4
 
 
-def test_the_weekly_page_offers_an_old_archives_own_weeks(monkeypatch, database_url):
-    """An archive of 2024 (more than the 52 weeks offered before now): its weeks are
-    offered, newest first (only the empty weeks of the last year were)."""
+def _archive_of_2024(url: str) -> None:
+    """Two weeks of 2024 (W10 and W11), seven messages each: older than the 52 weeks the
+    Weekly page offers before now."""
     from datetime import UTC, datetime, timedelta
 
-    from access.permissions import Role
     from dashboard.communities import prepare_community
     from ingest.pipeline import ImportTarget, run_import
     from ingest.records import ParsedRow, RawMessage
-    from tests.test_pages import open_page
 
-    engine = make_engine(database_url)
+    engine = make_engine(url)
     prepare_community(engine, "old", "none")
     monday = datetime(2024, 3, 4, 10, tzinfo=UTC)  # 2024-W10
     rows = [
         ParsedRow(n, RawMessage(f"m{n}", monday + timedelta(days=n), "general", f"u{n % 3}",
                                 f"U{n % 3}", f"message {n}"))
-        for n in range(14)  # two weeks: W10 and W11
+        for n in range(14)
     ]  # fmt: skip
     run_import(engine, rows, ImportTarget("old", "archive.csv", "chat"))
     engine.dispose()
+
+
+def test_the_weekly_page_offers_an_old_archives_own_weeks(monkeypatch, database_url):
+    from access.permissions import Role
+    from tests.test_pages import open_page
+
+    _archive_of_2024(database_url)
     app = open_page(monkeypatch, database_url, "../pages/weekly.py", role=Role.EXECUTIVE)
     assert not app.exception, [e.message for e in app.exception]
     week = next(s for s in app.selectbox if s.label == "Week")
-    assert week.value.name == "2024-W11"  # the archive's newest week, chosen first
+    assert week.value.name == "2024-W11"  # the archive's newest week (only empty weeks were)
     assert {m.label: m.value for m in app.metric}["Messages"] == "7"
+
+
+def test_ecg_report_of_an_old_archive_is_of_its_last_week(tmp_path, database_url):
+    _archive_of_2024(database_url)
+    done = run_ecg(["report", "--community", "old"], tmp_path, ECG_DATABASE_URL=database_url)
+    assert done.returncode == 0, done.stderr
+    assert "wrote old-2024-W11.pdf (week 2024-W11, UTC)" in done.stdout
+    assert "Messages 7 7" in PdfReader(tmp_path / "old-2024-W11.pdf").pages[0].extract_text()

@@ -6,14 +6,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from analysis.weeks import last_complete_week, parse_week
+from analysis.weeks import WEEKS_OFFERED, newest_week_with_data, parse_week
 from dashboard.cli.common import add_community_option
 from dashboard.i18n import CHINESE, ENGLISH, LANGUAGES
 
 
 def add_parsers(sub) -> None:
     p = sub.add_parser("report", help="write the weekly report as a one-page PDF")
-    p.add_argument("--week", help="ISO week like 2026-W47 (default: the last complete week)")
+    p.add_argument(
+        "--week",
+        help="ISO week like 2026-W47 (default: the last complete week; for an archive older "
+        "than a year, the week of its newest message)",
+    )
     add_community_option(p)
     p.add_argument("--output", type=Path, help="PDF path (default: COMMUNITY-WEEK.pdf)")
     p.add_argument("--timezone", help="weeks in this zone (default: the configured one)")
@@ -37,6 +41,15 @@ def check_arguments(args, settings) -> None:
         parse_week(args.week)
 
 
+def _default_week(conn, community_id: int, zone: str):
+    """The last complete week, or an archive's own last (as the Weekly page offers)."""
+    from data_access.queries import data_extent
+
+    extent = data_extent(conn, community_id)
+    last_hour = extent[1] if extent else None
+    return newest_week_with_data(last_hour, datetime.now(UTC), zone, WEEKS_OFFERED)
+
+
 def cmd_report(args, settings) -> int:
     from dashboard.report.figures import weekly_report
     from dashboard.report.pdf import report_pdf
@@ -44,12 +57,12 @@ def cmd_report(args, settings) -> int:
     from data_access.db import make_engine
 
     zone = args.timezone or settings.timezone
-    week = parse_week(args.week) if args.week else last_complete_week(datetime.now(UTC), zone)
     engine = make_engine(settings.database_url)
     community_id = community_id_of(engine, args.community)
     if community_id is None:
         raise ValueError(f"no community named {args.community!r}")
     with engine.connect() as conn:
+        week = parse_week(args.week) if args.week else _default_week(conn, community_id, zone)
         report = weekly_report(conn, community_id, args.community, week, zone)
     output = args.output or Path(f"{args.community}-{week.name}.pdf")
     output.write_bytes(report_pdf(report, args.language))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from analysis.kpi_cards import DEFINITIONS, change_text, format_value
-from analysis.weeks import Week, newest_week_with_data, week_of
+from analysis.weeks import WEEKS_OFFERED, Week, newest_week_with_data, week_of
 from dashboard.report.pdf import report_pdf
 from dashboard.report.words import (
     HEALTH_WORDS,
@@ -24,6 +24,7 @@ __all__ = [
     "DEFINITIONS",
     "HEALTH_WORDS",
     "KPI_WORDS",
+    "WEEKS_OFFERED",
     "Week",
     "change_shown",
     "change_text",

@@ -37,7 +37,13 @@ REASONS = {  # the exceptions whose text reaches a user
 EVIDENCE = "note"  # analysis/identity.py: note(a, b, kind, score, why)
 ROW_REASON = "ParsedRow"  # ParsedRow(line, None, reason)
 # ingest's row reasons; PLATFORM_FORMATS: format -> (recogniser, reader, why it was chosen)
-REASON_CONSTANTS = {"TOO_EARLY", "TOO_LATE", "UNTERMINATED_QUOTE", "PLATFORM_FORMATS"}
+REASON_CONSTANTS = {
+    "TOO_EARLY",
+    "TOO_LATE",
+    "UNTERMINATED_QUOTE",
+    "OVERFLOWING_ROW",
+    "PLATFORM_FORMATS",
+}
 # functions that return a reason (a row's), or a pair whose last item is one (a format's)
 REASON_FUNCTIONS = {"unusable_value", "choose_format"}
 OWN_TEXT = {"PermissionDenied"}  # exceptions that write their text themselves

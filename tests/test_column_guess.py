@@ -178,3 +178,37 @@ def test_a_jsonl_file_is_read_the_same_way(tmp_path):
     export.write_text("\n".join(json.dumps(line) for line in lines) + "\n")
     mapping = ColumnMapping.parse([], header_of(export, "jsonl"))
     assert mapping.described() == "timestamp=ts, author=user, text=body, channel=room"
+
+
+def test_a_spreadsheets_semicolons_and_a_tables_tabs_are_read(tmp_path, database_url):
+    """A CSV saved by a spreadsheet in a European language separates with ';' (a text
+    holding one is quoted); a table copied out of a database, with tabs. An unquoted
+    separator inside a text is a rejected row with its reason, never a cut text."""
+    from sqlalchemy import text
+
+    from data_access.db import make_engine
+    from tests.ecg_process import run_ecg
+
+    semicolons = tmp_path / "export.csv"
+    semicolons.write_text(
+        "\ufefftimestamp;author;text\n"
+        '2026-11-02 10:00;ana;"Hello; the app crashed"\n'
+        "2026-11-02 10:05;ben;Works, for me\n"
+        "2026-11-02 10:06;cy;unquoted; so this one would be cut\n",
+        encoding="utf-8",
+    )
+    tabs = tmp_path / "table.tsv"
+    tabs.write_text("timestamp\tauthor\ttext\n2026-11-02 11:00\tdee\tFrom a table, with tabs\n")
+    url = {"ECG_DATABASE_URL": database_url}
+    done = run_ecg(["import", str(semicolons)], tmp_path, **url)
+    assert done.returncode == 0, done.stderr
+    assert "imported: 2\n" in done.stdout and "rejected: 1\n" in done.stdout
+    assert (
+        "1 × more fields than the header has: a value holding the separator must be quoted (line 4)"
+    ) in done.stdout
+    assert run_ecg(["import", str(tabs)], tmp_path, **url).returncode == 0
+    engine = make_engine(database_url)
+    with engine.connect() as conn:
+        texts = conn.execute(text("SELECT text FROM messages ORDER BY sent_at")).scalars().all()
+    engine.dispose()
+    assert texts == ["Hello; the app crashed", "Works, for me", "From a table, with tabs"]

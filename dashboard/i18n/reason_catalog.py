@@ -93,6 +93,7 @@ TEMPLATES = (
     N_("merge the accounts of one person"),
     N_("metric"),
     N_("min_volume"),
+    N_("more fields than the header has: a value holding the separator must be quoted"),
     N_("more than {max_entries} files in the zip"),
     N_("more than {max_total_bytes} bytes once uncompressed"),
     N_("must be a finite number"),

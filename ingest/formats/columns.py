@@ -69,6 +69,18 @@ def guessed_columns(header: Sequence[str], given: Mapping[str, str]) -> dict[str
     return chosen
 
 
+DELIMITERS = (",", ";", "\t", "|")  # a comma unless the header says otherwise
+
+
+def delimiter_of(header_line: str) -> str:
+    """The field separator of a CSV, from its header line: a comma, unless another of
+    DELIMITERS splits the header into more fields (spreadsheets in many European
+    languages save with ';', a table copied out of a database with tabs)."""
+    fields = {d: len(next(csv.reader([header_line], delimiter=d), [])) for d in DELIMITERS}
+    widest = max(DELIMITERS, key=fields.__getitem__)  # the first of equals: the comma
+    return widest if fields[widest] > fields[","] else ","
+
+
 def header_of(path: Path, fmt: str) -> list[str]:
     """The column names of a CSV file's first line, or the keys of a JSONL file's first
     object ([] when there is none to read: the reader then says what is wrong)."""
@@ -80,6 +92,7 @@ def header_of(path: Path, fmt: str) -> list[str]:
                         record = json.loads(line)
                         return list(record) if isinstance(record, dict) else []
                 return []
-            return next(csv.reader(handle), [])
+            first = handle.readline()
+            return next(csv.reader([first], delimiter=delimiter_of(first)), [])
     except (OSError, ValueError, csv.Error):
         return []

@@ -15,9 +15,10 @@ import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import chain
 from pathlib import Path
 
-from ingest.formats.columns import guessed_columns
+from ingest.formats.columns import delimiter_of, guessed_columns
 from ingest.records import (
     ImportFormatError,
     ParsedRow,
@@ -81,7 +82,9 @@ class ColumnMapping:
 
 def read_csv(path: Path, mapping: ColumnMapping) -> Iterator[ParsedRow]:
     csv.field_size_limit(MAX_LINE_BYTES)
-    reader = csv.DictReader(text_lines(path))
+    lines = text_lines(path)
+    first = next(lines, "")
+    reader = csv.DictReader(chain([first], lines), delimiter=delimiter_of(first))
     try:
         header = reader.fieldnames
     except csv.Error as error:
@@ -103,12 +106,16 @@ def read_csv(path: Path, mapping: ColumnMapping) -> Iterator[ParsedRow]:
             raise ImportFormatError(str(path), reader.line_num, f"bad CSV: {error}") from None
         if reader.line_num > line and _swallowed_rows(row, len(header)):
             yield ParsedRow(line, None, UNTERMINATED_QUOTE)
+        elif any(value.strip() for value in row.get(None) or ()):  # past the header's width
+            yield ParsedRow(line, None, OVERFLOWING_ROW)
         else:
             yield _to_row(line, row.get, mapping)
         line = reader.line_num + 1
 
 
 UNTERMINATED_QUOTE = "an unterminated quote: the lines after it were read into this row"
+# rather than cut the text where an unquoted separator in it ended the field
+OVERFLOWING_ROW = "more fields than the header has: a value holding the separator must be quoted"
 
 
 def _swallowed_rows(row: dict, width: int) -> bool:

@@ -199,6 +199,31 @@ def test_the_language_chosen_in_the_sidebar_is_saved_with_the_account(monkeypatc
     engine.dispose()
 
 
+def test_the_sidebars_choices_are_shown_in_the_language_just_chosen(monkeypatch, database_url):
+    """The browser kept a choice's label from before ('Last 7 days' under 时间范围) until
+    a reload: the switch now hands each worded choice back, to be shown anew."""
+    from datetime import UTC, datetime, timedelta
+
+    from dashboard.communities import prepare_community
+    from ingest.pipeline import ImportTarget, run_import
+    from ingest.records import ParsedRow, RawMessage
+    from tests.test_pages import open_page
+
+    engine = make_engine(database_url)
+    prepare_community(engine, "c", "none")
+    at = datetime.now(UTC) - timedelta(hours=2)
+    row = ParsedRow(1, RawMessage("m1", at, "general", "u1", "U1", "hello"))
+    run_import(engine, [row], ImportTarget("c", "chat", "discord"))
+    engine.dispose()
+    app = open_page(monkeypatch, database_url)
+    assert app.selectbox(key="preset").value == "Last 7 days"
+    app.selectbox(key="language_picker").set_value("zh_CN").run()
+    for key, shown in (("preset", "最近 7 天"), ("platform", "全部平台")):
+        sent = app.selectbox(key=key).proto
+        assert (sent.set_value, sent.raw_value) == (True, shown), key
+    assert app.selectbox(key="preset").value == "Last 7 days"  # the choice itself is kept
+
+
 def test_the_sign_in_form_speaks_the_viewers_language(monkeypatch, database_url):
     from streamlit.testing.v1 import AppTest
 

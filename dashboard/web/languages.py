@@ -46,4 +46,18 @@ def picker(account) -> None:
     if chosen != (st.session_state.get(LANGUAGE_KEY) or FOLLOW_BROWSER):
         st.session_state[LANGUAGE_KEY] = chosen
         accounts.set_language(resources.engine(), account.name, chosen or None)
+        _reworded(WORDED_CHOICES)
         st.rerun()
+
+
+# the sidebar's choices whose shown value is a word of the interface ("Last 7 days")
+WORDED_CHOICES = ("preset", "platform")
+
+
+def _reworded(keys: tuple[str, ...]) -> None:
+    """Hand each choice back to its widget: the browser then shows it in the new language
+    (it kept the label it was first sent, "Last 7 days" under 时间范围, until a reload).
+    The picker runs before those widgets, so they may still be given a value."""
+    for key in keys:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]

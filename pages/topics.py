@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import textwrap
-
 import pandas as pd
 import streamlit as st
 
-from dashboard.i18n import N_, _, number
+from dashboard.i18n import N_, _, number, shortened
 from dashboard.web import actions, components, resources
 from dashboard.web.topic_editor import (
     CHOICE_KEY,
@@ -69,11 +67,15 @@ def show_preview(rule: TopicRule, before: TopicRule | None, recent: pd.DataFrame
         components.message_table(lost, filters.timezone, "preview_lost")
 
 
+TABLE_HEADERS = {"name": N_("Topic"), **FIELD_NAMES, "colour": N_("Colour")}
+
+
 def topic_table(topics: pd.DataFrame) -> None:
-    listing = topics[["name", "keywords", "phrases", "patterns", "exclusions", "colour"]]
-    st.table(  # a table, not a grid: long keyword lists wrap instead of being cut
-        listing.map(lambda v: ", ".join(v) if isinstance(v, list) else v).set_index("name")
-    )
+    listing = topics[list(TABLE_HEADERS)]
+    listing = listing.map(lambda v: ", ".join(v) if isinstance(v, list) else v).set_index("name")
+    listing.index.name = _(TABLE_HEADERS["name"])
+    # a table, not a grid: long keyword lists wrap instead of being cut
+    st.table(listing.rename(columns={c: _(TABLE_HEADERS[c]) for c in listing.columns}))
 
 
 def _filled(key: str, value: str) -> dict:
@@ -169,7 +171,7 @@ def show_suggestions(cid: int, found) -> None:
             )
             st.caption(_("Keywords") + ": " + components.plain(", ".join(suggestion.keywords)))
             for sample in suggestion.samples:
-                st.text(textwrap.shorten(sample, 160))
+                st.text(shortened(sample, 160))
             accept, reject, _space = st.columns([1, 1, 4])
             accept.button(_("Accept"), key=f"accept-{index}", on_click=_accept, args=(suggestion,))
             if reject.button(_("Reject"), key=f"reject-{index}") and actions.reject_suggestion(

@@ -148,7 +148,9 @@ def _shown_texts(app) -> list[str]:
     texts += [m.label for m in app.metric]
     texts += [w.label for w in (*app.selectbox, *app.multiselect, *app.button, *app.date_input)]
     texts += [w.label for w in (*app.text_input, *app.tabs)]
-    return [t for t in texts if t]
+    for table in app.table:  # a table's headers (its index's name too)
+        texts += [str(c) for c in (*table.value.columns, table.value.index.name)]
+    return [t for t in texts if t and t != "None"]
 
 
 @pytest.mark.parametrize("page", TRANSLATED_PAGES)
@@ -344,3 +346,15 @@ def test_a_rejected_rows_reason_on_the_import_page_is_in_chinese(monkeypatch, da
     ]
     assert "DiscordChatExporter 导出的 JSON，按内容识别" in app.markdown[0].value  # the format
     assert any("1 × GuildMemberJoin（系统事件）" in c.value for c in app.caption)
+
+
+def test_a_long_chinese_text_is_shortened_by_its_characters_not_dropped():
+    """textwrap cuts at spaces: a Chinese text longer than the room, with none, became
+    "[...]" alone (the Topics page's suggested samples, a correction's choices)."""
+    from dashboard.i18n import shortened
+
+    chinese = "送餐很快，味道不错" * 20  # 180 characters, no space
+    cut = shortened(chinese, 40)
+    assert cut == chinese[:19] + "…"  # 19 characters of two Latin widths, then the mark
+    assert shortened("味道不错", 40) == "味道不错"
+    assert shortened("the soup was cold and the rice was late", 20) == "the soup was [...]"

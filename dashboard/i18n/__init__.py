@@ -12,6 +12,8 @@ formatted for the language by Babel.
 from __future__ import annotations
 
 import gettext as gettext_module
+import re
+import textwrap
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -132,3 +134,21 @@ def week_of(monday: date) -> str:
     if current() == CHINESE:
         return f"{year}年第{week}周"
     return f"week {week} of {year}"
+
+
+_CJK = re.compile("[\u3000-\u9fff\uff00-\uffef]")
+
+
+def shortened(line: str, width: int) -> str:
+    """The line cut to about `width` Latin characters' room: at a space with "[...]", or,
+    where it holds Chinese (no spaces to cut at: textwrap would drop the whole text and
+    show "[...]" alone), with "…", a Chinese character taking the room of two."""
+    if not _CJK.search(line):
+        return textwrap.shorten(line, width)
+    kept, used = [], 0
+    for character in line:
+        used += 2 if _CJK.match(character) else 1
+        if used > width - 1:
+            return "".join(kept) + "…"
+        kept.append(character)
+    return line

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import logging
-import re
 import textwrap
 from datetime import timedelta
 from functools import cache
@@ -21,7 +20,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 from dashboard import i18n  # noqa: E402
-from dashboard.i18n import N_, _, ngettext, number  # noqa: E402
+from dashboard.i18n import N_, _, ngettext, number, shortened  # noqa: E402
 from dashboard.report.figures import WeeklyReport  # noqa: E402
 from dashboard.report.words import (  # noqa: E402
     STATE_NAMES,
@@ -178,7 +177,7 @@ def _kinds(figure, report: WeeklyReport) -> None:
         for row in report.bug_reports.head(4).itertuples()
     ]
     for row, line in enumerate(lines, start=1):
-        figure.text(0.52, top - row * 0.016, _shortened(line, 62), fontsize=8)
+        figure.text(0.52, top - row * 0.016, shortened(line, 62), fontsize=8)
 
 
 def _members(figure, report: WeeklyReport) -> None:
@@ -201,7 +200,7 @@ def _members(figure, report: WeeklyReport) -> None:
             _("Top contributors: {names}").format(names=thanks),
         ]
     for row, line in enumerate(lines, start=1):
-        figure.text(0.06, top - row * 0.016, _shortened(line, 150), fontsize=8)
+        figure.text(0.06, top - row * 0.016, shortened(line, 150), fontsize=8)
 
 
 def _topics_and_incidents(figure, report: WeeklyReport) -> None:
@@ -224,7 +223,7 @@ def _topics_and_incidents(figure, report: WeeklyReport) -> None:
         *[f"- {name}" for name in sorted(set(report.incidents["critical"]))[:6]],
     ]
     for row, line in enumerate(lines, start=1):
-        figure.text(0.52, 0.44 - row * 0.018, _shortened(line, 60), fontsize=9)
+        figure.text(0.52, 0.44 - row * 0.018, shortened(line, 60), fontsize=9)
     figure.text(
         0.06,
         0.04,
@@ -240,21 +239,3 @@ def _topics_and_incidents(figure, report: WeeklyReport) -> None:
 def _day(moment) -> str:
     """'Mon 02 Nov 2026', or '2026年11月2日' in Chinese."""
     return i18n.day(moment) if in_chinese() else moment.strftime("%a %d %b %Y")
-
-
-def _shortened(line: str, width: int) -> str:
-    """The line cut to about `width` Latin characters' room: at a space with "[...]", or,
-    where it holds Chinese (no spaces to cut at: textwrap would drop the whole text), with
-    "…"."""
-    if not _CJK.search(line):
-        return textwrap.shorten(line, width)
-    kept, used = [], 0
-    for character in line:  # a Chinese character takes the room of two Latin ones
-        used += 2 if _CJK.match(character) else 1
-        if used > width - 1:
-            return "".join(kept) + "…"
-        kept.append(character)
-    return line
-
-
-_CJK = re.compile("[\u3000-\u9fff\uff00-\uffef]")

@@ -4,13 +4,11 @@ its sentiment label, a topic it is or is not in), for those allowed to
 
 from __future__ import annotations
 
-import textwrap
-
 import pandas as pd
 import streamlit as st
 
 from access.permissions import Action
-from dashboard.i18n import N_, _
+from dashboard.i18n import N_, _, shortened
 from dashboard.web import actions, auth, components, resources
 
 LABELS = {"positive": N_("positive"), "neutral": N_("neutral"), "negative": N_("negative")}
@@ -30,7 +28,7 @@ def correction_form(community_id: int, messages: pd.DataFrame, key: str) -> None
             )
         )
         shown = {
-            int(row.id): f"{row.author}: {textwrap.shorten(str(row.text), 80)}"
+            int(row.id): f"{row.author}: {shortened(str(row.text), 80)}"
             for row in messages.itertuples()
         }
         message = st.selectbox(

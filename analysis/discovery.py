@@ -72,18 +72,28 @@ ENGLISH_STOPWORDS = frozenset(
 CHINESE_STOPWORDS = frozenset(
     "的 了 是 在 我 你 他 她 它 们 这 那 和 与 及 也 都 就 而 又 吗 呢 吧 啊 着 之".split()
 )
+# function words of two characters: pronouns, conjunctions, adverbs of degree and time,
+# the commonest verbs of saying and thinking (they named chat clusters "没有, 什么, 一个")
+CHINESE_STOP_PAIRS = frozenset(
+    """没有 什么 一个 一下 一些 一样 一直 一般 我们 你们 他们 她们 它们 大家 自己 这个 那个
+    这样 那样 这么 那么 怎么 为什么 就是 但是 可是 还是 不是 而且 因为 所以 如果 虽然 然后
+    已经 还有 现在 时候 知道 觉得 感觉 可以 可能 应该 非常 有点 真的 其实 不过 只是 或者 以后
+    以前 一点 的话 这里 那里 这些 那些 有些 所有 每个 这种 那种""".split()
+)
 _ENGLISH_WORD = re.compile(r"[a-z][a-z0-9+#-]*[a-z0-9+#]")  # two characters or more
 
 
 def terms(text: str) -> list[str]:
     """The terms of `text`: lower-case English words of two letters or more that are not
     stopwords (an apostrophe ends a word: "that's" is "that"), and every
-    Chinese character (not a stopword) and pair of characters (folded to Simplified)."""
+    Chinese character and pair of characters (folded to Simplified) that is not a
+    function word."""
     lower = text.lower()
     found = [w for w in _ENGLISH_WORD.findall(lower) if w not in ENGLISH_STOPWORDS]
     for run in han_runs(to_simplified(lower)):
         found.extend(ch for ch in run if ch not in CHINESE_STOPWORDS)
-        found.extend(run[i : i + 2] for i in range(len(run) - 1))
+        pairs = (run[i : i + 2] for i in range(len(run) - 1))
+        found.extend(pair for pair in pairs if pair not in CHINESE_STOP_PAIRS)
     return found
 
 

@@ -222,9 +222,10 @@ def body() -> None:
             st.caption(
                 _(
                     "The newest message is from {newest}. Alerts judge messages as they "
-                    "arrive (and, once, the 7 days before a rule first runs): what the rules "
-                    "would have done on older data is on the Thresholds page, in its backtest."
-                ).format(newest=newest)
+                    "arrive (and, once, the {days} days before a rule first runs): what the "
+                    "rules would have done on older data is on the Thresholds page, in its "
+                    "backtest."
+                ).format(newest=newest, days=resources.FIRST_LOOKBACK_DAYS)
             )
         silences(now)
         return

@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 
 from alerts.backtest import backtest_data, backtest_on, default_period, scope_scores
 from alerts.catalog import rules_of
+from alerts.cycle import FIRST_LOOKBACK
 from alerts.data import DataNeeds, data_needs
 from alerts.rules import Rule
 from alerts.windows import MetricData
@@ -40,6 +41,7 @@ from data_access.forecast_store import SeriesKey, StoredForecast, series_keys_of
 from data_access.heartbeat import Heartbeat, last_beat
 from data_access.replica import ReadRouter, Route, primary_position, replica_engine
 
+FIRST_LOOKBACK_DAYS = FIRST_LOOKBACK.days  # what a rule replays when it first runs
 P = ParamSpec("P")
 R = TypeVar("R")
 ChannelIds = Sequence[int] | None  # None: every channel

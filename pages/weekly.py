@@ -147,8 +147,8 @@ def kinds_and_questions(report) -> None:
         st.caption(
             _(
                 "{count} question(s) of the week that no one else has replied to (top-level "
-                "messages read as questions; where a platform keeps no reply links, every "
-                "question shows here)."
+                "messages read as questions, in sources that record replies: where none is "
+                "ever a reply, no answer could be seen)."
             ).format(count=report.open_question_count)
         )
         components.listed_messages(report.open_questions, filters.timezone, "open_questions")

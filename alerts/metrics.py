@@ -201,7 +201,8 @@ def distinct_authors(rows: pd.DataFrame, minutes: np.ndarray, window: int) -> np
     member, minute = _human_messages(rows, first - window - 1, first + size)
     by_member = np.lexsort((minute, member))
     member, minute = member[by_member], minute[by_member]
-    repeated = np.append(False, (member[1:] == member[:-1]) & (minute[1:] == minute[:-1]))
+    repeated = np.zeros(len(member), dtype=bool)
+    repeated[1:] = (member[1:] == member[:-1]) & (minute[1:] == minute[:-1])
     member, minute = member[~repeated], minute[~repeated]  # an author's minute once
     starts = minute + 1
     ends = starts + window

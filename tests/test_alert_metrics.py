@@ -79,6 +79,14 @@ def test_active_members_counts_each_human_once():
     assert frame["value"].tolist() == [2, 2, 0]  # at T+8 the window starts at T-2
 
 
+def test_active_members_of_a_quiet_window_is_zero():
+    # no human wrote near the minutes judged (a quiet channel, a minute past the data):
+    # the cycle once failed here with an IndexError
+    messages = [(T - 500, 1, 1, 0.0, False), (T - 3, 1, 9, 0.0, True)]
+    frame = scores_at(rule(metric="active_members"), data(messages), T + 30)
+    assert frame["value"].tolist() == [0]
+
+
 def test_distinct_authors_matches_a_brute_force_count():
     rng = np.random.default_rng(3)
     rows = pd.DataFrame(

@@ -87,9 +87,12 @@ def hourly_baseline(hours: pd.DataFrame, column: str, first_hour: int, end_hour:
     of the same hour on the previous BASELINE_DAYS days (while the scope's history is
     shorter than MIN_BASELINE_WEEKS weeks), from MIN_BASELINE_DAYS with messages; NaN
     otherwise. Hours before the scope's first message are unknown, never zeros."""
-    span = np.arange(first_hour - LOOKBACK_HOURS, end_hour, dtype=np.int64)
-    series = hours.set_index("hour")[column].reindex(span, fill_value=0).to_numpy(dtype=float)
-    with_data = hours.loc[hours["messages"] > 0, "hour"]
+    span_start = first_hour - LOOKBACK_HOURS
+    hour = hours["hour"].to_numpy(dtype=np.int64)  # one row per hour
+    inside = (hour >= span_start) & (hour < end_hour)
+    series = np.zeros(end_hour - span_start)
+    series[hour[inside] - span_start] = hours[column].to_numpy(dtype=float)[inside]
+    with_data = hour[hours["messages"].to_numpy() > 0]
     known_from = int(with_data.min()) if len(with_data) else end_hour
     past = _SamePast(series, known_from, first_hour, end_hour)
     weekly = past.mean_and_spread(WEEK_HOURS, BASELINE_WEEKS, MIN_BASELINE_WEEKS)

@@ -13,7 +13,7 @@ from alerts.catalog import rules_of
 from alerts.data import metric_data
 from alerts.emerging_scores import strongest_terms
 from alerts.evaluate import AlertState, Change, run
-from alerts.metrics import score_series
+from alerts.metrics import scores_of
 from alerts.rules import Rule, Scope
 from alerts.windows import MetricData, ScopeNames, concrete_scopes, scope_label
 from data_access import alert_data, alert_store
@@ -104,7 +104,7 @@ def _judged(rule: Rule, data: MetricData, stored: dict, firsts: dict):
             continue
         memory, episode_id = stored.get(key, ({}, None))
         state = AlertState(**memory) if memory else AlertState()
-        scores = score_series(rule, scope, data, firsts[(rule.id, key)], data.end)
+        scores = scores_of(rule, scope, data, firsts[(rule.id, key)], data.end)
         state, changes = run(rule, scores, state)
         yield _Judged(rule, key, scope, state, changes, episode_id, bool(memory))
 

@@ -29,15 +29,13 @@ def emerging_series(rule: Rule, scope: Scope, data: MetricData, start: int, end:
     recent = strongest["recent"].to_numpy(dtype=float)
     value = np.where(fresh, z[pick] if len(z) else np.nan, np.nan)
     guard = np.where(fresh, recent[pick] if len(recent) else 0.0, 0.0)
-    return pd.DataFrame(
-        {
-            "minute": minutes,
-            "value": value,
-            "score": value,
-            "guard": guard,
-            "limit": np.full(len(minutes), rule.threshold),
-        }
-    )
+    return {
+        "minute": minutes,
+        "value": value,
+        "score": value,
+        "guard": guard,
+        "limit": np.full(len(minutes), rule.threshold),
+    }
 
 
 def strongest_terms(data: MetricData, minute: int) -> list[str]:

@@ -18,10 +18,10 @@ minutes, a backtest feeds it a month of them, and both get the same episodes.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 import numpy as np
-import pandas as pd
 
 from alerts.rules import Rule
 
@@ -110,14 +110,15 @@ def _episode(state: AlertState, end: int | None) -> Episode:
 
 
 def run(
-    rule: Rule, scores: pd.DataFrame, state: AlertState = AlertState()
+    rule: Rule, scores: Mapping, state: AlertState = AlertState()
 ) -> tuple[AlertState, list[Change]]:
-    """Step through a `score_series` frame (minute, value, score, guard) in order.
+    """Step through a rule's scores (minute, value, score, guard: a `score_series` frame
+    or `scores_of` arrays) in order.
 
     Quiet stretches (not firing, not pending, no breach) are skipped in one jump, with the
     state `step` would have left at their last minute: a month is 43,200 minutes."""
-    minutes = scores["minute"].to_numpy()
-    values, score, guard = (scores[c].to_numpy(dtype=float) for c in ("value", "score", "guard"))
+    minutes = np.asarray(scores["minute"])
+    values, score, guard = (np.asarray(scores[c], dtype=float) for c in ("value", "score", "guard"))
     if state.last_evaluated is not None:
         new = minutes > state.last_evaluated
         minutes, values, score, guard = minutes[new], values[new], score[new], guard[new]

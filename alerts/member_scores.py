@@ -44,12 +44,10 @@ def weekly_series(rule: Rule, scope: Scope, data: MetricData, start: int, end: i
         index = np.searchsorted(at, minutes, side="right") - 1
         values = known["value"].to_numpy(dtype=float)
         value = np.where(index >= 0, values[np.maximum(index, 0)], np.nan)
-    return pd.DataFrame(
-        {
-            "minute": minutes,
-            "value": value,
-            "score": value,
-            "guard": np.nan_to_num(value),
-            "limit": np.full(len(minutes), rule.threshold),
-        }
-    )
+    return {
+        "minute": minutes,
+        "value": value,
+        "score": value,
+        "guard": np.nan_to_num(value),
+        "limit": np.full(len(minutes), rule.threshold),
+    }

@@ -24,6 +24,8 @@ from alerts.windows import (
     DROP_WINDOW_FACTORS,
     WINDOW_FACTORS,
     MetricData,
+    Rows,
+    Scores,
     community_hours,
     count_baseline,
     has_data,
@@ -41,6 +43,11 @@ def score_series(rule: Rule, scope: Scope, data: MetricData, start: int, end: in
     """Per minute t in [start, end): value (the metric), score (what the threshold is
     compared with), guard (the volume the minimum-volume guard checks) and limit (the
     threshold in the metric's units, for charts). NaN score: no data."""
+    return pd.DataFrame(scores_of(rule, scope, data, start, end))
+
+
+def scores_of(rule: Rule, scope: Scope, data: MetricData, start: int, end: int) -> Scores:
+    """score_series as plain arrays (the live cycle's form)."""
     if rule.metric in ("topic_share", "kind_share") and rule.condition == "baseline_ratio":
         return scanned(share_series, rule, scope, data, start, end)
     if rule.metric in ("topic_share", "kind_share"):
@@ -94,23 +101,24 @@ def _widened_series(rule: Rule, scope: Scope, data: MetricData, start: int, end:
     where fewer than min_volume messages are due in it: a small community's drop is
     judged over the hours that hold enough messages to tell, not never. (A wider window
     is computed only when some minute needs it.)"""
-    first = _count_series(rule, scope, data, start, end)
-    chosen = {name: first[name].to_numpy(copy=True) for name in first.columns}
+    chosen = {
+        name: values.copy() for name, values in _count_series(rule, scope, data, start, end).items()
+    }
     short = chosen["guard"] < rule.min_volume
     for factor in DROP_WINDOW_FACTORS[1:]:
         if not short.any():
             break
         wider = replace(rule, window_minutes=rule.window_minutes * factor)
         frame = _count_series(wider, scope, data, start, end)
-        enough = (frame["guard"] >= rule.min_volume).to_numpy()
+        enough = frame["guard"] >= rule.min_volume
         taken = short & (enough | (factor == DROP_WINDOW_FACTORS[-1]))  # the widest: as it is
         for name, values in chosen.items():
-            values[taken] = frame[name].to_numpy()[taken]
+            values[taken] = frame[name][taken]
         short = short & ~enough
-    return pd.DataFrame(chosen)
+    return chosen
 
 
-def _count_series(rule: Rule, scope: Scope, data: MetricData, start: int, end: int):
+def _count_series(rule: Rule, scope: Scope, data: MetricData, start: int, end: int) -> Scores:
     minutes = np.arange(start, end, dtype=np.int64)
     window = rule.window_minutes
     rows, hours = scoped(scope, data)
@@ -134,9 +142,7 @@ def _count_series(rule: Rule, scope: Scope, data: MetricData, start: int, end: i
     elif rule.direction == "below":
         guard = np.where(np.isnan(expected), guard, expected)
     score = np.where(known, score, np.nan)
-    return pd.DataFrame(
-        {"minute": minutes, "value": value, "score": score, "guard": guard, "limit": limit}
-    )
+    return {"minute": minutes, "value": value, "score": score, "guard": guard, "limit": limit}
 
 
 def _known(data: MetricData, scope: Scope, hours: pd.DataFrame, start: int, end: int):
@@ -147,7 +153,7 @@ def _known(data: MetricData, scope: Scope, hours: pd.DataFrame, start: int, end:
     return data.shared[key]
 
 
-def _beyond_member_cap(rows: pd.DataFrame, first: int, end: int, window: int) -> np.ndarray:
+def _beyond_member_cap(rows: Rows, first: int, end: int, window: int) -> np.ndarray:
     """Messages over MEMBER_CAP that one human member wrote in each window: a surge is
     many people, so one member's flood counts only up to the cap (bots and bridges,
     which relay many people, are not capped). Only members who ever wrote more than the
@@ -169,15 +175,15 @@ def _beyond_member_cap(rows: pd.DataFrame, first: int, end: int, window: int) ->
     return excess
 
 
-def _human_messages(rows: pd.DataFrame, first: int, end: int) -> tuple[np.ndarray, np.ndarray]:
+def _human_messages(rows: Rows, first: int, end: int) -> tuple[np.ndarray, np.ndarray]:
     """(member_id, minute) of the messages human members wrote in minutes [first, end)."""
-    minute = rows["minute"].to_numpy(dtype=np.int64)
-    kept = ~rows["is_bot"].to_numpy(dtype=bool) & (minute >= first) & (minute < end)
-    return rows["member_id"].to_numpy()[kept], minute[kept]
+    minute = np.asarray(rows["minute"], dtype=np.int64)
+    kept = ~np.asarray(rows["is_bot"], dtype=bool) & (minute >= first) & (minute < end)
+    return np.asarray(rows["member_id"])[kept], minute[kept]
 
 
 def _metric_value(
-    rule: Rule, sums: dict[str, np.ndarray], rows: pd.DataFrame, minutes: np.ndarray, window: int
+    rule: Rule, sums: dict[str, np.ndarray], rows: Rows, minutes: np.ndarray, window: int
 ) -> np.ndarray:
     metric = rule.metric
     if metric in ("volume", "topic_volume", "forecast_deviation", "predicted_spike"):
@@ -190,7 +196,7 @@ def _metric_value(
     return sums["negative"] / scored  # negative_share, topic_negative_share
 
 
-def distinct_authors(rows: pd.DataFrame, minutes: np.ndarray, window: int) -> np.ndarray:
+def distinct_authors(rows: Rows | pd.DataFrame, minutes: np.ndarray, window: int) -> np.ndarray:
     """Human members who wrote in [t - window, t), for each t in `minutes`.
 
     A message at minute m makes its author active for t in (m, m + window]; cutting each

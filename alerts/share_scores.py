@@ -7,13 +7,13 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
-import pandas as pd
 
 from alerts.baselines import usual_share_and_dispersion
 from alerts.rules import Rule, Scope
 from alerts.windows import (
     WINDOW_FACTORS,
     MetricData,
+    Scores,
     community_window,
     has_data,
     scoped,
@@ -39,11 +39,9 @@ def scanned(series, rule: Rule, scope: Scope, data: MetricData, start: int, end:
     when some minute is still rising.)"""
     chosen = series(rule, scope, data, start, end)
     best = _comparable(chosen, rule)
-    usual = chosen["limit"].to_numpy(dtype=float) / rule.threshold
+    usual = chosen["limit"] / rule.threshold
     with np.errstate(invalid="ignore"):
-        still_rising = chosen["value"].to_numpy(dtype=float) >= usual * max(
-            rule.recovery, STILL_RISING
-        )
+        still_rising = chosen["value"] >= usual * max(rule.recovery, STILL_RISING)
     if not still_rising.any():
         return chosen
     for factor in WINDOW_FACTORS[1:]:
@@ -51,15 +49,15 @@ def scanned(series, rule: Rule, scope: Scope, data: MetricData, start: int, end:
         frame = series(longer, scope, data, start, end)
         score = np.where(still_rising, _comparable(frame, rule), -np.inf)
         better = score > best
-        chosen.loc[better] = frame.loc[better]
+        chosen = {name: np.where(better, frame[name], values) for name, values in chosen.items()}
         best = np.where(better, score, best)
     return chosen
 
 
-def _comparable(frame: pd.DataFrame, rule: Rule) -> np.ndarray:
-    """A frame's scores where its guard passes, else -inf (NaN: no data, also -inf)."""
-    score = frame["score"].to_numpy(dtype=float)
-    passes = (frame["guard"].to_numpy(dtype=float) >= rule.min_volume) & ~np.isnan(score)
+def _comparable(scores: Scores, rule: Rule) -> np.ndarray:
+    """The scores where their guard passes, else -inf (NaN: no data, also -inf)."""
+    score = scores["score"]
+    passes = (scores["guard"] >= rule.min_volume) & ~np.isnan(score)
     return np.where(passes, score, -np.inf)
 
 
@@ -87,9 +85,7 @@ def share_series(rule: Rule, scope: Scope, data: MetricData, start: int, end: in
         else:
             score, limit = value, np.full(len(minutes), rule.threshold)
     score = np.where(has_data(everything, minutes), score, np.nan)
-    return pd.DataFrame(
-        {"minute": minutes, "value": value, "score": score, "guard": topic, "limit": limit}
-    )
+    return {"minute": minutes, "value": value, "score": score, "guard": topic, "limit": limit}
 
 
 def negative_ratio_series(rule: Rule, scope: Scope, data: MetricData, start: int, end: int):
@@ -117,9 +113,13 @@ def negative_ratio_series(rule: Rule, scope: Scope, data: MetricData, start: int
             negative, scored, usual, spread, rule.threshold, NEGATIVE_SIGMAS
         )
     score = np.where(has_data(hours, minutes) & (scored > 0), score, np.nan)
-    return pd.DataFrame(
-        {"minute": minutes, "value": value, "score": score, "guard": sums["count"], "limit": limit}
-    )
+    return {
+        "minute": minutes,
+        "value": value,
+        "score": score,
+        "guard": sums["count"],
+        "limit": limit,
+    }
 
 
 def _ratio_to_usual(part, whole, usual, dispersion, threshold, sigmas):

@@ -156,15 +156,13 @@ def data_ended(
 def silence_series(rule: Rule, scope: Scope, data: MetricData, start: int, end: int):
     """score_series of the sources of the scope that are silent (see alerts.silence)."""
     silent = _silent_count(scope, data, start, end)
-    return pd.DataFrame(
-        {
-            "minute": np.arange(start, end, dtype=np.int64),
-            "value": silent,
-            "score": silent,
-            "guard": np.full(len(silent), np.inf),
-            "limit": np.full(len(silent), rule.threshold),
-        }
-    )
+    return {
+        "minute": np.arange(start, end, dtype=np.int64),
+        "value": silent,
+        "score": silent,
+        "guard": np.full(len(silent), np.inf),
+        "limit": np.full(len(silent), rule.threshold),
+    }
 
 
 def _silent_count(scope: Scope, data: MetricData, start: int, end: int) -> np.ndarray:

@@ -23,6 +23,13 @@ DROP_WINDOW_FACTORS = (1, 2, 4, 8, 16, 32)  # the windows a drop widens to
 SPREAD_FLOOR = 0.25  # an hour's spread across weeks is taken as at least this share of
 # its mean: two or three weeks of history understate how much real hours vary
 HOURLY_COLUMNS = ["hour", "messages", "active_authors", "sentiment_count", "negative_count"]
+# a rule's scores over a run of minutes: minute, value, score, guard, limit, each an array
+# (plain arrays: the live cycle builds one per scope and minute, where a DataFrame's
+# construction and first column lookup cost more than the scoring)
+Scores = dict[str, np.ndarray]
+# what the scores read of a scope's messages, each column an array (read once per scope)
+ROW_COLUMNS = ("minute", "channel_id", "member_id", "sentiment", "is_bot")
+Rows = dict[str, np.ndarray]
 
 
 @dataclass(frozen=True)
@@ -111,15 +118,16 @@ def community_window(data: MetricData, first: int, end: int, window: int):
     return data.shared[key]
 
 
-def scoped(scope: Scope, data: MetricData) -> tuple[pd.DataFrame, pd.DataFrame]:
+def scoped(scope: Scope, data: MetricData) -> tuple[Rows, pd.DataFrame]:
     """The message rows and hourly rollup (summed per hour) of one concrete scope. A kind
     of message is read like a topic: its messages, and its count in the rollups as the
     hour's messages (only volume and share rules watch a kind). Worked out once per scope
     and data (every rule on the scope, every widened window of a drop rule reads the same;
-    the frames are shared, so read-only)."""
+    the arrays and frame are shared, so read-only)."""
     key = ("scoped", scope.kind, scope.value)
     if key not in data.shared:
-        data.shared[key] = _scoped(scope, data)
+        rows, hours = _scoped(scope, data)
+        data.shared[key] = ({c: rows[c].to_numpy() for c in ROW_COLUMNS if c in rows}, hours)
     return data.shared[key]
 
 
@@ -180,16 +188,16 @@ def per_minute(minute: np.ndarray, weights: np.ndarray | None, first: int, end: 
     ).astype(float)
 
 
-def window_sums(rows: pd.DataFrame, first: int, end: int, window: int) -> dict[str, np.ndarray]:
+def window_sums(rows: Rows, first: int, end: int, window: int) -> dict[str, np.ndarray]:
     """The rows' count over the window before each minute of [first + window, end), and
     their scored count, sentiment sum and negative count when the rows carry sentiment
     (rows read for counting alone carry only the minute)."""
-    minute = rows["minute"].to_numpy(dtype=np.int64)
+    minute = np.asarray(rows["minute"], dtype=np.int64)
     inside = (minute >= first) & (minute < end)
     offset = minute[inside] - first
     columns: dict[str, np.ndarray | None] = {"count": None}
     if "sentiment" in rows:
-        sentiment = rows["sentiment"].to_numpy(dtype=float)[inside]
+        sentiment = np.asarray(rows["sentiment"], dtype=float)[inside]
         scored = ~np.isnan(sentiment)
         columns["scored"] = scored.astype(float)
         columns["sentiment"] = np.where(scored, sentiment, 0.0)

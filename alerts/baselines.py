@@ -73,6 +73,10 @@ def usual_share_and_dispersion(
 def rolling(per_minute: np.ndarray, window: int) -> np.ndarray:
     """Sums over the `window` minutes before each minute after the first `window`; NaN
     where the window holds a NaN (a NaN must not poison every later running sum)."""
+    total = np.zeros(len(per_minute) + 1)
+    np.cumsum(per_minute, out=total[1:])
+    if not np.isnan(total[-1]):  # no NaN anywhere (a NaN stays in every sum after it)
+        return total[window:] - total[:-window]
     missing = np.isnan(per_minute)
     total = np.concatenate([[0.0], np.cumsum(np.where(missing, 0.0, per_minute))])
     holes = np.concatenate([[0], np.cumsum(missing)])

@@ -11,7 +11,7 @@ import pandas as pd
 from sqlalchemy import Connection, func, select
 
 from analysis.kinds import KIND_COUNT_COLUMNS
-from data_access.frames import driver_frame, frame_of, raw_time
+from data_access.frames import driver_frame, driver_rows, frame_of, raw_time
 from data_access.partitions import links_joined
 from data_access.schema import (
     Channel,
@@ -165,10 +165,10 @@ def _hours(conn, table, key, community_id, first_hour, end_hour, summed=False):
     )
     if summed:
         query = query.group_by(table.hour, key)
-    frame = driver_frame(conn, query)  # a steady alert cycle reads eight weeks of them
-    if frame.empty:
-        return pd.DataFrame(columns=["hour", key.key, *columns], dtype="int64")
-    return frame.astype("int64")
+    # a steady alert cycle reads eight weeks of them: whole numbers, read as one array
+    rows = driver_rows(conn, query)
+    names = ["hour", key.key, *columns]
+    return pd.DataFrame(np.array(rows, dtype=np.int64).reshape(-1, len(names)), columns=names)
 
 
 def forecast_points(conn: Connection, community_id: int) -> dict[tuple[str, int], pd.DataFrame]:

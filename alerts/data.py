@@ -10,7 +10,7 @@ from alerts.baselines import LOOKBACK_HOURS
 from alerts.emerging_scores import FRESH_MINUTES
 from alerts.member_scores import WEEK_MINUTES, steps, weekly_key
 from alerts.metrics import reach_minutes
-from alerts.rules import FORECAST_METRICS, MEMBER_METRICS, TOPIC_METRICS, Rule
+from alerts.rules import COUNT_METRICS, FORECAST_METRICS, MEMBER_METRICS, TOPIC_METRICS, Rule
 from alerts.windows import MetricData
 from analysis.lifecycle import vital_newly_at_risk
 from analysis.segments import members_in
@@ -28,6 +28,7 @@ class DataNeeds:
     topic_authors: bool  # a topic's active authors an hour (slower to read than its counts)
     kinds: bool  # each message's kind (a kind's scope or share)
     messages: str  # of the messages themselves: "rows", "minutes" (their count) or "none"
+    columns: tuple[str, ...]  # of a row (a message's or a topic link's), beyond its minute
     topic_links: str  # of the topics' messages: "rows" or "minutes" (their count)
     forecasts: bool
     emerging: bool
@@ -41,6 +42,9 @@ def data_needs(rules: list[Rule]) -> DataNeeds:
         topic_authors=any(r.metric == "active_members" and _on_topics(r) for r in rules),
         kinds=any(r.metric == "kind_share" or r.scope.kind == "kind" for r in rules),
         messages=max((_messages_read(r) for r in rules), key=MESSAGE_READS.index, default="rows"),
+        columns=tuple(
+            c for c in alert_data.ROW_COLUMNS if any(c in _columns_read(r) for r in rules)
+        ),
         topic_links="minutes" if all(_counts_topic_links(r) for r in rules) else "rows",
         forecasts=any(
             r.metric in FORECAST_METRICS or r.condition == "forecast_band" for r in rules
@@ -63,6 +67,27 @@ def _messages_read(rule: Rule) -> str:
     if rising and rule.metric == "topic_share":
         return "minutes"
     return "rows"
+
+
+def _columns_read(rule: Rule) -> set[str]:
+    """Which columns of a row the rule reads beyond the minute (each costs in a month's
+    read): the channel for a scope of channels and for the silent sources (a drop is
+    judged without them), the author for one member's cap in a surge and for the active
+    members, the score for the sentiment metrics, the kind for a kind's scope or share."""
+    columns = set()
+    judges_sources = rule.metric == "silent_sources" or (
+        rule.direction == "below" and rule.metric in COUNT_METRICS
+    )
+    if rule.scope.kind in ("channel", "each_channel", "platform") or judges_sources:
+        columns.add("channel_id")
+    capped = rule.direction == "above" and rule.metric in ("volume", "topic_volume")
+    if capped or rule.metric == "active_members":
+        columns.add("member_id")
+    if rule.metric in ("avg_sentiment", "negative_share", "topic_negative_share"):
+        columns.add("sentiment")
+    if rule.metric == "kind_share" or rule.scope.kind == "kind":
+        columns.add("kind")
+    return columns
 
 
 def _counts_topic_links(rule: Rule) -> bool:
@@ -116,7 +141,7 @@ def metric_data(
 
 def _messages(conn: Connection, community_id: int, first: int, end: int, needs: DataNeeds):
     if needs.messages == "rows":
-        return alert_data.message_rows(conn, community_id, first, end, needs.kinds)
+        return alert_data.message_rows(conn, community_id, first, end, needs.columns)
     if needs.messages == "minutes":
         return alert_data.message_minutes(conn, community_id, first, end)
     return None
@@ -124,10 +149,10 @@ def _messages(conn: Connection, community_id: int, first: int, end: int, needs: 
 
 def _topic_links(conn: Connection, community_id: int, first: int, end: int, needs: DataNeeds):
     if not needs.topics:  # none, in the columns the rows would have
-        return alert_data.topic_rows(conn, community_id, 0, 0, needs.kinds)
+        return alert_data.topic_rows(conn, community_id, 0, 0, needs.columns)
     if needs.topic_links == "minutes":
         return alert_data.topic_minutes(conn, community_id, first, end)
-    return alert_data.topic_rows(conn, community_id, first, end, needs.kinds)
+    return alert_data.topic_rows(conn, community_id, first, end, needs.columns)
 
 
 def member_week_values(

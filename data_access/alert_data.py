@@ -11,7 +11,7 @@ import pandas as pd
 from sqlalchemy import Connection, func, select
 
 from analysis.kinds import KIND_COUNT_COLUMNS
-from data_access.frames import driver_frame, driver_rows, frame_of, raw_time
+from data_access.frames import driver_frame, driver_result, frame_of, raw_time
 from data_access.partitions import links_joined
 from data_access.schema import (
     Channel,
@@ -53,12 +53,20 @@ def _epoch(frame: pd.DataFrame, column: str, unit_seconds: int) -> np.ndarray:
     return (since // pd.Timedelta(seconds=unit_seconds)).to_numpy(dtype=np.int64)
 
 
+ROW_COLUMNS = ("channel_id", "member_id", "sentiment", "kind")  # what a row can carry
+
+
 def message_rows(
-    conn: Connection, community_id: int, first: int, end: int, kinds: bool = True
+    conn: Connection, community_id: int, first: int, end: int, columns=ROW_COLUMNS
 ) -> pd.DataFrame:
-    """minute, channel_id, member_id, sentiment, is_bot (and with `kinds`, kind) of the
+    """The minute and the `columns` (of ROW_COLUMNS; is_bot with member_id) of the
     messages in [first, end)."""
-    frame = driver_frame(conn, _rows_in(community_id, first, end, kinds))
+    query = rows_query(community_id, first, end, columns)
+    return _read_rows(conn, community_id, query, "kind" in columns)
+
+
+def _read_rows(conn: Connection, community_id: int, query, kinds: bool) -> pd.DataFrame:
+    frame = driver_frame(conn, query) if kinds else _number_frame(conn, query)
     return _typed(frame, _bots(conn, community_id))
 
 
@@ -66,46 +74,43 @@ def message_minutes(conn: Connection, community_id: int, first: int, end: int) -
     """Only the minute of each message in [first, end): what a topic's share of all
     messages reads of them (SQLite answers it from the index on the time alone)."""
     query = select(epoch_minutes(Message.sent_at).label("minute"))
-    return driver_frame(conn, query.where(*_sent_in(community_id, first, end))).astype(
-        {"minute": "int64"}
-    )
+    frame = _number_frame(conn, query.where(*_sent_in(community_id, first, end)))
+    return frame.astype({"minute": "int64"})
 
 
 def topic_rows(
-    conn: Connection, community_id: int, first: int, end: int, kinds: bool = True
+    conn: Connection, community_id: int, first: int, end: int, columns=ROW_COLUMNS
 ) -> pd.DataFrame:
     """The same rows once per topic of each message, with topic_id."""
-    query = _rows_in(community_id, first, end, kinds).add_columns(MessageTopic.topic_id)
+    query = rows_query(community_id, first, end, columns).add_columns(MessageTopic.topic_id)
     query = query.join(MessageTopic, links_joined(moment_of(first), moment_of(end)))
-    return _typed(driver_frame(conn, query), _bots(conn, community_id))
+    return _read_rows(conn, community_id, query, "kind" in columns)
 
 
 def topic_minutes(conn: Connection, community_id: int, first: int, end: int) -> pd.DataFrame:
     """minute and topic_id of each message's topics in [first, end): what a topic's share
-    or forecast reads of its messages (their count)."""
-    query = (
-        select(epoch_minutes(Message.sent_at).label("minute"), MessageTopic.topic_id)
-        .select_from(Message)
-        .join(MessageTopic, links_joined(moment_of(first), moment_of(end)))
-        .where(*_sent_in(community_id, first, end))
+    or forecast reads of its messages (their count), from the links' own index alone."""
+    query = topic_minutes_query(community_id, first, end)
+    return _number_frame(conn, query).astype({"minute": "int64", "topic_id": "int64"})
+
+
+def topic_minutes_query(community_id: int, first: int, end: int):
+    return select(epoch_minutes(MessageTopic.sent_at).label("minute"), MessageTopic.topic_id).where(
+        MessageTopic.topic_id.in_(select(Topic.id).where(Topic.community_id == community_id)),
+        MessageTopic.sent_at >= moment_of(first),
+        MessageTopic.sent_at < moment_of(end),
     )
-    return driver_frame(conn, query).astype({"minute": "int64"})
 
 
-def _rows_in(community_id: int, first: int, end: int, kinds: bool):
+def rows_query(community_id: int, first: int, end: int, columns):
     """The messages of minutes [first, end), read as the driver gives them (a backtest
     reads a month of them: hundreds of thousands of rows), the minute computed by the
-    database; their kinds only if asked (text, the slowest column to read). Whether the
+    database, and only the columns asked (each costs: the kind, text, most). Whether the
     author is a bot is looked up after (a join to the members would visit a member row
     per message: half the cost of the read)."""
-    columns = [
-        epoch_minutes(Message.sent_at).label("minute"),
-        Message.channel_id,
-        Message.member_id,
-        Message.sentiment,
-    ]
-    kind = [Message.kind] if kinds else []
-    return select(*columns, *kind).where(*_sent_in(community_id, first, end))
+    asked = [getattr(Message, name) for name in ROW_COLUMNS if name in columns]
+    minute = epoch_minutes(Message.sent_at).label("minute")
+    return select(minute, *asked).where(*_sent_in(community_id, first, end))
 
 
 def _sent_in(community_id: int, first: int, end: int) -> tuple:
@@ -123,12 +128,26 @@ def _bots(conn: Connection, community_id: int) -> np.ndarray:
     return np.fromiter(conn.scalars(query), dtype=np.int64)
 
 
+def _number_frame(conn: Connection, query) -> pd.DataFrame:
+    """A query's rows of numbers (None: NaN) converted in one step, as float columns (a
+    month of messages: pandas' conversion of the driver's records took as long as SQLite's
+    read of them)."""
+    columns, rows = driver_result(conn, query)
+    values = np.array(rows, dtype=float).reshape(-1, len(columns))
+    return pd.DataFrame(values, columns=columns)
+
+
 def _typed(frame: pd.DataFrame, bots: np.ndarray) -> pd.DataFrame:
-    """The driver's rows with the types the rules read: whole minutes, float sentiment
-    (NaN: not scored), is_bot from the bots' ids."""
-    frame["sentiment"] = pd.to_numeric(frame["sentiment"], errors="coerce").astype(float)
-    frame["is_bot"] = np.isin(frame["member_id"].to_numpy(), bots)
-    return frame.astype({"minute": "int64"})
+    """The driver's rows with the types the rules read: whole minutes and ids, float
+    sentiment (NaN: not scored), is_bot from the bots' ids."""
+    if "sentiment" in frame:
+        frame["sentiment"] = pd.to_numeric(frame["sentiment"], errors="coerce").astype(float)
+    frame = frame.astype(
+        {c: "int64" for c in ("minute", "channel_id", "member_id", "topic_id") if c in frame}
+    )
+    if "member_id" in frame:
+        frame["is_bot"] = np.isin(frame["member_id"].to_numpy(), bots)
+    return frame
 
 
 def channel_hours(conn: Connection, community_id: int, first_hour: int, end_hour: int):
@@ -166,7 +185,7 @@ def _hours(conn, table, key, community_id, first_hour, end_hour, summed=False):
     if summed:
         query = query.group_by(table.hour, key)
     # a steady alert cycle reads eight weeks of them: whole numbers, read as one array
-    rows = driver_rows(conn, query)
+    _, rows = driver_result(conn, query)
     names = ["hour", key.key, *columns]
     return pd.DataFrame(np.array(rows, dtype=np.int64).reshape(-1, len(names)), columns=names)
 

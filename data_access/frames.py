@@ -33,16 +33,13 @@ def driver_frame(conn: Connection, query: Select) -> pd.DataFrame:
     """The query's rows as the driver gives them, without SQLAlchemy's work per row: for
     reads of hundreds of thousands of rows of numbers and text (no type is converted:
     SQLite gives booleans as 0 and 1, times as text)."""
-    columns, rows = _driver_result(conn, query)
+    columns, rows = driver_result(conn, query)
     return pd.DataFrame.from_records(rows, columns=columns)
 
 
-def driver_rows(conn: Connection, query: Select) -> list[tuple]:
-    """driver_frame's rows as the driver's tuples (for numbers read into one array)."""
-    return _driver_result(conn, query)[1]
-
-
-def _driver_result(conn: Connection, query: Select) -> tuple[list[str], list[tuple]]:
+def driver_result(conn: Connection, query: Select) -> tuple[list[str], list[tuple]]:
+    """driver_frame's column names and rows as the driver's tuples (for rows of numbers
+    converted into one array at once)."""
     compiled = query.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
     dialect = conn.dialect.name
     params = {  # times as the column stores them (no driver's own adapter guessing)

@@ -118,7 +118,14 @@ class Message(Base):
     __table_args__ = (
         UniqueConstraint("source_id", "external_id", name="uq_messages_source_external"),
         Index("ix_messages_channel_hour_member", "channel_id", "hour", "member_id"),
-        Index("ix_messages_community_sent", "community_id", "sent_at"),
+        Index(  # a range's messages with what the alert rules read of them (index alone)
+            "ix_messages_community_sent",
+            "community_id",
+            "sent_at",
+            "channel_id",
+            "member_id",
+            "sentiment",
+        ),
         Index("ix_messages_community_sentiment", "community_id", "sentiment"),
         Index(  # the negative messages of a range, with their score (the Sentiment page)
             "ix_messages_negative",
@@ -228,7 +235,9 @@ class MessageTopic(Base):
     reference (message_id, sent_at))."""
 
     __tablename__ = "message_topics"
-    __table_args__ = (Index("ix_message_topics_topic", "topic_id", "message_id"),)
+    __table_args__ = (  # a topic's links of a range, from the index alone
+        Index("ix_message_topics_topic", "topic_id", "sent_at", "message_id"),
+    )
     message_id: Mapped[int] = mapped_column(
         ForeignKey("messages.id", ondelete="CASCADE"), primary_key=True
     )

@@ -100,3 +100,32 @@ def test_a_rule_on_topics_reads_less_of_the_messages_and_scores_the_same(
         read_beside = score_series(rule, scope, beside, start, end)
         pd.testing.assert_frame_equal(read_alone, read_beside)
     engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("name", "columns"),
+    [
+        ("Volume surge", ["minute", "member_id", "is_bot"]),  # one member's flood capped
+        ("Negative-sentiment surge", ["minute", "sentiment"]),
+        ("Activity drop", ["minute", "channel_id"]),  # without the silent sources
+        ("Source silent", ["minute", "channel_id"]),
+    ],
+)
+def test_a_rule_reads_only_the_columns_it_scores_and_scores_the_same(tmp_path, name, columns):
+    """Each column of a month of messages costs in a backtest: a rule alone reads only
+    those it scores on, and scores exactly as when read beside every other default rule."""
+    engine = engine_of_kind(None, "sqlite", tmp_path)
+    simulate(engine, "demo", END - timedelta(days=10), END, CommunitySpec(messages_per_hour=40))
+    rule = next(r for r in DEFAULT_RULES if r.name == name)
+    start, end = minute_of(END - timedelta(days=2)), minute_of(END)
+    with engine.connect() as conn:
+        community_id = conn.scalar(select(Community.id))
+        alone = metric_data(conn, community_id, [rule], start, end)
+        beside = metric_data(conn, community_id, list(DEFAULT_RULES), start, end)
+    assert list(alone.messages.columns) == columns
+    assert len(alone.messages) > 0  # (the others reach further back: more rows)
+    for _, scope in concrete_scopes(rule, alone):
+        read_alone = score_series(rule, scope, alone, start, end)
+        read_beside = score_series(rule, scope, beside, start, end)
+        pd.testing.assert_frame_equal(read_alone, read_beside)
+    engine.dispose()

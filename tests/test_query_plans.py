@@ -119,3 +119,30 @@ def test_the_members_pages_lists_read_the_chosen_week_and_newcomers_their_own_me
     else:
         assert "member_id_sent_at_idx" in plan, plan
     engine.dispose()
+
+
+def test_the_alert_rules_read_a_month_from_indexes_alone(database_url):
+    """A backtest reads a month of messages (minute, channel, author, score) and a topic's
+    share its links per minute: both from an index that holds every column read, never
+    from the table's rows (text and all)."""
+    from datetime import UTC, datetime
+
+    from data_access.alert_data import minute_of, rows_query, topic_minutes_query
+
+    engine = make_engine(database_url)
+    init_database(engine)
+    start, end = datetime(2026, 3, 1, tzinfo=UTC), datetime(2026, 3, 31, tzinfo=UTC)
+    with engine.begin() as conn:
+        ensure_months(conn, [start])
+    columns = ("channel_id", "member_id", "sentiment")
+    with engine.connect() as conn:
+        messages = _plan_of(conn, rows_query(1, minute_of(start), minute_of(end), columns))
+        links = _plan_of(conn, topic_minutes_query(1, minute_of(start), minute_of(end)))
+        dialect = conn.dialect.name
+    if dialect == "sqlite":
+        assert "USING COVERING INDEX ix_messages_community_sent" in messages, messages
+        assert "USING COVERING INDEX ix_message_topics_topic" in links, links
+    else:  # only the range's month is read
+        assert "messages_2026_03" in messages and "messages_2026_02" not in messages, messages
+        assert "message_topics_2026_03" in links, links
+    engine.dispose()

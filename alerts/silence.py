@@ -26,6 +26,7 @@ from alerts.windows import (
     channels_of,
     count_baseline,
     kept_baseline,
+    summed_per_hour,
 )
 
 SILENT_AFTER_EXPECTED = 20.0  # messages due with none arrived: e**-20 ≈ 2e-9 by chance
@@ -50,7 +51,7 @@ def silent_sources(
     sources = {}
     for source in sorted(set(channel_sources.values())):
         hours = channel_hours[hours_of == source]
-        hours = hours.groupby("hour", as_index=False)["messages"].sum()
+        hours = summed_per_hour(hours, ["messages"])
         sources[source] = (np.sort(minute[minutes_of == source]), hours)
     # count what was due from the earliest last message (a gap may have begun earlier)
     begin = min((_last_before(own, hours, first) for own, hours in sources.values()), default=first)
@@ -146,7 +147,7 @@ def data_ended(
     for DATA_ENDED_AFTER_MINUTES: its data has ended (an archive's last day is behind, or
     every source stopped a day ago), so a drop there is no news."""
     own = np.sort(messages["minute"].to_numpy(dtype=np.int64))
-    hours = channel_hours.groupby("hour", as_index=False)["messages"].sum()
+    hours = summed_per_hour(channel_hours, ["messages"])
     minutes = np.arange(first, end)
     last = _after_last(own, minutes, _last_before(own[:0], hours, first))
     with_any = len(own) or (hours["messages"] > 0).any()
@@ -192,7 +193,7 @@ def _hours_of(data: MetricData, channels: list[int]) -> pd.DataFrame:
     key = ("hours of", tuple(channels))
     if key not in data.shared:
         hours = data.channel_hours[data.channel_hours["channel_id"].isin(channels)]
-        data.shared[key] = hours.groupby("hour", as_index=False)[HOURLY_COLUMNS[1:]].sum()
+        data.shared[key] = summed_per_hour(hours, HOURLY_COLUMNS[1:])
     return data.shared[key]
 
 

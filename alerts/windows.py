@@ -99,10 +99,24 @@ def scope_label(scope: Scope, data: MetricData) -> str:
     return "everything"
 
 
+def summed_per_hour(hours: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """The rollup rows' `columns` summed per hour, in hour order: a groupby-sum in numpy
+    (pandas' costs a few milliseconds a call, and a cycle makes one per scope)."""
+    hour, within = np.unique(hours["hour"].to_numpy(dtype=np.int64), return_inverse=True)
+    summed = {
+        column: np.bincount(
+            within, weights=hours[column].to_numpy(dtype=float), minlength=len(hour)
+        )
+        for column in columns
+    }
+    frame = pd.DataFrame({"hour": hour, **summed})
+    return frame.astype({column: hours[column].dtype for column in columns})
+
+
 def community_hours(data: MetricData) -> pd.DataFrame:
     """The whole community's hourly rollup (all channels summed per hour), kept."""
     if "community hours" not in data.shared:
-        summed = data.channel_hours.groupby("hour", as_index=False)[HOURLY_COLUMNS[1:]].sum()
+        summed = summed_per_hour(data.channel_hours, HOURLY_COLUMNS[1:])
         data.shared["community hours"] = summed
     return data.shared["community hours"]
 
@@ -144,7 +158,7 @@ def _scoped(scope: Scope, data: MetricData) -> tuple[pd.DataFrame, pd.DataFrame]
             rows = rows[rows["channel_id"].isin(channels)]
             hours = hours[hours["channel_id"].isin(channels)]
     counted = [c for c in HOURLY_COLUMNS[1:] if c in hours]  # a topic's authors: if read
-    return rows, hours.groupby("hour", as_index=False)[counted].sum()
+    return rows, summed_per_hour(hours, counted)
 
 
 def _of_topic(data: MetricData, topic: int) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -21,14 +21,13 @@ def emerging_series(rule: Rule, scope: Scope, data: MetricData, start: int, end:
     minutes = np.arange(start, end, dtype=np.int64)
     strongest = _strongest_per_snapshot(data.emerging)
     at = strongest["minute"].to_numpy(dtype=np.int64)
-    latest = np.searchsorted(at, minutes, side="right") - 1  # newest snapshot at or before
-    taken = np.where(latest >= 0, at[np.maximum(latest, 0)], np.iinfo(np.int64).min // 2)
-    fresh = (latest >= 0) & (minutes - taken <= FRESH_MINUTES)
-    pick = np.maximum(latest, 0)
-    z = strongest["z"].to_numpy(dtype=float)
-    recent = strongest["recent"].to_numpy(dtype=float)
-    value = np.where(fresh, z[pick] if len(z) else np.nan, np.nan)
-    guard = np.where(fresh, recent[pick] if len(recent) else 0.0, 0.0)
+    value, guard = np.full(len(minutes), np.nan), np.zeros(len(minutes))
+    if len(at):  # (none yet: the worker has not looked, so no data)
+        latest = np.searchsorted(at, minutes, side="right") - 1  # newest snapshot at or before
+        pick = np.maximum(latest, 0)
+        fresh = (latest >= 0) & (minutes - at[pick] <= FRESH_MINUTES)
+        value = np.where(fresh, strongest["z"].to_numpy(dtype=float)[pick], np.nan)
+        guard = np.where(fresh, strongest["recent"].to_numpy(dtype=float)[pick], 0.0)
     return {
         "minute": minutes,
         "value": value,

@@ -110,7 +110,7 @@ def rows_query(community_id: int, first: int, end: int, columns):
     per message: half the cost of the read)."""
     asked = [getattr(Message, name) for name in ROW_COLUMNS if name in columns]
     minute = epoch_minutes(Message.sent_at).label("minute")
-    return select(minute, *asked).where(*_sent_in(community_id, first, end))
+    return select(minute, *asked).select_from(Message).where(*_sent_in(community_id, first, end))
 
 
 def _sent_in(community_id: int, first: int, end: int) -> tuple:

@@ -249,6 +249,11 @@ def test_the_emerging_term_metric_reads_the_newest_fresh_snapshot():
     assert guard[100] == 12 and guard[130] == 20
     assert strongest_terms(data, 110) == ["zorblax", "refund scam"]
     assert strongest_terms(data, 120) == []
+    # before the worker's first snapshot (a new rule, a backtest of older days): no data
+    # (this failed the whole alert cycle with an IndexError)
+    never = MetricData(0, 300, empty, empty, empty, empty, emerging=snapshots.iloc[0:0])
+    frame = emerging_series(rule, Scope(), never, 99, 102)
+    assert np.isnan(frame["value"]).all() and list(frame["guard"]) == [0.0, 0.0, 0.0]
     with pytest.raises(RuleValidationError, match="whole community"):
         rule_from_fields(
             name="n", metric="emerging_term", condition="threshold", direction="above",

@@ -13,6 +13,7 @@ from dashboard.web.upload_files import (
     REQUIRED_FIELDS,
     TOPIC_TEMPLATES,
     ColumnMapping,
+    ImportFormatError,
     choose_format,
     columns_named,
     needs_mapping,
@@ -70,7 +71,17 @@ def body() -> None:
         upload_files.discard()
         return
     path = upload_files.kept_copy(upload)
-    fmt, why = choose_format(path)
+    try:
+        fmt, why = choose_format(path)
+    except ImportFormatError:
+        st.error(
+            _(
+                "This file is none of the exports Community ECG reads (Discord, Slack, "
+                "Telegram, Discourse, Reddit, Messenger, WhatsApp, WeChat, QQ), and no table. "
+                "Convert it to CSV or JSON Lines and map its columns."
+            )
+        )
+        return
     st.write(_("Format: **{format}** ({why})").format(format=fmt, why=translated(why)))
     left, right = st.columns(2)
     community = left.text_input(

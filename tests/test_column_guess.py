@@ -212,3 +212,34 @@ def test_a_spreadsheets_semicolons_and_a_tables_tabs_are_read(tmp_path, database
         texts = conn.execute(text("SELECT text FROM messages ORDER BY sent_at")).scalars().all()
     engine.dispose()
     assert texts == ["Hello; the app crashed", "Works, for me", "From a table, with tabs"]
+
+
+def test_a_json_file_of_no_known_export_is_refused_with_what_is_read(
+    monkeypatch, database_url, tmp_path
+):
+    """A .json that is no Discord, Slack, Telegram… export was read as a CSV: its first
+    line offered as column names ("no column named … among [1, 2, 3]")."""
+    from access.permissions import Role
+    from data_access.setup import init_database
+    from tests.ecg_process import run_ecg
+    from tests.test_pages import open_page
+
+    export = tmp_path / "notes.json"
+    export.write_text('{"notes": [{"when": "2026-11-02", "said": "hi"}]}')
+    refused = run_ecg(["import", str(export)], tmp_path, ECG_DATABASE_URL=database_url)
+    assert refused.returncode == 2
+    assert refused.stderr == (
+        f"ecg: error: {export}: a JSON file that is none of the exports Community ECG reads "
+        "(Discord, Slack, Telegram, Discourse, Reddit, Messenger; docs/import.md): convert it "
+        "to CSV or JSON Lines and map its columns, or name its format with --format\n"
+    )
+    init_database(make_engine(database_url))
+    app = open_page(monkeypatch, database_url, "../pages/import_data.py", role=Role.ANALYST)
+    app.get("file_uploader")[0].upload("notes.json", export.read_bytes()).run()
+    assert not app.exception, [e.message for e in app.exception]
+    assert [e.value for e in app.error] == [
+        "This file is none of the exports Community ECG reads (Discord, Slack, Telegram, "
+        "Discourse, Reddit, Messenger, WhatsApp, WeChat, QQ), and no table. Convert it to CSV "
+        "or JSON Lines and map its columns."
+    ]
+    assert not [b for b in app.button if b.label == "Import"]

@@ -16,11 +16,13 @@ from dashboard.i18n import N_
 from ingest.formats.columns import guessed_columns, header_of
 from ingest.formats.detect import choose_format, needs_mapping
 from ingest.formats.tabular import REQUIRED_FIELDS, ColumnMapping
+from ingest.records import ImportFormatError
 
 __all__ = [
     "REQUIRED_FIELDS",
     "TOPIC_TEMPLATES",
     "ColumnMapping",
+    "ImportFormatError",
     "choose_format",
     "columns_named",
     "discard",

@@ -15,7 +15,7 @@ from ingest.formats.tabular import ColumnMapping, read_csv, read_jsonl
 from ingest.formats.telegram import looks_like_telegram, read_telegram
 from ingest.formats.wechat import looks_like_wechat, read_wechat
 from ingest.formats.whatsapp import looks_like_whatsapp, read_whatsapp
-from ingest.records import ParsedRow
+from ingest.records import ImportFormatError, ParsedRow
 
 PLATFORM_FORMATS = {  # format -> (recogniser, reader, why)
     "discord": (
@@ -65,15 +65,26 @@ PLATFORM_FORMATS = {  # format -> (recogniser, reader, why)
     ),
 }
 FORMATS = ("csv", "jsonl", *PLATFORM_FORMATS)
+NO_TABLE = {".json": "JSON", ".zip": "zip"}  # extensions a CSV never has
+UNRECOGNISED = (
+    "a {kind} file that is none of the exports Community ECG reads (Discord, Slack, "
+    "Telegram, Discourse, Reddit, Messenger; docs/import.md): convert it to CSV or JSON "
+    "Lines and map its columns, or name its format with --format"
+)
 
 
 def choose_format(path: Path, asked: str | None = None) -> tuple[str, str]:
-    """The input format and why it was chosen: asked for, recognised, or by extension."""
+    """The input format and why it was chosen: asked for, recognised, or by extension;
+    ImportFormatError for a JSON or zip file no reader recognises (read as CSV, its first
+    line was offered as column names)."""
     if asked:
         return asked, "as asked with --format"
     for fmt, (recognises, _, why) in PLATFORM_FORMATS.items():
         if recognises(path):
             return fmt, why
+    kind = NO_TABLE.get(path.suffix.lower())
+    if kind:
+        raise ImportFormatError(str(path), 0, UNRECOGNISED.format(kind=kind))
     if path.suffix.lower() in (".jsonl", ".ndjson"):
         return "jsonl", "from the file extension"
     return "csv", "from the file extension"

@@ -30,7 +30,8 @@ import json
 import math
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, reduce
+from operator import add
 from pathlib import Path
 
 from analysis.chinese import han_runs, to_simplified
@@ -397,7 +398,8 @@ class Cues:
 def cues(text: str) -> Cues:
     lower = _LINK.sub(" ", text[:READ_CHARACTERS].lower()).replace("’", "'")
     words = _WORD.findall(lower)
-    opening = _WORD.findall(_ADDRESSEE.sub("", lower, count=1))[:1]  # "nick: how ..."
+    first = _WORD.search(_ADDRESSEE.sub("", lower, count=1))  # "nick: how ..."
+    opening = (first.group(),) if first else ()
     padded = f" {' '.join(words)} "
     chinese = "" if lower.isascii() else "".join(han_runs(to_simplified(lower)))
     word_set = set(words)
@@ -405,7 +407,10 @@ def cues(text: str) -> Cues:
     def has(word_list, phrases, chinese_cues) -> bool:
         return (
             not word_set.isdisjoint(word_list)
-            or (bool(phrases) and _any_of(phrases).search(padded) is not None)
+            or (  # (a phrase is searched for only when a word of the text can begin it)
+                not word_set.isdisjoint(_first_words(phrases))
+                and _any_of(phrases).search(padded) is not None
+            )
             or (
                 bool(chinese and chinese_cues)
                 and _any_of(chinese_cues, False).search(chinese) is not None
@@ -420,6 +425,11 @@ def cues(text: str) -> Cues:
         praise=has(PRAISE_WORDS, PRAISE_PHRASES, CHINESE_PRAISE),
         complaint=has(COMPLAINT_WORDS, COMPLAINT_PHRASES, CHINESE_COMPLAINT),
     )
+
+
+@cache
+def _first_words(phrases: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(phrase.split(" ", 1)[0] for phrase in phrases)
 
 
 @cache
@@ -449,14 +459,10 @@ class KindModel:
     def probabilities(self, text: str) -> list[float]:
         """P(kind) for each of `kinds`. The text's known features count equally and
         together as one unit vector (a long report weighs no more than a line)."""
-        sums = [0.0] * len(self.bias)
-        known = 0
-        for feature in features(text):
-            weights = self.weights.get(feature)
-            if weights is not None:
-                known += 1
-                for index, weight in enumerate(weights):
-                    sums[index] += weight
+        found = [w for w in map(self.weights.get, features(text)) if w is not None]
+        known = len(found)
+        columns = zip(*found, strict=True) if found else ([] for _ in self.bias)
+        sums = [reduce(add, column, 0.0) for column in columns]  # feature after feature
         scale = 1 / math.sqrt(known) if known else 0.0
         scores = [bias + total * scale for bias, total in zip(self.bias, sums, strict=True)]
         top = max(scores)

@@ -105,6 +105,8 @@ def test_members_from_the_command_line(database_url, monkeypatch, capsys):
     engine = make_engine(url)
     community_id = build_kpi_community(engine)
     monkeypatch.setenv("ECG_DATABASE_URL", url)
+    assert ecg(["members", "--community", "acme", "find", "zzz"]) == 0
+    assert capsys.readouterr().out == "no account of acme has 'zzz' in its name or id\n"
     assert ecg(["members", "--community", "acme", "mark", "bob", "--staff"]) == 0
     assert ecg(["members", "--community", "acme", "staff-figures", "exclude"]) == 0
     assert ecg(["members", "--community", "acme", "list"]) == 0
@@ -114,3 +116,22 @@ def test_members_from_the_command_line(database_url, monkeypatch, capsys):
         assert members.excludes_staff(conn, community_id)
     assert ecg(["members", "--community", "acme", "mark", "nobody", "--bot"]) == 2
     assert "0 accounts have the id 'nobody'" in capsys.readouterr().err
+
+
+def test_ecg_members_list_says_when_no_account_is_marked(database_url, tmp_path):
+    from tests.ecg_process import run_ecg
+
+    export = tmp_path / "one.csv"
+    export.write_text("id,timestamp,author,text\n1,2026-11-02T10:00:00Z,ann,hello\n")
+    imported = run_ecg(
+        ["import", str(export), "--community", "tiny"], tmp_path, ECG_DATABASE_URL=database_url
+    )
+    assert imported.returncode == 0, imported.stderr
+    listed = run_ecg(
+        ["members", "list", "--community", "tiny"], tmp_path, ECG_DATABASE_URL=database_url
+    )
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout == (  # it printed nothing at all
+        "no account of tiny is marked as a bot or staff: `ecg members mark ID --bot` or "
+        "`--staff` (`ecg members find TEXT` for the ID)\n"
+    )

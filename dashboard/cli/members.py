@@ -61,7 +61,13 @@ def cmd_list(args, settings) -> int:
 
     engine = engine_for(settings)
     with engine.connect() as conn:
-        _print(members.flagged(conn, _community(engine, args.community)))
+        flagged = members.flagged(conn, _community(engine, args.community))
+    if flagged.empty:
+        print(
+            f"no account of {args.community} is marked as a bot or staff: "
+            "`ecg members mark ID --bot` or `--staff` (`ecg members find TEXT` for the ID)"
+        )
+    _print(flagged)
     return 0
 
 
@@ -70,7 +76,10 @@ def cmd_find(args, settings) -> int:
 
     engine = engine_for(settings)
     with engine.connect() as conn:
-        _print(members.find(conn, _community(engine, args.community), args.text))
+        found = members.find(conn, _community(engine, args.community), args.text)
+    if found.empty:
+        print(f"no account of {args.community} has {args.text!r} in its name or id")
+    _print(found)
     return 0
 
 

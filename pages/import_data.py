@@ -23,8 +23,9 @@ st.header(_("Import"))
 st.caption(
     _(
         "Upload an export: Discord (DiscordChatExporter JSON), Slack (workspace zip), Telegram "
-        "(result.json), Discourse topics, Reddit dumps, WhatsApp, WeChat and QQ chat exports, "
-        "or any CSV or JSONL with a column mapping. The format is recognised from the content. "
+        "(result.json), Discourse topics, Reddit dumps, Facebook Messenger, WhatsApp, WeChat "
+        "and QQ chat exports, or any CSV or JSONL with a column mapping. The format is "
+        "recognised from the content. "
         "Importing the same file again adds nothing. Large files are better imported with "
         "`ecg import` on the server."
     )

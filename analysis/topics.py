@@ -163,9 +163,10 @@ class TopicIndex:
 
     def match_prepared(self, prepared: PreparedText) -> list[str]:
         hits: set[int] = set()
-        for word in prepared.words:
-            hits.update(self._by_keyword.get(word, ()))
-            for position, phrase in self._by_phrase_start.get(word, ()):
+        for word in prepared.words & self._by_keyword.keys():  # the few words of any topic
+            hits.update(self._by_keyword[word])
+        for word in prepared.words & self._by_phrase_start.keys():
+            for position, phrase in self._by_phrase_start[word]:
                 if phrase in prepared.joined:
                     hits.add(position)
         if prepared.characters:

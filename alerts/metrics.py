@@ -101,19 +101,18 @@ def _widened_series(rule: Rule, scope: Scope, data: MetricData, start: int, end:
     where fewer than min_volume messages are due in it: a small community's drop is
     judged over the hours that hold enough messages to tell, not never. (A wider window
     is computed only when some minute needs it.)"""
-    chosen = {
-        name: values.copy() for name, values in _count_series(rule, scope, data, start, end).items()
-    }
+    first = _count_series(rule, scope, data, start, end)
+    chosen = {name: values.copy() for name, values in first.items()}
     short = chosen["guard"] < rule.min_volume
     for factor in DROP_WINDOW_FACTORS[1:]:
         if not short.any():
             break
         wider = replace(rule, window_minutes=rule.window_minutes * factor)
-        frame = _count_series(wider, scope, data, start, end)
-        enough = frame["guard"] >= rule.min_volume
+        widened = _count_series(wider, scope, data, start, end)
+        enough = widened["guard"] >= rule.min_volume
         taken = short & (enough | (factor == DROP_WINDOW_FACTORS[-1]))  # the widest: as it is
         for name, values in chosen.items():
-            values[taken] = frame[name][taken]
+            values[taken] = widened[name][taken]
         short = short & ~enough
     return chosen
 

@@ -46,10 +46,10 @@ def scanned(series, rule: Rule, scope: Scope, data: MetricData, start: int, end:
         return chosen
     for factor in WINDOW_FACTORS[1:]:
         longer = replace(rule, window_minutes=rule.window_minutes * factor)
-        frame = series(longer, scope, data, start, end)
-        score = np.where(still_rising, _comparable(frame, rule), -np.inf)
+        scores = series(longer, scope, data, start, end)
+        score = np.where(still_rising, _comparable(scores, rule), -np.inf)
         better = score > best
-        chosen = {name: np.where(better, frame[name], values) for name, values in chosen.items()}
+        chosen = {name: np.where(better, scores[name], values) for name, values in chosen.items()}
         best = np.where(better, score, best)
     return chosen
 

@@ -28,7 +28,7 @@ HOURLY_COLUMNS = ["hour", "messages", "active_authors", "sentiment_count", "nega
 # construction and first column lookup cost more than the scoring)
 Scores = dict[str, np.ndarray]
 # what the scores read of a scope's messages, each column an array (read once per scope)
-ROW_COLUMNS = ("minute", "channel_id", "member_id", "sentiment", "is_bot")
+SCORED_COLUMNS = ("minute", "channel_id", "member_id", "sentiment", "is_bot")
 Rows = dict[str, np.ndarray]
 
 
@@ -141,7 +141,7 @@ def scoped(scope: Scope, data: MetricData) -> tuple[Rows, pd.DataFrame]:
     key = ("scoped", scope.kind, scope.value)
     if key not in data.shared:
         rows, hours = _scoped(scope, data)
-        data.shared[key] = ({c: rows[c].to_numpy() for c in ROW_COLUMNS if c in rows}, hours)
+        data.shared[key] = ({c: rows[c].to_numpy() for c in SCORED_COLUMNS if c in rows}, hours)
     return data.shared[key]
 
 

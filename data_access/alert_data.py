@@ -11,8 +11,14 @@ import pandas as pd
 from sqlalchemy import Connection, func, select
 
 from analysis.kinds import KIND_COUNT_COLUMNS
-from data_access.frames import driver_frame, driver_result, frame_of, raw_time
-from data_access.partitions import links_joined
+from data_access.frames import (
+    driver_frame,
+    driver_result,
+    frame_of,
+    raw_time,
+    whole_number_rows,
+)
+from data_access.partitions import is_partitioned, links_joined
 from data_access.schema import (
     Channel,
     ChannelHourly,
@@ -82,9 +88,20 @@ def topic_rows(
     conn: Connection, community_id: int, first: int, end: int, columns=ROW_COLUMNS
 ) -> pd.DataFrame:
     """The same rows once per topic of each message, with topic_id."""
-    query = rows_query(community_id, first, end, columns).add_columns(MessageTopic.topic_id)
-    query = query.join(MessageTopic, links_joined(moment_of(first), moment_of(end)))
+    query = topic_rows_query(conn, community_id, first, end, columns)
     return _read_rows(conn, community_id, query, "kind" in columns)
+
+
+def topic_rows_query(conn: Connection, community_id: int, first: int, end: int, columns):
+    """topic_rows' query. On SQLite the links are joined by their message's id alone: their
+    times are the message's, and without them SQLite finds a message's topics in the
+    links' key, not in their rows (a month's join costs half)."""
+    query = rows_query(community_id, first, end, columns).add_columns(MessageTopic.topic_id)
+    if is_partitioned(conn):
+        joined = links_joined(moment_of(first), moment_of(end))
+    else:
+        joined = MessageTopic.message_id == Message.id
+    return query.join(MessageTopic, joined)
 
 
 def topic_minutes(conn: Connection, community_id: int, first: int, end: int) -> pd.DataFrame:
@@ -131,9 +148,12 @@ def _bots(conn: Connection, community_id: int) -> np.ndarray:
 def _number_frame(conn: Connection, query) -> pd.DataFrame:
     """A query's rows of numbers (None: NaN) converted in one step, as float columns (a
     month of messages: pandas' conversion of the driver's records took as long as SQLite's
-    read of them)."""
-    columns, rows = driver_result(conn, query)
-    values = np.array(rows, dtype=float).reshape(-1, len(columns))
+    read of them); rows of whole numbers alone are packed by the database."""
+    if "sentiment" in (column.key for column in query.selected_columns):
+        columns, rows = driver_result(conn, query)
+        values = np.array(rows, dtype=float).reshape(-1, len(columns))
+    else:
+        columns, values = whole_number_rows(conn, query)
     return pd.DataFrame(values, columns=columns)
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Select, type_coerce
+from sqlalchemy import Connection, Select, func, type_coerce
 from sqlalchemy.types import NullType
 
 from data_access.sql import storage_time
@@ -54,3 +55,34 @@ def driver_result(conn: Connection, query: Select) -> tuple[list[str], list[tupl
         return [column[0] for column in cursor.description], cursor.fetchall()
     finally:
         cursor.close()
+
+
+def whole_number_rows(conn: Connection, query: Select) -> tuple[list[str], np.ndarray]:
+    """The names and rows of a query whose columns are all whole numbers (ids, minutes),
+    as one float array (rows × columns; NULL: NaN). On SQLite the database packs the rows
+    into one text that numpy parses: a month of topic links read as Python tuples cost
+    twice what the database spent finding them. (Whole numbers only: SQLite writes a
+    REAL as text with 15 digits, not the stored double.)"""
+    names = [column.key for column in query.selected_columns]
+    if conn.dialect.name == "sqlite":
+        packed = _packed_rows(conn, query)
+        if packed is not None:
+            return names, packed.reshape(-1, len(names))
+    _, rows = driver_result(conn, query)
+    return names, np.array(rows, dtype=float).reshape(-1, len(names))
+
+
+def _packed_rows(conn: Connection, query: Select) -> np.ndarray | None:
+    """The rows as one flat array, or None when the text would pass SQLite's length limit
+    (a read of tens of millions of rows: the caller reads them the usual way)."""
+    inner = query.subquery()
+    fields = [func.ifnull(column, "nan") for column in inner.c]
+    joined = fields[0]
+    for field in fields[1:]:
+        joined = joined.op("||")(",").op("||")(field)
+    try:
+        _, rows = driver_result(conn, Select(func.group_concat(joined, ",")))
+    except conn.dialect.dbapi.DataError:  # "string or blob too big"
+        return None
+    text = rows[0][0]
+    return np.fromstring(text, sep=",", dtype=float) if text else np.zeros(0)

@@ -123,11 +123,16 @@ def test_the_members_pages_lists_read_the_chosen_week_and_newcomers_their_own_me
 
 def test_the_alert_rules_read_a_month_from_indexes_alone(database_url):
     """A backtest reads a month of messages (minute, channel, author, score) and a topic's
-    share its links per minute: both from an index that holds every column read, never
-    from the table's rows (text and all)."""
+    share its links per minute, a topic's spike its messages' topics: from an index that
+    holds every column read, never from the table's rows (text and all)."""
     from datetime import UTC, datetime
 
-    from data_access.alert_data import minute_of, rows_query, topic_minutes_query
+    from data_access.alert_data import (
+        minute_of,
+        rows_query,
+        topic_minutes_query,
+        topic_rows_query,
+    )
 
     engine = make_engine(database_url)
     init_database(engine)
@@ -138,11 +143,18 @@ def test_the_alert_rules_read_a_month_from_indexes_alone(database_url):
     with engine.connect() as conn:
         messages = _plan_of(conn, rows_query(1, minute_of(start), minute_of(end), columns))
         links = _plan_of(conn, topic_minutes_query(1, minute_of(start), minute_of(end)))
+        joined = _plan_of(
+            conn, topic_rows_query(conn, 1, minute_of(start), minute_of(end), columns[:2])
+        )
         dialect = conn.dialect.name
     if dialect == "sqlite":
         assert "USING COVERING INDEX ix_messages_community_sent" in messages, messages
         assert "USING COVERING INDEX ix_message_topics_topic" in links, links
+        assert "messages USING COVERING INDEX ix_messages_community_sent" in joined, joined
+        assert "message_topics USING COVERING INDEX sqlite_autoindex" in joined, joined
     else:  # only the range's month is read
         assert "messages_2026_03" in messages and "messages_2026_02" not in messages, messages
         assert "message_topics_2026_03" in links, links
+        assert "message_topics_2026_03" in joined, joined
+        assert "message_topics_2026_02" not in joined, joined
     engine.dispose()

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.charts import alerts as alert_charts
-from dashboard.i18n import N_, _, number, translator
+from dashboard.i18n import N_, _, alert_words, number, translator
 from dashboard.web import actions, auth, components, resources
 from dashboard.web.auth import Action
 from dashboard.web.rule_editor import (
@@ -49,8 +49,8 @@ def table(episodes: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             _("severity"): episodes["severity"].map(lambda s: severities.get(s, s)),
-            _("rule"): episodes["rule_name"],
-            _("scope"): episodes["scope_label"],
+            _("rule"): episodes["rule_name"].map(alert_words.rule_text),
+            _("scope"): episodes["scope_label"].map(alert_words.scope_label),
             _("fired"): local("started_at"),
             _("resolved"): local("ended_at").fillna(_("firing")),
             _("peak"): episodes["peak_value"].round(3),
@@ -74,9 +74,17 @@ def history(episodes: pd.DataFrame) -> pd.DataFrame:
     left, middle = st.columns(2)
     names = worded(SEVERITY_NAMES)
     severities = left.multiselect(
-        _("Severity"), ["critical", "warning", "info"], format_func=names.get
+        _("Severity"),
+        ["critical", "warning", "info"],
+        format_func=names.get,
+        placeholder=_("Every severity"),
     )
-    rules = middle.multiselect(_("Rule"), sorted(episodes["rule_name"].unique()))
+    rules = middle.multiselect(
+        _("Rule"),
+        sorted(episodes["rule_name"].unique()),
+        format_func=alert_words.rule_text,
+        placeholder=_("Every rule"),
+    )
     shown = episodes
     if severities:
         shown = shown[shown["severity"].isin(severities)]
@@ -103,7 +111,7 @@ def evidence(episode, now) -> None:
         episode.started_at - EVIDENCE_BEFORE,
         shown_end,
     )
-    st.caption(rule.runbook or _("This rule has no runbook."))
+    st.caption(alert_words.rule_text(rule.runbook) or _("This rule has no runbook."))
     note = baseline_note(rule, filters.extent, bool(resources.series_keys(filters.community_id)))
     if note:
         st.caption(note)
@@ -234,8 +242,8 @@ def body() -> None:
         return
     labels = {
         int(r.id): _("{rule} on {scope}, {when}").format(
-            rule=r.rule_name,
-            scope=r.scope_label,
+            rule=alert_words.rule_text(r.rule_name),
+            scope=alert_words.scope_label(r.scope_label),
             when=components.local_text(r.started_at, filters.timezone),
         )
         for r in shown.itertuples()

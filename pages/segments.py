@@ -64,10 +64,16 @@ def filter_form(cid: int, name: str, start: Segment) -> Segment | None:
     zone = resources.settings().timezone
     newest = resources.member_weeks(cid, zone, _hour(), (MEMBER_WEEKS_KEPT - 1,))
     languages = sorted({w for words in newest.rows.get("languages", []) for w in words.split()})
+    anything = _("Any")  # an empty choice leaves the segment open on that
     left, right = st.columns(2)
     values = {
         "states": left.multiselect(
-            _("States"), list(STATES), start.states, format_func=states.get, key=key + "states"
+            _("States"),
+            list(STATES),
+            start.states,
+            format_func=states.get,
+            key=key + "states",
+            placeholder=anything,
         ),
         "levels": right.multiselect(
             _("Levels"),
@@ -75,18 +81,21 @@ def filter_form(cid: int, name: str, start: Segment) -> Segment | None:
             start.levels,
             format_func=levels.get,
             key=key + "levels",
+            placeholder=anything,
         ),
         "platforms": left.multiselect(
             _("Platforms"),
             sorted(set(channels["platform"])),
             start.platforms,
             key=key + "platforms",
+            placeholder=anything,
         ),
         "tags": right.multiselect(
             _("Tags"),
             sorted({*resources.member_tags(cid), *start.tags}),
             start.tags,
             key=key + "tags",
+            placeholder=anything,
         ),
         "channels": left.multiselect(
             _("Wrote in channels"),
@@ -94,6 +103,7 @@ def filter_form(cid: int, name: str, start: Segment) -> Segment | None:
             [c for c in start.channels if c in channel_labels],
             format_func=channel_labels.get,
             key=key + "channels",
+            placeholder=anything,
         ),
         "topics": right.multiselect(
             _("Wrote about topics"),
@@ -101,12 +111,14 @@ def filter_form(cid: int, name: str, start: Segment) -> Segment | None:
             [t for t in start.topics if t in topic_labels],
             format_func=topic_labels.get,
             key=key + "topics",
+            placeholder=anything,
         ),
         "languages": left.multiselect(
             _("Wrote in languages"),
             sorted({*languages, *start.languages}),
             start.languages,
             key=key + "languages",
+            placeholder=anything,
         ),
         "kinds": right.multiselect(
             _("Wrote messages of kinds"),
@@ -114,6 +126,7 @@ def filter_form(cid: int, name: str, start: Segment) -> Segment | None:
             start.kinds,
             format_func=kinds.get,
             key=key + "kinds",
+            placeholder=anything,
         ),
     }
     values["within_weeks"] = left.number_input(

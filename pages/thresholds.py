@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.charts import alerts as alert_charts
-from dashboard.i18n import N_, _, number
+from dashboard.i18n import N_, _, alert_words, number
 from dashboard.i18n.reasons import translated
 from dashboard.web import actions, components, resources
 from dashboard.web.rule_editor import (
@@ -338,7 +338,7 @@ def body() -> None:
         st.table(
             pd.DataFrame(
                 {
-                    _("rule"): [r.name for r in rules],
+                    _("rule"): [alert_words.rule_text(r.name) for r in rules],
                     _("severity"): [severities[r.severity] for r in rules],
                     _("enabled"): [r.enabled for r in rules],
                     _("fires when"): [rule_sentence(r) for r in rules],
@@ -351,7 +351,7 @@ def body() -> None:
     choice = st.selectbox(
         _("Rule to edit"),
         [*[r.name for r in rules], NEW],
-        format_func=lambda name: new_label if name == NEW else name,
+        format_func=lambda name: new_label if name == NEW else alert_words.rule_text(name),
     )
     before = None if choice == NEW else next(r for r in rules if r.name == choice)
     channels = resources.channels(cid)

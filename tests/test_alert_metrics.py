@@ -10,7 +10,7 @@ import pytest
 from alerts.metrics import distinct_authors, score_series
 from alerts.rules import Rule, Scope
 from alerts.windows import MetricData
-from dashboard.charts.alerts import merged_spans
+from dashboard.charts.alerts import label_rows, merged_spans
 
 H = 500_000  # an hour, in hours since the epoch
 T = H * 60  # its first minute
@@ -321,3 +321,25 @@ def test_a_kinds_share_and_volume_are_read_like_a_topics():
     # "other" is what the kinds' columns leave: 200 - 30 - 10 = 160 an hour
     others = score_series(volume, Scope("kind", "other"), kind_data(40), T + 60, T + 61)
     assert others["score"].iloc[0] == pytest.approx(160 / 160)
+
+
+def test_a_label_that_would_run_into_the_one_before_goes_a_row_lower():
+    """A week's chart: a character of a label takes 1/130 of it (77.5 minutes), so
+    "Activity drop" (13 characters) runs 16.8 hours past its band's start."""
+    start = datetime(2026, 11, 30, tzinfo=UTC)
+    week = timedelta(days=7)
+
+    def span(hours: float, label: str) -> dict:
+        return {"start": start + timedelta(hours=hours), "label": label}
+
+    spans = [
+        span(60, "Activity drop"),  # its label ends at 60 + 16.8 h
+        span(70, "Predicted topic spike +4"),  # inside it: a row lower, until 70 + 31 h
+        span(75, "Negative-sentiment surge"),  # both rows above are taken: the third
+        span(77, "Topic spike"),  # the top row is free again from 76.8 h
+        span(200, "Topic spike"),  # after all of them: the top row again
+    ]
+    assert label_rows(spans, start, start + week) == [0, 1, 2, 0, 0]
+    crowded = [span(10 + h / 10, "Volume surge") for h in range(4)]
+    # all three rows taken: the fourth label goes where the first one ends first
+    assert label_rows(crowded, start, start + week) == [0, 1, 2, 0]

@@ -358,3 +358,56 @@ def test_a_long_chinese_text_is_shortened_by_its_characters_not_dropped():
     assert cut == chinese[:19] + "…"  # 19 characters of two Latin widths, then the mark
     assert shortened("味道不错", 40) == "味道不错"
     assert shortened("the soup was cold and the rice was late", 20) == "the soup was [...]"
+
+
+def test_the_shipped_rules_names_and_runbooks_are_marked_for_translation():
+    from alerts.rules import DEFAULT_RULES
+    from dashboard.i18n import alert_words
+
+    assert set(alert_words.NAMES) == {rule.name for rule in DEFAULT_RULES}
+    assert set(alert_words.RUNBOOKS) == {rule.runbook for rule in DEFAULT_RULES}
+
+
+def test_a_shipped_rule_is_named_in_chinese_and_a_rule_of_ones_own_as_written(chinese):
+    from dashboard.i18n.alert_words import rule_text as shown
+
+    assert shown("Topic spike") == "话题突增"
+    assert shown("Source silent") == "数据源静默"
+    assert shown("Open the topic's drill-down (Topic heat) and check what changed.") == (
+        "打开该话题的明细（话题热度页面），查看发生了什么变化。"
+    )
+    assert shown("Topic spike in #support") == "Topic spike in #support"  # someone's own
+    assert shown("") == ""
+
+
+def test_the_thresholds_page_in_chinese_names_the_shipped_rules_in_chinese(
+    monkeypatch, chinese_archive
+):
+    from tests.test_pages import open_page
+
+    app = open_page(monkeypatch, chinese_archive, "../pages/thresholds.py")
+    assert not app.exception, [e.message for e in app.exception]
+    listed = list(app.table[0].value.index)
+    assert "消息量激增" in listed and "活跃度下降" in listed, listed
+    assert "Volume surge" not in listed
+    chooser = next(s for s in app.selectbox if s.label == "要编辑的规则")
+    assert "话题占比激增" in chooser.options, chooser.options
+
+
+def test_an_episodes_scope_reads_in_chinese_with_the_communitys_names_kept(chinese):
+    from dashboard.i18n.alert_words import scope_label
+
+    assert scope_label("everything") == "全部"
+    assert scope_label("topic billing") == "话题 billing"
+    assert scope_label("channel general chat") == "频道 general chat"
+    assert scope_label("kind bug report") == "类型 缺陷报告"
+    assert scope_label("segment at-risk regulars") == "分群 at-risk regulars"
+    assert scope_label("terms outage, down") == "词语 outage, down"
+    assert scope_label("kind of its own") == "kind of its own"  # not a label's shape
+
+
+def test_an_episodes_scope_in_english_is_as_stored():
+    from dashboard.i18n.alert_words import scope_label
+
+    for label in ("everything", "topic billing", "kind bug report", "terms outage, down"):
+        assert scope_label(label) == label

@@ -9,11 +9,14 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.charts.style import dated, plain
-from dashboard.i18n import _
+from dashboard.i18n import _, alert_words
 
 SEVERITY_COLOURS = {"critical": "#d32f2f", "warning": "#f57c00", "info": "#1e88e5"}
 SEVERITY_RANK = {"info": 0, "warning": 1, "critical": 2}
 PREVIEW_BUCKET = "10min"  # a month of minutes is too many points for a browser
+LABEL_CHAR_SHARE = 1 / 130  # of a chart's time range, a character of a band's label takes
+LABEL_ROWS = 3  # a label that would run into the one before goes a row lower (cycling)
+LABEL_ROW_STEP = 0.08  # of the plot's height
 
 
 def local_minutes(minutes: pd.Series, timezone: str) -> pd.Series:
@@ -25,8 +28,10 @@ def shade_episodes(
 ) -> go.Figure:
     """Shade the episodes (started_at, ended_at or None while firing, severity, rule_name)
     across the chart, cut to its [start, end); overlapping ones share one span, coloured by
-    the most severe and named after the first ("Volume surge +2")."""
-    for span in merged_spans(episodes, start, end):
+    the most severe and named after the first ("Volume surge +2"); a label that would
+    run into the one before it is put a row lower."""
+    spans = merged_spans(episodes, start, end)
+    for span, row in zip(spans, label_rows(spans, start, end), strict=True):
         figure.add_vrect(
             x0=pd.Timestamp(span["start"]).tz_convert(timezone),
             x1=pd.Timestamp(span["end"]).tz_convert(timezone),
@@ -36,9 +41,27 @@ def shade_episodes(
             layer="below",
             annotation_text=plain(span["label"]),
             annotation_position="top left",
+            annotation_y=1 - row * LABEL_ROW_STEP,
+            annotation_yanchor="top",
             annotation_font_size=10,
         )
     return figure
+
+
+def label_rows(spans: list[dict], start: datetime, end: datetime) -> list[int]:
+    """The row (0: the top) of each span's label: the highest whose last label ends before
+    this span starts, a label's width taken as LABEL_CHAR_SHARE of [start, end) a
+    character; when none is free, the row whose last label ends first."""
+    ends: list = [None] * LABEL_ROWS  # where each row's last label ends
+    per_char = (pd.Timestamp(end) - pd.Timestamp(start)) * LABEL_CHAR_SHARE
+    rows = []
+    for span in spans:
+        at = pd.Timestamp(span["start"])
+        free = [row for row, taken in enumerate(ends) if taken is None or taken <= at]
+        row = free[0] if free else min(range(LABEL_ROWS), key=lambda r: ends[r])
+        ends[row] = at + per_char * len(span["label"])
+        rows.append(row)
+    return rows
 
 
 def merged_spans(episodes: pd.DataFrame, start: datetime, end: datetime) -> list[dict]:
@@ -60,7 +83,7 @@ def merged_spans(episodes: pd.DataFrame, start: datetime, end: datetime) -> list
             )
     for span in spans:
         more = len(span["names"]) - 1
-        span["label"] = span["names"][0] + (f" +{more}" if more else "")
+        span["label"] = alert_words.rule_text(span["names"][0]) + (f" +{more}" if more else "")
     return spans
 
 

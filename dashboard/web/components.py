@@ -18,7 +18,7 @@ from sqlalchemy.exc import OperationalError
 from analysis.series import partial_buckets
 from dashboard import i18n
 from dashboard.charts import alerts as alert_charts
-from dashboard.i18n import N_, _, translator
+from dashboard.i18n import N_, _, alert_words, translator
 from dashboard.web import resources
 from dashboard.web.timeranges import (
     CUSTOM,
@@ -369,7 +369,9 @@ def critical_banner(alerts_page) -> None:
     if critical.empty:
         return
     what = "; ".join(
-        _("{rule} on {scope}").format(rule=r.rule_name, scope=r.scope_label)
+        _("{rule} on {scope}").format(
+            rule=alert_words.rule_text(r.rule_name), scope=alert_words.scope_label(r.scope_label)
+        )
         for r in critical.itertuples()
     )
     st.error(
@@ -401,7 +403,10 @@ def data_problem_banner(import_page) -> None:
             "Data problem: a source stopped delivering ({sources}, since {since}). Its "
             "messages are missing from the figures, so recent hours read low; this is not an "
             "activity drop. Check its import job, follower or ingest server and the worker log."
-        ).format(sources=plain(", ".join(silent["scope_label"])), since=since),
+        ).format(
+            sources=plain(", ".join(silent["scope_label"].map(alert_words.scope_label))),
+            since=since,
+        ),
         icon=":material/cloud_off:",
     )
     if import_page is not None:

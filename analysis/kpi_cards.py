@@ -250,8 +250,14 @@ def _change_words(card: Kpi) -> str:
 def summary(cards: list[Kpi], incidents: dict, top_topic: tuple[str, int] | None) -> str:
     """A few sentences written from the numbers, the same every time for the same data."""
     by_key = {c.key: c for c in cards}
-    first = "; ".join(_change_words(by_key[k]) for k in ("active", "messages", "negative_share"))
-    sentences = [first[0].upper() + first[1:] + "."]
+    messages = by_key["messages"]
+    if messages.value == 0:  # not "active members held at 0; messages held at 0"
+        before = f" ({messages.previous:,.0f} the week before)" if messages.previous else ""
+        sentences = [f"No messages this week{before}."]
+    else:
+        kinds = ("active", "messages", "negative_share")
+        first = "; ".join(_change_words(by_key[k]) for k in kinds)
+        sentences = [first[0].upper() + first[1:] + "."]
     rate, wait = by_key["response_rate"], by_key["median_response_minutes"]
     if rate.value is not None:
         waited = (
@@ -311,17 +317,27 @@ def _zh_change(card: Kpi) -> str:
     return f"{name}{verb} {abs(card.change_pct):.0%}，{to} {zh_value(card)}"
 
 
-def summary_zh(cards: list[Kpi], incidents: dict, top_topic: tuple[str, int] | None) -> str:
-    """The summary's sentences in Chinese, from the same numbers as `summary`."""
+def summary_zh(
+    cards: list[Kpi],
+    incidents: dict,
+    top_topic: tuple[str, int] | None,
+    critical_zh: list[str] | None = None,
+) -> str:
+    """The summary's sentences in Chinese, from the same numbers as `summary`; the critical
+    incidents as `critical_zh` words them (the rules' names in Chinese), else as stored."""
     by_key = {c.key: c for c in cards}
-    sentences = [
-        "；".join(_zh_change(by_key[k]) for k in ("active", "messages", "negative_share")) + "。"
-    ]
+    messages = by_key["messages"]
+    if messages.value == 0:
+        before = f"（上周 {messages.previous:,.0f} 条）" if messages.previous else ""
+        sentences = [f"本周没有消息{before}。"]
+    else:
+        kinds = ("active", "messages", "negative_share")
+        sentences = ["；".join(_zh_change(by_key[k]) for k in kinds) + "。"]
     rate, wait = by_key["response_rate"], by_key["median_response_minutes"]
     if rate.value is not None:
         waited = f"，首次回复的中位时间为 {zh_value(wait)}" if wait.value is not None else ""
         sentences.append(f"问题和讨论串中有 {rate.value:.0%} 得到了回复{waited}。")
-    critical = incidents["critical"]
+    critical = incidents["critical"] if critical_zh is None else critical_zh
     if critical:
         sentences.append(f"严重事件 {len(critical)} 起：{'；'.join(sorted(set(critical)))}。")
     else:

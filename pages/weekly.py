@@ -15,6 +15,7 @@ from dashboard.web.weekly_view import (
     WEEKS_OFFERED,
     Week,
     change_shown,
+    critical_incidents,
     format_value,
     health_words,
     kpi_definition,
@@ -121,7 +122,7 @@ def topics_and_incidents(report) -> None:
                 "for {hours} h"
             ).format(**counts, hours=f"{report.incidents['firing_hours']:.1f}")
         )
-        for name in sorted(set(report.incidents["critical"])):
+        for name in critical_incidents(report):
             st.text(f"• {name}")
 
 

@@ -8,8 +8,10 @@ import pytest
 from sqlalchemy import select, update
 
 from analysis.weeks import Week, last_complete_week, parse_week
+from dashboard import i18n
 from dashboard.communities import prepare_community
 from dashboard.report.figures import refresh_stored_figures, weekly_report
+from dashboard.report.words import critical_incidents
 from data_access import alert_store
 from data_access.db import make_engine
 from data_access.schema import AlertRule, Community, WeeklyFigures
@@ -77,8 +79,12 @@ def test_each_kpi_by_hand_in_los_angeles(engine):
     assert report.summary_zh == (
         "活跃成员持平，为 3 人；消息增长 25%，达到 5 条；负面占比从 0% 升至 20%。"
         "问题和讨论串中有 50% 得到了回复，首次回复的中位时间为 5 分钟。"
-        "严重事件 1 起：Volume surge on everything。讨论最多的话题：bugs（1 条消息）。"
+        "严重事件 1 起：消息量激增（全部）。讨论最多的话题：bugs（1 条消息）。"
     )
+    # the Weekly page and the PDF list them in the viewer's language
+    assert critical_incidents(report) == ["Volume surge on everything"]
+    with i18n.speaking(i18n.CHINESE):
+        assert critical_incidents(report) == ["全部：消息量激增"]
     card = report.card("messages")
     assert (card.value, card.previous, card.change, card.change_pct, card.good) == (
         5,
@@ -237,6 +243,23 @@ def test_sparklines_have_no_points_before_the_data_began():
     cards = {card.key: card for card in kpi_cards([empty] * 9 + [busy] * 3)}
     assert cards["messages"].history == (None,) * 9 + (40, 40, 40)
     assert cards["active"].history == (None,) * 9 + (5, 5, 5)
+
+
+def test_a_week_without_messages_is_summed_up_as_one():
+    """Not "Active members held at 0; messages held at 0; negative share unknown"."""
+    from analysis.kpi_cards import kpi_cards, summary, summary_zh
+    from analysis.kpis import WeekFigures
+
+    empty = WeekFigures(0, 0, None, None, 0, 0, 0, 0, None, None, None)
+    busy = WeekFigures(5, 2, 3, 1, 1240, 4, 6, 5, 12.0, 0.2, 0.1)
+    quiet = {"counts": {}, "critical": []}
+    after_quiet, after_busy = kpi_cards([empty] * 3), kpi_cards([busy, busy, empty])
+    assert summary(after_quiet, quiet, None) == "No messages this week. No critical incidents."
+    assert summary_zh(after_quiet, quiet, None) == "本周没有消息。没有严重事件。"
+    assert summary(after_busy, quiet, None) == (
+        "No messages this week (1,240 the week before). No critical incidents."
+    )
+    assert summary_zh(after_busy, quiet, None) == "本周没有消息（上周 1,240 条）。没有严重事件。"
 
 
 def _messages(prefix: str, texts_and_replies: list[tuple[str, str | None]], at: datetime):

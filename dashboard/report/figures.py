@@ -30,6 +30,7 @@ from analysis.kpis import (
 )
 from analysis.series import rising_topics
 from analysis.weeks import Week, boundaries, last_complete_week
+from dashboard.report.words import critical_in_chinese
 from data_access import alert_store, figure_cache, kpi_queries, member_weeks, members, queries
 
 WEEKS_READ = 13  # the 12 weeks of the sparklines, and the one before for returning members
@@ -121,7 +122,7 @@ def weekly_report(
         channels=channels,
         platforms=platforms,
         summary=summary(cards, happened, top),
-        summary_zh=summary_zh(cards, happened, top),
+        summary_zh=summary_zh(cards, happened, top, critical_in_chinese(happened)),
         kinds=kind_counts(channel_weeks, WEEKS_READ - 1),
         open_questions=unanswered.head(OPEN_QUESTIONS_SHOWN),
         open_question_count=len(unanswered),

@@ -25,6 +25,7 @@ from dashboard.report.figures import WeeklyReport  # noqa: E402
 from dashboard.report.words import (  # noqa: E402
     STATE_NAMES,
     change_shown,
+    critical_incidents,
     health_words,
     in_chinese,
     kpi_label,
@@ -220,7 +221,7 @@ def _topics_and_incidents(figure, report: WeeklyReport) -> None:
         _("time with an alert firing: {hours} h").format(
             hours=f"{report.incidents['firing_hours']:.1f}"
         ),
-        *[f"- {name}" for name in sorted(set(report.incidents["critical"]))[:6]],
+        *[f"- {name}" for name in critical_incidents(report)[:6]],
     ]
     for row, line in enumerate(lines, start=1):
         figure.text(0.52, 0.44 - row * 0.018, shortened(line, 60), fontsize=9)

@@ -9,7 +9,7 @@ from datetime import timedelta
 from analysis.kpi_cards import change_text, zh_value
 from analysis.weeks import Week
 from dashboard import i18n
-from dashboard.i18n import N_, _
+from dashboard.i18n import N_, _, alert_words
 
 
 def in_chinese() -> bool:
@@ -145,3 +145,25 @@ def week_label(week: Week) -> str:
         f"{week.year}年第{week.number}周（{monday.month}月{monday.day}日–"
         f"{sunday.month}月{sunday.day}日）"
     )
+
+
+def critical_incidents(report) -> list[str]:
+    """The week's critical incidents, "Volume surge on everything" in the current
+    language (a shipped rule's name and the scope's own words translated), in order."""
+    return sorted(
+        {
+            _("{rule} on {scope}").format(
+                rule=alert_words.rule_text(rule), scope=alert_words.scope_label(scope)
+            )
+            for rule, scope in report.incidents["critical_scopes"]
+        }
+    )
+
+
+def critical_in_chinese(incidents: dict) -> list[str]:
+    """The critical incidents as the Chinese summary names them: "消息量激增（全部）"."""
+    with i18n.speaking(i18n.CHINESE):
+        return [
+            f"{alert_words.rule_text(rule)}（{alert_words.scope_label(scope)}）"
+            for rule, scope in incidents["critical_scopes"]
+        ]

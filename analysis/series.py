@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import numpy as np
 import pandas as pd
 
 from analysis.kinds import KIND_COUNT_COLUMNS, OTHER
@@ -170,10 +171,11 @@ def topic_heat(
 def rising_topics(
     current: pd.DataFrame, previous: pd.DataFrame, topic_names: dict[int, str]
 ) -> pd.DataFrame:
-    """Topics ranked by growth of their volume against the previous period.
-
-    Growth is (now + 1) / (before + 1), so a topic from 0 to 1 message is not "infinitely" rising.
-    """
+    """Topics ranked by how surely their volume rose against the previous period: the rise
+    (now − before) in Poisson standard deviations, (now − before) / √(now + before), so a
+    topic going from 0 to 1 message (1 σ) ranks below one going from 100 to 199 (5.7 σ),
+    though both doubled. Growth, shown beside it, is (now + 1) / (before + 1), so a topic
+    from 0 to 1 message is not "infinitely" rising."""
     now = current.groupby("topic_id")["messages"].sum() if not current.empty else pd.Series()
     before = previous.groupby("topic_id")["messages"].sum() if not previous.empty else pd.Series()
     ids = sorted(set(now.index) | set(before.index))
@@ -187,7 +189,12 @@ def rising_topics(
     if frame.empty:
         return frame.assign(growth=pd.Series(dtype=float))
     frame["growth"] = (frame["messages"] + 1) / (frame["previous"] + 1)
-    return frame.sort_values(["growth", "messages"], ascending=False, ignore_index=True)
+    both = (frame["messages"] + frame["previous"]).clip(lower=1)
+    rise = (frame["messages"] - frame["previous"]) / np.sqrt(both)
+    ranked = frame.assign(rise=rise).sort_values(
+        ["rise", "growth", "messages"], ascending=False, ignore_index=True
+    )
+    return ranked.drop(columns="rise")
 
 
 def minute_counts(per_minute: pd.Series, end: datetime, minutes: int) -> pd.DataFrame:

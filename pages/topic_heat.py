@@ -122,7 +122,14 @@ def body() -> None:
     heatmap = components.mark_partial_buckets(topic_charts.topic_heatmap(heat, by_volume), bucket)
     st.plotly_chart(components.with_episodes(heatmap, window.start, window.end), width="stretch")
 
-    st.subheader(_("Growth against the previous period, fastest first"))
+    st.subheader(_("Growth against the previous period, surest rises first"))
+    st.caption(
+        _(
+            "Ranked by how far a topic's rise is beyond chance: from 100 to 199 messages comes "
+            "before from 1 to 2, though both doubled. The bar is the growth, its label the "
+            "messages now and before."
+        )
+    )
     before = window.previous()
     previous = counting_only(
         resources.topic_sums(cid, (before.start, before.end), filters.channel_ids), kind

@@ -73,12 +73,16 @@ def test_label_distribution_counts_neutral_as_the_rest():
     }
 
 
-def test_rising_topics_ranks_by_smoothed_growth():
-    current = pd.DataFrame({"topic_id": [1, 2, 3], "messages": [30, 5, 1]})
-    previous = pd.DataFrame({"topic_id": [1, 2], "messages": [9, 5]})
-    rising = rising_topics(current, previous, {1: "billing", 2: "bugs", 3: "new"})
-    assert rising["topic"].tolist() == ["billing", "new", "bugs"]
-    assert rising["growth"].tolist() == pytest.approx([31 / 10, 2 / 1, 6 / 6])
+def test_rising_topics_ranks_by_how_surely_they_rose():
+    current = pd.DataFrame({"topic_id": [1, 2, 3, 4, 5], "messages": [30, 5, 1, 199, 2]})
+    previous = pd.DataFrame({"topic_id": [1, 2, 4, 5], "messages": [9, 5, 100, 8]})
+    names = {1: "billing", 2: "bugs", 3: "new", 4: "login", 5: "fading"}
+    rising = rising_topics(current, previous, names)
+    # rises in Poisson sigmas: login 99/√299 = 5.73, billing 21/√39 = 3.36, new 1/√1,
+    # bugs 0, fading -6/√10 = -1.90; "new" doubled too, on one message
+    assert rising["topic"].tolist() == ["login", "billing", "new", "bugs", "fading"]
+    assert rising["growth"].tolist() == pytest.approx([200 / 101, 31 / 10, 2, 1, 3 / 9])
+    assert list(rising.columns) == ["topic", "messages", "previous", "growth"]
 
 
 def test_minute_counts_include_empty_minutes():

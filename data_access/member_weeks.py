@@ -13,8 +13,8 @@ from sqlalchemy import Connection, Select, and_, delete, func, insert, or_, sele
 from sqlalchemy.orm import aliased
 
 from analysis.lifecycle import ACTIVITY
-from data_access.frames import driver_frame, frame_of
-from data_access.kpi_queries import PERSON, _week_of
+from data_access.frames import driver_frame, frame_of, raw_time
+from data_access.kpi_queries import PERSON, _week_of, replying_sources
 from data_access.schema import (
     Member,
     MemberActivity,
@@ -27,6 +27,7 @@ from data_access.schema import (
 from data_access.sql import insert_rows
 
 COLUMNS = ("week", "person", *ACTIVITY, "partners")
+TURN_MINUTES = 5  # a message this soon after another person's, where replies are not recorded
 TRAITS = ("channels", "topics", "languages", "kinds")  # where and what they wrote
 STORED = (*COLUMNS, *TRAITS)
 
@@ -37,7 +38,9 @@ def week_activity(conn: Connection, community_id: int, edges: list[datetime]) ->
     every person who wrote or reacted in the weeks [edges[0], edges[-1]). A reply counts
     for both people when they are two (its parent may be older than the weeks); a thread
     is a top-level message of the weeks that someone else replied to; an answer, a reply
-    to someone else's question. The traits are words: see `traits`."""
+    to someone else's question. In a source that records no replies (a WeChat, QQ or
+    WhatsApp export, an IRC log) a conversation's turns count as replies instead (see
+    `conversation_turns`). The traits are words: see `traits`."""
     week = _week_of(Message.sent_at, edges).label("week")
     in_weeks = and_(
         Message.community_id == community_id,
@@ -53,6 +56,8 @@ def week_activity(conn: Connection, community_id: int, edges: list[datetime]) ->
             Message.id,
             Message.reply_to_external_id,
             Message.channel_id,
+            Message.source_id,
+            raw_time(Message.sent_at),
             Message.language,
             Message.kind,
         )
@@ -104,9 +109,38 @@ def week_activity(conn: Connection, community_id: int, edges: list[datetime]) ->
             Member.is_bot.is_(False),
         ),
     )
-    counts = tally(wrote, replied, reacted)
+    turns = conversation_turns(wrote, replying_sources(conn, community_id))
+    counts = tally(wrote, pd.concat([replied, turns], ignore_index=True), reacted)
     return counts.merge(traits(wrote, about), on=["week", "person"], how="left").fillna(
         {trait: "" for trait in TRAITS}
+    )
+
+
+def conversation_turns(wrote: pd.DataFrame, replying: list[int]) -> pd.DataFrame:
+    """Replies read from a conversation's turns, in the sources that record no replies
+    (not in `replying`): a message that follows another person's in the same channel
+    within TURN_MINUTES answers that person, as `replied` rows (week, person, to,
+    parent_id; neither a thread started nor an answer to a question: those need a
+    recorded reply). A group chat export would otherwise give no one a reply, a partner,
+    or a vital week."""
+    chat = wrote[~wrote["source_id"].isin(replying)]  # the time as read: converted only here
+    chat = chat.assign(sent_at=pd.to_datetime(chat["sent_at"], utc=True, format="ISO8601"))
+    chat = chat.sort_values(["channel_id", "sent_at", "id"])
+    before = chat.shift()
+    turn = (
+        chat["channel_id"].eq(before["channel_id"])
+        & chat["person"].ne(before["person"])
+        & (chat["sent_at"] - before["sent_at"] <= pd.Timedelta(minutes=TURN_MINUTES))
+    )
+    return pd.DataFrame(
+        {
+            "week": chat["week"][turn].to_numpy(),
+            "person": chat["person"][turn].to_numpy(),
+            "to": before["person"][turn].to_numpy(dtype=np.int64),
+            "parent_id": before["id"][turn].to_numpy(dtype=np.int64),
+            "parent_kind": None,
+            "parent_top": False,
+        }
     )
 
 

@@ -504,3 +504,86 @@ def test_the_states_of_many_people_equal_the_definition_one_person_at_a_time():
     for (p, w, s, e, lv), (p2, w2, s2, e2, lv2) in zip(got, expected, strict=True):
         assert (p, w, s, lv) == (p2, w2, s2, lv2)
         assert e == pytest.approx(e2, abs=1e-3)
+
+
+def test_a_conversations_turns_are_replies_where_the_source_records_none():
+    """By hand: a message within 5 minutes of another person's, in the same channel of a
+    source without recorded replies, answers that person."""
+    from data_access.member_weeks import conversation_turns
+
+    start = pd.Timestamp("2026-11-02 10:00", tz="UTC")
+    rows = [  # id, person, channel, source, minutes after the start
+        (1, 10, 1, 1, 0),
+        (2, 11, 1, 1, 2),  # 11 answers 10
+        (3, 11, 1, 1, 3),  # the same person again: no turn
+        (4, 12, 1, 1, 9),  # six minutes after: no turn
+        (5, 10, 2, 1, 9.5),  # another channel: no turn
+        (6, 10, 1, 1, 12),  # 10 answers 12
+        (7, 11, 3, 2, 13),
+        (8, 12, 3, 2, 14),  # source 2 records replies: its own count, not turns
+    ]
+    wrote = pd.DataFrame(
+        {
+            "week": 0,
+            "person": [r[1] for r in rows],
+            "id": [r[0] for r in rows],
+            "channel_id": [r[2] for r in rows],
+            "source_id": [r[3] for r in rows],
+            "sent_at": [(start + pd.Timedelta(minutes=r[4])).isoformat() for r in rows],
+        }
+    )
+    turns = conversation_turns(wrote, replying=[2])
+    assert list(zip(turns["person"], turns["to"], turns["parent_id"], strict=True)) == [
+        (11, 10, 1),
+        (10, 12, 4),
+    ]
+    assert not turns["parent_top"].any() and turns["parent_kind"].isna().all()
+
+
+def test_a_wechat_group_that_talks_every_week_has_vital_members(engine):
+    """A group chat export records no replies: three people who talk in turns each week
+    (ann, bo, cy, ann, bo, cy, a minute apart) each give or get 3 or 4 replies with 2
+    partners a week, so from their third week on they are vital. Read as the Members
+    page reads them, after the worker's job."""
+    from dashboard.communities import prepare_community
+    from dashboard.member_lifecycle import refresh_member_weeks, stored_member_weeks
+    from ingest.pipeline import ImportTarget, run_import
+    from ingest.records import ParsedRow, RawMessage
+
+    monday = datetime(2026, 10, 12, 10, tzinfo=UTC)  # 2026-W42
+    speakers = ["ann", "bo", "cy"] * 2
+    rows = [
+        ParsedRow(
+            len(speakers) * week + turn,
+            RawMessage(
+                f"w{week}-{turn}",
+                monday + timedelta(weeks=week, minutes=turn),
+                "家长群",
+                name,
+                name,
+                f"第 {week} 周，第 {turn} 句",
+                None,
+            ),
+        )
+        for week in range(4)
+        for turn, name in enumerate(speakers)
+    ]
+    prepare_community(engine, "wechat")
+    run_import(engine, rows, ImportTarget("wechat", "group.csv", "wechat"))
+    refresh_member_weeks(engine, 1, "UTC", datetime(2026, 11, 10, tzinfo=UTC))
+    stored = stored_member_weeks(engine, 1, "UTC", datetime(2026, 11, 10, tzinfo=UTC))
+    names = dict(zip(*identities_of(engine), strict=True))
+    rows_of = stored.rows.assign(
+        week=stored.rows["week"].map(dict(enumerate(stored.weeks))),
+        name=stored.rows["person"].map(names),
+    )
+    states = {(r.name, r.week): r.state for r in rows_of.itertuples()}
+    for name in ("ann", "bo", "cy"):
+        assert [states[(name, f"2026-W{w}")] for w in range(42, 46)] == [
+            "new", "active", "vital", "vital",
+        ], name  # fmt: skip
+    w45 = rows_of[rows_of["week"] == "2026-W45"].set_index("name")
+    assert w45.loc["ann", ["replies_given", "replies_received", "partners"]].tolist() == [1, 2, 2]
+    assert w45.loc["bo", ["replies_given", "replies_received", "partners"]].tolist() == [2, 2, 2]
+    assert w45.loc["cy", ["replies_given", "replies_received", "partners"]].tolist() == [2, 1, 2]
+    assert (w45["threads_started"] == 0).all() and (w45["answers"] == 0).all()

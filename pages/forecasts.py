@@ -95,7 +95,12 @@ def body() -> None:
     cid = filters.community_id
     keys = resources.series_keys(cid)
     names = [key.name for key in keys]
-    choice = st.selectbox(_("Series"), names, help=_("The whole community, a topic or a channel."))
+    choice = st.selectbox(
+        _("Series"),
+        names,
+        format_func={key.name: views.series_label(key) for key in keys}.get,
+        help=_("The whole community, a topic or a channel."),
+    )
     key = keys[names.index(choice)]
     start, end = views.history_window(filters.extent[1])
     view = views.forecast_view(cid, key, start, end)

@@ -411,3 +411,15 @@ def test_an_episodes_scope_in_english_is_as_stored():
 
     for label in ("everything", "topic billing", "kind bug report", "terms outage, down"):
         assert scope_label(label) == label
+
+
+def test_the_forecast_series_of_the_whole_community_is_named_in_chinese(
+    monkeypatch, chinese_archive
+):
+    from tests.test_pages import open_page
+
+    app = open_page(monkeypatch, chinese_archive, "../pages/forecasts.py")
+    assert not app.exception, [e.message for e in app.exception]
+    chooser = next(s for s in app.selectbox if s.label == "序列")
+    assert chooser.options[0] == "整个社区"
+    assert "whole community" not in chooser.options

@@ -25,7 +25,7 @@ from analysis.series import (
 )
 from dashboard.i18n import _
 from dashboard.web import resources
-from data_access.forecast_store import TOPIC, SeriesKey, StoredForecast
+from data_access.forecast_store import COMMUNITY, TOPIC, SeriesKey, StoredForecast
 from forecasting.refresh import HISTORY_DAYS
 from forecasting.spikes import DEFAULT_FACTOR, MIN_VOLUME, anomalies, predicted_spike, spike_starts
 
@@ -42,6 +42,12 @@ __all__ = [  # the series helpers pages use as they are
     "sentiment_series",
     "topic_heat",
 ]
+
+
+def series_label(key: SeriesKey) -> str:
+    """A forecast series as the pages name it: the community's in the viewer's language,
+    a topic or a channel by its own name."""
+    return _("whole community") if key.kind == COMMUNITY else key.name
 
 
 # ---- Live

@@ -13,6 +13,7 @@ import smtplib
 import ssl
 import urllib.error
 import urllib.request
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -60,6 +61,30 @@ class Smtp:
     allow_plain_auth: bool = False
 
 
+def _as_stored(text: str) -> str:
+    return text
+
+
+@dataclass(frozen=True)
+class Wording:
+    """The words of the messages people read (English unless the dashboard gives another
+    language's, `[notifications] language`): templates, and how a rule's name, a scope
+    and a runbook are shown. A webhook's JSON fields stay as stored, for programs."""
+
+    headlines: Mapping[str, str] = field(default_factory=lambda: dict(HEADLINES))
+    severities: Mapping[str, str] = field(default_factory=dict)  # none: the stored word
+    line: str = "{headline} [{severity}] {rule} on {scope}: since {started}{ended}, peak {peak}"
+    ended: str = ", resolved {at}"
+    firing: str = "{count} firing: {rules}"
+    resolved: str = "{count} resolved: {rules}"
+    joined: str = "; "
+    listed: str = ", "
+    runbook: str = "Runbook: {runbook}"
+    open_alerts: str = "Open the Alerts page"
+    rule: Callable[[str], str] = _as_stored  # a rule's name or runbook as shown
+    scope: Callable[[str], str] = _as_stored  # an episode's stored scope label as shown
+
+
 @dataclass(frozen=True)
 class NotificationSettings:
     contacts: tuple[ContactPoint, ...] = ()
@@ -68,6 +93,7 @@ class NotificationSettings:
     group_wait_seconds: float = 0.0  # hold a contact's first alert this long to batch others
     retry_seconds: float = 30.0  # first retry after a failed delivery; doubles each time
     base_url: str = ""  # the dashboard's address, for links in messages
+    wording: Wording = Wording()  # the language people read the messages in
 
 
 @dataclass(frozen=True)
@@ -89,31 +115,41 @@ def retry_delay(attempts: int, base_seconds: float) -> timedelta:
     return timedelta(seconds=min(base_seconds * 2 ** max(attempts - 1, 0), 3600))
 
 
-def summary_line(notices: list[AlertNotice]) -> str:
+def summary_line(notices: list[AlertNotice], words: Wording = Wording()) -> str:
     firing = [n for n in notices if n.kind != "resolved"]
     resolved = [n for n in notices if n.kind == "resolved"]
     parts = []
-    if firing:
-        parts.append(f"{len(firing)} firing: " + ", ".join(sorted({n.rule for n in firing})))
-    if resolved:
-        parts.append(f"{len(resolved)} resolved: " + ", ".join(sorted({n.rule for n in resolved})))
+    for template, chosen in ((words.firing, firing), (words.resolved, resolved)):
+        if chosen:
+            rules = words.listed.join(sorted({words.rule(n.rule) for n in chosen}))
+            parts.append(template.format(count=len(chosen), rules=rules))
     community = notices[0].community if notices else ""
-    return f"[Community ECG] {community}: " + "; ".join(parts)
+    return f"[Community ECG] {community}: " + words.joined.join(parts)
 
 
-def _line(notice: AlertNotice) -> str:
-    started = notice.started_at.strftime("%Y-%m-%d %H:%M UTC")
-    ended = f", resolved {notice.ended_at:%H:%M UTC}" if notice.ended_at else ""
-    return (
-        f"{HEADLINES[notice.kind]} [{notice.severity}] {notice.rule} on {notice.scope}: "
-        f"since {started}{ended}, peak {notice.peak:.3g}"
+def _line(notice: AlertNotice, words: Wording = Wording()) -> str:
+    ended = words.ended.format(at=f"{notice.ended_at:%H:%M UTC}") if notice.ended_at else ""
+    return words.line.format(
+        headline=words.headlines[notice.kind],
+        severity=words.severities.get(notice.severity, notice.severity),
+        rule=words.rule(notice.rule),
+        scope=words.scope(notice.scope),
+        started=notice.started_at.strftime("%Y-%m-%d %H:%M UTC"),
+        ended=ended,
+        peak=f"{notice.peak:.3g}",
     )
 
 
-def webhook_payload(notices: list[AlertNotice], base_url: str = "") -> dict:
+def _runbook(notice: AlertNotice, words: Wording) -> str:
+    return words.runbook.format(runbook=words.rule(notice.runbook)) if notice.runbook else ""
+
+
+def webhook_payload(
+    notices: list[AlertNotice], base_url: str = "", words: Wording = Wording()
+) -> dict:
     return {
         "version": 1,
-        "summary": summary_line(notices),
+        "summary": summary_line(notices, words),
         "link": f"{base_url.rstrip('/')}/alerts" if base_url else None,
         "alerts": [
             {
@@ -136,37 +172,45 @@ def _slack_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def slack_payload(notices: list[AlertNotice], base_url: str = "") -> dict:
-    lines = [_slack_escape(_line(n)) for n in notices]
+def slack_payload(notices: list[AlertNotice], base_url: str = "", words: Wording = Wording()):
+    lines = [_slack_escape(_line(n, words)) for n in notices]
     if base_url:
-        lines.append(f"<{base_url.rstrip('/')}/alerts|Open the Alerts page>")
+        lines.append(f"<{base_url.rstrip('/')}/alerts|{_slack_escape(words.open_alerts)}>")
     return {
-        "text": _slack_escape(summary_line(notices)),
+        "text": _slack_escape(summary_line(notices, words)),
         "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "\n".join(lines)}}],
     }
 
 
-def discord_payload(notices: list[AlertNotice], base_url: str = "") -> dict:
+def discord_payload(
+    notices: list[AlertNotice], base_url: str = "", words: Wording = Wording()
+) -> dict:
     embeds = [
         {
-            "title": f"{HEADLINES[n.kind]}: {n.rule}"[:256],
-            "description": (_line(n) + (f"\n{n.runbook}" if n.runbook else ""))[:4000],
+            "title": f"{words.headlines[n.kind]}: {words.rule(n.rule)}"[:256],
+            "description": "\n".join(filter(None, [_line(n, words), _runbook(n, words)]))[:4000],
             "color": DISCORD_COLOURS.get(n.severity, 0x9E9E9E),
         }
         for n in notices[:10]  # Discord takes at most ten embeds
     ]
-    content = summary_line(notices)
+    content = summary_line(notices, words)
     if base_url:
         content += f"\n{base_url.rstrip('/')}/alerts"
     return {"content": content[:2000], "embeds": embeds, "allowed_mentions": {"parse": []}}
 
 
-def email_message(notices: list[AlertNotice], smtp: Smtp, to: tuple[str, ...], base_url: str):
+def email_message(
+    notices: list[AlertNotice],
+    smtp: Smtp,
+    to: tuple[str, ...],
+    base_url: str,
+    words: Wording = Wording(),
+):
     message = EmailMessage()
-    message["Subject"] = summary_line(notices)[:200]
+    message["Subject"] = summary_line(notices, words)[:200]
     message["From"] = smtp.sender
     message["To"] = ", ".join(to)
-    body = [_line(n) + (f"\n  Runbook: {n.runbook}" if n.runbook else "") for n in notices]
+    body = [_line(n, words) + (f"\n  {_runbook(n, words)}" if n.runbook else "") for n in notices]
     if base_url:
         body.append(f"\n{base_url.rstrip('/')}/alerts")
     message.set_content("\n\n".join(body) + "\n")
@@ -179,11 +223,12 @@ PAYLOADS = {"webhook": webhook_payload, "slack": slack_payload, "discord": disco
 def deliver(contact: ContactPoint, notices: list[AlertNotice], settings: NotificationSettings):
     """Send one batch to one contact point; DeliveryError says why it failed."""
     if contact.kind == "email":
-        send_email(
-            settings.smtp, email_message(notices, settings.smtp, contact.to, settings.base_url)
+        message = email_message(
+            notices, settings.smtp, contact.to, settings.base_url, settings.wording
         )
+        send_email(settings.smtp, message)
         return
-    post_json(contact.url, PAYLOADS[contact.kind](notices, settings.base_url))
+    post_json(contact.url, PAYLOADS[contact.kind](notices, settings.base_url, settings.wording))
 
 
 def post_json(url: str, payload: dict) -> None:

@@ -14,7 +14,9 @@ from alerts.notify import (
     NotificationSettings,
     Smtp,
 )
+from dashboard.i18n.alert_words import notification_wording
 
+LANGUAGES = ("en", "zh_CN")  # of the messages: the weekly e-mail's, the alerts'
 ENV_WEBHOOKS = {
     "ECG_WEBHOOK_URL": "webhook",
     "ECG_SLACK_WEBHOOK_URL": "slack",
@@ -54,9 +56,8 @@ def load_report_mail(section: Mapping, environ: Mapping[str, str]) -> ReportMail
         raise NotificationSettingsError(
             f"report time: {at_text!r} is not a time like 08:00"
         ) from None
-    language = str(environ.get("ECG_REPORT_LANGUAGE", section.get("language", "en"))).strip()
-    if language not in ("en", "zh_CN"):
-        raise NotificationSettingsError(f"report language: {language!r} is not one of en, zh_CN")
+    chosen = environ.get("ECG_REPORT_LANGUAGE", section.get("language", "en"))
+    language = _language(chosen, "report")
     addresses = tuple(r.strip() for r in recipients if r.strip())
     return ReportMail(addresses, WEEKDAYS.index(day), at, language)
 
@@ -80,7 +81,21 @@ def load_notifications(secrets: Mapping, environ: Mapping[str, str]) -> Notifica
         group_wait_seconds=_positive(section, "group_wait_seconds", 0.0),
         retry_seconds=_positive(section, "retry_seconds", 30.0),
         base_url=str(environ.get("ECG_BASE_URL", section.get("base_url", ""))),
+        wording=notification_wording(
+            _language(
+                environ.get("ECG_NOTIFY_LANGUAGE", section.get("language", "en")), "notifications"
+            )
+        ),
     )
+
+
+def _language(value, where: str) -> str:
+    language = str(value).strip()
+    if language not in LANGUAGES:
+        raise NotificationSettingsError(
+            f"{where} language: {language!r} is not one of {', '.join(LANGUAGES)}"
+        )
+    return language
 
 
 def _contact(entry: Mapping, index: int) -> ContactPoint:

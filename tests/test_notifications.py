@@ -6,6 +6,7 @@ import logging
 import threading
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes
+from email.header import decode_header, make_header
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -253,3 +254,46 @@ def test_the_password_never_crosses_a_plain_connection_by_default(plain_server):
     )
     send_email(allowed, _notice_mail())  # said outright: a relay on this machine
     assert len(box.messages) == 1
+
+
+def test_notifications_in_chinese_name_the_shipped_rules_and_keep_the_json_as_stored(
+    engine, receiver, mailbox
+):
+    """`ECG_NOTIFY_LANGUAGE=zh_CN` (or `[notifications] language`): what people read is in
+    Chinese, the shipped rules' names and the scopes' words too; a webhook's fields stay
+    as stored, for the programs that read them."""
+    from dashboard.notify_settings import NotificationSettingsError, load_notifications
+
+    base, received = receiver
+    port, mails = mailbox
+    firing_episodes(engine)
+    environ = {
+        "ECG_NOTIFY_LANGUAGE": "zh_CN",
+        "ECG_WEBHOOK_URL": f"{base}/hook",
+        "ECG_SLACK_WEBHOOK_URL": f"{base}/slack",
+        "ECG_ALERT_EMAILS": "ops@example.org",
+        "ECG_SMTP_HOST": "127.0.0.1",
+        "ECG_SMTP_PORT": str(port),
+        "ECG_SMTP_SECURITY": "none",
+    }
+    settings = load_notifications({}, environ)
+    assert notify(engine, settings, NOW).sent == 6  # 2 alerts x (2 webhooks + e-mail)
+    paths = {path: body for path, body in received}
+    summary = "[Community ECG] acme: 2 条触发：消息量激增、话题突增"
+    assert paths["/hook"]["summary"] == summary
+    assert sorted((a["rule"], a["scope"]) for a in paths["/hook"]["alerts"]) == [
+        ("Topic spike", "topic billing"),
+        ("Volume surge", "everything"),
+    ]
+    lines = paths["/slack"]["blocks"][0]["text"]["text"].splitlines()
+    assert "触发【危急】全部：消息量激增，自 2026-11-20 15:20 UTC 起，峰值 460" in lines
+    assert "触发【警告】话题 billing：话题突增，自 2026-11-20 15:20 UTC 起，峰值 460" in lines
+    ((_, mail),) = mails
+    assert str(make_header(decode_header(mail["Subject"]))) == summary
+    body = mail.get_payload(decode=True).decode(mail.get_content_charset())
+    assert "处置手册：找出推动它的讨论（实时页面，最新消息）" in body
+    # English is the default, and a language the product does not speak is refused
+    english = load_notifications({}, {k: v for k, v in environ.items() if "LANGUAGE" not in k})
+    assert english.wording.line.startswith("{headline} [{severity}] {rule} on {scope}")
+    with pytest.raises(NotificationSettingsError, match="'fr' is not one of en, zh_CN"):
+        load_notifications({"notifications": {"language": "fr"}}, {})

@@ -30,7 +30,24 @@ from analysis.chinese import han_runs, to_simplified
 
 MODEL_PATH = Path(__file__).parent / "models" / "zh_sentiment.json.gz"
 LONGEST_NGRAM = 3
+# The words of asking and addressing, which say nothing of how someone feels: question
+# particles and words (吗, 呢, 什么, 怎么, 几 …), "please" and "ask", and pronouns.
+# Reviews ask mostly to complain ("这也叫服务吗"), so a model trained on them learns 吗 and
+# 请问 as negative, and a community's plain questions ("请问几点开始？") would read
+# negative. An n-gram made of these characters alone carries no weight. (A list of the
+# language, not fitted to any data; negations, intensifiers and 好 are not in it.)
+FUNCTION_CHARACTERS = frozenset(
+    "吗呢吧么嘛"  # question and suggestion particles
+    "什怎几哪谁啥"  # question words (什么, 怎么, 几, 哪, 谁, 啥)
+    "请问"  # please, ask
+    "我你您他她它们咱这那"  # pronouns
+)
 VADER_ALPHA = 15.0  # VADER's normalisation: compound = s / sqrt(s² + alpha)
+
+
+def is_function_gram(gram: str) -> bool:
+    """Whether an n-gram is made of FUNCTION_CHARACTERS alone (never weighed)."""
+    return all(character in FUNCTION_CHARACTERS for character in gram)
 
 
 def ngrams(text: str) -> list[str]:

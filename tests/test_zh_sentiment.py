@@ -170,3 +170,16 @@ def test_ecg_score_reads_chinese_as_it_reads_english(tmp_path):
     assert rows[0]["compound"] == f"{analyse('服务态度太差了，再也不买了').compound:.4f}"
     assert any(gram in rows[0]["explanation"] for gram in ("太差", "差了"))
     assert rows[2]["explanation"] == "love(+3.2)"
+
+
+def test_the_words_of_asking_carry_no_weight_so_a_plain_question_reads_neutral():
+    """Reviews ask mostly to complain, so a model trained on them learned 吗 and 请问 as
+    negative (吗 -1.8 before): n-grams of question words, particles and pronouns alone
+    are left out of the model, and a community's plain questions read neutral."""
+    assert zh_sentiment.is_function_gram("吗") and zh_sentiment.is_function_gram("请问")
+    assert not zh_sentiment.is_function_gram("不好") and not zh_sentiment.is_function_gram("好吗")
+    weighed = [gram for gram in MODEL.weights if zh_sentiment.is_function_gram(gram)]
+    assert weighed == []
+    for question in ("有人知道怎么报名吗", "群主在吗", "有人在吗", "你们在哪里"):
+        assert analyse(question).label == "neutral", question
+    assert analyse("服务态度太差了，你们怎么回事").label == "negative"  # a complaint stays one

@@ -33,7 +33,7 @@ import numpy as np
 
 from analysis import vader
 from analysis.adam import Adam
-from analysis.zh_sentiment import ngrams, valence_sum
+from analysis.zh_sentiment import is_function_gram, ngrams, valence_sum
 
 MIN_DOCUMENTS = 3  # an n-gram in fewer training reviews than this is left out
 PENALTY = 1e-4  # L2, per review
@@ -79,13 +79,16 @@ def reviews(data: Path) -> tuple[list[str], np.ndarray, list[str]]:
 
 
 class Features:
-    """Every review's n-grams once, as (review, n-gram) index pairs."""
+    """Every review's n-grams once, as (review, n-gram) index pairs; n-grams of function
+    characters alone (analysis.zh_sentiment.FUNCTION_CHARACTERS) are left out."""
 
     def __init__(self, texts: list[str]):
         index: dict[str, int] = {}
         rows, columns = [], []
         for row, text in enumerate(texts):
             for gram in ngrams(text):
+                if is_function_gram(gram):
+                    continue
                 rows.append(row)
                 columns.append(index.setdefault(gram, len(index)))
         self.rows = np.array(rows, dtype=np.int64)

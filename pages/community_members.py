@@ -29,9 +29,11 @@ st.caption(
         "Each person (merged accounts count once, bots left out) has a state each ISO week: "
         "new (first week), active (wrote or reacted this week or the last), vital (also "
         "replied to or was answered by at least 2 people, 3 times, in 3 of the last 4 "
-        "weeks), returning (back after 2 quiet weeks or more), at risk (a regular or a "
-        "champion, quiet for 2 weeks), churned (quiet for 2 weeks, 4 if at risk). The worker "
-        "counts complete weeks every 15 minutes. Definitions: docs/kpis.md."
+        "weeks; in a group chat export without replies, a message within 5 minutes of "
+        "another person's answers them), returning (back after 2 quiet weeks or more), at "
+        "risk (a regular or a champion, quiet for 2 weeks), churned (quiet for 2 weeks, 4 "
+        "if at risk). The worker counts complete weeks every 15 minutes. Definitions: "
+        "docs/kpis.md."
     )
 )
 

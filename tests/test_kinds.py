@@ -55,6 +55,8 @@ def kind_of(text: str) -> str:
         ("谢谢大家，这个工具太好用了", PRAISE),
         ("客服太差了，垃圾，我要退款", COMPLAINT),
         ("今天下午三点开会", OTHER),
+        ("明天几点开会", QUESTION),  # asked with a question word alone: no 吗, no ？
+        ("这个活动谁负责", QUESTION),
     ],
 )
 def test_hand_worked_messages_get_their_kind(text, kind):

@@ -13,8 +13,11 @@ from alerts.notify import (
     ContactPoint,
     NotificationSettings,
     Smtp,
+    Wording,
 )
-from dashboard.i18n.alert_words import notification_wording
+from dashboard import i18n
+from dashboard.i18n import N_, _
+from dashboard.i18n.alert_words import rule_text, scope_label
 
 LANGUAGES = ("en", "zh_CN")  # of the messages: the weekly e-mail's, the alerts'
 ENV_WEBHOOKS = {
@@ -168,3 +171,45 @@ def _positive(section: Mapping, key: str, default: float) -> float:
     if value < 0:
         raise NotificationSettingsError(f"notifications {key}: cannot be negative")
     return value
+
+
+# a notification's words (alerts.notify.Wording), marked for translation
+HEADLINES = {"firing": N_("FIRING"), "repeat": N_("STILL FIRING"), "resolved": N_("RESOLVED")}
+SEVERITIES = {"info": N_("info"), "warning": N_("warning"), "critical": N_("critical")}
+LINE = N_("{headline} [{severity}] {rule} on {scope}: since {started}{ended}, peak {peak}")
+ENDED = N_(", resolved {at}")
+FIRING = N_("{count} firing: {rules}")
+RESOLVED = N_("{count} resolved: {rules}")
+RUNBOOK = N_("Runbook: {runbook}")
+
+
+def notification_wording(language: str) -> Wording:
+    """The words of alert notifications in `language` (en or zh_CN): the templates, the
+    shipped rules' names and runbooks and the scopes' words translated; names someone
+    wrote, and the webhook's JSON fields, as stored."""
+    if i18n.normalised(language) == i18n.ENGLISH:
+        return Wording()
+
+    def spoken(translate):
+        def within(text: str) -> str:
+            with i18n.speaking(language):
+                return translate(text)
+
+        return within
+
+    with i18n.speaking(language):
+        chinese = i18n.current() == i18n.CHINESE
+        return Wording(
+            headlines={kind: _(word) for kind, word in HEADLINES.items()},
+            severities={level: _(word) for level, word in SEVERITIES.items()},
+            line=_(LINE),
+            ended=_(ENDED),
+            firing=_(FIRING),
+            resolved=_(RESOLVED),
+            joined="；" if chinese else "; ",
+            listed="、" if chinese else ", ",
+            runbook=_(RUNBOOK),
+            open_alerts=_("Open the Alerts page"),
+            rule=spoken(rule_text),
+            scope=spoken(scope_label),
+        )

@@ -265,7 +265,14 @@ def message_table(
             "channel": st.column_config.TextColumn(_("channel")),
             "author": st.column_config.TextColumn(_("author")),
             "kind": st.column_config.TextColumn(_("kind")),
-            "sentiment": st.column_config.NumberColumn(_("sentiment"), format="%.2f"),
+            "sentiment": st.column_config.NumberColumn(
+                _("sentiment"),
+                format="%.2f",
+                help=_(
+                    "The message's score, -1 to +1. None: its language is not scored "
+                    "(neither English nor Chinese)."
+                ),
+            ),
             "language": st.column_config.TextColumn(_("language")),
             "text": st.column_config.TextColumn(_("text"), width="large"),
         },

@@ -23,6 +23,7 @@ from data_access.schema import (
     MemberWeekTally,
     Message,
     MessageTopic,
+    Source,
 )
 from data_access.sql import insert_rows
 
@@ -221,11 +222,36 @@ def first_seen(conn: Connection, community_id: int) -> pd.DataFrame:
 
 
 def person_names(conn: Connection, persons: list[int]) -> dict[int, str]:
-    """Each person's name: their own account's display name."""
+    """Each person's name: their own account's display name, told apart where two of
+    these people share one ("Ana (discord)", "Ana (slack)"; on one platform, with the
+    account's id too)."""
     if not persons:
         return {}
-    query = select(Member.id, Member.display_name).where(Member.id.in_(sorted(set(persons))))
-    return {int(id_): name for id_, name in conn.execute(query)}
+    query = (
+        select(Member.id, Member.display_name, Source.platform, Member.external_id)
+        .join(Source, Source.id == Member.source_id)
+        .where(Member.id.in_(sorted(set(persons))))
+    )
+    return told_apart([tuple(row) for row in conn.execute(query)])
+
+
+def told_apart(accounts: list[tuple[int, str, str, str]]) -> dict[int, str]:
+    """id -> name from (id, display name, platform, account id): a name shared by
+    several gets its platform, and its account id where the platform is shared too."""
+    named: dict[str, int] = {}
+    on: dict[tuple[str, str], int] = {}
+    for _id, name, platform, _account in accounts:
+        named[name] = named.get(name, 0) + 1
+        on[(name, platform)] = on.get((name, platform), 0) + 1
+    shown = {}
+    for id_, name, platform, account in accounts:
+        if named[name] == 1:
+            shown[int(id_)] = name
+        elif on[(name, platform)] == 1:
+            shown[int(id_)] = f"{name} ({platform})"
+        else:
+            shown[int(id_)] = f"{name} ({platform} {account})"
+    return shown
 
 
 def load(

@@ -373,8 +373,9 @@ def test_the_weekly_report_and_its_pdf_show_the_members_of_the_week(engine):
         "new": 3, "active": 2, "vital": 1, "returning": 0, "at risk": 0, "churned": 0,
     }  # fmt: skip
     assert report.contributors["points"].tolist() == [6.0, 5.5, 5.0]
-    assert report.contributors["member"].tolist()[1:] == ["bo", "cy"]
-    assert report.at_risk["member"].tolist() == ["bo", "cy"]  # newly: not at risk in 44
+    # two people each, by name alike: told apart by their platform
+    assert report.contributors["member"].tolist()[1:] == ["bo (discord)", "cy (discord)"]
+    assert report.at_risk["member"].tolist() == ["bo (slack)", "cy (slack)"]  # newly
     # regulars when last active; their engagement fades while they are quiet: bo
     # 5.5 x (0.5^(2/4) + 0.5^(3/4) + 0.5^(4/4)) = 9.9, cy 5 x 1.80 = 9.0: participants now
     assert report.at_risk["level"].tolist() == ["participant", "participant"]
@@ -422,7 +423,13 @@ def test_a_members_profile_shows_her_accounts_weeks_partners_and_questions(
     assert kinds.values.tolist() == [["praise", 5], ["question", 5]]
     assert topics["messages"].sum() >= 5
     shown = partners.drop(columns="profile").values.tolist()
-    assert shown == [["bo", 3, 3], ["bo", 2, 2], ["cy", 0, 3], ["cy", 0, 2]]
+    # bo and cy have an account on each platform, not merged: two people each, told apart
+    assert shown == [
+        ["bo (slack)", 3, 3],
+        ["bo (discord)", 2, 2],
+        ["cy (slack)", 0, 3],
+        ["cy (discord)", 0, 2],
+    ]
     assert len(questions) == 5 and set(questions["first answer after"]) == {"60 min"}
     assert any("5 of 5 answered" in c.value and "60 min" in c.value for c in app.caption)
     assert app.get("plotly_chart")  # weeks, and sentiment week by week
@@ -587,3 +594,23 @@ def test_a_wechat_group_that_talks_every_week_has_vital_members(engine):
     assert w45.loc["bo", ["replies_given", "replies_received", "partners"]].tolist() == [2, 2, 2]
     assert w45.loc["cy", ["replies_given", "replies_received", "partners"]].tolist() == [2, 1, 2]
     assert (w45["threads_started"] == 0).all() and (w45["answers"] == 0).all()
+
+
+def test_people_who_share_a_name_are_told_apart():
+    """The weekly report's contributors read "Ana, Ana, Ben, Ana" for three people."""
+    from data_access.member_weeks import told_apart
+
+    accounts = [
+        (1, "Ana", "discord", "d-1"),
+        (2, "Ana", "slack", "s-7"),
+        (3, "Ben", "discord", "d-2"),
+        (4, "Ana", "discord", "d-9"),  # a second Ana on Discord
+        (5, "陈", "wechat", "wxid_1"),
+    ]
+    assert told_apart(accounts) == {
+        1: "Ana (discord d-1)",
+        2: "Ana (slack)",
+        3: "Ben",
+        4: "Ana (discord d-9)",
+        5: "陈",
+    }

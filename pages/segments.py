@@ -64,69 +64,55 @@ def filter_form(cid: int, name: str, start: Segment) -> Segment | None:
     zone = resources.settings().timezone
     newest = resources.member_weeks(cid, zone, _hour(), (MEMBER_WEEKS_KEPT - 1,))
     languages = sorted({w for words in newest.rows.get("languages", []) for w in words.split()})
-    anything = _("Any")  # an empty choice leaves the segment open on that
     left, right = st.columns(2)
+
+    def chosen(column, label: str, options, picked, name: str, names=None):
+        """A multiselect of the segment's `name`; empty ("Any") leaves it open on that."""
+        return column.multiselect(
+            label,
+            options,
+            picked,
+            format_func=names.get if names else str,
+            key=key + name,
+            placeholder=_("Any"),
+        )
+
     values = {
-        "states": left.multiselect(
-            _("States"),
-            list(STATES),
-            start.states,
-            format_func=states.get,
-            key=key + "states",
-            placeholder=anything,
+        "states": chosen(left, _("States"), list(STATES), start.states, "states", states),
+        "levels": chosen(
+            right, _("Levels"), [n for n, _least in LEVELS], start.levels, "levels", levels
         ),
-        "levels": right.multiselect(
-            _("Levels"),
-            [n for n, _least in LEVELS],
-            start.levels,
-            format_func=levels.get,
-            key=key + "levels",
-            placeholder=anything,
+        "platforms": chosen(
+            left, _("Platforms"), sorted(set(channels["platform"])), start.platforms, "platforms"
         ),
-        "platforms": left.multiselect(
-            _("Platforms"),
-            sorted(set(channels["platform"])),
-            start.platforms,
-            key=key + "platforms",
-            placeholder=anything,
+        "tags": chosen(
+            right, _("Tags"), sorted({*resources.member_tags(cid), *start.tags}), start.tags, "tags"
         ),
-        "tags": right.multiselect(
-            _("Tags"),
-            sorted({*resources.member_tags(cid), *start.tags}),
-            start.tags,
-            key=key + "tags",
-            placeholder=anything,
-        ),
-        "channels": left.multiselect(
+        "channels": chosen(
+            left,
             _("Wrote in channels"),
             list(channel_labels),
             [c for c in start.channels if c in channel_labels],
-            format_func=channel_labels.get,
-            key=key + "channels",
-            placeholder=anything,
+            "channels",
+            channel_labels,
         ),
-        "topics": right.multiselect(
+        "topics": chosen(
+            right,
             _("Wrote about topics"),
             list(topic_labels),
             [t for t in start.topics if t in topic_labels],
-            format_func=topic_labels.get,
-            key=key + "topics",
-            placeholder=anything,
+            "topics",
+            topic_labels,
         ),
-        "languages": left.multiselect(
+        "languages": chosen(
+            left,
             _("Wrote in languages"),
             sorted({*languages, *start.languages}),
             start.languages,
-            key=key + "languages",
-            placeholder=anything,
+            "languages",
         ),
-        "kinds": right.multiselect(
-            _("Wrote messages of kinds"),
-            list(KINDS),
-            start.kinds,
-            format_func=kinds.get,
-            key=key + "kinds",
-            placeholder=anything,
+        "kinds": chosen(
+            right, _("Wrote messages of kinds"), list(KINDS), start.kinds, "kinds", kinds
         ),
     }
     values["within_weeks"] = left.number_input(

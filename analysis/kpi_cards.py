@@ -264,7 +264,7 @@ def summary(cards: list[Kpi], incidents: dict, top_topic: tuple[str, int] | None
             f", the first answer after {wait.shown()} (median)" if wait.value is not None else ""
         )
         sentences.append(f"{rate.shown()} of questions and threads were answered{waited}.")
-    critical = incidents["critical"]
+    critical = [f"{rule} on {scope}" for rule, scope in incidents["critical"]]
     if critical:
         listed = "; ".join(sorted(set(critical)))
         plural = "incident" if len(critical) == 1 else "incidents"
@@ -337,7 +337,9 @@ def summary_zh(
     if rate.value is not None:
         waited = f"，首次回复的中位时间为 {zh_value(wait)}" if wait.value is not None else ""
         sentences.append(f"问题和讨论串中有 {rate.value:.0%} 得到了回复{waited}。")
-    critical = incidents["critical"] if critical_zh is None else critical_zh
+    critical = critical_zh
+    if critical is None:
+        critical = [f"{rule} on {scope}" for rule, scope in incidents["critical"]]
     if critical:
         sentences.append(f"严重事件 {len(critical)} 起：{'；'.join(sorted(set(critical)))}。")
     else:

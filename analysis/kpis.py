@@ -127,12 +127,11 @@ def week_figures(
 
 def incidents(episodes: pd.DataFrame, start, end) -> dict:
     """Episodes overlapping [start, end): counts by severity, the hours when at least one
-    alert was firing (overlaps counted once), and the critical ones: "rule on scope" in
-    English (critical) and as (rule name, scope label) pairs to word in another language
-    (critical_scopes)."""
+    alert was firing (overlaps counted once), and the critical ones as (rule name, scope
+    label) pairs, for each reader to word in their language."""
     counts = {"critical": 0, "warning": 0, "info": 0}
     spans = []
-    names, pairs = [], []
+    pairs = []
     for row in episodes.sort_values("started_at").itertuples() if not episodes.empty else []:
         counts[row.severity] = counts.get(row.severity, 0) + 1
         first = max(row.started_at, start)
@@ -142,10 +141,9 @@ def incidents(episodes: pd.DataFrame, start, end) -> dict:
         else:
             spans.append([first, last])
         if row.severity == "critical":
-            names.append(f"{row.rule_name} on {row.scope_label}")
             pairs.append((row.rule_name, row.scope_label))
     hours = sum((b - a).total_seconds() for a, b in spans) / 3600
-    return {"counts": counts, "firing_hours": hours, "critical": names, "critical_scopes": pairs}
+    return {"counts": counts, "firing_hours": hours, "critical": pairs}
 
 
 def kind_counts(channel_weeks: pd.DataFrame, week: int) -> pd.DataFrame:

@@ -155,7 +155,7 @@ def critical_incidents(report) -> list[str]:
             _("{rule} on {scope}").format(
                 rule=alert_words.rule_text(rule), scope=alert_words.scope_label(scope)
             )
-            for rule, scope in report.incidents["critical_scopes"]
+            for rule, scope in report.incidents["critical"]
         }
     )
 
@@ -165,5 +165,5 @@ def critical_in_chinese(incidents: dict) -> list[str]:
     with i18n.speaking(i18n.CHINESE):
         return [
             f"{alert_words.rule_text(rule)}（{alert_words.scope_label(scope)}）"
-            for rule, scope in incidents["critical_scopes"]
+            for rule, scope in incidents["critical"]
         ]

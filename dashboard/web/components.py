@@ -138,13 +138,10 @@ def _timezone_picker() -> str:
 
 
 def _range_picker(timezone: str) -> TimeRange:
-    options = [*PRESETS, CUSTOM]
-    preset = st.sidebar.selectbox(
-        _("Time range"),
-        options,
-        index=options.index(DEFAULT_PRESET),
-        key="preset",
-        format_func=translator(),
+    if "preset" not in st.session_state:  # the default through the state, as the language
+        st.session_state["preset"] = DEFAULT_PRESET  # switch and the "show the data" button
+    preset = st.sidebar.selectbox(  # set it too (a widget's default beside it warns)
+        _("Time range"), [*PRESETS, CUSTOM], key="preset", format_func=translator()
     )
     if preset != CUSTOM:
         return preset_range(preset, now())

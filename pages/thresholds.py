@@ -340,7 +340,7 @@ def body() -> None:
                 {
                     _("rule"): [alert_words.rule_text(r.name) for r in rules],
                     _("severity"): [severities[r.severity] for r in rules],
-                    _("enabled"): [r.enabled for r in rules],
+                    _("enabled"): [_("yes") if r.enabled else _("no") for r in rules],
                     _("fires when"): [rule_sentence(r) for r in rules],
                     _("version"): [r.version for r in rules],
                 }

@@ -402,6 +402,7 @@ def test_the_thresholds_page_in_chinese_names_the_shipped_rules_in_chinese(
     listed = list(app.table[0].value.index)
     assert "消息量激增" in listed and "活跃度下降" in listed, listed
     assert "Volume surge" not in listed
+    assert set(app.table[0].value["启用"]) <= {"是", "否"}  # not True/False
     chooser = next(s for s in app.selectbox if s.label == "要编辑的规则")
     assert "话题占比激增" in chooser.options, chooser.options
 

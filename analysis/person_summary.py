@@ -35,9 +35,11 @@ def weekly_sentiment(messages: pd.DataFrame, timezone: str) -> pd.DataFrame:
 
 def partners(given: pd.DataFrame, received: pd.DataFrame) -> pd.DataFrame:
     """person, replies_given (to them), replies_received (from them): everyone they talked
-    with, most replies either way first."""
+    with, most replies either way first. `given` is person, replies (a person may have
+    several rows: recorded replies and a conversation's turns); `received`, a row a reply."""
     got = received.groupby("person").size().rename("replies_received")
-    table = pd.concat([given.set_index("person")["replies"].rename("replies_given"), got], axis=1)
+    gave = given.groupby("person")["replies"].sum().rename("replies_given")
+    table = pd.concat([gave, got], axis=1)
     table = table.fillna(0).astype("int64").rename_axis("person").reset_index()
     table["both"] = table["replies_given"] + table["replies_received"]
     table = table.sort_values(["both", "person"], ascending=[False, True], ignore_index=True)
@@ -49,7 +51,9 @@ def first_responses(messages: pd.DataFrame, received: pd.DataFrame) -> pd.DataFr
     replied (`answered_after`, NaN: no one has), newest first."""
     asked = messages[messages["kind"] == QUESTION]
     first = received.groupby("message_id")["replied_at"].min()
-    replied = asked["id"].map(first)
+    # reindexed, not mapped: a map onto no replies at all fails on the empty time column
+    replied = pd.to_datetime(first.reindex(asked["id"].to_numpy()).to_numpy(), utc=True)
+    replied = pd.Series(replied, index=asked.index)
     minutes = (replied - asked["sent_at"]).dt.total_seconds() / 60
     table = asked[["sent_at", "channel", "text"]].assign(answered_after=minutes.round(1))
     return table.sort_values("sent_at", ascending=False, ignore_index=True)

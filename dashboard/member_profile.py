@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from analysis import person_summary
 from data_access import member_notes, person_reads
 from data_access import member_weeks as member_week_store
+from data_access.kpi_queries import replying_sources
 
 PROFILE_DAYS = 90
 NEWEST_SHOWN = 30  # messages listed
@@ -56,7 +57,13 @@ def read_profile(
         received = person_reads.replies_received(conn, ids, counted_from)
         tags = member_notes.tags_of(conn, community_id, person)
         notes = member_notes.notes_of(conn, community_id, person)
-        talked = person_summary.partners(given, received)
+        turns_given, turns_received = person_reads.conversation_partners(
+            conn, person, activity, replying_sources(conn, community_id)
+        )
+        talked = person_summary.partners(
+            pd.concat([given, turns_given], ignore_index=True),
+            pd.concat([received[["person"]], turns_received], ignore_index=True),
+        )
         names = member_week_store.person_names(conn, talked["person"].tolist())
     shown = ["sent_at", "channel", "text", "kind", "sentiment", "language"]
     newest = activity.head(NEWEST_SHOWN)[shown]

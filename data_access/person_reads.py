@@ -5,7 +5,7 @@ community."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pandas as pd
 from sqlalchemy import Connection, Select, and_, func, select
@@ -13,10 +13,12 @@ from sqlalchemy.orm import aliased
 
 from data_access.frames import frame_of, raw_time
 from data_access.kpi_queries import PERSON, listed_messages, of_persons
+from data_access.member_weeks import TURN_MINUTES, conversation_turns
 from data_access.schema import Channel, Member, Message, MessageTopic, Topic
-from data_access.sql import among
+from data_access.sql import among, chunked
 
 MOST_MESSAGES = 5000  # the newest this many of the period are read
+HOURS_A_QUERY = 1000  # a channel's hours read at once, around a person's messages
 
 
 def person_activity(
@@ -44,6 +46,8 @@ def person_activity_query(account: int, since: datetime, limit: int) -> Select:
         select(
             Message.id,
             raw_time(Message.sent_at).label("sent_at"),
+            Message.channel_id,
+            Message.source_id,
             Channel.name.label("channel"),
             Message.kind,
             Message.sentiment,
@@ -124,6 +128,68 @@ def replies_received(conn: Connection, accounts: list[int], since: datetime) -> 
         )
     )
     return frame_of(conn, query, times=("replied_at",))
+
+
+def conversation_partners(
+    conn: Connection, person: int, activity: pd.DataFrame, replying: list[int]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(given, received) as replied_to and replies_received give them (person, replies;
+    person), read from the conversation's turns around the person's messages in
+    `activity` that are in sources recording no replies (not in `replying`): the turns
+    member_weeks counts (a message within TURN_MINUTES of another person's in the same
+    channel), so a WeChat or QQ group's members have partners on their profile as in
+    their weeks. Reads the channel's messages of the hours around each of theirs, down
+    ix_messages_channel_hour_member."""
+    chat = activity[~activity["source_id"].isin(replying)]
+    around = _channel_hours_around(chat)
+    found = [
+        frame_of(conn, _channel_messages_query(channel, some))
+        for channel, hours in around.items()
+        for some in chunked(hours, HOURS_A_QUERY)
+    ]
+    if not found:
+        return pd.DataFrame({"person": [], "replies": []}), pd.DataFrame({"person": []})
+    turns = conversation_turns(pd.concat(found, ignore_index=True).assign(week=0), replying)
+    given = turns[(turns["person"] == person) & (turns["to"] != person)]
+    given = given.groupby("to").size().rename_axis("person").reset_index(name="replies")
+    received = turns.loc[(turns["to"] == person) & (turns["person"] != person), ["person"]]
+    return given, received.reset_index(drop=True)
+
+
+def _channel_hours_around(messages: pd.DataFrame) -> dict[int, list[datetime]]:
+    """channel_id -> the hours that hold each message's neighbours within TURN_MINUTES:
+    its own, and the one before or after when it is that close to the hour's edge."""
+    sent = pd.to_datetime(messages["sent_at"], utc=True, format="ISO8601")
+    reach = pd.Timedelta(minutes=TURN_MINUTES)
+    hours = pd.concat(
+        [
+            pd.DataFrame({"channel": messages["channel_id"], "hour": (sent + shift).dt.floor("h")})
+            for shift in (-reach, pd.Timedelta(0), reach)
+        ]
+    ).drop_duplicates()
+    return {
+        int(channel): sorted(group["hour"].dt.to_pydatetime())
+        for channel, group in hours.groupby("channel")
+    }
+
+
+def _channel_messages_query(channel: int, hours: list[datetime]) -> Select:
+    return (
+        select(
+            Message.id,
+            PERSON.label("person"),
+            Message.channel_id,
+            Message.source_id,
+            raw_time(Message.sent_at).label("sent_at"),
+        )
+        .join(Member, and_(Member.id == Message.member_id, Member.is_bot.is_(False)))
+        .where(
+            Message.channel_id == channel,
+            Message.hour.in_(hours),
+            Message.sent_at >= hours[0],  # PostgreSQL reads those months alone
+            Message.sent_at < hours[-1] + timedelta(hours=1),
+        )
+    )
 
 
 def accounts_of(conn: Connection, community_id: int, persons: list[int]) -> list[int]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -547,13 +548,10 @@ def test_a_conversations_turns_are_replies_where_the_source_records_none():
     assert not turns["parent_top"].any() and turns["parent_kind"].isna().all()
 
 
-def test_a_wechat_group_that_talks_every_week_has_vital_members(engine):
-    """A group chat export records no replies: three people who talk in turns each week
-    (ann, bo, cy, ann, bo, cy, a minute apart) each give or get 3 or 4 replies with 2
-    partners a week, so from their third week on they are vital. Read as the Members
-    page reads them, after the worker's job."""
+def wechat_group_in_turns(engine) -> None:
+    """A group chat export, which records no replies: ann, bo, cy, ann, bo, cy, a minute
+    apart, every Monday at 10:00 UTC of 2026-W42 to W45."""
     from dashboard.communities import prepare_community
-    from dashboard.member_lifecycle import refresh_member_weeks, stored_member_weeks
     from ingest.pipeline import ImportTarget, run_import
     from ingest.records import ParsedRow, RawMessage
 
@@ -577,6 +575,15 @@ def test_a_wechat_group_that_talks_every_week_has_vital_members(engine):
     ]
     prepare_community(engine, "wechat")
     run_import(engine, rows, ImportTarget("wechat", "group.csv", "wechat"))
+
+
+def test_a_wechat_group_that_talks_every_week_has_vital_members(engine):
+    """Three people who talk in turns each week (wechat_group_in_turns) each give or get 3
+    or 4 replies with 2 partners a week, so from their third week on they are vital. Read
+    as the Members page reads them, after the worker's job."""
+    from dashboard.member_lifecycle import refresh_member_weeks, stored_member_weeks
+
+    wechat_group_in_turns(engine)
     refresh_member_weeks(engine, 1, "UTC", datetime(2026, 11, 10, tzinfo=UTC))
     stored = stored_member_weeks(engine, 1, "UTC", datetime(2026, 11, 10, tzinfo=UTC))
     names = dict(zip(*identities_of(engine), strict=True))
@@ -594,6 +601,31 @@ def test_a_wechat_group_that_talks_every_week_has_vital_members(engine):
     assert w45.loc["bo", ["replies_given", "replies_received", "partners"]].tolist() == [2, 2, 2]
     assert w45.loc["cy", ["replies_given", "replies_received", "partners"]].tolist() == [2, 1, 2]
     assert (w45["threads_started"] == 0).all() and (w45["answers"] == 0).all()
+
+
+def test_a_wechat_group_members_profile_names_whom_she_talks_with(monkeypatch, database_url):
+    """bo's profile in the group chat (wechat_group_in_turns): each week she follows ann
+    twice (turns 1 and 4) and cy follows her twice (turns 2 and 5): over the 4 weeks she
+    replied to ann 8 times and cy replied to her 8 times, as her weeks count them."""
+    from dashboard.member_lifecycle import refresh_member_weeks
+    from data_access.db import make_engine
+    from tests.test_pages import open_page
+
+    now = datetime(2026, 11, 10, tzinfo=UTC)
+    engine = make_engine(database_url)
+    wechat_group_in_turns(engine)
+    refresh_member_weeks(engine, 1, "UTC", now)
+    people = {name: p for p, name in zip(*identities_of(engine), strict=True)}
+    engine.dispose()
+    monkeypatch.setenv("ECG_TIMEZONE", "UTC")
+    monkeypatch.setattr("dashboard.web.components.now", lambda: now)
+    app = open_page(monkeypatch, database_url, "../pages/member_profile.py")
+    app.query_params["person"] = str(people["bo"])
+    app.run()
+    assert not app.exception, [e.message for e in app.exception]
+    partners = next(f.value for f in app.dataframe if "they replied to them" in f.value.columns)
+    assert partners.drop(columns="profile").values.tolist() == [["ann", 8, 0], ["cy", 0, 8]]
+    assert not any("No replies to or from anyone" in c.value for c in app.caption)
 
 
 def test_people_who_share_a_name_are_told_apart():
@@ -614,3 +646,34 @@ def test_people_who_share_a_name_are_told_apart():
         4: "Ana (discord d-9)",
         5: "陈",
     }
+
+
+def test_a_members_questions_wait_for_their_first_reply_even_with_none_at_all():
+    """Two questions, one replied to after 30 and 45 minutes (the first counts), one never;
+    and the same questions where nobody ever replied (a group chat export records no
+    replies: the profile once failed on that)."""
+    from analysis.person_summary import first_responses
+
+    asked = pd.to_datetime(["2026-11-02 10:00", "2026-11-02 12:00"], utc=True)
+    messages = pd.DataFrame(
+        {
+            "id": [1, 2, 3],
+            "kind": ["question", "question", "praise"],
+            "sent_at": [*asked, asked[1]],
+            "channel": ["help"] * 3,
+            "text": ["how?", "where?", "thanks"],
+        }
+    )
+    received = pd.DataFrame(
+        {
+            "message_id": [1, 1],
+            "person": [7, 8],
+            "replied_at": pd.to_datetime(["2026-11-02 10:45", "2026-11-02 10:30"], utc=True),
+        }
+    )
+    waited = first_responses(messages, received).set_index("text")["answered_after"]
+    assert waited["how?"] == 30.0 and np.isnan(waited["where?"]) and len(waited) == 2
+    nobody = received.iloc[:0]
+    assert first_responses(messages, nobody)["answered_after"].isna().tolist() == [True, True]
+    as_read = pd.DataFrame({"message_id": [], "person": [], "replied_at": []})  # no dtypes
+    assert first_responses(messages, as_read)["answered_after"].isna().all()

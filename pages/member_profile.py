@@ -58,8 +58,10 @@ def body() -> None:
         cols[2].metric(_("Engagement"), f"{latest['engagement']:.1f}")
     tags_and_notes(cid, person, profile)
     st.markdown("**" + _("Accounts") + "**")
+    accounts = profile.accounts.drop(columns=["id"])
+    accounts["first_seen"] = components.local_minutes(accounts["first_seen"], filters.timezone)
     st.dataframe(
-        profile.accounts.drop(columns=["id"]).rename(
+        accounts.rename(
             columns={
                 "platform": _("platform"),
                 "source": _("source"),
@@ -79,7 +81,10 @@ def body() -> None:
         states = worded(STATE_NAMES)
         st.dataframe(
             history[["week", "state", "level", "engagement", "messages", "partners"]]
-            .assign(state=history["state"].map(lambda s: states.get(s, s)))
+            .assign(
+                state=history["state"].map(lambda s: states.get(s, s)),
+                engagement=history["engagement"].round(1),  # as the figure above shows it
+            )
             .iloc[::-1],
             hide_index=True,
             width="stretch",

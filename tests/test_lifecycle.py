@@ -417,6 +417,8 @@ def test_a_members_profile_shows_her_accounts_weeks_partners_and_questions(
     )
     assert sorted(accounts["platform"]) == ["discord", "slack"]
     assert sorted(accounts["account id"]) == ["U-ana", "ana#1"]
+    # first seen in the viewer's time zone: 08:00 UTC is 10:00 in Berlin's summer, 09:00 after
+    assert list(accounts["first seen"]) == ["2026-10-05 10:00", "2026-10-26 09:00"]
     assert list(weeks["week"][:6]) == [f"2026-W{w}" for w in (46, 45, 44, 43, 42, 41)]
     assert list(weeks["state"][:6]) == ["vital", "vital", "vital", "vital", "active", "new"]
     assert {m.label: m.value for m in app.metric}["Level"] == "regular"

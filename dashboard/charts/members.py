@@ -71,7 +71,17 @@ def weeks_of_one(history: pd.DataFrame) -> go.Figure:
     figure.update_layout(
         height=300,
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        yaxis2={"overlaying": "y", "side": "right"},
+        legend={"orientation": "h", "y": 1.12},  # above: on the right it hid the axis
+        yaxis={"title": _("messages"), "rangemode": "tozero"},
+        # its own round ticks (synced to the bars' grid they read 0.16k, 1.83k ...)
+        yaxis2={
+            "title": _("engagement"),
+            "overlaying": "y",
+            "side": "right",
+            "rangemode": "tozero",
+            "tickmode": "auto",
+            "showgrid": False,
+        },
     )
     return figure
 

@@ -18,6 +18,7 @@ from dashboard.web.rule_editor import (
     SEVERITY_NAMES,
     baseline_note,
     uses_sentiment,
+    value_text,
     worded,
 )
 
@@ -46,6 +47,11 @@ def table(episodes: pd.DataFrame) -> pd.DataFrame:
         )
 
     severities = worded(SEVERITY_NAMES)
+    metrics = {rule.id: rule.metric for rule in resources.alert_rules(filters.community_id)}
+    peaks = [
+        value_text(metrics.get(rule_id), value)
+        for rule_id, value in zip(episodes["rule_id"], episodes["peak_value"], strict=True)
+    ]
     return pd.DataFrame(
         {
             _("severity"): episodes["severity"].map(lambda s: severities.get(s, s)),
@@ -53,7 +59,7 @@ def table(episodes: pd.DataFrame) -> pd.DataFrame:
             _("scope"): episodes["scope_label"].map(alert_words.scope_label),
             _("fired"): local("started_at"),
             _("resolved"): local("ended_at").fillna(_("firing")),
-            _("peak"): episodes["peak_value"].round(3),
+            _("peak"): peaks,
             _("acknowledged by"): episodes["acknowledged_by"].fillna(""),
             _("silenced"): episodes["silenced"],
         }

@@ -128,6 +128,11 @@ def test_alerts_page_shows_the_episode_its_evidence_and_acknowledges(monkeypatch
     choose_days(app, date(2026, 2, 27), date(2026, 2, 28))
     assert app.subheader[0].value == "Firing now: 2"
     firing = open_episodes(archive)
+    # each peak as its metric reads: the volume's a count, the negative share's a share
+    shown = app.dataframe[0].value.set_index("rule")["peak"]
+    stored = firing.set_index("rule_name")["peak_value"]
+    assert shown["Volume surge"] == f"{stored['Volume surge']:,.0f}"
+    assert shown["Negative-sentiment surge"] == f"{stored['Negative-sentiment surge']:.1%}"
     (surge,) = firing.loc[firing["rule_name"] == "Volume surge", "id"]
     next(s for s in app.selectbox if s.label == "Episode").set_value(int(surge)).run()
     (chart,) = charts(app)

@@ -318,3 +318,22 @@ def test_the_backtest_table_counts_an_open_episode_up_to_the_replay_end():
     assert list(frame["minutes"]) == [60, 300]
     assert frame["end"].isna().tolist() == [False, True]
     assert frame["start"][1] == pd.Timestamp("2026-12-07 07:00", tz="Asia/Shanghai")
+
+
+def test_an_episodes_peak_reads_as_its_metric():
+    """The Alerts page's peak column mixed a topic share (0.678), a count (226) and a
+    forecast ratio (3.074) as bare numbers; each now reads in its metric's unit."""
+    from dashboard.i18n import speaking
+    from dashboard.web.rule_editor import value_text
+
+    assert value_text("topic_share", 0.678) == "67.8%"
+    assert value_text("negative_share", 0.3312) == "33.1%"
+    assert value_text("volume", 1226.0) == "1,226"
+    assert value_text("silent_sources", 1.0) == "1"
+    assert value_text("avg_sentiment", -0.4567) == "-0.457"
+    assert value_text("predicted_spike", 3.074) == "3.07×"
+    assert value_text("emerging_term", 7.456) == "7.46"
+    assert value_text(None, 0.12345) == "0.123"  # its rule deleted since: as stored
+    assert value_text("volume", float("nan")) == ""
+    with speaking("zh_CN"):
+        assert value_text("kind_share", 0.25) == "25.0%"

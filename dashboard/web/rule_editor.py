@@ -26,7 +26,7 @@ from alerts.rules import (
     rule_from_fields,
 )
 from dashboard.charts.alerts import local_minutes
-from dashboard.i18n import N_, _
+from dashboard.i18n import N_, _, number, percent
 from data_access.alert_data import minute_of
 
 __all__ = [
@@ -90,6 +90,16 @@ DIRECTION_NAMES = {"above": N_("above"), "below": N_("below")}
 SEVERITY_NAMES = {"info": N_("info"), "warning": N_("warning"), "critical": N_("critical")}
 
 
+# metrics whose values are counts (of messages, people, sources)
+WHOLE_METRICS = {
+    *COUNT_METRICS,
+    "forecast_deviation",  # its value is the count, its score the distance from the band
+    "silent_sources",
+    "vital_newly_at_risk",
+    "segment_size",
+}
+
+
 def worded(names: dict[str, str]) -> dict[str, str]:
     """One of the vocabularies above in this run's language, for a format_func."""
     return {key: _(name) for key, name in names.items()}
@@ -125,6 +135,23 @@ def rule_sentence(rule: Rule) -> str:
     return _("{sentence} ({scope})").format(
         sentence=sentence, scope=_(SCOPE_NAMES[rule.scope.kind])
     )
+
+
+def value_text(metric: str | None, value: float) -> str:
+    """An episode's peak as its metric reads: a share in per cent (0.678 is 67.8%), a
+    count of messages, people or sources whole, an average sentiment signed, a forecast's
+    ratio as ×; a rule since deleted (no metric): the number as stored."""
+    if value is None or pd.isna(value):
+        return ""
+    if metric in SHARE_METRICS:
+        return percent(value, 1)
+    if metric in WHOLE_METRICS:
+        return number(value)
+    if metric == "avg_sentiment":
+        return f"{value:+.3f}"
+    if metric == "predicted_spike":
+        return f"{number(value, 2)}×"
+    return number(value, 3 if metric is None else 2)
 
 
 def backtest_totals(results: list[ScopeBacktest], end: datetime) -> dict[str, float]:

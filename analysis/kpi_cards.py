@@ -3,6 +3,7 @@ the written summary of a week. Pure: figures in, values and sentences out."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from statistics import median
 
@@ -141,8 +142,17 @@ def change_text(card) -> str | None:
     if not any(digit in "123456789" for digit in shown):
         return None  # a change too small to show ("-0 min") is no change on the page
     sign = "+" if card.change > 0 else "-" if card.change < 0 else ""
-    pct = f" ({card.change_pct:+.0%})" if card.change_pct is not None else ""
+    pct = f" ({_percent_change(card.change_pct)})" if card.change_pct is not None else ""
     return f"{sign}{shown}{pct}"
+
+
+def _percent_change(share: float) -> str:
+    """'+12%', or with one decimal under 1% ('-0.1%', not '-0%'); '<0.1%' below that."""
+    if abs(share) >= 0.01 - 5e-7:
+        return f"{share:+.0%}"
+    if abs(share) >= 0.0005:
+        return f"{share:+.1%}"
+    return "<0.1%"
 
 
 def kpi_cards(figures: list[WeekFigures]) -> list[Kpi]:
@@ -266,7 +276,7 @@ def summary(cards: list[Kpi], incidents: dict, top_topic: tuple[str, int] | None
         sentences.append(f"{rate.shown()} of questions and threads were answered{waited}.")
     critical = [f"{rule} on {scope}" for rule, scope in incidents["critical"]]
     if critical:
-        listed = "; ".join(sorted(set(critical)))
+        listed = "; ".join(each_once(critical))
         plural = "incident" if len(critical) == 1 else "incidents"
         sentences.append(f"{len(critical)} critical {plural}: {listed}.")
     else:
@@ -275,6 +285,14 @@ def summary(cards: list[Kpi], incidents: dict, top_topic: tuple[str, int] | None
         count = f"{top_topic[1]:,} message{'' if top_topic[1] == 1 else 's'}"
         sentences.append(f"Most discussed topic: {top_topic[0]} ({count}).")
     return " ".join(sentences)
+
+
+def each_once(incidents: list[str], space: str = " ") -> list[str]:
+    """The incidents named once each, sorted, "×3" after one that happened 3 times: "4
+    critical incidents: A ×3; B", not "4 critical incidents: A; B" (Chinese puts no
+    space before it)."""
+    counts = Counter(incidents)
+    return [name if n == 1 else f"{name}{space}×{n}" for name, n in sorted(counts.items())]
 
 
 # The summary in Chinese: written with Chinese word order, measure words and punctuation,
@@ -341,7 +359,8 @@ def summary_zh(
     if critical is None:
         critical = [f"{rule} on {scope}" for rule, scope in incidents["critical"]]
     if critical:
-        sentences.append(f"严重事件 {len(critical)} 起：{'；'.join(sorted(set(critical)))}。")
+        listed = "；".join(each_once(critical, space=""))
+        sentences.append(f"严重事件 {len(critical)} 起：{listed}。")
     else:
         sentences.append("没有严重事件。")
     if top_topic is not None:

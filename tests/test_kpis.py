@@ -231,6 +231,11 @@ def test_a_change_too_small_to_show_is_no_change():
     assert change_text(Card()) is None
     Card.change = -2.0
     assert change_text(Card()) == "-2 min (-6%)"
+    Card.kind, Card.change = "count", -1  # 733 returning members after 734: not "(-0%)"
+    Card.change_pct = -1 / 734
+    assert change_text(Card()) == "-1 (-0.1%)"
+    Card.change, Card.change_pct = 1, 1 / 11_326
+    assert change_text(Card()) == "+1 (<0.1%)"
 
 
 def test_sparklines_have_no_points_before_the_data_began():
@@ -243,6 +248,27 @@ def test_sparklines_have_no_points_before_the_data_began():
     cards = {card.key: card for card in kpi_cards([empty] * 9 + [busy] * 3)}
     assert cards["messages"].history == (None,) * 9 + (40, 40, 40)
     assert cards["active"].history == (None,) * 9 + (5, 5, 5)
+
+
+def test_incidents_that_repeat_are_named_once_with_their_count():
+    """Four critical episodes of two rules: "4 critical incidents: A; B" read as if two
+    were missing; each is named once, with how often it happened."""
+    from analysis.kpi_cards import kpi_cards, summary, summary_zh
+    from analysis.kpis import WeekFigures
+
+    week = WeekFigures(5, 2, 3, 1, 1240, 4, 6, 5, 12.0, 0.2, 0.1)
+    cards = kpi_cards([week, week])
+    negative, volume = ("Negative-sentiment surge", "everything"), ("Volume surge", "everything")
+    incidents = {"counts": {"critical": 4}, "critical": [negative, volume, negative, negative]}
+    assert (
+        "4 critical incidents: Negative-sentiment surge on everything ×3; "
+        "Volume surge on everything." in summary(cards, incidents, None)
+    )
+    negative_zh, volume_zh = "负面情绪激增（全部）", "消息量激增（全部）"
+    worded = [negative_zh, volume_zh, negative_zh, negative_zh]
+    assert "严重事件 4 起：消息量激增（全部）；负面情绪激增（全部）×3。" in summary_zh(
+        cards, incidents, None, worded
+    )
 
 
 def test_a_week_without_messages_is_summed_up_as_one():

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from analysis.kpi_cards import change_text, zh_value
+from analysis.kpi_cards import change_text, each_once, zh_value
 from analysis.weeks import Week
 from dashboard import i18n
 from dashboard.i18n import N_, _, alert_words
@@ -149,14 +149,16 @@ def week_label(week: Week) -> str:
 
 def critical_incidents(report) -> list[str]:
     """The week's critical incidents, "Volume surge on everything" in the current
-    language (a shipped rule's name and the scope's own words translated), in order."""
-    return sorted(
-        {
+    language (a shipped rule's name and the scope's own words translated), in order, each
+    once ("×3" after one that happened three times)."""
+    return each_once(
+        [
             _("{rule} on {scope}").format(
                 rule=alert_words.rule_text(rule), scope=alert_words.scope_label(scope)
             )
             for rule, scope in report.incidents["critical"]
-        }
+        ],
+        space="" if in_chinese() else " ",
     )
 
 

@@ -179,6 +179,8 @@ def test_the_members_page_draws_the_stored_weeks(monkeypatch, database_url):
         t["name"]: dict(zip(values(t["x"]), values(t["y"]), strict=True)) for t in over_time["data"]
     }
     assert drawn["vital"]["2026-W45"] == 1  # ana
+    first_week = values(over_time["data"][0]["x"])[0]  # no empty week before the first
+    assert sum(people[first_week] for people in drawn.values()) > 0
     # dee, and bo's and cy's Discord accounts (not merged with their Slack ones)
     assert drawn["new"]["2026-W44"] == 3
     assert sankey["data"][0]["type"] == "sankey"

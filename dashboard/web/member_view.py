@@ -35,8 +35,11 @@ def worded(names: dict[str, str]) -> dict[str, str]:
 
 def counts_over_time(counts: pd.DataFrame, weeks: list[str]) -> pd.DataFrame:
     """People per state in the last SHOWN_WEEKS weeks (week as its name), every state in
-    every week (counts: week index, state, people, as members_overview gives them)."""
-    shown = range(len(weeks) - SHOWN_WEEKS, len(weeks))
+    every week (counts: week index, state, people, as members_overview gives them); the
+    weeks before the first with anyone in it are left out (a young community's chart
+    opened on empty weeks)."""
+    first = int(counts["week"].min()) if len(counts) else 0
+    shown = range(max(len(weeks) - SHOWN_WEEKS, first), len(weeks))
     table = (
         counts[counts["week"].isin(shown)]
         .pivot_table(index="week", columns="state", values="people", aggfunc="sum")

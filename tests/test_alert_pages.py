@@ -75,7 +75,8 @@ def test_thresholds_page_previews_an_edit_beside_the_saved_rule(monkeypatch, arc
     # 21 days of history: three whole weeks for the same hour of the week
     notes = [c.value for c in app.caption]
     assert "Baseline: the same hour of the week in the last 3 weeks with data." in notes
-    assert any(n.startswith("Calibrated: each day the worker sets this threshold") for n in notes)
+    (calibrated,) = [n for n in notes if n.startswith("Calibrated: each day the worker sets")]
+    assert "would have fired at most 1 time a week;" in calibrated  # the default budget
     (chart,) = charts(app)
     shapes = chart["layout"]["shapes"]
     assert len(shapes) == 2  # the edited rule's episode and the saved one's: the same

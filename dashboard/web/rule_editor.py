@@ -26,7 +26,7 @@ from alerts.rules import (
     rule_from_fields,
 )
 from dashboard.charts.alerts import local_minutes
-from dashboard.i18n import N_, _, number, percent
+from dashboard.i18n import N_, _, ngettext, number, percent
 from data_access.alert_data import minute_of
 
 __all__ = [
@@ -191,11 +191,16 @@ def calibration_text(rule: Rule, per_week: float) -> str | None:
         return _("Pinned: calibration leaves this threshold as set.")
     if not calibratable(rule) or shipped is None:
         return None
-    return _(
+    return ngettext(
         "Calibrated: each day the worker sets this threshold from the community's last "
         "{days} days, the least strict of {shipped} (as shipped) and stricter ones that "
-        "would have fired at most {budget} time(s) a week; the backtest below shows what "
-        "the current one would have done."
+        "would have fired at most {budget} time a week; the backtest below shows what "
+        "the current one would have done.",
+        "Calibrated: each day the worker sets this threshold from the community's last "
+        "{days} days, the least strict of {shipped} (as shipped) and stricter ones that "
+        "would have fired at most {budget} times a week; the backtest below shows what "
+        "the current one would have done.",
+        1 if per_week == 1 else 2,  # 0.5 times, 2 times: English says "times"
     ).format(days=CALIBRATION_DAYS, shipped=f"{shipped.threshold:g}", budget=f"{per_week:g}")
 
 

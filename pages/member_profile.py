@@ -78,12 +78,23 @@ def body() -> None:
     else:
         st.markdown("**" + _("Week by week") + "**")
         st.plotly_chart(member_charts.weeks_of_one(history), width="stretch")
-        states = worded(STATE_NAMES)
+        states, levels = worded(STATE_NAMES), worded(LEVEL_NAMES)
         st.dataframe(
             history[["week", "state", "level", "engagement", "messages", "partners"]]
             .assign(
                 state=history["state"].map(lambda s: states.get(s, s)),
+                level=history["level"].map(lambda level: levels.get(level, level)),
                 engagement=history["engagement"].round(1),  # as the figure above shows it
+            )
+            .rename(
+                columns={
+                    "week": _("week"),
+                    "state": _("state"),
+                    "level": _("level"),
+                    "engagement": _("engagement"),
+                    "messages": _("messages"),
+                    "partners": _("partners"),
+                }
             )
             .iloc[::-1],
             hide_index=True,

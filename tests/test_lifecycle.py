@@ -632,6 +632,36 @@ def test_a_wechat_group_members_profile_names_whom_she_talks_with(monkeypatch, d
     assert not any("No replies to or from anyone" in c.value for c in app.caption)
 
 
+def test_a_members_weeks_read_in_chinese_on_her_profile(monkeypatch, database_url):
+    """The weeks table under the chart spoke English (week, level, champion...) on the
+    Chinese page: bo's four weeks in the group chat, newest first, in Chinese."""
+    from access.permissions import Role
+    from dashboard.member_lifecycle import refresh_member_weeks
+    from data_access import accounts
+    from data_access.db import make_engine
+    from tests.test_pages import ensure_user, open_page
+
+    now = datetime(2026, 11, 10, tzinfo=UTC)
+    engine = make_engine(database_url)
+    wechat_group_in_turns(engine)
+    refresh_member_weeks(engine, 1, "UTC", now)
+    people = {name: p for p, name in zip(*identities_of(engine), strict=True)}
+    ensure_user(database_url, Role.ADMIN)
+    accounts.set_language(engine, "admin", "zh_CN")
+    engine.dispose()
+    monkeypatch.setenv("ECG_TIMEZONE", "UTC")
+    monkeypatch.setattr("dashboard.web.components.now", lambda: now)
+    app = open_page(monkeypatch, database_url, "../pages/member_profile.py")
+    app.query_params["person"] = str(people["bo"])
+    app.run()
+    assert not app.exception, [e.message for e in app.exception]
+    weeks = next(f.value for f in app.dataframe if "参与度" in f.value.columns)
+    assert list(weeks.columns) == ["周", "状态", "等级", "参与度", "消息数", "交流对象"]
+    assert list(weeks["周"]) == ["2026-W45", "2026-W44", "2026-W43", "2026-W42"]
+    assert list(weeks["状态"]) == ["核心", "核心", "活跃", "新成员"]
+    assert "champion" not in set(weeks["等级"]) and "regular" not in set(weeks["等级"])
+
+
 def test_people_who_share_a_name_are_told_apart():
     """The weekly report's contributors read "Ana, Ana, Ben, Ana" for three people."""
     from data_access.member_weeks import told_apart

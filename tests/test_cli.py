@@ -285,6 +285,29 @@ def test_ecg_score_explains_every_word_that_moved_the_score(tmp_path):
     assert rows[1]["label"] == "negative"
 
 
+def test_texts_piped_in_are_scored_and_classified(tmp_path):
+    """`echo TEXT | ecg score -`: a text itself, not a file; and a text given where a file
+    is named says how to give it."""
+    from tests.ecg_process import run_ecg
+
+    piped = "this is not bad\n这个更新太垃圾了，一直闪退\n"
+    scored = run_ecg(["score", "-"], tmp_path, stdin=piped)
+    assert scored.returncode == 0, scored.stderr
+    rows = list(csv.DictReader(io.StringIO(scored.stdout)))
+    assert [(r["text"], r["language"], r["label"]) for r in rows] == [
+        ("this is not bad", "en", "positive"),
+        ("这个更新太垃圾了，一直闪退", "zh", "negative"),
+    ]
+    kinds = run_ecg(["classify", "-"], tmp_path, stdin="how do I install it?\n")
+    assert kinds.returncode == 0, kinds.stderr
+    assert list(csv.DictReader(io.StringIO(kinds.stdout)))[0]["kind"] == "question"
+    mistaken = run_ecg(["score", "this is great"], tmp_path)
+    assert mistaken.returncode != 0 and mistaken.stdout == ""
+    assert "No such file or directory (to give the texts themselves, pipe them in" in (
+        mistaken.stderr
+    )
+
+
 def test_a_closed_pipe_ends_a_listing_quietly(tmp_path):
     """`ecg members find a | head -1`: the reader goes away, no traceback follows. (`true`
     closes the pipe at once, long before the command has started and writes.)"""

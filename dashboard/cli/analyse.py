@@ -91,7 +91,9 @@ def cmd_detect(args, settings) -> int:
 
 def _score_parser(sub) -> None:
     p = sub.add_parser("score", help="score texts: language, label, compound (CSV out)")
-    p.add_argument("path", type=Path, help="a text file (one text per line) or a CSV")
+    p.add_argument(
+        "path", type=Path, help="a text file (one text per line) or a CSV; - reads standard input"
+    )
     add_column_option(p)
     p.add_argument("--explain", action="store_true", help="add the words that moved the score")
     p.add_argument("--output", type=Path, help="write here instead of standard output")
@@ -117,7 +119,10 @@ def _classify_parser(sub) -> None:
         "See docs/kinds.md",
     )
     p.add_argument(
-        "path", type=Path, metavar="FILE|train", help="a text file (one text per line) or a CSV"
+        "path",
+        type=Path,
+        metavar="FILE|train",
+        help="a text file (one text per line) or a CSV; - reads standard input",
     )
     add_column_option(p)
     p.add_argument("--output", type=Path, help="write here instead of standard output")

@@ -4,6 +4,7 @@ from a file and how they write their results."""
 from __future__ import annotations
 
 import csv
+import io
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,15 +16,22 @@ from ingest.records import ImportFormatError
 csv.field_size_limit(min(sys.maxsize, 1 << 31 - 1))  # issue bodies can be megabytes long
 
 
+STANDARD_INPUT = Path("-")  # `echo "text" | ecg score -`
+PIPE_HINT = "to give the texts themselves, pipe them in, one a line, and name the file -"
+
+
 def texts_of(path: Path, columns: list[str] | None) -> Iterator[str]:
-    """Lines of a text file, or the `columns` of each row of a CSV file joined by a line
-    break (`--column title --column body`: the title is the first line). The file is
-    opened, and a CSV's header checked, at once: nothing is written before a bad input
-    is refused."""
+    """Lines of a text file (standard input for -), or the `columns` of each row of a CSV
+    file joined by a line break (`--column title --column body`: the title is the first
+    line). The file is opened, and a CSV's header checked, at once: nothing is written
+    before a bad input is refused."""
     try:
-        handle = open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115
+        handle = _opened(path)
     except OSError as error:
-        raise ImportFormatError(str(path), 0, error.strerror or str(error)) from None
+        reason = error.strerror or str(error)
+        if not path.exists():  # `ecg score "some text"`: say how texts are given
+            reason = f"{reason} ({PIPE_HINT})"
+        raise ImportFormatError(str(path), 0, reason) from None
     reader = None
     if columns:
         try:
@@ -38,6 +46,12 @@ def texts_of(path: Path, columns: list[str] | None) -> Iterator[str]:
                 str(path), 1, f"no column {missing[0]!r} in {reader.fieldnames}"
             )
     return _texts(path, handle, reader, columns)
+
+
+def _opened(path: Path) -> TextIO:
+    if path == STANDARD_INPUT:
+        return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", newline="")
+    return open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115
 
 
 def _texts(path: Path, handle, reader, columns) -> Iterator[str]:

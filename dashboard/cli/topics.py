@@ -52,7 +52,7 @@ def _discover_parser(actions) -> None:
         nargs="?",
         type=Path,
         metavar="FILE",
-        help="a text file (one text per line) or a CSV (with --column)",
+        help="a text file (one text per line) or a CSV (with --column); - reads standard input",
     )
     add_column_option(d)
     d.add_argument("--k", type=int, help="how many topics (default: chosen between 2 and 20)")

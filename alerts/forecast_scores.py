@@ -10,12 +10,15 @@ import pandas as pd
 
 from alerts.baselines import rolling
 from alerts.rules import Scope
+from forecasting.spikes import MIN_NORMAL_DAYS as SPIKE_MIN_NORMAL_DAYS
+from forecasting.spikes import NORMAL_DAYS
 
 if TYPE_CHECKING:
     from alerts.windows import MetricData
 SPIKE_LOOKAHEAD_HOURS = 24
-SPIKE_NORMAL_DAYS = 7
-MIN_NORMAL_DAYS = 3  # days of the scope's own history before a predicted spike can fire
+# normal: the same hour over the last 7 days, from 3 days of the scope's own history on
+# (the Forecasts page's list reads it the same way: forecasting.spikes.normal_by_hour)
+SPIKE_NORMAL_DAYS, MIN_NORMAL_DAYS = NORMAL_DAYS, SPIKE_MIN_NORMAL_DAYS
 
 
 def _forecast_of(scope: Scope, data: MetricData) -> pd.DataFrame | None:

@@ -6,8 +6,9 @@
   5 standard deviations above the forecast), and at least `min_volume` (a topic with
   three messages a day never pages anyone).
 * A series has a **predicted spike** when, in the next 24 hours, its forecast rises above
-  `factor` times its normal level for that hour of the day (the mean of the same hour over
-  the last 7 days), again with at least `min_volume` expected. It is "likely" when even
+  `factor` times its normal level for that hour of the day (the median of the same hour
+  over the last 7 days, as the Predicted topic spike rule reads it), again with at least
+  `min_volume` expected. It is "likely" when even
   the band's lower edge is that high, else "possible".
 """
 
@@ -17,6 +18,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import numpy as np
 import pandas as pd
 
 DEFAULT_FACTOR = 3.0
@@ -24,6 +26,7 @@ MIN_VOLUME = 5.0  # messages in an hour
 BREAKOUT_WIDTHS = 3.0
 LOOKAHEAD = timedelta(hours=24)
 NORMAL_DAYS = 7
+MIN_NORMAL_DAYS = 3  # days of the series' own history before a spike can be predicted
 
 
 @dataclass(frozen=True)
@@ -47,12 +50,23 @@ def anomalies(
     return joined[(joined["y"] > joined["limit"]) & (joined["y"] >= min_volume)]
 
 
-def normal_by_hour(actual: pd.DataFrame, last_hour: datetime) -> pd.Series:
-    """Mean count for each hour of the day (0-23) over the last NORMAL_DAYS days, empty
-    hours counting as 0."""
+def normal_by_hour(actual: pd.DataFrame, last_hour: datetime) -> pd.Series | None:
+    """Median count for each hour of the day (0-23) over the last NORMAL_DAYS days (the
+    24-hour days ending at `last_hour`, empty hours counting as 0), counting only the
+    days since the series' first count; None before MIN_NORMAL_DAYS of them. The
+    Predicted topic spike rule reads normal the same way (alerts.forecast_scores), so
+    the Forecasts page and the Alerts page agree: a median, so one day's burst does not
+    raise normal for the week, and no normal made of the empty days before the data."""
     hours = pd.date_range(end=pd.Timestamp(last_hour), periods=24 * NORMAL_DAYS, freq="h")
     counts = actual.set_index("ds")["y"].reindex(hours, fill_value=0.0)
-    return counts.groupby(counts.index.hour).mean().reindex(range(24), fill_value=0.0)
+    with_data = actual.loc[actual["y"] > 0, "ds"]
+    if with_data.empty:
+        return None
+    day_starts = hours[(np.arange(len(hours)) // 24) * 24]
+    known = counts[day_starts >= with_data.min().floor("h")]
+    if len(known) < 24 * MIN_NORMAL_DAYS:
+        return None
+    return known.groupby(known.index.hour).median().reindex(range(24), fill_value=0.0)
 
 
 def predicted_spike(
@@ -64,6 +78,8 @@ def predicted_spike(
 ) -> PredictedSpike | None:
     """The highest predicted rise over normal in the next 24 hours, if it is a spike."""
     normal = normal_by_hour(actual, last_hour)
+    if normal is None:
+        return None
     window = ahead[ahead["ds"] <= pd.Timestamp(last_hour) + LOOKAHEAD].copy()
     if window.empty:
         return None

@@ -127,6 +127,29 @@ def test_predicted_spike_against_the_normal_hour_by_hand():
     assert predicted_spike(ahead, actual, last_hour, factor=3.0, min_volume=25) is None
 
 
+def test_the_normal_hour_is_the_median_of_the_days_with_data_as_the_alert_rule_reads_it():
+    """One day's burst at 10:00 (40 messages against 4 on the other six days) raised the
+    mean normal to 9.1, so a forecast of 20 read 2.2x on the Forecasts page while the
+    Predicted topic spike rule (the median: 4) fired at 5x. And a series 2 days old has
+    no normal yet (the rule waits for 3 days of it)."""
+    from alerts.forecast_scores import MIN_NORMAL_DAYS
+
+    last_hour = datetime(2026, 3, 8, 23, tzinfo=UTC)
+    week = [4.0 if h % 24 == 10 else 2.0 for h in range(24 * 7)]
+    week[24 * 3 + 10] = 40.0  # Thursday 10:00
+    actual = _frame("2026-03-02 00:00", week)
+    assert normal_by_hour(actual, last_hour)[10] == 4.0
+    ahead = _frame("2026-03-09 00:00", [0.0] * 48).drop(columns="y")
+    ahead["yhat"], ahead["yhat_lower"], ahead["yhat_upper"] = 2.0, 1.0, 4.0
+    ahead.loc[10, "yhat"] = 20.0
+    assert predicted_spike(ahead, actual, last_hour, factor=3.0).ratio == 5.0
+    young = _frame("2026-03-07 00:00", [0.0] * 5 + [2.0] * 43)  # its first count: day 1
+    assert MIN_NORMAL_DAYS == 3 and normal_by_hour(young, last_hour) is None
+    assert predicted_spike(ahead, young, last_hour, factor=3.0) is None
+    three_days = _frame("2026-03-06 00:00", [2.0] * 72)
+    assert normal_by_hour(three_days, last_hour)[10] == 2.0
+
+
 def test_forecast_command(forecast_url, monkeypatch, capsys):
     from dashboard.cli.main import main
 

@@ -343,3 +343,9 @@ def test_a_label_that_would_run_into_the_one_before_goes_a_row_lower():
     crowded = [span(10 + h / 10, "Volume surge") for h in range(4)]
     # all three rows taken: the fourth label goes where the first one ends first
     assert label_rows(crowded, start, start + week) == [0, 1, 2, 0]
+    # a Chinese character is as wide as two Latin ones: "活跃度下降" (5 characters, 10
+    # wide) runs 12.9 hours, so a band 10 hours later goes a row lower; in English the
+    # 5-letter "Surge" would have ended at 6.5 hours
+    chinese = [span(60, "活跃度下降"), span(70, "预测话题突增 +4")]
+    assert label_rows(chinese, start, start + week) == [0, 1]
+    assert label_rows([span(60, "Surge"), span(70, "Topic")], start, start + week) == [0, 0]

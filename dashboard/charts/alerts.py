@@ -3,6 +3,7 @@ the evidence of one episode. Pure: DataFrames in, plotly Figures out."""
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime
 
 import pandas as pd
@@ -51,7 +52,7 @@ def shade_episodes(
 def label_rows(spans: list[dict], start: datetime, end: datetime) -> list[int]:
     """The row (0: the top) of each span's label: the highest whose last label ends before
     this span starts, a label's width taken as LABEL_CHAR_SHARE of [start, end) a
-    character; when none is free, the row whose last label ends first."""
+    character (two for a Chinese one); when none is free, the row whose last label ends first."""
     ends: list = [None] * LABEL_ROWS  # where each row's last label ends
     per_char = (pd.Timestamp(end) - pd.Timestamp(start)) * LABEL_CHAR_SHARE
     rows = []
@@ -59,9 +60,15 @@ def label_rows(spans: list[dict], start: datetime, end: datetime) -> list[int]:
         at = pd.Timestamp(span["start"])
         free = [row for row, taken in enumerate(ends) if taken is None or taken <= at]
         row = free[0] if free else min(range(LABEL_ROWS), key=lambda r: ends[r])
-        ends[row] = at + per_char * len(span["label"])
+        ends[row] = at + per_char * shown_width(span["label"])
         rows.append(row)
     return rows
+
+
+def shown_width(text: str) -> int:
+    """A label's width in Latin characters: a Chinese character (East Asian wide or
+    full-width) takes two ("活跃度下降" runs as far as "Activity d")."""
+    return sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text)
 
 
 def merged_spans(episodes: pd.DataFrame, start: datetime, end: datetime) -> list[dict]:

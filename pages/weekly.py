@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import i18n
-from dashboard.i18n import _
+from dashboard.i18n import _, ngettext, number
 from dashboard.web import components, resources
 from dashboard.web.member_view import LEVEL_NAMES, STATE_NAMES, worded
 from dashboard.web.weekly_view import (
@@ -146,11 +146,15 @@ def kinds_and_questions(report) -> None:
     with left:
         st.subheader(_("Open questions"))
         st.caption(
-            _(
-                "{count} question(s) of the week that no one else has replied to (top-level "
+            ngettext(
+                "{count} question of the week that no one else has replied to (top-level "
                 "messages read as questions, in sources that record replies: where none is "
-                "ever a reply, no answer could be seen)."
-            ).format(count=report.open_question_count)
+                "ever a reply, no answer could be seen).",
+                "{count} questions of the week that no one else has replied to (top-level "
+                "messages read as questions, in sources that record replies: where none is "
+                "ever a reply, no answer could be seen).",
+                report.open_question_count,
+            ).format(count=number(report.open_question_count))
         )
         components.listed_messages(report.open_questions, filters.timezone, "open_questions")
     with right:

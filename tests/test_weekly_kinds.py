@@ -97,7 +97,7 @@ def test_the_weekly_page_shows_kinds_open_questions_and_bug_reports(monkeypatch,
     assert kinds.loc["bug report", "this week"] == 3
     questions = next(t for t in tables if "Where are the logs stored?" in set(t.get("text", [])))
     assert len(questions) == 2
-    assert any("2 question(s) of the week" in c.value for c in app.caption)
+    assert any("2 questions of the week" in c.value for c in app.caption)
 
 
 def test_the_weekly_pdf_has_the_kinds(tmp_path, kinds_url):
@@ -114,7 +114,7 @@ def test_the_weekly_pdf_has_the_kinds(tmp_path, kinds_url):
         "Kinds of message",
         "questions: 3 (week before 1)",
         "bug reports: 3 (week before 0)",
-        "2 question(s) no one else has replied to",
+        "2 questions no one else has replied to",
         "- bug (2 replies): The app crashes when I open settings",
         "- bug (1 reply): Login fails with an error",
     ):

@@ -167,9 +167,11 @@ def _kinds(figure, report: WeeklyReport) -> None:
     title = _("Open questions and top bug reports")
     figure.text(0.52, top, title, fontsize=10, weight="bold")
     lines = [
-        _("{count} question(s) no one else has replied to").format(
-            count=number(report.open_question_count)
-        )
+        ngettext(
+            "{count} question no one else has replied to",
+            "{count} questions no one else has replied to",
+            report.open_question_count,
+        ).format(count=number(report.open_question_count))
     ]
     lines += [
         ngettext(

@@ -607,34 +607,9 @@ def test_a_wechat_group_that_talks_every_week_has_vital_members(engine):
     assert (w45["threads_started"] == 0).all() and (w45["answers"] == 0).all()
 
 
-def test_a_wechat_group_members_profile_names_whom_she_talks_with(monkeypatch, database_url):
-    """bo's profile in the group chat (wechat_group_in_turns): each week she follows ann
-    twice (turns 1 and 4) and cy follows her twice (turns 2 and 5): over the 4 weeks she
-    replied to ann 8 times and cy replied to her 8 times, as her weeks count them."""
-    from dashboard.member_lifecycle import refresh_member_weeks
-    from data_access.db import make_engine
-    from tests.test_pages import open_page
-
-    now = datetime(2026, 11, 10, tzinfo=UTC)
-    engine = make_engine(database_url)
-    wechat_group_in_turns(engine)
-    refresh_member_weeks(engine, 1, "UTC", now)
-    people = {name: p for p, name in zip(*identities_of(engine), strict=True)}
-    engine.dispose()
-    monkeypatch.setenv("ECG_TIMEZONE", "UTC")
-    monkeypatch.setattr("dashboard.web.components.now", lambda: now)
-    app = open_page(monkeypatch, database_url, "../pages/member_profile.py")
-    app.query_params["person"] = str(people["bo"])
-    app.run()
-    assert not app.exception, [e.message for e in app.exception]
-    partners = next(f.value for f in app.dataframe if "they replied to them" in f.value.columns)
-    assert partners.drop(columns="profile").values.tolist() == [["ann", 8, 0], ["cy", 0, 8]]
-    assert not any("No replies to or from anyone" in c.value for c in app.caption)
-
-
-def test_a_members_weeks_read_in_chinese_on_her_profile(monkeypatch, database_url):
-    """The weeks table under the chart spoke English (week, level, champion...) on the
-    Chinese page: bo's four weeks in the group chat, newest first, in Chinese."""
+def bos_profile_in_the_group(monkeypatch, database_url, language: str | None = None):
+    """bo's profile page in the group chat (wechat_group_in_turns) on 10 November, read
+    by the admin (in `language`, when given)."""
     from access.permissions import Role
     from dashboard.member_lifecycle import refresh_member_weeks
     from data_access import accounts
@@ -646,8 +621,9 @@ def test_a_members_weeks_read_in_chinese_on_her_profile(monkeypatch, database_ur
     wechat_group_in_turns(engine)
     refresh_member_weeks(engine, 1, "UTC", now)
     people = {name: p for p, name in zip(*identities_of(engine), strict=True)}
-    ensure_user(database_url, Role.ADMIN)
-    accounts.set_language(engine, "admin", "zh_CN")
+    if language:
+        ensure_user(database_url, Role.ADMIN)
+        accounts.set_language(engine, "admin", language)
     engine.dispose()
     monkeypatch.setenv("ECG_TIMEZONE", "UTC")
     monkeypatch.setattr("dashboard.web.components.now", lambda: now)
@@ -655,6 +631,23 @@ def test_a_members_weeks_read_in_chinese_on_her_profile(monkeypatch, database_ur
     app.query_params["person"] = str(people["bo"])
     app.run()
     assert not app.exception, [e.message for e in app.exception]
+    return app
+
+
+def test_a_wechat_group_members_profile_names_whom_she_talks_with(monkeypatch, database_url):
+    """bo's profile in the group chat (wechat_group_in_turns): each week she follows ann
+    twice (turns 1 and 4) and cy follows her twice (turns 2 and 5): over the 4 weeks she
+    replied to ann 8 times and cy replied to her 8 times, as her weeks count them."""
+    app = bos_profile_in_the_group(monkeypatch, database_url)
+    partners = next(f.value for f in app.dataframe if "they replied to them" in f.value.columns)
+    assert partners.drop(columns="profile").values.tolist() == [["ann", 8, 0], ["cy", 0, 8]]
+    assert not any("No replies to or from anyone" in c.value for c in app.caption)
+
+
+def test_a_members_weeks_read_in_chinese_on_her_profile(monkeypatch, database_url):
+    """The weeks table under the chart spoke English (week, level, champion...) on the
+    Chinese page: bo's four weeks in the group chat, newest first, in Chinese."""
+    app = bos_profile_in_the_group(monkeypatch, database_url, "zh_CN")
     weeks = next(f.value for f in app.dataframe if "参与度" in f.value.columns)
     assert list(weeks.columns) == ["周", "状态", "等级", "参与度", "消息数", "交流对象"]
     assert list(weeks["周"]) == ["2026-W45", "2026-W44", "2026-W43", "2026-W42"]

@@ -7,8 +7,10 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard.i18n import N_, _, number
+from dashboard.i18n.media_kinds import media_kind
 from dashboard.i18n.reasons import translated
 from dashboard.web import actions, components, resources, upload_files
+from dashboard.web.timeranges import PRESETS, range_with_data
 from dashboard.web.upload_files import (
     REQUIRED_FIELDS,
     TOPIC_TEMPLATES,
@@ -31,6 +33,7 @@ st.caption(
     )
 )
 HINTS = {"required": N_("required"), "optional": N_("optional")}
+OVERVIEW_PAGE = Path(__file__).with_name("overview.py")
 
 
 MAPPED_FIELDS = (*REQUIRED_FIELDS, "channel", "id", "author_name", "reply_to", "title")
@@ -65,6 +68,8 @@ def mapping_inputs(named: dict[str, str]) -> ColumnMapping | None:
 
 
 def body() -> None:
+    if components.opened_community():
+        st.switch_page(OVERVIEW_PAGE)
     upload = st.file_uploader(
         _("Export file"), type=["json", "zip", "csv", "jsonl", "ndjson", "txt"]
     )
@@ -87,11 +92,14 @@ def body() -> None:
     left, right = st.columns(2)
     community = left.text_input(
         _("Community"), value=components.current_filters().community or "main"
-    )
-    source = right.text_input(_("Source name"), value=Path(upload.name).name)
+    ).strip()
+    source = right.text_input(_("Source name"), value=Path(upload.name).name).strip()
+    if not community or not source:
+        st.warning(_("Name the community and the source to import into."))
+        return
     topics = "none"
     templates = {name: f"{name}: {_(words)}" for name, words in TOPIC_TEMPLATES.items()}
-    if community.strip() not in set(resources.communities()["name"]):
+    if community not in set(resources.communities()["name"]):
         topics = st.selectbox(
             _("Starting topics of the new community"),
             list(TOPIC_TEMPLATES),
@@ -149,7 +157,9 @@ def body() -> None:
     if summary.without_text:
         st.caption(
             _("Posts without text, kept as member activity: ")
-            + ", ".join(f"{n:,} × {kind}" for kind, n in summary.without_text.most_common())
+            + ", ".join(
+                f"{n:,} × {media_kind(kind)}" for kind, n in summary.without_text.most_common()
+            )
         )
     if summary.events:
         st.caption(
@@ -158,6 +168,27 @@ def body() -> None:
                 f"{count:,} × {translated(event)}" for event, count in summary.events.most_common()
             )
         )
+    if summary.imported:
+        open_button(community)
+
+
+def open_button(community: str) -> None:
+    """A button to the community just imported into: the sidebar set on it, the range on
+    its newest data when the range chosen holds none of it, the Overview page opened."""
+    filters = components.current_filters()
+    communities = resources.communities()
+    community_id = int(communities.loc[communities["name"] == community, "id"].iloc[0])
+    extent = resources.data_extent(community_id)
+    shown = filters.time_range
+    outside = extent is not None and (extent[1] < shown.start or extent[0] >= shown.end)
+    st.button(
+        _("Open {community}").format(community=components.plain(community)),
+        type="primary",
+        on_click=components.open_community,
+        args=(community, range_with_data(extent[1], PRESETS["Last 30 days"]) if outside else None),
+        kwargs={"timezone": filters.timezone},
+        help=_("Shows this community in the sidebar and opens its overview."),
+    )
 
 
 components.database_guard(body)

@@ -263,3 +263,22 @@ def test_an_admin_adds_a_user_on_the_users_page(monkeypatch, database_url):
     assert added.role == Role.ANALYST and added.must_change_password
     roles = dict(zip(app.dataframe[0].value["name"], app.dataframe[0].value["role"], strict=True))
     assert roles["bea"] == "analyst"
+
+
+def test_a_refused_edit_is_told_in_the_admins_language(monkeypatch, database_url):
+    """Every refusal reads '<what was not done>: <why>.'; both halves in Chinese (the
+    first half stayed English: 'Not added: 密码至少需要 10 个字符.')."""
+    from data_access import accounts
+    from data_access.db import make_engine
+    from tests.test_pages import ensure_user, open_page
+
+    ensure_user(database_url, Role.ADMIN)
+    engine = make_engine(database_url)
+    accounts.set_language(engine, "admin", "zh_CN")
+    engine.dispose()
+    app = open_page(monkeypatch, database_url, "../pages/users.py", role=Role.ADMIN)
+    app.text_input[0].input("bea")
+    app.text_input[1].input("short")
+    next(b for b in app.button if b.label == "添加用户").click().run()
+    assert not app.exception, [e.message for e in app.exception]
+    assert [e.value for e in app.error] == ["未添加：密码至少需要 10 个字符。"]

@@ -217,8 +217,61 @@ def test_the_import_page_takes_a_wechat_export(monkeypatch, database_url):
     ).run()
     next(b for b in app.button if b.label == "Import").click().run()
     assert not app.exception
-    assert any("Posts without text, kept as member activity" in c.value for c in app.caption)
+    assert any(
+        "Posts without text, kept as member activity: 1 × image, 1 × sticker" in c.value
+        for c in app.caption
+    )
     assert _counts(database_url) == (4, 3, 5)
+    # the new community is one click away, on the 30 days up to its newest message (2026-03-02,
+    # outside the last 7 days the sidebar shows by default): from the same hour of 01-31
+    next(b for b in app.button if b.label == "Open main").click().run()
+    assert not app.exception, [e.message for e in app.exception]
+    assert app.selectbox(key="community").value == "main"
+    assert app.header[0].value == "Overview"
+    assert app.session_state["preset"] == "Custom"
+    first, last = app.session_state["custom_dates"]
+    assert (str(first), str(last)) == ("2026-01-31", "2026-03-02")
+
+
+def test_the_import_page_names_posts_without_text_in_chinese(monkeypatch, database_url):
+    from access.permissions import Role
+    from data_access import accounts
+    from data_access.setup import init_database
+    from tests.test_pages import ensure_user, open_page
+
+    engine = make_engine(database_url)
+    init_database(engine)
+    ensure_user(database_url, Role.ANALYST)
+    accounts.set_language(engine, "analyst", "zh_CN")
+    engine.dispose()
+    app = open_page(monkeypatch, database_url, "../pages/import_data.py", role=Role.ANALYST)
+    app.get("file_uploader")[0].upload(QQ_TXT.name, QQ_TXT.read_bytes()).run()
+    next(b for b in app.button if b.label == "导入").click().run()
+    assert not app.exception
+    assert any(c.value.endswith("保留：1 × 图片") for c in app.caption), [
+        c.value for c in app.caption
+    ]
+    assert [b.label for b in app.button if b.label.startswith("打开")] == ["打开 main"]
+
+
+def test_every_kind_of_post_without_text_is_worded_for_translation():
+    import re
+
+    from dashboard.i18n.media_kinds import MEDIA_KINDS
+    from ingest.formats import messenger, qq, wechat, whatsapp
+
+    given = {"call", "link", "quoted reply (its text is not in a v1 CSV)", "attachment"}
+    for names in (
+        wechat.WITHOUT_TEXT_TYPES,
+        wechat.V2_WITHOUT_TEXT,
+        wechat.TXT_PLACEHOLDERS,
+        qq.PLACEHOLDER_NAMES,
+        messenger.MEDIA_KEYS,
+    ):
+        given |= set(names.values())
+    attached = re.search(r"\(\?P<kind>([^)]*)\)", whatsapp.ATTACHMENT.pattern).group(1)
+    given |= {kind.lower() for kind in attached.split("|")}
+    assert given - set(MEDIA_KINDS) == set()
 
 
 def _counts(url: str) -> tuple[int, int, int]:

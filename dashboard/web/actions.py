@@ -32,7 +32,7 @@ from dashboard.changes.topics import delete_topic as remove_topic
 from dashboard.changes.topics import save_topic as store_topic
 from dashboard.changes.uploads import import_upload
 from dashboard.communities import prepare_community
-from dashboard.i18n import _
+from dashboard.i18n import N_, _
 from dashboard.i18n.reasons import field_and_reason, translated
 from dashboard.web import auth, components, resources, upload_files
 from data_access import accounts, alert_store, identities, member_notes, members
@@ -71,7 +71,8 @@ def _attempt(refused: str, write: Callable[[Actor, datetime], T]) -> Done[T] | N
     try:
         result = write(auth.current_account().actor, auth.now())
     except REFUSALS as error:
-        st.error(components.plain(f"{refused}: {_reason(error)}."))
+        why = _("{refused}: {reason}.").format(refused=_(refused), reason=_reason(error))
+        st.error(components.plain(why))
         return None
     resources.clear()
     return Done(result)
@@ -96,7 +97,7 @@ def forget_member(community_id: int, member_id: int) -> Done[Forgotten] | None:
     """Forget a member for good (a deletion request): admins only, audited."""
     engine = resources.engine()
     return _attempt(
-        "Not forgotten",
+        N_("Not forgotten"),
         lambda actor, now: forget(engine, community_id, member_id, actor=actor, now=now),
     )
 
@@ -104,7 +105,7 @@ def forget_member(community_id: int, member_id: int) -> Done[Forgotten] | None:
 def tag_member(community_id: int, person: int, tag: str) -> Done[str] | None:
     engine = resources.engine()
     return _attempt(
-        "Not tagged",
+        N_("Not tagged"),
         lambda actor, now: member_notes.add_tag(
             engine, community_id, person, tag, actor=actor, now=now
         ),
@@ -114,7 +115,7 @@ def tag_member(community_id: int, person: int, tag: str) -> Done[str] | None:
 def untag_member(community_id: int, person: int, tag: str) -> Done[None] | None:
     engine = resources.engine()
     return _attempt(
-        "Tag not removed",
+        N_("Tag not removed"),
         lambda actor, now: member_notes.remove_tag(
             engine, community_id, person, tag, actor=actor, now=now
         ),
@@ -124,7 +125,7 @@ def untag_member(community_id: int, person: int, tag: str) -> Done[None] | None:
 def note_member(community_id: int, person: int, text: str) -> Done[None] | None:
     engine = resources.engine()
     return _attempt(
-        "Note not saved",
+        N_("Note not saved"),
         lambda actor, now: member_notes.add_note(
             engine, community_id, person, text, actor=actor, now=now
         ),
@@ -134,7 +135,7 @@ def note_member(community_id: int, person: int, text: str) -> Done[None] | None:
 def save_segment(community_id: int, name: str, segment: Segment) -> Done[None] | None:
     engine = resources.engine()
     return _attempt(
-        "Segment not saved",
+        N_("Segment not saved"),
         lambda actor, now: member_notes.save_segment(
             engine, community_id, name, segment, actor=actor, now=now
         ),
@@ -144,7 +145,7 @@ def save_segment(community_id: int, name: str, segment: Segment) -> Done[None] |
 def delete_segment(community_id: int, name: str) -> Done[None] | None:
     engine = resources.engine()
     return _attempt(
-        "Segment not deleted",
+        N_("Segment not deleted"),
         lambda actor, now: member_notes.delete_segment(
             engine, community_id, name, actor=actor, now=now
         ),
@@ -157,7 +158,7 @@ def export_segment(
     """The segment's people for outreach: analysts and admins, audited."""
     engine = resources.engine()
     return _attempt(
-        "Not exported",
+        N_("Not exported"),
         lambda actor, now: member_segments.export_segment(
             engine, community_id, name, segment, timezone, now, actor=actor
         ),
@@ -170,7 +171,7 @@ def export_segment(
 def acknowledge_alert(episode_id: int) -> Done[None] | None:
     engine = resources.engine()
     return _attempt(
-        "Not acknowledged",
+        N_("Not acknowledged"),
         lambda actor, now: alert_store.acknowledge(engine, episode_id, actor=actor, now=now),
     )
 
@@ -187,7 +188,7 @@ def silence_alerts(
     from `starts` for `lasting`."""
     engine = resources.engine()
     return _attempt(
-        "Not silenced",
+        N_("Not silenced"),
         lambda actor, now: alert_store.add_silence(
             engine,
             community_id,
@@ -207,7 +208,8 @@ def save_rule(community_id: int, rule: Rule) -> Done[Rule] | None:
     (it names the field), so it is not caught here."""
     engine = resources.engine()
     return _attempt(  # which clears the reads once saved
-        "Not saved", lambda actor, now: store_rule(engine, community_id, rule, actor=actor, now=now)
+        N_("Not saved"),
+        lambda actor, now: store_rule(engine, community_id, rule, actor=actor, now=now),
     )
 
 
@@ -220,7 +222,7 @@ def save_topic(
     """Save a topic rule (new when `topic_id` is None) and re-tag every past message."""
     engine = resources.engine()
     return _attempt(
-        "Not saved",
+        N_("Not saved"),
         lambda actor, now: store_topic(
             engine, community_id, rule, topic_id, on_progress, actor=actor, now=now
         ),
@@ -230,7 +232,7 @@ def save_topic(
 def delete_topic(topic_id: int) -> Done[None] | None:
     engine = resources.engine()
     return _attempt(
-        "Not deleted", lambda actor, now: remove_topic(engine, topic_id, actor=actor, now=now)
+        N_("Not deleted"), lambda actor, now: remove_topic(engine, topic_id, actor=actor, now=now)
     )
 
 
@@ -240,7 +242,7 @@ def reject_suggestion(
     """Remember that a suggested topic is not wanted (not offered again); audited."""
     engine = resources.engine()
     return _attempt(
-        "Not rejected",
+        N_("Not rejected"),
         lambda actor, now: topic_suggestions.reject_suggestion(
             engine, community_id, suggestion, actor=actor, now=now
         ),
@@ -253,7 +255,7 @@ def correct_message(
     """Correct a message's kind or sentiment label; its figures follow at once."""
     engine = resources.engine()
     return _attempt(
-        "Not corrected",
+        N_("Not corrected"),
         lambda actor, now: corrections.correct_message(
             engine, community_id, message_id, field, value, actor=actor, now=now
         ),
@@ -267,7 +269,7 @@ def decide_identity(community_id: int, suggestion: Suggestion, same: bool) -> Do
     """Confirm (same person) or reject a suggested match of two accounts."""
     engine = resources.engine()
     return _attempt(
-        "Not done",
+        N_("Not done"),
         lambda actor, now: identities.decide(
             engine, community_id, suggestion, same, actor=actor, now=now
         ),
@@ -278,7 +280,7 @@ def confirm_identities(community_id: int, suggestions: list[Suggestion]) -> Done
     """Merge every pair of `suggestions` in one batch (undone together by undo_batch)."""
     engine = resources.engine()
     return _attempt(
-        "Not merged",
+        N_("Not merged"),
         lambda actor, now: identities.confirm_batch(
             engine, community_id, suggestions, actor=actor, now=now
         ),
@@ -288,7 +290,7 @@ def confirm_identities(community_id: int, suggestions: list[Suggestion]) -> Done
 def undo_identity_batch(batch: str) -> Done[int] | None:
     engine = resources.engine()
     return _attempt(
-        "Not undone",
+        N_("Not undone"),
         lambda actor, now: identities.undo_batch(engine, batch, actor=actor, now=now),
     )
 
@@ -296,7 +298,8 @@ def undo_identity_batch(batch: str) -> Done[int] | None:
 def undo_identity(decision_id: int) -> Done[None] | None:
     engine = resources.engine()
     return _attempt(
-        "Not undone", lambda actor, now: identities.undo(engine, decision_id, actor=actor, now=now)
+        N_("Not undone"),
+        lambda actor, now: identities.undo(engine, decision_id, actor=actor, now=now),
     )
 
 
@@ -304,7 +307,7 @@ def set_exclude_staff(community_id: int, exclude: bool, on_progress: Progress) -
     """Leave staff out of (or back in) sentiment and response figures; recounts them."""
     engine = resources.engine()
     return _attempt(
-        "Not changed",
+        N_("Not changed"),
         lambda actor, now: members.set_exclude_staff(
             engine, community_id, exclude, actor=actor, now=now, on_progress=on_progress
         ),
@@ -318,7 +321,7 @@ def set_member_flags(
     hours they wrote in."""
     engine = resources.engine()
     return _attempt(
-        "Not saved",
+        N_("Not saved"),
         lambda actor, now: members.set_flags(
             engine, community_id, flags, actor=actor, now=now, on_progress=on_progress
         ),
@@ -332,7 +335,7 @@ def add_user(name: str, role: Role, password: str) -> Done[accounts.Account] | N
     """Add an account whose one-time `password` must be changed at its first sign-in."""
     engine = resources.engine()
     return _attempt(
-        "Not added",
+        N_("Not added"),
         lambda actor, now: accounts.add_user(
             engine, actor, name, role, password, now, must_change_password=True
         ),
@@ -342,7 +345,7 @@ def add_user(name: str, role: Role, password: str) -> Done[accounts.Account] | N
 def reset_password(name: str, password: str) -> Done[None] | None:
     engine = resources.engine()
     return _attempt(
-        "Not reset",
+        N_("Not reset"),
         lambda actor, now: accounts.set_password(engine, actor, name, password, now),
     )
 
@@ -350,7 +353,7 @@ def reset_password(name: str, password: str) -> Done[None] | None:
 def remove_user(name: str) -> Done[None] | None:
     engine = resources.engine()
     return _attempt(
-        "Not removed", lambda actor, now: accounts.remove_user(engine, actor, name, now)
+        N_("Not removed"), lambda actor, now: accounts.remove_user(engine, actor, name, now)
     )
 
 
@@ -378,12 +381,14 @@ def import_file(
         )
 
     try:
-        return _attempt("Not imported", write)
+        return _attempt(N_("Not imported"), write)
     except ValueError as error:  # a mapping the file does not have
-        st.error(components.plain(f"Not imported: {error}"))
+        st.error(
+            components.plain(_("Not imported: {reason}").format(reason=translated(str(error))))
+        )
     except Exception:  # a parser's slip must still read as a message, never a traceback
         log.exception("import of %s failed", source)
-        st.error("Not imported: the file could not be read (details are in the server log).")
+        st.error(_("Not imported: the file could not be read (details are in the server log)."))
     finally:
         upload_files.discard()
     return None

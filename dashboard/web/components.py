@@ -31,6 +31,8 @@ from dashboard.web.timeranges import (
 )
 
 FILTERS_KEY = "ecg_filters"
+COMMUNITY_KEY = "community"  # the sidebar's community, which a page may set
+OPEN_COMMUNITY_KEY = "open_community"
 COMMON_ZONES = [
     "UTC",
     "Europe/London",
@@ -102,7 +104,11 @@ def sidebar() -> Filters:
         st.session_state[FILTERS_KEY] = filters
         return filters
     names = communities["name"].tolist()
-    community = st.sidebar.selectbox(_("Community"), names, disabled=len(names) == 1)
+    if st.session_state.get(COMMUNITY_KEY) not in names:  # removed, or never chosen
+        st.session_state.pop(COMMUNITY_KEY, None)
+    community = st.sidebar.selectbox(
+        _("Community"), names, key=COMMUNITY_KEY, disabled=len(names) == 1
+    )
     community_id = int(communities.loc[communities["name"] == community, "id"].iloc[0])
     timezone = _timezone_picker()
     time_range = _range_picker(timezone)
@@ -202,8 +208,25 @@ def needs_data(filters: Filters) -> bool:
     return False
 
 
+def open_community(name: str, range_to_show: TimeRange | None, timezone: str) -> None:
+    """A button's callback: the sidebar on community `name` and, when given, the custom
+    range that shows `range_to_show` (the 30 days with its newest data)."""
+    st.session_state[COMMUNITY_KEY] = name
+    st.session_state[OPEN_COMMUNITY_KEY] = True
+    if range_to_show is not None:
+        _show_range(range_to_show, timezone)
+
+
+def opened_community() -> bool:
+    """Whether an open_community button was pressed in this run (once)."""
+    return bool(st.session_state.pop(OPEN_COMMUNITY_KEY, False))
+
+
 def _jump_to_data(last_hour: datetime, timezone: str) -> None:
-    target = range_with_data(last_hour, PRESETS["Last 30 days"])
+    _show_range(range_with_data(last_hour, PRESETS["Last 30 days"]), timezone)
+
+
+def _show_range(target: TimeRange, timezone: str) -> None:
     zone = ZoneInfo(timezone)
     st.session_state["preset"] = CUSTOM
     st.session_state["custom_dates"] = (

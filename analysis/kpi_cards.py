@@ -189,8 +189,12 @@ class HealthComponent:
 
 def health_score(
     figures: list[WeekFigures], incident_counts: dict
-) -> tuple[int, list[HealthComponent]]:
-    """0-100: four components of 25 points and a deduction for incidents, each shown."""
+) -> tuple[int | None, list[HealthComponent]]:
+    """0-100: four components of 25 points and a deduction for incidents, each shown. None
+    when no week of `figures` holds a message: a part without evidence counts full, and
+    with none at all a silent archive's week would read 100."""
+    if not any(week.messages for week in figures):
+        return None, []
     this = figures[-1]
     earlier = [f.active for f in figures[:-1] if f.active]
     usual = median(earlier) if earlier else None

@@ -3,11 +3,13 @@ health score, a written summary, breakdowns, a comparison of any two weeks, CSV 
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 import pandas as pd
 import streamlit as st
 
 from dashboard import i18n
-from dashboard.i18n import _, ngettext, number
+from dashboard.i18n import _, day, ngettext, number
 from dashboard.web import components, resources
 from dashboard.web.member_view import LEVEL_NAMES, STATE_NAMES, worded
 from dashboard.web.weekly_view import (
@@ -16,6 +18,7 @@ from dashboard.web.weekly_view import (
     Week,
     change_shown,
     critical_incidents,
+    first_shown,
     format_value,
     health_words,
     kpi_definition,
@@ -78,6 +81,10 @@ def kpi_table(report) -> pd.DataFrame:
 
 def health(report) -> None:
     left, right = st.columns([1, 3])
+    if report.health is None:
+        left.metric(_("Health score"), "–")
+        right.caption(_("No messages in this week or the weeks before it: nothing to score."))
+        return
     left.metric(
         _("Health score"), f"{report.health} / 100", help=_("The sum of the parts on the right.")
     )
@@ -258,7 +265,14 @@ def compare(weeks: list[Week]) -> None:
 def body() -> None:
     weeks = week_choices(components.now(), filters.timezone, filters.extent, WEEKS_OFFERED)
     names = {week: week_label(week) for week in weeks}  # in the language of this run
-    week = st.selectbox(_("Week"), weeks, format_func=names.get)
+    opened = first_shown(weeks, filters.extent, filters.timezone)
+    week = st.selectbox(_("Week"), weeks, index=opened, format_func=names.get)
+    if opened:
+        st.caption(
+            _("No messages after {day}: the report opens on the week of the newest.").format(
+                day=day(filters.extent[1].astimezone(ZoneInfo(filters.timezone)).date())
+            )
+        )
     report = resources.weekly_report(
         filters.community_id, filters.community, week, filters.timezone
     )

@@ -301,6 +301,29 @@ def _messages(prefix: str, texts_and_replies: list[tuple[str, str | None]], at: 
     ]  # fmt: skip
 
 
+def test_a_week_with_nothing_in_it_or_the_weeks_before_has_no_health_score(engine):
+    """Parts without evidence count full points (a group chat without replies keeps its
+    responsiveness), so a week twelve weeks past an archive's last message read 100 / 100."""
+    community_id = build_kpi_community(engine)
+    with engine.connect() as conn:
+        long_after = weekly_report(conn, community_id, "acme", Week(2027, 10), LA)
+        quiet = weekly_report(conn, community_id, "acme", Week(2026, 47), LA)
+    assert (long_after.health, long_after.health_parts) == (None, [])
+    from dashboard.report.pdf import report_pdf
+
+    assert report_pdf(long_after).startswith(b"%PDF")  # drawn with "–" for the score
+    # two weeks after the last message it is still scored: the community went quiet
+    parts = {p.name: round(p.points, 2) for p in quiet.health_parts}
+    assert parts == {
+        "Activity": 0.0,  # no one active, against a median of 3
+        "Retention": 25.0,  # W46 had no one who could return: no evidence, full points
+        "Responsiveness": 25.0,
+        "Mood": 25.0,
+        "Incidents": 0.0,
+    }
+    assert quiet.health == 75
+
+
 def test_questions_where_no_reply_is_ever_recorded_are_not_asked_of_the_response_rate(engine):
     at = datetime(2026, 11, 3, 10, tzinfo=UTC)  # in W45, Los Angeles
     # a group chat export that records no replies: three questions, never "unanswered"

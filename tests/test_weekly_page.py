@@ -65,3 +65,20 @@ def test_a_chinese_reader_gets_the_summary_written_in_chinese(monkeypatch, kpi_u
     next(s for s in app.selectbox if s.label == "周").set_value(Week(2026, 45)).run()
     summary = app.markdown[0].value.replace("\\", "")
     assert summary.startswith("**摘要。** 活跃成员持平，为 3 人；消息增长 25%，达到 5 条；")
+
+
+def test_an_archive_opens_on_the_week_of_its_newest_message(monkeypatch, kpi_url):
+    """The community's last message is on Sunday 2026-11-08 (W45 in Los Angeles, where
+    test_executive_reads_week_45_in_los_angeles reads it): the page opens there,
+    not on the newest complete week (nothing in it), and says why; the later weeks are
+    still offered."""
+    app = open_page(monkeypatch, kpi_url, None, role=Role.EXECUTIVE)
+    app.selectbox(key="timezone").set_value("America/Los_Angeles").run()
+    assert not app.exception, [e.message for e in app.exception]
+    week = next(s for s in app.selectbox if s.label == "Week")
+    assert week.value == Week(2026, 45)
+    assert week.index > 0  # newer weeks come first in the list
+    assert [c.value for c in app.caption if c.value.startswith("No messages after")] == [
+        "No messages after Nov 8, 2026: the report opens on the week of the newest."
+    ]
+    assert next(m for m in app.metric if m.label == "Health score").value == "67 / 100"

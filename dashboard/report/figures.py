@@ -56,7 +56,7 @@ class WeeklyReport:
     end: datetime
     figures: list[WeekFigures]  # oldest first; the last is the report's week
     cards: list[Kpi]
-    health: int
+    health: int | None  # None: no message in the weeks it reads (see health_score)
     health_parts: list[HealthComponent]
     incidents: dict
     topics: pd.DataFrame  # topic, messages, previous, growth: this week's, busiest first

@@ -83,13 +83,13 @@ def _message(report, smtp: Smtp, recipients: tuple[str, ...]) -> EmailMessage:
     message["From"] = smtp.sender
     message["To"] = ", ".join(recipients)
     summary = report.summary_zh if in_chinese() else report.summary
+    score = (
+        _("Health score: {score} / 100.").format(score=report.health)
+        if report.health is not None
+        else _("No health score: no messages in this week or the weeks before it.")
+    )
     message.set_content(
-        summary
-        + "\n\n"
-        + _("Health score: {score} / 100.").format(score=report.health)
-        + "\n"
-        + _("The one-page report is attached.")
-        + "\n"
+        summary + "\n\n" + score + "\n" + _("The one-page report is attached.") + "\n"
     )
     message.add_attachment(
         report_pdf(report),

@@ -117,6 +117,9 @@ def _kpi_table(figure, report: WeeklyReport) -> None:
 
 def _health(figure, report: WeeklyReport) -> None:
     figure.text(0.80, 0.84, _("Health score"), fontsize=9, weight="bold")
+    if report.health is None:  # no message to score
+        figure.text(0.80, 0.80, "–", fontsize=28, weight="bold")
+        return
     figure.text(0.80, 0.80, f"{report.health}", fontsize=28, weight="bold")
     figure.text(0.885, 0.805, "/ 100", fontsize=9, color=PLAIN)
     for row, part in enumerate(report.health_parts):

@@ -135,3 +135,37 @@ def test_one_communitys_failing_job_leaves_the_others_their_turn(engine, monkeyp
     failures = [r for r in caplog.records if r.levelname == "ERROR"]
     assert [r.getMessage() for r in failures] == ["alerts of broken failed; will try again"]
     assert "IndexError: index 0 is out of bounds" in caplog.text  # with its traceback
+
+
+def test_a_community_made_between_loops_is_counted_at_the_next_one(engine):
+    """An import makes a community: its forecasts, weekly figures and member weeks are due
+    at the worker's next loop (10 s), not up to 15 minutes later (the Members page said
+    'no member weeks yet' meanwhile)."""
+    from dashboard.communities import prepare_community
+    from dashboard.worker.scheduler import (
+        KEEP_EVERYTHING,
+        NO_NOTIFICATIONS,
+        NO_REPORT_MAIL,
+        Schedule,
+    )
+
+    def counting(schedule: Schedule, at: datetime) -> list[str]:
+        jobs = schedule.jobs(engine, at, lambda *_: None)
+        return [name for name, _job, _args in jobs if name != "notifications"]
+
+    prepare_community(engine, "acme")
+    schedule = Schedule(
+        False, timedelta(minutes=15), timedelta(minutes=1), NO_NOTIFICATIONS, NO_REPORT_MAIL,
+        "UTC", KEEP_EVERYTHING, 60.0,
+    )  # fmt: skip
+    start = datetime(2026, 3, 2, 12, tzinfo=UTC)
+    first = counting(schedule, start)
+    assert {"forecast", "weekly figures", "member weeks"} <= set(first)
+    assert counting(schedule, start + timedelta(seconds=10)) == []
+    prepare_community(engine, "产品群")
+    assert counting(schedule, start + timedelta(seconds=20)) == [
+        "forecast",
+        "weekly figures",
+        "member weeks",
+    ]
+    assert counting(schedule, start + timedelta(seconds=30)) == []

@@ -25,6 +25,7 @@ from dashboard.worker.emerging import record_emerging_terms
 from dashboard.worker.forecasts import refresh_forecasts
 from dashboard.worker.storage import StoragePolicy, maintain_storage
 from dashboard.worker.weekly import store_member_weeks, store_weekly_figures
+from data_access.communities import community_names
 from data_access.heartbeat import beat
 from forecasting.refresh import TIME_LIMIT_SECONDS
 
@@ -56,6 +57,7 @@ def install_stop_signals(stop: threading.Event) -> None:
 
 
 Job = tuple[str, Callable[..., None], tuple]  # a name for the log, the job, its arguments
+NEW_COMMUNITY_JOBS = ("forecast", "weekly figures")  # due at once for a community just made
 
 
 @dataclass
@@ -63,7 +65,9 @@ class Schedule:
     """Which jobs are due when: the demo every loop, forecasts and the weekly figures every
     `forecast_every`, the emerging terms every 15 minutes, alert rules every
     `alerts_every`, notifications every loop, storage upkeep and threshold calibration
-    daily, the weekly mail checked every minute when it has recipients."""
+    daily, the weekly mail checked every minute when it has recipients. A community that
+    appeared since the last loop (an import from the page or the shell) has its forecasts,
+    weekly figures and member weeks at once, not up to `forecast_every` later."""
 
     demo: bool
     forecast_every: timedelta
@@ -75,6 +79,14 @@ class Schedule:
     forecast_time_limit: float
     alert_budget_per_week: float = 1.0
     last_run: dict[str, datetime] = field(default_factory=dict)
+    communities: frozenset[str] | None = None  # those of the last loop
+
+    def count_new_communities_now(self, names: frozenset[str]) -> None:
+        """Make the counts of every community due when `names` holds one not seen before."""
+        if self.communities is not None and not names <= self.communities:
+            for job in NEW_COMMUNITY_JOBS:
+                self.last_run.pop(job, None)
+        self.communities = names
 
     def due(self, job: str, every: timedelta, now: datetime) -> bool:
         if job in self.last_run and now - self.last_run[job] < every:
@@ -85,6 +97,10 @@ class Schedule:
     def jobs(self, engine: Engine, now: datetime, fitting: Callable[..., None]) -> list[Job]:
         """The jobs due at `now`, in order, each with its arguments."""
         planned: list[Job] = [("demo", demo_tick, (engine, now))] if self.demo else []
+        try:
+            self.count_new_communities_now(frozenset(community_names(engine)))
+        except Exception:  # the database away: the jobs below say so in the log
+            log.debug("communities not read", exc_info=True)
         if self.due("forecast", self.forecast_every, now):
             fit = (engine, now, fitting, self.forecast_time_limit)
             planned.append(("forecast", refresh_forecasts, fit))

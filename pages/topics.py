@@ -74,8 +74,11 @@ def topic_table(topics: pd.DataFrame) -> None:
     listing = topics[list(TABLE_HEADERS)]
     listing = listing.map(lambda v: ", ".join(v) if isinstance(v, list) else v).set_index("name")
     listing.index.name = _(TABLE_HEADERS["name"])
-    # a table, not a grid: long keyword lists wrap instead of being cut
-    st.table(listing.rename(columns={c: _(TABLE_HEADERS[c]) for c in listing.columns}))
+    listing = listing.rename(columns={c: _(TABLE_HEADERS[c]) for c in listing.columns})
+    # a table, not a grid: long keyword lists wrap instead of being cut; each colour shown
+    # as a swatch of itself (its code in it, written in the same colour), not as "#d62728"
+    swatch = lambda colour: f"background-color: {colour}; color: {colour}"  # noqa: E731
+    st.table(listing.style.map(swatch, subset=[_(TABLE_HEADERS["colour"])]))
 
 
 def _filled(key: str, value: str) -> dict:

@@ -302,6 +302,12 @@ def test_topic_heat_counts_one_kind_of_message(monkeypatch, archive_url):
 def test_topics_page_previews_a_rule_on_recent_messages(monkeypatch, archive_url):
     app = open_page(monkeypatch, archive_url, "../pages/topics.py")
     assert "Give the topic a name" in app.info[0].value
+    # each topic's colour is a swatch of itself, not only its code
+    (listing,) = app.table
+    first = listing.value["Colour"].iloc[0]
+    assert f"row0_col4 {{ background-color: {first}; color: {first} }}" in (
+        listing.proto.arrow_data.styler.styles
+    )
     app.text_input[0].input("greetings").run()
     app.text_area[0].input("morning\nwelcome").run()
     engine = make_engine(archive_url)

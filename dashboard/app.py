@@ -174,7 +174,7 @@ else:
     navigation = st.navigation(sections, expanded=True)  # every page of the role in view
     auth.account_box(account)
     languages.picker(account)
-    if components.database_guard(components.sidebar):
+    if components.database_guard(lambda: components.sidebar(account)):
         components.database_guard(components.worker_banner)
         components.database_guard(components.replica_banner)
         if auth.allowed(account, Action.VIEW_MONITORING):

@@ -40,6 +40,7 @@ class Account:
     role: Role
     must_change_password: bool
     language: str | None = None  # the interface language chosen (None: the browser's)
+    community: str | None = None  # the community chosen last (None: none yet)
 
     @property
     def actor(self) -> Actor:
@@ -143,7 +144,9 @@ def find(engine: Engine, name: str) -> Account | None:
         row = _row(conn, name)
     if row is None:
         return None
-    return Account(row.name, Role(row.role), bool(row.must_change_password), row.language)
+    return Account(
+        row.name, Role(row.role), bool(row.must_change_password), row.language, row.community
+    )
 
 
 def set_language(engine: Engine, name: str, language: str | None) -> None:
@@ -151,6 +154,13 @@ def set_language(engine: Engine, name: str, language: str | None) -> None:
     of the user's own, not audited."""
     with engine.begin() as conn:
         conn.execute(update(User).where(User.name == _clean_name(name)).values(language=language))
+
+
+def set_community(engine: Engine, name: str, community: str) -> None:
+    """Save the community `name` chose last, opened again at their next sign-in. A
+    preference of the user's own, not audited."""
+    with engine.begin() as conn:
+        conn.execute(update(User).where(User.name == _clean_name(name)).values(community=community))
 
 
 def list_users(engine: Engine) -> list[Account]:

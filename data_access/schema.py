@@ -368,6 +368,7 @@ class User(Base):
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     language: Mapped[str | None] = mapped_column(String(10))  # None: the browser's
+    community: Mapped[str | None] = mapped_column(String(200))  # the last one chosen
 
 
 class AuditEntry(Base):

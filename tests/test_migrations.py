@@ -48,7 +48,7 @@ def test_upgrading_again_keeps_existing_data(any_engine):
     init_database(any_engine)
     with any_engine.connect() as conn:
         assert conn.scalar(text("SELECT name FROM communities")) == "kept"
-        assert conn.scalar(text("SELECT version_num FROM alembic_version")) == "0032"
+        assert conn.scalar(text("SELECT version_num FROM alembic_version")) == "0033"
 
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])

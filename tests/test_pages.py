@@ -451,3 +451,27 @@ def test_a_drill_down_shows_each_messages_kind_and_filters_by_it(monkeypatch, da
     assert len(newest) == 15
     assert set(newest["kind"]) == {"other"}
     assert set(newest["text"]) == {"hello there"}
+
+
+def test_the_community_chosen_last_is_chosen_again_at_the_next_sign_in(monkeypatch, database_url):
+    """Names are offered in order ('acme' first); a manager who watches 'zeta' found
+    'acme' again at every sign-in (and, after importing a test group, that group)."""
+    from dashboard.communities import prepare_community
+    from data_access import accounts
+
+    engine = make_engine(database_url)
+    for name in ("acme", "zeta"):
+        prepare_community(engine, name)
+    app = open_page(monkeypatch, database_url, role=Role.MANAGER)
+    assert app.selectbox(key="community").value == "acme"
+    app.selectbox(key="community").set_value("zeta").run()
+    assert not app.exception, [e.message for e in app.exception]
+    assert accounts.find(engine, "manager").community == "zeta"
+    again = open_page(monkeypatch, database_url, role=Role.MANAGER)  # a new session
+    assert again.selectbox(key="community").value == "zeta"
+    prepare_community(engine, "aardvark")  # a new community does not take the place
+    assert (
+        open_page(monkeypatch, database_url, role=Role.MANAGER).selectbox(key="community").value
+        == "zeta"
+    )
+    engine.dispose()

@@ -29,10 +29,13 @@ from dashboard.web.timeranges import (
     preset_range,
     range_with_data,
 )
+from data_access import accounts
+from data_access.accounts import Account
 
 FILTERS_KEY = "ecg_filters"
 COMMUNITY_KEY = "community"  # the sidebar's community, which a page may set
 OPEN_COMMUNITY_KEY = "open_community"
+SAVED_COMMUNITY_KEY = "community_saved"
 COMMON_ZONES = [
     "UTC",
     "Europe/London",
@@ -87,8 +90,9 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def sidebar() -> Filters:
-    """Draw the shared sidebar and keep the viewer's choices for the pages."""
+def sidebar(account: Account | None = None) -> Filters:
+    """Draw the shared sidebar and keep the viewer's choices for the pages; the community
+    the account chose last is chosen again in a new session, and a new choice is saved."""
     st.sidebar.header("Community ECG")
     communities = resources.communities()
     if communities.empty:
@@ -104,11 +108,15 @@ def sidebar() -> Filters:
         st.session_state[FILTERS_KEY] = filters
         return filters
     names = communities["name"].tolist()
-    if st.session_state.get(COMMUNITY_KEY) not in names:  # removed, or never chosen
+    if st.session_state.get(COMMUNITY_KEY) not in names:  # a new session, or one removed
         st.session_state.pop(COMMUNITY_KEY, None)
+        if account is not None and account.community in names:
+            st.session_state[COMMUNITY_KEY] = account.community
     community = st.sidebar.selectbox(
         _("Community"), names, key=COMMUNITY_KEY, disabled=len(names) == 1
     )
+    if account is not None and community != account.community:
+        _remember_community(account, community)
     community_id = int(communities.loc[communities["name"] == community, "id"].iloc[0])
     timezone = _timezone_picker()
     time_range = _range_picker(timezone)
@@ -125,6 +133,14 @@ def sidebar() -> Filters:
     )
     st.session_state[FILTERS_KEY] = filters
     return filters
+
+
+def _remember_community(account: Account, community: str) -> None:
+    """Save the account's choice once per session and choice (the account is read again
+    on every run, so without the mark each run would write it)."""
+    if st.session_state.get(SAVED_COMMUNITY_KEY) != community:
+        accounts.set_community(resources.engine(), account.name, community)
+        st.session_state[SAVED_COMMUNITY_KEY] = community
 
 
 def current_filters() -> Filters:

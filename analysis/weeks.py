@@ -75,6 +75,16 @@ def newest_week_with_data(
     return newest
 
 
+def week_to_open(last_hour: datetime | None, now: datetime, timezone: str, weeks: int) -> Week:
+    """The week a report opens on: the newest of newest_week_with_data, unless no message
+    came in it or after it (an archive of this year, a community gone quiet): then the
+    week of the newest message, so that what is opened has something in it."""
+    newest = newest_week_with_data(last_hour, now, timezone, weeks)
+    if last_hour is not None and last_hour < newest.start(timezone):
+        return week_of(last_hour.astimezone(ZoneInfo(timezone)).date())
+    return newest
+
+
 def boundaries(last: Week, count: int, timezone: str) -> list[datetime]:
     """UTC starts of the `count` weeks ending with `last`, then the end of `last`."""
     weeks = [last.shifted(-offset) for offset in range(count - 1, -1, -1)]

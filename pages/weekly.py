@@ -265,7 +265,7 @@ def compare(weeks: list[Week]) -> None:
 def body() -> None:
     weeks = week_choices(components.now(), filters.timezone, filters.extent, WEEKS_OFFERED)
     names = {week: week_label(week) for week in weeks}  # in the language of this run
-    opened = first_shown(weeks, filters.extent, filters.timezone)
+    opened = first_shown(weeks, filters.extent, components.now(), filters.timezone)
     week = st.selectbox(_("Week"), weeks, index=opened, format_func=names.get)
     if opened:
         st.caption(

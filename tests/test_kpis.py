@@ -23,7 +23,7 @@ from tests.kpi_fixture import build_kpi_community
 from tests.test_import_real_chat import MAPPING, MATRIX, TARGET
 
 LA, SHANGHAI = "America/Los_Angeles", "Asia/Shanghai"
-W44, W45 = Week(2026, 44), Week(2026, 45)
+W44, W45, W48 = Week(2026, 44), Week(2026, 45), Week(2026, 48)
 
 
 def test_week_boundaries_follow_the_zone_and_its_clock_changes():
@@ -39,6 +39,19 @@ def test_week_boundaries_follow_the_zone_and_its_clock_changes():
         with pytest.raises(ValueError):
             parse_week(bad)
 
+
+
+def test_the_week_a_report_opens_on():
+    from analysis.weeks import week_to_open
+
+    now = datetime(2026, 12, 7, 19, tzinfo=UTC)  # a Monday: W49 is the last complete week
+    assert week_to_open(None, now, "UTC", 52) == Week(2026, 49)
+    assert week_to_open(datetime(2026, 12, 7, 9, tzinfo=UTC), now, "UTC", 52) == Week(2026, 49)
+    assert week_to_open(datetime(2026, 11, 30, 0, tzinfo=UTC), now, "UTC", 52) == Week(2026, 49)
+    # nothing in W49 or after: the week of the newest message, in the zone asked for
+    assert week_to_open(datetime(2026, 11, 29, 23, tzinfo=UTC), now, "UTC", 52) == W48
+    assert week_to_open(datetime(2026, 11, 9, 7, tzinfo=UTC), now, LA, 52) == W45  # Sun 23:00
+    assert week_to_open(datetime(2024, 3, 10, tzinfo=UTC), now, "UTC", 52) == Week(2024, 10)
 
 def test_each_kpi_by_hand_in_los_angeles(engine):
     community_id = build_kpi_community(engine)

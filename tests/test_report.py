@@ -206,3 +206,16 @@ def test_ecg_report_of_an_old_archive_is_of_its_last_week(tmp_path, database_url
     assert done.returncode == 0, done.stderr
     assert "wrote old-2024-W11.pdf (week 2024-W11, UTC)" in done.stdout
     assert "Messages 7 7" in PdfReader(tmp_path / "old-2024-W11.pdf").pages[0].extract_text()
+
+
+def test_ecg_report_opens_on_the_newest_messages_week_when_none_came_since(
+    tmp_path, database_url
+):
+    """The group's four messages are of 2026-W45, inside the 52 weeks before now: the
+    report was of the last complete week, empty ("No messages this week")."""
+    _group_without_replies(database_url)
+    done = run_ecg(["report", "--community", "group"], tmp_path, ECG_DATABASE_URL=database_url)
+    assert done.returncode == 0, done.stderr
+    assert "wrote group-2026-W45.pdf (week 2026-W45, UTC)" in done.stdout
+    assert not done.stdout.startswith("No messages this week")
+    assert "Messages 4" in PdfReader(tmp_path / "group-2026-W45.pdf").pages[0].extract_text()

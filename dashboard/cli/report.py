@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from analysis.weeks import WEEKS_OFFERED, newest_week_with_data, parse_week
+from analysis.weeks import WEEKS_OFFERED, parse_week, week_to_open
 from dashboard.cli.common import add_community_option
 from dashboard.i18n import CHINESE, ENGLISH, LANGUAGES
 
@@ -15,8 +15,8 @@ def add_parsers(sub) -> None:
     p = sub.add_parser("report", help="write the weekly report as a one-page PDF")
     p.add_argument(
         "--week",
-        help="ISO week like 2026-W47 (default: the last complete week; for an archive older "
-        "than a year, the week of its newest message)",
+        help="ISO week like 2026-W47 (default: the last complete week; when no message came "
+        "in it or after it, as in an archive, the week of the newest message)",
     )
     add_community_option(p)
     p.add_argument("--output", type=Path, help="PDF path (default: COMMUNITY-WEEK.pdf)")
@@ -42,12 +42,12 @@ def check_arguments(args, settings) -> None:
 
 
 def _default_week(conn, community_id: int, zone: str):
-    """The last complete week, or an archive's own last (as the Weekly page offers)."""
+    """The last complete week, or the newest message's (as the Weekly page opens)."""
     from data_access.queries import data_extent
 
     extent = data_extent(conn, community_id)
     last_hour = extent[1] if extent else None
-    return newest_week_with_data(last_hour, datetime.now(UTC), zone, WEEKS_OFFERED)
+    return week_to_open(last_hour, datetime.now(UTC), zone, WEEKS_OFFERED)
 
 
 def cmd_report(args, settings) -> int:

@@ -4,10 +4,9 @@ the weeks it offers, their labels, how a KPI's change is written, and the PDF.""
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from analysis.kpi_cards import DEFINITIONS, change_text, format_value
-from analysis.weeks import WEEKS_OFFERED, Week, newest_week_with_data, week_of
+from analysis.weeks import WEEKS_OFFERED, Week, newest_week_with_data, week_of, week_to_open
 from dashboard.report.pdf import report_pdf
 from dashboard.report.words import (
     HEALTH_WORDS,
@@ -56,11 +55,9 @@ def week_choices(
     return weeks
 
 
-def first_shown(weeks: list[Week], extent: tuple[datetime, datetime] | None, timezone: str) -> int:
-    """Which of `weeks` (newest first) the page opens on: the newest, unless no message
-    came in it or after it (an archive, or a community gone quiet): then the week of the
-    newest message, so that the page opens on a report with something in it."""
-    if extent is None or extent[1] >= weeks[0].start(timezone):
-        return 0
-    newest = week_of(extent[1].astimezone(ZoneInfo(timezone)).date())
-    return weeks.index(newest) if newest in weeks else 0
+def first_shown(
+    weeks: list[Week], extent: tuple[datetime, datetime] | None, now: datetime, timezone: str
+) -> int:
+    """Which of `weeks` (week_choices, newest first) the page opens on (week_to_open)."""
+    opened = week_to_open(extent[1] if extent else None, now, timezone, WEEKS_OFFERED)
+    return weeks.index(opened) if opened in weeks else 0

@@ -22,12 +22,14 @@ SAMPLES = 3
 class TooFewMessages(ValueError):
     """Too few messages to cluster: the page words it in the reader's language."""
 
-    def __init__(self, found: int, days: int):
-        super().__init__(
-            f"{found} messages in the last {days} days with data, too few to find topics in "
-            "(take more days)"
-        )
-        self.found, self.days = found, days
+    def __init__(self, found: int, days: int, all_read: bool = False):
+        what = f"{found} message" + ("" if found == 1 else "s")
+        period = "day" if days == 1 else f"{days} days"
+        where = "in all" if all_read else f"in the last {period} with data"
+        more = f"at least {FEWEST_MESSAGES} are needed" if all_read else "take more days"
+        super().__init__(f"{what} {where}, too few to find topics in ({more})")
+        self.found, self.days, self.all_read = found, days, all_read
+        self.least = FEWEST_MESSAGES
 
 
 @dataclass(frozen=True)
@@ -56,14 +58,13 @@ def suggest_topics(
     with engine.connect() as conn:
         extent = queries.data_extent(conn, community_id)
         end = now if extent is None else min(now, extent[1] + timedelta(hours=1))
-        messages = queries.messages_since(
-            conn, community_id, end - timedelta(days=days), MOST_MESSAGES
-        )
+        start = end - timedelta(days=days)
+        messages = queries.messages_since(conn, community_id, start, MOST_MESSAGES)
         topics = queries.topics(conn, community_id)
         rejected = rejected_keywords(conn, community_id)
     messages = messages[messages["text"].str.strip() != ""]
-    if len(messages) < FEWEST_MESSAGES:
-        raise TooFewMessages(len(messages), days)
+    if len(messages) < FEWEST_MESSAGES:  # more days help only when there are older ones
+        raise TooFewMessages(len(messages), days, extent is None or extent[0] >= start)
     texts = messages["text"].tolist()
     found = discover(texts, k)
     sent = messages["sent_at"].tolist()  # newest first

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard.i18n import N_, _, number, shortened
+from dashboard.i18n import N_, _, ngettext, number, shortened
 from dashboard.web import actions, components, resources
 from dashboard.web.topic_editor import (
     CHOICE_KEY,
@@ -138,11 +138,25 @@ def suggestions_panel(cid: int) -> None:
                 st.session_state[SUGGESTED_KEY] = resources.suggested_topics(cid, days, hour)
             except resources.TooFewMessages as error:
                 st.session_state.pop(SUGGESTED_KEY, None)
-                st.info(
-                    _(
+                too_few = (
+                    ngettext(
+                        "{count} message in all: too few to find topics in (at least {least} "
+                        "are needed).",
+                        "{count} messages in all: too few to find topics in (at least {least} "
+                        "are needed).",
+                        error.found,
+                    )
+                    if error.all_read
+                    else ngettext(
+                        "{count} message in the last {days} days with data: too few to find "
+                        "topics in. Take more days.",
                         "{count} messages in the last {days} days with data: too few to find "
-                        "topics in. Take more days."
-                    ).format(count=number(error.found), days=error.days)
+                        "topics in. Take more days.",
+                        error.found,
+                    )
+                )
+                st.info(
+                    too_few.format(count=number(error.found), days=error.days, least=error.least)
                 )
             except ValueError as error:
                 st.session_state.pop(SUGGESTED_KEY, None)

@@ -205,6 +205,28 @@ def test_an_imported_archive_is_discovered_in_its_own_last_days(tmp_path, databa
     assert "3 suggested topics in 60 messages of archive" in done.stdout
 
 
+def test_too_few_messages_says_whether_more_days_would_help(tmp_path, database_url):
+    """60 messages over 20 hours: a 1-day window that holds them all is not "too few, take
+    more days" but too few in all; a window of the last day of a longer history is."""
+    url = {"ECG_DATABASE_URL": database_url}
+    export = tmp_path / "tiny.csv"
+    export.write_text(
+        "timestamp,author,channel,text\n"
+        "2026-03-01T10:00:00Z,ann,general,hello there\n"
+        "2026-03-01T11:00:00Z,bo,general,how do i reset my password\n"
+        "2026-03-03T12:00:00Z,cy,general,the app crashes on start\n"
+    )
+    imported = run_ecg(["import", str(export), "--community", "tiny"], tmp_path, **url)
+    assert imported.returncode == 0, imported.stderr
+    whole = run_ecg(["topics", "discover", "--days", "14"], tmp_path, **url)
+    assert whole.returncode != 0
+    assert "3 messages in all, too few to find topics in (at least 20 are needed)" in (whole.stderr)
+    recent = run_ecg(["topics", "discover", "--days", "1"], tmp_path, **url)
+    assert "1 message in the last day with data, too few to find topics in (take more days)" in (
+        recent.stderr
+    )
+
+
 def test_the_meaning_weighs_more_in_a_small_set():
     from analysis.discovery import meaning_share
 

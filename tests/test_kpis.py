@@ -40,7 +40,6 @@ def test_week_boundaries_follow_the_zone_and_its_clock_changes():
             parse_week(bad)
 
 
-
 def test_the_week_a_report_opens_on():
     from analysis.weeks import week_to_open
 
@@ -52,6 +51,7 @@ def test_the_week_a_report_opens_on():
     assert week_to_open(datetime(2026, 11, 29, 23, tzinfo=UTC), now, "UTC", 52) == W48
     assert week_to_open(datetime(2026, 11, 9, 7, tzinfo=UTC), now, LA, 52) == W45  # Sun 23:00
     assert week_to_open(datetime(2024, 3, 10, tzinfo=UTC), now, "UTC", 52) == Week(2024, 10)
+
 
 def test_each_kpi_by_hand_in_los_angeles(engine):
     community_id = build_kpi_community(engine)

@@ -208,9 +208,7 @@ def test_ecg_report_of_an_old_archive_is_of_its_last_week(tmp_path, database_url
     assert "Messages 7 7" in PdfReader(tmp_path / "old-2024-W11.pdf").pages[0].extract_text()
 
 
-def test_ecg_report_opens_on_the_newest_messages_week_when_none_came_since(
-    tmp_path, database_url
-):
+def test_ecg_report_opens_on_the_newest_messages_week_when_none_came_since(tmp_path, database_url):
     """The group's four messages are of 2026-W45, inside the 52 weeks before now: the
     report was of the last complete week, empty ("No messages this week")."""
     _group_without_replies(database_url)

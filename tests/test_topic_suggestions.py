@@ -133,5 +133,32 @@ def test_too_few_messages_is_said_in_the_readers_language(monkeypatch, database_
     app = open_page(monkeypatch, database_url, "../pages/topics.py", role=Role.ANALYST)
     app.button(key="suggest-find").click().run()
     assert not app.exception, [e.message for e in app.exception]
-    said = "有数据的最近 14 天里只有 1 条消息，太少，找不出话题。请取更多天数。"
+    said = "一共只有 1 条消息，太少，找不出话题（至少需要 20 条）。"  # more days: no more
     assert said in [i.value for i in app.info]
+
+
+def test_a_community_of_a_few_messages_is_told_more_days_will_not_help(
+    monkeypatch, database_url
+):
+    from datetime import UTC, datetime, timedelta
+
+    from dashboard.communities import prepare_community
+    from ingest.pipeline import ImportTarget, run_import
+    from ingest.records import ParsedRow, RawMessage
+
+    engine = make_engine(database_url)
+    prepare_community(engine, "tiny", "none")
+    start = datetime.now(UTC) - timedelta(days=3)
+    rows = [
+        ParsedRow(n, RawMessage(f"m{n}", start + timedelta(hours=n), "general", "ann", "Ann",
+                                f"message number {n}"))
+        for n in range(5)
+    ]  # fmt: skip
+    run_import(engine, rows, ImportTarget("tiny", "chat.csv", "chat"))
+    engine.dispose()
+    app = open_page(monkeypatch, database_url, "../pages/topics.py", role=Role.ANALYST)
+    app.button(key="suggest-find").click().run()
+    assert not app.exception, [e.message for e in app.exception]
+    assert [box.value for box in app.info if "too few" in box.value] == [
+        "5 messages in all: too few to find topics in (at least 20 are needed)."
+    ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from zoneinfo import available_timezones
 
 import streamlit as st
 
@@ -18,7 +19,9 @@ from dashboard.web.upload_files import (
     ImportFormatError,
     choose_format,
     columns_named,
+    default_zone_name,
     needs_mapping,
+    writes_clock_times,
 )
 
 st.header(_("Import"))
@@ -106,6 +109,7 @@ def body() -> None:
             format_func=templates.get,  # worded in this run's language
             help=_("Topics are rules you can change at any time on the Topics page."),
         )
+    zone = clock_zone_input(fmt)
     mapping = None
     if needs_mapping(fmt):
         mapping = mapping_inputs(columns_named(path, fmt))
@@ -123,7 +127,7 @@ def body() -> None:
             ),
         )
 
-    done = actions.import_file(path, fmt, mapping, community, source, progress, topics)
+    done = actions.import_file(path, fmt, mapping, community, source, progress, topics, zone)
     if not done:
         return
     summary = done.result
@@ -170,6 +174,25 @@ def body() -> None:
         )
     if summary.imported:
         open_button(community)
+
+
+def clock_zone_input(fmt: str) -> str | None:
+    """The zone of the clock times an export writes without one (WhatsApp, QQ, WeChat;
+    a table's times without an offset), or None for an export that carries its own."""
+    if not writes_clock_times(fmt):
+        return None
+    default = default_zone_name(fmt)
+    zones = list(dict.fromkeys([default, *components.COMMON_ZONES, *sorted(available_timezones())]))
+    return st.selectbox(
+        _("Time zone of the export's times"),
+        zones,
+        key="import-zone",
+        help=_(
+            "The export writes clock times without a zone (a table: times without an "
+            "offset). Choose the zone of the phone or computer that exported it; importing "
+            "the same file again in another zone adds nothing."
+        ),
+    )
 
 
 def open_button(community: str) -> None:

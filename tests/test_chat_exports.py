@@ -6,7 +6,7 @@ by a second import, named errors for cut and wrongly encoded files."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -283,3 +283,95 @@ def _counts(url: str) -> tuple[int, int, int]:
         media = conn.scalar(text("SELECT count(*) FROM member_activity WHERE kind = 'media'"))
     engine.dispose()
     return messages, writers, media or 0
+
+
+def test_clock_times_are_read_in_the_zone_named():
+    from zoneinfo import ZoneInfo
+
+    def first(fmt, path, zone=None, mapping=None):
+        return next(r.message for r in read_rows(fmt, path, mapping, zone) if r.message)
+
+    # "1/2/26, 9:20 PM - Ana: Welcome everyone!": 21:20 read as UTC; in Berlin (CET, +1)
+    # it was 20:20 UTC, in New York (EST, -5) 02:20 UTC the next day
+    assert first("whatsapp", WHATSAPP_ANDROID).sent_at == datetime(2026, 1, 2, 21, 20, tzinfo=UTC)
+    berlin = first("whatsapp", WHATSAPP_ANDROID, ZoneInfo("Europe/Berlin"))
+    assert berlin.sent_at == datetime(2026, 1, 2, 20, 20, tzinfo=UTC)
+    assert first("whatsapp", WHATSAPP_ANDROID, ZoneInfo("America/New_York")).sent_at == (
+        datetime(2026, 1, 3, 2, 20, tzinfo=UTC)
+    )
+    assert berlin.external_id == first("whatsapp", WHATSAPP_ANDROID).external_id
+    # WeChat's clock is China's unless told otherwise: Tokyo's is an hour ahead of it
+    china = first("wechat", WECHAT_TXT)
+    tokyo = first("wechat", WECHAT_TXT, ZoneInfo("Asia/Tokyo"))
+    assert china.sent_at - tokyo.sent_at == timedelta(hours=1)
+
+
+def test_a_tables_times_without_an_offset_are_read_in_the_zone_named(tmp_path):
+    from zoneinfo import ZoneInfo
+
+    from ingest.formats.tabular import ColumnMapping
+
+    table = tmp_path / "chat.csv"
+    table.write_text(
+        "timestamp,author,text\n"
+        "2026-07-01T10:00:00,ann,summer in Berlin\n"  # CEST, +2
+        "2026-07-01T10:00:00+00:00,bo,written in UTC\n"
+    )
+    mapping = ColumnMapping.parse([], ["timestamp", "author", "text"])
+    utc = [r.message for r in read_rows("csv", table, mapping)]
+    berlin = [r.message for r in read_rows("csv", table, mapping, ZoneInfo("Europe/Berlin"))]
+    assert [m.sent_at.hour for m in utc] == [10, 10]
+    assert [m.sent_at.hour for m in berlin] == [8, 10]  # the offset written wins
+    assert [m.external_id for m in berlin] == [m.external_id for m in utc]  # known as before
+
+
+def test_ecg_import_reads_a_whatsapp_export_in_the_zone_named(tmp_path, database_url):
+    url = {"ECG_DATABASE_URL": database_url}
+    done = run_ecg(
+        ["import", str(WHATSAPP_ANDROID), "--timezone", "Europe/Berlin"], tmp_path, **url
+    )
+    assert done.returncode == 0, done.stderr
+    assert "times: clock times read in Europe/Berlin" in done.stdout
+    engine = make_engine(database_url)
+    with engine.connect() as conn:
+        first = conn.scalar(text("SELECT min(sent_at) FROM messages"))
+    engine.dispose()
+    assert str(first).startswith("2026-01-02 20:20:00")
+    again = run_ecg(["import", str(WHATSAPP_ANDROID), "--timezone", "Asia/Tokyo"], tmp_path, **url)
+    assert again.returncode == 0, again.stderr
+    assert "imported: 0" in again.stdout  # the same messages: nothing added
+    wrong = run_ecg(["import", str(WHATSAPP_ANDROID), "--timezone", "Mars/Base"], tmp_path, **url)
+    assert wrong.returncode == 2
+    assert "--timezone: 'Mars/Base' is not an IANA time zone" in wrong.stderr
+    discord = run_ecg(
+        ["import", str(FIXTURES / "discord_general.json"), "--timezone", "Europe/Berlin"],
+        tmp_path,
+        **url,
+    )
+    assert "times: discord exports carry their own time zone; --timezone is not used" in (
+        discord.stdout
+    )
+
+
+def test_the_import_page_asks_the_zone_of_a_whatsapp_exports_times(monkeypatch, database_url):
+    from access.permissions import Role
+    from data_access.setup import init_database
+    from tests.test_pages import open_page
+
+    init_database(make_engine(database_url))
+    app = open_page(monkeypatch, database_url, "../pages/import_data.py", role=Role.ANALYST)
+    app.get("file_uploader")[0].upload(WHATSAPP_ANDROID.name, WHATSAPP_ANDROID.read_bytes()).run()
+    zone = next(s for s in app.selectbox if s.label == "Time zone of the export's times")
+    assert zone.value == "UTC"
+    zone.set_value("America/New_York").run()
+    next(b for b in app.button if b.label == "Import").click().run()
+    assert not app.exception, [e.message for e in app.exception]
+    engine = make_engine(database_url)
+    with engine.connect() as conn:
+        first = conn.scalar(text("SELECT min(sent_at) FROM messages"))
+    engine.dispose()
+    assert str(first).startswith("2026-01-03 02:20:00")  # 9:20 PM in New York
+    # a Discord export carries its own zone: nothing to ask
+    discord = FIXTURES / "discord_general.json"
+    app.get("file_uploader")[0].upload(discord.name, discord.read_bytes()).run()
+    assert not [s for s in app.selectbox if s.label == "Time zone of the export's times"]

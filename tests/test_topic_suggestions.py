@@ -137,9 +137,7 @@ def test_too_few_messages_is_said_in_the_readers_language(monkeypatch, database_
     assert said in [i.value for i in app.info]
 
 
-def test_a_community_of_a_few_messages_is_told_more_days_will_not_help(
-    monkeypatch, database_url
-):
+def test_a_community_of_a_few_messages_is_told_more_days_will_not_help(monkeypatch, database_url):
     from datetime import UTC, datetime, timedelta
 
     from dashboard.communities import prepare_community

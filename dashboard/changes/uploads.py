@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, tzinfo
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -24,13 +24,14 @@ def import_upload(
     source: str,
     now: datetime,
     on_progress: Progress | None = None,
+    zone: tzinfo | None = None,
 ) -> ImportSummary:
-    """Import an uploaded file for an analyst or admin; the audit log records who and what."""
+    """Import an uploaded file for an analyst or admin; the audit log records who and what.
+    `zone`: that of the clock times the export writes without one (None: its default)."""
     require(actor, Action.IMPORT_DATA)
     target = ImportTarget(community, source, platform_of(fmt))
-    summary = run_import(
-        engine, read_rows(fmt, path, mapping), target, path=source, on_progress=on_progress
-    )
+    rows = read_rows(fmt, path, mapping, zone)
+    summary = run_import(engine, rows, target, path=source, on_progress=on_progress)
     with engine.begin() as conn:
         audit.record(
             conn,

@@ -79,7 +79,39 @@ def _import_parser(sub) -> None:
         default=DEFAULT_BATCH_SIZE,
         help=f"messages per transaction ({DEFAULT_BATCH_SIZE:,})",
     )
+    p.add_argument(
+        "--timezone",
+        metavar="ZONE",
+        help="the zone of times written without one (WhatsApp, QQ and WeChat exports; CSV "
+        "and JSONL times without an offset), as Europe/Berlin; default: UTC, Asia/Shanghai "
+        "for QQ and WeChat",
+    )
     p.set_defaults(handler=cmd_import)
+
+
+def _zone(name: str | None):
+    if name is None:
+        return None
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"--timezone: {name!r} is not an IANA time zone") from None
+
+
+def _clock_line(fmt: str, zone: str | None) -> str:
+    """Which zone the export's clock times are read in, or that it carries its own."""
+    from ingest.formats.clock_zone import default_zone_name, writes_clock_times
+
+    if not writes_clock_times(fmt):
+        own = f"{fmt} exports carry their own time zone"
+        return f"times: {own}{'; --timezone is not used' if zone else ''}"
+    default = default_zone_name(fmt)
+    where = "without an offset " if fmt in ("csv", "jsonl") else ""
+    if zone:
+        return f"times: clock times {where}read in {zone}"
+    return f"times: clock times {where}read in {default} (--timezone names another zone)"
 
 
 def cmd_import(args, settings) -> int:
@@ -97,7 +129,9 @@ def cmd_import(args, settings) -> int:
     if needs_mapping(fmt):
         mapping = ColumnMapping.parse(args.map, header_of(args.path, fmt))
         print(_columns_line(mapping))
-    rows = read_rows(fmt, args.path, mapping)
+    zone = _zone(args.timezone)
+    print(_clock_line(fmt, args.timezone))
+    rows = read_rows(fmt, args.path, mapping, zone)
     engine = engine_for(settings)
     communities.prepare_community(engine, args.community, args.topics)
     platform = args.platform or platform_of(fmt)

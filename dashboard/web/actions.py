@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Generic, TypeVar
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 import streamlit as st
@@ -368,17 +369,21 @@ def import_file(
     source: str,
     on_progress: Callable[[ImportSummary], None],
     topics: str = "none",
+    zone: str | None = None,
 ) -> Done[ImportSummary] | None:
     """Import an uploaded export into `community` as `source`; a community made now starts
-    with the topic template `topics`. The upload's copy on disk is removed whatever
+    with the topic template `topics`; clock times written without a zone are read in
+    `zone` (None: the format's default). The upload's copy on disk is removed whatever
     happens."""
     engine = resources.engine()
+    clock_zone = ZoneInfo(zone) if zone else None
 
     def write(actor: Actor, now: datetime) -> ImportSummary:
         prepare_community(engine, community, topics)
         return import_upload(
-            engine, actor, path, format_name, mapping, community, source, now, on_progress
-        )
+            engine, actor, path, format_name, mapping, community, source, now, on_progress,
+            clock_zone,
+        )  # fmt: skip
 
     try:
         return _attempt(N_("Not imported"), write)

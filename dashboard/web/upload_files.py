@@ -13,6 +13,7 @@ import streamlit as st
 
 from analysis.topic_templates import DESCRIPTIONS
 from dashboard.i18n import N_
+from ingest.formats.clock_zone import default_zone_name, writes_clock_times
 from ingest.formats.columns import guessed_columns, header_of
 from ingest.formats.detect import choose_format, needs_mapping
 from ingest.formats.tabular import REQUIRED_FIELDS, ColumnMapping
@@ -25,9 +26,11 @@ __all__ = [
     "ImportFormatError",
     "choose_format",
     "columns_named",
+    "default_zone_name",
     "discard",
     "kept_copy",
     "needs_mapping",
+    "writes_clock_times",
 ]
 
 TOPIC_TEMPLATES = {  # analysis.topic_templates.DESCRIPTIONS, marked for translation

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, tzinfo
 from pathlib import Path
 
+from ingest.formats.clock_zone import CLOCK_TIME_FORMATS, read_in_zone, writes_clock_times
 from ingest.formats.discord import looks_like_discord, read_discord
 from ingest.formats.discourse import looks_like_discourse, read_discourse
 from ingest.formats.messenger import looks_like_messenger, read_messenger
@@ -94,12 +96,19 @@ def needs_mapping(fmt: str) -> bool:
     return fmt not in PLATFORM_FORMATS
 
 
-def read_rows(fmt: str, path: Path, mapping: ColumnMapping | None = None) -> Iterator[ParsedRow]:
+def read_rows(
+    fmt: str, path: Path, mapping: ColumnMapping | None = None, zone: tzinfo | None = None
+) -> Iterator[ParsedRow]:
+    """The rows of the export at `path`; clock times written without a zone read in
+    `zone` (None: the format's own default, see ingest.formats.clock_zone)."""
     if fmt in PLATFORM_FORMATS:
-        return PLATFORM_FORMATS[fmt][1](path)
+        rows = PLATFORM_FORMATS[fmt][1](path)
+        if zone is None or not writes_clock_times(fmt):
+            return rows
+        return read_in_zone(rows, CLOCK_TIME_FORMATS[fmt], zone)
     if mapping is None:
         raise ValueError("CSV and JSONL need a column mapping (--map FIELD=COLUMN)")
-    return (read_jsonl if fmt == "jsonl" else read_csv)(path, mapping)
+    return (read_jsonl if fmt == "jsonl" else read_csv)(path, mapping, zone or UTC)
 
 
 def platform_of(fmt: str) -> str:

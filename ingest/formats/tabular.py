@@ -14,7 +14,7 @@ import hashlib
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from itertools import chain
 from pathlib import Path
 
@@ -80,7 +80,8 @@ class ColumnMapping:
         return ", ".join(f"{f}={self.columns[f]}" for f in order if f in self.columns)
 
 
-def read_csv(path: Path, mapping: ColumnMapping) -> Iterator[ParsedRow]:
+def read_csv(path: Path, mapping: ColumnMapping, zone: tzinfo = UTC) -> Iterator[ParsedRow]:
+    """The rows of a CSV file; a time without an offset is read in `zone`."""
     csv.field_size_limit(MAX_LINE_BYTES)
     lines = text_lines(path)
     first = next(lines, "")
@@ -109,7 +110,7 @@ def read_csv(path: Path, mapping: ColumnMapping) -> Iterator[ParsedRow]:
         elif any(value.strip() for value in row.get(None) or ()):  # past the header's width
             yield ParsedRow(line, None, OVERFLOWING_ROW)
         else:
-            yield _to_row(line, row.get, mapping)
+            yield _to_row(line, row.get, mapping, zone)
         line = reader.line_num + 1
 
 
@@ -131,7 +132,8 @@ def _swallowed_rows(row: dict, width: int) -> bool:
     return False
 
 
-def read_jsonl(path: Path, mapping: ColumnMapping) -> Iterator[ParsedRow]:
+def read_jsonl(path: Path, mapping: ColumnMapping, zone: tzinfo = UTC) -> Iterator[ParsedRow]:
+    """The rows of a JSON Lines file; a time without an offset is read in `zone`."""
     empty = True
     for number, text in enumerate(text_lines(path), start=1):
         if not text.strip():
@@ -141,7 +143,7 @@ def read_jsonl(path: Path, mapping: ColumnMapping) -> Iterator[ParsedRow]:
             record = json.loads(text)
         except json.JSONDecodeError as error:
             raise ImportFormatError(str(path), number, f"invalid JSON: {error.msg}") from None
-        yield row_from_record(number, record, mapping)
+        yield row_from_record(number, record, mapping, zone)
     if empty:
         raise ImportFormatError(str(path), 0, "the file is empty")
 
@@ -171,30 +173,33 @@ def text_lines(path: Path) -> Iterator[str]:
             raise ImportFormatError(str(path), 0, "the file is empty")
 
 
-def row_from_record(line: int, record, mapping: ColumnMapping) -> ParsedRow:
+def row_from_record(line: int, record, mapping: ColumnMapping, zone: tzinfo = UTC) -> ParsedRow:
     """One JSON line's object as a parsed row (dotted paths allowed in the mapping)."""
     if not isinstance(record, dict):
         return ParsedRow(line, None, "the line is not a JSON object")
-    return _to_row(line, lambda column: _dotted(record, column), mapping)
+    return _to_row(line, lambda column: _dotted(record, column), mapping, zone)
 
 
-def _to_row(line: int, get, mapping: ColumnMapping) -> ParsedRow:
-    return ParsedRow.attempt(line, _to_message, get, mapping.columns)
+def _to_row(line: int, get, mapping: ColumnMapping, zone: tzinfo) -> ParsedRow:
+    return ParsedRow.attempt(line, _to_message, get, mapping.columns, zone)
 
 
-def _to_message(get, columns: Mapping[str, str]) -> RawMessage:
+def _to_message(get, columns: Mapping[str, str], zone: tzinfo = UTC) -> RawMessage:
     def value(field: str) -> str:
         column = columns.get(field)
         raw = get(column) if column else None
         return "" if raw is None else str(raw).strip()
 
-    sent_at = parse_timestamp(value("timestamp"))
+    # a row without an id is known by its time as read in UTC, whatever zone it is read in:
+    # importing it again in another zone adds nothing
+    written = parse_timestamp(value("timestamp"))
+    sent_at = written if zone == UTC else parse_timestamp(value("timestamp"), zone)
     author = value("author")  # empty or [deleted]: kept under the placeholder, see records
     text = "\n\n".join(part for part in (value("title"), value("text")) if part)
     if not text:
         raise RowError("no text")
     channel = value("channel") or DEFAULT_CHANNEL
-    external_id = value("id") or _content_id(sent_at, channel, author, text)
+    external_id = value("id") or _content_id(written, channel, author, text)
     message = RawMessage(
         external_id=external_id,
         sent_at=sent_at,
@@ -209,8 +214,8 @@ def _to_message(get, columns: Mapping[str, str]) -> RawMessage:
     return placeholder_author(message)
 
 
-def parse_timestamp(raw: str) -> datetime:
-    """ISO 8601 (a time without offset is UTC) or Unix seconds or milliseconds."""
+def parse_timestamp(raw: str, zone: tzinfo = UTC) -> datetime:
+    """ISO 8601 (a time without offset is in `zone`) or Unix seconds or milliseconds."""
     if not raw:
         raise RowError("no timestamp")
     try:
@@ -228,7 +233,7 @@ def parse_timestamp(raw: str) -> datetime:
     except ValueError:
         raise RowError(f"bad timestamp {raw[:40]!r} (expected ISO 8601 or Unix time)") from None
     if parsed.tzinfo is None:
-        return parsed.replace(tzinfo=UTC)
+        return parsed.replace(tzinfo=zone).astimezone(UTC)
     return parsed.astimezone(UTC)
 
 

@@ -59,11 +59,13 @@ def cards(report) -> None:
 
 
 def sparkline(history) -> list[float] | None:
-    """The card's weeks to draw, or None (no line at all) when none has a value: a reply
-    rate no source could measure is no flat 0%."""
-    if all(v is None for v in history):
+    """The card's weeks to draw, from the first with a value (the weeks before a community
+    began have none: no flat 0 before its first week), or None (no line at all) when none
+    has a value: a reply rate no source could measure is no flat 0%."""
+    began = next((n for n, v in enumerate(history) if v is not None), None)
+    if began is None:
         return None
-    return [v if v is not None else 0 for v in history]
+    return [v if v is not None else 0 for v in history[began:]]
 
 
 def kpi_table(report) -> pd.DataFrame:

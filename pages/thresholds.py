@@ -123,6 +123,7 @@ def rule_inputs(before: Rule, key: str, channels, topics, segments) -> tuple[dic
     left, right = st.columns(2)
     with left:
         fields["name"] = st.text_input(_("Name"), before.name, key=f"{key}-name")
+        shipped_words_note(before.name)
         slots["name"] = st.empty()
         metrics = worded(METRIC_NAMES)
         fields["metric"] = st.selectbox(
@@ -181,7 +182,20 @@ def rule_inputs(before: Rule, key: str, channels, topics, segments) -> tuple[dic
     fields["runbook"] = st.text_area(
         _("Runbook: what to do when it fires"), before.runbook, key=f"{key}-runbook"
     )
+    shipped_words_note(before.runbook)
     return fields, slots
+
+
+def shipped_words_note(text: str) -> None:
+    """Under a shipped rule's name or runbook, read in another language: how it is shown,
+    and why the field holds English (calibration and upgrades know a shipped rule by it)."""
+    shown = alert_words.rule_text(text)
+    if shown != text:
+        st.caption(
+            _(
+                "Shown as “{shown}”; kept in English, by which updates know the shipped rule."
+            ).format(shown=shown)
+        )
 
 
 def calibration_note(rule: Rule) -> None:

@@ -405,6 +405,13 @@ def test_the_thresholds_page_in_chinese_names_the_shipped_rules_in_chinese(
     assert set(app.table[0].value["启用"]) <= {"是", "否"}  # not True/False
     chooser = next(s for s in app.selectbox if s.label == "要编辑的规则")
     assert "话题占比激增" in chooser.options, chooser.options
+    # the editor's fields hold the English the rule is saved under, and say how it reads
+    name = next(t for t in app.text_input if t.label == "名称")
+    shown = {"Activity drop": "活跃度下降"}.get(name.value)
+    assert shown, name.value  # the first rule in the chooser
+    assert f"显示为“{shown}”；以英文保存，更新时据此识别这条内置规则。" in [
+        c.value for c in app.caption
+    ]
 
 
 def test_an_episodes_scope_reads_in_chinese_with_the_communitys_names_kept(chinese):

@@ -9,6 +9,7 @@ import json
 import logging
 import threading
 from dataclasses import dataclass, field
+from datetime import UTC, tzinfo
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -32,8 +33,11 @@ def files_of(path: Path) -> list[Path]:
     return sorted(path.glob("*.jsonl")) if path.is_dir() else [path]
 
 
-def new_rows(file: Path, mapping: ColumnMapping, state: FollowState) -> list[ParsedRow]:
-    """The complete lines added to `file` since the last look, as parsed rows."""
+def new_rows(
+    file: Path, mapping: ColumnMapping, state: FollowState, zone: tzinfo = UTC
+) -> list[ParsedRow]:
+    """The complete lines added to `file` since the last look, as parsed rows (a time
+    without an offset read in `zone`)."""
     offset = state.offsets.get(file, 0)
     if not file.exists() or file.stat().st_size < offset:
         offset, state.lines[file] = 0, 0  # a new or truncated file starts over
@@ -52,7 +56,7 @@ def new_rows(file: Path, mapping: ColumnMapping, state: FollowState) -> list[Par
         except (json.JSONDecodeError, UnicodeDecodeError) as error:
             rows.append(ParsedRow(state.lines[file], None, f"invalid JSON: {error}"))
             continue
-        rows.append(row_from_record(state.lines[file], record, mapping))
+        rows.append(row_from_record(state.lines[file], record, mapping, zone))
     return rows
 
 
@@ -63,11 +67,12 @@ def follow_once(
     community: str,
     platform: str,
     state: FollowState,
+    zone: tzinfo = UTC,
 ) -> ImportSummary:
     """One look at every followed file; returns what was imported in all."""
     total = ImportSummary()
     for file in files_of(path):
-        rows = new_rows(file, mapping, state)
+        rows = new_rows(file, mapping, state, zone)
         if not rows:
             continue
         summary = run_import(
@@ -90,10 +95,11 @@ def follow(
     stop: threading.Event,
     interval: float,
     report,
+    zone: tzinfo = UTC,
 ) -> None:
     state = FollowState()
     while not stop.is_set():
-        summary = follow_once(engine, path, mapping, community, platform, state)
+        summary = follow_once(engine, path, mapping, community, platform, state, zone)
         if summary.read:
             report(summary)
         stop.wait(interval)

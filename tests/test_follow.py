@@ -58,3 +58,46 @@ def test_a_folder_and_bad_lines(engine, tmp_path):
     assert summary.imported == 2
     assert sum(summary.rejected.values()) == 1
     assert list(summary.rejected)[0].startswith("invalid JSON")
+
+
+def test_ecg_follow_reads_times_without_an_offset_in_the_zone_named(tmp_path, database_url):
+    """A bot's log that writes local clock times ("2026-07-01 10:00:00", summer in Berlin,
+    UTC+2) is stored as 08:00 UTC when followed with --timezone Europe/Berlin."""
+    import signal
+    import subprocess
+    import time
+
+    from data_access.db import make_engine
+    from tests.ecg_process import ECG, user_environment
+
+    log = tmp_path / "bot.jsonl"
+    log.write_text(json.dumps({"ts": "2026-07-01 10:00:00", "user": "ann", "body": "hi"}) + "\n")
+    command = [str(ECG), "follow", str(log), "--map", "timestamp=ts", "--map", "author=user"]
+    command += ["--map", "text=body", "--timezone", "Europe/Berlin", "--interval", "0.2"]
+    follower = subprocess.Popen(
+        command,
+        cwd=tmp_path,
+        env=user_environment(ECG_DATABASE_URL=database_url),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    engine = make_engine(database_url)
+    try:
+        stored = None
+        for _ in range(300):  # up to a minute
+            time.sleep(0.2)
+            try:
+                with engine.connect() as conn:
+                    stored = conn.scalar(text("SELECT min(sent_at) FROM messages"))
+            except Exception:  # noqa: BLE001 (the follower has not made the schema yet)
+                stored = None
+            if stored is not None or follower.poll() is not None:
+                break
+    finally:
+        follower.send_signal(signal.SIGINT)
+        out, err = follower.communicate(timeout=30)
+        engine.dispose()
+    assert stored is not None, err
+    assert str(stored).startswith("2026-07-01 08:00:00")
+    assert "times: clock times without an offset read in Europe/Berlin" in out

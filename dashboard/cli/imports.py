@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from datetime import UTC
 from pathlib import Path
 
 from dashboard.cli.common import (
@@ -173,6 +174,11 @@ def _follow_parser(sub) -> None:
     add_topics_option(p)
     p.add_argument("--platform", default="chat")
     p.add_argument("--interval", type=float, default=2.0, help="seconds between looks (2)")
+    p.add_argument(
+        "--timezone",
+        metavar="ZONE",
+        help="the zone of times written without an offset, as Europe/Berlin (default: UTC)",
+    )
     p.set_defaults(handler=cmd_follow)
 
 
@@ -189,7 +195,9 @@ def cmd_follow(args, settings) -> int:
         raise ValueError(f"{args.path}: no such file or folder")
     headers = (header_of(file, "jsonl") for file in files_of(args.path))
     mapping = ColumnMapping.parse(args.map, next((h for h in headers if h), []))
+    zone = _zone(args.timezone)
     print(_columns_line(mapping))
+    print(_clock_line("jsonl", args.timezone))
     engine = engine_for(settings)
     communities.prepare_community(engine, args.community, args.topics)
     stop = threading.Event()
@@ -204,7 +212,10 @@ def cmd_follow(args, settings) -> int:
             flush=True,
         )
 
-    follow(engine, args.path, mapping, args.community, args.platform, stop, args.interval, report)
+    follow(
+        engine, args.path, mapping, args.community, args.platform, stop, args.interval, report,
+        zone or UTC,
+    )  # fmt: skip
     return 0
 
 

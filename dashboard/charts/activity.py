@@ -56,4 +56,4 @@ def daily_messages(daily: pd.DataFrame) -> go.Figure:
     figure.update_layout(
         height=300, margin={"l": 10, "r": 10, "t": 30, "b": 10}, yaxis_title=_("messages")
     )
-    return dated(figure)
+    return dated(figure, daily["bucket"])

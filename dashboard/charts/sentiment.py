@@ -51,7 +51,7 @@ def sentiment_over_time(series: pd.DataFrame) -> go.Figure:
     figure.update_yaxes(range=[-1, 1], row=1, col=1)
     figure.update_yaxes(tickformat=".0%", rangemode="tozero", row=2, col=1)
     figure.update_layout(height=520, margin={"l": 10, "r": 10, "t": 40, "b": 10})
-    return dated(figure)
+    return dated(figure, series["bucket"])
 
 
 def label_distribution(distribution: pd.DataFrame) -> go.Figure:
@@ -95,7 +95,7 @@ def kinds_over_time(kinds: pd.DataFrame, kind_names: dict[str, str]) -> go.Figur
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
         yaxis_title=_("messages"),
     )
-    return dated(figure)
+    return dated(figure, kinds["bucket"])
 
 
 def _shown_channel(channel: str) -> str:

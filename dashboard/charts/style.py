@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import html
 
+import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.i18n import CHINESE, N_, current
 
+DAY_MILLISECONDS = 86_400_000
+DAILY_TICKS_UP_TO = 31  # days: a tick for each while they fit
 TRACE_GREEN = "#00c853"
 BAND_FILL = "rgba(120, 144, 156, 0.25)"
 ALL_CHANNELS = N_("All channels")  # the series of the whole community; shown translated
@@ -70,8 +73,21 @@ CHINESE_DATE_TICKS = [
 ]
 
 
-def dated(figure: go.Figure) -> go.Figure:
-    """The figure's time axes written in the viewer's language (English: plotly's own)."""
+def dated(figure: go.Figure, buckets=None) -> go.Figure:
+    """The figure's time axes written in the viewer's language (English: plotly's own).
+    With `buckets` (the x values) of whole days, up to a month of them: a tick a day
+    (plotly's own choice wrote 03:00, 06:00 … between two days' points)."""
     if current() == CHINESE:
         figure.update_xaxes(tickformatstops=CHINESE_DATE_TICKS)
+    if buckets is not None and _few_whole_days(buckets):
+        figure.update_xaxes(dtick=DAY_MILLISECONDS)
     return figure
+
+
+def _few_whole_days(buckets) -> bool:
+    """Whether the buckets start at one time of day, a day apart, and are a month at most."""
+    times = pd.Series(pd.to_datetime(pd.Series(buckets)).unique())
+    if not 0 < len(times) <= DAILY_TICKS_UP_TO or times.dt.time.nunique() != 1:
+        return False
+    days = pd.Series(sorted(times.dt.date))
+    return len(days) == 1 or days.diff().min() == pd.Timedelta(days=1)

@@ -101,21 +101,24 @@ def health(report) -> None:
     right.dataframe(parts, hide_index=True, width="stretch")
 
 
+def top_topics(report) -> None:
+    st.dataframe(
+        report.topics.head(5)[["topic", "messages", "previous"]].rename(
+            columns={"topic": _("topic"), "messages": _("messages"), "previous": _("week before")}
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
+
 def topics_and_incidents(report) -> None:
     left, right = st.columns(2)
     with left:
         st.subheader(_("Top topics"))
-        st.dataframe(
-            report.topics.head(5)[["topic", "messages", "previous"]].rename(
-                columns={
-                    "topic": _("topic"),
-                    "messages": _("messages"),
-                    "previous": _("week before"),
-                }
-            ),
-            hide_index=True,
-            width="stretch",
-        )
+        if report.topics.empty:  # a grid with nothing in it reads "empty", in English
+            st.caption(_("No message of this week is in a topic."))
+        else:
+            top_topics(report)
         if report.rising is not None:
             st.caption(
                 _("Rising fastest: {topic} (×{growth})").format(
@@ -291,8 +294,11 @@ def body() -> None:
     members_of_the_week(report)
     st.subheader(_("By platform and by channel"))
     platforms, channels = st.tabs([_("Platforms"), _("Channels")])
-    platforms.dataframe(report.platforms, hide_index=True, width="stretch")
-    channels.dataframe(report.channels, hide_index=True, width="stretch")
+    for tab, table in ((platforms, report.platforms), (channels, report.channels)):
+        if table.empty:
+            tab.caption(_("No messages in this week."))
+        else:
+            tab.dataframe(table, hide_index=True, width="stretch")
     compare(weeks)
     with st.expander(_("Definitions")):
         for name, definition in KPI_WORDS.values():

@@ -1,9 +1,11 @@
 """The Weekly report page under AppTest, on the hand-built community of tests/test_kpis.py."""
 
+from datetime import UTC, datetime
+
 import pytest
 
 from access.permissions import Role
-from analysis.weeks import Week
+from analysis.weeks import Week, last_complete_week
 from data_access.db import make_engine
 from tests.kpi_fixture import build_kpi_community
 from tests.test_pages import open_page
@@ -82,3 +84,10 @@ def test_an_archive_opens_on_the_week_of_its_newest_message(monkeypatch, kpi_url
         "No messages after Nov 8, 2026: the report opens on the week of the newest."
     ]
     assert next(m for m in app.metric if m.label == "Health score").value == "67 / 100"
+    # the newest, empty week: its tables say so instead of drawing grids reading "empty"
+    week.set_value(last_complete_week(datetime.now(UTC), "America/Los_Angeles")).run()
+    assert not app.exception, [e.message for e in app.exception]
+    captions = [c.value for c in app.caption]
+    assert "No message of this week is in a topic." in captions
+    assert captions.count("No messages in this week.") == 2  # platforms, channels
+    assert not any("topic" in list(d.value.columns) for d in app.dataframe)

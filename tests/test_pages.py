@@ -475,3 +475,24 @@ def test_the_community_chosen_last_is_chosen_again_at_the_next_sign_in(monkeypat
         == "zeta"
     )
     engine.dispose()
+
+
+def test_a_choice_that_cannot_be_saved_with_the_account_is_no_error(monkeypatch, database_url):
+    """A single sign-on address ('ann+ops@example.com') is no local user name: saving the
+    community chosen refuses it, and the page goes on without saving."""
+    from dashboard.communities import prepare_community
+    from data_access.accounts import AccountError
+
+    engine = make_engine(database_url)
+    for name in ("acme", "zeta"):
+        prepare_community(engine, name)
+    engine.dispose()
+
+    def refuse(*_args):
+        raise AccountError("a user name is 1 to 100 letters, digits or . _ - @")
+
+    monkeypatch.setattr(accounts, "set_community", refuse)
+    app = open_page(monkeypatch, database_url, role=Role.MANAGER)
+    app.selectbox(key="community").set_value("zeta").run()
+    assert not app.exception, [e.message for e in app.exception]
+    assert app.selectbox(key="community").value == "zeta"

@@ -7,6 +7,7 @@ names) is shown through components that print text, never as markdown or HTML.
 from __future__ import annotations
 
 import re
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, available_timezones
@@ -30,7 +31,7 @@ from dashboard.web.timeranges import (
     range_with_data,
 )
 from data_access import accounts
-from data_access.accounts import Account
+from data_access.accounts import Account, AccountError
 
 FILTERS_KEY = "ecg_filters"
 COMMUNITY_KEY = "community"  # the sidebar's community, which a page may set
@@ -139,7 +140,8 @@ def _remember_community(account: Account, community: str) -> None:
     """Save the account's choice once per session and choice (the account is read again
     on every run, so without the mark each run would write it)."""
     if st.session_state.get(SAVED_COMMUNITY_KEY) != community:
-        accounts.set_community(resources.engine(), account.name, community)
+        with suppress(AccountError):  # a single sign-on address is no local name: not kept
+            accounts.set_community(resources.engine(), account.name, community)
         st.session_state[SAVED_COMMUNITY_KEY] = community
 
 

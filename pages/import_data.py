@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from zoneinfo import available_timezones
 
 import streamlit as st
 
@@ -181,11 +180,9 @@ def clock_zone_input(fmt: str) -> str | None:
     a table's times without an offset), or None for an export that carries its own."""
     if not writes_clock_times(fmt):
         return None
-    default = default_zone_name(fmt)
-    zones = list(dict.fromkeys([default, *components.COMMON_ZONES, *sorted(available_timezones())]))
     return st.selectbox(
         _("Time zone of the export's times"),
-        zones,
+        components.zone_choices(default_zone_name(fmt)),
         key="import-zone",
         help=_(
             "The export writes clock times without a zone (a table: times without an "

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from analysis.topic_templates import DESCRIPTIONS, TEMPLATES
 from ingest.records import MAX_TEXT_CHARS
@@ -122,3 +123,11 @@ def add_column_option(parser) -> None:
         help="the CSV column holding the text; repeat to join columns (title, then body); "
         "without it every line of the file is one text",
     )
+
+
+def zone_named(name: str, option: str = "--timezone") -> ZoneInfo:
+    """The IANA zone `name`, or a ValueError naming the option that gave it."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"{option}: {name!r} is not an IANA time zone") from None

@@ -12,6 +12,7 @@ from dashboard.cli.common import (
     add_topics_option,
     engine_for,
     format_summary,
+    zone_named,
 )
 from ingest.formats.detect import FORMATS
 from ingest.records import DEFAULT_BATCH_SIZE
@@ -87,18 +88,13 @@ def _import_parser(sub) -> None:
         "and JSONL times without an offset), as Europe/Berlin; default: UTC, Asia/Shanghai "
         "for QQ and WeChat",
     )
-    p.set_defaults(handler=cmd_import)
+    p.set_defaults(handler=cmd_import, check=check_zone)
 
 
-def _zone(name: str | None):
-    if name is None:
-        return None
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"--timezone: {name!r} is not an IANA time zone") from None
+def check_zone(args, settings) -> None:
+    """The zone named, checked before the file or the database is touched."""
+    if args.timezone is not None:
+        zone_named(args.timezone)
 
 
 def _clock_line(fmt: str, zone: str | None) -> str:
@@ -130,7 +126,7 @@ def cmd_import(args, settings) -> int:
     if needs_mapping(fmt):
         mapping = ColumnMapping.parse(args.map, header_of(args.path, fmt))
         print(_columns_line(mapping))
-    zone = _zone(args.timezone)
+    zone = zone_named(args.timezone) if args.timezone else None
     print(_clock_line(fmt, args.timezone))
     rows = read_rows(fmt, args.path, mapping, zone)
     engine = engine_for(settings)
@@ -179,7 +175,7 @@ def _follow_parser(sub) -> None:
         metavar="ZONE",
         help="the zone of times written without an offset, as Europe/Berlin (default: UTC)",
     )
-    p.set_defaults(handler=cmd_follow)
+    p.set_defaults(handler=cmd_follow, check=check_zone)
 
 
 def cmd_follow(args, settings) -> int:
@@ -195,7 +191,7 @@ def cmd_follow(args, settings) -> int:
         raise ValueError(f"{args.path}: no such file or folder")
     headers = (header_of(file, "jsonl") for file in files_of(args.path))
     mapping = ColumnMapping.parse(args.map, next((h for h in headers if h), []))
-    zone = _zone(args.timezone)
+    zone = zone_named(args.timezone) if args.timezone else UTC
     print(_columns_line(mapping))
     print(_clock_line("jsonl", args.timezone))
     engine = engine_for(settings)
@@ -214,7 +210,7 @@ def cmd_follow(args, settings) -> int:
 
     follow(
         engine, args.path, mapping, args.community, args.platform, stop, args.interval, report,
-        zone or UTC,
+        zone,
     )  # fmt: skip
     return 0
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from analysis.weeks import WEEKS_OFFERED, parse_week, week_to_open
-from dashboard.cli.common import add_community_option
+from dashboard.cli.common import add_community_option, zone_named
 from dashboard.i18n import CHINESE, ENGLISH, LANGUAGES
 
 
@@ -32,11 +31,7 @@ def add_parsers(sub) -> None:
 
 def check_arguments(args, settings) -> None:
     """The week and the zone, checked before the database is touched."""
-    zone = args.timezone or settings.timezone
-    try:
-        ZoneInfo(zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"--timezone: {zone!r} is not an IANA time zone") from None
+    zone_named(args.timezone or settings.timezone)
     if args.week:
         parse_week(args.week)
 

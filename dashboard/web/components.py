@@ -150,9 +150,14 @@ def current_filters() -> Filters:
     return st.session_state[FILTERS_KEY]
 
 
+def zone_choices(first: str) -> list[str]:
+    """Time zones to choose from: `first`, the common ones, then every IANA zone."""
+    return list(dict.fromkeys([first, *COMMON_ZONES, *sorted(available_timezones())]))
+
+
 def _timezone_picker() -> str:
     default = resources.settings().timezone
-    zones = list(dict.fromkeys([default, *COMMON_ZONES, *sorted(available_timezones())]))
+    zones = zone_choices(default)
     return st.sidebar.selectbox(
         _("Time zone"),
         zones,

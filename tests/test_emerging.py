@@ -207,7 +207,10 @@ def test_the_emerging_term_rule_fires_on_a_new_word_and_names_it(
     )
     assert done.returncode == 0, done.stderr
     with engine.connect() as conn:
-        episodes = alert_store.episodes(conn, community_id, now - timedelta(days=8), now, False)
+        # up to the end of now's minute: an episode starts at the start of its minute, which
+        # is `now` itself when now falls on a whole minute (and [start, end) leaves it out)
+        end = now + timedelta(minutes=1)
+        episodes = alert_store.episodes(conn, community_id, now - timedelta(days=8), end, False)
     engine.dispose()
     ours = episodes[episodes["rule_name"] == rule.name]
     if planted:

@@ -3,10 +3,11 @@ people moved between states; how each cohort of newcomers stayed; whom to reach 
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from dashboard.charts import members as member_charts
-from dashboard.i18n import _, number
+from dashboard.i18n import _, ngettext, number, percent
 from dashboard.web import account_reads, components, resources
 from dashboard.web.member_view import (
     LEVEL_NAMES,
@@ -97,12 +98,20 @@ def body() -> None:
 
     st.subheader(_("Cohorts: newcomers still active after 1, 2, 4, 8 and 12 weeks"))
     table = cohorts(overview.cohorts, weeks)
-    shares = [c for c in table.columns if c.startswith("after")]
+    shares = {c: int(c.split()[1]) for c in table.columns if c.startswith("after")}
     table = table.rename(
         columns={"cohort": _("first week"), "people": _("people")}
-        | {c: _("after {weeks} weeks").format(weeks=c.split()[1]) for c in shares}
+        | {
+            c: ngettext("after {weeks} week", "after {weeks} weeks", n).format(weeks=n)
+            for c, n in shares.items()
+        }
     )
+    for column in table.columns[2:]:  # as text: a table draws a missing number as "None"
+        table[column] = [("–" if pd.isna(v) else percent(v)) for v in table[column]]
     st.dataframe(table, hide_index=True, width="stretch")
+    st.caption(
+        _("The share of each first week's newcomers active that many weeks later; – : not yet.")
+    )
 
     levels = worded(LEVEL_NAMES)
     at_level = level_counts(overview.levels, week)

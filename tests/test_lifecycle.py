@@ -191,7 +191,8 @@ def test_the_members_page_draws_the_stored_weeks(monkeypatch, database_url):
     assert list(unanswered["author"]) == ["eve"]
     assert list(unanswered["text"]) == ["where do I start?"]
     assert cohorts.loc["2026-W41", "people"] == 3  # ana, bo and cy
-    assert cohorts.loc["2026-W41", "after 1 weeks"] == 1.0  # all three, the week after
+    assert cohorts.loc["2026-W41", "after 1 week"] == "100%"  # all three, the week after
+    assert cohorts.loc["2026-W41", "after 12 weeks"] == "–"  # not yet: W46 is the newest
 
 
 def scripted_community(engine) -> None:

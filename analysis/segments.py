@@ -175,8 +175,10 @@ def _first_seen_matches(segment: Segment, seen: pd.Series) -> pd.Series:
 
 
 def sizes(segment: Segment, rows: pd.DataFrame, weeks: list[str], people: People, shown: int):
-    """The segment's size in each of the last `shown` stored weeks (week name, people)."""
-    first = max(0, len(weeks) - shown)
+    """The segment's size in each of the last `shown` stored weeks (week name, people),
+    from the first week anyone was around (a young community's chart opened on empty
+    weeks)."""
+    first = max(0, len(weeks) - shown, int(rows["week"].min()) if len(rows) else 0)
     return pd.DataFrame(
         {
             "week": weeks[first:],

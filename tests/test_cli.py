@@ -77,6 +77,25 @@ def test_import_errors_are_one_line_without_traceback(database, tmp_path, capsys
     assert "Traceback" not in err
 
 
+def test_import_of_a_missing_file_or_a_folder_says_so_first(tmp_path):
+    """`ecg import` as typed: a path that is not there was read as a CSV with no header
+    and answered "map the required field(s)", a missing .json as "none of the exports";
+    a folder the same. Now the path is checked before the format, with no database made."""
+    from tests.ecg_process import run_ecg
+
+    url = f"sqlite:///{tmp_path / 'ecg.db'}"
+    for path, said in (
+        ("missing.csv", "ecg: error: missing.csv: no such file or folder"),
+        ("missing.json", "ecg: error: missing.json: no such file or folder"),
+        (".", "ecg: error: .: a folder; ecg import reads one export file"),
+    ):
+        done = run_ecg(["import", path], tmp_path, ECG_DATABASE_URL=url)
+        assert done.returncode == 2
+        assert done.stderr.startswith(said), done.stderr
+        assert done.stdout == ""  # not even the format it would have guessed
+    assert not (tmp_path / "ecg.db").exists()
+
+
 def test_score_writes_language_label_and_compound(tmp_path, capsys):
     texts = tmp_path / "texts.txt"
     texts.write_text("I love this community\nDas ist leider wirklich sehr schlecht gemacht.\n")

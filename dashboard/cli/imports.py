@@ -88,7 +88,20 @@ def _import_parser(sub) -> None:
         "and JSONL times without an offset), as Europe/Berlin; default: UTC, Asia/Shanghai "
         "for QQ and WeChat",
     )
-    p.set_defaults(handler=cmd_import, check=check_zone)
+    p.set_defaults(handler=cmd_import, check=check_import)
+
+
+def check_import(args, settings) -> None:
+    """The file and the zone, checked before the format is guessed from a file that is
+    not there (which asked for column mappings) or the database is touched."""
+    if not args.path.exists():
+        raise ValueError(f"{args.path}: no such file or folder")
+    if args.path.is_dir():
+        raise ValueError(
+            f"{args.path}: a folder; ecg import reads one export file (a Slack export as its "
+            ".zip; ecg follow reads a folder of .jsonl files)"
+        )
+    check_zone(args, settings)
 
 
 def check_zone(args, settings) -> None:

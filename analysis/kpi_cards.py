@@ -190,19 +190,23 @@ class HealthComponent:
 def health_score(
     figures: list[WeekFigures], incident_counts: dict
 ) -> tuple[int | None, list[HealthComponent]]:
-    """0-100: four components of 25 points and a deduction for incidents, each shown. None
-    when no week of `figures` holds a message: a part without evidence counts full, and
-    with none at all a silent archive's week would read 100."""
+    """0-100: four components of 25 points and a deduction for incidents, each shown. A
+    part without evidence gets Activity's share of its points. None when no week of
+    `figures` holds a message (nothing to measure Activity against)."""
     if not any(week.messages for week in figures):
         return None, []
     this = figures[-1]
     earlier = [f.active for f in figures[:-1] if f.active]
     usual = median(earlier) if earlier else None
     previous_active = figures[-2].active if len(figures) > 1 else 0
+    activity = min(1.0, this.active / usual) if usual else 1.0
+    # a part with nothing to judge (no week before, nothing asked, nothing scored) gets as
+    # large a share of its 25 as Activity: full in a usual week, none in a silent one
+    unjudged = 25 * activity
     parts = [
         HealthComponent(
             "Activity",
-            25 * min(1.0, this.active / usual) if usual else 25.0,
+            25 * activity,
             25,
             "25 × active members ÷ the median of the weeks before (at most 25)",
         ),
@@ -210,13 +214,13 @@ def health_score(
             "Retention",
             25 * this.returning / previous_active
             if previous_active and this.returning is not None
-            else 25.0,
+            else unjudged,
             25,
             "25 × returning members ÷ last week's active members",
         ),
         HealthComponent(
             "Responsiveness",
-            25 * this.response_rate if this.response_rate is not None else 25.0,
+            25 * this.response_rate if this.response_rate is not None else unjudged,
             25,
             "25 × response rate",
         ),
@@ -224,7 +228,7 @@ def health_score(
             "Mood",
             25 * min(1.0, max(0.0, 1 - this.negative_share / 0.4))
             if this.negative_share is not None
-            else 25.0,
+            else unjudged,
             25,
             "25 × (1 − negative share ÷ 40%), at least 0",
         ),

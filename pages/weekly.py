@@ -99,6 +99,13 @@ def health(report) -> None:
         }
     )
     right.dataframe(parts, hide_index=True, width="stretch")
+    right.caption(
+        _(
+            "A part with nothing to judge (nothing asked, nothing scored, no week before) "
+            "gets Activity's share of its 25 points: all of them in a usual week, none in a "
+            "silent one."
+        )
+    )
 
 
 def top_topics(report) -> None:

@@ -329,12 +329,41 @@ def test_a_week_with_nothing_in_it_or_the_weeks_before_has_no_health_score(engin
     parts = {p.name: round(p.points, 2) for p in quiet.health_parts}
     assert parts == {
         "Activity": 0.0,  # no one active, against a median of 3
-        "Retention": 25.0,  # W46 had no one who could return: no evidence, full points
-        "Responsiveness": 25.0,
-        "Mood": 25.0,
+        "Retention": 0.0,  # W46 had no one who could return: no evidence, Activity's share
+        "Responsiveness": 0.0,  # nothing asked
+        "Mood": 0.0,  # nothing scored
         "Incidents": 0.0,
     }
-    assert quiet.health == 75
+    assert quiet.health == 0  # it read 75 / 100 when a part without evidence counted full
+
+
+def test_a_part_without_evidence_gets_activitys_share_of_its_points():
+    """By hand: 6 active against a median of 12 before is Activity 12.5 of 25; nothing
+    asked and nothing scored, so Responsiveness and Mood get the same half of theirs;
+    4 of last week's 10 came back: Retention 10; one warning: -2. 12.5 + 10 + 12.5 +
+    12.5 - 2 = 45.5, shown as 46 (round half to even: 45.5 -> 46)."""
+    from analysis.kpi_cards import health_score
+    from analysis.kpis import WeekFigures
+
+    def week(active, returning, asked=0, negative_share=None):
+        return WeekFigures(
+            active, 0, returning, 0, active * 3, 0, asked, 0, None, None, negative_share
+        )
+
+    usual = [week(12, 6, asked=4, negative_share=0.1) for _ in range(3)]
+    figures = [*usual, week(10, 8, asked=2, negative_share=0.1), week(6, 4)]
+    score, parts = health_score(figures, {"warning": 1})
+    assert [(p.name, p.points) for p in parts] == [
+        ("Activity", 12.5),
+        ("Retention", 10.0),
+        ("Responsiveness", 12.5),
+        ("Mood", 12.5),
+        ("Incidents", -2),
+    ]
+    assert score == 46
+    # a usual week with nothing asked keeps Responsiveness whole (a group chat export)
+    _, parts = health_score([*usual, week(12, 9, negative_share=0.1)], {})
+    assert parts[2].points == 25.0
 
 
 def test_questions_where_no_reply_is_ever_recorded_are_not_asked_of_the_response_rate(engine):

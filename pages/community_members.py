@@ -41,8 +41,15 @@ st.caption(
 
 def people_table(people) -> None:
     """Members with a link to each one's profile."""
-    link = st.column_config.LinkColumn(_("profile"), display_text=_("open"))
-    st.dataframe(people, hide_index=True, width="stretch", column_config={PROFILE: link})
+    link = st.column_config.LinkColumn(_("profile"), display_text=_("open"), width="small")
+    member = st.column_config.TextColumn(_("member"), width="medium")  # long names: the
+    # engagement column beside them was cut at half the page's width
+    st.dataframe(
+        people,
+        hide_index=True,
+        width="stretch",
+        column_config={PROFILE: link, _("member"): member},
+    )
 
 
 def body() -> None:

@@ -16,10 +16,11 @@ st.header(_("Forecasts"))
 st.caption(
     _(
         "Hourly messages over the last {days} days of data and Prophet's forecast for the "
-        "next 48 hours with its {range} range. The worker refits a series within 15 minutes of "
-        "new data (imports included), and `ecg forecast` does it at once; this page only "
-        "reads them."
-    ).format(days=HISTORY_DAYS, range="80%")
+        "next 48 hours with its {range} range; the chart opens on the last {shown} days "
+        "(double-click it, or drag, for the rest). The worker refits a series within 15 "
+        "minutes of new data (imports included), and `ecg forecast` does it at once; this "
+        "page only reads them."
+    ).format(days=HISTORY_DAYS, range="80%", shown=forecast_charts.SHOWN_BEFORE_FORECAST.days)
 )
 
 

@@ -81,6 +81,7 @@ def weeks_of_one(history: pd.DataFrame) -> go.Figure:
             "rangemode": "tozero",
             "tickmode": "auto",
             "showgrid": False,
+            "automargin": True,  # room for its title: with the 10-pixel margin it was cut
         },
     )
     return figure

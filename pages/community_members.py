@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.charts import members as member_charts
-from dashboard.i18n import _, ngettext, number, percent
+from dashboard.i18n import _, listed, ngettext, number, percent
 from dashboard.web import account_reads, components, resources
 from dashboard.web.member_view import (
     LEVEL_NAMES,
@@ -79,8 +79,8 @@ def body() -> None:
     st.plotly_chart(member_charts.flows_sankey(moved, states), width="stretch")
 
     lists = {which: resources.people_to_reach(cid, zone, weeks[week], which) for which in REACH}
-    listed = {int(p) for which in ("at risk", "rising") for p in lists[which]["person"]}
-    names = account_reads.account_names(cid, tuple(sorted(listed)))
+    reached = {int(p) for which in ("at risk", "rising") for p in lists[which]["person"]}
+    names = account_reads.account_names(cid, tuple(sorted(reached)))
     left, right = st.columns(2)
     with left:
         st.subheader(_("Newly at risk"))
@@ -124,8 +124,8 @@ def body() -> None:
     at_level = level_counts(overview.levels, week)
     st.caption(
         _("Levels (engagement: recency-weighted activity, docs/kpis.md): {levels}.").format(
-            levels=", ".join(
-                f"{levels[name]} ≥ {least:g} ({number(at_level[name])})" for name, least in LEVELS
+            levels=listed(
+                [f"{levels[name]} ≥ {least:g} ({number(at_level[name])})" for name, least in LEVELS]
             )
         )
     )

@@ -74,8 +74,14 @@ def test_numbers_dates_and_weeks_are_written_as_each_language_writes_them(chines
     monday = date(2026, 3, 2)
     assert (i18n.number(12345.6, 1), i18n.percent(0.123, 1)) == ("12,345.6", "12.3%")
     assert (i18n.day(monday), i18n.week_of(monday)) == ("2026年3月2日", "2026年第10周")
+    levels = ["骨干 ≥ 40", "常客 ≥ 10", "参与者 ≥ 2"]
+    assert i18n.listed(levels) == "骨干 ≥ 40、常客 ≥ 10和参与者 ≥ 2"
     i18n.use(i18n.ENGLISH)
     assert (i18n.day(monday), i18n.week_of(monday)) == ("Mar 2, 2026", "week 10 of 2026")
+    assert i18n.listed(["champion", "regular", "participant"]) == (
+        "champion, regular, and participant"
+    )
+    assert (i18n.listed(["one"]), i18n.listed([])) == ("one", "")
 
 
 def _marked_strings() -> set[str]:

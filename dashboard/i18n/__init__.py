@@ -21,7 +21,7 @@ from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 
-from babel import dates, numbers
+from babel import dates, lists, numbers
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 DOMAIN = "messages"
@@ -116,6 +116,11 @@ def number(value: float, digits: int = 0) -> str:
     """`value` with the language's grouping and `digits` decimals (1,234.5)."""
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
     return numbers.format_decimal(value, format=pattern, locale=_babel_locale())
+
+
+def listed(items: list[str]) -> str:
+    """Items joined as the language lists them: "a, b, and c", "a、b和c"."""
+    return lists.format_list(list(items), locale=_babel_locale()) if items else ""
 
 
 def percent(share: float, digits: int = 0) -> str:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard.i18n import N_, _, number
+from dashboard.i18n import N_, _, listed, number
 from dashboard.i18n.media_kinds import media_kind
 from dashboard.i18n.reasons import translated
 from dashboard.web import actions, components, resources, upload_files
@@ -160,16 +160,14 @@ def body() -> None:
     if summary.without_text:
         st.caption(
             _("Posts without text, kept as member activity: ")
-            + ", ".join(
-                f"{n:,} × {media_kind(kind)}" for kind, n in summary.without_text.most_common()
+            + listed(
+                [f"{number(n)} × {media_kind(k)}" for k, n in summary.without_text.most_common()]
             )
         )
     if summary.events:
         st.caption(
             _("Platform events, not messages: ")
-            + ", ".join(
-                f"{count:,} × {translated(event)}" for event, count in summary.events.most_common()
-            )
+            + listed([f"{number(n)} × {translated(e)}" for e, n in summary.events.most_common()])
         )
     if summary.imported:
         open_button(community)

@@ -94,13 +94,18 @@ def _import_parser(sub) -> None:
 def check_import(args, settings) -> None:
     """The file and the zone, checked before the format is guessed from a file that is
     not there (which asked for column mappings) or the database is touched."""
-    if not args.path.exists():
-        raise ValueError(f"{args.path}: no such file or folder")
+    check_follow(args, settings)
     if args.path.is_dir():
         raise ValueError(
             f"{args.path}: a folder; ecg import reads one export file (a Slack export as its "
             ".zip; ecg follow reads a folder of .jsonl files)"
         )
+
+
+def check_follow(args, settings) -> None:
+    """The path (a file or a folder) and the zone, before the database is touched."""
+    if not args.path.exists():
+        raise ValueError(f"{args.path}: no such file or folder")
     check_zone(args, settings)
 
 
@@ -188,7 +193,7 @@ def _follow_parser(sub) -> None:
         metavar="ZONE",
         help="the zone of times written without an offset, as Europe/Berlin (default: UTC)",
     )
-    p.set_defaults(handler=cmd_follow, check=check_zone)
+    p.set_defaults(handler=cmd_follow, check=check_follow)
 
 
 def cmd_follow(args, settings) -> int:
@@ -200,8 +205,6 @@ def cmd_follow(args, settings) -> int:
     from ingest.formats.columns import header_of
     from ingest.formats.tabular import ColumnMapping
 
-    if not args.path.exists():
-        raise ValueError(f"{args.path}: no such file or folder")
     headers = (header_of(file, "jsonl") for file in files_of(args.path))
     mapping = ColumnMapping.parse(args.map, next((h for h in headers if h), []))
     zone = zone_named(args.timezone) if args.timezone else UTC

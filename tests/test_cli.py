@@ -93,6 +93,9 @@ def test_import_of_a_missing_file_or_a_folder_says_so_first(tmp_path):
         assert done.returncode == 2
         assert done.stderr.startswith(said), done.stderr
         assert done.stdout == ""  # not even the format it would have guessed
+    # `ecg follow` checks its path the same way, a bad zone named or not
+    done = run_ecg(["follow", "gone.jsonl", "--timezone", "Mars/X"], tmp_path, ECG_DATABASE_URL=url)
+    assert (done.returncode, done.stderr) == (2, "ecg: error: gone.jsonl: no such file or folder\n")
     assert not (tmp_path / "ecg.db").exists()
 
 

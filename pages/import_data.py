@@ -100,7 +100,7 @@ def body() -> None:
         st.warning(_("Name the community and the source to import into."))
         return
     topics = "none"
-    templates = {name: f"{name}: {_(words)}" for name, words in TOPIC_TEMPLATES.items()}
+    templates = {name: _(words) for name, words in TOPIC_TEMPLATES.items()}  # its own words
     if community not in set(resources.communities()["name"]):
         topics = st.selectbox(
             _("Starting topics of the new community"),

@@ -6,6 +6,7 @@ by a second import, named errors for cut and wrongly encoded files."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -376,3 +377,23 @@ def test_the_import_page_asks_the_zone_of_a_whatsapp_exports_times(monkeypatch, 
     discord = FIXTURES / "discord_general.json"
     app.get("file_uploader")[0].upload(discord.name, discord.read_bytes()).run()
     assert not [s for s in app.selectbox if s.label == "Time zone of the export's times"]
+
+
+def test_the_import_pages_topic_templates_are_named_in_chinese_for_a_chinese_reader(
+    monkeypatch, database_url
+):
+    """The choices once read "software: 软件产品…": the template's key, in English, before
+    its description."""
+    from access.permissions import Role
+    from data_access import accounts
+    from tests.test_pages import ensure_user, open_page
+
+    ensure_user(database_url, Role.ANALYST)
+    engine = make_engine(database_url)
+    accounts.set_language(engine, Role.ANALYST.value, "zh_CN")
+    engine.dispose()
+    app = open_page(monkeypatch, database_url, "../pages/import_data.py", role=Role.ANALYST)
+    app.get("file_uploader")[0].upload(WECHAT_V1.name, WECHAT_V1.read_bytes()).run()
+    choice = next(s for s in app.selectbox if s.label == "新社区的初始话题")
+    assert choice.options[1] == "软件产品：计费、缺陷、故障、求助、版本发布…"
+    assert not [o for o in choice.options if re.match("[a-z]+: ", o)], choice.options

@@ -19,7 +19,7 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -59,6 +59,7 @@ class IngestConfig:
     max_connections: int = MAX_CONNECTIONS
     read_timeout: float = READ_TIMEOUT_SECONDS
     body_deadline: float = BODY_DEADLINE_SECONDS
+    zone: tzinfo = UTC  # of a timestamp sent without an offset
 
 
 def make_server(config: IngestConfig, host: str = "127.0.0.1", port: int = 8765):
@@ -223,7 +224,8 @@ class _Handler(BaseHTTPRequestHandler):
         source = str(body.get("source") or "api") if isinstance(body, dict) else "api"
         now = datetime.now(UTC)
         rows = [
-            row_from_record(index, item, API_FIELDS).within(now) for index, item in enumerate(items)
+            row_from_record(index, item, API_FIELDS, self.settings.zone).within(now)
+            for index, item in enumerate(items)
         ]
         errors = [{"index": row.line, "error": row.error} for row in rows if row.message is None]
         valid = [row.message for row in rows if row.message is not None]

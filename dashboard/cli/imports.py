@@ -240,20 +240,24 @@ def _ingest_server_parser(sub) -> None:
     add_community_option(p, creates=True)
     add_topics_option(p)
     p.add_argument("--platform", default="api")
-    p.set_defaults(handler=cmd_ingest_server)
+    p.add_argument(
+        "--timezone",
+        metavar="ZONE",
+        help="the zone of timestamps sent without an offset, as Asia/Shanghai (default: UTC)",
+    )
+    p.set_defaults(handler=cmd_ingest_server, check=check_zone)
 
 
 def cmd_ingest_server(args, settings) -> int:
     from dashboard import communities
     from ingest.server import IngestConfig, make_server
 
+    zone = zone_named(args.timezone) if args.timezone else UTC
     engine = engine_for(settings)
     communities.prepare_community(engine, args.community, args.topics)
-    server = make_server(
-        IngestConfig(engine, settings.ingest_token, args.community, args.platform),
-        args.host,
-        args.port,
-    )
+    config = IngestConfig(engine, settings.ingest_token, args.community, args.platform, zone=zone)
+    server = make_server(config, args.host, args.port)
+    print(_clock_line("jsonl", args.timezone).replace("clock times", "timestamps"))
     print(
         f"taking messages on http://{args.host}:{args.port}/v1/messages (Ctrl-C stops)", flush=True
     )

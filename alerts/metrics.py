@@ -220,15 +220,26 @@ def distinct_authors(rows: Rows | pd.DataFrame, minutes: np.ndarray, window: int
     return np.cumsum(marks)[:size]
 
 
+def _surely_below(raised_limit: np.ndarray) -> np.ndarray:
+    """The count v a drop's window must fall below for v + DROP_SIGMAS·√v, its count
+    raised by the noise allowance, to fall below `raised_limit` (expected × threshold):
+    the line a chart draws, crossed when the rule's score crosses its threshold."""
+    with np.errstate(invalid="ignore"):
+        root = (-DROP_SIGMAS + np.sqrt(DROP_SIGMAS**2 + 4 * np.maximum(raised_limit, 0))) / 2
+    return np.where(np.isnan(raised_limit), np.nan, root**2)
+
+
 def _score(rule, scope, data, value, expected, sigma, minutes, hours):
     """(score, limit): what the threshold is compared with, and the threshold in metric units."""
     threshold = rule.threshold
     if rule.condition == "baseline_ratio":
+        limit = expected * threshold
         if rule.direction == "below":  # surely below: a few messages short is noise
             value = value + DROP_SIGMAS * np.sqrt(np.maximum(value, 0))
+            limit = _surely_below(limit)
         with np.errstate(divide="ignore", invalid="ignore"):
             score = np.where(expected > 0, value / expected, np.where(value > 0, np.inf, 1.0))
-        return np.where(np.isnan(expected), np.nan, score), expected * threshold
+        return np.where(np.isnan(expected), np.nan, score), limit
     if rule.condition == "zscore":
         safe = np.where(sigma > 0, sigma, 1.0)
         return (value - expected) / safe, expected + threshold * safe

@@ -37,9 +37,9 @@ def scanned(series, rule: Rule, scope: Scope, data: MetricData, start: int, end:
     when the rise does, not when it leaves the longest window, and an old rise in a long
     window does not fire again on an ordinary hour. (The longer windows are computed only
     when some minute is still rising.)"""
-    chosen = series(rule, scope, data, start, end)
+    chosen = series(rule, scope, data, start, end, keep_usual=True)
     best = _comparable(chosen, rule)
-    usual = chosen["limit"] / rule.threshold
+    usual = chosen.pop("usual")
     with np.errstate(invalid="ignore"):
         still_rising = chosen["value"] >= usual * max(rule.recovery, STILL_RISING)
     if not still_rising.any():
@@ -61,13 +61,15 @@ def _comparable(scores: Scores, rule: Rule) -> np.ndarray:
     return np.where(passes, score, -np.inf)
 
 
-def share_series(rule: Rule, scope: Scope, data: MetricData, start: int, end: int):
+def share_series(
+    rule: Rule, scope: Scope, data: MetricData, start: int, end: int, keep_usual: bool = False
+):
     """score_series of a topic's share of all messages: the value is the share in the
     window; with baseline_ratio the score is that share, less TOPIC_SIGMAS sigmas of the
     topic's count, ÷ the topic's usual share: its share of all messages over the
     SHARE_BASELINE_DAYS before the window (none while the community has fewer than
     MIN_SHARE_BASELINE_MESSAGES there). The guard is the topic's own count, so min_volume
-    asks for that many of its messages."""
+    asks for that many of its messages. With keep_usual, "usual" holds the usual share."""
     minutes = np.arange(start, end, dtype=np.int64)
     window = rule.window_minutes
     topic_rows, topic_hours = scoped(scope, data)
@@ -85,14 +87,18 @@ def share_series(rule: Rule, scope: Scope, data: MetricData, start: int, end: in
         else:
             score, limit = value, np.full(len(minutes), rule.threshold)
     score = np.where(has_data(everything, minutes), score, np.nan)
-    return {"minute": minutes, "value": value, "score": score, "guard": topic, "limit": limit}
+    scores = {"minute": minutes, "value": value, "score": score, "guard": topic, "limit": limit}
+    return {**scores, "usual": usual} if keep_usual else scores
 
 
-def negative_ratio_series(rule: Rule, scope: Scope, data: MetricData, start: int, end: int):
+def negative_ratio_series(
+    rule: Rule, scope: Scope, data: MetricData, start: int, end: int, keep_usual: bool = False
+):
     """score_series of the negative share against its usual: the share of the scored
     messages in the window that are negative, less NEGATIVE_SIGMAS Poisson sigmas of the
     negative count, ÷ the scope's negative share over the SHARE_BASELINE_DAYS before. A
-    community that always grumbles is judged against its own grumbling."""
+    community that always grumbles is judged against its own grumbling. With keep_usual,
+    "usual" holds the usual share."""
     minutes = np.arange(start, end, dtype=np.int64)
     window = rule.window_minutes
     rows, hours = scoped(scope, data)
@@ -113,21 +119,30 @@ def negative_ratio_series(rule: Rule, scope: Scope, data: MetricData, start: int
             negative, scored, usual, spread, rule.threshold, NEGATIVE_SIGMAS
         )
     score = np.where(has_data(hours, minutes) & (scored > 0), score, np.nan)
-    return {
+    scores = {
         "minute": minutes,
         "value": value,
         "score": score,
         "guard": sums["count"],
         "limit": limit,
     }
+    return {**scores, "usual": usual} if keep_usual else scores
 
 
 def _ratio_to_usual(part, whole, usual, dispersion, threshold, sigmas):
     """(score, limit) of a share against its usual share: the share is first lessened by
     `sigmas` sigmas of its count (Poisson, times the dispersion its history shows),
     so that a few messages at a quiet hour, or one conversation, do not double it; NaN
-    where there is no usual share yet."""
+    where there is no usual share yet. The limit is the share itself must pass for the
+    score to reach `threshold` (the count k with k - sigmas·√(dispersion·k) equal to
+    threshold × usual × whole, over whole, at most 1): a chart's line that the share
+    crosses when, and only when, the rule's score does."""
     sigma = np.sqrt(dispersion * part)
     surely = np.maximum(part - sigmas * sigma, 0) / np.where(whole > 0, whole, 1)
     ratio = np.where(usual > 0, surely / usual, np.where(surely > 0, np.inf, 1.0))
-    return np.where(np.isnan(usual), np.nan, ratio), usual * threshold
+    allowance = sigmas * np.sqrt(dispersion)
+    with np.errstate(invalid="ignore"):
+        root = (allowance + np.sqrt(allowance**2 + 4 * threshold * usual * whole)) / 2
+        limit = np.where(whole > 0, root**2 / np.where(whole > 0, whole, 1), np.nan)
+    # a share cannot pass 100%: where even that would not do, the line stays at the top
+    return np.where(np.isnan(usual), np.nan, ratio), np.minimum(limit, 1.0)

@@ -255,7 +255,10 @@ def test_the_share_rule_fires_on_a_doubling_share_at_flat_volume():
     assert frame["value"].iloc[0] == pytest.approx(0.2)
     assert frame["score"].iloc[0] == pytest.approx((40 - 3 * math.sqrt(40)) / 200 / 0.05)
     assert frame["score"].iloc[0] == pytest.approx(2.103, abs=1e-3)
-    assert frame["limit"].iloc[0] == pytest.approx(0.05 * 2.0)
+    # the line a chart draws: the share whose count k, less its 3 sigmas, is 2 x 5% of
+    # 200 = 20 messages: k - 3 sqrt(k) = 20, sqrt(k) = (3 + sqrt(9 + 80)) / 2, k = 38.65
+    assert frame["limit"].iloc[0] == pytest.approx(((3 + math.sqrt(89)) / 2) ** 2 / 200)
+    assert frame["limit"].iloc[0] == pytest.approx(0.1933, abs=1e-4)
     assert frame["guard"].iloc[0] == 40  # min_volume counts the topic's own messages
     # the volume did not move: 200 in the hour, as on each of the days before (z = 0)
     volume = rule(condition="zscore", threshold=6.0, window_minutes=60)

@@ -10,7 +10,7 @@ from alerts.planted.incidents import CRISES, HARMLESS, scenario
 from alerts.planted.judge import judge, metric_data
 from alerts.planted.logs import read_log
 from alerts.planted.traffic import read
-from alerts.rules import DEFAULT_RULES
+from alerts.rules import DEFAULT_RULES, SHARE_METRICS
 from tests.conftest import SHARED_DATA, unavailable
 
 SEED = 10
@@ -87,3 +87,34 @@ def test_the_planted_traffic_keeps_the_logs_rhythm(ubuntu):
     logged = np.bincount(ubuntu.log.hour_of_week % 24, minlength=24)
     # the busiest and quietest hours of the log stay the busiest and quietest
     assert np.corrcoef(hour_of_day, logged)[0, 1] > 0.8
+
+
+@pytest.mark.parametrize(
+    "name", ["Topic share surge", "Negative-sentiment surge", "Activity drop", "Volume surge"]
+)
+def test_a_rules_chart_line_is_crossed_exactly_when_its_score_crosses_the_threshold(ubuntu, name):
+    """The Alerts and Thresholds charts draw a rule's metric and its `limit`. For the
+    share and drop rules the score allows for noise (a share less its sigmas, a drop's
+    count raised by 1.5 sigmas), so the limit is where the metric itself must go; the line
+    drawn at usual x threshold once showed a topic's share over it for hours, no alert."""
+    from alerts.backtest import backtest
+    from alerts.planted.judge import EPOCH_MINUTE
+
+    traffic, _ = scenario(ubuntu, 1400, SEED)
+    data = metric_data(traffic)
+    (rule,) = [r for r in DEFAULT_RULES if r.name == name]
+    start, end = EPOCH_MINUTE + 14 * 1440, EPOCH_MINUTE + traffic.hours * 60
+    compared, sides = 0, set()
+    for scope in backtest(rule, data, start, end):
+        frame = scope.scores.dropna(subset=["score", "limit", "value"])
+        frame = frame[np.abs(frame["score"] - rule.threshold) > 1e-6 * rule.threshold]
+        above = frame["score"] > rule.threshold
+        if rule.direction == "above":
+            assert ((frame["value"] > frame["limit"]) == above).all(), scope.key
+        else:
+            assert ((frame["value"] < frame["limit"]) == ~above).all(), scope.key
+        compared += len(frame)
+        sides |= set(above)
+        if rule.metric in SHARE_METRICS:
+            assert (frame["limit"] <= 1).all()  # a share's line stops at 100%
+    assert compared >= end - start and sides == {True, False}  # both sides, in every week

@@ -78,12 +78,15 @@ def _next_day(forecast: np.ndarray, index: int) -> np.ndarray:
     return forecast[index + 1 : index + SPIKE_LOOKAHEAD_HOURS + 1]
 
 
-def predicted_ratio(scope, data, minutes, hours) -> np.ndarray:
+def predicted_ratio(scope, data, minutes, hours, min_volume: float = 0.0) -> np.ndarray:
     """For the hour of each minute: the forecast's highest ratio over normal in the next
-    24 hours. Normal: the median of the same hour of the day over the previous 7 days,
-    counting only days since the scope's first message, and none (no score) before
-    MIN_NORMAL_DAYS of them: a normal made of the empty hours before the data began, or
-    pulled down by a gap of a few days, would make every forecast a spike."""
+    24 hours, among the hours forecast at `min_volume` messages or more (0 when none is:
+    a night hour forecast at 3 messages against a normal of 1 is no spike, whatever the
+    day's busiest hour holds). Normal: the median of the same hour of the day over the
+    previous 7 days, counting only days since the scope's first message, and none (no
+    score) before MIN_NORMAL_DAYS of them: a normal made of the empty hours before the
+    data began, or pulled down by a gap of a few days, would make every forecast a spike.
+    The Forecasts page reads a predicted spike the same way (forecasting.spikes)."""
     found = _forecast_ahead(scope, data, minutes)
     if found is None:
         return np.full(len(minutes), np.nan)
@@ -105,7 +108,12 @@ def predicted_ratio(scope, data, minutes, hours) -> np.ndarray:
         usual = np.median(known, axis=0)
         ahead = _next_day(forecast, index)
         normal = np.maximum(usual[ahead_offsets % 24], 1.0)
-        ratios.append(np.nanmax(ahead / normal) if np.any(~np.isnan(ahead)) else np.nan)
+        if not np.any(~np.isnan(ahead)):
+            ratios.append(np.nan)
+            continue
+        with np.errstate(invalid="ignore"):
+            busy = ahead >= min_volume
+        ratios.append(float(np.max((ahead / normal)[busy])) if busy.any() else 0.0)
     return np.array(ratios)[minutes // 60 - first_hour]
 
 

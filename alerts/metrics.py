@@ -246,5 +246,6 @@ def _score(rule, scope, data, value, expected, sigma, minutes, hours):
     if rule.condition == "forecast_band" or rule.metric == "forecast_deviation":
         return band_distance(rule, scope, data, value, minutes)
     if rule.metric == "predicted_spike":
-        return predicted_ratio(scope, data, minutes, hours), np.full(len(minutes), threshold)
+        ratio = predicted_ratio(scope, data, minutes, hours, rule.min_volume)
+        return ratio, np.full(len(minutes), threshold)
     return value, np.full(len(minutes), threshold)

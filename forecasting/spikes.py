@@ -76,17 +76,20 @@ def predicted_spike(
     factor: float = DEFAULT_FACTOR,
     min_volume: float = MIN_VOLUME,
 ) -> PredictedSpike | None:
-    """The highest predicted rise over normal in the next 24 hours, if it is a spike."""
+    """The highest predicted rise over normal in the next 24 hours among the hours
+    forecast at `min_volume` or more, if it is a spike (the Predicted topic spike rule
+    reads it the same way, its minimum volume for `min_volume`)."""
     normal = normal_by_hour(actual, last_hour)
     if normal is None:
         return None
-    window = ahead[ahead["ds"] <= pd.Timestamp(last_hour) + LOOKAHEAD].copy()
+    window = ahead[ahead["ds"] <= pd.Timestamp(last_hour) + LOOKAHEAD]
+    window = window[window["yhat"] >= min_volume].copy()  # a quiet hour is no spike
     if window.empty:
         return None
     window["normal"] = window["ds"].dt.hour.map(normal).clip(lower=1.0)
     window["ratio"] = window["yhat"] / window["normal"]
     peak = window.loc[window["ratio"].idxmax()]
-    if peak["ratio"] < factor or peak["yhat"] < min_volume:
+    if peak["ratio"] < factor:
         return None
     likely = peak["yhat_lower"] / peak["normal"] >= factor
     return PredictedSpike(

@@ -206,6 +206,37 @@ def test_predicted_spike_is_the_forecast_peak_over_normal():
     assert frame["score"].iloc[0] == pytest.approx(4.5)
 
 
+def test_a_predicted_spike_is_read_at_hours_forecast_busy_enough_as_the_forecasts_page_does():
+    """A night hour forecast at 3.5 messages against a normal of 1 read as a 3.5x spike
+    while the guard checked the day's busiest hour (12 messages): the demo's security
+    topic fired for a day at 3.09x while the Forecasts page said no topic would pass 3x.
+    Both now read only the hours forecast at the minimum volume or more."""
+    from forecasting.spikes import predicted_spike
+
+    def usual(hour: int) -> float:  # 1 message an hour at night (0-5 h), 6 by day
+        return 1.0 if hour % 24 < 6 else 6.0
+
+    history = range(H - 7 * 24, H + 1)
+    hours = [(h, 1, usual(h), usual(h), usual(h), 0) for h in history]
+    ahead_hours = range(H + 1, H + 31)
+    night, afternoon = H + 18, H + 6  # H is 08:00: 02:00 and 14:00
+    assert (night % 24, afternoon % 24) == (2, 14)
+    yhat = [3.5 if h == night else 12.0 if h == afternoon else usual(h) for h in ahead_hours]
+    ahead = pd.DataFrame({"hour": ahead_hours, "yhat": yhat, "yhat_lower": 0.0, "yhat_upper": 20.0})
+    spike = rule(metric="predicted_spike", threshold=3.0, min_volume=5)
+    frame = scores_at(spike, data([], hours, {("community", 0): ahead}), T + 10)
+    assert frame["score"].iloc[0] == pytest.approx(12.0 / 6.0)  # 14:00, not 02:00's 3.5
+
+    def moment(hour: int) -> datetime:
+        return datetime.fromtimestamp(hour * 3600, UTC)
+
+    actual = pd.DataFrame({"ds": [moment(h) for h in history], "y": [usual(h) for h in history]})
+    page_ahead = ahead.assign(ds=[moment(h) for h in ahead_hours])
+    assert predicted_spike(page_ahead, actual, moment(H), factor=3.0, min_volume=5) is None
+    found = predicted_spike(page_ahead, actual, moment(H), factor=1.5, min_volume=5)
+    assert (found.at.hour, found.ratio) == (14, pytest.approx(2.0))
+
+
 def test_overlapping_episodes_share_one_shaded_span():
     at = datetime(2026, 11, 24, 15, tzinfo=UTC)
     episodes = pd.DataFrame(

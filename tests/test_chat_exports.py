@@ -184,12 +184,33 @@ def test_a_cut_wechat_csv_is_a_named_error_and_nothing_is_written(database_url, 
     assert _counts(database_url) == (0, 0, 0)
 
 
-def test_a_wechat_csv_in_another_encoding_is_a_named_error(database_url, tmp_path):
-    wrong = tmp_path / "产品交流群_utf8.csv"
-    wrong.write_bytes(WECHAT_V1.read_text(encoding="utf-8-sig").encode("gb18030"))
+@pytest.mark.parametrize("encoding", ["gb18030", "utf-16"])
+def test_a_wechat_csv_saved_again_in_gbk_or_utf16_imports_as_the_original(
+    database_url, tmp_path, encoding
+):
+    """Excel on a Chinese Windows saves a CSV in GBK (a part of GB18030), its "Unicode
+    text" in UTF-16: such a copy of a WeChat export was refused as invalid UTF-8."""
+    copy = tmp_path / "产品交流群_utf8.csv"
+    copy.write_bytes(WECHAT_V1.read_text(encoding="utf-8-sig").encode(encoding))
+    done = run_ecg(["import", str(copy)], tmp_path, ECG_DATABASE_URL=database_url)
+    assert done.returncode == 0, done.stderr
+    assert _counts(database_url) == (4, 3, 5)  # as the page imports the original, below
+    engine = make_engine(database_url)
+    with engine.connect() as conn:
+        texts = {t for (t,) in conn.execute(text("SELECT text FROM messages"))}
+    engine.dispose()
+    assert "大家好，新版本什么时候发布？" in texts  # Chinese, not mojibake
+
+
+def test_a_csv_neither_utf8_nor_gb18030_is_a_named_error(database_url, tmp_path):
+    """A UTF-8 file with one stray Latin-1 byte is not read as GB18030 (its lead byte has
+    no valid trail): the import stops at it and names the line."""
+    wrong = tmp_path / "export.csv"
+    rows = "timestamp,author,text\n2026-03-02T10:00:00Z,ann,hello\n"
+    wrong.write_bytes(rows.encode() + b"2026-03-02T10:01:00Z,bob,caf\xe9, ok\n")
     done = run_ecg(["import", str(wrong)], tmp_path, ECG_DATABASE_URL=database_url)
     assert done.returncode != 0
-    assert f"{wrong}, line 2: invalid UTF-8" in done.stderr
+    assert f"{wrong}, line 3: invalid UTF-8 at byte 28 of the line" in done.stderr
 
 
 def test_a_qq_file_of_mixed_encodings_is_a_named_error(tmp_path):

@@ -210,6 +210,18 @@ def test_ecg_classify_joins_csv_columns_and_writes_a_file(tmp_path):
     assert "classified 2 texts" in done.stderr
 
 
+def test_ecg_classify_reads_a_csv_saved_by_excel_in_gbk(tmp_path):
+    """Excel on a Chinese Windows saves a CSV in GBK: read in it, not refused as UTF-8."""
+    feedback = tmp_path / "feedback.csv"
+    feedback.write_bytes("编号,内容\n1,希望能增加夜间模式\n".encode("gbk"))
+    done = run_ecg(["classify", str(feedback), "--column", "内容"], cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.DictReader(done.stdout.splitlines()))
+    assert [(r["text"], r["language"], r["kind"]) for r in rows] == [
+        ("希望能增加夜间模式", "zh", FEATURE)
+    ]
+
+
 def test_ecg_classify_names_a_missing_column(tmp_path):
     issues = tmp_path / "issues.csv"
     issues.write_text("title,body\nx,y\n")

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
+from ingest.formats.encoding import encoding_of
 from ingest.records import ImportFormatError
 
 csv.field_size_limit(min(sys.maxsize, 1 << 31 - 1))  # issue bodies can be megabytes long
@@ -39,7 +40,7 @@ def texts_of(path: Path, columns: list[str] | None) -> Iterator[str]:
             missing = [column for column in columns if column not in (reader.fieldnames or [])]
         except UnicodeDecodeError as error:
             handle.close()
-            raise ImportFormatError(str(path), 0, f"invalid UTF-8: {error}") from None
+            raise ImportFormatError(str(path), 0, _not_valid(error)) from None
         if missing:
             handle.close()
             raise ImportFormatError(
@@ -49,9 +50,12 @@ def texts_of(path: Path, columns: list[str] | None) -> Iterator[str]:
 
 
 def _opened(path: Path) -> TextIO:
+    """The file in its encoding (UTF-8, UTF-16 or GB18030: ingest.formats.encoding);
+    standard input in UTF-8."""
     if path == STANDARD_INPUT:
         return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", newline="")
-    return open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115
+    encoding = encoding_of(path)
+    return open(path, encoding="utf-8-sig" if encoding == "utf-8" else encoding, newline="")  # noqa: SIM115
 
 
 def _texts(path: Path, handle, reader, columns) -> Iterator[str]:
@@ -63,7 +67,11 @@ def _texts(path: Path, handle, reader, columns) -> Iterator[str]:
                 for row in reader:
                     yield "\n".join(row[column] or "" for column in columns)
         except UnicodeDecodeError as error:
-            raise ImportFormatError(str(path), 0, f"invalid UTF-8: {error}") from None
+            raise ImportFormatError(str(path), 0, _not_valid(error)) from None
+
+
+def _not_valid(error: UnicodeDecodeError) -> str:
+    return f"not valid {error.encoding.upper()} text: {error.reason}"
 
 
 @contextmanager

@@ -12,6 +12,8 @@ from collections.abc import Mapping, Sequence
 from itertools import islice
 from pathlib import Path
 
+from ingest.formats.encoding import encoding_of
+
 # field -> the column names that hold it, most telling first (compared lower-case, with
 # spaces and hyphens read as underscores). An author is best known by a stable id: an
 # id column is the author and a name column beside it the display name.
@@ -85,7 +87,10 @@ def header_of(path: Path, fmt: str) -> list[str]:
     """The column names of a CSV file's first line, or the keys of a JSONL file's first
     object ([] when there is none to read: the reader then says what is wrong)."""
     try:
-        with open(path, encoding="utf-8-sig", errors="replace", newline="") as handle:
+        encoding = encoding_of(path)
+        if encoding == "utf-8":
+            encoding = "utf-8-sig"
+        with open(path, encoding=encoding, errors="replace", newline="") as handle:
             if fmt == "jsonl":
                 for line in islice(handle, 100):
                     if line.strip():

@@ -22,12 +22,11 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ingest.formats.sniff import head_of
+from ingest.formats.encoding import head_text
 from ingest.formats.text_export import (
     CHINA_TIME,
     content_id,
     decoded_lines,
-    encoding_of,
     records,
 )
 from ingest.records import (
@@ -76,7 +75,7 @@ AFTERNOON = {"下午", "PM"}
 def looks_like_qq(path: Path) -> bool:
     if path.suffix.lower() != ".txt":
         return False
-    head = head_of(path, 4096).decode(encoding_of(path), errors="ignore").lstrip("\ufeff")
+    head = head_text(path)
     first = next((line.strip() for line in head.splitlines() if line.strip()), "")
     if first.startswith(PREAMBLE_MARK) and CHAT_MARK in head:
         return True

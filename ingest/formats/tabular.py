@@ -1,10 +1,11 @@
 """Streaming CSV and JSONL parsers with a column mapping.
 
 Both read the file one line at a time (memory bounded by the longest allowed
-line), decode strict UTF-8 and turn each row into a `ParsedRow`: a message, or
+line), decode it strictly in its encoding (UTF-8, UTF-16 or GB18030, see
+ingest.formats.encoding) and turn each row into a `ParsedRow`: a message, or
 the reason the row has none. Problems with the file as a whole (missing
-column, invalid UTF-8, an empty file, an oversized line, broken JSON) raise
-`ImportFormatError` with the file and line.
+column, bytes not valid in the encoding, an empty file, an oversized line,
+broken JSON) raise `ImportFormatError` with the file and line.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from itertools import chain
 from pathlib import Path
 
 from ingest.formats.columns import delimiter_of, guessed_columns
+from ingest.formats.encoding import encoding_of
 from ingest.records import (
     ImportFormatError,
     ParsedRow,
@@ -169,11 +171,18 @@ def read_jsonl(path: Path, mapping: ColumnMapping, zone: tzinfo = UTC) -> Iterat
 
 
 def text_lines(path: Path) -> Iterator[str]:
-    """Decoded lines of `path`, refusing invalid UTF-8 and lines over MAX_LINE_BYTES."""
+    """Decoded lines of `path`, each with its line end, in its encoding (UTF-8, UTF-16 or
+    GB18030: ingest.formats.encoding), refusing bytes not valid in it and lines over
+    MAX_LINE_BYTES."""
+    encoding = encoding_of(path)
+    if encoding == "utf-16":
+        yield from _wide_lines(path)
+        return
     try:
         handle = open(path, "rb")  # noqa: SIM115 (closed by the generator)
     except OSError as error:
         raise ImportFormatError(str(path), 0, error.strerror or str(error)) from None
+    name = "GB18030" if encoding == "gb18030" else "UTF-8"
     with handle:
         number = 0
         while raw := handle.readline(MAX_LINE_BYTES + 1):
@@ -183,11 +192,38 @@ def text_lines(path: Path) -> Iterator[str]:
                     str(path), number, f"line longer than {MAX_LINE_BYTES:,} bytes"
                 )
             try:
-                text = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+                text = raw.decode(encoding if number == 1 else encoding.removesuffix("-sig"))
             except UnicodeDecodeError as error:
                 raise ImportFormatError(
-                    str(path), number, f"invalid UTF-8 at byte {error.start} of the line"
+                    str(path), number, f"invalid {name} at byte {error.start} of the line"
                 ) from None
+            yield text
+        if number == 0:
+            raise ImportFormatError(str(path), 0, "the file is empty")
+
+
+def _wide_lines(path: Path) -> Iterator[str]:
+    """text_lines of a UTF-16 file (its byte-order mark says which order), read as text:
+    its line ends are two bytes, which a byte-wise line split would cut."""
+    longest = MAX_LINE_BYTES // 2  # characters
+    try:
+        handle = open(path, encoding="utf-16", errors="strict", newline="")  # noqa: SIM115
+    except OSError as error:
+        raise ImportFormatError(str(path), 0, error.strerror or str(error)) from None
+    with handle:
+        number = 0
+        while True:
+            try:
+                text = handle.readline(longest + 1)
+            except UnicodeDecodeError:
+                raise ImportFormatError(str(path), number + 1, "invalid UTF-16") from None
+            if not text:
+                break
+            number += 1
+            if len(text) > longest:
+                raise ImportFormatError(
+                    str(path), number, f"line longer than {MAX_LINE_BYTES:,} bytes"
+                )
             yield text
         if number == 0:
             raise ImportFormatError(str(path), 0, "the file is empty")

@@ -2,14 +2,12 @@
 records, each a header line (time and sender) followed by the lines of its body.
 
 Chinese tools write UTF-8 (with or without a byte-order mark), UTF-16 (with one) or
-GB18030 (the Windows code page of older QQ). The encoding is read from the byte-order
-mark, else UTF-8 when the start of the file is valid UTF-8, else GB18030; a byte that
-is not valid in it stops the import with its line.
+GB18030 (the Windows code page of older QQ): ingest.formats.encoding tells which; a
+byte that is not valid in it stops the import with its line.
 """
 
 from __future__ import annotations
 
-import codecs
 import hashlib
 import re
 from collections import Counter
@@ -18,32 +16,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
-from ingest.formats.sniff import head_of
+from ingest.formats.encoding import encoding_of
 from ingest.records import ImportFormatError, RowError
 
 # Times written as clock times (WeChat and QQ text exports, WeChatMsg's v2 CSV) are the
 # exporting computer's; they are read as China Standard Time, where these apps are used.
 CHINA_TIME = timezone(timedelta(hours=8))
 MAX_BODY_LINES = 2_000  # a record's body longer than this: the file is not what it seems
-
-_BOMS = (
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
-
-
-def encoding_of(path: Path) -> str:
-    head = head_of(path, 65_536)
-    for bom, encoding in _BOMS:
-        if head.startswith(bom):
-            return encoding
-    try:
-        head.decode("utf-8")
-    except UnicodeDecodeError as error:
-        if error.start < len(head) - 4:  # not merely a character cut at the end of the head
-            return "gb18030"
-    return "utf-8"
 
 
 def decoded_lines(path: Path) -> Iterator[str]:

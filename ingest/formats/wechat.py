@@ -26,7 +26,7 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
-from ingest.formats.sniff import head_of
+from ingest.formats.encoding import head_text
 from ingest.formats.tabular import MAX_LINE_BYTES, text_lines
 from ingest.formats.text_export import china_time, content_id, decoded_lines, records
 from ingest.records import (
@@ -99,7 +99,7 @@ SYSTEM_LINES = (  # (words in the line, what it is), first match wins
 
 
 def _first_line(path: Path) -> str:
-    return head_of(path, 4096).decode("utf-8-sig", errors="ignore").split("\n", 1)[0].strip()
+    return head_text(path).split("\n", 1)[0].strip()
 
 
 def looks_like_wechat_csv(path: Path) -> bool:

@@ -26,8 +26,8 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ingest.formats.sniff import head_of
-from ingest.formats.text_export import content_id, decoded_lines, encoding_of, records
+from ingest.formats.encoding import head_text
+from ingest.formats.text_export import content_id, decoded_lines, records
 from ingest.records import (
     MEDIA,
     Activity,
@@ -65,7 +65,7 @@ SYSTEM_LINES = (
 def looks_like_whatsapp(path: Path) -> bool:
     if path.suffix.lower() != ".txt":
         return False
-    head = head_of(path, 4096).decode(encoding_of(path), errors="ignore")
+    head = head_text(path)
     lines = [line for line in head.splitlines()[:5] if line.strip()]
     return bool(lines) and HEADER.match(lines[0].lstrip("\ufeff")) is not None
 

@@ -14,6 +14,9 @@ TOO_EARLY = "time before 2000-01-01"
 TOO_LATE = "time more than a day ahead of now"
 
 
+EMPTY_FILE = "the file is empty"  # the reason a reader gives for a file with nothing in it
+
+
 class ImportFormatError(Exception):
     """The input cannot be read at `path`, `line`; `reason` says why in plain words."""
 

@@ -12,6 +12,7 @@ from dashboard.i18n.reasons import translated
 from dashboard.web import actions, components, resources, upload_files
 from dashboard.web.timeranges import PRESETS, range_with_data
 from dashboard.web.upload_files import (
+    EMPTY_FILE,
     REQUIRED_FIELDS,
     TOPIC_TEMPLATES,
     ColumnMapping,
@@ -81,7 +82,10 @@ def body() -> None:
     path = upload_files.kept_copy(upload)
     try:
         fmt, why = choose_format(path)
-    except ImportFormatError:
+    except ImportFormatError as error:
+        if error.reason == EMPTY_FILE:
+            st.error(_("This file is empty: export the chat again, or choose another file."))
+            return
         st.error(
             _(
                 "This file is none of the exports Community ECG reads (Discord, Slack, "

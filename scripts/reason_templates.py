@@ -36,8 +36,10 @@ REASONS = {  # the exceptions whose text reaches a user
 }
 EVIDENCE = "note"  # analysis/identity.py: note(a, b, kind, score, why)
 ROW_REASON = "ParsedRow"  # ParsedRow(line, None, reason)
-# ingest's row reasons; PLATFORM_FORMATS: format -> (recogniser, reader, why it was chosen)
+# ingest's row reasons and the empty file's;
+# PLATFORM_FORMATS: format -> (recogniser, reader, why it was chosen)
 REASON_CONSTANTS = {
+    "EMPTY_FILE",
     "TOO_EARLY",
     "TOO_LATE",
     "UNTERMINATED_QUOTE",

@@ -99,6 +99,25 @@ def test_import_of_a_missing_file_or_a_folder_says_so_first(tmp_path):
     assert not (tmp_path / "ecg.db").exists()
 
 
+def test_an_empty_export_is_named_empty_and_forecast_says_when_there_is_nothing(tmp_path):
+    """An empty (or blank) file was read as a CSV without a header and answered "map the
+    required field(s)"; `ecg forecast` on a database with no community printed nothing."""
+    from tests.ecg_process import run_ecg
+
+    url = f"sqlite:///{tmp_path / 'ecg.db'}"
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "blank.csv").write_bytes(b"\xef\xbb\xbf \r\n\n")
+    for name in ("empty.txt", "blank.csv"):
+        done = run_ecg(["import", name], tmp_path, ECG_DATABASE_URL=url)
+        assert (done.returncode, done.stdout) == (2, "")
+        assert done.stderr == f"ecg: error: {name}: the file is empty\n"
+    done = run_ecg(["forecast"], tmp_path, ECG_DATABASE_URL=url)
+    assert done.returncode == 2
+    assert done.stderr.startswith("ecg: error: there is no community yet, so nothing to forecast")
+    done = run_ecg(["forecast", "--community", "acme"], tmp_path, ECG_DATABASE_URL=url)
+    assert (done.returncode, done.stderr) == (2, "ecg: error: no community named 'acme'\n")
+
+
 def test_score_writes_language_label_and_compound(tmp_path, capsys):
     texts = tmp_path / "texts.txt"
     texts.write_text("I love this community\nDas ist leider wirklich sehr schlecht gemacht.\n")

@@ -243,3 +243,19 @@ def test_a_json_file_of_no_known_export_is_refused_with_what_is_read(
         "or JSON Lines and map its columns."
     ]
     assert not [b for b in app.button if b.label == "Import"]
+
+
+def test_the_import_page_names_an_empty_upload_empty(monkeypatch, database_url, tmp_path):
+    """An empty file was called "none of the exports Community ECG reads" on the page."""
+    from access.permissions import Role
+    from data_access.setup import init_database
+    from tests.test_pages import open_page
+
+    init_database(make_engine(database_url))
+    app = open_page(monkeypatch, database_url, "../pages/import_data.py", role=Role.ANALYST)
+    app.get("file_uploader")[0].upload("chat.txt", b"\n\n").run()
+    assert not app.exception, [e.message for e in app.exception]
+    assert [e.value for e in app.error] == [
+        "This file is empty: export the chat again, or choose another file."
+    ]
+    assert not [b for b in app.button if b.label == "Import"]

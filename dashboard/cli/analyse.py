@@ -40,7 +40,15 @@ def cmd_forecast(args, settings) -> int:
 
     engine = engine_for(settings)
     init_database(engine)
-    names = [args.community] if args.community else community_names(engine)
+    known = community_names(engine)
+    if args.community and args.community not in known:
+        raise ValueError(f"no community named {args.community!r}")
+    if not known:
+        raise ValueError(
+            "there is no community yet, so nothing to forecast: import messages first "
+            "(ecg import), or make the demo (ecg init-db --demo)"
+        )
+    names = [args.community] if args.community else known
     for community in names:
         with Bar(f"forecast {community}", unit=" series") as bar:
             summary = refresh(

@@ -17,9 +17,10 @@ from ingest.formats.clock_zone import default_zone_name, writes_clock_times
 from ingest.formats.columns import guessed_columns, header_of
 from ingest.formats.detect import choose_format, needs_mapping
 from ingest.formats.tabular import REQUIRED_FIELDS, ColumnMapping
-from ingest.records import ImportFormatError
+from ingest.records import EMPTY_FILE, ImportFormatError
 
 __all__ = [
+    "EMPTY_FILE",
     "REQUIRED_FIELDS",
     "TOPIC_TEMPLATES",
     "ColumnMapping",

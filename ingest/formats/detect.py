@@ -9,6 +9,7 @@ from pathlib import Path
 from ingest.formats.clock_zone import CLOCK_TIME_FORMATS, read_in_zone, writes_clock_times
 from ingest.formats.discord import looks_like_discord, read_discord
 from ingest.formats.discourse import looks_like_discourse, read_discourse
+from ingest.formats.encoding import head_text
 from ingest.formats.messenger import looks_like_messenger, read_messenger
 from ingest.formats.qq import looks_like_qq, read_qq
 from ingest.formats.reddit import looks_like_reddit, read_reddit
@@ -17,8 +18,9 @@ from ingest.formats.tabular import ColumnMapping, read_csv, read_jsonl
 from ingest.formats.telegram import looks_like_telegram, read_telegram
 from ingest.formats.wechat import looks_like_wechat, read_wechat
 from ingest.formats.whatsapp import looks_like_whatsapp, read_whatsapp
-from ingest.records import ImportFormatError, ParsedRow
+from ingest.records import EMPTY_FILE, ImportFormatError, ParsedRow
 
+BLANK_CHECK_BYTES = 4096  # a larger file is not blank enough to matter; its reader says
 PLATFORM_FORMATS = {  # format -> (recogniser, reader, why)
     "discord": (
         looks_like_discord,
@@ -78,7 +80,9 @@ UNRECOGNISED = (
 def choose_format(path: Path, asked: str | None = None) -> tuple[str, str]:
     """The input format and why it was chosen: asked for, recognised, or by extension;
     ImportFormatError for a JSON or zip file no reader recognises (read as CSV, its first
-    line was offered as column names)."""
+    line was offered as column names), and for a file with nothing in it but blanks."""
+    if _is_blank(path):
+        raise ImportFormatError(str(path), 0, EMPTY_FILE)
     if asked:
         return asked, "as asked with --format"
     for fmt, (recognises, _, why) in PLATFORM_FORMATS.items():
@@ -90,6 +94,13 @@ def choose_format(path: Path, asked: str | None = None) -> tuple[str, str]:
     if path.suffix.lower() in (".jsonl", ".ndjson"):
         return "jsonl", "from the file extension"
     return "csv", "from the file extension"
+
+
+def _is_blank(path: Path) -> bool:
+    """A file (not a folder) holding only blanks, or nothing: no format can be told."""
+    if not path.is_file() or path.stat().st_size > BLANK_CHECK_BYTES:
+        return False
+    return not head_text(path, BLANK_CHECK_BYTES).strip()
 
 
 def needs_mapping(fmt: str) -> bool:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ingest.formats.tabular import text_lines
 from ingest.records import (
+    EMPTY_FILE,
     ImportFormatError,
     ParsedRow,
     RawMessage,
@@ -59,7 +60,7 @@ def read_reddit(path: Path) -> Iterator[ParsedRow]:
             raise ImportFormatError(str(path), number, f"invalid JSON: {error.msg}") from None
         yield ParsedRow.attempt(number, _message, record)
     if empty:
-        raise ImportFormatError(str(path), 0, "the file is empty")
+        raise ImportFormatError(str(path), 0, EMPTY_FILE)
 
 
 def _message(record) -> RawMessage:

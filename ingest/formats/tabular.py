@@ -22,6 +22,7 @@ from pathlib import Path
 from ingest.formats.columns import delimiter_of, guessed_columns
 from ingest.formats.encoding import encoding_of
 from ingest.records import (
+    EMPTY_FILE,
     ImportFormatError,
     ParsedRow,
     RawMessage,
@@ -94,7 +95,7 @@ def read_csv(path: Path, mapping: ColumnMapping, zone: tzinfo = UTC) -> Iterator
     except csv.Error as error:
         raise ImportFormatError(str(path), 1, f"not readable as CSV: {error}") from None
     if not header:
-        raise ImportFormatError(str(path), 0, "the file is empty")
+        raise ImportFormatError(str(path), 0, EMPTY_FILE)
     missing = [col for col in mapping.columns.values() if col not in header]
     if missing:
         raise ImportFormatError(
@@ -167,7 +168,7 @@ def read_jsonl(path: Path, mapping: ColumnMapping, zone: tzinfo = UTC) -> Iterat
             raise ImportFormatError(str(path), number, f"invalid JSON: {error.msg}") from None
         yield row_from_record(number, record, mapping, zone)
     if empty:
-        raise ImportFormatError(str(path), 0, "the file is empty")
+        raise ImportFormatError(str(path), 0, EMPTY_FILE)
 
 
 def text_lines(path: Path) -> Iterator[str]:
@@ -199,7 +200,7 @@ def text_lines(path: Path) -> Iterator[str]:
                 ) from None
             yield text
         if number == 0:
-            raise ImportFormatError(str(path), 0, "the file is empty")
+            raise ImportFormatError(str(path), 0, EMPTY_FILE)
 
 
 def _wide_lines(path: Path) -> Iterator[str]:
@@ -226,7 +227,7 @@ def _wide_lines(path: Path) -> Iterator[str]:
                 )
             yield text
         if number == 0:
-            raise ImportFormatError(str(path), 0, "the file is empty")
+            raise ImportFormatError(str(path), 0, EMPTY_FILE)
 
 
 def row_from_record(line: int, record, mapping: ColumnMapping, zone: tzinfo = UTC) -> ParsedRow:

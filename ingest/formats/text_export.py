@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 from ingest.formats.encoding import encoding_of
-from ingest.records import ImportFormatError, RowError
+from ingest.records import EMPTY_FILE, ImportFormatError, RowError
 
 # Times written as clock times (WeChat and QQ text exports, WeChatMsg's v2 CSV) are the
 # exporting computer's; they are read as China Standard Time, where these apps are used.
@@ -43,7 +43,7 @@ def decoded_lines(path: Path) -> Iterator[str]:
                 str(path), number + 1, f"not valid {encoding} text (a wrong or mixed encoding)"
             ) from None
     if number == 0:
-        raise ImportFormatError(str(path), 0, "the file is empty")
+        raise ImportFormatError(str(path), 0, EMPTY_FILE)
 
 
 @dataclass(frozen=True)

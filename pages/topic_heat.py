@@ -126,8 +126,8 @@ def body() -> None:
     st.caption(
         _(
             "Ranked by how far a topic's rise is beyond chance: from 100 to 199 messages comes "
-            "before from 1 to 2, though both doubled. The bar is the growth, its label the "
-            "messages now and before."
+            "before from 1 to 2, though both doubled. The bar is the growth (orange a rise, "
+            "blue a fall), its label the messages now and before."
         )
     )
     before = window.previous()

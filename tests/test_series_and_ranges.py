@@ -83,6 +83,12 @@ def test_rising_topics_ranks_by_how_surely_they_rose():
     assert rising["topic"].tolist() == ["login", "billing", "new", "bugs", "fading"]
     assert rising["growth"].tolist() == pytest.approx([200 / 101, 31 / 10, 2, 1, 3 / 9])
     assert list(rising.columns) == ["topic", "messages", "previous", "growth"]
+    from dashboard.charts.topics import FALL, RISE
+    from dashboard.charts.topics import rising_topics as rising_chart
+
+    bars = rising_chart(rising).data[0]  # drawn bottom-up: the surest rise on top
+    assert list(bars.y) == ["fading", "bugs", "new", "billing", "login"]
+    assert list(bars.marker.color) == [FALL, FALL, RISE, RISE, RISE]
 
 
 def test_minute_counts_include_empty_minutes():

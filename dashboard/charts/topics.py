@@ -36,15 +36,19 @@ def topic_heatmap(heat: pd.DataFrame, by_volume: bool = True) -> go.Figure:
     return dated(figure)
 
 
+RISE, FALL = "#ff7043", "#5c8fb8"  # a topic that grew, one that did not (or fell)
+
+
 def rising_topics(rising: pd.DataFrame) -> go.Figure:
-    """Horizontal bars of each topic's growth against the previous period."""
+    """Horizontal bars of each topic's growth against the previous period: a rise in
+    orange, a fall (or no change) in blue, on either side of the dotted line at 1×."""
     top = rising.head(10).iloc[::-1]
     figure = go.Figure(
         go.Bar(
             x=top["growth"],
             y=top["topic"].map(plain),
             orientation="h",
-            marker_color="#ff7043",
+            marker_color=[RISE if growth > 1 else FALL for growth in top["growth"]],
             text=[
                 _("{now} vs {before}").format(now=m, before=p)
                 for m, p in zip(top["messages"], top["previous"], strict=True)

@@ -23,6 +23,7 @@ from dashboard.web.upload_files import (
     needs_mapping,
     writes_clock_times,
 )
+from dashboard.web.uploader import file_uploader
 
 st.header(_("Import"))
 st.caption(
@@ -73,9 +74,7 @@ def mapping_inputs(named: dict[str, str]) -> ColumnMapping | None:
 def body() -> None:
     if components.opened_community():
         st.switch_page(OVERVIEW_PAGE)
-    upload = st.file_uploader(
-        _("Export file"), type=["json", "zip", "csv", "jsonl", "ndjson", "txt"]
-    )
+    upload = file_uploader(_("Export file"), ["json", "zip", "csv", "jsonl", "ndjson", "txt"])
     if upload is None:
         upload_files.discard()
         return

@@ -408,3 +408,33 @@ def test_the_first_sign_in_leads_to_the_page_asked_for(served_app, browser):
         assert "Alerts" in titles and len(titles) == 10  # every page of a manager
     finally:
         page.context.close()
+
+
+def test_the_uploaders_own_words_are_in_the_readers_language(served_app, browser):
+    """Streamlit writes its uploader's button and size note in English only; a Chinese
+    reader saw "Upload" and "200MB per file" on an otherwise Chinese Import page."""
+
+    def drawn_words(locale: str) -> list[str]:
+        context = browser.new_context(viewport={"width": 1400, "height": 1200}, locale=locale)
+        page = context.new_page()
+        try:
+            page.goto(served_app + "/import_data")
+            page.locator('input[type="password"]').wait_for(timeout=60_000)
+            page.locator('input[type="text"]').first.fill("analyst")
+            page.locator('input[type="password"]').fill(PASSWORD)
+            page.locator('[data-testid="stBaseButton-primaryFormSubmit"]').click()
+            page.locator('[data-testid="stFileUploaderDropzone"]').wait_for(timeout=60_000)
+            page.wait_for_timeout(500)
+            return page.evaluate(
+                """() => ['button p', '[data-testid=stFileUploaderDropzoneInstructions] span']
+                  .map(s => document.querySelector('[data-testid=stFileUploaderDropzone] ' + s))
+                  .map(e => getComputedStyle(e, '::after').content)"""
+            )
+        finally:
+            context.close()
+
+    assert drawn_words("zh-CN") == [
+        '"上传"',
+        '"每个文件最大 200MB • JSON, ZIP, CSV, JSONL, NDJSON, TXT"',
+    ]
+    assert drawn_words("en-US") == ["none", "none"]  # Streamlit's own English stands

@@ -449,3 +449,13 @@ def test_the_forecast_series_of_the_whole_community_is_named_in_chinese(
     chooser = next(s for s in app.selectbox if s.label == "序列")
     assert chooser.options[0] == "整个社区"
     assert "whole community" not in chooser.options
+
+
+def test_the_uploaders_style_sheet_quotes_its_words_safely():
+    from dashboard.web.uploader import size_note, uploader_style
+
+    assert size_note(200, ["csv", "txt"]) == "200MB per file • CSV, TXT"
+    style = uploader_style('上"传', "a\\b</style><script>")
+    assert 'content: "上\\"传"' in style
+    assert 'content: "a\\\\b\\3c /style>\\3c script>"' in style
+    assert style.count("<") == 2  # only the style element's own tags

@@ -24,6 +24,7 @@ NEGATIVE_SIGMAS = 2.0  # a share's count is lessened by this many Poisson sigmas
 TOPIC_SIGMAS = 3.0  # the dispersion its history shows): a topic's share swings more, from
 # one conversation to the next, than the negative share does
 STILL_RISING = 1.5  # a longer window counts while the rule's own shows this × the usual
+WHOLE_SHARE = 1.0  # a share's limit stops here: where even all messages would not do
 
 
 def scanned(series, rule: Rule, scope: Scope, data: MetricData, start: int, end: int):
@@ -145,4 +146,4 @@ def _ratio_to_usual(part, whole, usual, dispersion, threshold, sigmas):
         root = (allowance + np.sqrt(allowance**2 + 4 * threshold * usual * whole)) / 2
         limit = np.where(whole > 0, root**2 / np.where(whole > 0, whole, 1), np.nan)
     # a share cannot pass 100%: where even that would not do, the line stays at the top
-    return np.where(np.isnan(usual), np.nan, ratio), np.minimum(limit, 1.0)
+    return np.where(np.isnan(usual), np.nan, ratio), np.minimum(limit, WHOLE_SHARE)

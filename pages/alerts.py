@@ -17,6 +17,7 @@ from dashboard.web.rule_editor import (
     METRIC_NAMES,
     SEVERITY_NAMES,
     baseline_note,
+    deafness_note,
     uses_sentiment,
     value_text,
     worded,
@@ -129,6 +130,9 @@ def evidence(episode, now) -> None:
             scores, episode.started_at, min(end, shown_end), metric, filters.timezone
         )
         st.plotly_chart(figure, width="stretch")
+        deaf = deafness_note(rule, scores["limit"])
+        if deaf:
+            st.caption(deaf)
     window_start = episode.onset_at - timedelta(minutes=rule.window_minutes)
     st.markdown("**" + _("Messages that drove it") + "**")
     kinds = components.kind_picker(f"evidence-kinds-{episode.id}")

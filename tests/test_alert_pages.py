@@ -4,13 +4,13 @@ from datetime import UTC, date, datetime, timedelta
 
 import pandas as pd
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from access.permissions import Role
 from alerts.cycle import evaluate_community
 from data_access import alert_store, audit
 from data_access.db import make_engine
-from data_access.schema import Community
+from data_access.schema import Community, Topic
 from tests.pages_fixtures import ARCHIVE_END, build_archive
 from tests.test_pages import charts, choose_days, open_page, trace, values
 
@@ -238,3 +238,57 @@ def test_an_archive_past_the_chosen_period_is_pointed_to_the_backtest(monkeypatc
         and "Thresholds page, in its backtest" in c.value
         for c in app.caption
     ), [c.value for c in app.caption]
+
+
+def test_a_share_episode_says_why_its_threshold_stands_at_100_percent(monkeypatch, archive):
+    """After the outage the outage topic's threshold line stood at 100% with nothing said:
+    the week the rule compares with holds the surge (the scores show it: 60 minutes at
+    the ceiling in the 5 hours after the burst), so no share could fire it there."""
+    from data_access.schema import AlertEpisode
+
+    engine = make_engine(archive)
+    with engine.begin() as conn:
+        rule_id, version = next(
+            (rule_id, version)
+            for rule_id, version, definition in alert_store.stored_rules(conn, 1)
+            if definition["metric"] == "topic_share"
+        )
+        outage = conn.scalar(select(Topic.id).where(Topic.name == "outage"))
+        episode = alert_store.open_episode(
+            conn,
+            {
+                "community_id": 1,
+                "rule_id": rule_id,
+                "rule_version": version,
+                "rule_name": "Topic share surge",
+                "severity": "warning",
+                "scope_key": f"topic:{outage}",
+                "scope_label": "topic outage",
+                "onset_at": BURST,
+                "started_at": BURST,
+                "ended_at": BURST + timedelta(hours=3),
+                "peak_value": 0.7,
+                "peak_score": 12.7,
+                "silenced": False,
+            },
+        )
+    try:
+        app = open_page(monkeypatch, archive, "../pages/alerts.py", role=Role.MANAGER)
+        choose_days(app, date(2026, 2, 27), date(2026, 2, 28))
+        next(s for s in app.selectbox if s.label == "Episode").set_value(episode).run()
+        assert not app.exception
+        (chart,) = charts(app)
+        assert 1.0 in values(trace(chart, "threshold")["y"])
+        assert any(
+            c.value.startswith("Where the threshold stands at 100%, no share could fire this")
+            and "more than 7 days old" in c.value
+            for c in app.caption
+        ), [c.value for c in app.caption]
+        # the Volume surge's evidence, a count's line, says nothing of the kind
+        (surge,) = open_episodes(archive).query("rule_name == 'Volume surge'")["id"]
+        next(s for s in app.selectbox if s.label == "Episode").set_value(int(surge)).run()
+        assert not [c.value for c in app.caption if c.value.startswith("Where the threshold")]
+    finally:
+        with engine.begin() as conn:
+            conn.execute(delete(AlertEpisode).where(AlertEpisode.id == episode))
+        engine.dispose()

@@ -9,7 +9,7 @@ from datetime import datetime
 import pandas as pd
 
 from alerts.backtest import ScopeBacktest, summary
-from alerts.baselines import BASELINE_WEEKS, MIN_BASELINE_WEEKS, WEEK_HOURS
+from alerts.baselines import BASELINE_WEEKS, MIN_BASELINE_WEEKS, SHARE_BASELINE_DAYS, WEEK_HOURS
 from alerts.calibrate import CALIBRATION_DAYS, SHIPPED, calibratable
 from alerts.forecast_scores import MIN_NORMAL_DAYS
 from alerts.rules import (
@@ -25,6 +25,7 @@ from alerts.rules import (
     RuleValidationError,
     rule_from_fields,
 )
+from alerts.share_scores import WHOLE_SHARE
 from dashboard.charts.alerts import local_minutes
 from dashboard.i18n import N_, _, ngettext, number, percent
 from data_access.alert_data import minute_of
@@ -202,6 +203,20 @@ def calibration_text(rule: Rule, per_week: float) -> str | None:
         "the current one would have done.",
         1 if per_week == 1 else 2,  # 0.5 times, 2 times: English says "times"
     ).format(days=CALIBRATION_DAYS, shipped=f"{shipped.threshold:g}", budget=f"{per_week:g}")
+
+
+def deafness_note(rule: Rule, limits: pd.Series) -> str | None:
+    """For a share rule whose threshold line stands at 100% somewhere in `limits`: why no
+    share can fire it there (the 7 days it compares with hold a surge, in the usual share
+    and, above all, in how much the share swings) and for how long. None otherwise."""
+    if rule.metric not in ("topic_share", "kind_share") or not (limits >= WHOLE_SHARE).any():
+        return None
+    return _(
+        "Where the threshold stands at 100%, no share could fire this rule: the {days} days "
+        "it compares with hold a surge, in the usual share and even more in how far the "
+        "share swings. It can fire again once the surge is more than {days} days old; "
+        "until then, watch Topic heat."
+    ).format(days=SHARE_BASELINE_DAYS)
 
 
 def baseline_note(

@@ -154,6 +154,15 @@ TROUBLE_PHRASES = (
     "screwed up",
     "no signal",
     "not responding",
+    "timing out",
+    "times out",
+    "timed out",
+    "not loading",
+    "isn't loading",
+    "doesn't load",
+    "does not load",
+    "not showing up",
+    "doesn't show up",
     "stopped working",
     "stops working",
     "still error",
@@ -221,6 +230,44 @@ WANT_PHRASES = (
     "could we have",
     "please make",
     "please support",
+)
+# asking whether something will be built ("any plans to support X?", "is SSO on the
+# roadmap?"): in a question, a feature request however it is worded
+PLAN_PHRASES = (  # with the verb: "any plans for the weekend?" asks for no feature
+    "plan to add",
+    "plan to support",
+    "plan to implement",
+    "plans to add",
+    "plans to support",
+    "plans to implement",
+    "planning to add",
+    "planning to support",
+    "planning to implement",
+    "plan on adding",
+    "plan on supporting",
+    "on the roadmap",
+    "in the roadmap",
+    "will you add",
+    "will you support",
+    "would you add",
+    "consider adding",
+    "consider supporting",
+    "going to add",
+    "going to support",
+    "going to implement",
+)
+CHINESE_PLAN = (
+    "有没有计划支持",
+    "有没有计划加",
+    "计划支持",
+    "打算支持",
+    "会不会支持",
+    "能不能加",
+    "能不能支持",
+    "可不可以加",
+    "考虑加",
+    "考虑支持",
+    "路线图",
 )
 CHINESE_WANT = (
     "希望",
@@ -398,9 +445,12 @@ class Cues:
     want: bool
     praise: bool
     complaint: bool
+    plan: bool = False  # asks whether something is planned (PLAN_PHRASES)
 
     @property
     def request_kinds(self) -> tuple[str, ...]:
+        if self.question and self.plan:
+            return (FEATURE,)
         found = ((QUESTION, self.question), (BUG, self.trouble), (FEATURE, self.want))
         return tuple(kind for kind, present in found if present)
 
@@ -434,6 +484,7 @@ def cues(text: str) -> Cues:
         want=not WANT_OPENERS.isdisjoint(opening) or has((), WANT_PHRASES, CHINESE_WANT),
         praise=has(PRAISE_WORDS, PRAISE_PHRASES, CHINESE_PRAISE),
         complaint=has(COMPLAINT_WORDS, COMPLAINT_PHRASES, CHINESE_COMPLAINT),
+        plan=has((), PLAN_PHRASES, CHINESE_PLAN),
     )
 
 

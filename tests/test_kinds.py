@@ -40,7 +40,14 @@ def kind_of(text: str) -> str:
         ("nope, still error", BUG),
         ("servers are down again, cant even log in", BUG),  # a game's chat, no apostrophes
         ("anyone down for ranked tonight", QUESTION),  # "down" alone is no outage
+        ("The login page keeps timing out", BUG),  # no "error", no "crash": still trouble
+        ("my messages are not showing up", BUG),
         ("Please add a dark mode", FEATURE),
+        ("Any plans to support dark mode?", FEATURE),  # asking whether it will be built
+        ("Is SSO on the roadmap?", FEATURE),
+        ("Are you going to add a dark theme?", FEATURE),
+        ("Any plans for the weekend?", QUESTION),  # plans, but no feature in them
+        ("Do you plan to attend the meetup?", QUESTION),
         ("It would be nice to have an option to mute a channel", FEATURE),
         ("Thanks so much, great work on the release!", PRAISE),
         ("This is ridiculous, nobody answers here, very disappointed", COMPLAINT),
@@ -52,6 +59,9 @@ def kind_of(text: str) -> str:
         ("更新以后一打开就闪退，报错了", BUG),
         ("服务器又掉线了，根本进不去", BUG),  # a game's group: disconnected, can't get in
         ("希望能增加夜间模式", FEATURE),
+        ("有没有计划支持深色模式？", FEATURE),
+        ("能不能加一个导出功能？", FEATURE),
+        ("能不能帮我看看这个问题？", QUESTION),
         ("谢谢大家，这个工具太好用了", PRAISE),
         ("客服太差了，垃圾，我要退款", COMPLAINT),
         ("今天下午三点开会", OTHER),

@@ -11,7 +11,7 @@ import streamlit as st
 
 from access.permissions import Action
 from dashboard.i18n import N_, _
-from dashboard.web import auth, components, languages
+from dashboard.web import auth, components, languages, streamlit_words
 
 PAGES = Path(__file__).resolve().parents[1] / "pages"
 DEFAULT_PATH = "start"  # the path Streamlit reserves for the page served at "/"
@@ -164,9 +164,11 @@ def at_every_address(page, title: str, icon: str) -> list:
 languages.install()
 account = components.database_guard_value(auth.current_account)
 if account is None:  # the sign-in form, at every page's address
+    streamlit_words.translate_input_hints()
     st.navigation(at_every_address(auth.login_page, _("Sign in"), ":material/login:")).run()
 elif account.must_change_password:  # then the page asked for opens
     change = auth.change_password_page_of(account)
+    streamlit_words.translate_input_hints()
     st.navigation(at_every_address(change, _("New password"), ":material/password:")).run()
 else:
     languages.adopt(account)
@@ -174,6 +176,7 @@ else:
     navigation = st.navigation(sections, expanded=True)  # every page of the role in view
     auth.account_box(account)
     languages.picker(account)
+    streamlit_words.translate_input_hints()
     if components.database_guard(lambda: components.sidebar(account)):
         components.database_guard(components.worker_banner)
         components.database_guard(components.replica_banner)

@@ -10,6 +10,7 @@ from dashboard.i18n import N_, _, listed, number
 from dashboard.i18n.media_kinds import media_kind
 from dashboard.i18n.reasons import translated
 from dashboard.web import actions, components, resources, upload_files
+from dashboard.web.streamlit_words import file_uploader
 from dashboard.web.timeranges import PRESETS, range_with_data
 from dashboard.web.upload_files import (
     EMPTY_FILE,
@@ -23,7 +24,6 @@ from dashboard.web.upload_files import (
     needs_mapping,
     writes_clock_times,
 )
-from dashboard.web.uploader import file_uploader
 
 st.header(_("Import"))
 st.caption(

@@ -410,31 +410,37 @@ def test_the_first_sign_in_leads_to_the_page_asked_for(served_app, browser):
         page.context.close()
 
 
-def test_the_uploaders_own_words_are_in_the_readers_language(served_app, browser):
-    """Streamlit writes its uploader's button and size note in English only; a Chinese
-    reader saw "Upload" and "200MB per file" on an otherwise Chinese Import page."""
+def test_streamlits_own_words_are_in_the_readers_language(served_app, browser):
+    """Streamlit writes a text box's hint and its uploader's button and size note in
+    English only; a Chinese reader met "Press Enter to submit form" on the sign-in form
+    and "Upload", "200MB per file" on an otherwise Chinese Import page."""
+    hint = '[data-testid="InputInstructions"] > span:first-child'
+    drawn_after = "e => getComputedStyle(e, '::after').content"
 
-    def drawn_words(locale: str) -> list[str]:
+    def drawn_words(locale: str) -> tuple[str, list[str]]:
         context = browser.new_context(viewport={"width": 1400, "height": 1200}, locale=locale)
         page = context.new_page()
         try:
             page.goto(served_app + "/import_data")
             page.locator('input[type="password"]').wait_for(timeout=60_000)
             page.locator('input[type="text"]').first.fill("analyst")
+            page.locator(hint).wait_for(state="attached", timeout=10_000)
+            sign_in_hint = page.locator(hint).evaluate(drawn_after)
             page.locator('input[type="password"]').fill(PASSWORD)
             page.locator('[data-testid="stBaseButton-primaryFormSubmit"]').click()
             page.locator('[data-testid="stFileUploaderDropzone"]').wait_for(timeout=60_000)
             page.wait_for_timeout(500)
-            return page.evaluate(
+            uploader = page.evaluate(
                 """() => ['button p', '[data-testid=stFileUploaderDropzoneInstructions] span']
                   .map(s => document.querySelector('[data-testid=stFileUploaderDropzone] ' + s))
                   .map(e => getComputedStyle(e, '::after').content)"""
             )
+            return sign_in_hint, uploader
         finally:
             context.close()
 
-    assert drawn_words("zh-CN") == [
-        '"上传"',
-        '"每个文件最大 200MB • JSON, ZIP, CSV, JSONL, NDJSON, TXT"',
-    ]
-    assert drawn_words("en-US") == ["none", "none"]  # Streamlit's own English stands
+    assert drawn_words("zh-CN") == (
+        '"按回车键提交"',
+        ['"上传"', '"每个文件最大 200MB • JSON, ZIP, CSV, JSONL, NDJSON, TXT"'],
+    )
+    assert drawn_words("en-US") == ("none", ["none", "none"])  # Streamlit's own English

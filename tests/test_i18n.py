@@ -452,10 +452,22 @@ def test_the_forecast_series_of_the_whole_community_is_named_in_chinese(
 
 
 def test_the_uploaders_style_sheet_quotes_its_words_safely():
-    from dashboard.web.uploader import size_note, uploader_style
+    from dashboard.web.streamlit_words import size_note, uploader_style
 
     assert size_note(200, ["csv", "txt"]) == "200MB per file • CSV, TXT"
     style = uploader_style('上"传', "a\\b</style><script>")
     assert 'content: "上\\"传"' in style
     assert 'content: "a\\\\b\\3c /style>\\3c script>"' in style
     assert style.count("<") == 2  # only the style element's own tags
+
+
+def test_a_text_boxs_hint_is_worded_for_where_the_box_is():
+    from dashboard.web.streamlit_words import hints_style
+
+    style = hints_style("A", "B", "C", "D")
+    hint = '[data-testid="InputInstructions"] > span:first-child::after'
+    # the more precise selector wins: a text area in a form over a form or a text area
+    assert f'{hint} {{ content: "A"; font-size: 0.75rem; }}' in style
+    assert f'[data-testid="stForm"] {hint} {{ content: "B"; }}' in style
+    assert f'[data-testid="stTextArea"] {hint} {{ content: "C"; }}' in style
+    assert f'[data-testid="stForm"] [data-testid="stTextArea"] {hint} {{ content: "D"; }}' in style

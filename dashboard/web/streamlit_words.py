@@ -1,10 +1,11 @@
-"""A file uploader whose every word is in the reader's language.
+"""Streamlit's own words in the reader's language.
 
-Streamlit writes its uploader's button ("Upload") and size note ("200MB per file • CSV")
-in English whatever the page's language, and offers no way to change them
-(streamlit/streamlit#13500). In another language a style sheet hides those two texts
-and draws the translated ones in their place, at the size Streamlit uses; in English
-nothing is added."""
+Streamlit writes some words of its widgets in English whatever the page's language, and
+offers no way to change them (streamlit/streamlit#13500): the file uploader's button and
+size note ("Upload", "200MB per file • CSV"), and the hint under a text box ("Press Enter
+to apply", "Press Enter to submit form", "Press Ctrl+Enter to apply"). In another
+language a style sheet hides those texts and draws the translated ones in their place,
+at the size Streamlit uses; in English nothing is added."""
 
 from __future__ import annotations
 
@@ -16,7 +17,24 @@ from dashboard.i18n import _
 _DROPZONE = '[data-testid="stFileUploaderDropzone"]'
 _BUTTON_TEXT = f"{_DROPZONE} button p"
 _NOTE_TEXT = '[data-testid="stFileUploaderDropzoneInstructions"] span'
-_TEXT_SIZE = "0.875rem"  # what Streamlit draws both texts at
+_UPLOADER_TEXT_SIZE = "0.875rem"  # what Streamlit draws the uploader's words at
+_HINT = '[data-testid="InputInstructions"] > span:first-child'  # (a character count follows)
+_HINT_TEXT_SIZE = "0.75rem"
+_FORM = '[data-testid="stForm"]'
+_TEXT_AREA = '[data-testid="stTextArea"]'
+
+
+def translate_input_hints() -> None:
+    """The hint under every text box of this run's page in the reader's language."""
+    if i18n.current() != i18n.ENGLISH:
+        st.html(
+            hints_style(
+                _("Press Enter to apply"),
+                _("Press Enter to submit form"),
+                _("Press Ctrl+Enter (⌘+Enter on a Mac) to apply"),
+                _("Press Ctrl+Enter (⌘+Enter on a Mac) to submit form"),
+            )
+        )
 
 
 def file_uploader(label: str, types: list[str]):
@@ -36,15 +54,30 @@ def size_note(limit_megabytes: int, types: list[str]) -> str:
     )
 
 
+def hints_style(apply: str, submit: str, apply_lines: str, submit_lines: str) -> str:
+    """The style sheet that shows a text box's hint in these words: a one-line box's
+    outside a form and in one, then a text area's (Ctrl+Enter) outside a form and in one."""
+    return _style(
+        (_HINT, "font-size: 0;"),
+        (f"{_HINT}::after", f"content: {_css_string(apply)}; font-size: {_HINT_TEXT_SIZE};"),
+        (f"{_FORM} {_HINT}::after", f"content: {_css_string(submit)};"),
+        (f"{_TEXT_AREA} {_HINT}::after", f"content: {_css_string(apply_lines)};"),
+        (f"{_FORM} {_TEXT_AREA} {_HINT}::after", f"content: {_css_string(submit_lines)};"),
+    )
+
+
 def uploader_style(button: str, note: str) -> str:
     """The style sheet that shows `button` and `note` in place of Streamlit's words."""
-    return (
-        "<style>"
-        f"{_BUTTON_TEXT}, {_NOTE_TEXT} {{ font-size: 0; }}"
-        f"{_BUTTON_TEXT}::after {{ content: {_css_string(button)}; font-size: {_TEXT_SIZE}; }}"
-        f"{_NOTE_TEXT}::after {{ content: {_css_string(note)}; font-size: {_TEXT_SIZE}; }}"
-        "</style>"
+    size = f"font-size: {_UPLOADER_TEXT_SIZE};"
+    return _style(
+        (f"{_BUTTON_TEXT}, {_NOTE_TEXT}", "font-size: 0;"),
+        (f"{_BUTTON_TEXT}::after", f"content: {_css_string(button)}; {size}"),
+        (f"{_NOTE_TEXT}::after", f"content: {_css_string(note)}; {size}"),
     )
+
+
+def _style(*rules: tuple[str, str]) -> str:
+    return "<style>" + "".join(f"{selector} {{ {body} }}" for selector, body in rules) + "</style>"
 
 
 def _css_string(text: str) -> str:

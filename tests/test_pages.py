@@ -341,6 +341,10 @@ def test_live_page_shows_the_burst_against_the_band(monkeypatch, database_url):
     assert messages.value == "12"
     active = next(m for m in app.metric if m.label == "Active members, last 15 min")
     assert active.value == "12"
+    # a message in a language not scored shows a dash, not the English word "None"
+    newest = app.dataframe[-1]
+    assert newest.proto.placeholder == "—"
+    assert "—: its language is not scored" in json.loads(newest.proto.columns)["sentiment"]["help"]
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -34,6 +34,7 @@ from data_access import accounts
 from data_access.accounts import Account, AccountError
 
 FILTERS_KEY = "ecg_filters"
+NOT_SCORED = "—"  # a table's cell with no value: a message in a language not scored
 COMMUNITY_KEY = "community"  # the sidebar's community, which a page may set
 OPEN_COMMUNITY_KEY = "open_community"
 SAVED_COMMUNITY_KEY = "community_saved"
@@ -302,6 +303,7 @@ def message_table(
         hide_index=True,
         width="stretch",
         key=key,
+        placeholder=NOT_SCORED,  # a missing value was drawn as the English "None"
         column_config={
             "profile": st.column_config.LinkColumn(_("profile"), display_text=_("open")),
             "time": st.column_config.TextColumn(_("time")),
@@ -312,9 +314,9 @@ def message_table(
                 _("sentiment"),
                 format="%.2f",
                 help=_(
-                    "The message's score, -1 to +1. None: its language is not scored "
+                    "The message's score, -1 to +1. {blank}: its language is not scored "
                     "(neither English nor Chinese)."
-                ),
+                ).format(blank=NOT_SCORED),
             ),
             "language": st.column_config.TextColumn(_("language")),
             "text": st.column_config.TextColumn(_("text"), width="large"),
@@ -345,6 +347,7 @@ def listed_messages(messages: pd.DataFrame, timezone: str, key: str, extra=()) -
         hide_index=True,
         width="stretch",
         key=key,
+        placeholder=NOT_SCORED,  # a missing value was drawn as the English "None"
         column_config={"text": st.column_config.TextColumn(_("text"), width="large")},
     )
 

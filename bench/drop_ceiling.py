@@ -26,10 +26,8 @@ from scipy import stats
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from alerts.planted.incidents import WARM_UP_DAYS, scenario  # noqa: E402
-from alerts.planted.logs import read_log  # noqa: E402
-from alerts.planted.traffic import read  # noqa: E402
-from bench.incidents import BACKGROUNDS, CHAT  # noqa: E402
+from alerts.planted.incidents import WARM_UP_DAYS  # noqa: E402
+from bench.incidents import BACKGROUNDS, planted_timelines  # noqa: E402
 
 DAY = 1440
 GAP = 180  # background windows keep this far from any crisis
@@ -90,10 +88,8 @@ def main() -> None:
     args = parser.parse_args()
     every = []
     for name in args.backgrounds:
-        log = read(read_log(CHAT / f"{name}.csv"))
         found = []
-        for seed in range(args.seeds):
-            traffic, incidents = scenario(log, BACKGROUNDS[name], seed)
+        for seed, traffic, incidents in planted_timelines(name, args.seeds):
             (drop,) = [i for i in incidents if i.kind == "activity_drop"]
             delay = oracle_delay(traffic, incidents, drop, args.false)
             usual = traffic.usual[drop.start // 60]

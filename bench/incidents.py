@@ -31,6 +31,14 @@ BACKGROUNDS = {  # log file -> messages a day on the timeline
 }
 
 
+def planted_timelines(name: str, seeds: int):
+    """(seed, traffic, incidents) of each seed's timeline over the background `name`."""
+    log = read(read_log(CHAT / f"{name}.csv"))
+    for seed in range(seeds):
+        traffic, incidents = scenario(log, BACKGROUNDS[name], seed)
+        yield seed, traffic, incidents
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=10)

@@ -24,10 +24,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from alerts.planted.incidents import WARM_UP_DAYS, scenario  # noqa: E402
-from alerts.planted.logs import read_log  # noqa: E402
-from alerts.planted.traffic import read  # noqa: E402
-from bench.incidents import BACKGROUNDS, CHAT  # noqa: E402
+from alerts.planted.incidents import WARM_UP_DAYS  # noqa: E402
+from bench.incidents import BACKGROUNDS, planted_timelines  # noqa: E402
 
 DAY = 1440
 GAP = DAY  # background windows keep this far from the surge
@@ -75,10 +73,8 @@ def main() -> None:
     args = parser.parse_args()
     apart = total = 0
     for name in args.backgrounds:
-        log = read(read_log(CHAT / f"{name}.csv"))
         found = []
-        for seed in range(args.seeds):
-            traffic, incidents = scenario(log, BACKGROUNDS[name], seed)
+        for seed, traffic, incidents in planted_timelines(name, args.seeds):
             (surge,) = [i for i in incidents if i.kind == "share_surge"]
             own, highest = surge_and_background(traffic, surge)
             found.append(own > highest)
